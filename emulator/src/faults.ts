@@ -1,0 +1,39 @@
+// Fault injection: tests arm "the next N database writes / open-API calls fail" through the control API.
+
+export type FaultTarget = 'databaseWrite' | 'openApi' | 'functionInvoke';
+
+export interface FaultSpec {
+  target: FaultTarget;
+  /** How many upcoming matching calls fail. */
+  count: number;
+  /** Only calls to this API (e.g. "subscribeMessage.send") or function name; any when absent. */
+  name?: string;
+  /** Error code to report, e.g. 43101 for a refused subscription. */
+  errcode?: number | string;
+  errmsg?: string;
+}
+
+export class Faults {
+  private armed: FaultSpec[] = [];
+
+  arm(spec: FaultSpec): void {
+    if (spec.count > 0) this.armed.push({ ...spec });
+  }
+
+  /** Consumes one armed fault that matches, if any. */
+  take(target: FaultTarget, name?: string): FaultSpec | undefined {
+    const spec = this.armed.find((f) => f.target === target && (f.name === undefined || f.name === name));
+    if (!spec) return undefined;
+    spec.count -= 1;
+    if (spec.count <= 0) this.armed = this.armed.filter((f) => f !== spec);
+    return spec;
+  }
+
+  list(): FaultSpec[] {
+    return this.armed.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.armed = [];
+  }
+}

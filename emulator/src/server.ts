@@ -1,0 +1,186 @@
+// The emulator's HTTP server on loopback. wx-server-sdk posts every action to /admin (its service URL
+// comes from TCB_CONTEXT_CNFG); the mini-program side calls /wx/callFunction; tests steer /__emulator/*.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { EmulatorClock } from './clock';
+import { Faults, type FaultSpec } from './faults';
+import { openStore } from './store';
+import {
+  EmulatorError,
+  RawResponse,
+  type ActionHandler,
+  type EmulatorConfig,
+  type EmulatorContext,
+  type EmulatorModule,
+  type ModuleFactory,
+  type Route,
+} from './context';
+import { readJson, readMultipart, sendJson } from './http-util';
+import { createDatabaseModule } from './database';
+import { createStorageModule } from './storage';
+import { createOpenApiModule } from './openapi';
+import { createFunctionsModule } from './functions';
+
+export const defaultModules: ModuleFactory[] = [
+  createDatabaseModule,
+  createStorageModule,
+  createOpenApiModule,
+  createFunctionsModule,
+];
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  ctx: EmulatorContext;
+  modules: EmulatorModule[];
+  close(): Promise<void>;
+}
+
+export async function startEmulator(config: EmulatorConfig, factories = defaultModules): Promise<RunningEmulator> {
+  let baseUrl = '';
+  const ctx: EmulatorContext = {
+    config,
+    clock: new EmulatorClock(config.clockStartMs),
+    store: openStore(config.dataDir),
+    faults: new Faults(),
+    baseUrl: () => baseUrl,
+  };
+  const modules = factories.map((f) => f(ctx));
+  const actions = new Map<string, ActionHandler>();
+  for (const m of modules) for (const [name, h] of Object.entries(m.actions ?? {})) actions.set(name, h);
+  const routes: Route[] = [...controlRoutes(ctx, modules), ...modules.flatMap((m) => m.routes ?? [])];
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const isMultipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    try {
+      const params = isMultipart ? await readMultipart(req) : await readJson(req);
+      const action = String(params['action'] ?? '');
+      const handler = actions.get(action);
+      if (!handler) throw new EmulatorError('ACTION_NOT_SUPPORTED', `the emulator does not support action "${action}"`);
+      const result = await handler(params, req);
+      if (result instanceof RawResponse) {
+        res.writeHead(200, { 'content-type': result.contentType, 'content-length': result.body.length });
+        res.end(result.body);
+        return;
+      }
+      sendJson(res, 200, { requestId, ...(result as object) });
+    } catch (err) {
+      // The SDK reads failures from a 200 response carrying { code, message }.
+      const e = toEmulatorError(err, config.log);
+      sendJson(res, 200, { code: e.code, message: e.message, requestId });
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const run = async (): Promise<void> => {
+      if (req.method === 'POST' && url.pathname === '/admin') return handleAdmin(req, res);
+      const route = routes.find(
+        (r) => r.method === req.method && (r.path.endsWith('/') ? url.pathname.startsWith(r.path) : url.pathname === r.path),
+      );
+      if (!route) throw new EmulatorError('NOT_FOUND', `no route for ${req.method} ${url.pathname}`, 404);
+      await route.handle(req, res, url);
+    };
+    run().catch((err: unknown) => {
+      const e = toEmulatorError(err, config.log);
+      if (!res.headersSent) sendJson(res, e.status === 200 ? 500 : e.status, { errCode: e.code, errMsg: e.message });
+      else res.end();
+    });
+  });
+  // Keep-alive sockets from the SDK would otherwise hold close() open.
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${config.host}:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    ctx,
+    modules,
+    async close() {
+      for (const m of modules) await m.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      ctx.store.close();
+    },
+  };
+}
+
+function toEmulatorError(err: unknown, log: (line: string) => void): EmulatorError {
+  if (err instanceof EmulatorError) return err;
+  log(`[emulator] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return new EmulatorError('INTERNAL_SERVER_ERROR', err instanceof Error ? err.message : String(err), 500);
+}
+
+function controlRoutes(ctx: EmulatorContext, modules: EmulatorModule[]): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/__emulator/health',
+      handle(_req, res) {
+        const details = Object.fromEntries(modules.map((m) => [m.name, m.health?.() ?? {}]));
+        sendJson(res, 200, { ok: true, envId: ctx.config.envId, nowMs: ctx.clock.now(), faults: ctx.faults.list(), ...details });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__emulator/clock',
+      handle(_req, res) {
+        sendJson(res, 200, { nowMs: ctx.clock.now() });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/__emulator/clock',
+      async handle(req, res) {
+        const body = await readJson(req);
+        const { advanceMs, setMs } = body;
+        if (typeof advanceMs === 'number' && advanceMs >= 0) {
+          sendJson(res, 200, { nowMs: await ctx.clock.advanceTo(ctx.clock.now() + advanceMs) });
+        } else if (typeof setMs === 'number') {
+          // Setting the clock forward behaves like advancing (due timers fire); backward just jumps.
+          const nowMs = setMs >= ctx.clock.now() ? await ctx.clock.advanceTo(setMs) : (ctx.clock.jumpTo(setMs), setMs);
+          sendJson(res, 200, { nowMs });
+        } else {
+          throw new EmulatorError('INVALID_PARAM', 'body must be { "advanceMs": N >= 0 } or { "setMs": T }', 400);
+        }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/__emulator/reset',
+      async handle(_req, res) {
+        for (const m of modules) await m.reset?.();
+        ctx.faults.clear();
+        sendJson(res, 200, { ok: true });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__emulator/faults',
+      handle(_req, res) {
+        sendJson(res, 200, { faults: ctx.faults.list() });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/__emulator/faults',
+      async handle(req, res) {
+        const body = (await readJson(req)) as Partial<FaultSpec>;
+        const targets = ['databaseWrite', 'openApi', 'functionInvoke'];
+        if (!targets.includes(String(body.target)) || typeof body.count !== 'number' || body.count < 1) {
+          throw new EmulatorError('INVALID_PARAM', `body must be { target: ${targets.join('|')}, count: N >= 1, name?, errcode?, errmsg? }`, 400);
+        }
+        ctx.faults.arm(body as FaultSpec);
+        sendJson(res, 200, { ok: true, faults: ctx.faults.list() });
+      },
+    },
+  ];
+}
