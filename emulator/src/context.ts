@@ -64,7 +64,7 @@ export type ActionParams = Record<string, unknown>;
 export type ActionHandler = (params: ActionParams, req: IncomingMessage) => Promise<unknown> | unknown;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
   /** Matched against the path: exact string or a prefix ending in '/'. */
   path: string;
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;

@@ -1,0 +1,142 @@
+// The storage module through the real wx-server-sdk: upload, temporary URLs, download and delete.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+
+const ENV = 'lianxin-local';
+const FILE_ID_PREFIX = `cloud://${ENV}.`;
+const TWO_MINUTES_MS = 2 * 60_000;
+
+/** What wx-server-sdk throws for storage failures: node-sdk's TcbError (with the server's `code`) plus errCode/errMsg. */
+interface SdkError {
+  code?: string;
+  errCode: number | string;
+  errMsg: string;
+}
+interface TempFile {
+  fileID: string;
+  tempFileURL: string;
+  status: number;
+  errMsg: string;
+  maxAge: number;
+}
+
+let emu: TestEmulator;
+beforeAll(async () => {
+  emu = await startTestEmulator({ clockStartMs: Date.UTC(2026, 10, 24, 2, 0, 0) });
+  emu.actAs('o-storage-user');
+});
+afterAll(() => emu.stop());
+beforeEach(() => emu.control.reset());
+
+async function failure(p: unknown): Promise<SdkError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as SdkError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const upload = async (cloudPath: string, content: Buffer): Promise<string> =>
+  (await emu.cloud.uploadFile({ cloudPath, fileContent: content })).fileID;
+
+const tempUrls = async (fileList: (string | { fileID: string; maxAge: number })[]): Promise<TempFile[]> =>
+  (await emu.cloud.getTempFileURL({ fileList: fileList as never })).fileList as unknown as TempFile[];
+
+describe('storage', () => {
+  it('uploads, serves a temp URL, downloads and deletes a file', async () => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0x10, 0x42]);
+    const fileID = await upload('grids/g1/photo.png', bytes);
+    expect(fileID.startsWith(FILE_ID_PREFIX)).toBe(true);
+    expect(fileID.endsWith('/grids/g1/photo.png')).toBe(true);
+
+    const [temp] = await tempUrls([fileID]);
+    expect(temp?.status).toBe(0);
+    expect(temp?.fileID).toBe(fileID);
+    const res = await fetch(temp!.tempFileURL);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const downloaded = await emu.cloud.downloadFile({ fileID });
+    expect(Buffer.isBuffer(downloaded.fileContent)).toBe(true);
+    expect((downloaded.fileContent as Buffer).equals(bytes)).toBe(true);
+
+    const deleted = await emu.cloud.deleteFile({ fileList: [fileID] });
+    expect(deleted.fileList).toEqual([{ fileID, status: 0, errMsg: 'ok' }]);
+
+    const [gone] = await tempUrls([fileID]);
+    expect(gone?.status).toBe(-503003);
+    expect(gone?.tempFileURL).toBe('');
+    // The old URL no longer serves the bytes either.
+    expect((await fetch(temp!.tempFileURL)).status).toBe(404);
+    expect((await failure(emu.cloud.downloadFile({ fileID }))).code).toBe('STORAGE_FILE_NONEXIST');
+  });
+
+  it('overwrites a file uploaded twice to the same path and keeps non-ASCII names', async () => {
+    const first = await upload('报告/第一期.txt', Buffer.from('v1'));
+    const second = await upload('报告/第一期.txt', Buffer.from('第二版'));
+    expect(second).toBe(first);
+    const downloaded = await emu.cloud.downloadFile({ fileID: first });
+    expect((downloaded.fileContent as Buffer).toString('utf8')).toBe('第二版');
+    const [temp] = await tempUrls([first]);
+    const res = await fetch(temp!.tempFileURL);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await res.text()).toBe('第二版');
+    const health = (await (await fetch(`${emu.url}/__emulator/health`)).json()) as { storage: { files: number } };
+    expect(health.storage.files).toBe(1);
+  });
+
+  it('expires a temp URL after its maxAge on the emulator clock', async () => {
+    const fileID = await upload('a/short.txt', Buffer.from('brief'));
+    const [temp] = await tempUrls([{ fileID, maxAge: 60 }]);
+    expect(temp?.maxAge).toBe(60);
+    expect((await fetch(temp!.tempFileURL)).status).toBe(200);
+    await emu.control.advance(TWO_MINUTES_MS);
+    const expired = await fetch(temp!.tempFileURL);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('Request has expired');
+  });
+
+  it('rejects a tampered temp URL signature', async () => {
+    const fileID = await upload('a/secret.txt', Buffer.from('x'));
+    const [temp] = await tempUrls([fileID]);
+    const tampered = temp!.tempFileURL.replace('a/secret.txt', 'a/other.txt');
+    expect((await fetch(tampered)).status).toBe(403);
+  });
+
+  it('reports per-file status when deleting a missing file alongside an existing one', async () => {
+    const fileID = await upload('a/keep.txt', Buffer.from('k'));
+    const missing = fileID.replace('keep.txt', 'missing.txt');
+    const res = await emu.cloud.deleteFile({ fileList: [fileID, missing] });
+    expect(res.fileList.map((f) => f.status)).toEqual([0, -503003]);
+  });
+
+  it('marks a fileID of another env as out of authority', async () => {
+    const [other] = await tempUrls(['cloud://other-env.6f74-other-env-1250000000/x.txt']);
+    expect(other?.status).toBe(-503002);
+  });
+
+  it('rejects an invalid cloud path with a clear error', async () => {
+    const err = await failure(emu.cloud.uploadFile({ cloudPath: '/leading/slash.txt', fileContent: Buffer.from('x') }));
+    expect(err.code).toBe('INVALID_PARAM');
+    expect(err.errMsg).toContain('must not start with "/"');
+  });
+
+  it('rejects an upload whose signature does not match, as COS does', async () => {
+    const res = await fetch(`${emu.url}/__storage/upload/a/forged.txt`, {
+      method: 'PUT',
+      headers: { authorization: 'q-sign-time=9999999999&q-signature=00' },
+      body: 'forged',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+  });
+
+  it('reset drops every file', async () => {
+    const fileID = await upload('a/b.txt', Buffer.from('b'));
+    await emu.control.reset();
+    const [temp] = await tempUrls([fileID]);
+    expect(temp?.status).toBe(-503003);
+  });
+});
