@@ -1,5 +1,9 @@
 // The storage module through the real wx-server-sdk: upload, temporary URLs, download and delete.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sdkEnvironment } from '../../emulator/src/config';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 
 const ENV = 'lianxin-local';
@@ -40,8 +44,12 @@ async function failure(p: unknown): Promise<SdkError> {
 const upload = async (cloudPath: string, content: Buffer): Promise<string> =>
   (await emu.cloud.uploadFile({ cloudPath, fileContent: content })).fileID;
 
+// The SDK's typings allow void results; at runtime these calls resolve with { fileList } or throw.
 const tempUrls = async (fileList: (string | { fileID: string; maxAge: number })[]): Promise<TempFile[]> =>
-  (await emu.cloud.getTempFileURL({ fileList: fileList as never })).fileList as unknown as TempFile[];
+  ((await emu.cloud.getTempFileURL({ fileList: fileList as never })) as unknown as { fileList: TempFile[] }).fileList;
+
+const deleteFiles = async (fileList: string[]): Promise<{ fileID: string; status: number; errMsg: string }[]> =>
+  ((await emu.cloud.deleteFile({ fileList })) as unknown as { fileList: { fileID: string; status: number; errMsg: string }[] }).fileList;
 
 describe('storage', () => {
   it('uploads, serves a temp URL, downloads and deletes a file', async () => {
@@ -62,8 +70,7 @@ describe('storage', () => {
     expect(Buffer.isBuffer(downloaded.fileContent)).toBe(true);
     expect((downloaded.fileContent as Buffer).equals(bytes)).toBe(true);
 
-    const deleted = await emu.cloud.deleteFile({ fileList: [fileID] });
-    expect(deleted.fileList).toEqual([{ fileID, status: 0, errMsg: 'ok' }]);
+    expect(await deleteFiles([fileID])).toEqual([{ fileID, status: 0, errMsg: 'ok' }]);
 
     const [gone] = await tempUrls([fileID]);
     expect(gone?.status).toBe(-503003);
@@ -108,8 +115,8 @@ describe('storage', () => {
   it('reports per-file status when deleting a missing file alongside an existing one', async () => {
     const fileID = await upload('a/keep.txt', Buffer.from('k'));
     const missing = fileID.replace('keep.txt', 'missing.txt');
-    const res = await emu.cloud.deleteFile({ fileList: [fileID, missing] });
-    expect(res.fileList.map((f) => f.status)).toEqual([0, -503003]);
+    const res = await deleteFiles([fileID, missing]);
+    expect(res.map((f) => f.status)).toEqual([0, -503003]);
   });
 
   it('marks a fileID of another env as out of authority', async () => {
@@ -138,5 +145,35 @@ describe('storage', () => {
     await emu.control.reset();
     const [temp] = await tempUrls([fileID]);
     expect(temp?.status).toBe(-503003);
+  });
+});
+
+describe('storage with a data folder', () => {
+  it('keeps files, their temp URLs and the open-API outbox across a restart', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-storage-'));
+    try {
+      const first = await startTestEmulator({ dataDir });
+      const fileID = (await first.cloud.uploadFile({ cloudPath: 'durable/a.txt', fileContent: Buffer.from('kept') })).fileID;
+      const [temp] = ((await first.cloud.getTempFileURL({ fileList: [fileID] })) as unknown as { fileList: TempFile[] }).fileList;
+      await first.cloud.openapi.subscribeMessage.send({ touser: 'o-1', templateId: 't', data: { thing1: { value: 'x' } } });
+      await first.stop();
+
+      const second = await startTestEmulator({ dataDir });
+      try {
+        const downloaded = await second.cloud.downloadFile({ fileID });
+        expect((downloaded.fileContent as Buffer).toString()).toBe('kept');
+        // The signing secret is durable, so a URL minted before the restart still works (on the new port).
+        const moved = new URL(temp!.tempFileURL);
+        const res = await fetch(`${second.url}${moved.pathname}${moved.search}`);
+        expect(await res.text()).toBe('kept');
+        expect(await second.control.outbox()).toHaveLength(1);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      // Point the SDK back at this file's shared emulator.
+      Object.assign(process.env, sdkEnvironment(emu.url, emu.emulator.ctx.config.envId, emu.emulator.ctx.config.appId));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
