@@ -83,6 +83,16 @@ describe('subscribeMessage.send', () => {
     expect(failures.map((m) => m.error?.errcode)).toEqual([40003, 40037, 47003, 47003]);
   });
 
+  it("enforces WeChat's length limit per keyword type", async () => {
+    const long = await failure(emu.cloud.openapi.subscribeMessage.send({ ...notice, data: { thing1: { value: '长'.repeat(21) } } }));
+    expect(long.errCode).toBe(47003);
+    expect(long.errMsg).toContain('data.thing1.value exceeds limit of 20');
+    const ok = (await emu.cloud.openapi.subscribeMessage.send({ ...notice, data: { thing1: { value: '长'.repeat(20) } } })) as unknown as {
+      errCode: number;
+    };
+    expect(ok.errCode).toBe(0);
+  });
+
   it('fails with an injected 43101 once, then succeeds, and records both', async () => {
     await emu.control.injectFault({ target: 'openApi', name: 'subscribeMessage.send', count: 1, errcode: 43101, errmsg: 'user refuse to accept the msg' });
     const err = await failure(emu.cloud.openapi.subscribeMessage.send(notice));

@@ -39,6 +39,22 @@ const MINIPROGRAM_STATES = ['developer', 'trial', 'formal'];
 const FIRST_MSGID = 2_000_000_000;
 let nextMsgid = FIRST_MSGID;
 
+/**
+ * WeChat's length limits per template keyword type (the key minus its trailing number, e.g. thing1 → thing).
+ * Types not listed (time, date, amount, ...) are checked for presence only.
+ */
+export const KEYWORD_MAX_LENGTH: Record<string, number> = {
+  thing: 20,
+  number: 32,
+  letter: 32,
+  symbol: 5,
+  character_string: 32,
+  phone_number: 17,
+  car_number: 8,
+  name: 10,
+  phrase: 5,
+};
+
 export const subscribeMessageSend: OpenApiHandler = (args) => {
   if (!isNonEmptyString(args['touser'])) throw new WxApiError(ERR_INVALID_OPENID, 'invalid openid');
   if (!isNonEmptyString(args['template_id'])) throw new WxApiError(ERR_INVALID_TEMPLATE_ID, 'invalid template_id');
@@ -50,6 +66,11 @@ export const subscribeMessageSend: OpenApiHandler = (args) => {
     const value = field && typeof field === 'object' ? (field as Record<string, unknown>)['value'] : undefined;
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! data.${key}.value is empty`);
+    }
+    const limit = KEYWORD_MAX_LENGTH[key.replace(/\d+$/, '')];
+    // Counted in characters (code points), as WeChat counts Chinese text.
+    if (limit !== undefined && [...String(value)].length > limit) {
+      throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! data.${key}.value exceeds limit of ${limit} characters`);
     }
   }
   const state = args['miniprogram_state'];
