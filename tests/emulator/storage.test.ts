@@ -65,6 +65,9 @@ describe('storage', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    // node-sdk's getFileInfo reads size and type with a HEAD request.
+    const head = await fetch(temp!.tempFileURL, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
 
     const downloaded = await emu.cloud.downloadFile({ fileID });
     expect(Buffer.isBuffer(downloaded.fileContent)).toBe(true);
