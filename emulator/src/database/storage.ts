@@ -1,0 +1,279 @@
+// Durable document storage in the shared SQLite store: one row per document, keyed by
+// (collection, _id), JSON text in `doc`, a per-document version for transaction conflict checks.
+// Declared indexes become SQLite expression indexes; queries are pre-filtered through them in SQL
+// and mingo then applies the full query semantics to the (smaller) candidate set.
+import type { Store } from '../store';
+import { fromStored, toStored, type Doc } from './codec';
+import { duplicateKey, invalidParam } from './errors';
+import type { IndexDecl } from './indexes';
+
+export interface StoredRow {
+  seq: number;
+  key: string;
+  ver: number;
+  doc: Doc;
+}
+
+interface RawRow {
+  seq: number;
+  key: string;
+  ver: number;
+  doc: string;
+}
+
+/** Prefix of every SQLite index made from database/indexes.json (dropped and rebuilt on start). */
+const INDEX_PREFIX = 'dbidx_';
+/** The unique (collection, _id) key, reported like MongoDB's built-in _id index. */
+const ID_INDEX_NAME = '_id_';
+/** SQLite sorts every BLOB after all numbers and text: arrays and objects are indexed as BLOBs. */
+const SMALLEST_BLOB = "x''";
+
+type Cond = { op: '$eq' | '$gt' | '$gte' | '$lt' | '$lte'; value: unknown } | { op: '$in'; value: unknown[] };
+
+/** Stable text key of an _id (CloudBase ids are strings; doc(5) gives a number). */
+export function idKey(id: unknown): string {
+  if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) return JSON.stringify(id);
+  throw invalidParam(`_id must be a string or a number, got ${JSON.stringify(id)}`);
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function jsonPath(field: string): string {
+  return '$' + field.split('.').map((p) => `."${p.replace(/"/g, '\\"')}"`).join('');
+}
+
+/**
+ * The indexed value of one field: scalars as themselves, Dates (stored as {"$date": ms}) as their
+ * epoch ms, arrays and other objects as BLOBs so that a pre-filter can always let them through
+ * (an array field matches an equality on any of its elements, which SQL cannot see).
+ */
+export function indexExpr(field: string): string {
+  const p = sqlString(jsonPath(field));
+  const date = sqlString(`${jsonPath(field)}."$date"`);
+  return (
+    `(CASE json_type(doc, ${p}) WHEN 'array' THEN CAST(json_extract(doc, ${p}) AS BLOB) ` +
+    `WHEN 'object' THEN COALESCE(json_extract(doc, ${date}), CAST(json_extract(doc, ${p}) AS BLOB)) ` +
+    `ELSE json_extract(doc, ${p}) END)`
+  );
+}
+
+function sqlIndexName(decl: IndexDecl): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+  return `${INDEX_PREFIX}${safe(decl.collectionName)}__${safe(decl.name)}`;
+}
+
+/** Bindable SQL value of a query constant, or undefined when the pre-filter cannot use it. */
+function sqlScalar(v: unknown, forRange: boolean): number | string | undefined {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  // Strings only for equality: SQLite orders UTF-8 bytes, JS orders UTF-16 units.
+  if (typeof v === 'string') return forRange ? undefined : v;
+  if (typeof v === 'boolean') return forRange ? undefined : v ? 1 : 0;
+  return undefined;
+}
+
+function isPlainObject(v: unknown): v is Doc {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp);
+}
+
+/** Conditions of the query's top-level conjunction that SQL can pre-filter, per field path. */
+function conjunctionConditions(query: Doc, out = new Map<string, Cond[]>()): Map<string, Cond[]> {
+  for (const [key, value] of Object.entries(query)) {
+    if (key === '$and' && Array.isArray(value)) {
+      for (const sub of value) if (isPlainObject(sub)) conjunctionConditions(sub, out);
+      continue;
+    }
+    if (key.startsWith('$')) continue;
+    const conds = out.get(key) ?? [];
+    if (isPlainObject(value)) {
+      const ops = Object.keys(value);
+      if (ops.length === 0 || !ops.every((o) => o.startsWith('$'))) continue;
+      for (const op of ops) {
+        const v = value[op];
+        if (op === '$eq' || op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') conds.push({ op, value: v });
+        else if (op === '$in' && Array.isArray(v)) conds.push({ op, value: v });
+      }
+    } else {
+      conds.push({ op: '$eq', value });
+    }
+    if (conds.length > 0) out.set(key, conds);
+  }
+  return out;
+}
+
+export interface ScanInfo {
+  collection: string;
+  sql: string;
+  candidateRows: number;
+  /** SQLite's EXPLAIN QUERY PLAN of the pre-filter (proves that declared indexes are used). */
+  plan: string[];
+}
+
+export class DocumentStorage {
+  private readonly indexes: IndexDecl[];
+  private lastScan: { collection: string; sql: string; params: (string | number)[]; candidateRows: number } | undefined;
+
+  constructor(
+    private readonly db: Store,
+    indexes: IndexDecl[],
+  ) {
+    this.indexes = indexes;
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS db_collections (name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS db_documents (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        coll TEXT NOT NULL,
+        key TEXT NOT NULL,
+        ver INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        UNIQUE (coll, key)
+      );
+    `);
+    this.rebuildIndexes();
+  }
+
+  /** Drops the previous declared indexes and builds the current ones (the file may have changed). */
+  private rebuildIndexes(): void {
+    const old = this.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '${INDEX_PREFIX}%'`)
+      .all() as { name: string }[];
+    for (const { name } of old) this.db.exec(`DROP INDEX "${name}"`);
+    for (const decl of this.indexes) {
+      const cols = decl.keys.map((k) => `${indexExpr(k.name)}${k.direction === -1 ? ' DESC' : ''}`).join(', ');
+      const sql =
+        `CREATE ${decl.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(decl)}" ON db_documents (${cols}) ` +
+        `WHERE coll = ${sqlString(decl.collectionName)}`;
+      try {
+        this.db.exec(sql);
+      } catch (err) {
+        throw invalidParam(`cannot build index ${decl.collectionName}.${decl.name}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  hasCollection(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM db_collections WHERE name = ?').get(name) !== undefined;
+  }
+
+  createCollection(name: string, nowMs: number): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO db_collections (name, created_ms) VALUES (?, ?)').run(name, nowMs).changes > 0;
+  }
+
+  collectionCounts(): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT c.name AS name, (SELECT COUNT(*) FROM db_documents d WHERE d.coll = c.name) AS n FROM db_collections c ORDER BY c.name')
+      .all() as { name: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.name, r.n]));
+  }
+
+  clear(): void {
+    this.db.exec('DELETE FROM db_documents; DELETE FROM db_collections;');
+  }
+
+  getByKey(coll: string, key: string): StoredRow | undefined {
+    const row = this.db.prepare('SELECT seq, key, ver, doc FROM db_documents WHERE coll = ? AND key = ?').get(coll, key) as
+      | RawRow
+      | undefined;
+    return row && { ...row, doc: fromStored(row.doc) };
+  }
+
+  all(coll: string): StoredRow[] {
+    return this.candidates(coll, {});
+  }
+
+  /**
+   * Rows that may match `query`, in insertion order: every row of the collection except those that
+   * an indexed equality/range condition (or an _id condition) rules out. Never drops a match.
+   */
+  candidates(coll: string, query: Doc): StoredRow[] {
+    // The literal collection name lets SQLite see that the partial indexes (WHERE coll = '...') apply.
+    const where = [`coll = ${sqlString(coll)}`];
+    const params: (string | number)[] = [];
+    const indexed = new Set(this.indexes.filter((i) => i.collectionName === coll).flatMap((i) => i.keys.map((k) => k.name)));
+    for (const [field, conds] of conjunctionConditions(query)) {
+      if (field === '_id') {
+        for (const c of conds) {
+          const ids = c.op === '$eq' ? [c.value] : c.op === '$in' ? c.value : [];
+          if (ids.length === 0 || !ids.every((v) => typeof v === 'string' || typeof v === 'number')) continue;
+          where.push(`key IN (${ids.map(() => '?').join(', ')})`);
+          params.push(...ids.map(idKey));
+          break;
+        }
+        continue;
+      }
+      if (!indexed.has(field)) continue;
+      const expr = indexExpr(field);
+      for (const c of conds) {
+        if (c.op === '$in') {
+          const vals = c.value.map((v) => sqlScalar(v, false));
+          if (vals.length === 0 || vals.some((v) => v === undefined)) continue;
+          where.push(`(${expr} IN (${vals.map(() => '?').join(', ')}) OR ${expr} >= ${SMALLEST_BLOB})`);
+          params.push(...(vals as (string | number)[]));
+          continue;
+        }
+        const v = sqlScalar(c.value, c.op !== '$eq');
+        if (v === undefined) continue;
+        if (c.op === '$eq') where.push(`(${expr} = ? OR ${expr} >= ${SMALLEST_BLOB})`);
+        else if (c.op === '$gt') where.push(`${expr} > ?`);
+        else if (c.op === '$gte') where.push(`${expr} >= ?`);
+        else if (c.op === '$lt') where.push(`(${expr} < ? OR ${expr} >= ${SMALLEST_BLOB})`);
+        else where.push(`(${expr} <= ? OR ${expr} >= ${SMALLEST_BLOB})`);
+        params.push(v);
+      }
+    }
+    const sql = `SELECT seq, key, ver, doc FROM db_documents WHERE ${where.join(' AND ')} ORDER BY seq`;
+    const rows = this.db.prepare(sql).all(...params) as RawRow[];
+    this.lastScan = { collection: coll, sql, params, candidateRows: rows.length };
+    return rows.map((r) => ({ ...r, doc: fromStored(r.doc) }));
+  }
+
+  /** The most recent candidate scan with its query plan (computed on demand, for health/tests). */
+  lastScanReport(): ScanInfo | undefined {
+    const s = this.lastScan;
+    if (!s) return undefined;
+    const plan = (this.db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as { detail: string }[]).map((r) => r.detail);
+    return { collection: s.collection, sql: s.sql, candidateRows: s.candidateRows, plan };
+  }
+
+  insert(coll: string, doc: Doc): void {
+    this.write(coll, doc, () =>
+      this.db.prepare('INSERT INTO db_documents (coll, key, ver, doc) VALUES (?, ?, 1, ?)').run(coll, idKey(doc._id), toStored(doc)),
+    );
+  }
+
+  replace(coll: string, doc: Doc): void {
+    this.write(coll, doc, () =>
+      this.db.prepare('UPDATE db_documents SET doc = ?, ver = ver + 1 WHERE coll = ? AND key = ?').run(toStored(doc), coll, idKey(doc._id)),
+    );
+  }
+
+  remove(coll: string, key: string): boolean {
+    return this.db.prepare('DELETE FROM db_documents WHERE coll = ? AND key = ?').run(coll, key).changes > 0;
+  }
+
+  /** Runs one write, turning SQLite's unique-constraint failure into the server's E11000 error. */
+  private write(coll: string, doc: Doc, run: () => unknown): void {
+    try {
+      run();
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw err;
+      const decl = this.indexes.find((i) => i.collectionName === coll && (e.message ?? '').includes(sqlIndexName(i)));
+      if (!decl) throw duplicateKey(coll, ID_INDEX_NAME, `{ _id: ${JSON.stringify(doc._id)} }`);
+      const keyText = decl.keys.map((k) => `${k.name}: ${JSON.stringify(fieldValue(doc, k.name))}`).join(', ');
+      throw duplicateKey(coll, decl.name, `{ ${keyText} }`);
+    }
+  }
+}
+
+function fieldValue(doc: Doc, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split('.')) cur = isPlainObject(cur) ? cur[part] : undefined;
+  return cur;
+}
