@@ -1,0 +1,84 @@
+// Escalation (升级), in the manner of PagerDuty's escalation policies and Zammad's escalation
+// times: a request nobody has answered moves up one level per deadline — level 1 the other 三长 of
+// the grid, level 2 the village duty officers, level 3 the street. Only the first response target
+// escalates: once someone has really replied, the request stops escalating (an unresolved but
+// answered request is followed up through reports and satisfaction, not paged).
+//
+// The sweeper runs every SWEEP_INTERVAL_MS and may overlap with another sweep, so every decision
+// carries a guard (expected level and version). The handler applies it with a conditional update
+// `where escalationLevel == guard.expectedLevel && version == guard.expectedVersion`; the loser of
+// a race updates nothing. lifecycle.transition(…, { kind: 'escalate', … }) checks the same guard.
+
+import type { EpochMs, EscalationAudience, Id, Request, RoleAssignment } from './model';
+import { isAwaitingResponse, isClosed } from './model';
+import { dutyOfficers, gridLeaders, streetAdmins } from './staff';
+
+export interface EscalationGuard {
+  expectedLevel: number;
+  expectedVersion: number;
+}
+
+export type EscalationDecision =
+  | { kind: 'none'; reason: 'responded' | 'closed' | 'finalLevelReached' }
+  | { kind: 'notDue'; dueAt: EpochMs }
+  | {
+      kind: 'escalate';
+      toLevel: number;
+      audience: EscalationAudience;
+      /** Deadline of the level after this one, or null when this is the last. */
+      nextEscalationAt: EpochMs | null;
+      guard: EscalationGuard;
+    };
+
+export const ESCALATION_EVENT_LABELS: Record<EscalationAudience, string> = {
+  otherLeaders: '已通知其他三长',
+  dutyOfficers: '已转值班员',
+  streetAdmins: '已上报街道',
+};
+
+type EscalationView = Pick<Request, 'state' | 'escalationLevel' | 'escalationPlan' | 'nextEscalationAt' | 'version'>;
+
+/**
+ * What the sweeper should do with this request at `now`. One level per decision: if the sweeper
+ * was down and several deadlines passed, the next sweep takes the next level (notifications stay
+ * in order and each level gets its own event).
+ */
+export function decideEscalation(request: EscalationView, now: EpochMs): EscalationDecision {
+  if (isClosed(request.state)) return { kind: 'none', reason: 'closed' };
+  if (!isAwaitingResponse(request.state)) return { kind: 'none', reason: 'responded' };
+  const plan = [...request.escalationPlan].sort((a, b) => a.level - b.level);
+  const next = plan.find((step) => step.level > request.escalationLevel);
+  if (!next) return { kind: 'none', reason: 'finalLevelReached' };
+  if (now < next.dueAt) return { kind: 'notDue', dueAt: next.dueAt };
+  const after = plan.find((step) => step.level > next.level);
+  return {
+    kind: 'escalate',
+    toLevel: next.level,
+    audience: next.audience,
+    nextEscalationAt: after ? after.dueAt : null,
+    guard: { expectedLevel: request.escalationLevel, expectedVersion: request.version },
+  };
+}
+
+/** Whether a guard still matches the stored request (false: someone else escalated or answered). */
+export function guardHolds(request: Pick<Request, 'escalationLevel' | 'version'>, guard: EscalationGuard): boolean {
+  return request.escalationLevel === guard.expectedLevel && request.version === guard.expectedVersion;
+}
+
+/**
+ * Who is notified for an audience: the 三长 of the request's grid, its village's duty officers, or
+ * its street's admins — leaving out those already responsible (they were notified before).
+ */
+export function escalationRecipients(
+  audience: EscalationAudience,
+  request: Pick<Request, 'streetId' | 'villageId' | 'gridId' | 'responders'>,
+  assignments: readonly RoleAssignment[],
+): Id[] {
+  const candidates =
+    audience === 'otherLeaders'
+      ? gridLeaders(assignments, request.gridId)
+      : audience === 'dutyOfficers'
+        ? dutyOfficers(assignments, request.villageId)
+        : streetAdmins(assignments, request.streetId);
+  return candidates.filter((id) => !request.responders.includes(id));
+}

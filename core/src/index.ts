@@ -1,0 +1,18 @@
+// The pure domain core of 连心网格: types, policy, calendar and SLA, escalation, the request
+// lifecycle, routing, join tokens, notice reach, reports and the input contracts. No I/O, no clock.
+
+export * from './model';
+export * from './errors';
+export * from './policy';
+export * from './chinaTime';
+export * from './calendar';
+export * from './sla';
+export * from './staff';
+export * from './escalation';
+export * from './lifecycle';
+export * from './routing';
+export * from './joinToken';
+export * from './reach';
+export * from './reports';
+export * from './validate';
+export * from './schemas';

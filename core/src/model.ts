@@ -1,0 +1,423 @@
+// The domain types of 连心网格, shared by the cloud functions, the emulator and the mini-program.
+// States are data with a type (FixMyStreet style): code asks predicates such as isOpen(state)
+// rather than listing states. All instants are epoch milliseconds; dates are China dates 'YYYY-MM-DD'.
+
+export type Id = string;
+/** Epoch milliseconds. */
+export type EpochMs = number;
+/** A China-time calendar date, 'YYYY-MM-DD'. */
+export type ChinaDate = string;
+/** A China-time wall-clock time of day, 'HH:mm' ('24:00' allowed as an interval end). */
+export type TimeOfDay = string;
+
+// ---------------------------------------------------------------------------------------------
+// Organisation
+
+export interface Street {
+  id: Id;
+  name: string;
+}
+
+export const VILLAGE_KINDS = ['village', 'community'] as const;
+export type VillageKind = (typeof VILLAGE_KINDS)[number];
+
+export interface Village {
+  id: Id;
+  streetId: Id;
+  name: string;
+  kind: VillageKind;
+}
+
+export interface Grid {
+  id: Id;
+  villageId: Id;
+  streetId: Id;
+  name: string;
+  /** Short code carried in join QR codes (see joinToken.ts), unique within the deployment. */
+  code: string;
+  /** The grid's WeChat group, once bound (bindGridGroup). */
+  openGId?: string;
+}
+
+/** 微网格 / 战时小网格: a grid split by building, lane or courtyard, with a temporary leader. */
+export interface MicroGrid {
+  id: Id;
+  gridId: Id;
+  villageId: Id;
+  name: string;
+  leaderUserId?: Id;
+}
+
+export const CARE_NEEDS = ['elderlyAlone', 'sick', 'disabled', 'pregnant'] as const;
+export type CareNeed = (typeof CARE_NEEDS)[number];
+
+export interface Household {
+  id: Id;
+  gridId: Id;
+  villageId: Id;
+  microGridId?: Id;
+  building?: string;
+  unit?: string;
+  room?: string;
+  /** 重点人群 in this household. */
+  careNeeds: CareNeed[];
+  /** True when nobody in the household uses a smartphone: it can only be reached in person. */
+  noSmartphone?: boolean;
+}
+
+/** A resident's membership of a grid (and optionally a household), created by joinGrid. */
+export interface Membership {
+  userId: Id;
+  gridId: Id;
+  villageId: Id;
+  householdId?: Id;
+  joinedAt: EpochMs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// People and roles
+
+export const ROLES = [
+  'resident',
+  'gridLeader',
+  'partyGroupLeader',
+  'buildingLeader',
+  'gridWorker',
+  'dutyOfficer',
+  'committee',
+  'streetAdmin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** 三长: they answer residents of their grid together. */
+export const THREE_LEADER_ROLES = ['gridLeader', 'partyGroupLeader', 'buildingLeader'] as const;
+export type LeaderRole = (typeof THREE_LEADER_ROLES)[number];
+
+/** Roles held within one grid (the 三长 and the grid worker). */
+export const GRID_ROLES = [...THREE_LEADER_ROLES, 'gridWorker'] as const;
+export type GridRole = (typeof GRID_ROLES)[number];
+
+/** Roles held within one village. */
+export const VILLAGE_ROLES = ['dutyOfficer', 'committee'] as const;
+export type VillageRole = (typeof VILLAGE_ROLES)[number];
+
+export function isLeaderRole(role: Role): role is LeaderRole {
+  return (THREE_LEADER_ROLES as readonly Role[]).includes(role);
+}
+export function isGridRole(role: Role): role is GridRole {
+  return (GRID_ROLES as readonly Role[]).includes(role);
+}
+export function isVillageRole(role: Role): role is VillageRole {
+  return (VILLAGE_ROLES as readonly Role[]).includes(role);
+}
+
+/** Where a role applies: grid roles carry gridId, village roles villageId, streetAdmin streetId only. */
+export interface RoleScope {
+  streetId: Id;
+  villageId?: Id;
+  gridId?: Id;
+}
+
+export interface RoleAssignment {
+  userId: Id;
+  role: Role;
+  scope: RoleScope;
+  assignedAt: EpochMs;
+  assignedBy: Id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests (诉求)
+
+export const REQUEST_CATEGORIES = [
+  'supplies',
+  'medicine',
+  'elderlyCare',
+  'sanitation',
+  'repairs',
+  'dispute',
+  'healthReport',
+  'consultation',
+  'other',
+] as const;
+export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
+
+export const REQUEST_CATEGORY_LABELS: Record<RequestCategory, string> = {
+  supplies: '生活物资',
+  medicine: '就医买药',
+  elderlyCare: '老人照护',
+  sanitation: '环境卫生',
+  repairs: '维修',
+  dispute: '矛盾纠纷',
+  healthReport: '健康上报',
+  consultation: '政策咨询',
+  other: '其他',
+};
+
+export interface RequestStateInfo {
+  /** Shown to residents and leaders. */
+  label: string;
+  /** Still needs someone's action (open), as opposed to finished (closed). */
+  open: boolean;
+  /** Waiting for the first real reply: the response clock runs and escalation applies. */
+  awaitingResponse: boolean;
+}
+
+/** The request's public states, as data. 'closed' is the auto-close after N days resolved. */
+export const REQUEST_STATES = {
+  submitted: { label: '待响应', open: true, awaitingResponse: true },
+  responded: { label: '已响应', open: true, awaitingResponse: false },
+  inProgress: { label: '处理中', open: true, awaitingResponse: false },
+  resolved: { label: '已办结待确认', open: true, awaitingResponse: false },
+  reopened: { label: '已重新打开', open: true, awaitingResponse: false },
+  confirmed: { label: '已确认', open: false, awaitingResponse: false },
+  closed: { label: '已关闭', open: false, awaitingResponse: false },
+  cancelled: { label: '已撤销', open: false, awaitingResponse: false },
+} as const satisfies Record<string, RequestStateInfo>;
+
+export type RequestState = keyof typeof REQUEST_STATES;
+export const REQUEST_STATE_NAMES = Object.keys(REQUEST_STATES) as RequestState[];
+
+export function isOpen(state: RequestState): boolean {
+  return REQUEST_STATES[state].open;
+}
+export function isClosed(state: RequestState): boolean {
+  return !REQUEST_STATES[state].open;
+}
+export function isAwaitingResponse(state: RequestState): boolean {
+  return REQUEST_STATES[state].awaitingResponse;
+}
+export const OPEN_STATES = REQUEST_STATE_NAMES.filter(isOpen);
+export const CLOSED_STATES = REQUEST_STATE_NAMES.filter(isClosed);
+
+export interface GeoLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+}
+
+/** Who is told at each escalation level. */
+export const ESCALATION_AUDIENCES = ['otherLeaders', 'dutyOfficers', 'streetAdmins'] as const;
+export type EscalationAudience = (typeof ESCALATION_AUDIENCES)[number];
+
+/** One planned escalation, fixed when the request is submitted (later policy edits don't move it). */
+export interface EscalationStep {
+  level: number;
+  audience: EscalationAudience;
+  dueAt: EpochMs;
+}
+
+export const ROUTING_OUTCOMES = ['routed', 'noResponderFallback'] as const;
+export type RoutingOutcome = (typeof ROUTING_OUTCOMES)[number];
+
+export interface Request {
+  id: Id;
+  streetId: Id;
+  villageId: Id;
+  gridId: Id;
+  microGridId?: Id;
+  householdId?: Id;
+  /** The resident who submitted it (openid-derived user id). */
+  residentId: Id;
+  category: RequestCategory;
+  text: string;
+  /** Cloud storage fileIDs. */
+  photos: string[];
+  location?: GeoLocation;
+  urgent: boolean;
+  idempotencyKey: string;
+  state: RequestState;
+  /** Incremented on every change: handlers update `where version == expected`. */
+  version: number;
+  submittedAt: EpochMs;
+  /** Who routing chose at submission (used for per-leader reports). */
+  routedTo: Id[];
+  routingOutcome: RoutingOutcome;
+  /** Who may answer now: routedTo plus whoever escalation or hand-over added. */
+  responders: Id[];
+  /** When the first real reply is due (service time only; see sla.ts). */
+  responseDueAt: EpochMs;
+  /** 0 = not escalated. */
+  escalationLevel: number;
+  escalationPlan: EscalationStep[];
+  /** Due time of the next escalation, or null when none is pending. Indexed by the sweeper. */
+  nextEscalationAt: EpochMs | null;
+  firstResponseAt?: EpochMs;
+  firstResponseBy?: Id;
+  /** Wall-clock ms from submission to the first real reply. */
+  firstResponseMs?: number;
+  resolvedAt?: EpochMs;
+  resolution?: { note: string; photos: string[] };
+  confirmedAt?: EpochMs;
+  rating?: number;
+  ratingComment?: string;
+  closedAt?: EpochMs;
+  cancelledAt?: EpochMs;
+  reopenCount: number;
+}
+
+export const REQUEST_ACTIONS = [
+  'submit',
+  'respond',
+  'startProgress',
+  'resolve',
+  'confirm',
+  'reopen',
+  'cancel',
+  'autoClose',
+  'escalate',
+  'handOver',
+] as const;
+export type RequestActionKind = (typeof REQUEST_ACTIONS)[number];
+
+/** One line of the request's history, as the resident sees it (label in Chinese). */
+export interface RequestEvent {
+  requestId: Id;
+  kind: RequestActionKind;
+  fromState: RequestState | null;
+  toState: RequestState;
+  /** User id, or 'system' for the sweeper. */
+  actorId: Id;
+  at: EpochMs;
+  label: string;
+  note?: string;
+  photos?: string[];
+  /** Request version after this event. */
+  version: number;
+  data?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notices
+
+export const NOTICE_SCOPE_KINDS = ['street', 'village', 'grids'] as const;
+export type NoticeScopeKind = (typeof NOTICE_SCOPE_KINDS)[number];
+
+export type NoticeScope =
+  | { kind: 'street' }
+  | { kind: 'village'; villageId: Id }
+  | { kind: 'grids'; villageId: Id; gridIds: Id[] };
+
+export interface Notice {
+  id: Id;
+  streetId: Id;
+  title: string;
+  body: string;
+  attachments: string[];
+  scope: NoticeScope;
+  urgent: boolean;
+  publishedAt: EpochMs;
+  publishedBy: Id;
+}
+
+export interface ReadReceipt {
+  noticeId: Id;
+  userId: Id;
+  householdId: Id;
+  readAt: EpochMs;
+}
+
+export const REACH_CHANNELS = ['inPerson', 'phone'] as const;
+export type ReachChannel = (typeof REACH_CHANNELS)[number];
+
+/** A leader's record that a household was told another way; counts as reached. */
+export interface ReachMark {
+  noticeId: Id;
+  householdId: Id;
+  channel: ReachChannel;
+  markedBy: Id;
+  markedAt: EpochMs;
+  note?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing, policy, calendar
+
+/** '*' means every category of the grid without a more specific rule. */
+export type RoutingCategory = RequestCategory | '*';
+
+export interface RoutingRule {
+  id: Id;
+  gridId: Id;
+  category: RoutingCategory;
+  /** Grid roles whose holders answer (resolved against the grid's role assignments). */
+  roles: GridRole[];
+  /** Named people who answer, in addition to the roles. */
+  userIds: Id[];
+  updatedAt: EpochMs;
+  updatedBy: Id;
+  version: number;
+}
+
+/** Audit entry written with every routing-rule change: who, when, why, before and after. */
+export interface RoutingAuditEntry {
+  ruleId: Id;
+  gridId: Id;
+  category: RoutingCategory;
+  changedBy: Id;
+  changedAt: EpochMs;
+  reason: string;
+  before: RoutingRule | null;
+  after: RoutingRule | null;
+}
+
+export interface ServiceInterval {
+  start: TimeOfDay;
+  end: TimeOfDay;
+}
+
+/** Weekday as in dayjs: 0 = Sunday … 6 = Saturday. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface ServiceCalendar {
+  /** Service hours per weekday (China time). A weekday with no entry or [] has no service. */
+  weeklyHours: Partial<Record<Weekday, ServiceInterval[]>>;
+  /** Dates with no service (public holidays). */
+  holidays: ChinaDate[];
+  /** Dates with their own hours, overriding weekday and holiday (e.g. 调休 make-up working days). */
+  specialHours?: Record<ChinaDate, ServiceInterval[]>;
+  /** Emergency mode: service around the clock, every day. */
+  emergencyMode: boolean;
+}
+
+export interface VillagePolicy {
+  villageId: Id;
+  responseTargetMs?: number;
+  urgentResponseTargetMs?: number;
+  /** When true, urgent requests' clocks run around the clock, not only in service hours. */
+  urgentAroundTheClock?: boolean;
+  escalationSteps?: EscalationStepPolicy[];
+  autoCloseAfterDays?: number;
+  calendar?: Partial<ServiceCalendar>;
+  updatedAt: EpochMs;
+  updatedBy: Id;
+}
+
+/** Escalation level `level` is due `afterTargetMs` of service time after the response target. */
+export interface EscalationStepPolicy {
+  level: number;
+  audience: EscalationAudience;
+  afterTargetMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invitations (one-time, carry a role)
+
+export const INVITABLE_ROLES = [...GRID_ROLES, 'dutyOfficer', 'committee'] as const;
+export type InvitableRole = (typeof INVITABLE_ROLES)[number];
+
+export interface Invitation {
+  id: Id;
+  /** Short code carried in the QR scene (alphanumeric). */
+  code: string;
+  streetId: Id;
+  villageId: Id;
+  gridId?: Id;
+  role: InvitableRole;
+  invitedBy: Id;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  acceptedAt?: EpochMs;
+  acceptedBy?: Id;
+  revokedAt?: EpochMs;
+}

@@ -1,0 +1,116 @@
+// Named, configurable policy: response targets (黄金10分钟), escalation table, auto-close, limits.
+// Defaults live here; a village's overrides merge over them (resolvePolicy). Nothing else in the
+// core hard-codes a duration or a limit.
+
+import type { EscalationStepPolicy, ServiceCalendar, VillagePolicy } from './model';
+
+export const SECOND_MS = 1_000;
+export const MINUTE_MS = 60 * SECOND_MS;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** 黄金10分钟: the first real reply is due 10 minutes (of service time) after submission. */
+export const DEFAULT_RESPONSE_TARGET_MS = 10 * MINUTE_MS;
+/** Requests flagged urgent are due sooner. */
+export const DEFAULT_URGENT_RESPONSE_TARGET_MS = 5 * MINUTE_MS;
+/**
+ * By default an urgent request's clock also counts only service hours (like any other request);
+ * a village whose duty officers answer at night can switch this on.
+ */
+export const DEFAULT_URGENT_AROUND_THE_CLOCK = false;
+
+/**
+ * Escalation table. Level 1 at the target (the other 三长 of the grid), level 2 ten minutes later
+ * (the village duty officers), level 3 twenty minutes after the target (the street).
+ * With the default 10-minute target that is 10 / 20 / 30 minutes after submission.
+ */
+export const DEFAULT_ESCALATION_STEPS: readonly EscalationStepPolicy[] = [
+  { level: 1, audience: 'otherLeaders', afterTargetMs: 0 },
+  { level: 2, audience: 'dutyOfficers', afterTargetMs: 10 * MINUTE_MS },
+  { level: 3, audience: 'streetAdmins', afterTargetMs: 20 * MINUTE_MS },
+];
+
+/** A resolved request the resident neither confirms nor reopens closes itself after this many days. */
+export const DEFAULT_AUTO_CLOSE_AFTER_DAYS = 7;
+
+/** The escalation sweeper runs this often (a CloudBase timer trigger). */
+export const SWEEP_INTERVAL_MS = 10 * SECOND_MS;
+
+/** Request text limit, in characters (code points). */
+export const REQUEST_TEXT_MAX_LENGTH = 500;
+/** Photos per request or per resolution. */
+export const REQUEST_PHOTO_MAX_COUNT = 3;
+export const RATING_MIN = 1;
+export const RATING_MAX = 5;
+/** Ratings at or below this are followed up (回访). */
+export const LOW_RATING_THRESHOLD = 2;
+export const RATING_COMMENT_MAX_LENGTH = 200;
+export const NOTE_MAX_LENGTH = 500;
+
+/** Default service hours: 08:00–20:00 every day, weekends included (residents' needs don't stop). */
+export const DEFAULT_SERVICE_START = '08:00';
+export const DEFAULT_SERVICE_END = '20:00';
+const EVERY_DAY_DEFAULT_HOURS = [{ start: DEFAULT_SERVICE_START, end: DEFAULT_SERVICE_END }];
+
+export const DEFAULT_SERVICE_CALENDAR: ServiceCalendar = {
+  weeklyHours: {
+    0: EVERY_DAY_DEFAULT_HOURS,
+    1: EVERY_DAY_DEFAULT_HOURS,
+    2: EVERY_DAY_DEFAULT_HOURS,
+    3: EVERY_DAY_DEFAULT_HOURS,
+    4: EVERY_DAY_DEFAULT_HOURS,
+    5: EVERY_DAY_DEFAULT_HOURS,
+    6: EVERY_DAY_DEFAULT_HOURS,
+  },
+  holidays: [],
+  emergencyMode: false,
+};
+
+/** Bounds a village may choose within (setVillagePolicy's schema uses the same numbers). */
+export const MIN_RESPONSE_TARGET_MS = 1 * MINUTE_MS;
+export const MAX_RESPONSE_TARGET_MS = 24 * HOUR_MS;
+export const MAX_AUTO_CLOSE_AFTER_DAYS = 90;
+export const MAX_ESCALATION_LEVEL = 3;
+
+/** The policy in force for one village, every field filled in. */
+export interface ResolvedPolicy {
+  responseTargetMs: number;
+  urgentResponseTargetMs: number;
+  urgentAroundTheClock: boolean;
+  escalationSteps: readonly EscalationStepPolicy[];
+  autoCloseAfterDays: number;
+  calendar: ServiceCalendar;
+}
+
+export const DEFAULT_POLICY: ResolvedPolicy = {
+  responseTargetMs: DEFAULT_RESPONSE_TARGET_MS,
+  urgentResponseTargetMs: DEFAULT_URGENT_RESPONSE_TARGET_MS,
+  urgentAroundTheClock: DEFAULT_URGENT_AROUND_THE_CLOCK,
+  escalationSteps: DEFAULT_ESCALATION_STEPS,
+  autoCloseAfterDays: DEFAULT_AUTO_CLOSE_AFTER_DAYS,
+  calendar: DEFAULT_SERVICE_CALENDAR,
+};
+
+/** Merge a village's overrides over the defaults (absent fields keep the default). */
+export function resolvePolicy(overrides?: Partial<Omit<VillagePolicy, 'villageId' | 'updatedAt' | 'updatedBy'>>): ResolvedPolicy {
+  if (!overrides) return DEFAULT_POLICY;
+  const calendar = overrides.calendar;
+  return {
+    responseTargetMs: overrides.responseTargetMs ?? DEFAULT_POLICY.responseTargetMs,
+    urgentResponseTargetMs: overrides.urgentResponseTargetMs ?? DEFAULT_POLICY.urgentResponseTargetMs,
+    urgentAroundTheClock: overrides.urgentAroundTheClock ?? DEFAULT_POLICY.urgentAroundTheClock,
+    escalationSteps: [...(overrides.escalationSteps ?? DEFAULT_POLICY.escalationSteps)].sort((a, b) => a.level - b.level),
+    autoCloseAfterDays: overrides.autoCloseAfterDays ?? DEFAULT_POLICY.autoCloseAfterDays,
+    calendar: {
+      weeklyHours: calendar?.weeklyHours ?? DEFAULT_SERVICE_CALENDAR.weeklyHours,
+      holidays: calendar?.holidays ?? DEFAULT_SERVICE_CALENDAR.holidays,
+      ...(calendar?.specialHours ? { specialHours: calendar.specialHours } : {}),
+      emergencyMode: calendar?.emergencyMode ?? DEFAULT_SERVICE_CALENDAR.emergencyMode,
+    },
+  };
+}
+
+/** The target that applies to one request. */
+export function responseTargetFor(policy: ResolvedPolicy, urgent: boolean): number {
+  return urgent ? Math.min(policy.urgentResponseTargetMs, policy.responseTargetMs) : policy.responseTargetMs;
+}

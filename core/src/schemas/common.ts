@@ -1,0 +1,54 @@
+// Building blocks shared by the input schemas. Plain `as const` objects, spread into each schema
+// (no $ref), so json-schema-to-ts can derive the types and ajv standalone needs no schema registry.
+
+import { REQUEST_CATEGORIES, REQUEST_STATE_NAMES } from '../model';
+import { REQUEST_PHOTO_MAX_COUNT } from '../policy';
+
+/** Longest id we accept (CloudBase _id values are 32 characters; room for others). */
+export const ID_MAX_LENGTH = 64;
+export const FILE_ID_MAX_LENGTH = 512;
+export const PAGE_SIZE_MAX = 50;
+export const CURSOR_MAX_LENGTH = 256;
+export const NAME_MAX_LENGTH = 40;
+export const IDEMPOTENCY_KEY_PATTERN = '^[0-9A-Za-z_-]{8,64}$';
+/** Not blank: at least one visible character. */
+export const NOT_BLANK_PATTERN = '\\S';
+export const CHINA_DATE_SCHEMA_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+export const TIME_OF_DAY_SCHEMA_PATTERN = '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$';
+export const SCENE_SCHEMA_PATTERN = "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}$";
+
+export const idSchema = { type: 'string', minLength: 1, maxLength: ID_MAX_LENGTH, pattern: '^[0-9A-Za-z_-]+$' } as const;
+
+/** A cloud storage fileID returned by wx.cloud.uploadFile. */
+export const fileIdSchema = { type: 'string', maxLength: FILE_ID_MAX_LENGTH, pattern: '^cloud://\\S+$' } as const;
+
+export const photosSchema = { type: 'array', items: fileIdSchema, maxItems: REQUEST_PHOTO_MAX_COUNT, uniqueItems: true } as const;
+
+export const categorySchema = { type: 'string', enum: REQUEST_CATEGORIES } as const;
+
+export const requestStateSchema = { type: 'string', enum: REQUEST_STATE_NAMES } as const;
+
+export const nameSchema = { type: 'string', minLength: 1, maxLength: NAME_MAX_LENGTH, pattern: NOT_BLANK_PATTERN } as const;
+
+export const chinaDateSchema = { type: 'string', pattern: CHINA_DATE_SCHEMA_PATTERN } as const;
+
+export const sceneSchema = { type: 'string', pattern: SCENE_SCHEMA_PATTERN } as const;
+
+export const locationSchema = {
+  type: 'object',
+  properties: {
+    latitude: { type: 'number', minimum: -90, maximum: 90 },
+    longitude: { type: 'number', minimum: -180, maximum: 180 },
+    name: { type: 'string', maxLength: 100 },
+  },
+  required: ['latitude', 'longitude'],
+  additionalProperties: false,
+} as const;
+
+export const idempotencyKeySchema = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN } as const;
+
+/** Cursor pagination for list functions. */
+export const pageProperties = {
+  limit: { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX },
+  cursor: { type: 'string', minLength: 1, maxLength: CURSOR_MAX_LENGTH },
+} as const;

@@ -1,0 +1,82 @@
+// One source of truth for cloud-function inputs: every function's JSON Schema, keyed by the
+// function's name, and the input types derived from the same schemas. The backend compiles these
+// with ajv at runtime; scripts/build-validators.ts precompiles them for the mini-program.
+
+import * as membership from './membership';
+import * as notices from './notices';
+import * as organisation from './organisation';
+import * as reports from './reports';
+import * as requests from './requests';
+
+export * from './common';
+export * from './membership';
+export * from './notices';
+export * from './organisation';
+export * from './reports';
+export * from './requests';
+
+export const INPUT_SCHEMAS = {
+  joinGrid: membership.joinGridSchema,
+  getJoinCode: membership.getJoinCodeSchema,
+  bindGridGroup: membership.bindGridGroupSchema,
+  resolveGroupGrid: membership.resolveGroupGridSchema,
+  issueInvitation: membership.issueInvitationSchema,
+  acceptInvitation: membership.acceptInvitationSchema,
+  createVillage: organisation.createVillageSchema,
+  createGrid: organisation.createGridSchema,
+  createMicroGrid: organisation.createMicroGridSchema,
+  updateRoutingRule: organisation.updateRoutingRuleSchema,
+  setVillagePolicy: organisation.setVillagePolicySchema,
+  submitRequest: requests.submitRequestSchema,
+  getRequest: requests.getRequestSchema,
+  listMyRequests: requests.listMyRequestsSchema,
+  listInbox: requests.listInboxSchema,
+  respondRequest: requests.respondRequestSchema,
+  updateRequestStatus: requests.updateRequestStatusSchema,
+  confirmRequest: requests.confirmRequestSchema,
+  reopenRequest: requests.reopenRequestSchema,
+  cancelRequest: requests.cancelRequestSchema,
+  recordSubscription: requests.recordSubscriptionSchema,
+  publishNotice: notices.publishNoticeSchema,
+  listNotices: notices.listNoticesSchema,
+  markNoticeRead: notices.markNoticeReadSchema,
+  markHouseholdReached: notices.markHouseholdReachedSchema,
+  getNoticeReach: notices.getNoticeReachSchema,
+  getReport: reports.getReportSchema,
+} as const;
+
+export type FunctionName = keyof typeof INPUT_SCHEMAS;
+export const FUNCTION_NAMES = Object.keys(INPUT_SCHEMAS) as FunctionName[];
+
+/** The input type of each cloud function, derived from its schema. */
+export interface FunctionInputs {
+  joinGrid: membership.JoinGridInput;
+  getJoinCode: membership.GetJoinCodeInput;
+  bindGridGroup: membership.BindGridGroupInput;
+  resolveGroupGrid: membership.ResolveGroupGridInput;
+  issueInvitation: membership.IssueInvitationInput;
+  acceptInvitation: membership.AcceptInvitationInput;
+  createVillage: organisation.CreateVillageInput;
+  createGrid: organisation.CreateGridInput;
+  createMicroGrid: organisation.CreateMicroGridInput;
+  updateRoutingRule: organisation.UpdateRoutingRuleInput;
+  setVillagePolicy: organisation.SetVillagePolicyInput;
+  submitRequest: requests.SubmitRequestInput;
+  getRequest: requests.GetRequestInput;
+  listMyRequests: requests.ListMyRequestsInput;
+  listInbox: requests.ListInboxInput;
+  respondRequest: requests.RespondRequestInput;
+  updateRequestStatus: requests.UpdateRequestStatusInput;
+  confirmRequest: requests.ConfirmRequestInput;
+  reopenRequest: requests.ReopenRequestInput;
+  cancelRequest: requests.CancelRequestInput;
+  recordSubscription: requests.RecordSubscriptionInput;
+  publishNotice: notices.PublishNoticeInput;
+  listNotices: notices.ListNoticesInput;
+  markNoticeRead: notices.MarkNoticeReadInput;
+  markHouseholdReached: notices.MarkHouseholdReachedInput;
+  getNoticeReach: notices.GetNoticeReachInput;
+  getReport: reports.GetReportInput;
+}
+
+export type FunctionInput<N extends FunctionName> = FunctionInputs[N];

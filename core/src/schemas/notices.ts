@@ -1,0 +1,93 @@
+// Input schemas: notices (通知) and their reach.
+
+import type { FromSchema } from 'json-schema-to-ts';
+import { REACH_CHANNELS } from '../model';
+import { fileIdSchema, idempotencyKeySchema, idSchema, NOT_BLANK_PATTERN, pageProperties } from './common';
+
+export const NOTICE_TITLE_MAX_LENGTH = 60;
+export const NOTICE_BODY_MAX_LENGTH = 5000;
+export const NOTICE_ATTACHMENTS_MAX = 9;
+export const NOTICE_GRIDS_MAX = 200;
+const REACH_NOTE_MAX_LENGTH = 200;
+
+export const publishNoticeSchema = {
+  $id: 'publishNotice',
+  type: 'object',
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: NOTICE_TITLE_MAX_LENGTH, pattern: NOT_BLANK_PATTERN },
+    body: { type: 'string', minLength: 1, maxLength: NOTICE_BODY_MAX_LENGTH, pattern: NOT_BLANK_PATTERN },
+    attachments: { type: 'array', items: fileIdSchema, maxItems: NOTICE_ATTACHMENTS_MAX, uniqueItems: true },
+    scope: {
+      type: 'object',
+      oneOf: [
+        {
+          type: 'object',
+          properties: { kind: { const: 'street' } },
+          required: ['kind'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          properties: { kind: { const: 'village' }, villageId: idSchema },
+          required: ['kind', 'villageId'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          properties: {
+            kind: { const: 'grids' },
+            villageId: idSchema,
+            gridIds: { type: 'array', items: idSchema, minItems: 1, maxItems: NOTICE_GRIDS_MAX, uniqueItems: true },
+          },
+          required: ['kind', 'villageId', 'gridIds'],
+          additionalProperties: false,
+        },
+      ],
+    },
+    urgent: { type: 'boolean' },
+    idempotencyKey: idempotencyKeySchema,
+  },
+  required: ['title', 'body', 'scope'],
+  additionalProperties: false,
+} as const;
+export type PublishNoticeInput = FromSchema<typeof publishNoticeSchema>;
+
+export const listNoticesSchema = {
+  $id: 'listNotices',
+  type: 'object',
+  properties: { gridId: idSchema, villageId: idSchema, ...pageProperties },
+  additionalProperties: false,
+} as const;
+export type ListNoticesInput = FromSchema<typeof listNoticesSchema>;
+
+export const markNoticeReadSchema = {
+  $id: 'markNoticeRead',
+  type: 'object',
+  properties: { noticeId: idSchema },
+  required: ['noticeId'],
+  additionalProperties: false,
+} as const;
+export type MarkNoticeReadInput = FromSchema<typeof markNoticeReadSchema>;
+
+export const markHouseholdReachedSchema = {
+  $id: 'markHouseholdReached',
+  type: 'object',
+  properties: {
+    noticeId: idSchema,
+    householdId: idSchema,
+    channel: { type: 'string', enum: REACH_CHANNELS },
+    note: { type: 'string', maxLength: REACH_NOTE_MAX_LENGTH },
+  },
+  required: ['noticeId', 'householdId', 'channel'],
+  additionalProperties: false,
+} as const;
+export type MarkHouseholdReachedInput = FromSchema<typeof markHouseholdReachedSchema>;
+
+export const getNoticeReachSchema = {
+  $id: 'getNoticeReach',
+  type: 'object',
+  properties: { noticeId: idSchema, gridId: idSchema },
+  required: ['noticeId'],
+  additionalProperties: false,
+} as const;
+export type GetNoticeReachInput = FromSchema<typeof getNoticeReachSchema>;

@@ -1,0 +1,131 @@
+// Input schemas: setting up the organisation (villages, grids, micro-grids), routing and policy.
+
+import type { FromSchema } from 'json-schema-to-ts';
+import { ESCALATION_AUDIENCES, GRID_ROLES, VILLAGE_KINDS } from '../model';
+import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL } from '../policy';
+import { categorySchema, chinaDateSchema, idSchema, nameSchema, NOT_BLANK_PATTERN, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
+
+/** Response targets are set in whole minutes: 1 minute to 24 hours. */
+export const RESPONSE_TARGET_MINUTES_MIN = 1;
+export const RESPONSE_TARGET_MINUTES_MAX = 24 * 60;
+export const ESCALATION_OFFSET_MINUTES_MAX = 24 * 60;
+export const INTERVALS_PER_DAY_MAX = 4;
+export const HOLIDAYS_MAX = 366;
+export const ROUTING_USERS_MAX = 10;
+export const REASON_MAX_LENGTH = 200;
+const WEEKDAY_MAX = 6;
+const DAYS_PER_WEEK = 7;
+
+export const createVillageSchema = {
+  $id: 'createVillage',
+  type: 'object',
+  properties: { streetId: idSchema, name: nameSchema, kind: { type: 'string', enum: VILLAGE_KINDS } },
+  required: ['streetId', 'name', 'kind'],
+  additionalProperties: false,
+} as const;
+export type CreateVillageInput = FromSchema<typeof createVillageSchema>;
+
+export const createGridSchema = {
+  $id: 'createGrid',
+  type: 'object',
+  properties: { villageId: idSchema, name: nameSchema },
+  required: ['villageId', 'name'],
+  additionalProperties: false,
+} as const;
+export type CreateGridInput = FromSchema<typeof createGridSchema>;
+
+export const createMicroGridSchema = {
+  $id: 'createMicroGrid',
+  type: 'object',
+  properties: { gridId: idSchema, name: nameSchema, leaderUserId: idSchema },
+  required: ['gridId', 'name'],
+  additionalProperties: false,
+} as const;
+export type CreateMicroGridInput = FromSchema<typeof createMicroGridSchema>;
+
+/** Set who answers (grid, category). Empty roles and userIds remove the rule (back to the default). */
+export const updateRoutingRuleSchema = {
+  $id: 'updateRoutingRule',
+  type: 'object',
+  properties: {
+    gridId: idSchema,
+    category: { anyOf: [categorySchema, { type: 'string', const: '*' }] },
+    roles: { type: 'array', items: { type: 'string', enum: GRID_ROLES }, uniqueItems: true, maxItems: GRID_ROLES.length },
+    userIds: { type: 'array', items: idSchema, uniqueItems: true, maxItems: ROUTING_USERS_MAX },
+    reason: { type: 'string', minLength: 1, maxLength: REASON_MAX_LENGTH, pattern: NOT_BLANK_PATTERN },
+  },
+  required: ['gridId', 'category', 'roles', 'userIds', 'reason'],
+  additionalProperties: false,
+} as const;
+export type UpdateRoutingRuleInput = FromSchema<typeof updateRoutingRuleSchema>;
+
+const serviceIntervalSchema = {
+  type: 'object',
+  properties: {
+    start: { type: 'string', pattern: TIME_OF_DAY_SCHEMA_PATTERN },
+    end: { type: 'string', pattern: TIME_OF_DAY_SCHEMA_PATTERN },
+  },
+  required: ['start', 'end'],
+  additionalProperties: false,
+} as const;
+
+const intervalsSchema = { type: 'array', items: serviceIntervalSchema, maxItems: INTERVALS_PER_DAY_MAX } as const;
+
+/** Response targets, escalation offsets, auto-close, service calendar and emergency mode of one village. */
+export const setVillagePolicySchema = {
+  $id: 'setVillagePolicy',
+  type: 'object',
+  properties: {
+    villageId: idSchema,
+    responseTargetMinutes: { type: 'integer', minimum: RESPONSE_TARGET_MINUTES_MIN, maximum: RESPONSE_TARGET_MINUTES_MAX },
+    urgentResponseTargetMinutes: { type: 'integer', minimum: RESPONSE_TARGET_MINUTES_MIN, maximum: RESPONSE_TARGET_MINUTES_MAX },
+    urgentAroundTheClock: { type: 'boolean' },
+    escalationSteps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          level: { type: 'integer', minimum: 1, maximum: MAX_ESCALATION_LEVEL },
+          audience: { type: 'string', enum: ESCALATION_AUDIENCES },
+          afterTargetMinutes: { type: 'integer', minimum: 0, maximum: ESCALATION_OFFSET_MINUTES_MAX },
+        },
+        required: ['level', 'audience', 'afterTargetMinutes'],
+        additionalProperties: false,
+      },
+      minItems: 1,
+      maxItems: MAX_ESCALATION_LEVEL,
+    },
+    autoCloseAfterDays: { type: 'integer', minimum: 1, maximum: MAX_AUTO_CLOSE_AFTER_DAYS },
+    calendar: {
+      type: 'object',
+      properties: {
+        weeklyHours: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { weekday: { type: 'integer', minimum: 0, maximum: WEEKDAY_MAX }, intervals: intervalsSchema },
+            required: ['weekday', 'intervals'],
+            additionalProperties: false,
+          },
+          maxItems: DAYS_PER_WEEK,
+        },
+        holidays: { type: 'array', items: chinaDateSchema, uniqueItems: true, maxItems: HOLIDAYS_MAX },
+        specialHours: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { date: chinaDateSchema, intervals: intervalsSchema },
+            required: ['date', 'intervals'],
+            additionalProperties: false,
+          },
+          maxItems: HOLIDAYS_MAX,
+        },
+        emergencyMode: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+  },
+  required: ['villageId'],
+  additionalProperties: false,
+} as const;
+export type SetVillagePolicyInput = FromSchema<typeof setVillagePolicySchema>;

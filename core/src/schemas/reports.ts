@@ -1,0 +1,38 @@
+// Input schema: report figures per grid / leader / village / street over a week or a date range.
+
+import type { FromSchema } from 'json-schema-to-ts';
+import { REPORT_GROUPINGS } from '../reports';
+import { chinaDateSchema, idSchema } from './common';
+
+export const getReportSchema = {
+  $id: 'getReport',
+  type: 'object',
+  properties: {
+    groupBy: { type: 'string', enum: REPORT_GROUPINGS },
+    /** Limit to one village or grid; absent = the caller's whole street (street admins only). */
+    villageId: idSchema,
+    gridId: idSchema,
+    period: {
+      type: 'object',
+      oneOf: [
+        {
+          type: 'object',
+          /** The China-time week containing this date (Monday start). */
+          properties: { kind: { const: 'week' }, date: chinaDateSchema },
+          required: ['kind', 'date'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          /** From the start of `from` to the end of `to`, China dates, inclusive. */
+          properties: { kind: { const: 'range' }, from: chinaDateSchema, to: chinaDateSchema },
+          required: ['kind', 'from', 'to'],
+          additionalProperties: false,
+        },
+      ],
+    },
+  },
+  required: ['groupBy', 'period'],
+  additionalProperties: false,
+} as const;
+export type GetReportInput = FromSchema<typeof getReportSchema>;

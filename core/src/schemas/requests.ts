@@ -1,0 +1,181 @@
+// Input schemas: residents' requests (诉求) and the leaders' work on them.
+
+import type { FromSchema } from 'json-schema-to-ts';
+import { THREE_LEADER_ROLES } from '../model';
+import { NOTE_MAX_LENGTH, RATING_COMMENT_MAX_LENGTH, RATING_MAX, RATING_MIN, REQUEST_TEXT_MAX_LENGTH } from '../policy';
+import {
+  categorySchema,
+  idempotencyKeySchema,
+  idSchema,
+  locationSchema,
+  NOT_BLANK_PATTERN,
+  pageProperties,
+  photosSchema,
+  requestStateSchema,
+} from './common';
+
+/** Template ids per wx.requestSubscribeMessage call (WeChat allows at most 3). */
+export const SUBSCRIBE_TEMPLATES_PER_CALL_MAX = 3;
+const TEMPLATE_ID_MAX_LENGTH = 64;
+
+const noteSchema = { type: 'string', minLength: 1, maxLength: NOTE_MAX_LENGTH, pattern: NOT_BLANK_PATTERN } as const;
+/** The version the client last saw: the handler refuses the change if the request moved on. */
+const expectedVersionSchema = { type: 'integer', minimum: 1 } as const;
+
+export const submitRequestSchema = {
+  $id: 'submitRequest',
+  type: 'object',
+  properties: {
+    /** Needed only when the resident belongs to more than one grid. */
+    gridId: idSchema,
+    category: categorySchema,
+    text: { type: 'string', minLength: 1, maxLength: REQUEST_TEXT_MAX_LENGTH, pattern: NOT_BLANK_PATTERN },
+    photos: photosSchema,
+    location: locationSchema,
+    urgent: { type: 'boolean' },
+    /** Made by the client once per draft, so a retried submission is stored once. */
+    idempotencyKey: idempotencyKeySchema,
+  },
+  required: ['category', 'text', 'idempotencyKey'],
+  additionalProperties: false,
+} as const;
+export type SubmitRequestInput = FromSchema<typeof submitRequestSchema>;
+
+export const getRequestSchema = {
+  $id: 'getRequest',
+  type: 'object',
+  properties: { requestId: idSchema },
+  required: ['requestId'],
+  additionalProperties: false,
+} as const;
+export type GetRequestInput = FromSchema<typeof getRequestSchema>;
+
+const statesFilter = { type: 'array', items: requestStateSchema, uniqueItems: true, minItems: 1 } as const;
+
+export const listMyRequestsSchema = {
+  $id: 'listMyRequests',
+  type: 'object',
+  properties: { states: statesFilter, ...pageProperties },
+  additionalProperties: false,
+} as const;
+export type ListMyRequestsInput = FromSchema<typeof listMyRequestsSchema>;
+
+/** A leader's inbox: requests assigned to me, or all of a grid / village I am staff for. */
+export const INBOX_VIEWS = ['mine', 'grid', 'village'] as const;
+
+export const listInboxSchema = {
+  $id: 'listInbox',
+  type: 'object',
+  properties: {
+    view: { type: 'string', enum: INBOX_VIEWS },
+    gridId: idSchema,
+    villageId: idSchema,
+    states: statesFilter,
+    ...pageProperties,
+  },
+  required: ['view'],
+  additionalProperties: false,
+} as const;
+export type ListInboxInput = FromSchema<typeof listInboxSchema>;
+
+export const respondRequestSchema = {
+  $id: 'respondRequest',
+  type: 'object',
+  properties: { requestId: idSchema, message: noteSchema, expectedVersion: expectedVersionSchema },
+  required: ['requestId', 'message'],
+  additionalProperties: false,
+} as const;
+export type RespondRequestInput = FromSchema<typeof respondRequestSchema>;
+
+export const updateRequestStatusSchema = {
+  $id: 'updateRequestStatus',
+  type: 'object',
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        requestId: idSchema,
+        action: { const: 'startProgress' },
+        note: noteSchema,
+        expectedVersion: expectedVersionSchema,
+      },
+      required: ['requestId', 'action'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        requestId: idSchema,
+        action: { const: 'resolve' },
+        note: noteSchema,
+        photos: photosSchema,
+        expectedVersion: expectedVersionSchema,
+      },
+      required: ['requestId', 'action', 'note'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        requestId: idSchema,
+        action: { const: 'handOver' },
+        toUserId: idSchema,
+        toRole: { type: 'string', enum: THREE_LEADER_ROLES },
+        note: noteSchema,
+        expectedVersion: expectedVersionSchema,
+      },
+      required: ['requestId', 'action', 'toUserId', 'toRole'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+export type UpdateRequestStatusInput = FromSchema<typeof updateRequestStatusSchema>;
+
+export const confirmRequestSchema = {
+  $id: 'confirmRequest',
+  type: 'object',
+  properties: {
+    requestId: idSchema,
+    rating: { type: 'integer', minimum: RATING_MIN, maximum: RATING_MAX },
+    comment: { type: 'string', maxLength: RATING_COMMENT_MAX_LENGTH },
+  },
+  required: ['requestId', 'rating'],
+  additionalProperties: false,
+} as const;
+export type ConfirmRequestInput = FromSchema<typeof confirmRequestSchema>;
+
+export const reopenRequestSchema = {
+  $id: 'reopenRequest',
+  type: 'object',
+  properties: { requestId: idSchema, reason: noteSchema },
+  required: ['requestId', 'reason'],
+  additionalProperties: false,
+} as const;
+export type ReopenRequestInput = FromSchema<typeof reopenRequestSchema>;
+
+export const cancelRequestSchema = {
+  $id: 'cancelRequest',
+  type: 'object',
+  properties: { requestId: idSchema, reason: { type: 'string', maxLength: NOTE_MAX_LENGTH } },
+  required: ['requestId'],
+  additionalProperties: false,
+} as const;
+export type CancelRequestInput = FromSchema<typeof cancelRequestSchema>;
+
+/** The template ids the user accepted in one wx.requestSubscribeMessage call (one send each). */
+export const recordSubscriptionSchema = {
+  $id: 'recordSubscription',
+  type: 'object',
+  properties: {
+    acceptedTemplateIds: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: TEMPLATE_ID_MAX_LENGTH, pattern: '^[0-9A-Za-z_-]+$' },
+      minItems: 1,
+      maxItems: SUBSCRIBE_TEMPLATES_PER_CALL_MAX,
+      uniqueItems: true,
+    },
+  },
+  required: ['acceptedTemplateIds'],
+  additionalProperties: false,
+} as const;
+export type RecordSubscriptionInput = FromSchema<typeof recordSubscriptionSchema>;
