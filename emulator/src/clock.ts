@@ -7,6 +7,8 @@ export interface ClockListener {
   nextDueAfter(afterMs: number): number | undefined;
   /** Fire everything due at `atMs`; the clock already reads `atMs`. */
   fire(atMs: number): Promise<void>;
+  /** Optional: told where each advance goes before anything fires, so a listener can bound huge jumps. */
+  beginAdvance?(fromMs: number, targetMs: number): void;
 }
 
 export class EmulatorClock {
@@ -38,6 +40,7 @@ export class EmulatorClock {
    */
   advanceTo(targetMs: number): Promise<number> {
     const run = this.advancing.then(async () => {
+      for (const l of this.listeners) l.beginAdvance?.(this.now(), targetMs);
       for (;;) {
         const from = this.now();
         const due = this.listeners

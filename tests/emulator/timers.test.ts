@@ -2,7 +2,10 @@
 // (with realtimeTimers) by the poller as time passes, never twice.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CronSchedule, REALTIME_POLL_MS } from '../../emulator/src/functions/timers';
+import { EmulatorClock } from '../../emulator/src/clock';
+import { defaultConfig } from '../../emulator/src/config';
+import type { EmulatorContext } from '../../emulator/src/context';
+import { CronSchedule, MAX_TICKS_PER_ADVANCE, REALTIME_POLL_MS, TimerService } from '../../emulator/src/functions/timers';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'cloudfunctions');
@@ -58,6 +61,33 @@ describe('CronSchedule (7-field CloudBase cron, China time)', () => {
     expect(() => new CronSchedule('0 0 9 * * *')).toThrow(/must have 7 fields/);
     expect(() => new CronSchedule('0 0 9 * * * twenty')).toThrow(/year field/);
     expect(() => new CronSchedule('0 0 25 * * * *')).toThrow();
+  });
+});
+
+describe('TimerService on a bare clock', () => {
+  it('bounds a huge clock jump to the last MAX_TICKS_PER_ADVANCE ticks, in order, one at a time, and says so', async () => {
+    const clock = new EmulatorClock(START_MS);
+    const lines: string[] = [];
+    const ctx = { config: defaultConfig({ realtimeTimers: false, log: (l) => lines.push(l) }), clock } as unknown as EmulatorContext;
+    const fired: number[] = [];
+    let running = 0;
+    let overlapped = false;
+    const timers = new TimerService(ctx, async (_fn, _trigger, atMs) => {
+      running += 1;
+      if (running > 1) overlapped = true;
+      await Promise.resolve();
+      fired.push(atMs);
+      running -= 1;
+    });
+    timers.register({ name: 'fast', dir: '', entry: '', timeoutSec: 3, triggers: [{ name: 't', cron: '*/10 * * * * * *', message: '' }] });
+    const THIRTY_DAYS_MS = 30 * 24 * 3600_000;
+    const target = await clock.advanceTo(START_MS + THIRTY_DAYS_MS);
+    timers.close();
+    expect(fired).toHaveLength(MAX_TICKS_PER_ADVANCE);
+    expect(fired[fired.length - 1]).toBe(Math.floor(target / TICK_MS) * TICK_MS);
+    expect(fired.every((t, i) => i === 0 || t - (fired[i - 1] ?? 0) === TICK_MS)).toBe(true);
+    expect(overlapped).toBe(false);
+    expect(lines.some((l) => /more than 10000 ticks/.test(l))).toBe(true);
   });
 });
 

@@ -12,6 +12,11 @@ export const TRIGGER_TIME_ZONE = 'Asia/Shanghai';
 const CHINA_UTC_OFFSET_MS = 8 * 3600_000;
 /** How often the realtime poller looks for due ticks. */
 export const REALTIME_POLL_MS = 250;
+/**
+ * Most ticks one trigger fires in a single clock advance (a day of a 10-second trigger fits). A bigger
+ * jump (setting the clock years ahead) fires only the last ones, with a log line, instead of hanging.
+ */
+export const MAX_TICKS_PER_ADVANCE = 10_000;
 /** Fields of a CloudBase timer cron. */
 const CRON_FIELDS = 7;
 /** Years a restricted year field may name (well beyond any sensible schedule). */
@@ -49,6 +54,22 @@ export class CronSchedule {
       from = Date.UTC(nextYear, 0, 1) - CHINA_UTC_OFFSET_MS - 1;
     }
   }
+
+  /** How many ticks lie in (fromMs, toMs], counting no further than limit + 1 (year field ignored). */
+  countBetween(fromMs: number, toMs: number, limit: number): number {
+    const it = CronExpressionParser.parse(this.sixFields, { tz: TRIGGER_TIME_ZONE, currentDate: new Date(fromMs) });
+    let n = 0;
+    while (n <= limit && it.next().getTime() <= toMs) n += 1;
+    return n;
+  }
+
+  /** The instant just before the last `n` ticks at or before `toMs` (year field ignored). */
+  instantBeforeLast(toMs: number, n: number): number {
+    const it = CronExpressionParser.parse(this.sixFields, { tz: TRIGGER_TIME_ZONE, currentDate: new Date(toMs + 1) });
+    let at = toMs;
+    for (let i = 0; i < n; i += 1) at = it.prev().getTime();
+    return at - 1;
+  }
 }
 
 function chinaYear(ms: number): number {
@@ -79,6 +100,7 @@ export type FireTick = (functionName: string, trigger: TriggerSpec, atMs: number
 class TimerTrigger implements ClockListener {
   private chain: Promise<void> = Promise.resolve();
   private running = 0;
+  private nextCache: { after: number; at: number | undefined } | undefined;
   /** Replaced by a changed config.json; the clock has no removeListener, so it just stops answering. */
   retired = false;
 
@@ -89,7 +111,20 @@ class TimerTrigger implements ClockListener {
     /** Ticks at or before this instant are done (or predate the emulator start: not replayed). */
     public lastFiredMs: number,
     private readonly fireTick: FireTick,
+    private readonly log: (line: string) => void,
   ) {}
+
+  beginAdvance(_fromMs: number, targetMs: number): void {
+    if (this.retired) return;
+    if (this.schedule.countBetween(this.lastFiredMs, targetMs, MAX_TICKS_PER_ADVANCE) <= MAX_TICKS_PER_ADVANCE) return;
+    const skipTo = this.schedule.instantBeforeLast(targetMs, MAX_TICKS_PER_ADVANCE);
+    if (skipTo <= this.lastFiredMs) return;
+    this.log(
+      `[fn] ${this.functionName}: trigger "${this.spec.name}": the clock jump holds more than ${MAX_TICKS_PER_ADVANCE} ticks; ` +
+        `ticks before ${new Date(skipTo + 1).toISOString()} are skipped`,
+    );
+    this.lastFiredMs = skipTo;
+  }
 
   get busy(): boolean {
     return this.running > 0;
@@ -98,7 +133,10 @@ class TimerTrigger implements ClockListener {
   nextDueAfter(): number | undefined {
     // Counted from the last fired tick, not from the clock: a tick that real time passed while the
     // clock was not being advanced still fires (late) on the next advance instead of being lost.
-    return this.retired ? undefined : this.schedule.nextAfter(this.lastFiredMs);
+    if (this.retired) return undefined;
+    // The clock asks on every step of an advance; computing a cron tick is the costly part.
+    if (this.nextCache?.after !== this.lastFiredMs) this.nextCache = { after: this.lastFiredMs, at: this.schedule.nextAfter(this.lastFiredMs) };
+    return this.nextCache.at;
   }
 
   fire(atMs: number): Promise<void> {
@@ -147,7 +185,7 @@ export class TimerService {
         continue;
       }
       this.errors.delete(key);
-      const trigger = new TimerTrigger(spec.name, t, schedule, existing?.lastFiredMs ?? this.ctx.clock.now(), this.fireTick);
+      const trigger = new TimerTrigger(spec.name, t, schedule, existing?.lastFiredMs ?? this.ctx.clock.now(), this.fireTick, this.ctx.config.log);
       if (existing) existing.retired = true;
       this.triggers.set(key, trigger);
       this.ctx.clock.addListener(trigger);
