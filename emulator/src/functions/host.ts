@@ -166,6 +166,7 @@ export class FunctionHost {
   private readonly history: InvocationRecord[] = [];
   private invocationCount = 0;
   private closed = false;
+  private readonly reportedConfigErrors = new Set<string>();
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -179,7 +180,11 @@ export class FunctionHost {
   refresh(): void {
     this.specs = discoverFunctions(this.ctx.config.functionsDir);
     for (const spec of this.specs.values()) {
-      if (spec.configError) this.ctx.config.log(`[fn] ${spec.name}: ${spec.configError}`);
+      // Rescans happen on every unknown name; say each problem once.
+      if (spec.configError && !this.reportedConfigErrors.has(spec.configError)) {
+        this.reportedConfigErrors.add(spec.configError);
+        this.ctx.config.log(`[fn] ${spec.name}: ${spec.configError}`);
+      }
       this.onDiscovered(spec);
     }
   }
