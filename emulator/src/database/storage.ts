@@ -195,7 +195,10 @@ export class DocumentStorage {
     // The literal collection name lets SQLite see that the partial indexes (WHERE coll = '...') apply.
     const where = [`coll = ${sqlString(coll)}`];
     const params: (string | number)[] = [];
-    const indexed = new Set(this.indexes.filter((i) => i.collectionName === coll).flatMap((i) => i.keys.map((k) => k.name)));
+    const collIndexes = this.indexes.filter((i) => i.collectionName === coll);
+    const indexed = new Set(collIndexes.flatMap((i) => i.keys.map((k) => k.name)));
+    const filtered = new Set<string>();
+    let byId = false;
     for (const [field, conds] of conjunctionConditions(query)) {
       if (field === '_id') {
         for (const c of conds) {
@@ -203,34 +206,68 @@ export class DocumentStorage {
           if (ids.length === 0 || !ids.every((v) => typeof v === 'string' || typeof v === 'number')) continue;
           where.push(`key IN (${ids.map(() => '?').join(', ')})`);
           params.push(...ids.map(idKey));
+          byId = true;
           break;
         }
         continue;
       }
       if (!indexed.has(field)) continue;
       const expr = indexExpr(field);
+      // OR-ing in the BLOBs (arrays, objects) keeps such documents as candidates but stops SQLite from
+      // seeking the index; skip it when the collection has no such value in this field.
+      const orBlobs = this.mayHoldNonScalars(coll, field, collIndexes) ? ` OR ${expr} >= ${SMALLEST_BLOB}` : '';
       for (const c of conds) {
         if (c.op === '$in') {
           const vals = c.value.map((v) => sqlScalar(v, false));
           if (vals.length === 0 || vals.some((v) => v === undefined)) continue;
-          where.push(`(${expr} IN (${vals.map(() => '?').join(', ')}) OR ${expr} >= ${SMALLEST_BLOB})`);
+          where.push(`(${expr} IN (${vals.map(() => '?').join(', ')})${orBlobs})`);
           params.push(...(vals as (string | number)[]));
+          filtered.add(field);
           continue;
         }
         const v = sqlScalar(c.value, c.op !== '$eq');
         if (v === undefined) continue;
-        if (c.op === '$eq') where.push(`(${expr} = ? OR ${expr} >= ${SMALLEST_BLOB})`);
+        // BLOBs sort after every number and string, so $gt/$gte keep them without help.
+        if (c.op === '$eq') where.push(`(${expr} = ?${orBlobs})`);
         else if (c.op === '$gt') where.push(`${expr} > ?`);
         else if (c.op === '$gte') where.push(`${expr} >= ?`);
-        else if (c.op === '$lt') where.push(`(${expr} < ? OR ${expr} >= ${SMALLEST_BLOB})`);
-        else where.push(`(${expr} <= ? OR ${expr} >= ${SMALLEST_BLOB})`);
+        else if (c.op === '$lt') where.push(`(${expr} < ?${orBlobs})`);
+        else where.push(`(${expr} <= ?${orBlobs})`);
         params.push(v);
+        filtered.add(field);
       }
     }
-    const sql = `SELECT seq, key, ver, doc FROM db_documents WHERE ${where.join(' AND ')} ORDER BY seq`;
-    const rows = this.db.prepare(sql).all(...params) as RawRow[];
+    // Without statistics SQLite prefers the (coll, key) index; name the declared index that covers
+    // the most leading filtered keys (an _id lookup is better served by the primary key).
+    const best = byId ? undefined : bestIndex(collIndexes, filtered);
+    const body = `WHERE ${where.join(' AND ')} ORDER BY seq`;
+    let sql = best ? `SELECT seq, key, ver, doc FROM db_documents INDEXED BY "${sqlIndexName(best)}" ${body}` : '';
+    let stmt;
+    try {
+      stmt = sql ? this.db.prepare(sql) : undefined;
+    } catch {
+      stmt = undefined; // "no query solution": the conditions cannot use that index after all
+    }
+    if (!stmt) {
+      sql = `SELECT seq, key, ver, doc FROM db_documents ${body}`;
+      stmt = this.db.prepare(sql);
+    }
+    const rows = stmt.all(...params) as RawRow[];
     this.lastScan = { collection: coll, sql, params, candidateRows: rows.length };
     return rows.map((r) => ({ ...r, doc: fromStored(r.doc) }));
+  }
+
+  /**
+   * Whether some document of `coll` holds an array or object in `field`: one index seek when an index
+   * leads with that field, otherwise assumed (the pre-filter then stays correct, only less selective).
+   */
+  private mayHoldNonScalars(coll: string, field: string, collIndexes: IndexDecl[]): boolean {
+    const leading = collIndexes.find((i) => i.keys[0]?.name === field);
+    if (!leading) return true;
+    const sql =
+      `SELECT 1 FROM db_documents INDEXED BY "${sqlIndexName(leading)}" ` +
+      `WHERE coll = ${sqlString(coll)} AND ${indexExpr(field)} >= ${SMALLEST_BLOB} LIMIT 1`;
+    return this.db.prepare(sql).get() !== undefined;
   }
 
   /** The most recent candidate scan with its query plan (computed on demand, for health/tests). */
@@ -270,6 +307,17 @@ export class DocumentStorage {
       throw duplicateKey(coll, decl.name, `{ ${keyText} }`);
     }
   }
+}
+
+function bestIndex(indexes: IndexDecl[], filtered: Set<string>): IndexDecl | undefined {
+  let best: IndexDecl | undefined;
+  let bestScore = 0;
+  for (const decl of indexes) {
+    let score = 0;
+    while (score < decl.keys.length && filtered.has(decl.keys[score]!.name)) score += 1;
+    if (score > bestScore) [best, bestScore] = [decl, score];
+  }
+  return best;
 }
 
 function fieldValue(doc: Doc, path: string): unknown {

@@ -1,9 +1,11 @@
 // Multi-document transactions with optimistic concurrency. A transaction keeps its reads and writes
 // in memory (invisible to everyone else) and applies its writes in one SQLite transaction on commit.
-// Conflicts: writing a document that another open transaction has written fails at once (first writer
-// wins, as MongoDB's WriteConflict); a document this transaction read or wrote that was changed by
-// anyone else since fails the next access or the commit. Either way the transaction is aborted and the
-// error is DATABASE_TRANSACTION_CONFLICT, on which the SDK's runTransaction retries.
+// Like MongoDB (which CloudBase runs on): reads are repeatable (a document keeps the state this
+// transaction first saw); a write conflicts when another open transaction has written the document
+// (first writer wins) or when the document changed since this transaction first saw it; the commit
+// fails when a document this transaction wrote was changed meanwhile by a plain write (MongoDB would
+// make that plain write wait instead). A conflict aborts the transaction with
+// DATABASE_TRANSACTION_CONFLICT; the SDK's runTransaction retries when the commit reports it.
 import { randomBytes } from 'node:crypto';
 import { EmulatorError } from '../context';
 import { cloneDoc, type Doc } from './codec';
@@ -46,18 +48,19 @@ export class Transaction {
     return `${coll}\u0000${key}`;
   }
 
-  /** Registers (or re-validates) this transaction's knowledge of one committed row. */
+  /** This transaction's entry for a document, created from the committed row on first sight. */
   private touch(coll: string, key: string, row: StoredRow | undefined): Entry {
     const k = this.entryKey(coll, key);
     const existing = this.entries.get(k);
-    const ver = row?.ver ?? null;
-    if (existing) {
-      if (existing.baseVer !== ver) {
-        throw this.manager.fail(this, `document ${key} of ${coll} was changed outside transaction ${this.id}`);
-      }
-      return existing;
-    }
-    const entry: Entry = { coll, key, baseVer: ver, doc: row ? row.doc : null, written: false, order: row?.seq ?? INSERT_ORDER_BASE + this.insertCounter++ };
+    if (existing) return existing;
+    const entry: Entry = {
+      coll,
+      key,
+      baseVer: row?.ver ?? null,
+      doc: row ? row.doc : null,
+      written: false,
+      order: row?.seq ?? INSERT_ORDER_BASE + this.insertCounter++,
+    };
     this.entries.set(k, entry);
     return entry;
   }
@@ -70,7 +73,6 @@ export class Transaction {
       seen.add(row.key);
       const e = this.entries.get(this.entryKey(coll, row.key));
       if (e) {
-        this.touch(coll, row.key, row);
         if (e.doc) out.push({ order: e.order, view: { key: row.key, doc: cloneDoc(e.doc) } });
       } else {
         out.push({ order: row.seq, view: { key: row.key, doc: row.doc } });
@@ -78,14 +80,12 @@ export class Transaction {
     }
     for (const e of this.entries.values()) {
       if (e.coll !== coll || seen.has(e.key) || !e.doc) continue;
-      // Revalidate documents this transaction knows but the pre-filter did not return.
-      this.touch(coll, e.key, storage.getByKey(coll, e.key));
       out.push({ order: e.order, view: { key: e.key, doc: cloneDoc(e.doc) } });
     }
     return out.sort((a, b) => a.order - b.order).map((x) => x.view);
   }
 
-  /** Records that the transaction read these documents (their versions are checked at commit). */
+  /** Records the state of documents the transaction read, so that re-reads repeat it. */
   noteRead(storage: DocumentStorage, coll: string, keys: string[]): void {
     for (const key of keys) {
       if (!this.entries.has(this.entryKey(coll, key))) this.touch(coll, key, storage.getByKey(coll, key));
@@ -94,7 +94,11 @@ export class Transaction {
 
   /** Stages a write: `doc` null deletes. */
   write(storage: DocumentStorage, coll: string, key: string, doc: Doc | null, isInsert: boolean): void {
-    const entry = this.touch(coll, key, storage.getByKey(coll, key));
+    const row = storage.getByKey(coll, key);
+    const entry = this.touch(coll, key, row);
+    if ((row?.ver ?? null) !== entry.baseVer) {
+      throw this.manager.fail(this, `document ${key} of ${coll} was changed outside transaction ${this.id}`);
+    }
     if (isInsert && entry.doc) {
       throw new EmulatorError(
         DB_ERR.REQUEST_FAILED,
@@ -111,9 +115,10 @@ export class Transaction {
     return this.entries.get(this.entryKey(coll, key))?.written === true;
   }
 
-  /** Validates every document read or written and applies the writes; the caller wraps it in SQLite's transaction. */
+  /** Validates the documents written and applies the writes; the caller wraps it in SQLite's transaction. */
   apply(storage: DocumentStorage): void {
     for (const e of this.entries.values()) {
+      if (!e.written) continue;
       const row = storage.getByKey(e.coll, e.key);
       if ((row?.ver ?? null) !== e.baseVer) {
         throw this.manager.fail(this, `document ${e.key} of ${e.coll} was changed outside transaction ${this.id}`);
