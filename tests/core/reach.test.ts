@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { computeNoticeReach, gridsInScope, type Household } from '../../core/src';
+
+const household = (id: string, gridId: string, careNeeds: Household['careNeeds'] = []) => ({ id, gridId, careNeeds });
+const HOUSEHOLDS = [
+  household('h1', 'g1'),
+  household('h2', 'g1', ['elderlyAlone']),
+  household('h3', 'g1'),
+  household('h4', 'g1', ['disabled', 'sick']),
+  household('h5', 'g1'),
+  household('h6', 'g2'),
+  household('h7', 'g2', ['pregnant']),
+  household('h8', 'g3'),
+];
+
+describe('gridsInScope', () => {
+  const grids = [
+    { id: 'g1', villageId: 'v1' },
+    { id: 'g2', villageId: 'v1' },
+    { id: 'g3', villageId: 'v2' },
+  ];
+  it('covers the street, a village, or chosen grids of a village', () => {
+    expect(gridsInScope({ kind: 'street' }, grids)).toEqual(['g1', 'g2', 'g3']);
+    expect(gridsInScope({ kind: 'village', villageId: 'v1' }, grids)).toEqual(['g1', 'g2']);
+    expect(gridsInScope({ kind: 'grids', villageId: 'v1', gridIds: ['g2', 'g3'] }, grids)).toEqual(['g2']);
+  });
+});
+
+describe('computeNoticeReach', () => {
+  it('counts read and told-in-person households once each, and lists the unreached, care needs first', () => {
+    const receipts = [
+      { householdId: 'h1' },
+      { householdId: 'h1' }, // two members of one household read it
+      { householdId: 'h3' },
+      { householdId: 'h6' },
+      { householdId: 'h8' }, // out of scope
+    ];
+    const marks = [
+      { householdId: 'h2' }, // elderly, told in person
+      { householdId: 'h3' }, // already read: not counted twice
+    ];
+    const reach = computeNoticeReach(['g1', 'g2'], HOUSEHOLDS, receipts, marks);
+    expect(reach.grids).toEqual([
+      { gridId: 'g1', total: 5, read: 2, toldInPerson: 1, reached: 3, unreached: ['h4', 'h5'], unreachedWithCareNeeds: 1 },
+      { gridId: 'g2', total: 2, read: 1, toldInPerson: 0, reached: 1, unreached: ['h7'], unreachedWithCareNeeds: 1 },
+    ]);
+    expect(reach.totals).toEqual({ total: 7, read: 3, toldInPerson: 1, reached: 4, unreached: 3, unreachedWithCareNeeds: 2 });
+  });
+
+  it('reports an empty grid as zero, not missing', () => {
+    expect(computeNoticeReach(['gEmpty'], HOUSEHOLDS, [], []).grids).toEqual([
+      { gridId: 'gEmpty', total: 0, read: 0, toldInPerson: 0, reached: 0, unreached: [], unreachedWithCareNeeds: 0 },
+    ]);
+  });
+});
