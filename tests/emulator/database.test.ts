@@ -2,7 +2,10 @@
 // projection, update operators, set vs update, upsert, serverDate on the emulator clock, Dates,
 // aggregation, collection rules, unsupported features and injected write faults.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+
+const requireCjs = createRequire(__filename);
 
 // wx-server-sdk's typings return `void | string | Promise<...>` unions (callback overloads); the tests
 // read results the way JavaScript callers do, so the database handle is untyped here.
@@ -68,7 +71,7 @@ describe('add, get, doc().get and count', () => {
     await expect(db.createCollection('fresh')).rejects.toThrow(/exist/);
   });
 
-  it('doc().get of a missing document returns an empty list', async () => {
+  it('doc().get of a missing document fails as in wx-server-sdk', async () => {
     await db.createCollection('items');
     const res = await db.collection('items').doc('missing').get().catch((e: unknown) => e);
     // wx-server-sdk reports a missing document as a failure of doc().get.
@@ -257,6 +260,18 @@ describe('updates', () => {
     expect(body.data.updated).toBe(0);
     expect(body.data.upsert_id).toMatch(/^[0-9a-f]{32}$/);
     expect((await list('u', { key: 'k9' }))[0]).toEqual({ _id: body.data.upsert_id, key: 'k9', meta: { kind: 'x' }, count: 1 });
+  });
+
+  it('updates and returns the new document (node SDK updateAndReturn -> modifyAndReturnDoc)', async () => {
+    // wx-server-sdk does not expose updateAndReturn; @cloudbase/node-sdk (which it wraps) does.
+    const tcb = requireCjs('@cloudbase/node-sdk') as { init(c: object): { database(): any } };
+    const ndb = tcb.init({ env: process.env.TCB_ENV }).database();
+    const res = await ndb.collection('u').where({ _id: 'd' }).updateAndReturn({ n: ndb.command.inc(41) });
+    expect(res.updated).toBe(1);
+    expect(res.doc).toMatchObject({ _id: 'd', n: 42 });
+    const none = await ndb.collection('u').where({ _id: 'nobody' }).updateAndReturn({ n: 1 });
+    expect(none.updated).toBe(0);
+    expect(none.doc).toBeNull();
   });
 
   it('refuses an update that would change _id or uses an unknown operator', async () => {
