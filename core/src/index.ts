@@ -15,4 +15,5 @@ export * from './joinToken';
 export * from './reach';
 export * from './reports';
 export * from './validate';
+export * from './fromInput';
 export * from './schemas';

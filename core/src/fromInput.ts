@@ -1,0 +1,115 @@
+// Turns validated cloud-function inputs into domain values where the two differ in shape: a
+// village's policy (minutes and lists in the input, ms and maps in the domain) and a report
+// period (China dates in the input, instants in the domain). Checks the rules a schema cannot
+// express, such as "the urgent target is not longer than the normal one".
+
+import { hasAnyServiceHours } from './calendar';
+import { chinaDateStart, minutesOfDay } from './chinaTime';
+import { fail, ok, type Result } from './errors';
+import type { EpochMs, Id, ServiceCalendar, ServiceInterval, VillagePolicy, Weekday } from './model';
+import { DAY_MS, MINUTE_MS, resolvePolicy, type ResolvedPolicy } from './policy';
+import { weekRange, type Period } from './reports';
+import type { GetReportInput, SetVillagePolicyInput } from './schemas';
+
+/** Longest period one report may cover, so a report query stays bounded. */
+export const REPORT_PERIOD_MAX_DAYS = 366;
+
+function intervalsProblem(intervals: readonly ServiceInterval[]): string | null {
+  const spans = intervals.map((i) => [minutesOfDay(i.start), minutesOfDay(i.end)] as const);
+  for (const [start, end] of spans) {
+    if (start === null || end === null || end <= start) return '服务时段的结束时间须晚于开始时间';
+  }
+  const sorted = [...spans].sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+  for (let i = 1; i < sorted.length; i += 1) {
+    const previousEnd = sorted[i - 1]?.[1] ?? 0;
+    if ((sorted[i]?.[0] ?? 0) < previousEnd) return '同一天的服务时段不能重叠';
+  }
+  return null;
+}
+
+/** Rules across fields of a resolved policy; null when it is consistent. */
+export function policyProblem(policy: ResolvedPolicy): string | null {
+  if (policy.urgentResponseTargetMs > policy.responseTargetMs) return '紧急诉求的响应时限不能长于一般诉求';
+  const levels = policy.escalationSteps.map((s) => s.level);
+  if (new Set(levels).size !== levels.length) return '升级级别不能重复';
+  for (let i = 1; i < policy.escalationSteps.length; i += 1) {
+    const previous = policy.escalationSteps[i - 1];
+    const current = policy.escalationSteps[i];
+    if (previous && current && current.afterTargetMs < previous.afterTargetMs) return '更高级别的升级时间不能早于较低级别';
+  }
+  const calendar = policy.calendar;
+  for (const intervals of [...Object.values(calendar.weeklyHours), ...Object.values(calendar.specialHours ?? {})]) {
+    const problem = intervalsProblem(intervals ?? []);
+    if (problem) return problem;
+  }
+  if (!hasAnyServiceHours(calendar)) return '每周至少要有一个服务时段，或开启应急模式';
+  return null;
+}
+
+/**
+ * Merge a setVillagePolicy input over the village's stored policy (fields left out keep their
+ * stored value), and check the result. POLICY.INVALID says what is wrong in plain words.
+ */
+export function villagePolicyFromInput(
+  input: SetVillagePolicyInput,
+  stored: VillagePolicy | null,
+  updatedBy: Id,
+  now: EpochMs,
+): Result<{ policy: VillagePolicy; resolved: ResolvedPolicy }> {
+  const minutes = (value: number | undefined): number | undefined => (value === undefined ? undefined : value * MINUTE_MS);
+  const calendarInput = input.calendar;
+  const storedCalendar = stored?.calendar ?? {};
+  const calendar: Partial<ServiceCalendar> = { ...storedCalendar };
+  if (calendarInput?.weeklyHours) {
+    const weekly: Partial<Record<Weekday, ServiceInterval[]>> = {};
+    for (const day of calendarInput.weeklyHours) weekly[day.weekday as Weekday] = day.intervals.map((i) => ({ start: i.start, end: i.end }));
+    calendar.weeklyHours = weekly;
+  }
+  if (calendarInput?.holidays) calendar.holidays = [...calendarInput.holidays];
+  if (calendarInput?.specialHours) {
+    calendar.specialHours = Object.fromEntries(calendarInput.specialHours.map((d) => [d.date, d.intervals.map((i) => ({ start: i.start, end: i.end }))]));
+  }
+  if (calendarInput?.emergencyMode !== undefined) calendar.emergencyMode = calendarInput.emergencyMode;
+  for (const date of [...(calendar.holidays ?? []), ...Object.keys(calendar.specialHours ?? {})]) {
+    if (chinaDateStart(date) === null) return fail('POLICY.INVALID', `日期 ${date} 不存在`);
+  }
+
+  const policy: VillagePolicy = {
+    ...(stored ?? {}),
+    villageId: input.villageId,
+    updatedAt: now,
+    updatedBy,
+    calendar,
+  };
+  const responseTargetMs = minutes(input.responseTargetMinutes);
+  if (responseTargetMs !== undefined) policy.responseTargetMs = responseTargetMs;
+  const urgentResponseTargetMs = minutes(input.urgentResponseTargetMinutes);
+  if (urgentResponseTargetMs !== undefined) policy.urgentResponseTargetMs = urgentResponseTargetMs;
+  if (input.urgentAroundTheClock !== undefined) policy.urgentAroundTheClock = input.urgentAroundTheClock;
+  if (input.autoCloseAfterDays !== undefined) policy.autoCloseAfterDays = input.autoCloseAfterDays;
+  if (input.escalationSteps) {
+    policy.escalationSteps = input.escalationSteps.map((s) => ({ level: s.level, audience: s.audience, afterTargetMs: s.afterTargetMinutes * MINUTE_MS }));
+  }
+
+  const resolved = resolvePolicy(policy);
+  const problem = policyProblem(resolved);
+  if (problem) return fail('POLICY.INVALID', problem);
+  return ok({ policy, resolved });
+}
+
+/** A report period from China dates: a Monday-start week, or from..to inclusive. */
+export function reportPeriodFromInput(period: GetReportInput['period']): Result<Period> {
+  if (period.kind === 'week') {
+    const day = chinaDateStart(period.date);
+    if (day === null) return fail('INPUT.INVALID', `日期 ${period.date} 不存在`);
+    const week = weekRange(day);
+    return ok({ start: week.start, end: week.end });
+  }
+  const start = chinaDateStart(period.from);
+  const lastDay = chinaDateStart(period.to);
+  if (start === null || lastDay === null) return fail('INPUT.INVALID', '日期不存在');
+  const end = lastDay + DAY_MS;
+  if (end <= start) return fail('INPUT.INVALID', '结束日期不能早于开始日期');
+  if (end - start > REPORT_PERIOD_MAX_DAYS * DAY_MS) return fail('INPUT.INVALID', `统计区间最长 ${REPORT_PERIOD_MAX_DAYS} 天`);
+  return ok({ start, end });
+}
