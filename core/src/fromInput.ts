@@ -6,7 +6,8 @@
 import { hasAnyServiceHours } from './calendar';
 import { chinaDateStart, minutesOfDay } from './chinaTime';
 import { fail, ok, type Result } from './errors';
-import type { EpochMs, Id, ServiceCalendar, ServiceInterval, VillagePolicy, Weekday } from './model';
+import type { EpochMs, Id, InvitableRole, ServiceCalendar, ServiceInterval, VillagePolicy, Weekday } from './model';
+import { isGridRole } from './model';
 import { DAY_MS, MINUTE_MS, resolvePolicy, type ResolvedPolicy } from './policy';
 import { weekRange, type Period } from './reports';
 import type { GetReportInput, SetVillagePolicyInput } from './schemas';
@@ -112,4 +113,11 @@ export function reportPeriodFromInput(period: GetReportInput['period']): Result<
   if (end <= start) return fail('INPUT.INVALID', '结束日期不能早于开始日期');
   if (end - start > REPORT_PERIOD_MAX_DAYS * DAY_MS) return fail('INPUT.INVALID', `统计区间最长 ${REPORT_PERIOD_MAX_DAYS} 天`);
   return ok({ start, end });
+}
+
+/** Grid roles (the 三长, grid worker) are invited into one grid; village roles into no grid. */
+export function checkInvitationScope(role: InvitableRole, gridId: Id | undefined): Result<null> {
+  if (isGridRole(role) && gridId === undefined) return fail('INPUT.INVALID', '邀请网格职务时须选择网格');
+  if (!isGridRole(role) && gridId !== undefined) return fail('INPUT.INVALID', '村（社区）职务不属于某个网格');
+  return ok(null);
 }

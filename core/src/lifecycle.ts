@@ -201,6 +201,12 @@ export function autoCloseDueAt(request: Pick<Request, 'state' | 'resolvedAt'>, p
   return request.resolvedAt + policy.autoCloseAfterDays * DAY_MS;
 }
 
+/** Whether the auto-close sweeper should close this request now. */
+export function isAutoCloseDue(request: Pick<Request, 'state' | 'resolvedAt'>, now: EpochMs, policy: ResolvedPolicy): boolean {
+  const dueAt = autoCloseDueAt(request, policy);
+  return dueAt !== null && now >= dueAt;
+}
+
 function actorAllowed(rule: ActorRule, request: Request, actor: Actor): boolean {
   if (rule === 'system') return actor.kind === 'system';
   if (actor.kind !== 'user') return false;

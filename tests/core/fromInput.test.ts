@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, MINUTE_MS, reportPeriodFromInput, responseDeadline, villagePolicyFromInput, type VillagePolicy } from '../../core/src';
+import { checkInvitationScope, DEFAULT_POLICY, MINUTE_MS, reportPeriodFromInput, responseDeadline, villagePolicyFromInput, type VillagePolicy } from '../../core/src';
 import { at } from './fixtures';
 
 const NOW = at('2026-11-24T09:00');
@@ -69,5 +69,14 @@ describe('reportPeriodFromInput', () => {
     expect(reportPeriodFromInput({ kind: 'range', from: '2026-11-30', to: '2026-11-01' })).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     expect(reportPeriodFromInput({ kind: 'range', from: '2026-02-30', to: '2026-03-01' })).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     expect(reportPeriodFromInput({ kind: 'range', from: '2024-01-01', to: '2026-01-01' })).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+  });
+});
+
+describe('checkInvitationScope', () => {
+  it('needs a grid for grid roles and none for village roles', () => {
+    expect(checkInvitationScope('buildingLeader', 'g1').ok).toBe(true);
+    expect(checkInvitationScope('dutyOfficer', undefined).ok).toBe(true);
+    expect(checkInvitationScope('gridLeader', undefined)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(checkInvitationScope('committee', 'g1')).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
   });
 });

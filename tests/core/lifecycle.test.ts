@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   autoCloseDueAt,
+  isAutoCloseDue,
   DAY_MS,
   DEFAULT_POLICY,
   REQUEST_STATE_NAMES,
@@ -128,6 +129,9 @@ describe('the closed loop', () => {
     const r = requestIn('resolved');
     const dueAt = autoCloseDueAt(r, DEFAULT_POLICY);
     expect(dueAt).toBe(at('2026-12-01T11:00'));
+    expect(isAutoCloseDue(r, at('2026-12-01T10:59'), DEFAULT_POLICY)).toBe(false);
+    expect(isAutoCloseDue(r, at('2026-12-01T11:00'), DEFAULT_POLICY)).toBe(true);
+    expect(isAutoCloseDue(requestIn('confirmed'), at('2027-01-01T00:00'), DEFAULT_POLICY)).toBe(false);
     expect(transition(r, { kind: 'autoClose' }, SYSTEM, at('2026-12-01T10:59'), DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION' });
     const closed = transition(r, { kind: 'autoClose' }, SYSTEM, at('2026-12-01T11:00'), DEFAULT_POLICY);
     expect(closed.ok && closed.value.request).toMatchObject({ state: 'closed', closedAt: at('2026-12-01T11:00') });
