@@ -1,0 +1,24 @@
+// The demo street fixture lands in the emulator's database as the backend expects to find it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_STREET } from '../../backend/src/seed';
+import { COLLECTIONS } from '../../backend/src/collections';
+import { countOf } from '../../backend/src/db';
+import { startTestBackend, type TestBackend } from '../helpers/backend';
+
+let backend: TestBackend;
+beforeAll(async () => {
+  backend = await startTestBackend();
+});
+afterAll(() => backend.emu.stop());
+
+describe('demo street seed', () => {
+  it('writes every grid, household and the 三长 of each grid', async () => {
+    const { db } = backend;
+    const grids = SMALL_STREET.villages * SMALL_STREET.gridsPerVillage;
+    expect(await countOf(db.collection(COLLECTIONS.grids))).toBe(grids);
+    expect(await countOf(db.collection(COLLECTIONS.households))).toBe(grids * SMALL_STREET.householdsPerGrid);
+    expect(await countOf(db.collection(COLLECTIONS.memberships))).toBe(grids * SMALL_STREET.joinedHouseholdsPerGrid);
+    const leaders = await countOf(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.gridId': backend.street.grids[0]!.id }));
+    expect(leaders).toBe(3);
+  });
+});

@@ -1,0 +1,48 @@
+// Backend test harness: an in-memory emulator running the built cloud functions (npm test builds
+// them first), the clock at a weekday morning in China time, and a small demo street seeded.
+import path from 'node:path';
+import { buildDemoStreet, DEMO_ADMIN_OPENID, SMALL_STREET, writeDemoStreet, type DemoStreet, type SeedOptions } from '../../backend/src/seed';
+import type { Database } from '../../backend/src/cloud';
+import { startTestEmulator, type TestEmulator } from './emulator';
+
+/** Tuesday 2026-11-24 10:00 in China (02:00 UTC): inside the default service hours. */
+export const MORNING_IN_CHINA_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
+
+export interface FunctionReply<T = unknown> {
+  ok: boolean;
+  data?: T;
+  code?: string;
+  message?: string;
+}
+
+export interface TestBackend {
+  emu: TestEmulator;
+  street: DemoStreet;
+  db: Database;
+  /** Calls a cloud function as `openid` through /wx/callFunction and returns what the function returned. */
+  call<T = unknown>(name: string, data: unknown, openid: string): Promise<FunctionReply<T>>;
+}
+
+export async function startTestBackend(options: { seed?: SeedOptions; startMs?: number } = {}): Promise<TestBackend> {
+  const startMs = options.startMs ?? MORNING_IN_CHINA_MS;
+  const emu = await startTestEmulator({
+    functionsDir: path.resolve(__dirname, '..', '..', 'cloudfunctions'),
+    adminOpenids: [DEMO_ADMIN_OPENID],
+    clockStartMs: startMs,
+  });
+  const street = buildDemoStreet(options.seed ?? SMALL_STREET, startMs);
+  const db = emu.cloud.database() as Database;
+  await writeDemoStreet(db, street);
+  return {
+    emu,
+    street,
+    db,
+    async call<T>(name: string, data: unknown, openid: string) {
+      const res = await emu.callFunction(name, data, openid);
+      if (res.status !== 200 || !('result' in res.body)) {
+        throw new Error(`${name} failed at the platform level: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      return res.body.result as FunctionReply<T>;
+    },
+  };
+}
