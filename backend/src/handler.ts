@@ -1,13 +1,15 @@
 // The thin adapter every cloud function uses: identity from getWXContext(), ajv validation of the event
-// against the function's JSON Schema, the use case, and one boundary that turns the unexpected into a
-// stable error (logged with the request id, never a stack trace to the user).
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// against the function's JSON Schema (core/src/schemas), the use case, and one boundary that turns the
+// unexpected into INTERNAL (logged with the request id; never a stack trace to the user).
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fail, type Failure, type Result } from '../../core/src/errors';
+import { INPUT_SCHEMAS, type FunctionInputs, type FunctionName } from '../../core/src/schemas';
+import { AJV_OPTIONS, validateInput, type InputValidator } from '../../core/src/validate';
 import { getCloud, getDb, type Database, type WxCloud } from './cloud';
 
 export interface CallContext {
-  /** The caller, from cloud.getWXContext(); empty for timer triggers. */
+  /** The caller, from cloud.getWXContext(); '' for timer triggers. */
   openid: string;
   /** Now, read once per invocation so the whole use case sees one instant. */
   now: number;
@@ -23,51 +25,62 @@ export type FunctionResponse<T> = { ok: true; data: T } | Failure;
 /** Fields the platform adds to a client call's event; never trusted, removed before validation. */
 const PLATFORM_EVENT_FIELDS = ['userInfo', 'tcbContext'];
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv(AJV_OPTIONS);
 addFormats(ajv);
 
 export function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS): string[] {
   return (env ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+function callContext(openid: string, requestId: string): CallContext {
+  const cloud = getCloud();
+  return { openid, now: Date.now(), requestId, cloud, db: getDb(), adminOpenids: adminOpenidsFromEnv() };
 }
 
-export interface FunctionDefinition<I, O> {
-  name: string;
-  /** The JSON Schema of the event (from core/src/schemas); the single source of the input's type. */
-  schema: object;
-  /** True for functions a timer trigger (no caller) may run. */
-  allowAnonymous?: boolean;
-  run(input: I, ctx: CallContext): Promise<Result<O>>;
+async function runSafely<O>(name: string, requestId: string, run: () => Promise<Result<O>>): Promise<FunctionResponse<O>> {
+  try {
+    const result = await run();
+    return result.ok ? { ok: true, data: result.value } : result;
+  } catch (err) {
+    console.error(`[${name}] request ${requestId} failed:`, err);
+    return fail('INTERNAL');
+  }
 }
 
-export function defineFunction<I, O>(def: FunctionDefinition<I, O>) {
-  let validate: ValidateFunction | undefined;
-  return async function main(event: unknown, context?: { request_id?: string }): Promise<FunctionResponse<O>> {
-    const cloud = getCloud();
+interface ScfContext {
+  request_id?: string;
+}
+
+/** A function a user calls: `name` picks its schema from INPUT_SCHEMAS, which also types `input`. */
+export function defineFunction<N extends FunctionName, O>(
+  name: N,
+  run: (input: FunctionInputs[N], ctx: CallContext) => Promise<Result<O>>,
+): (event: unknown, context?: ScfContext) => Promise<FunctionResponse<O>> {
+  let validator: ValidateFunction | undefined;
+  return async (event, context) => {
     const requestId = context?.request_id ?? '';
     const input: Record<string, unknown> = { ...(event && typeof event === 'object' ? (event as Record<string, unknown>) : {}) };
     for (const field of PLATFORM_EVENT_FIELDS) delete input[field];
-    const openid = String(cloud.getWXContext().OPENID ?? '');
-    if (!openid && !def.allowAnonymous) return fail('AUTH.UNAUTHENTICATED');
-    validate ??= ajv.compile(def.schema);
-    if (!validate(input)) return fail('INPUT.INVALID', undefined, describeErrors(validate.errors));
-    try {
-      const ctx: CallContext = {
-        openid,
-        now: Date.now(),
-        requestId,
-        cloud,
-        db: getDb(),
-        adminOpenids: adminOpenidsFromEnv(),
-      };
-      const result = await def.run(input as I, ctx);
-      return result.ok ? { ok: true, data: result.value } : result;
-    } catch (err) {
-      console.error(`[${def.name}] request ${requestId} failed:`, err);
-      return { ok: false, code: 'INTERNAL' as never, message: '系统繁忙，请稍后再试' };
-    }
+    const openid = String(getCloud().getWXContext().OPENID ?? '');
+    if (!openid) return fail('AUTH.UNAUTHENTICATED');
+    validator ??= ajv.compile(INPUT_SCHEMAS[name]);
+    const valid = validateInput(validator as unknown as InputValidator<FunctionInputs[N]>, input);
+    if (!valid.ok) return valid;
+    return runSafely(name, requestId, () => run(valid.value, callContext(openid, requestId)));
+  };
+}
+
+/** A function only a timer trigger runs (the sweeper, the notice queue): no caller and no input. */
+export function defineTimerFunction<O>(
+  name: string,
+  run: (ctx: CallContext) => Promise<Result<O>>,
+): (event: unknown, context?: ScfContext) => Promise<FunctionResponse<O>> {
+  return async (event, context) => {
+    const requestId = context?.request_id ?? '';
+    // A user calling a timer function directly is refused: it only runs from its trigger.
+    const openid = String(getCloud().getWXContext().OPENID ?? '');
+    const isTimer = !!event && typeof event === 'object' && (event as { Type?: unknown }).Type === 'Timer';
+    if (openid || !isTimer) return fail('AUTH.FORBIDDEN');
+    return runSafely(name, requestId, () => run(callContext('', requestId)));
   };
 }

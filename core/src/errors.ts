@@ -5,6 +5,8 @@
 /** Stable error codes, each with the default message shown to users. */
 export const ERROR_MESSAGES = {
   'INPUT.INVALID': '填写的内容有误，请检查后再试',
+  /** Something unexpected failed; logged with the request id on the server. */
+  INTERNAL: '系统繁忙，请稍后再试',
   'AUTH.UNAUTHENTICATED': '请先登录',
   'AUTH.FORBIDDEN': '您没有权限进行此操作',
   'CONTENT.RISKY': '内容可能含有不当信息，请修改后再提交',
