@@ -7,6 +7,9 @@ interface Gettable {
 interface Countable {
   count(): unknown;
 }
+interface Updatable {
+  update(options: { data: never }): unknown;
+}
 
 /** Runs a query (collection, where, orderBy, limit…) and returns its documents typed as T. */
 export async function fetchAll<T>(query: Gettable): Promise<T[]> {
@@ -27,6 +30,12 @@ export async function fetchById<T>(db: Database, collection: string, id: string)
 export async function countOf(query: Countable): Promise<number> {
   const result = (await query.count()) as { total: number };
   return result.total;
+}
+
+/** Applies an update to what the query matches; returns how many documents changed. */
+export async function updateWhere(query: Updatable, data: object): Promise<number> {
+  const result = (await query.update({ data: data as never })) as { stats: { updated: number } };
+  return result.stats.updated;
 }
 
 /** CloudBase reports a unique-index (or _id) collision with this text in the error. */

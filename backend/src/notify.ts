@@ -1,0 +1,107 @@
+// Subscribe messages. A one-time authorisation (wx.requestSubscribeMessage) allows exactly one send,
+// so we count the authorisations each user holds per template; a government-affairs (政务民生) account
+// may hold long-term ones. A user with none left is skipped (the in-app inbox still has the item) and
+// the skip is reported so committees can see whose authorisations ran out.
+import type { Database, WxCloud } from './cloud';
+import { COLLECTIONS } from './collections';
+import { fetchAll, updateWhere } from './db';
+
+/** Subscription templates, configured per deployment through the function environment. */
+export const TEMPLATE_IDS = {
+  /** To a responder: a new request or an escalation. */
+  requestAssigned: process.env.TEMPLATE_REQUEST_ASSIGNED ?? 'tmpl-request-assigned',
+  /** To a resident: their request changed state. */
+  requestUpdated: process.env.TEMPLATE_REQUEST_UPDATED ?? 'tmpl-request-updated',
+  /** To a resident: a new notice for their grid. */
+  noticePublished: process.env.TEMPLATE_NOTICE_PUBLISHED ?? 'tmpl-notice-published',
+} as const;
+
+/** True when the deployment's mini-program is a government-affairs account with long-term subscriptions. */
+export const LONG_TERM_SUBSCRIPTIONS = process.env.LONG_TERM_SUBSCRIPTIONS === 'true';
+
+/** WeChat's errcode when the user has no (remaining) authorisation for the template. */
+export const ERRCODE_USER_REFUSED = 43101;
+
+export interface SubscriptionDoc {
+  _id: string;
+  userId: string;
+  templateId: string;
+  /** One-time authorisations not yet used. */
+  remaining: number;
+  updatedAt: number;
+}
+
+export function subscriptionId(userId: string, templateId: string): string {
+  return `${userId}:${templateId}`;
+}
+
+export interface SubscribeMessage {
+  touser: string;
+  templateId: string;
+  /** Mini-program page the message opens, e.g. 'pages/request/index?id=…'. */
+  page: string;
+  /** Template keywords, e.g. { thing1: { value: '…' } }. */
+  data: Record<string, { value: string }>;
+}
+
+export type SendOutcome = 'sent' | 'noAuthorisation' | 'refused' | 'failed';
+
+/** Adds one-time authorisations the user just granted (recordSubscription). One round trip per template. */
+export async function addAuthorisations(db: Database, userId: string, templateIds: readonly string[], now: number): Promise<void> {
+  const _ = db.command;
+  await Promise.all(
+    templateIds.map(async (templateId) => {
+      const id = subscriptionId(userId, templateId);
+      const updated = await updateWhere(db.collection(COLLECTIONS.subscriptions).where({ _id: id }), { remaining: _.inc(1), updatedAt: now });
+      if (updated === 0) {
+        await db.collection(COLLECTIONS.subscriptions).doc(id).set({ data: { userId, templateId, remaining: 1, updatedAt: now } });
+      }
+    }),
+  );
+}
+
+/**
+ * Sends one subscribe message if the user holds an authorisation for it, spending it first with a
+ * conditional decrement so that two concurrent sends never spend the same authorisation twice.
+ * Round trips: one update, plus the send.
+ */
+export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message: SubscribeMessage, now: number): Promise<SendOutcome> {
+  if (!LONG_TERM_SUBSCRIPTIONS) {
+    const _ = db.command;
+    const spent = await updateWhere(
+      db.collection(COLLECTIONS.subscriptions).where({ _id: subscriptionId(message.touser, message.templateId), remaining: _.gt(0) }),
+      { remaining: _.inc(-1), updatedAt: now },
+    );
+    if (spent === 0) return 'noAuthorisation';
+  }
+  try {
+    await cloud.openapi.subscribeMessage.send({
+      touser: message.touser,
+      templateId: message.templateId,
+      page: message.page,
+      data: message.data,
+    });
+    return 'sent';
+  } catch (err) {
+    const errCode = (err as { errCode?: number }).errCode;
+    if (errCode === ERRCODE_USER_REFUSED) {
+      // WeChat says the user holds no authorisation: our count was stale, so clear it.
+      await db.collection(COLLECTIONS.subscriptions).doc(subscriptionId(message.touser, message.templateId)).update({ data: { remaining: 0, updatedAt: now } });
+      return 'refused';
+    }
+    console.error('[notify] subscribeMessage.send failed', errCode, err instanceof Error ? err.message : err);
+    return 'failed';
+  }
+}
+
+/** Authorisations left per user for one template; users without a document have none. */
+export async function remainingAuthorisations(db: Database, userIds: readonly string[], templateId: string): Promise<Record<string, number>> {
+  const _ = db.command;
+  const out: Record<string, number> = Object.fromEntries(userIds.map((u) => [u, 0]));
+  if (userIds.length === 0) return out;
+  const docs = await fetchAll<SubscriptionDoc>(
+    db.collection(COLLECTIONS.subscriptions).where({ _id: _.in(userIds.map((u) => subscriptionId(u, templateId))) }).limit(1000),
+  );
+  for (const doc of docs) out[doc.userId] = doc.remaining;
+  return out;
+}
