@@ -27,6 +27,9 @@ export const ERROR_MESSAGES = {
   'INVITATION.REVOKED': '邀请已撤销',
   'ROUTING.REASON_REQUIRED': '修改分派规则须填写原因',
   'GRID.NOT_FOUND': '找不到这个网格',
+  /** The group cloudID could not be opened (unknown or older than its 5-minute life). */
+  'GROUP.INVALID': '群信息已失效，请从微信群里重新打开小程序',
+  'GROUP.ALREADY_BOUND': '这个微信群已绑定其他网格',
   'VILLAGE.NOT_FOUND': '找不到这个村（社区）',
   'NOTICE.NOT_FOUND': '找不到这条通知',
   'POLICY.INVALID': '响应时限或服务时间设置有误',

@@ -13,6 +13,7 @@ export declare const createGrid: InputValidator<FunctionInputs['createGrid']>;
 export declare const createMicroGrid: InputValidator<FunctionInputs['createMicroGrid']>;
 export declare const updateRoutingRule: InputValidator<FunctionInputs['updateRoutingRule']>;
 export declare const setVillagePolicy: InputValidator<FunctionInputs['setVillagePolicy']>;
+export declare const rotateJoinKeys: InputValidator<FunctionInputs['rotateJoinKeys']>;
 export declare const submitRequest: InputValidator<FunctionInputs['submitRequest']>;
 export declare const getRequest: InputValidator<FunctionInputs['getRequest']>;
 export declare const listMyRequests: InputValidator<FunctionInputs['listMyRequests']>;

@@ -36,7 +36,7 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   createMicroGrid: { good: [{ gridId: 'g1', name: '3号楼', leaderUserId: 'u1' }], bad: [{ gridId: 'g1' }] },
   updateRoutingRule: {
     good: [{ gridId: 'g1', category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记负责' }, { gridId: 'g1', category: '*', roles: [], userIds: [], reason: '恢复默认' }],
-    bad: [{ gridId: 'g1', category: 'medicine', roles: ['dutyOfficer'], userIds: [], reason: 'x' }, { gridId: 'g1', category: 'all', roles: [], userIds: [], reason: 'x' }, { gridId: 'g1', category: 'medicine', roles: [], userIds: [] }],
+    bad: [{ gridId: 'g1', category: 'medicine', roles: ['dutyOfficer'], userIds: [], reason: 'x' }, { gridId: 'g1', category: 'all', roles: [], userIds: [], reason: 'x' }, { gridId: 'g1', category: 'medicine', roles: [], userIds: [], reason: 'x'.repeat(201) }],
   },
   setVillagePolicy: {
     good: [
@@ -122,6 +122,7 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   markNoticeRead: { good: [{ noticeId: 'n1' }], bad: [{ noticeId: 'n1', householdId: 'h1' }] },
   markHouseholdReached: { good: [{ noticeId: 'n1', householdId: 'h1', channel: 'phone', note: '已电话告知' }], bad: [{ noticeId: 'n1', householdId: 'h1', channel: 'wechat' }] },
   getNoticeReach: { good: [{ noticeId: 'n1' }, { noticeId: 'n1', gridId: 'g1' }], bad: [{}] },
+  rotateJoinKeys: { good: [{}], bad: [{ keyId: 'A' }, { secret: 'x' }] },
   getReport: {
     good: [{ groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'leader', period: { kind: 'range', from: '2026-11-01', to: '2026-11-30' } }],
     bad: [{ groupBy: 'household', period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'grid', period: { kind: 'week' } }, { groupBy: 'grid', period: { kind: 'range', from: '2026-11-01' } }],

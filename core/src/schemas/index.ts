@@ -27,6 +27,7 @@ export const INPUT_SCHEMAS = {
   createMicroGrid: organisation.createMicroGridSchema,
   updateRoutingRule: organisation.updateRoutingRuleSchema,
   setVillagePolicy: organisation.setVillagePolicySchema,
+  rotateJoinKeys: organisation.rotateJoinKeysSchema,
   submitRequest: requests.submitRequestSchema,
   getRequest: requests.getRequestSchema,
   listMyRequests: requests.listMyRequestsSchema,
@@ -61,6 +62,7 @@ export interface FunctionInputs {
   createMicroGrid: organisation.CreateMicroGridInput;
   updateRoutingRule: organisation.UpdateRoutingRuleInput;
   setVillagePolicy: organisation.SetVillagePolicyInput;
+  rotateJoinKeys: organisation.RotateJoinKeysInput;
   submitRequest: requests.SubmitRequestInput;
   getRequest: requests.GetRequestInput;
   listMyRequests: requests.ListMyRequestsInput;

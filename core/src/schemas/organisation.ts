@@ -3,7 +3,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { ESCALATION_AUDIENCES, GRID_ROLES, VILLAGE_KINDS } from '../model';
 import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL } from '../policy';
-import { categorySchema, chinaDateSchema, idSchema, nameSchema, NOT_BLANK_PATTERN, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
+import { categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
 /** Response targets are set in whole minutes: 1 minute to 24 hours. */
 export const RESPONSE_TARGET_MINUTES_MIN = 1;
@@ -52,9 +52,10 @@ export const updateRoutingRuleSchema = {
     category: { anyOf: [categorySchema, { type: 'string', const: '*' }] },
     roles: { type: 'array', items: { type: 'string', enum: GRID_ROLES }, uniqueItems: true, maxItems: GRID_ROLES.length },
     userIds: { type: 'array', items: idSchema, uniqueItems: true, maxItems: ROUTING_USERS_MAX },
-    reason: { type: 'string', minLength: 1, maxLength: REASON_MAX_LENGTH, pattern: NOT_BLANK_PATTERN },
+    /** Required, but checked by the core (changeRoutingRule) so a missing or blank reason answers ROUTING.REASON_REQUIRED. */
+    reason: { type: 'string', maxLength: REASON_MAX_LENGTH },
   },
-  required: ['gridId', 'category', 'roles', 'userIds', 'reason'],
+  required: ['gridId', 'category', 'roles', 'userIds'],
   additionalProperties: false,
 } as const;
 export type UpdateRoutingRuleInput = FromSchema<typeof updateRoutingRuleSchema>;
@@ -129,3 +130,12 @@ export const setVillagePolicySchema = {
   additionalProperties: false,
 } as const;
 export type SetVillagePolicyInput = FromSchema<typeof setVillagePolicySchema>;
+
+/** Retire the current join-token signing key and make a new one (street admin). No fields: the key never leaves the server. */
+export const rotateJoinKeysSchema = {
+  $id: 'rotateJoinKeys',
+  type: 'object',
+  properties: {},
+  additionalProperties: false,
+} as const;
+export type RotateJoinKeysInput = FromSchema<typeof rotateJoinKeysSchema>;
