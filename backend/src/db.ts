@@ -43,3 +43,41 @@ export function isDuplicateKeyError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
   return /duplicate key|E11000|DATABASE_DUPLICATE/i.test(text);
 }
+
+/** The most documents one server-side get() returns on CloudBase. */
+export const MAX_GET_LIMIT = 1000;
+
+export interface PagedFetch<T> {
+  docs: T[];
+  /** True when more documents matched than `maxDocs`: the caller got the first `maxDocs` by _id. */
+  truncated: boolean;
+}
+
+/**
+ * Every document matching `where`, in pages ordered by _id with an `_id > last` cursor (never skip),
+ * so each page is an index seek. Stops after `maxDocs` so no caller reads without bound.
+ * Round trips: one per started page of `pageSize`.
+ */
+export async function fetchPagedById<T extends { _id: string }>(
+  db: Database,
+  collection: string,
+  where: Record<string, unknown>,
+  maxDocs: number,
+  pageSize: number = MAX_GET_LIMIT,
+): Promise<PagedFetch<T>> {
+  const _ = db.command;
+  const docs: T[] = [];
+  let last: string | null = null;
+  for (;;) {
+    const remaining = maxDocs + 1 - docs.length;
+    const size = Math.min(pageSize, remaining);
+    const condition: Record<string, unknown> = last === null ? where : { ...where, _id: _.gt(last) };
+    const page: T[] = await fetchAll<T>(db.collection(collection).where(condition).orderBy('_id', 'asc').limit(size));
+    docs.push(...page);
+    const tail: T | undefined = page[page.length - 1];
+    if (page.length < size || tail === undefined || docs.length > maxDocs) break;
+    last = tail._id;
+  }
+  const truncated = docs.length > maxDocs;
+  return { docs: truncated ? docs.slice(0, maxDocs) : docs, truncated };
+}
