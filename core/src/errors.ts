@@ -26,6 +26,7 @@ export const ERROR_MESSAGES = {
   'INVITATION.EXPIRED': '邀请已过期，请联系村（社区）重新邀请',
   'INVITATION.REVOKED': '邀请已撤销',
   'ROUTING.REASON_REQUIRED': '修改分派规则须填写原因',
+  'ROUTING.STALE': '分派规则已被他人修改，请刷新后再试',
   'GRID.NOT_FOUND': '找不到这个网格',
   /** The group cloudID could not be opened (unknown or older than its 5-minute life). */
   'GROUP.INVALID': '群信息已失效，请从微信群里重新打开小程序',
