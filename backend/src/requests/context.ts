@@ -1,0 +1,74 @@
+// Loading what the core needs to decide about a request's place: the grid, its routing rules, the
+// role assignments of its village and street, and the village policy. Every query goes through an
+// index (scope.villageId, role+scope.streetId, gridId+category, _id).
+import type { Grid, Id, RoleAssignment, RoutingRule, VillagePolicy } from '../../../core/src/model';
+import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
+import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { fetchAll, fetchById } from '../db';
+
+/** More than any village holds (3 per grid × grids + village staff); CloudBase's max page is 1000. */
+const ASSIGNMENTS_PAGE = 1000;
+/** Routing rules of one grid: at most one per category plus the wildcard. */
+const RULES_PAGE = 100;
+
+/** Street admins named by ADMIN_OPENIDS hold the role without a stored assignment. */
+export function bootstrapAdmins(adminOpenids: readonly string[], streetId: Id): RoleAssignment[] {
+  return adminOpenids.map((userId) => ({ userId, role: 'streetAdmin', scope: { streetId }, assignedAt: 0, assignedBy: 'ADMIN_OPENIDS' }));
+}
+
+/**
+ * Role assignments of the given villages (grid roles carry villageId too) and the street admins of
+ * the given streets. One round trip (two queries in parallel).
+ */
+export async function loadStaff(
+  db: Database,
+  villageIds: readonly Id[],
+  streetIds: readonly Id[],
+  adminOpenids: readonly string[],
+): Promise<RoleAssignment[]> {
+  const _ = db.command;
+  const [village, admins] = await Promise.all([
+    villageIds.length === 0
+      ? Promise.resolve([])
+      : fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': _.in([...villageIds]) }).limit(ASSIGNMENTS_PAGE)),
+    fetchAll<RoleAssignment>(
+      db.collection(COLLECTIONS.roleAssignments).where({ role: 'streetAdmin', 'scope.streetId': _.in([...streetIds]) }).limit(ASSIGNMENTS_PAGE),
+    ),
+  ]);
+  return [...village, ...admins, ...streetIds.flatMap((streetId) => bootstrapAdmins(adminOpenids, streetId))];
+}
+
+export interface SubmitContext {
+  grid: Grid;
+  rules: RoutingRule[];
+  assignments: RoleAssignment[];
+  policy: ResolvedPolicy;
+}
+
+/** Everything submitRequest needs about the resident's grid. One round trip (queries in parallel). */
+export async function loadSubmitContext(
+  db: Database,
+  gridId: Id,
+  villageId: Id,
+  adminOpenids: readonly string[],
+): Promise<SubmitContext | null> {
+  const _ = db.command;
+  const [gridDoc, rules, village, admins, policyDoc] = await Promise.all([
+    fetchById<Omit<Grid, 'id'> & { _id: Id }>(db, COLLECTIONS.grids, gridId),
+    fetchAll<RoutingRule>(db.collection(COLLECTIONS.routingRules).where({ gridId }).limit(RULES_PAGE)),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId }).limit(ASSIGNMENTS_PAGE)),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ role: _.eq('streetAdmin') }).limit(ASSIGNMENTS_PAGE)),
+    fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, villageId),
+  ]);
+  if (!gridDoc) return null;
+  const { _id, ...gridRest } = gridDoc;
+  const grid: Grid = { id: _id, ...gridRest };
+  const streetAdmins = admins.filter((a) => a.scope.streetId === grid.streetId);
+  return {
+    grid,
+    rules,
+    assignments: [...village, ...streetAdmins, ...bootstrapAdmins(adminOpenids, grid.streetId)],
+    policy: resolvePolicy(policyDoc ?? undefined),
+  };
+}

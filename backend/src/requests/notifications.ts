@@ -1,0 +1,79 @@
+// Subscribe messages about requests: "a request is yours" to responders, "your request changed" to
+// the resident. Each send spends one counted authorisation (notify.ts); the outcome is returned per
+// user so callers can record it (e.g. on the responder's inbox item).
+import { chinaDayjs } from '../../../core/src/chinaTime';
+import type { EpochMs, Id, Request, RequestEvent } from '../../../core/src/model';
+import { REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
+import type { Database, WxCloud } from '../cloud';
+import { sendSubscribeMessage, TEMPLATE_IDS, type SendOutcome } from '../notify';
+import { excerptOf } from './store';
+
+/** The mini-program page that shows one request (leaders and residents alike). */
+export const REQUEST_PAGE = 'pages/request/index';
+/** WeChat's limit for `thing` keywords, in characters. */
+const THING_MAX_LENGTH = 20;
+const MESSAGE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
+
+function thing(text: string): { value: string } {
+  return { value: excerptOf(text, THING_MAX_LENGTH) };
+}
+
+function time(at: EpochMs): { value: string } {
+  return { value: chinaDayjs(at).format(MESSAGE_TIME_FORMAT) };
+}
+
+function pageFor(requestId: Id): string {
+  return `${REQUEST_PAGE}?id=${requestId}`;
+}
+
+/** Tells each responder a request is theirs (new, escalated or handed over). Sends run in parallel. */
+export async function notifyResponders(
+  cloud: WxCloud,
+  db: Database,
+  request: Request,
+  userIds: readonly Id[],
+  why: string,
+  now: EpochMs,
+): Promise<Record<Id, SendOutcome>> {
+  const outcomes = await Promise.all(
+    userIds.map((touser) =>
+      sendSubscribeMessage(
+        cloud,
+        db,
+        {
+          touser,
+          templateId: TEMPLATE_IDS.requestAssigned,
+          page: pageFor(request.id),
+          data: {
+            thing1: thing(REQUEST_CATEGORY_LABELS[request.category]),
+            thing2: thing(request.text),
+            time3: time(request.submittedAt),
+            thing4: thing(why),
+          },
+        },
+        now,
+      ),
+    ),
+  );
+  return Object.fromEntries(userIds.map((id, i) => [id, outcomes[i] ?? 'failed']));
+}
+
+/** Tells the resident what happened to their request. */
+export async function notifyResident(cloud: WxCloud, db: Database, request: Request, event: RequestEvent, now: EpochMs): Promise<SendOutcome> {
+  return sendSubscribeMessage(
+    cloud,
+    db,
+    {
+      touser: request.residentId,
+      templateId: TEMPLATE_IDS.requestUpdated,
+      page: pageFor(request.id),
+      data: {
+        thing1: thing(request.text),
+        thing2: thing(REQUEST_STATES[request.state].label),
+        thing3: thing(event.note ?? event.label),
+        time4: time(event.at),
+      },
+    },
+    now,
+  );
+}

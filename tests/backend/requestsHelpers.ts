@@ -1,0 +1,46 @@
+// Shared helpers for the requests suites: typed calls and small readers over the emulator.
+import type { InboxItem, RequestView } from '../../backend/src/requests/store';
+import type { TestBackend } from '../helpers/backend';
+
+export interface SubmitReply {
+  request: RequestView;
+  duplicate: boolean;
+}
+
+let keySeq = 0;
+/** A fresh idempotency key (the schema wants 8–64 of [0-9A-Za-z_-]). */
+export function newKey(prefix = 'key'): string {
+  keySeq += 1;
+  return `${prefix}-${String(keySeq).padStart(6, '0')}`;
+}
+
+export async function submit(backend: TestBackend, openid: string, text: string, extra: Record<string, unknown> = {}): Promise<RequestView> {
+  const reply = await backend.call<SubmitReply>('submitRequest', { category: 'supplies', text, idempotencyKey: newKey(), ...extra }, openid);
+  if (!reply.ok || !reply.data) throw new Error(`submitRequest failed: ${reply.code} ${reply.message}`);
+  return reply.data.request;
+}
+
+export async function getAs(backend: TestBackend, requestId: string, openid: string): Promise<RequestView> {
+  const reply = await backend.call<RequestView>('getRequest', { requestId }, openid);
+  if (!reply.ok || !reply.data) throw new Error(`getRequest failed: ${reply.code} ${reply.message}`);
+  return reply.data;
+}
+
+export async function inboxItems(backend: TestBackend, requestId: string): Promise<InboxItem[]> {
+  const docs = (await backend.emu.control.collection('inbox')) as InboxItem[];
+  return docs.filter((d) => d.requestId === requestId);
+}
+
+export async function requestCount(backend: TestBackend): Promise<number> {
+  return (await backend.emu.control.collection('requests')).length;
+}
+
+export interface OutboxEntry {
+  api: string;
+  request: { touser?: string; template_id?: string; page?: string; data?: Record<string, { value: string }> };
+}
+
+export async function sendsTo(backend: TestBackend, openid: string, templateId: string): Promise<OutboxEntry[]> {
+  const all = (await backend.emu.control.outbox()) as OutboxEntry[];
+  return all.filter((m) => m.api === 'subscribeMessage.send' && m.request.touser === openid && m.request.template_id === templateId);
+}
