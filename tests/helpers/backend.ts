@@ -23,12 +23,16 @@ export interface TestBackend {
   call<T = unknown>(name: string, data: unknown, openid: string): Promise<FunctionReply<T>>;
 }
 
-export async function startTestBackend(options: { seed?: SeedOptions; startMs?: number } = {}): Promise<TestBackend> {
+export async function startTestBackend(
+  options: { seed?: SeedOptions; startMs?: number; functionEnv?: Record<string, string> } = {},
+): Promise<TestBackend> {
   const startMs = options.startMs ?? MORNING_IN_CHINA_MS;
   const emu = await startTestEmulator({
     functionsDir: path.resolve(__dirname, '..', '..', 'cloudfunctions'),
     adminOpenids: [DEMO_ADMIN_OPENID],
     clockStartMs: startMs,
+    // Extra environment for every function instance (e.g. a small notice delivery batch).
+    ...(options.functionEnv ? { functionEnv: options.functionEnv } : {}),
   });
   const street = buildDemoStreet(options.seed ?? SMALL_STREET, startMs);
   const db = emu.cloud.database() as Database;
