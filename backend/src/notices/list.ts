@@ -1,0 +1,134 @@
+// listNotices: the notices that reach a grid (its village's notices for that grid, and street-wide
+// ones), a village, or the whole street, newest first, each with `read` for the caller.
+// Residents see their own grid; grid staff their grids; committee and duty officers their village;
+// street admins the street. Without gridId/villageId the caller's own place is used.
+//
+// Round trips: loadActor 2 (3 for a street admin) + 1 place lookup (grid or village) when the
+// caller's roles don't already name it + 1–2 notice queries in parallel (village notices by
+// scope.villageId+publishedAt, street-wide ones by streetId+scope.kind+publishedAt) + 1 receipts read.
+import { fail, ok, type Result } from '../../../core/src/errors';
+import type { EpochMs, Id, Notice } from '../../../core/src/model';
+import { PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
+import { loadActor, type Actor } from '../actor';
+import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { fetchAll, fetchById } from '../db';
+import type { CallContext } from '../handler';
+import { adminStreet, staffGrids, villageReaderVillages, isStaffOf } from './access';
+import { noticeFromDoc, receiptId, type GridDoc, type NoticeDoc, type ReceiptDoc } from './docs';
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+type Audience =
+  | { kind: 'grid'; streetId: Id; villageId: Id; gridId: Id }
+  | { kind: 'village'; streetId: Id; villageId: Id }
+  | { kind: 'street'; streetId: Id };
+
+export interface NoticeListItem extends Notice {
+  /** The caller has opened it (markNoticeRead). */
+  read: boolean;
+}
+
+export interface NoticePage {
+  notices: NoticeListItem[];
+  /** Pass back to get the next (older) page; null at the end. */
+  nextCursor: string | null;
+}
+
+interface Cursor {
+  publishedAt: EpochMs;
+  id: Id;
+}
+
+function encodeCursor(notice: Pick<Notice, 'publishedAt' | 'id'>): string {
+  return `${notice.publishedAt}.${notice.id}`;
+}
+
+function decodeCursor(text: string | undefined): Result<Cursor | null> {
+  if (text === undefined) return ok(null);
+  const match = /^(\d+)\.([0-9A-Za-z_-]+)$/.exec(text);
+  if (!match) return fail('INPUT.INVALID', '翻页参数无效，请刷新后再试');
+  return ok({ publishedAt: Number(match[1]), id: match[2] ?? '' });
+}
+
+/** Which place the caller asked for, if they may see it. */
+async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs['listNotices']): Promise<Result<Audience | null>> {
+  const street = adminStreet(actor);
+  const villages = villageReaderVillages(actor);
+  const grids = staffGrids(actor);
+  if (input.gridId !== undefined) {
+    const known = grids.get(input.gridId);
+    if (known) return ok({ kind: 'grid', ...known });
+    const grid = await fetchById<GridDoc>(db, COLLECTIONS.grids, input.gridId);
+    if (grid === null) return fail('GRID.NOT_FOUND');
+    const place = { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId };
+    const member = actor.membership?.gridId === grid._id;
+    if (!member && !villages.has(grid.villageId) && !isStaffOf(actor, place)) return fail('AUTH.FORBIDDEN', '只能查看本网格的通知');
+    return ok({ kind: 'grid', ...place });
+  }
+  if (input.villageId !== undefined) {
+    const streetOfVillage = villages.get(input.villageId);
+    if (streetOfVillage !== undefined) return ok({ kind: 'village', streetId: streetOfVillage, villageId: input.villageId });
+    if (street === null) return fail('AUTH.FORBIDDEN', '只能查看本村（社区）的通知');
+    const village = await fetchById<{ _id: Id; streetId: Id }>(db, COLLECTIONS.villages, input.villageId);
+    if (village === null || village.streetId !== street) return fail('VILLAGE.NOT_FOUND');
+    return ok({ kind: 'village', streetId: street, villageId: village._id });
+  }
+  // The caller's own place, widest first.
+  if (street !== null) return ok({ kind: 'street', streetId: street });
+  const [firstVillage] = villages;
+  if (firstVillage) return ok({ kind: 'village', villageId: firstVillage[0], streetId: firstVillage[1] });
+  const [firstGrid] = grids.values();
+  if (firstGrid) return ok({ kind: 'grid', ...firstGrid });
+  if (actor.membership) {
+    const grid = await fetchById<GridDoc>(db, COLLECTIONS.grids, actor.membership.gridId);
+    if (grid === null) return ok(null);
+    return ok({ kind: 'grid', gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId });
+  }
+  return ok(null);
+}
+
+async function noticesFor(db: Database, audience: Audience, cursor: Cursor | null, limit: number): Promise<NoticeDoc[]> {
+  const _ = db.command;
+  const before = cursor === null ? [] : [_.or([{ publishedAt: _.lt(cursor.publishedAt) }, { publishedAt: cursor.publishedAt, _id: _.lt(cursor.id) }])];
+  const page = (conditions: object[]): Promise<NoticeDoc[]> =>
+    fetchAll<NoticeDoc>(
+      db
+        .collection(COLLECTIONS.notices)
+        .where(_.and([...conditions, ...before] as never[]))
+        .orderBy('publishedAt', 'desc')
+        .orderBy('_id', 'desc')
+        .limit(limit),
+    );
+  if (audience.kind === 'street') return page([{ streetId: audience.streetId }]);
+  const village: object[] = [{ 'scope.villageId': audience.villageId }];
+  // A grid sees its village's village-wide notices and those that name it.
+  if (audience.kind === 'grid') village.push(_.or([{ 'scope.kind': 'village' }, { 'scope.gridIds': audience.gridId }]));
+  const [ofVillage, streetWide] = await Promise.all([page(village), page([{ streetId: audience.streetId, 'scope.kind': 'street' }])]);
+  return [...ofVillage, ...streetWide].sort((a, b) => b.publishedAt - a.publishedAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
+}
+
+export async function listNotices(input: FunctionInputs['listNotices'], ctx: CallContext): Promise<Result<NoticePage>> {
+  const { db } = ctx;
+  const cursor = decodeCursor(input.cursor);
+  if (!cursor.ok) return cursor;
+  const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
+  const audience = await resolveAudience(db, actor, input);
+  if (!audience.ok) return audience;
+  if (audience.value === null) return ok({ notices: [], nextCursor: null });
+  const limit = Math.min(input.limit ?? DEFAULT_PAGE_SIZE, PAGE_SIZE_MAX);
+  // One more than asked tells whether another page exists.
+  const docs = (await noticesFor(db, audience.value, cursor.value, limit + 1)).slice(0, limit + 1);
+  const pageDocs = docs.slice(0, limit);
+  const _ = db.command;
+  const receipts =
+    pageDocs.length === 0
+      ? []
+      : await fetchAll<ReceiptDoc>(
+          db.collection(COLLECTIONS.noticeReceipts).where({ _id: _.in(pageDocs.map((d) => receiptId(d._id, actor.userId))) }).limit(limit),
+        );
+  const read = new Set(receipts.map((r) => r.noticeId));
+  const notices = pageDocs.map((d) => ({ ...noticeFromDoc(d), read: read.has(d._id) }));
+  const last = notices[notices.length - 1];
+  return ok({ notices, nextCursor: docs.length > limit && last ? encodeCursor(last) : null });
+}

@@ -1,0 +1,138 @@
+// publishNotice: a committee member (their village, or chosen grids of it) or a street admin (the
+// street, a village or grids) publishes a notice. It checks the scope, runs msgSecCheck, stores the
+// notice and enqueues one durable delivery job; deliverNotices sends it. Nothing is sent here.
+//
+// Round trips: loadActor 2 (3 for a street admin) + scope 1–2 in parallel (village and its grids, or
+// the chosen grids) + msgSecCheck 1 + insert notice 1 + insert job 1 = 6 (7 for a street admin).
+// A retry with the same idempotencyKey finds the notice (+1 read) and re-inserts the job if missing.
+import { createHash, randomUUID } from 'node:crypto';
+import { fail, ok, type Result } from '../../../core/src/errors';
+import type { Id, Notice, NoticeScope } from '../../../core/src/model';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import { loadActor, type Actor } from '../actor';
+import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { checkContent } from '../content';
+import { fetchAll, fetchById, isDuplicateKeyError } from '../db';
+import type { CallContext } from '../handler';
+import { adminStreet, committeeVillages } from './access';
+import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type NoticeDoc } from './docs';
+
+/** Length of the hex digest used as a notice id (CloudBase ids are 32 characters). */
+const NOTICE_ID_HEX_LENGTH = 32;
+/** A village has far fewer grids than this (a street has 500+ in all). */
+const GRIDS_PER_VILLAGE_MAX = 1000;
+
+interface ResolvedScope {
+  streetId: Id;
+  /** Grids whose members receive it; null = the whole street. */
+  gridIds: Id[] | null;
+}
+
+/** Same publisher + same client key → same notice id, so a retried publish stores one notice. */
+export function noticeIdFor(publisherId: Id, idempotencyKey: string | undefined): Id {
+  if (idempotencyKey === undefined) return randomUUID().replace(/-/g, '');
+  return createHash('sha256').update(`${publisherId}\n${idempotencyKey}`).digest('hex').slice(0, NOTICE_ID_HEX_LENGTH);
+}
+
+/** Checks the caller may publish to `scope` and resolves the grids it reaches. */
+async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Promise<Result<ResolvedScope>> {
+  const street = adminStreet(actor);
+  const committee = committeeVillages(actor);
+  if (scope.kind === 'street') {
+    if (street === null) return fail('AUTH.FORBIDDEN', '只有街道管理员可以向全街道发布通知');
+    return ok({ streetId: street, gridIds: null });
+  }
+  const committeeStreet = committee.get(scope.villageId);
+  if (street === null && committeeStreet === undefined) {
+    return fail('AUTH.FORBIDDEN', committee.size > 0 ? '只能向本村（社区）发布通知' : undefined);
+  }
+  const gridsQuery =
+    scope.kind === 'village'
+      ? db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(GRIDS_PER_VILLAGE_MAX)
+      : db.collection(COLLECTIONS.grids).where({ _id: db.command.in(scope.gridIds) }).limit(GRIDS_PER_VILLAGE_MAX);
+  const [village, grids] = await Promise.all([
+    fetchById<{ _id: Id; streetId: Id }>(db, COLLECTIONS.villages, scope.villageId),
+    fetchAll<GridDoc>(gridsQuery),
+  ]);
+  const streetId = committeeStreet ?? street;
+  if (village === null || village.streetId !== streetId) return fail('VILLAGE.NOT_FOUND');
+  if (scope.kind === 'village') return ok({ streetId: village.streetId, gridIds: grids.map((g) => g._id) });
+  const found = new Set(grids.filter((g) => g.villageId === scope.villageId).map((g) => g._id));
+  const missing = scope.gridIds.filter((id) => !found.has(id));
+  if (missing.length > 0) return fail('GRID.NOT_FOUND', undefined, { gridIds: missing });
+  return ok({ streetId: village.streetId, gridIds: [...scope.gridIds] });
+}
+
+function jobFor(notice: Notice, gridIds: Id[] | null, now: number): DeliveryJobDoc {
+  return {
+    _id: notice.id,
+    noticeId: notice.id,
+    streetId: notice.streetId,
+    gridIds,
+    title: notice.title,
+    urgent: notice.urgent,
+    publishedAt: notice.publishedAt,
+    state: 'pending',
+    nextRunAt: now,
+    leaseUntil: null,
+    leaseId: null,
+    cursor: null,
+    attempts: 0,
+    counts: { ...EMPTY_COUNTS },
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Inserts the job unless it is already there (a retried publish). */
+async function enqueue(db: Database, job: DeliveryJobDoc): Promise<void> {
+  try {
+    await db.collection(COLLECTIONS.deliveryJobs).add({ data: job as never });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+}
+
+export interface PublishResult {
+  notice: Notice;
+  /** True when this call repeated an earlier one (same idempotencyKey): nothing new was stored. */
+  duplicate: boolean;
+}
+
+export async function publishNotice(input: FunctionInputs['publishNotice'], ctx: CallContext): Promise<Result<PublishResult>> {
+  const { db } = ctx;
+  const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
+  const scope = input.scope as NoticeScope;
+  const resolved = await resolveScope(db, actor, scope);
+  if (!resolved.ok) return resolved;
+  const content = await checkContent(ctx.cloud, ctx.openid, `${input.title}\n${input.body}`);
+  if (!content.ok) return content;
+
+  const notice: Notice = {
+    id: noticeIdFor(actor.userId, input.idempotencyKey),
+    streetId: resolved.value.streetId,
+    title: input.title,
+    body: input.body,
+    attachments: [...(input.attachments ?? [])],
+    scope,
+    urgent: input.urgent ?? false,
+    publishedAt: ctx.now,
+    publishedBy: actor.userId,
+  };
+  const { id, ...rest } = notice;
+  const doc: NoticeDoc = { _id: id, ...rest, ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}) };
+  try {
+    await db.collection(COLLECTIONS.notices).add({ data: doc as never });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    // A retry: the first call stored the notice; make sure its job exists too (it may have died between).
+    const existing = await fetchById<NoticeDoc>(db, COLLECTIONS.notices, id);
+    if (existing === null) throw err;
+    const stored = noticeFromDoc(existing);
+    await enqueue(db, jobFor(stored, resolved.value.gridIds, ctx.now));
+    return ok({ notice: stored, duplicate: true });
+  }
+  await enqueue(db, jobFor(notice, resolved.value.gridIds, ctx.now));
+  return ok({ notice, duplicate: false });
+}

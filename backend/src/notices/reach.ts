@@ -1,0 +1,142 @@
+// getNoticeReach (不落一户): per grid of the notice's scope that the caller may see, how many
+// households read it, how many a leader told in person or by phone, and which are still unreached
+// (care needs first, with building/unit/room so a leader can knock on the door). The core's
+// computeNoticeReach does the counting. Grid staff see their grids' rows, the committee its
+// village's, street admins all.
+//
+// Round trips: loadActor 2 (3 for a street admin) with the notice 1 in parallel + the scope's grids
+// 0 (grids scope) / 1 (village) / 2 (street: villages, then their grids) + households, receipts and
+// marks in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000 households).
+import { fail, ok, type Result } from '../../../core/src/errors';
+import type { CareNeed, Id } from '../../../core/src/model';
+import { computeNoticeReach, type NoticeReach } from '../../../core/src/reach';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import { loadActor, type Actor } from '../actor';
+import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { fetchAll, fetchById, fetchPagedById } from '../db';
+import type { CallContext } from '../handler';
+import { isStaffOf, type GridPlace } from './access';
+import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
+
+/** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
+export const REACH_MAX_GRIDS = 60;
+/** Households, receipts or marks one call reads at most (60 grids × 500 households, with room). */
+export const REACH_MAX_DOCS = 40_000;
+const VILLAGES_PER_STREET_MAX = 1000;
+const GRIDS_PER_QUERY_MAX = 1000;
+
+export interface UnreachedHousehold {
+  householdId: Id;
+  building?: string;
+  unit?: string;
+  room?: string;
+  noSmartphone?: boolean;
+  /** Only for the grid's staff, the committee and street admins. */
+  careNeeds?: CareNeed[];
+}
+
+export interface GridReachRow {
+  gridId: Id;
+  gridName: string;
+  total: number;
+  read: number;
+  toldInPerson: number;
+  reached: number;
+  unreachedWithCareNeeds: number;
+  unreached: UnreachedHousehold[];
+}
+
+export interface NoticeReachView {
+  noticeId: Id;
+  grids: GridReachRow[];
+  totals: NoticeReach['totals'];
+}
+
+/** The scope's grids, as documents. */
+async function scopeGrids(db: Database, notice: NoticeDoc): Promise<GridDoc[]> {
+  const _ = db.command;
+  const scope = notice.scope;
+  if (scope.kind === 'grids') {
+    const grids = await fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ _id: _.in(scope.gridIds) }).limit(GRIDS_PER_QUERY_MAX));
+    return grids.filter((g) => g.villageId === scope.villageId);
+  }
+  if (scope.kind === 'village') {
+    return fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(GRIDS_PER_QUERY_MAX));
+  }
+  const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: notice.streetId }).limit(VILLAGES_PER_STREET_MAX));
+  if (villages.length === 0) return [];
+  const { docs } = await fetchPagedById<GridDoc>(db, COLLECTIONS.grids, { villageId: _.in(villages.map((v) => v._id)) }, VILLAGES_PER_STREET_MAX * GRIDS_PER_QUERY_MAX);
+  return docs;
+}
+
+function placeOf(grid: GridDoc): GridPlace {
+  return { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId };
+}
+
+export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ctx: CallContext): Promise<Result<NoticeReachView>> {
+  const { db } = ctx;
+  const _ = db.command;
+  const [actor, notice] = await Promise.all([
+    loadActor(db, ctx.openid, ctx.adminOpenids),
+    fetchById<NoticeDoc>(db, COLLECTIONS.notices, input.noticeId),
+  ]);
+  if (notice === null) return fail('NOTICE.NOT_FOUND');
+  if (!couldSeeAny(actor)) return fail('AUTH.FORBIDDEN');
+  const inScope = (await scopeGrids(db, notice)).filter((g) => g.streetId === notice.streetId);
+  let visible = inScope.filter((g) => isStaffOf(actor, placeOf(g)));
+  if (input.gridId !== undefined) {
+    if (!inScope.some((g) => g._id === input.gridId)) return fail('GRID.NOT_FOUND', '这个网格不在通知范围内');
+    visible = visible.filter((g) => g._id === input.gridId);
+  }
+  if (visible.length === 0) return fail('AUTH.FORBIDDEN', '只能查看本网格（本村、社区）的送达情况');
+  if (visible.length > REACH_MAX_GRIDS) return fail('INPUT.INVALID', `范围内网格超过 ${REACH_MAX_GRIDS} 个，请选择网格查看`);
+  visible.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+
+  const gridIds = visible.map((g) => g._id);
+  const [households, receipts, marks] = await Promise.all([
+    fetchPagedById<HouseholdDoc>(db, COLLECTIONS.households, { gridId: _.in(gridIds) }, REACH_MAX_DOCS),
+    fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, { noticeId: notice._id, gridId: _.in(gridIds) }, REACH_MAX_DOCS),
+    fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, { noticeId: notice._id, gridId: _.in(gridIds) }, REACH_MAX_DOCS),
+  ]);
+  if (households.truncated || receipts.truncated || marks.truncated) return fail('INPUT.INVALID', '范围太大，请选择网格查看');
+
+  const reach = computeNoticeReach(
+    gridIds,
+    households.docs.map((h) => ({ id: h._id, gridId: h.gridId, careNeeds: h.careNeeds ?? [] })),
+    receipts.docs.filter((r): r is ReceiptDoc & { householdId: Id } => r.householdId !== undefined),
+    marks.docs,
+  );
+  const householdById = new Map(households.docs.map((h) => [h._id, h]));
+  const gridById = new Map(visible.map((g) => [g._id, g]));
+  const rows = reach.grids.map((row): GridReachRow => {
+    const grid = gridById.get(row.gridId);
+    const showCare = grid !== undefined && isStaffOf(actor, placeOf(grid));
+    return {
+      gridId: row.gridId,
+      gridName: grid?.name ?? '',
+      total: row.total,
+      read: row.read,
+      toldInPerson: row.toldInPerson,
+      reached: row.reached,
+      unreachedWithCareNeeds: row.unreachedWithCareNeeds,
+      unreached: row.unreached.map((id) => {
+        const h = householdById.get(id);
+        return {
+          householdId: id,
+          ...(h?.building !== undefined ? { building: h.building } : {}),
+          ...(h?.unit !== undefined ? { unit: h.unit } : {}),
+          ...(h?.room !== undefined ? { room: h.room } : {}),
+          ...(h?.noSmartphone ? { noSmartphone: true } : {}),
+          ...(showCare ? { careNeeds: h?.careNeeds ?? [] } : {}),
+        };
+      }),
+    };
+  });
+  return ok({ noticeId: notice._id, grids: rows, totals: reach.totals });
+}
+
+/** Only staff (grid roles, committee, street admins) see reach; residents and duty officers do not. */
+function couldSeeAny(actor: Actor): boolean {
+  return actor.roles.some((r) => r.role !== 'resident' && r.role !== 'dutyOfficer');
+}

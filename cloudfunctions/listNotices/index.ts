@@ -1,0 +1,5 @@
+// listNotices: the notices reaching the caller's grid, grids, village or street, newest first.
+import { defineFunction } from '../../backend/src/handler';
+import { listNotices } from '../../backend/src/notices/list';
+
+export const main = defineFunction('listNotices', listNotices);
