@@ -1,0 +1,80 @@
+// The one typed factory every page and component goes through (vant-weapp's habit, a plain
+// function): a typed `this` for data, setData and methods, page lifecycles written beside methods,
+// and shared defaults — the elder-friendly class on the root view and shared app styles.
+import { ELDER_CLASS, isElderMode } from './elder';
+
+/** Data every page and component has. */
+export interface BaseData {
+  /** The class for the root view: `<view class="lx-page {{rootClass}}">`. */
+  rootClass: string;
+  elder: boolean;
+}
+
+export type PageQuery = Record<string, string | undefined>;
+
+type AnyMethod = (...args: never[]) => unknown;
+
+/** `this` inside methods and lifecycles. */
+export type ComponentThis<D extends object, M extends object> = M & {
+  readonly data: Readonly<D & BaseData>;
+  setData(patch: Partial<D & BaseData>, callback?: () => void): void;
+  triggerEvent(name: string, detail?: unknown): void;
+};
+
+interface Hooks {
+  /** Page lifecycles (the component is used as a page). They may return a promise tests can await. */
+  onLoad?(query: PageQuery): void | Promise<void>;
+  onShow?(): void | Promise<void>;
+  onHide?(): void;
+  onUnload?(): void;
+  onPullDownRefresh?(): void | Promise<void>;
+  /** Component lifetimes. */
+  attached?(): void;
+  detached?(): void;
+}
+
+/** ThisType on the whole object (Vue 2's pattern) types `this` in methods and hooks alike. */
+export type Definition<D extends object, M extends Record<string, AnyMethod>> = {
+  data: D;
+  /** For reusable components only; pages read their query in onLoad. */
+  properties?: WechatMiniprogram.Component.PropertyOption;
+  methods: M;
+} & Hooks &
+  ThisType<ComponentThis<D, M>>;
+
+export function elderData(): BaseData {
+  const elder = isElderMode();
+  return { elder, rootClass: elder ? ELDER_CLASS : '' };
+}
+
+const PAGE_HOOKS = ['onLoad', 'onShow', 'onHide', 'onUnload', 'onPullDownRefresh'] as const;
+
+export function defineComponent<D extends object, M extends Record<string, AnyMethod>>(definition: Definition<D, M>): void {
+  const methods: Record<string, unknown> = { ...definition.methods };
+  for (const hook of PAGE_HOOKS) {
+    const fn = definition[hook];
+    if (fn !== undefined) methods[hook] = fn;
+  }
+  const userShow = definition.onShow;
+  // The mode may have been switched on another page: re-read it whenever a page shows.
+  methods['onShow'] = function onShow(this: ComponentThis<D, M>) {
+    this.setData(elderData() as Partial<D & BaseData>);
+    return userShow?.call(this);
+  };
+  const attached = definition.attached;
+  Component({
+    options: { addGlobalClass: true, multipleSlots: true },
+    properties: definition.properties ?? {},
+    data: { ...definition.data, ...elderData() },
+    methods: methods as WechatMiniprogram.Component.MethodOption,
+    lifetimes: {
+      attached(this: ComponentThis<D, M>) {
+        this.setData(elderData() as Partial<D & BaseData>);
+        attached?.call(this);
+      },
+      detached(this: ComponentThis<D, M>) {
+        definition.detached?.call(this);
+      },
+    },
+  });
+}

@@ -1,0 +1,16 @@
+// The grid the resident joined, kept on the phone after joinGrid (collect once: never asked again).
+import { toMembership, type Membership } from '../services/models';
+
+export const MEMBERSHIP_STORAGE_KEY = 'lx.membership';
+
+export function readMembership(): Membership | null {
+  try {
+    return toMembership(wx.getStorageSync(MEMBERSHIP_STORAGE_KEY));
+  } catch {
+    return null;
+  }
+}
+
+export function saveMembership(membership: Membership): void {
+  wx.setStorageSync(MEMBERSHIP_STORAGE_KEY, membership);
+}
