@@ -1,0 +1,126 @@
+// Escalation (升级) under clock control: the sweeper timer escalates an unanswered request at 10
+// minutes to the other 三长 and at 20 to the duty officer, once per level, even with sweeps running
+// at the same time; a reply stops it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
+import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
+import type { RequestView } from '../../backend/src/requests/store';
+import type { SweepReport } from '../../backend/src/requests/sweep';
+import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { getAs, inboxItems, submit } from './requestsHelpers';
+
+let backend: TestBackend;
+beforeAll(async () => {
+  backend = await startTestBackend();
+}, 60_000);
+afterAll(() => backend.emu.stop());
+
+const grid = (i: number) => backend.street.people.grids[i]!;
+const escalations = (r: RequestView) => r.events.filter((e) => e.kind === 'escalate');
+
+/** Runs the sweeper as its timer trigger would (a server-side call carries no openid). */
+async function sweepNow(): Promise<SweepReport> {
+  backend.emu.actAs(undefined);
+  const res = await backend.emu.cloud.callFunction({ name: 'sweepRequests', data: { Type: 'Timer' } });
+  const reply = res.result as { ok: boolean; data: SweepReport };
+  expect(reply.ok).toBe(true);
+  return reply.data;
+}
+
+/** Moves the clock to the middle of a sweep interval, so a deadline computed from now is not on a tick. */
+async function alignMidInterval(): Promise<void> {
+  const now = await backend.emu.control.now();
+  const into = now % SWEEP_INTERVAL_MS;
+  await backend.emu.control.advance((SWEEP_INTERVAL_MS * 1.5 - into) % SWEEP_INTERVAL_MS || SWEEP_INTERVAL_MS / 2);
+}
+
+describe('escalation', () => {
+  it('goes to the other 三长 at 10 minutes, to the duty officer at 20, once each; a reply stops it', async () => {
+    const g = grid(0);
+    const resident = g.residents[0]!.openid;
+    const request = await submit(backend, resident, '家里停电了，冰箱里有药');
+    expect(request.routedTo).toEqual([g.leaders.gridLeader]);
+
+    await backend.emu.control.advance(10 * MINUTE_MS - 2 * SWEEP_INTERVAL_MS);
+    expect((await getAs(backend, request.id, resident)).escalationLevel).toBe(0);
+
+    await backend.emu.control.advance(3 * SWEEP_INTERVAL_MS);
+    const level1 = await getAs(backend, request.id, resident);
+    expect(level1.escalationLevel).toBe(1);
+    expect(escalations(level1)).toHaveLength(1);
+    const event1 = escalations(level1)[0]!;
+    expect(event1.label).toBe(ESCALATION_EVENT_LABELS.otherLeaders);
+    expect(event1.at - level1.responseDueAt).toBeLessThanOrEqual(SWEEP_INTERVAL_MS);
+    expect(event1.at).toBeGreaterThanOrEqual(level1.responseDueAt);
+    expect(new Set(level1.responders)).toEqual(new Set([g.leaders.gridLeader, g.leaders.partyGroupLeader, g.leaders.buildingLeader]));
+    const items1 = await inboxItems(backend, request.id);
+    for (const leader of [g.leaders.partyGroupLeader, g.leaders.buildingLeader]) {
+      expect(items1.find((i) => i.userId === leader)).toMatchObject({ reason: 'escalation', escalationLevel: 1, notified: 'noAuthorisation' });
+    }
+
+    // Small steps, one sweep each, up to the 20-minute mark: still exactly one escalation per level.
+    const duty = backend.street.people.dutyOfficers[g.villageId]!;
+    for (let i = 0; i < (10 * MINUTE_MS) / SWEEP_INTERVAL_MS; i++) await backend.emu.control.advance(SWEEP_INTERVAL_MS);
+    const level2 = await getAs(backend, request.id, resident);
+    expect(level2.escalationLevel).toBe(2);
+    expect(escalations(level2).map((e) => e.label)).toEqual([ESCALATION_EVENT_LABELS.otherLeaders, ESCALATION_EVENT_LABELS.dutyOfficers]);
+    expect(level2.responders).toContain(duty);
+    expect((await inboxItems(backend, request.id)).find((i) => i.userId === duty)).toMatchObject({ reason: 'escalation', escalationLevel: 2 });
+    // Every inbox item carries the current level.
+    expect((await inboxItems(backend, request.id)).every((i) => i.escalationLevel === 2)).toBe(true);
+
+    const reply = await backend.call<RequestView>('respondRequest', { requestId: request.id, message: '我是值班员，马上联系电工' }, duty);
+    expect(reply.ok).toBe(true);
+    expect(reply.data!.nextEscalationAt).toBeNull();
+    await backend.emu.control.advance(20 * MINUTE_MS);
+    const after = await getAs(backend, request.id, resident);
+    expect(after.escalationLevel).toBe(2);
+    expect(escalations(after)).toHaveLength(2);
+    expect(after.state).toBe('responded');
+  });
+
+  it('sweeps running at the same time escalate a request once', async () => {
+    const g = grid(1);
+    const resident = g.residents[0]!.openid;
+    await alignMidInterval();
+    const request = await submit(backend, resident, '老人摔倒了需要帮忙');
+    const now = await backend.emu.control.now();
+    // Just past the deadline, before the next timer tick.
+    await backend.emu.control.advance(request.responseDueAt - now + 1);
+    expect((await getAs(backend, request.id, resident)).escalationLevel).toBe(0);
+
+    const reports = await Promise.all([sweepNow(), sweepNow(), sweepNow(), sweepNow()]);
+    expect(reports.reduce((n, r) => n + r.escalated, 0)).toBe(1);
+    const seen = await getAs(backend, request.id, resident);
+    expect(seen.escalationLevel).toBe(1);
+    expect(escalations(seen)).toHaveLength(1);
+    expect(seen.version).toBe(2);
+    // Inbox items for the new audience were created once.
+    const items = await inboxItems(backend, request.id);
+    expect(items.filter((i) => i.reason === 'escalation')).toHaveLength(2);
+  });
+
+  it('a request answered before its deadline never escalates', async () => {
+    const g = grid(2);
+    const resident = g.residents[0]!.openid;
+    const request = await submit(backend, resident, '小区门口积水');
+    await backend.emu.control.advance(9 * MINUTE_MS);
+    expect((await backend.call('respondRequest', { requestId: request.id, message: '收到，马上处理' }, g.leaders.gridLeader)).ok).toBe(true);
+    await backend.emu.control.advance(30 * MINUTE_MS);
+    const seen = await getAs(backend, request.id, resident);
+    expect(escalations(seen)).toHaveLength(0);
+    expect(seen.escalationLevel).toBe(0);
+  });
+
+  it('a grid with nobody to route to goes to the village duty officer as a recorded outcome', async () => {
+    const g = grid(3);
+    // Remove the grid's leaders: routing finds nobody and falls back.
+    await backend.db.collection('roleAssignments').where({ 'scope.gridId': g.gridId }).remove();
+    const request = await submit(backend, g.residents[0]!.openid, '网格里没人管了吗');
+    const duty = backend.street.people.dutyOfficers[g.villageId]!;
+    expect(request.routingOutcome).toBe('noResponderFallback');
+    expect(request.responders).toEqual([duty]);
+    expect(request.events[0]!.label).toContain('值班员');
+    expect((await inboxItems(backend, request.id)).map((i) => [i.userId, i.reason])).toEqual([[duty, 'fallback']]);
+  });
+});
