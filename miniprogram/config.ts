@@ -12,6 +12,8 @@ export interface AppConfig {
   devOpenid: string;
   /** CloudBase environment id for wx.cloud.init; DYNAMIC_CURRENT_ENV when empty. */
   cloudEnv: string;
+  /** Subscribe-message templates a resident is asked for when sending a request (at most 3). */
+  requestTemplateIds: string[];
 }
 
 export const APP_CONFIG: AppConfig = {
@@ -19,4 +21,6 @@ export const APP_CONFIG: AppConfig = {
   emulatorUrl: 'http://127.0.0.1:8787',
   devOpenid: 'o-dev-resident',
   cloudEnv: '',
+  // Placeholders until the account's templates are chosen in the WeChat console.
+  requestTemplateIds: ['TPL_REQUEST_RESPONDED', 'TPL_REQUEST_RESOLVED'],
 };

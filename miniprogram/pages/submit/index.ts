@@ -1,0 +1,154 @@
+// Submit a request (诉求): category, text up to the schema's limit, up to 3 photos, optional
+// location, urgent toggle. Checks the input before anything is uploaded or sent, asks for
+// subscribe messages in the tap that sends (WeChat only allows it there), keeps the draft when
+// sending fails, and reuses one idempotency key per draft so a retry is stored once.
+import type { RequestCategory } from '../../../core/src/model';
+import type { SubmitRequestInput } from '../../../core/src/schemas';
+import { APP_CONFIG } from '../../config';
+import { call, checkInput, type FieldProblem } from '../../services/api';
+import { defineComponent } from '../../utils/component';
+import { newIdempotencyKey } from '../../utils/ids';
+import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
+
+/** Same limits as core/src/policy.ts (REQUEST_TEXT_MAX_LENGTH, REQUEST_PHOTO_MAX_COUNT); the validator enforces them. */
+const TEXT_MAX_LENGTH = 500;
+const PHOTOS_MAX = 3;
+const NO_CATEGORY = -1;
+const UPLOAD_FOLDER = 'requests';
+
+interface Photo {
+  path: string;
+  /** Set once uploaded, so a retry does not upload again. */
+  fileId: string;
+}
+
+interface Place {
+  latitude: number;
+  longitude: number;
+  name: string;
+}
+
+function problemFor(problems: FieldProblem[] | undefined, path: string): string {
+  return problems?.find((p) => p.path === path)?.message ?? '';
+}
+
+/** Ask for subscribe messages; resolves to the ids the resident accepted (never rejects). */
+function askSubscriptions(templateIds: string[]): Promise<string[]> {
+  if (templateIds.length === 0) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    wx.requestSubscribeMessage({
+      tmplIds: templateIds,
+      success: (res) => resolve(templateIds.filter((id) => (res as unknown as Record<string, string>)[id] === 'accept')),
+      fail: () => resolve([]),
+    });
+  });
+}
+
+defineComponent({
+  data: {
+    categoryLabels: CATEGORY_ORDER.map((c) => CATEGORY_LABELS[c]),
+    categoryIndex: NO_CATEGORY,
+    text: '',
+    textLength: 0,
+    maxLength: TEXT_MAX_LENGTH,
+    maxPhotos: PHOTOS_MAX,
+    photos: [] as Photo[],
+    location: null as Place | null,
+    urgent: false,
+    sending: false,
+    error: '',
+    textError: '',
+    categoryError: '',
+    idempotencyKey: '',
+  },
+  methods: {
+    onCategory(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
+      this.setData({ categoryIndex: Number(e.detail.value), categoryError: '' });
+    },
+    onText(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const text = String(e.detail.value ?? '');
+      this.setData({ text, textLength: text.length, textError: '' });
+    },
+    onUrgent(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+      this.setData({ urgent: e.detail.value === true });
+    },
+    onAddPhoto() {
+      const room = PHOTOS_MAX - this.data.photos.length;
+      if (room <= 0) return;
+      wx.chooseMedia({
+        count: room,
+        mediaType: ['image'],
+        sizeType: ['compressed'],
+        success: (res) => {
+          const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
+          this.setData({ photos: [...this.data.photos, ...added].slice(0, PHOTOS_MAX) });
+        },
+      });
+    },
+    onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
+      const index = Number(e.currentTarget.dataset['index']);
+      this.setData({ photos: this.data.photos.filter((_, i) => i !== index) });
+    },
+    onLocation() {
+      wx.chooseLocation({
+        success: (res) => this.setData({ location: { latitude: res.latitude, longitude: res.longitude, name: res.name || res.address } }),
+      });
+    },
+    /** The input as the schema wants it, photos given separately (they are uploaded last). */
+    draftInput(photoIds: string[]): SubmitRequestInput {
+      const category = CATEGORY_ORDER[this.data.categoryIndex] as RequestCategory;
+      const input: SubmitRequestInput = { category, text: this.data.text, idempotencyKey: this.data.idempotencyKey };
+      if (photoIds.length > 0) input.photos = photoIds;
+      if (this.data.location !== null) input.location = this.data.location;
+      if (this.data.urgent) input.urgent = true;
+      return input;
+    },
+    async uploadPhotos(): Promise<string[]> {
+      const photos = [...this.data.photos];
+      for (let i = 0; i < photos.length; i += 1) {
+        const photo = photos[i];
+        if (photo === undefined || photo.fileId !== '') continue;
+        const extension = /\.\w+$/.exec(photo.path)?.[0] ?? '.jpg';
+        const res = await wx.cloud.uploadFile({ cloudPath: `${UPLOAD_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`, filePath: photo.path });
+        photos[i] = { ...photo, fileId: res.fileID };
+        this.setData({ photos });
+      }
+      return photos.map((p) => p.fileId);
+    },
+    async onSend(): Promise<void> {
+      if (this.data.sending) return;
+      if (this.data.idempotencyKey === '') this.setData({ idempotencyKey: newIdempotencyKey() });
+      if (this.data.categoryIndex === NO_CATEGORY) {
+        this.setData({ categoryError: '请选择类别', error: '请先选择类别' });
+        return;
+      }
+      const invalid = checkInput('submitRequest', this.draftInput([]));
+      if (invalid !== null) {
+        const textError = problemFor(invalid.problems, '/text');
+        this.setData({ textError: textError === '格式不对' ? '请写下具体情况' : textError, error: invalid.message });
+        return;
+      }
+      // Asked here, inside the tap, before any await: WeChat refuses the prompt anywhere else.
+      const accepted = askSubscriptions(APP_CONFIG.requestTemplateIds);
+      this.setData({ sending: true, error: '' });
+      let photoIds: string[];
+      try {
+        photoIds = await this.uploadPhotos();
+      } catch {
+        this.setData({ sending: false, error: '照片上传失败，请检查网络后重试' });
+        return;
+      }
+      const result = await call('submitRequest', this.draftInput(photoIds));
+      if (!result.ok) {
+        // The draft stays as typed; the same idempotency key makes the retry safe.
+        this.setData({ sending: false, error: result.message });
+        return;
+      }
+      const acceptedIds = await accepted;
+      if (acceptedIds.length > 0) await call('recordSubscription', { acceptedTemplateIds: acceptedIds });
+      this.setData({ sending: false });
+      const requestId = result.data.requestId;
+      wx.redirectTo({ url: requestId === undefined ? '/pages/requests/index' : `/pages/request/index?id=${encodeURIComponent(requestId)}` });
+    },
+  },
+});

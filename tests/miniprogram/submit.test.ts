@@ -1,0 +1,85 @@
+// @vitest-environment jsdom
+// Submit page: refuses bad input before anything leaves the phone, keeps the draft when sending
+// fails, uploads photos once, asks for subscriptions and records the accepted ones.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+
+const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
+
+describe('submit page', () => {
+  let world: FakeWorld;
+  let page: Mounted;
+  beforeEach(async () => {
+    world = installWorld();
+    page = await mount('pages/submit/index');
+  });
+  afterEach(() => page.unmount());
+
+  async function fill(text: string): Promise<void> {
+    await page.change('#category', String(REPAIRS_INDEX));
+    await page.change('#text', text);
+  }
+
+  it('refuses 501 characters before any upload or call, and says why', async () => {
+    world.chosenMedia = ['/tmp/a.jpg'];
+    await page.tap('#add-photo');
+    await fill('灯'.repeat(501));
+    await page.tap('#send');
+    expect(page.node('#text-error').dom.textContent).toBe('最多 500 字');
+    expect(page.node('#counter').dom.textContent).toBe('501/500');
+    expect(world.calls).toEqual([]);
+    expect(world.uploads).toEqual([]);
+    expect(world.subscribeRequests).toEqual([]);
+  });
+
+  it('asks for a category first', async () => {
+    await page.change('#text', '楼道灯坏了');
+    await page.tap('#send');
+    expect(page.node('#category-error').dom.textContent).toBe('请选择类别');
+    expect(world.calls).toEqual([]);
+  });
+
+  it('keeps what was typed when sending fails, and retries with the same key', async () => {
+    world.handlers.submitRequest = () => failWith('INTERNAL');
+    await fill('三单元楼道灯坏了一周');
+    await page.tap('#send');
+    expect(page.node('#error').dom.textContent).toBe('系统繁忙，请稍后再试');
+    expect(page.comp.instance.data['text']).toBe('三单元楼道灯坏了一周');
+    expect(world.navigations).toEqual([]);
+    world.handlers.submitRequest = () => ok({ requestId: 'r1' });
+    await page.tap('#send');
+    expect(world.calls.map((c) => c.name)).toEqual(['submitRequest', 'submitRequest']);
+    expect(world.calls[0]?.data['idempotencyKey']).toBe(world.calls[1]?.data['idempotencyKey']);
+    expect(world.navigations).toEqual([{ kind: 'redirectTo', url: '/pages/request/index?id=r1' }]);
+  });
+
+  it('uploads the photos, sends category, text, urgency and place, then records accepted subscriptions', async () => {
+    world.chosenMedia = ['/tmp/a.jpg', '/tmp/b.png'];
+    world.subscribeAnswers = { TPL_REQUEST_RESPONDED: 'accept', TPL_REQUEST_RESOLVED: 'reject' };
+    world.handlers.submitRequest = () => ok({ requestId: 'r9' });
+    await page.tap('#add-photo');
+    await page.tap('#location');
+    await page.change('#urgent', true);
+    await fill('独居老人家里停电');
+    await page.tap('#send');
+    expect(world.subscribeRequests).toEqual([['TPL_REQUEST_RESPONDED', 'TPL_REQUEST_RESOLVED']]);
+    expect(world.uploads.map((u) => u.filePath)).toEqual(['/tmp/a.jpg', '/tmp/b.png']);
+    const sent = world.calls[0];
+    expect(sent?.name).toBe('submitRequest');
+    expect(sent?.data).toMatchObject({
+      category: 'repairs',
+      text: '独居老人家里停电',
+      urgent: true,
+      location: { latitude: 31.2, longitude: 121.5, name: '测试小区' },
+      photos: [expect.stringMatching(/^cloud:\/\/.+-0\.jpg$/), expect.stringMatching(/^cloud:\/\/.+-1\.png$/)],
+    });
+    expect(world.calls[1]).toEqual({ name: 'recordSubscription', data: { acceptedTemplateIds: ['TPL_REQUEST_RESPONDED'] } });
+  });
+
+  it('does not record a subscription the resident declined', async () => {
+    world.handlers.submitRequest = () => ok({ requestId: 'r2' });
+    await fill('垃圾没人收');
+    await page.tap('#send');
+    expect(world.calls.map((c) => c.name)).toEqual(['submitRequest']);
+  });
+});
