@@ -21,7 +21,7 @@ const escalations = (r: RequestView) => r.events.filter((e) => e.kind === 'escal
 /** Runs the sweeper as its timer trigger would (a server-side call carries no openid). */
 async function sweepNow(): Promise<SweepReport> {
   backend.emu.actAs(undefined);
-  const res = await backend.emu.cloud.callFunction({ name: 'sweepRequests', data: { Type: 'Timer' } });
+  const res = (await backend.emu.cloud.callFunction({ name: 'sweepRequests', data: { Type: 'Timer' } })) as { result: unknown };
   const reply = res.result as { ok: boolean; data: SweepReport };
   expect(reply.ok).toBe(true);
   return reply.data;
