@@ -1,0 +1,117 @@
+// Use cases that set up the organisation: villages (street admin), grids (committee or street admin,
+// with a random unique short code for join QR codes) and micro-grids (committee or the grid's 三长).
+// Creates are idempotent: the _id is derived from the parent and the name, so a retried call finds
+// the document it made the first time instead of making a second one.
+//
+// Database round trips: createVillage 2 (actor; insert) + 1 read when it already exists.
+// createGrid 2 (actor ∥ village; insert) + 1 read per collision. createMicroGrid 2 (actor ∥ grid;
+// insert) + 1 read (+1 leader update) when it already exists.
+import { fail, ok, type Result } from '../../../core/src/errors';
+import { GRID_CODE_LENGTH } from '../../../core/src/joinToken';
+import type { Grid, MicroGrid, Village } from '../../../core/src/model';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import { loadActor } from '../actor';
+import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { fetchById, isDuplicateKeyError, updateWhere } from '../db';
+import type { CallContext } from '../handler';
+import { isStreetAdminOf, mayLeadGrid, mayManageVillage } from './access';
+import { randomCode, stableId } from './ids';
+import { fetchGrid, fetchVillage, fromDoc, type GridDoc, type MicroGridDoc, type VillageDoc } from './repo';
+
+/** A fresh grid code collides with probability ~n/62^7; a few attempts make failure practically impossible. */
+const GRID_CODE_ATTEMPTS = 5;
+
+export interface Created<T> {
+  created: boolean;
+  value: T;
+}
+
+/** Inserts `doc`; true when inserted, false when a document with its _id (or another unique key) exists. */
+async function insertOnce(db: Database, collection: string, doc: { _id: string }): Promise<boolean> {
+  try {
+    await db.collection(collection).add({ data: doc as never });
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
+}
+
+export async function createVillage(input: FunctionInputs['createVillage'], ctx: CallContext): Promise<Result<{ village: Village; created: boolean }>> {
+  const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);
+  if (!isStreetAdminOf(actor.roles, input.streetId)) return fail('AUTH.FORBIDDEN');
+  const name = input.name.trim();
+  const doc: VillageDoc = { _id: stableId('v', input.streetId, name), streetId: input.streetId, name, kind: input.kind, createdAt: ctx.now, createdBy: ctx.openid };
+  if (await insertOnce(ctx.db, COLLECTIONS.villages, doc)) return ok({ village: villageOf(doc), created: true });
+  const existing = await fetchVillage(ctx.db, doc._id);
+  if (!existing) throw new Error(`village ${doc._id} collided but cannot be read`);
+  return ok({ village: villageOf(existing), created: false });
+}
+
+export async function createGrid(input: FunctionInputs['createGrid'], ctx: CallContext): Promise<Result<{ grid: Grid; created: boolean }>> {
+  const [actor, village] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchVillage(ctx.db, input.villageId)]);
+  if (!village) return fail('VILLAGE.NOT_FOUND');
+  if (!mayManageVillage(actor.roles, { id: village._id, streetId: village.streetId })) return fail('AUTH.FORBIDDEN');
+  const name = input.name.trim();
+  const gridId = stableId('g', village._id, name);
+  for (let attempt = 0; attempt < GRID_CODE_ATTEMPTS; attempt += 1) {
+    const doc: GridDoc = {
+      _id: gridId,
+      villageId: village._id,
+      streetId: village.streetId,
+      name,
+      code: randomCode(GRID_CODE_LENGTH),
+      createdAt: ctx.now,
+      createdBy: ctx.openid,
+    };
+    if (await insertOnce(ctx.db, COLLECTIONS.grids, doc)) return ok({ grid: gridOf(doc), created: true });
+    // Either this grid exists already (a retry: return it) or the random code was taken (try another).
+    const existing = await fetchGrid(ctx.db, gridId);
+    if (existing) return ok({ grid: gridOf(existing), created: false });
+  }
+  throw new Error(`no free grid code after ${GRID_CODE_ATTEMPTS} attempts`);
+}
+
+export async function createMicroGrid(
+  input: FunctionInputs['createMicroGrid'],
+  ctx: CallContext,
+): Promise<Result<{ microGrid: MicroGrid; created: boolean }>> {
+  const [actor, grid] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchGrid(ctx.db, input.gridId)]);
+  if (!grid) return fail('GRID.NOT_FOUND');
+  if (!mayLeadGrid(actor.roles, { id: grid._id, villageId: grid.villageId, streetId: grid.streetId })) return fail('AUTH.FORBIDDEN');
+  const name = input.name.trim();
+  const doc: MicroGridDoc = {
+    _id: stableId('mg', grid._id, name),
+    gridId: grid._id,
+    villageId: grid.villageId,
+    name,
+    ...(input.leaderUserId !== undefined ? { leaderUserId: input.leaderUserId } : {}),
+    createdAt: ctx.now,
+    createdBy: ctx.openid,
+  };
+  if (await insertOnce(ctx.db, COLLECTIONS.microGrids, doc)) return ok({ microGrid: microGridOf(doc), created: true });
+  const existing = await fetchById<MicroGridDoc>(ctx.db, COLLECTIONS.microGrids, doc._id);
+  if (!existing) throw new Error(`micro-grid ${doc._id} collided but cannot be read`);
+  // Calling again with another temporary leader hands the micro-grid over to them.
+  if (input.leaderUserId !== undefined && existing.leaderUserId !== input.leaderUserId) {
+    await updateWhere(ctx.db.collection(COLLECTIONS.microGrids).where({ _id: existing._id }), { leaderUserId: input.leaderUserId });
+    existing.leaderUserId = input.leaderUserId;
+  }
+  return ok({ microGrid: microGridOf(existing), created: false });
+}
+
+function villageOf(doc: VillageDoc): Village {
+  const { id, streetId, name, kind } = fromDoc(doc);
+  return { id, streetId, name, kind };
+}
+
+export function gridOf(doc: GridDoc): Grid {
+  const { id, villageId, streetId, name, code, openGId } = fromDoc(doc);
+  return { id, villageId, streetId, name, code, ...(openGId !== undefined ? { openGId } : {}) };
+}
+
+function microGridOf(doc: MicroGridDoc): MicroGrid {
+  const { id, gridId, villageId, name, leaderUserId } = fromDoc(doc);
+  return { id, gridId, villageId, name, ...(leaderUserId !== undefined ? { leaderUserId } : {}) };
+}

@@ -1,0 +1,5 @@
+// Cloud function acceptInvitation: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/membership/invitations.
+import { defineFunction } from '../../backend/src/handler';
+import { acceptInvitation } from '../../backend/src/membership/invitations';
+
+export const main = defineFunction('acceptInvitation', acceptInvitation);

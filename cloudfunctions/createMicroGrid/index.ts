@@ -1,0 +1,5 @@
+// Cloud function createMicroGrid: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/organisation/setup.
+import { defineFunction } from '../../backend/src/handler';
+import { createMicroGrid } from '../../backend/src/organisation/setup';
+
+export const main = defineFunction('createMicroGrid', createMicroGrid);

@@ -1,0 +1,5 @@
+// Cloud function resolveGroupGrid: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/membership/groups.
+import { defineFunction } from '../../backend/src/handler';
+import { resolveGroupGrid } from '../../backend/src/membership/groups';
+
+export const main = defineFunction('resolveGroupGrid', resolveGroupGrid);

@@ -1,0 +1,5 @@
+// Cloud function rotateJoinKeys: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/membership/joinCode.
+import { defineFunction } from '../../backend/src/handler';
+import { rotateJoinKeys } from '../../backend/src/membership/joinCode';
+
+export const main = defineFunction('rotateJoinKeys', rotateJoinKeys);
