@@ -73,7 +73,7 @@ describe('call()', () => {
 });
 
 describe('the transport switch', () => {
-  const base: AppConfig = { backend: 'auto', emulatorUrl: 'http://127.0.0.1:9', devOpenid: 'o1', cloudEnv: '' };
+  const base: AppConfig = { backend: 'auto', emulatorUrl: 'http://127.0.0.1:9', devOpenid: 'o1', cloudEnv: '', requestTemplateIds: [] };
   it('follows envVersion on auto and obeys an explicit choice', () => {
     expect(pickTransport(base, 'release')).toBe(cloudTransport);
     expect(pickTransport(base, 'trial')).toBe(cloudTransport);

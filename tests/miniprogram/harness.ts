@@ -70,7 +70,7 @@ function patchScriptLoading(): void {
 export interface RenderedComponent {
   instance: Record<string, unknown> & { data: Record<string, unknown>; setData(patch: Record<string, unknown>): void };
   dom: HTMLElement;
-  querySelector(selector: string): RenderedNode | null;
+  querySelector(selector: string): RenderedNode | null | undefined;
   querySelectorAll(selector: string): RenderedNode[];
   attach(parent: Element): void;
   detach(): void;
@@ -158,7 +158,7 @@ export async function mount(relativePath: string, options: { query?: Record<stri
     text: () => (comp.dom.textContent ?? '').replace(/\s+/g, ' ').trim(),
     node(selector) {
       const found = comp.querySelector(selector);
-      if (found === null) throw new Error(`nothing matches ${selector} in ${relativePath}`);
+      if (found === null || found === undefined) throw new Error(`nothing matches ${selector} in ${relativePath}`);
       return found;
     },
     hasClass(className) {

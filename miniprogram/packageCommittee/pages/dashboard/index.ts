@@ -1,0 +1,4 @@
+// Committee: response times, escalations, satisfaction. UNFINISHED stub.
+import { defineComponent } from '../../../utils/component';
+
+defineComponent({ data: {}, methods: {} });

@@ -1,0 +1,4 @@
+// Grid join QR code (getJoinCode). UNFINISHED stub.
+import { defineComponent } from '../../../utils/component';
+
+defineComponent({ data: {}, methods: {} });

@@ -1,0 +1,4 @@
+// Grid leader request actions (respond, progress, resolve, hand over). UNFINISHED stub.
+import { defineComponent } from '../../../utils/component';
+
+defineComponent({ data: {}, methods: {} });

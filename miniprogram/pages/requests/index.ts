@@ -1,0 +1,90 @@
+// My requests, each with its state and, while it waits for a first answer, a live countdown to the
+// response target (amber near it, red once passed). The clock ticks once a second while shown.
+import { call } from '../../services/api';
+import { listItems, toRequest, type RequestView } from '../../services/models';
+import { defineComponent } from '../../utils/component';
+import { AWAITING_RESPONSE_STATES } from '../../utils/labels';
+import { formatChinaShort, formatCountdown, SECOND_MS } from '../../utils/time';
+
+const PAGE_SIZE = 20;
+
+interface Row {
+  id: string;
+  categoryLabel: string;
+  stateLabel: string;
+  text: string;
+  urgent: boolean;
+  when: string;
+  countdown: string;
+  tone: string;
+}
+
+let ticker: ReturnType<typeof setInterval> | null = null;
+
+function toRows(requests: RequestView[], nowMs: number): Row[] {
+  return requests.map((r) => {
+    const counting = r.state !== null && AWAITING_RESPONSE_STATES.includes(r.state) && r.responseDueAt !== null;
+    const countdown = counting && r.responseDueAt !== null ? formatCountdown(r.responseDueAt, nowMs) : null;
+    return {
+      id: r.id,
+      categoryLabel: r.categoryLabel,
+      stateLabel: r.stateLabel,
+      text: r.text,
+      urgent: r.urgent,
+      when: r.createdAt === null ? '' : formatChinaShort(r.createdAt, nowMs),
+      countdown: countdown?.text ?? '',
+      tone: countdown?.tone ?? 'normal',
+    };
+  });
+}
+
+defineComponent({
+  data: {
+    requests: [] as RequestView[],
+    rows: [] as Row[],
+    loading: true,
+    error: '',
+  },
+  methods: {
+    async load(): Promise<void> {
+      this.setData({ loading: true });
+      const result = await call('listMyRequests', { limit: PAGE_SIZE });
+      if (!result.ok) {
+        this.setData({ loading: false, error: result.message });
+        return;
+      }
+      const requests = listItems(result.data, toRequest);
+      this.setData({ requests, loading: false, error: '', rows: toRows(requests, Date.now()) });
+    },
+    /** Re-render the countdowns for the current instant. */
+    tick(): void {
+      this.setData({ rows: toRows(this.data.requests, Date.now()) });
+    },
+    startTicking(): void {
+      this.stopTicking();
+      ticker = setInterval(() => this.tick(), SECOND_MS);
+    },
+    stopTicking(): void {
+      if (ticker !== null) clearInterval(ticker);
+      ticker = null;
+    },
+    onOpen(e: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: `/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
+    },
+  },
+  onShow(): Promise<void> {
+    this.startTicking();
+    return this.load();
+  },
+  onHide(): void {
+    this.stopTicking();
+  },
+  onUnload(): void {
+    this.stopTicking();
+  },
+  onPullDownRefresh(): Promise<void> {
+    return this.load().then(() => {
+      wx.stopPullDownRefresh();
+    });
+  },
+});
