@@ -28,8 +28,9 @@ afterAll(() => backend.emu.stop());
 async function deliveries(noticeId: string): Promise<DeliveryDoc[]> {
   return fetchAll<DeliveryDoc>(backend.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId }).limit(1000));
 }
+/** The notice's job for village v01 (jobs are per village). */
 async function job(noticeId: string): Promise<DeliveryJobDoc> {
-  const doc = await fetchById<DeliveryJobDoc>(backend.db, COLLECTIONS.deliveryJobs, noticeId);
+  const doc = await fetchById<DeliveryJobDoc>(backend.db, COLLECTIONS.deliveryJobs, `${noticeId}:v01`);
   if (!doc) throw new Error('no job');
   return doc;
 }
@@ -82,7 +83,7 @@ describe('deliverNotices', () => {
       const doc: DeliveryDoc = { _id: deliveryId(noticeId, userId), noticeId, userId, gridId: 'x', createdAt: now, outcome: 'pending' };
       await backend.db.collection(COLLECTIONS.noticeDeliveries).add({ data: doc as never });
     }
-    await updateWhere(backend.db.collection(COLLECTIONS.deliveryJobs).where({ _id: noticeId }), {
+    await updateWhere(backend.db.collection(COLLECTIONS.deliveryJobs).where({ _id: `${noticeId}:v01` }), {
       state: 'running',
       leaseId: 'dead-worker',
       leaseUntil: now + LEASE_MS,

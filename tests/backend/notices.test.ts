@@ -83,8 +83,8 @@ describe('a committee notice to three grids of its village', () => {
     const sends = await sendsByUser();
     for (const openid of expected) expect(sends.get(openid)).toBe(1);
     for (const other of [3, 4, 5, 6, 7]) for (const r of grid(other).residents) expect(sends.has(r.openid)).toBe(false);
-    const [job] = (await backend.emu.control.collection(COLLECTIONS.deliveryJobs)) as Array<{ _id: string; state: string }>;
-    expect(job).toMatchObject({ _id: noticeId, state: 'done' });
+    const jobs = (await backend.emu.control.collection(COLLECTIONS.deliveryJobs)) as Array<{ _id: string; state: string }>;
+    expect(jobs).toEqual([expect.objectContaining({ _id: `${noticeId}:${village}`, state: 'done' })]);
   });
 
   it('residents of those grids see it unread, then read; residents elsewhere neither see nor can read it', async () => {
@@ -223,6 +223,9 @@ describe('who may publish what', () => {
     await backend.emu.control.advance(TICK_MS);
     const deliveries = await deliveriesOf(id);
     expect(deliveries.map((d) => d.userId).sort()).toEqual(grids.flatMap((g) => g.residents.map((r) => r.openid)).sort());
+    // One job per village, worked in parallel.
+    const jobs = (await backend.emu.control.collection(COLLECTIONS.deliveryJobs)) as Array<{ _id: string; noticeId: string; state: string }>;
+    expect(jobs.filter((j) => j.noticeId === id).map((j) => [j._id, j.state]).sort()).toEqual([[`${id}:v01`, 'done'], [`${id}:v02`, 'done']]);
     const list = await backend.call<NoticePage>('listNotices', {}, grid(7).residents[0]!.openid);
     expect(list.data?.notices[0]?.id).toBe(id);
   });

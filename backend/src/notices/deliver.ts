@@ -9,6 +9,8 @@
 // function timeout; the next tick resumes from the cursor. A job whose holder died is taken over
 // once its lease ends.
 //
+// A notice has one job per village, and one invocation works up to JOB_CONCURRENCY jobs at once.
+//
 // Round trips per invocation: 1 query for workable jobs + 1 conditional claim per job; per batch
 // 1 membership page + 1 authorisations read + per resident 1 insert (+1 authorisation spend and the
 // send when the resident holds an authorisation) + 1 outcome update per distinct outcome (≤ 4) +
@@ -41,8 +43,10 @@ export const LEASE_MS = 30_000;
 export const RETRY_DELAY_MS = 10_000;
 /** Sends in flight at once within a batch. */
 export const SEND_CONCURRENCY = 20;
-/** Jobs looked at per claim attempt (another worker may win some of them). */
-const CLAIM_CANDIDATES = 5;
+/** Jobs (villages) worked at once by one invocation. */
+export const JOB_CONCURRENCY = 4;
+/** Jobs looked at per claim attempt (the other workers may win some of them). */
+const CLAIM_CANDIDATES = 2 * JOB_CONCURRENCY;
 /** WeChat's limit on a `thing` keyword. */
 const THING_MAX_CHARS = 20;
 
@@ -112,8 +116,7 @@ async function claimJob(db: Database, now: number): Promise<DeliveryJobDoc | nul
 
 async function membersPage(db: Database, job: DeliveryJobDoc, batchSize: number): Promise<MemberDoc[]> {
   const _ = db.command;
-  const where: Record<string, unknown> = {};
-  if (job.gridIds !== null) where.gridId = _.in(job.gridIds);
+  const where: Record<string, unknown> = { gridId: _.in(job.gridIds) };
   if (job.cursor !== null) where._id = _.gt(job.cursor);
   return fetchAll<MemberDoc>(db.collection(COLLECTIONS.memberships).where(where).orderBy('_id', 'asc').limit(batchSize));
 }
@@ -243,14 +246,24 @@ async function workJob(ctx: CallContext, job: DeliveryJobDoc, settings: Delivery
 
 export async function runDeliveryQueue(ctx: CallContext, settings: DeliverySettings = deliverySettingsFromEnv()): Promise<Result<DeliveryRunSummary>> {
   const deadline = Date.now() + settings.timeBudgetMs;
-  const summary: DeliveryRunSummary = { jobsClaimed: 0, jobsFinished: 0, batches: 0, counts: { ...EMPTY_COUNTS }, stoppedBy: 'idle' };
-  while (Date.now() < deadline && summary.batches < settings.maxBatchesPerRun) {
-    const job = await claimJob(ctx.db, Date.now());
-    if (job === null) return ok(summary);
-    summary.jobsClaimed += 1;
-    const outcome = await workJob(ctx, job, settings, deadline, summary);
-    if (outcome === 'finished') summary.jobsFinished += 1;
-    if (outcome === 'failure') return ok({ ...summary, stoppedBy: 'failure' });
-  }
-  return ok({ ...summary, stoppedBy: 'budget' });
+  const summary: DeliveryRunSummary = { jobsClaimed: 0, jobsFinished: 0, batches: 0, counts: { ...EMPTY_COUNTS }, stoppedBy: 'budget' };
+  // Several workers, each claiming and working one job (one village) at a time.
+  const worker = async (): Promise<void> => {
+    while (Date.now() < deadline && summary.batches < settings.maxBatchesPerRun) {
+      const job = await claimJob(ctx.db, Date.now());
+      if (job === null) {
+        if (summary.stoppedBy === 'budget') summary.stoppedBy = 'idle';
+        return;
+      }
+      summary.jobsClaimed += 1;
+      const outcome = await workJob(ctx, job, settings, deadline, summary);
+      if (outcome === 'finished') summary.jobsFinished += 1;
+      if (outcome === 'failure') {
+        summary.stoppedBy = 'failure';
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: JOB_CONCURRENCY }, worker));
+  return ok(summary);
 }

@@ -34,13 +34,14 @@ export const WORKABLE_JOB_STATES: readonly DeliveryJobState[] = ['pending', 'run
 export type DeliveryCounts = Record<SendOutcome | 'skipped', number>;
 export const EMPTY_COUNTS: DeliveryCounts = { sent: 0, noAuthorisation: 0, refused: 0, failed: 0, skipped: 0 };
 
-/** The durable queue entry for one notice; `_id` = noticeId. */
+/** The durable queue entry for one notice in one village; `_id` = `${noticeId}:${villageId}`. */
 export interface DeliveryJobDoc {
   _id: Id;
   noticeId: Id;
   streetId: Id;
-  /** Grids whose members receive it; null = every membership of the street (street-wide notice). */
-  gridIds: Id[] | null;
+  villageId: Id;
+  /** Grids (of that village) whose members receive it. */
+  gridIds: Id[];
   /** What the subscribe message says, copied so the worker needs no extra read. */
   title: string;
   urgent: boolean;

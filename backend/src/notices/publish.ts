@@ -1,9 +1,11 @@
 // publishNotice: a committee member (their village, or chosen grids of it) or a street admin (the
 // street, a village or grids) publishes a notice. It checks the scope, runs msgSecCheck, stores the
-// notice and enqueues one durable delivery job; deliverNotices sends it. Nothing is sent here.
+// notice and enqueues durable delivery jobs, one per village (so villages go out in parallel);
+// deliverNotices sends them. Nothing is sent here.
 //
-// Round trips: loadActor 2 (3 for a street admin) + scope 1–2 in parallel (village and its grids, or
-// the chosen grids) + msgSecCheck 1 + insert notice 1 + insert job 1 = 6 (7 for a street admin).
+// Round trips: loadActor 2 (3 for a street admin) + scope 2 in parallel (village and its grids, or
+// the chosen grids; street: the villages, then their grids) + msgSecCheck 1 + insert notice 1 +
+// job inserts in parallel (1 per village) = 6 for a committee, 7 + villages for a street notice.
 // A retry with the same idempotencyKey finds the notice (+1 read) and re-inserts the job if missing.
 import { createHash, randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../../../core/src/errors';
@@ -13,7 +15,7 @@ import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { checkContent } from '../content';
-import { fetchAll, fetchById, isDuplicateKeyError } from '../db';
+import { fetchAll, fetchById, fetchPagedById, isDuplicateKeyError } from '../db';
 import type { CallContext } from '../handler';
 import { adminStreet, committeeVillages } from './access';
 import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type NoticeDoc } from './docs';
@@ -22,11 +24,23 @@ import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type No
 const NOTICE_ID_HEX_LENGTH = 32;
 /** A village has far fewer grids than this (a street has 500+ in all). */
 const GRIDS_PER_VILLAGE_MAX = 1000;
+const VILLAGES_PER_STREET_MAX = 1000;
+/** A street has 500+ grids; far more would be a different deployment. */
+const GRIDS_PER_STREET_MAX = 20_000;
+
+export function deliveryJobId(noticeId: Id, villageId: Id): string {
+  return `${noticeId}:${villageId}`;
+}
+
+/** One delivery job's share of a notice: the grids of one village, so villages go out in parallel. */
+interface Shard {
+  villageId: Id;
+  gridIds: Id[];
+}
 
 interface ResolvedScope {
   streetId: Id;
-  /** Grids whose members receive it; null = the whole street. */
-  gridIds: Id[] | null;
+  shards: Shard[];
 }
 
 /** Same publisher + same client key → same notice id, so a retried publish stores one notice. */
@@ -41,7 +55,11 @@ async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Pro
   const committee = committeeVillages(actor);
   if (scope.kind === 'street') {
     if (street === null) return fail('AUTH.FORBIDDEN', '只有街道管理员可以向全街道发布通知');
-    return ok({ streetId: street, gridIds: null });
+    const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: street }).limit(VILLAGES_PER_STREET_MAX));
+    const { docs } = villages.length === 0 ? { docs: [] as GridDoc[] } : await fetchPagedById<GridDoc>(db, COLLECTIONS.grids, { villageId: db.command.in(villages.map((v) => v._id)) }, GRIDS_PER_STREET_MAX);
+    const byVillage = new Map<Id, Id[]>();
+    for (const g of docs) byVillage.set(g.villageId, [...(byVillage.get(g.villageId) ?? []), g._id]);
+    return ok({ streetId: street, shards: [...byVillage].map(([villageId, gridIds]) => ({ villageId, gridIds })) });
   }
   const committeeStreet = committee.get(scope.villageId);
   if (street === null && committeeStreet === undefined) {
@@ -57,19 +75,20 @@ async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Pro
   ]);
   const streetId = committeeStreet ?? street;
   if (village === null || village.streetId !== streetId) return fail('VILLAGE.NOT_FOUND');
-  if (scope.kind === 'village') return ok({ streetId: village.streetId, gridIds: grids.map((g) => g._id) });
+  if (scope.kind === 'village') return ok({ streetId: village.streetId, shards: [{ villageId: village._id, gridIds: grids.map((g) => g._id) }] });
   const found = new Set(grids.filter((g) => g.villageId === scope.villageId).map((g) => g._id));
   const missing = scope.gridIds.filter((id) => !found.has(id));
   if (missing.length > 0) return fail('GRID.NOT_FOUND', undefined, { gridIds: missing });
-  return ok({ streetId: village.streetId, gridIds: [...scope.gridIds] });
+  return ok({ streetId: village.streetId, shards: [{ villageId: village._id, gridIds: [...scope.gridIds] }] });
 }
 
-function jobFor(notice: Notice, gridIds: Id[] | null, now: number): DeliveryJobDoc {
+function jobFor(notice: Notice, shard: Shard, now: number): DeliveryJobDoc {
   return {
-    _id: notice.id,
+    _id: deliveryJobId(notice.id, shard.villageId),
     noticeId: notice.id,
     streetId: notice.streetId,
-    gridIds,
+    villageId: shard.villageId,
+    gridIds: shard.gridIds,
     title: notice.title,
     urgent: notice.urgent,
     publishedAt: notice.publishedAt,
@@ -85,13 +104,17 @@ function jobFor(notice: Notice, gridIds: Id[] | null, now: number): DeliveryJobD
   };
 }
 
-/** Inserts the job unless it is already there (a retried publish). */
-async function enqueue(db: Database, job: DeliveryJobDoc): Promise<void> {
-  try {
-    await db.collection(COLLECTIONS.deliveryJobs).add({ data: job as never });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+/** Inserts the notice's jobs (one per village), skipping any already there (a retried publish). */
+async function enqueue(db: Database, notice: Notice, shards: readonly Shard[], now: number): Promise<void> {
+  await Promise.all(
+    shards.map(async (shard) => {
+      try {
+        await db.collection(COLLECTIONS.deliveryJobs).add({ data: jobFor(notice, shard, now) as never });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }),
+  );
 }
 
 export interface PublishResult {
@@ -130,9 +153,9 @@ export async function publishNotice(input: FunctionInputs['publishNotice'], ctx:
     const existing = await fetchById<NoticeDoc>(db, COLLECTIONS.notices, id);
     if (existing === null) throw err;
     const stored = noticeFromDoc(existing);
-    await enqueue(db, jobFor(stored, resolved.value.gridIds, ctx.now));
+    await enqueue(db, stored, resolved.value.shards, ctx.now);
     return ok({ notice: stored, duplicate: true });
   }
-  await enqueue(db, jobFor(notice, resolved.value.gridIds, ctx.now));
+  await enqueue(db, notice, resolved.value.shards, ctx.now);
   return ok({ notice, duplicate: false });
 }
