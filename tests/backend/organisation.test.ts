@@ -1,0 +1,170 @@
+// Setting up the organisation (villages, grids, micro-grids) and configuring it (routing rules with
+// their audit trail, village policy), through the real wx-server-sdk against the emulator. Each
+// function checks role and scope from the caller's openid; forged fields in the event are refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../backend/src/collections';
+import { countOf, fetchAll, fetchById } from '../../backend/src/db';
+import type { Grid, MicroGrid, RoutingAuditEntry, RoutingRule, Village, VillagePolicy } from '../../core/src/model';
+import { MINUTE_MS } from '../../core/src/policy';
+import { startTestBackend, type TestBackend } from '../helpers/backend';
+
+let backend: TestBackend;
+beforeAll(async () => {
+  backend = await startTestBackend();
+});
+afterAll(() => backend.emu.stop());
+
+const people = () => backend.street.people;
+const grid = (i: number) => backend.street.people.grids[i]!;
+const villageA = () => grid(0).villageId;
+const villageB = () => Object.keys(people().committee).find((v) => v !== villageA())!;
+const committeeOf = (villageId: string) => people().committee[villageId]!;
+const resident = () => grid(0).residents[0]!.openid;
+const streetId = () => backend.street.street.id;
+const count = (collection: string) => countOf(backend.db.collection(collection));
+
+describe('createVillage', () => {
+  it('lets a street admin create a village, and a retry returns the same village', async () => {
+    const first = await backend.call<{ village: Village; created: boolean }>('createVillage', { streetId: streetId(), name: '新河村', kind: 'village' }, people().admin);
+    expect(first.ok, JSON.stringify(first)).toBe(true);
+    expect(first.data).toMatchObject({ created: true, village: { streetId: streetId(), name: '新河村', kind: 'village' } });
+    const again = await backend.call<{ village: Village; created: boolean }>('createVillage', { streetId: streetId(), name: '新河村', kind: 'village' }, people().admin);
+    expect(again.data).toMatchObject({ created: false, village: { id: first.data!.village.id } });
+    expect(await countOf(backend.db.collection(COLLECTIONS.villages).where({ name: '新河村' }))).toBe(1);
+  });
+
+  it('refuses a committee member, a resident, and another street', async () => {
+    const before = await count(COLLECTIONS.villages);
+    expect((await backend.call('createVillage', { streetId: streetId(), name: '偷建村', kind: 'village' }, committeeOf(villageA()))).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createVillage', { streetId: streetId(), name: '偷建村', kind: 'village' }, resident())).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createVillage', { streetId: 'other-street', name: '外街村', kind: 'village' }, people().admin)).code).toBe('AUTH.FORBIDDEN');
+    expect(await count(COLLECTIONS.villages)).toBe(before);
+  });
+});
+
+describe('createGrid', () => {
+  it('lets the village committee create a grid with a unique short code; a retry returns it', async () => {
+    const res = await backend.call<{ grid: Grid; created: boolean }>('createGrid', { villageId: villageA(), name: '第九网格' }, committeeOf(villageA()));
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const created = res.data!.grid;
+    expect(created).toMatchObject({ villageId: villageA(), streetId: streetId(), name: '第九网格' });
+    expect(created.code).toMatch(/^[0-9A-Za-z]{7}$/);
+    expect(await fetchById<Grid>(backend.db, COLLECTIONS.grids, created.id)).toMatchObject({ code: created.code });
+    const again = await backend.call<{ grid: Grid; created: boolean }>('createGrid', { villageId: villageA(), name: '第九网格' }, committeeOf(villageA()));
+    expect(again.data).toMatchObject({ created: false, grid: { id: created.id, code: created.code } });
+    // A street admin may create grids anywhere in the street; each gets its own code.
+    const other = await backend.call<{ grid: Grid }>('createGrid', { villageId: villageB(), name: '第九网格' }, people().admin);
+    expect(other.ok).toBe(true);
+    expect(other.data!.grid.id).not.toBe(created.id);
+    expect(other.data!.grid.code).not.toBe(created.code);
+    // The new grid works at once: its staff can hand out a join code.
+    expect((await backend.call('getJoinCode', { gridId: created.id }, committeeOf(villageA()))).ok).toBe(true);
+  });
+
+  it("refuses another village's committee and a resident, and an event forging a role or an openid", async () => {
+    const before = await count(COLLECTIONS.grids);
+    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格' }, committeeOf(villageB()))).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格' }, resident())).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格' }, grid(0).leaders.gridLeader)).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格', role: 'committee' }, resident())).code).toBe('INPUT.INVALID');
+    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格', openid: committeeOf(villageA()) }, resident())).code).toBe('INPUT.INVALID');
+    expect((await backend.call('createGrid', { villageId: 'no-such-village', name: '越权网格' }, people().admin)).code).toBe('VILLAGE.NOT_FOUND');
+    expect(await count(COLLECTIONS.grids)).toBe(before);
+  });
+});
+
+describe('createMicroGrid', () => {
+  it("lets a grid's leader split it with a temporary leader; calling again hands it over", async () => {
+    const g = grid(0);
+    const res = await backend.call<{ microGrid: MicroGrid; created: boolean }>('createMicroGrid', { gridId: g.gridId, name: '3号楼', leaderUserId: g.residents[1]!.openid }, g.leaders.buildingLeader);
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    expect(res.data).toMatchObject({ created: true, microGrid: { gridId: g.gridId, villageId: g.villageId, name: '3号楼', leaderUserId: g.residents[1]!.openid } });
+    const handOver = await backend.call<{ microGrid: MicroGrid; created: boolean }>('createMicroGrid', { gridId: g.gridId, name: '3号楼', leaderUserId: g.residents[2]!.openid }, committeeOf(g.villageId));
+    expect(handOver.data).toMatchObject({ created: false, microGrid: { id: res.data!.microGrid.id } });
+    expect((await fetchById<MicroGrid>(backend.db, COLLECTIONS.microGrids, res.data!.microGrid.id))?.leaderUserId).toBe(g.residents[2]!.openid);
+    expect(await countOf(backend.db.collection(COLLECTIONS.microGrids).where({ gridId: g.gridId }))).toBe(1);
+  });
+
+  it("refuses another grid's leader and a resident", async () => {
+    const before = await count(COLLECTIONS.microGrids);
+    expect((await backend.call('createMicroGrid', { gridId: grid(0).gridId, name: '5号楼' }, grid(1).leaders.gridLeader)).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createMicroGrid', { gridId: grid(0).gridId, name: '5号楼' }, resident())).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createMicroGrid', { gridId: 'no-such-grid', name: '5号楼' }, people().admin)).code).toBe('GRID.NOT_FOUND');
+    expect(await count(COLLECTIONS.microGrids)).toBe(before);
+  });
+});
+
+describe('updateRoutingRule', () => {
+  const change = (over: Record<string, unknown> = {}) => ({ gridId: grid(0).gridId, category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记懂药，就医买药由他负责', ...over });
+  const ruleId = () => `${grid(0).gridId}:medicine`;
+  const audits = () =>
+    fetchAll<RoutingAuditEntry>(backend.db.collection(COLLECTIONS.routingAudit).where({ gridId: grid(0).gridId }).orderBy('changedAt', 'asc').limit(100));
+
+  it('stores the rule and an audit entry with who, when, why, before and after', async () => {
+    const res = await backend.call<{ rule: RoutingRule }>('updateRoutingRule', change(), committeeOf(villageA()));
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const rule = await fetchById<RoutingRule>(backend.db, COLLECTIONS.routingRules, ruleId());
+    expect(rule).toMatchObject({ gridId: grid(0).gridId, category: 'medicine', roles: ['partyGroupLeader'], userIds: [], version: 1, updatedBy: committeeOf(villageA()) });
+    const [first] = await audits();
+    expect(first).toMatchObject({ changedBy: committeeOf(villageA()), reason: '李书记懂药，就医买药由他负责', before: null, after: { roles: ['partyGroupLeader'], version: 1 } });
+    expect(first!.changedAt).toBeGreaterThan(0);
+
+    // A street admin changes it again: the audit keeps the previous rule as "before".
+    await backend.emu.control.advance(MINUTE_MS);
+    const second = await backend.call('updateRoutingRule', change({ roles: ['gridLeader', 'partyGroupLeader'], reason: '两人共同负责' }), people().admin);
+    expect(second.ok, JSON.stringify(second)).toBe(true);
+    const trail = await audits();
+    expect(trail).toHaveLength(2);
+    expect(trail[1]).toMatchObject({ changedBy: people().admin, reason: '两人共同负责', before: { roles: ['partyGroupLeader'], version: 1 }, after: { roles: ['gridLeader', 'partyGroupLeader'], version: 2 } });
+  });
+
+  it('requires a reason (ROUTING.REASON_REQUIRED), writing nothing', async () => {
+    const before = await count(COLLECTIONS.routingAudit);
+    const { reason: _omitted, ...withoutReason } = change({ roles: ['buildingLeader'] });
+    expect((await backend.call('updateRoutingRule', withoutReason, committeeOf(villageA()))).code).toBe('ROUTING.REASON_REQUIRED');
+    expect((await backend.call('updateRoutingRule', change({ roles: ['buildingLeader'], reason: '   ' }), committeeOf(villageA()))).code).toBe('ROUTING.REASON_REQUIRED');
+    expect(await count(COLLECTIONS.routingAudit)).toBe(before);
+    expect((await fetchById<RoutingRule>(backend.db, COLLECTIONS.routingRules, ruleId()))?.roles).not.toContain('buildingLeader');
+  });
+
+  it("refuses a resident, a grid leader and another village's committee; forged fields are invalid input", async () => {
+    const before = await count(COLLECTIONS.routingAudit);
+    for (const caller of [resident(), grid(0).leaders.gridLeader, committeeOf(villageB())]) {
+      expect((await backend.call('updateRoutingRule', change({ roles: ['gridWorker'] }), caller)).code).toBe('AUTH.FORBIDDEN');
+    }
+    expect((await backend.call('updateRoutingRule', { ...change(), role: 'committee' }, resident())).code).toBe('INPUT.INVALID');
+    expect(await count(COLLECTIONS.routingAudit)).toBe(before);
+  });
+
+  it('removes the rule when no roles or people are given, with an audit entry', async () => {
+    const res = await backend.call('updateRoutingRule', change({ roles: [], reason: '恢复默认：网格长负责' }), committeeOf(villageA()));
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    expect(await fetchById(backend.db, COLLECTIONS.routingRules, ruleId())).toBeNull();
+    const trail = await audits();
+    expect(trail.at(-1)).toMatchObject({ reason: '恢复默认：网格长负责', after: null, before: { version: 2 } });
+  });
+});
+
+describe('setVillagePolicy', () => {
+  it('lets the committee switch on emergency mode (24/7) and set the targets', async () => {
+    const res = await backend.call<{ policy: VillagePolicy }>(
+      'setVillagePolicy',
+      { villageId: villageA(), responseTargetMinutes: 15, calendar: { emergencyMode: true, holidays: ['2027-01-01'] } },
+      committeeOf(villageA()),
+    );
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const stored = await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA());
+    expect(stored).toMatchObject({ villageId: villageA(), responseTargetMs: 15 * MINUTE_MS, calendar: { emergencyMode: true, holidays: ['2027-01-01'] }, updatedBy: committeeOf(villageA()) });
+    // Fields left out keep their stored value.
+    await backend.call('setVillagePolicy', { villageId: villageA(), calendar: { emergencyMode: false } }, people().admin);
+    expect(await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA())).toMatchObject({ responseTargetMs: 15 * MINUTE_MS, calendar: { emergencyMode: false, holidays: ['2027-01-01'] } });
+  });
+
+  it('refuses a resident and another village; an inconsistent policy is POLICY.INVALID; nothing is written', async () => {
+    expect((await backend.call('setVillagePolicy', { villageId: villageB(), calendar: { emergencyMode: true } }, resident())).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('setVillagePolicy', { villageId: villageB(), calendar: { emergencyMode: true } }, committeeOf(villageA()))).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('setVillagePolicy', { villageId: villageB(), responseTargetMinutes: 5, urgentResponseTargetMinutes: 10 }, committeeOf(villageB()))).code).toBe('POLICY.INVALID');
+    expect((await backend.call('setVillagePolicy', { villageId: villageB(), emergencyMode: true }, committeeOf(villageB()))).code).toBe('INPUT.INVALID');
+    expect(await fetchById(backend.db, COLLECTIONS.villagePolicies, villageB())).toBeNull();
+  });
+});
