@@ -3,7 +3,7 @@
 // is opened server-side with cloud.getOpenData to its openGId; one group belongs to one grid.
 // resolveGroupGrid answers with a short-lived join scene, which the client passes to joinGrid.
 //
-// Database round trips: bindGridGroup 3 (actor ∥ grid; grid by openGId; update), 2 when already
+// Database round trips: bindGridGroup 3 (actor ∥ grid ∥ open data; grid by openGId; update), 1 when already
 // bound. resolveGroupGrid 3 (keyring ∥ membership; grid by openGId; village). Each also makes one
 // open-data call.
 import { fail, ok, type Result } from '../../../core/src/errors';
