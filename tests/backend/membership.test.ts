@@ -24,6 +24,8 @@ const OWN_FUNCTIONS = ['getJoinCode', 'joinGrid', 'rotateJoinKeys', 'issueInvita
  */
 async function startLeanBackend(): Promise<TestBackend> {
   const root = path.resolve(__dirname, '..', '..');
+  // Inside the repo, so the copied bundles still resolve wx-server-sdk from its node_modules (.data is gitignored).
+  fs.mkdirSync(path.join(root, '.data'), { recursive: true });
   const functionsDir = fs.mkdtempSync(path.join(root, '.data', 'membership-test-functions-'));
   for (const name of OWN_FUNCTIONS) fs.cpSync(path.join(root, 'cloudfunctions', name), path.join(functionsDir, name), { recursive: true, filter: (src) => !src.endsWith('.ts') });
   const emu = await startTestEmulator({ functionsDir, adminOpenids: [DEMO_ADMIN_OPENID], clockStartMs: MORNING_IN_CHINA_MS });
