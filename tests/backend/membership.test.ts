@@ -121,6 +121,9 @@ describe('join codes and joining a grid', () => {
     expect(url.searchParams.get('page')).toBe('pages/join/index');
     expect(url.searchParams.get('scene')).toBe(code.scene);
     expect(JSON.stringify(res)).not.toMatch(/secret/i);
+    // Asking again within the hour gives the same scene and overwrites the same file.
+    const again = await backend.call<JoinCode>('getJoinCode', { gridId: g.gridId }, g.leaders.partyGroupLeader);
+    expect(again.data).toMatchObject({ scene: code.scene, fileID: code.fileID });
   });
 
   it('refuses a resident, and a committee member of another village', async () => {
@@ -176,6 +179,16 @@ describe('join codes and joining a grid', () => {
     const history = await historyOf(openid);
     expect(history.map((h) => h.gridId).sort()).toEqual([grid(0).gridId, target.gridId].sort());
     expect(history.find((h) => h.gridId === target.gridId)).toMatchObject({ kind: 'move', fromGridId: grid(0).gridId });
+  });
+
+  it('puts two residents joining at once from the same new address into one household', async () => {
+    const g = grid(4);
+    const scene = (await joinCode(4)).scene;
+    const household = { building: '12栋', unit: '3单元', room: '1203' };
+    const [a, b] = await Promise.all(g.unjoined.slice(0, 2).map((u) => backend.call<JoinResult>('joinGrid', { scene, household }, u.openid)));
+    expect(a?.ok && b?.ok).toBe(true);
+    expect(a!.data!.householdId).toBe(b!.data!.householdId);
+    expect(await countOf(backend.db.collection(COLLECTIONS.households).where({ gridId: g.gridId, room: '1203' }))).toBe(1);
   });
 
   it('joins without an address and says a household is still needed', async () => {
