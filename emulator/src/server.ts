@@ -141,16 +141,21 @@ function controlRoutes(ctx: EmulatorContext, modules: EmulatorModule[]): Route[]
       path: '/__emulator/clock',
       async handle(req, res) {
         const body = await readJson(req);
-        const { advanceMs, setMs } = body;
-        if (typeof advanceMs === 'number' && advanceMs >= 0) {
-          sendJson(res, 200, { nowMs: await ctx.clock.advanceTo(ctx.clock.now() + advanceMs) });
-        } else if (typeof setMs === 'number') {
-          // Setting the clock forward behaves like advancing (due timers fire); backward just jumps.
-          const nowMs = setMs >= ctx.clock.now() ? await ctx.clock.advanceTo(setMs) : (ctx.clock.jumpTo(setMs), setMs);
-          sendJson(res, 200, { nowMs });
-        } else {
-          throw new EmulatorError('INVALID_PARAM', 'body must be { "advanceMs": N >= 0 } or { "setMs": T }', 400);
+        const { advanceMs, setMs, skipTimers } = body;
+        const now = ctx.clock.now();
+        const target = typeof advanceMs === 'number' && advanceMs >= 0 ? now + advanceMs : typeof setMs === 'number' ? setMs : undefined;
+        if (target === undefined || (skipTimers !== undefined && typeof skipTimers !== 'boolean')) {
+          throw new EmulatorError('INVALID_PARAM', 'body must be { "advanceMs": N >= 0 } or { "setMs": T }, optionally with "skipTimers": true', 400);
         }
+        // Moving forward fires the due timer ticks in order, unless told to skip them; backward just jumps.
+        let nowMs: number;
+        if (skipTimers === true) nowMs = await ctx.clock.skipTo(target);
+        else if (target >= now) nowMs = await ctx.clock.advanceTo(target);
+        else {
+          ctx.clock.jumpTo(target);
+          nowMs = target;
+        }
+        sendJson(res, 200, { nowMs });
       },
     },
     {

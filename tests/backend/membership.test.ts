@@ -1,48 +1,13 @@
 // Joining grids by QR code, join-key rotation, invitations and WeChat group binding, through the real
 // wx-server-sdk against the emulator (functions built by npm run build:functions).
 import jsQR from 'jsqr';
-import fs from 'node:fs';
-import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf, fetchAll, fetchById } from '../../backend/src/db';
 import type { Household, Membership, RoleAssignment } from '../../core/src/model';
 import { DAY_MS, HOUR_MS } from '../../core/src/policy';
-import type { Database } from '../../backend/src/cloud';
-import { buildDemoStreet, DEMO_ADMIN_OPENID, SMALL_STREET, writeDemoStreet } from '../../backend/src/seed';
-import { MORNING_IN_CHINA_MS, startTestBackend, type FunctionReply, type TestBackend } from '../helpers/backend';
-import { startTestEmulator } from '../helpers/emulator';
-
-/** This area's functions (built by npm run build:functions). */
-const OWN_FUNCTIONS = ['getJoinCode', 'joinGrid', 'rotateJoinKeys', 'issueInvitation', 'acceptInvitation', 'bindGridGroup', 'resolveGroupGrid'];
-
-/**
- * Tests that move the clock by days run against a backend holding only this area's functions: every
- * timer-triggered function of other areas (the 10-second sweeper) would otherwise run once per tick
- * of the advanced time. Same seed and clock as startTestBackend.
- */
-async function startLeanBackend(): Promise<TestBackend> {
-  const root = path.resolve(__dirname, '..', '..');
-  // Inside the repo, so the copied bundles still resolve wx-server-sdk from its node_modules (.data is gitignored).
-  fs.mkdirSync(path.join(root, '.data'), { recursive: true });
-  const functionsDir = fs.mkdtempSync(path.join(root, '.data', 'membership-test-functions-'));
-  for (const name of OWN_FUNCTIONS) fs.cpSync(path.join(root, 'cloudfunctions', name), path.join(functionsDir, name), { recursive: true, filter: (src) => !src.endsWith('.ts') });
-  const emu = await startTestEmulator({ functionsDir, adminOpenids: [DEMO_ADMIN_OPENID], clockStartMs: MORNING_IN_CHINA_MS });
-  const street = buildDemoStreet(SMALL_STREET, MORNING_IN_CHINA_MS);
-  const db = emu.cloud.database() as Database;
-  await writeDemoStreet(db, street);
-  return {
-    emu: { ...emu, stop: async () => { await emu.stop(); fs.rmSync(functionsDir, { recursive: true, force: true }); } },
-    street,
-    db,
-    async call<T>(name: string, data: unknown, openid: string) {
-      const res = await emu.callFunction(name, data, openid);
-      if (res.status !== 200 || !('result' in res.body)) throw new Error(`${name} failed at the platform level: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.result as FunctionReply<T>;
-    },
-  };
-}
+import { startTestBackend, type TestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
 let shared: TestBackend;
@@ -322,7 +287,8 @@ describe('WeChat group binding', () => {
 
 describe('join key rotation and expiry', () => {
   beforeAll(async () => {
-    backend = await startLeanBackend();
+    // A fresh street for the clock-moving tests; days pass with timers suspended (skipTimers).
+    backend = await startTestBackend();
   });
   afterAll(async () => {
     await backend.emu.stop();
@@ -335,14 +301,14 @@ describe('join key rotation and expiry', () => {
   it('answers INVITATION.EXPIRED once the invitation has run out', async () => {
     const issued = await backend.call<Issued>('issueInvitation', { villageId: grid(0).villageId, role: 'dutyOfficer', validDays: 1 }, people().committee[grid(0).villageId]!);
     // Past the invitation's day, within the hour its signed scene outlives it.
-    await backend.emu.control.advance(DAY_MS + HOUR_AND_A_HALF_MS);
+    await backend.emu.control.advance(DAY_MS + HOUR_AND_A_HALF_MS, { skipTimers: true });
     const res = await backend.call('acceptInvitation', { scene: issued.data!.scene }, 'o-late-invitee');
     expect(res.code).toBe('INVITATION.EXPIRED');
     expect(await countOf(backend.db.collection(COLLECTIONS.roleAssignments).where({ userId: 'o-late-invitee' }))).toBe(0);
   });
   it('expires a join code after its validity', async () => {
     const code = await joinCode(3, grid(3).leaders.gridLeader, 1);
-    await backend.emu.control.advance(2 * DAY_MS);
+    await backend.emu.control.advance(2 * DAY_MS, { skipTimers: true });
     const res = await backend.call('joinGrid', { scene: code.scene }, grid(3).unjoined[0]!.openid);
     expect(res.code).toBe('TOKEN.EXPIRED');
   });

@@ -134,6 +134,16 @@ describe('timer triggers under clock control', () => {
     expect(fired.map((r) => r.event.Time)).toEqual(['2026-11-24T01:00:00Z']);
     expect(fired[0]?.event.TriggerName).toBe('nineAm');
   });
+  it('skips every tick of a jump made with skipTimers, then fires the next tick as usual', async () => {
+    const before = (await ticks(emu, 'ticker')).length;
+    const jumped = await emu.control.advance(3 * 60 * 60_000, { skipTimers: true });
+    expect((await ticks(emu, 'ticker')).length).toBe(before);
+    await emu.control.advance(TICK_MS);
+    const fired = (await ticks(emu, 'ticker')).slice(before).map((r) => Date.parse(r.event.Time));
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toBeGreaterThan(jumped);
+    expect(fired[0]).toBeLessThanOrEqual(jumped + TICK_MS);
+  });
 });
 
 describe('timer triggers in real time', () => {

@@ -1,6 +1,7 @@
 // Test harness: an in-memory emulator on a free loopback port, the real wx-server-sdk pointed at it,
 // and small clients for the control API and the mini-program's /wx/callFunction entry.
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { defaultConfig, sdkEnvironment } from '../../emulator/src/config';
 import type { EmulatorConfig } from '../../emulator/src/context';
 import type { FaultSpec } from '../../emulator/src/faults';
@@ -10,6 +11,9 @@ import { startEmulator, type RunningEmulator } from '../../emulator/src/server';
 const requireCjs = createRequire(__filename);
 export type WxCloud = typeof import('wx-server-sdk');
 
+/** A folder with no functions in it, for suites that test the emulator itself. */
+const NO_FUNCTIONS_DIR = path.join(__dirname, '..', 'fixtures', 'no-functions');
+
 export interface TestEmulator {
   url: string;
   emulator: RunningEmulator;
@@ -18,7 +22,8 @@ export interface TestEmulator {
   /** Makes the test process look like a function instance invoked by `openid`. */
   actAs(openid: string | undefined): void;
   control: {
-    advance(ms: number): Promise<number>;
+    /** Moves the clock forward, firing due timer ticks in order (or none, with skipTimers). */
+    advance(ms: number, options?: { skipTimers?: boolean }): Promise<number>;
     setClock(ms: number): Promise<number>;
     now(): Promise<number>;
     reset(): Promise<void>;
@@ -33,7 +38,8 @@ export interface TestEmulator {
 
 export async function startTestEmulator(overrides: Partial<EmulatorConfig> = {}): Promise<TestEmulator> {
   const emulator = await startEmulator(
-    defaultConfig({ port: 0, dataDir: null, realtimeTimers: false, log: () => undefined, ...overrides }),
+    // No functions unless a suite asks for them: the product's timers would fire on every clock move.
+    defaultConfig({ port: 0, dataDir: null, functionsDir: NO_FUNCTIONS_DIR, realtimeTimers: false, log: () => undefined, ...overrides }),
   );
   const { config } = emulator.ctx;
   Object.assign(process.env, sdkEnvironment(emulator.url, config.envId, config.appId));
@@ -64,7 +70,7 @@ export async function startTestEmulator(overrides: Partial<EmulatorConfig> = {})
       else process.env.WX_OPENID = openid;
     },
     control: {
-      advance: async (ms) => (await ok('POST', '/__emulator/clock', { advanceMs: ms })).nowMs as number,
+      advance: async (ms, options) => (await ok('POST', '/__emulator/clock', { advanceMs: ms, ...options })).nowMs as number,
       setClock: async (ms) => (await ok('POST', '/__emulator/clock', { setMs: ms })).nowMs as number,
       now: async () => (await ok('GET', '/__emulator/clock')).nowMs as number,
       reset: async () => void (await ok('POST', '/__emulator/reset', {})),

@@ -126,6 +126,10 @@ class TimerTrigger implements ClockListener {
     this.lastFiredMs = skipTo;
   }
 
+  skipUntil(ms: number): void {
+    if (ms > this.lastFiredMs) this.lastFiredMs = ms;
+  }
+
   get busy(): boolean {
     return this.running > 0;
   }
