@@ -30,3 +30,4 @@ export declare const markNoticeRead: InputValidator<FunctionInputs['markNoticeRe
 export declare const markHouseholdReached: InputValidator<FunctionInputs['markHouseholdReached']>;
 export declare const getNoticeReach: InputValidator<FunctionInputs['getNoticeReach']>;
 export declare const getReport: InputValidator<FunctionInputs['getReport']>;
+export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;

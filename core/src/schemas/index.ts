@@ -6,6 +6,7 @@ import * as membership from './membership';
 import * as notices from './notices';
 import * as organisation from './organisation';
 import * as reports from './reports';
+import * as roster from './roster';
 import * as requests from './requests';
 
 export * from './common';
@@ -13,6 +14,7 @@ export * from './membership';
 export * from './notices';
 export * from './organisation';
 export * from './reports';
+export * from './roster';
 export * from './requests';
 
 export const INPUT_SCHEMAS = {
@@ -44,6 +46,7 @@ export const INPUT_SCHEMAS = {
   markHouseholdReached: notices.markHouseholdReachedSchema,
   getNoticeReach: notices.getNoticeReachSchema,
   getReport: reports.getReportSchema,
+  getGridRoster: roster.getGridRosterSchema,
 } as const;
 
 export type FunctionName = keyof typeof INPUT_SCHEMAS;
@@ -79,6 +82,7 @@ export interface FunctionInputs {
   markHouseholdReached: notices.MarkHouseholdReachedInput;
   getNoticeReach: notices.GetNoticeReachInput;
   getReport: reports.GetReportInput;
+  getGridRoster: roster.GetGridRosterInput;
 }
 
 export type FunctionInput<N extends FunctionName> = FunctionInputs[N];
