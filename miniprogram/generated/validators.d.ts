@@ -30,4 +30,5 @@ export declare const markNoticeRead: InputValidator<FunctionInputs['markNoticeRe
 export declare const markHouseholdReached: InputValidator<FunctionInputs['markHouseholdReached']>;
 export declare const getNoticeReach: InputValidator<FunctionInputs['getNoticeReach']>;
 export declare const getReport: InputValidator<FunctionInputs['getReport']>;
+export declare const getVillageDashboard: InputValidator<FunctionInputs['getVillageDashboard']>;
 export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;

@@ -2,6 +2,7 @@
 // function's name, and the input types derived from the same schemas. The backend compiles these
 // with ajv at runtime; scripts/build-validators.ts precompiles them for the mini-program.
 
+import * as dashboard from './dashboard';
 import * as membership from './membership';
 import * as notices from './notices';
 import * as organisation from './organisation';
@@ -10,6 +11,7 @@ import * as roster from './roster';
 import * as requests from './requests';
 
 export * from './common';
+export * from './dashboard';
 export * from './membership';
 export * from './notices';
 export * from './organisation';
@@ -46,6 +48,7 @@ export const INPUT_SCHEMAS = {
   markHouseholdReached: notices.markHouseholdReachedSchema,
   getNoticeReach: notices.getNoticeReachSchema,
   getReport: reports.getReportSchema,
+  getVillageDashboard: dashboard.getVillageDashboardSchema,
   getGridRoster: roster.getGridRosterSchema,
 } as const;
 
@@ -82,6 +85,7 @@ export interface FunctionInputs {
   markHouseholdReached: notices.MarkHouseholdReachedInput;
   getNoticeReach: notices.GetNoticeReachInput;
   getReport: reports.GetReportInput;
+  getVillageDashboard: dashboard.GetVillageDashboardInput;
   getGridRoster: roster.GetGridRosterInput;
 }
 
