@@ -122,6 +122,7 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   markNoticeRead: { good: [{ noticeId: 'n1' }], bad: [{ noticeId: 'n1', householdId: 'h1' }] },
   markHouseholdReached: { good: [{ noticeId: 'n1', householdId: 'h1', channel: 'phone', note: '已电话告知' }], bad: [{ noticeId: 'n1', householdId: 'h1', channel: 'wechat' }] },
   getNoticeReach: { good: [{ noticeId: 'n1' }, { noticeId: 'n1', gridId: 'g1' }], bad: [{}] },
+  getVillageDashboard: { good: [{ villageId: 'v01' }], bad: [{}, { villageId: '' }, { villageId: 'v 1' }, { villageId: 'v01', openid: 'spoofed' }] },
   getGridRoster: { good: [{ gridId: 'g1' }, { gridId: 'g1', noticeId: 'n1', limit: 20, cursor: 'h1' }], bad: [{}, { gridId: 'g1', limit: 51 }, { gridId: 'g1', userId: 'spoofed' }] },
   rotateJoinKeys: { good: [{}], bad: [{ keyId: 'A' }, { secret: 'x' }] },
   getReport: {
