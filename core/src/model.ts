@@ -46,6 +46,8 @@ export interface MicroGrid {
   villageId: Id;
   name: string;
   leaderUserId?: Id;
+  /** Buildings it covers (matched against Household.building); their requests reach its leader too. */
+  buildings?: string[];
 }
 
 export const CARE_NEEDS = ['elderlyAlone', 'sick', 'disabled', 'pregnant'] as const;

@@ -87,16 +87,21 @@ export async function createMicroGrid(
     villageId: grid.villageId,
     name,
     ...(input.leaderUserId !== undefined ? { leaderUserId: input.leaderUserId } : {}),
+    ...(input.buildings !== undefined ? { buildings: input.buildings } : {}),
     createdAt: ctx.now,
     createdBy: ctx.openid,
   };
   if (await insertOnce(ctx.db, COLLECTIONS.microGrids, doc)) return ok({ microGrid: microGridOf(doc), created: true });
   const existing = await fetchById<MicroGridDoc>(ctx.db, COLLECTIONS.microGrids, doc._id);
   if (!existing) throw new Error(`micro-grid ${doc._id} collided but cannot be read`);
-  // Calling again with another temporary leader hands the micro-grid over to them.
-  if (input.leaderUserId !== undefined && existing.leaderUserId !== input.leaderUserId) {
-    await updateWhere(ctx.db.collection(COLLECTIONS.microGrids).where({ _id: existing._id }), { leaderUserId: input.leaderUserId });
-    existing.leaderUserId = input.leaderUserId;
+  // Calling again with another temporary leader or other buildings hands the micro-grid over / redraws it.
+  const changes = {
+    ...(input.leaderUserId !== undefined && existing.leaderUserId !== input.leaderUserId ? { leaderUserId: input.leaderUserId } : {}),
+    ...(input.buildings !== undefined ? { buildings: input.buildings } : {}),
+  };
+  if (Object.keys(changes).length > 0) {
+    await updateWhere(ctx.db.collection(COLLECTIONS.microGrids).where({ _id: existing._id }), changes);
+    Object.assign(existing, changes);
   }
   return ok({ microGrid: microGridOf(existing), created: false });
 }
@@ -112,6 +117,6 @@ export function gridOf(doc: GridDoc): Grid {
 }
 
 function microGridOf(doc: MicroGridDoc): MicroGrid {
-  const { id, gridId, villageId, name, leaderUserId } = fromDoc(doc);
-  return { id, gridId, villageId, name, ...(leaderUserId !== undefined ? { leaderUserId } : {}) };
+  const { id, gridId, villageId, name, leaderUserId, buildings } = fromDoc(doc);
+  return { id, gridId, villageId, name, ...(leaderUserId !== undefined ? { leaderUserId } : {}), ...(buildings !== undefined ? { buildings } : {}) };
 }

@@ -1,7 +1,7 @@
 // Loading what the core needs to decide about a request's place: the grid, its routing rules, the
 // role assignments of its village and street, and the village policy. Every query goes through an
 // index (scope.villageId, role+scope.streetId, gridId+category, _id).
-import type { Grid, Id, RoleAssignment, RoutingRule, VillagePolicy } from '../../../core/src/model';
+import type { Grid, Household, Id, MicroGrid, RoleAssignment, RoutingRule, VillagePolicy } from '../../../core/src/model';
 import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -11,6 +11,8 @@ import { fetchAll, fetchById } from '../db';
 const ASSIGNMENTS_PAGE = 1000;
 /** Routing rules of one grid: at most one per category plus the wildcard. */
 const RULES_PAGE = 100;
+/** Micro-grids of one grid: a split by building, a few dozen at most. */
+const MICRO_GRIDS_PAGE = 100;
 
 /** Street admins named by ADMIN_OPENIDS hold the role without a stored assignment. */
 export function bootstrapAdmins(adminOpenids: readonly string[], streetId: Id): RoleAssignment[] {
@@ -44,31 +46,44 @@ export interface SubmitContext {
   rules: RoutingRule[];
   assignments: RoleAssignment[];
   policy: ResolvedPolicy;
+  /** The micro-grid covering the resident's building, if the grid is split (战时小网格). */
+  microGrid?: MicroGrid;
 }
 
-/** Everything submitRequest needs about the resident's grid. One round trip (queries in parallel). */
+/** The micro-grid whose buildings include the household's building. */
+export function microGridOfHousehold(microGrids: readonly MicroGrid[], household: Pick<Household, 'building'> | null): MicroGrid | undefined {
+  const building = household?.building;
+  return building === undefined ? undefined : microGrids.find((m) => m.buildings?.includes(building));
+}
+
+/** Everything submitRequest needs about the resident's grid and household. One round trip (queries in parallel). */
 export async function loadSubmitContext(
   db: Database,
   gridId: Id,
   villageId: Id,
+  householdId: Id | undefined,
   adminOpenids: readonly string[],
 ): Promise<SubmitContext | null> {
   const _ = db.command;
-  const [gridDoc, rules, village, admins, policyDoc] = await Promise.all([
+  const [gridDoc, rules, village, admins, policyDoc, household, microGridDocs] = await Promise.all([
     fetchById<Omit<Grid, 'id'> & { _id: Id }>(db, COLLECTIONS.grids, gridId),
     fetchAll<RoutingRule>(db.collection(COLLECTIONS.routingRules).where({ gridId }).limit(RULES_PAGE)),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId }).limit(ASSIGNMENTS_PAGE)),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ role: _.eq('streetAdmin') }).limit(ASSIGNMENTS_PAGE)),
     fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, villageId),
+    householdId === undefined ? Promise.resolve(null) : fetchById<Household>(db, COLLECTIONS.households, householdId),
+    fetchAll<MicroGrid & { _id: Id }>(db.collection(COLLECTIONS.microGrids).where({ gridId }).limit(MICRO_GRIDS_PAGE)),
   ]);
   if (!gridDoc) return null;
   const { _id, ...gridRest } = gridDoc;
   const grid: Grid = { id: _id, ...gridRest };
   const streetAdmins = admins.filter((a) => a.scope.streetId === grid.streetId);
+  const microGrid = microGridOfHousehold(microGridDocs.map(({ _id, ...m }) => ({ ...m, id: _id })), household);
   return {
     grid,
     rules,
     assignments: [...village, ...streetAdmins, ...bootstrapAdmins(adminOpenids, grid.streetId)],
     policy: resolvePolicy(policyDoc ?? undefined),
+    ...(microGrid ? { microGrid } : {}),
   };
 }

@@ -60,10 +60,10 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   if (!membership) return fail('AUTH.FORBIDDEN', '请先扫码加入网格，再提交诉求');
   if (input.gridId !== undefined && input.gridId !== membership.gridId) return fail('AUTH.FORBIDDEN', '只能向自己所在的网格提交诉求');
 
-  const context = await loadSubmitContext(db, membership.gridId, membership.villageId, ctx.adminOpenids);
+  const context = await loadSubmitContext(db, membership.gridId, membership.villageId, membership.householdId, ctx.adminOpenids);
   if (!context) return fail('GRID.NOT_FOUND');
   const place = { streetId: context.grid.streetId, villageId: membership.villageId, gridId: membership.gridId };
-  const routing = routeRequest({ place, category: input.category }, context.rules, context.assignments);
+  const routing = routeRequest({ place, category: input.category, ...(context.microGrid ? { microGrid: context.microGrid } : {}) }, context.rules, context.assignments);
   const submitted = coreSubmit(
     {
       id: requestIdFor(actor.userId, input.idempotencyKey),

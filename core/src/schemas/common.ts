@@ -52,3 +52,7 @@ export const pageProperties = {
   limit: { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX },
   cursor: { type: 'string', minLength: 1, maxLength: CURSOR_MAX_LENGTH },
 } as const;
+
+/** One part of an address as residents write it (building, unit, room). */
+export const ADDRESS_PART_MAX_LENGTH = 20;
+export const addressPartSchema = { type: 'string', minLength: 1, maxLength: ADDRESS_PART_MAX_LENGTH } as const;

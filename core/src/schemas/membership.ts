@@ -2,13 +2,10 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import { CARE_NEEDS, INVITABLE_ROLES } from '../model';
-import { idSchema, sceneSchema } from './common';
+import { addressPartSchema, idSchema, sceneSchema } from './common';
 
 export const JOIN_CODE_VALID_DAYS_MAX = 366;
 export const INVITATION_VALID_DAYS_MAX = 30;
-const ADDRESS_PART_MAX_LENGTH = 20;
-
-const addressPart = { type: 'string', minLength: 1, maxLength: ADDRESS_PART_MAX_LENGTH } as const;
 
 export const joinGridSchema = {
   $id: 'joinGrid',
@@ -19,9 +16,9 @@ export const joinGridSchema = {
     household: {
       type: 'object',
       properties: {
-        building: addressPart,
-        unit: addressPart,
-        room: addressPart,
+        building: addressPartSchema,
+        unit: addressPartSchema,
+        room: addressPartSchema,
         careNeeds: { type: 'array', items: { type: 'string', enum: CARE_NEEDS }, uniqueItems: true, maxItems: CARE_NEEDS.length },
         noSmartphone: { type: 'boolean' },
       },

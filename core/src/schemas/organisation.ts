@@ -3,7 +3,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { ESCALATION_AUDIENCES, GRID_ROLES, VILLAGE_KINDS } from '../model';
 import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL } from '../policy';
-import { categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
+import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
 /** Response targets are set in whole minutes: 1 minute to 24 hours. */
 export const RESPONSE_TARGET_MINUTES_MIN = 1;
@@ -13,6 +13,8 @@ export const INTERVALS_PER_DAY_MAX = 4;
 export const HOLIDAYS_MAX = 366;
 export const ROUTING_USERS_MAX = 10;
 export const REASON_MAX_LENGTH = 200;
+/** A micro-grid covers a few buildings (楼栋) or lanes of its grid. */
+export const MICRO_GRID_BUILDINGS_MAX = 50;
 const WEEKDAY_MAX = 6;
 const DAYS_PER_WEEK = 7;
 
@@ -37,7 +39,18 @@ export type CreateGridInput = FromSchema<typeof createGridSchema>;
 export const createMicroGridSchema = {
   $id: 'createMicroGrid',
   type: 'object',
-  properties: { gridId: idSchema, name: nameSchema, leaderUserId: idSchema },
+  properties: {
+    gridId: idSchema,
+    name: nameSchema,
+    leaderUserId: idSchema,
+    /** The buildings (as households give them) it covers: their requests also go to its leader. */
+    buildings: {
+      type: 'array',
+      items: addressPartSchema,
+      uniqueItems: true,
+      maxItems: MICRO_GRID_BUILDINGS_MAX,
+    },
+  },
   required: ['gridId', 'name'],
   additionalProperties: false,
 } as const;
