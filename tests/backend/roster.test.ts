@@ -45,6 +45,12 @@ describe('getGridRoster', () => {
     const roster = res.data!;
     expect(roster.notice?.id).toBe(noticeId);
     expect(roster.notice?.title).toBe('周六停水通知');
+    // The 三长, for hand-over: exactly the seeded three, grid leader first.
+    expect(roster.leaders).toEqual([
+      { userId: grid.leaders.gridLeader, role: 'gridLeader' },
+      { userId: grid.leaders.partyGroupLeader, role: 'partyGroupLeader' },
+      { userId: grid.leaders.buildingLeader, role: 'buildingLeader' },
+    ]);
     const expectedIds = backend.street.households.filter((h) => h.gridId === grid.gridId).map((h) => h.id).sort();
     expect(roster.households.map((h) => h.householdId)).toEqual(expectedIds);
     expect(roster.totalHouseholds).toBe(expectedIds.length);

@@ -5,11 +5,12 @@
 // street admins may read it: it names people and their care needs.
 //
 // Round trips: loadActor 2 (3 for a street admin) ∥ grid 1 ∥ notice 1 (only with noticeId)
-// → households page 1 ∥ household count 1 ∥ latest notice 2 (village notices ∥ street-wide; none with noticeId)
+// → households page 1 ∥ household count 1 ∥ the grid's role assignments 1 ∥ latest notice 2 (village
+//   notices ∥ street-wide; none with noticeId)
 // → memberships ∥ receipts ∥ reach marks, 1 each in parallel (one page of ≤ 1000 for a page of households).
-// So 3 sequential steps, 6 or 7 reads in parallel at most; every query uses an index (see database/indexes.json).
+// So 3 sequential steps, 7 or 8 reads in parallel at most; every query uses an index (see database/indexes.json).
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { CareNeed, EpochMs, Id, Membership } from '../../../core/src/model';
+import { THREE_LEADER_ROLES, type CareNeed, type EpochMs, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
 import { PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
@@ -23,6 +24,8 @@ import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from 
 export const ROSTER_PAGE_SIZE = 50;
 /** Members, receipts or marks read for one page of households (50 households × a few people each). */
 export const ROSTER_RELATED_MAX = MAX_GET_LIMIT;
+/** Role assignments scoped to one grid (三长, grid workers, micro-grid leaders): a few, with room. */
+const ROLES_PER_GRID_MAX = 100;
 /** The household cursor is the last household's _id. */
 const CURSOR_PATTERN = /^[0-9A-Za-z_-]+$/;
 
@@ -53,8 +56,16 @@ export interface RosterNotice {
   urgent: boolean;
 }
 
+/** One of the grid's 三长, so a leader can hand a request over to another (updateRequestStatus handOver). */
+export interface RosterLeader {
+  userId: Id;
+  role: LeaderRole;
+}
+
 export interface GridRoster {
   grid: { id: Id; name: string; villageId: Id };
+  /** The grid's 三长 (grid leader, party-group leader, building leader), in that order. */
+  leaders: RosterLeader[];
   /** The notice the states refer to; null when none covers the grid yet. */
   notice: RosterNotice | null;
   /** All households of the grid (every page). */
@@ -103,7 +114,7 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
 
   const limit = Math.min(input.limit ?? ROSTER_PAGE_SIZE, PAGE_SIZE_MAX);
   const inGrid = { gridId: grid._id };
-  const [page, totalHouseholds, notice] = await Promise.all([
+  const [page, totalHouseholds, notice, assignments] = await Promise.all([
     // One more than asked tells whether another page exists.
     fetchAll<HouseholdDoc>(
       db
@@ -114,7 +125,12 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
     ),
     countOf(db.collection(COLLECTIONS.households).where(inGrid)),
     askedNotice !== null ? Promise.resolve(askedNotice) : latestNoticeFor(db, grid),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.gridId': grid._id }).limit(ROLES_PER_GRID_MAX)),
   ]);
+  const leaders = assignments
+    .filter((a): a is RoleAssignment & { role: LeaderRole } => (THREE_LEADER_ROLES as readonly string[]).includes(a.role))
+    .map((a) => ({ userId: a.userId, role: a.role }))
+    .sort((a, b) => THREE_LEADER_ROLES.indexOf(a.role) - THREE_LEADER_ROLES.indexOf(b.role));
   const households = page.slice(0, limit);
   const ids = households.map((h) => h._id);
 
@@ -149,6 +165,7 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
   const last = households[households.length - 1];
   return ok({
     grid: { id: grid._id, name: grid.name, villageId: grid.villageId },
+    leaders,
     notice: notice === null ? null : { id: notice._id, title: notice.title, publishedAt: notice.publishedAt, urgent: notice.urgent },
     totalHouseholds,
     households: households.map((h) => ({
