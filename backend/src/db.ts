@@ -38,6 +38,20 @@ export async function updateWhere(query: Updatable, data: object): Promise<numbe
   return result.stats.updated;
 }
 
+/**
+ * Inserts `doc`; false when a document with its _id (or another unique key) already exists. The
+ * building block of idempotent writes: a retry finds the first attempt's document instead of a twin.
+ */
+export async function insertOnce(db: Database, collection: string, doc: { _id: string }): Promise<boolean> {
+  try {
+    await db.collection(collection).add({ data: doc as never });
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
+}
+
 /** CloudBase reports a unique-index (or _id) collision with this text in the error. */
 export function isDuplicateKeyError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);

@@ -16,7 +16,7 @@ import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, isDuplicateKeyError, updateWhere } from '../db';
+import { fetchById, insertOnce, updateWhere } from '../db';
 import type { CallContext } from '../handler';
 import { roleAssignmentId } from '../seed';
 import { mayManageVillage } from '../organisation/access';
@@ -93,14 +93,8 @@ export async function issueInvitation(input: FunctionInputs['issueInvitation'], 
   throw new Error(`no free invitation code after ${INVITATION_CODE_ATTEMPTS} attempts`);
 }
 
-async function insertInvitation(db: Database, doc: InvitationDoc): Promise<boolean> {
-  try {
-    await db.collection(COLLECTIONS.invitations).add({ data: doc as never });
-    return true;
-  } catch (err) {
-    if (isDuplicateKeyError(err)) return false;
-    throw err;
-  }
+function insertInvitation(db: Database, doc: InvitationDoc): Promise<boolean> {
+  return insertOnce(db, COLLECTIONS.invitations, doc);
 }
 
 export interface AcceptedInvitation {

@@ -13,7 +13,7 @@ import { CARE_NEEDS, type CareNeed, type Household, type Membership } from '../.
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, fetchOne, isDuplicateKeyError, updateWhere } from '../db';
+import { fetchById, fetchOne, insertOnce, updateWhere } from '../db';
 import type { CallContext } from '../handler';
 import { stableId } from '../organisation/ids';
 import { fetchGridByCode, fetchVillage, type GridDoc, type Stored } from '../organisation/repo';
@@ -107,12 +107,8 @@ async function saveHousehold(db: Database, grid: GridDoc, target: HouseholdTarge
       careNeeds: mergedCareNeeds([], input?.careNeeds),
       ...(input?.noSmartphone !== undefined ? { noSmartphone: input.noSmartphone } : {}),
     };
-    try {
-      await db.collection(COLLECTIONS.households).add({ data: doc as never });
-    } catch (err) {
-      // Created by a concurrent join of the same address: fine, it is the same household.
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    // False when a concurrent join of the same address created it: fine, it is the same household.
+    await insertOnce(db, COLLECTIONS.households, doc);
     return;
   }
   const doc = target.doc;
@@ -182,9 +178,5 @@ async function appendHistory(db: Database, userId: string, from: MembershipDoc |
     at: now,
   };
   const _id = stableId('mh', userId, from?.gridId ?? '', from?.householdId ?? '', String(from?.updatedAt ?? from?.joinedAt ?? 0), grid._id, householdId ?? '');
-  try {
-    await db.collection(COLLECTIONS.membershipHistory).add({ data: { _id, ...entry } as never });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+  await insertOnce(db, COLLECTIONS.membershipHistory, { _id, ...entry });
 }

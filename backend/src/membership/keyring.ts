@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { BASE62_ALPHABET, type SigningKey, type SigningKeyring } from '../../../core/src/joinToken';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, isDuplicateKeyError, updateWhere } from '../db';
+import { fetchById, insertOnce, updateWhere } from '../db';
 
 export const JOIN_KEYS_DOC_ID = 'joinKeys';
 /** 256-bit HMAC secrets. */
@@ -62,15 +62,10 @@ async function loadKeysDoc(db: Database, now: number): Promise<JoinKeysDoc> {
   if (existing) return existing;
   const first = newKey(BASE62_ALPHABET.charAt(0), now);
   const doc: JoinKeysDoc = { _id: JOIN_KEYS_DOC_ID, currentKeyId: first.id, keys: [first], version: 1 };
-  try {
-    await db.collection(COLLECTIONS.settings).add({ data: doc as never });
-    return doc;
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    const winner = await fetchById<JoinKeysDoc>(db, COLLECTIONS.settings, JOIN_KEYS_DOC_ID);
-    if (!winner) throw err;
-    return winner;
-  }
+  if (await insertOnce(db, COLLECTIONS.settings, doc)) return doc;
+  const winner = await fetchById<JoinKeysDoc>(db, COLLECTIONS.settings, JOIN_KEYS_DOC_ID);
+  if (!winner) throw new Error('join keys collided but cannot be read');
+  return winner;
 }
 
 /** The keyring to sign and verify tokens with. One database read (two on a deployment's first call). */

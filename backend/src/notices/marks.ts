@@ -9,9 +9,8 @@ import type { Id, Notice, ReachChannel } from '../../../core/src/model';
 import { gridsInScope } from '../../../core/src/reach';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
-import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, isDuplicateKeyError } from '../db';
+import { fetchById, insertOnce } from '../db';
 import type { CallContext } from '../handler';
 import { staffGrids } from './access';
 import { noticeFromDoc, reachMarkId, receiptId, type GridDoc, type HouseholdDoc, type NoticeDoc, type ReachMarkDoc, type ReceiptDoc } from './docs';
@@ -19,17 +18,6 @@ import { noticeFromDoc, reachMarkId, receiptId, type GridDoc, type HouseholdDoc,
 /** True when the notice reaches the grid. */
 export function noticeReaches(notice: Pick<Notice, 'scope' | 'streetId'>, grid: { id: Id; villageId: Id; streetId: Id }): boolean {
   return notice.streetId === grid.streetId && gridsInScope(notice.scope, [grid]).length > 0;
-}
-
-/** Inserts `doc`; false when a document with its _id already exists. */
-async function insertOnce(db: Database, collection: string, doc: { _id: string }): Promise<boolean> {
-  try {
-    await db.collection(collection).add({ data: doc as never });
-    return true;
-  } catch (err) {
-    if (isDuplicateKeyError(err)) return false;
-    throw err;
-  }
 }
 
 export interface ReadResult {

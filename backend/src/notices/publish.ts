@@ -15,7 +15,7 @@ import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { checkContent } from '../content';
-import { fetchAll, fetchById, fetchPagedById, isDuplicateKeyError } from '../db';
+import { fetchAll, fetchById, fetchPagedById, insertOnce } from '../db';
 import type { CallContext } from '../handler';
 import { adminStreet, committeeVillages } from './access';
 import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type NoticeDoc } from './docs';
@@ -108,11 +108,8 @@ function jobFor(notice: Notice, shard: Shard, now: number): DeliveryJobDoc {
 async function enqueue(db: Database, notice: Notice, shards: readonly Shard[], now: number): Promise<void> {
   await Promise.all(
     shards.map(async (shard) => {
-      try {
-        await db.collection(COLLECTIONS.deliveryJobs).add({ data: jobFor(notice, shard, now) as never });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-      }
+      // False when a retry finds the job the first attempt queued.
+      await insertOnce(db, COLLECTIONS.deliveryJobs, jobFor(notice, shard, now));
     }),
   );
 }
@@ -145,13 +142,10 @@ export async function publishNotice(input: FunctionInputs['publishNotice'], ctx:
   };
   const { id, ...rest } = notice;
   const doc: NoticeDoc = { _id: id, ...rest, ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}) };
-  try {
-    await db.collection(COLLECTIONS.notices).add({ data: doc as never });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
+  if (!(await insertOnce(db, COLLECTIONS.notices, doc))) {
     // A retry: the first call stored the notice; make sure its job exists too (it may have died between).
     const existing = await fetchById<NoticeDoc>(db, COLLECTIONS.notices, id);
-    if (existing === null) throw err;
+    if (existing === null) throw new Error(`notice ${id} collided but cannot be read`);
     const stored = noticeFromDoc(existing);
     await enqueue(db, stored, resolved.value.shards, ctx.now);
     return ok({ notice: stored, duplicate: true });

@@ -11,9 +11,8 @@ import { GRID_CODE_LENGTH } from '../../../core/src/joinToken';
 import type { Grid, MicroGrid, Village } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
-import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, isDuplicateKeyError, updateWhere } from '../db';
+import { fetchById, insertOnce, updateWhere } from '../db';
 import type { CallContext } from '../handler';
 import { isStreetAdminOf, mayLeadGrid, mayManageVillage } from './access';
 import { randomCode, stableId } from './ids';
@@ -27,16 +26,6 @@ export interface Created<T> {
   value: T;
 }
 
-/** Inserts `doc`; true when inserted, false when a document with its _id (or another unique key) exists. */
-async function insertOnce(db: Database, collection: string, doc: { _id: string }): Promise<boolean> {
-  try {
-    await db.collection(collection).add({ data: doc as never });
-    return true;
-  } catch (err) {
-    if (isDuplicateKeyError(err)) return false;
-    throw err;
-  }
-}
 
 export async function createVillage(input: FunctionInputs['createVillage'], ctx: CallContext): Promise<Result<{ village: Village; created: boolean }>> {
   const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);

@@ -15,7 +15,7 @@ import { loadActor } from '../actor';
 import type { Database, WxCloud } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { checkContent } from '../content';
-import { fetchAll, isDuplicateKeyError } from '../db';
+import { fetchAll, insertOnce } from '../db';
 import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
 import { notifyResponders } from './notifications';
@@ -84,14 +84,10 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   if (!submitted.ok) return submitted;
   const { request, event } = submitted.value;
 
-  try {
-    await db.collection(COLLECTIONS.requests).add({ data: newRequestDoc(request, event, context.policy.autoCloseAfterDays) as never });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    return resumeExisting(cloud, db, request.id, now);
-  }
+  const doc = newRequestDoc(request, event, context.policy.autoCloseAfterDays);
+  if (!(await insertOnce(db, COLLECTIONS.requests, doc))) return resumeExisting(cloud, db, request.id, now);
   await deliver(cloud, db, request, request.responders, now);
-  return ok({ request: toView(newRequestDoc(request, event, context.policy.autoCloseAfterDays)), duplicate: false });
+  return ok({ request: toView(doc), duplicate: false });
 }
 
 /** A retry: return the stored request, finishing any delivery the first attempt did not complete. */
