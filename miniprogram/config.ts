@@ -21,6 +21,7 @@ export const APP_CONFIG: AppConfig = {
   emulatorUrl: 'http://127.0.0.1:8787',
   devOpenid: 'o-dev-resident',
   cloudEnv: '',
-  // Placeholders until the account's templates are chosen in the WeChat console.
-  requestTemplateIds: ['TPL_REQUEST_RESPONDED', 'TPL_REQUEST_RESOLVED'],
+  // The backend's requestUpdated template (TEMPLATE_REQUEST_UPDATED, its default in the emulator);
+  // set it to the account's template id chosen in the WeChat console.
+  requestTemplateIds: ['tmpl-request-updated'],
 };

@@ -1,10 +1,17 @@
 // Type tests for the typed call wrapper, the way api-typings tests its types with tsd: they fail at
 // `npm run typecheck` (tsc over tests/) and their runtime parts fail under vitest.
-import { describe, expectTypeOf, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { FunctionInputs } from '../../core/src/schemas';
+import type { JoinResult } from '../../backend/src/membership/joinGrid';
+import type { NoticePage } from '../../backend/src/notices/list';
+import type { Page, RequestSummary } from '../../backend/src/requests/read';
+import type { RequestView } from '../../backend/src/requests/store';
 import type { ApiResult, call } from '../../miniprogram/services/api';
 import type { FunctionOutputs, OutputOf } from '../../miniprogram/services/outputs';
 import type { ApiErrorCode } from '../../miniprogram/utils/errors';
+import { MINIPROGRAM_ROOT } from './harness';
 
 type Call = typeof call;
 
@@ -33,5 +40,38 @@ describe('call() types', () => {
     expectTypeOf<Awaited<ReturnType<typeof call<'listNotices'>>>>().toEqualTypeOf<ApiResult<FunctionOutputs['listNotices']>>();
     expectTypeOf<OutputOf<'getReport'>>().toBeUnknown();
     expectTypeOf<Extract<Awaited<ReturnType<typeof call<'getReport'>>>, { ok: false }>['code']>().toEqualTypeOf<ApiErrorCode>();
+  });
+});
+
+describe('outputs follow the backend', () => {
+  it('types each function\'s data with the use case\'s own result type', () => {
+    expectTypeOf<OutputOf<'joinGrid'>>().toEqualTypeOf<JoinResult>();
+    expectTypeOf<OutputOf<'submitRequest'>['request']>().toEqualTypeOf<RequestView>();
+    expectTypeOf<OutputOf<'submitRequest'>['duplicate']>().toEqualTypeOf<boolean>();
+    expectTypeOf<OutputOf<'listMyRequests'>>().toEqualTypeOf<Page<RequestSummary>>();
+    expectTypeOf<OutputOf<'getRequest'>>().toEqualTypeOf<RequestView>();
+    expectTypeOf<OutputOf<'listNotices'>>().toEqualTypeOf<NoticePage>();
+    expectTypeOf<OutputOf<'resolveGroupGrid'>>().toHaveProperty('scene').toEqualTypeOf<string>();
+    expectTypeOf<OutputOf<'listInbox'>>().toHaveProperty('view');
+  });
+
+  // The mini-program's type check loads Node's declarations (services/backend-types.d.ts) so it can
+  // read backend types; this keeps the phone's own code from using them.
+  it('no mini-program source uses a Node global or module', () => {
+    const NODE_ONLY = /\bprocess\.|\bBuffer\b|\b__dirname\b|\brequire\(|from ['"]node:|\bsetImmediate\(/;
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'miniprogram_npm' && entry.name !== 'node_modules' && entry.name !== 'generated') walk(full);
+        } else if (/\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+          const code = fs.readFileSync(full, 'utf8').replace(/^\s*(\/\/|\*|\/\*).*$/gm, '');
+          if (NODE_ONLY.test(code)) offenders.push(path.relative(MINIPROGRAM_ROOT, full));
+        }
+      }
+    };
+    walk(MINIPROGRAM_ROOT);
+    expect(offenders).toEqual([]);
   });
 });

@@ -1,9 +1,19 @@
 // @vitest-environment jsdom
 // Home page: my grid, latest notices with unread marked, the big report button, elder mode.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FunctionOutputs, NoticeListItem } from '../../miniprogram/services/outputs';
 import { installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const MEMBERSHIP = { gridId: 'grid1', gridName: '幸福里第三网格', villageName: '幸福里社区' };
+const PUBLISHED_AT = Date.UTC(2026, 10, 24, 2, 0, 0);
+
+/** A notice as listNotices answers it (the type follows the backend's). */
+function notice(id: string, title: string, read: boolean): NoticeListItem {
+  return { id, streetId: 's1', title, body: '', attachments: [], scope: { kind: 'street' }, urgent: false, publishedAt: PUBLISHED_AT, publishedBy: 'o-committee', read };
+}
+function noticePage(notices: NoticeListItem[]): FunctionOutputs['listNotices'] {
+  return { notices, nextCursor: null };
+}
 
 describe('home page', () => {
   let world: FakeWorld;
@@ -25,7 +35,7 @@ describe('home page', () => {
   it('shows my grid and the latest notices, marking the unread ones', async () => {
     world.storage.set('lx.membership', MEMBERSHIP);
     world.handlers.listNotices = () =>
-      ok({ items: [{ noticeId: 'n1', title: '周六核酸检测安排', read: false }, { noticeId: 'n2', title: '停水通知', read: true }] });
+      ok(noticePage([notice('n1', '周六核酸检测安排', false), notice('n2', '停水通知', true)]));
     page = await mount('pages/home/index');
     expect(page.text()).toContain('幸福里第三网格');
     expect(world.calls).toEqual([{ name: 'listNotices', data: { limit: 5 } }]);
@@ -35,7 +45,7 @@ describe('home page', () => {
 
   it('opens the submit page from the big button and a notice from the list', async () => {
     world.storage.set('lx.membership', MEMBERSHIP);
-    world.handlers.listNotices = () => ok({ items: [{ noticeId: 'n1', title: '通知一' }] });
+    world.handlers.listNotices = () => ok(noticePage([notice('n1', '通知一', false)]));
     page = await mount('pages/home/index');
     await page.tap('#report');
     await page.tap('#notice-n1');

@@ -1,11 +1,60 @@
 // @vitest-environment jsdom
-// The resident pages other than home and submit, and the subpackage stubs: what the user sees
-// and what the service layer was asked.
+// The resident pages other than home and submit: what the user sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FunctionOutputs, JoinOutput, NoticeListItem, RequestDetail, RequestListItem } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const NOW = Date.UTC(2024, 2, 5, 6, 0, 0);
 const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+// Outputs as the backend answers them: typed with the backend's own types, so a change of shape
+// there fails the type check here.
+const GRID = { id: 'g1', name: '第三网格', villageId: 'v1', villageName: '幸福里' };
+
+function joined(over: Partial<JoinOutput> = {}): JoinOutput {
+  return { grid: GRID, householdId: 'h1', alreadyMember: false, moved: false, householdNeeded: false, ...over };
+}
+
+function requestItem(over: Partial<RequestListItem> & Pick<RequestListItem, 'id'>): RequestListItem {
+  return {
+    streetId: 's1',
+    villageId: 'v1',
+    gridId: 'g1',
+    residentId: 'o-me',
+    category: 'repairs',
+    text: '灯坏了',
+    photos: [],
+    urgent: false,
+    idempotencyKey: 'key-00001',
+    state: 'submitted',
+    version: 1,
+    submittedAt: NOW - MINUTE,
+    routedTo: ['o-leader'],
+    routingOutcome: 'routed',
+    responders: ['o-leader'],
+    responseDueAt: NOW + 10 * MINUTE,
+    escalationLevel: 0,
+    escalationPlan: [],
+    nextEscalationAt: null,
+    reopenCount: 0,
+    autoCloseAt: null,
+    ...over,
+  };
+}
+
+function requestDetail(state: RequestDetail['state'], notes: string[]): RequestDetail {
+  const { autoCloseAt, ...base } = requestItem({ id: 'r1', state });
+  const events = notes.map((note, i) => ({ requestId: 'r1', kind: 'respond' as const, fromState: 'submitted' as const, toState: state, actorId: 'o-leader', at: NOW + i * MINUTE, label: '已响应', note, version: i + 2 }));
+  return { ...base, autoCloseAt, events };
+}
+
+function noticePage(notices: Array<Pick<NoticeListItem, 'id' | 'title' | 'read'> & Partial<NoticeListItem>>): FunctionOutputs['listNotices'] {
+  return {
+    notices: notices.map((n) => ({ streetId: 's1', body: '', attachments: [], scope: { kind: 'street' }, urgent: false, publishedAt: NOW, publishedBy: 'o-committee', ...n })),
+    nextCursor: null,
+  };
+}
 
 let world: FakeWorld;
 let page: Mounted | null = null;
@@ -22,7 +71,7 @@ afterEach(() => {
 
 describe('join page', () => {
   it('joins with the QR scene, the address once and the care flags, then remembers the grid', async () => {
-    world.handlers.joinGrid = () => ok({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
+    world.handlers.joinGrid = () => ok(joined());
     page = await mount('pages/join/index', { query: { scene: encodeURIComponent('j=abc123') } });
     await page.change('#building', ' 3号楼 ');
     await page.change('#room', '501');
@@ -31,6 +80,51 @@ describe('join page', () => {
     expect(world.calls).toEqual([{ name: 'joinGrid', data: { scene: 'j=abc123', household: { building: '3号楼', room: '501', careNeeds: ['elderlyAlone'] } } }]);
     expect(world.storage.get('lx.membership')).toEqual({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
     expect(world.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/home/index' }]);
+    expect(world.toasts).toEqual(['已加入第三网格']);
+  });
+
+  it('says so when the resident was already a member, and goes home', async () => {
+    world.handlers.joinGrid = () => ok(joined({ alreadyMember: true }));
+    page = await mount('pages/join/index', { query: { scene: 'j=abc123' } });
+    await page.tap('#join');
+    expect(world.toasts).toEqual(['您已是第三网格的成员']);
+    expect(world.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/home/index' }]);
+  });
+
+  it('opened from the grid group card: names the grid from the group, then joins with the scene it gave', async () => {
+    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
+    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1', encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' });
+    const resolved: FunctionOutputs['resolveGroupGrid'] = { grid: GRID, scene: 'group-scene-1', expiresAt: NOW + 60 * MINUTE, alreadyMember: false };
+    world.handlers.resolveGroupGrid = () => ok(resolved);
+    world.handlers.joinGrid = () => ok(joined());
+    page = await mount('pages/join/index');
+    expect(page.node('#grid-name').dom.textContent).toBe('加入第三网格');
+    await page.change('#room', '302');
+    await page.tap('#join');
+    expect(world.calls).toEqual([
+      { name: 'resolveGroupGrid', data: { groupCloudId: 'cloud-id-1' } },
+      { name: 'joinGrid', data: { scene: 'group-scene-1', household: { room: '302' } } },
+    ]);
+    expect(world.storage.get('lx.membership')).toEqual({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
+  });
+
+  it('opened from the group card by a member: says so and goes home without asking anything', async () => {
+    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
+    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1' });
+    world.handlers.resolveGroupGrid = () => ok({ grid: GRID, scene: 's', expiresAt: NOW, alreadyMember: true });
+    page = await mount('pages/join/index');
+    expect(world.calls.map((c) => c.name)).toEqual(['resolveGroupGrid']);
+    expect(world.toasts).toEqual(['您已是第三网格的成员']);
+    expect(world.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/home/index' }]);
+  });
+
+  it('tells the resident when the group is not bound to any grid', async () => {
+    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
+    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1' });
+    world.handlers.resolveGroupGrid = () => failWith('GRID.NOT_FOUND', '这个微信群还没有绑定网格，请联系网格长');
+    page = await mount('pages/join/index');
+    expect(page.node('#error').dom.textContent).toBe('这个微信群还没有绑定网格，请联系网格长');
+    expect(page.comp.querySelector('#join') ?? null).toBeNull();
   });
 
   it('shows the plain message for an expired code and stays', async () => {
@@ -52,9 +146,10 @@ describe('my requests page', () => {
     world.handlers.listMyRequests = () =>
       ok({
         items: [
-          { requestId: 'r1', category: 'repairs', text: '灯坏了', state: 'submitted', createdAt: NOW - 60 * SECOND, responseDueAt: NOW + 299 * SECOND },
-          { requestId: 'r2', category: 'medicine', text: '买药', state: 'inProgress', createdAt: NOW, responseDueAt: NOW - SECOND },
+          requestItem({ id: 'r1', category: 'repairs', text: '灯坏了', state: 'submitted', submittedAt: NOW - 60 * SECOND, responseDueAt: NOW + 299 * SECOND }),
+          requestItem({ id: 'r2', category: 'medicine', text: '买药', state: 'inProgress', submittedAt: NOW, responseDueAt: NOW - SECOND }),
         ],
+        nextCursor: null,
       });
     page = await mount('pages/requests/index');
     expect(world.calls).toEqual([{ name: 'listMyRequests', data: { limit: 20 } }]);
@@ -67,7 +162,7 @@ describe('my requests page', () => {
   });
 
   it('ticks the countdown to amber and then red at fixed instants', async () => {
-    world.handlers.listMyRequests = () => ok({ items: [{ requestId: 'r1', category: 'repairs', text: 'x', state: 'submitted', responseDueAt: NOW + 200 * SECOND }] });
+    world.handlers.listMyRequests = () => ok({ items: [requestItem({ id: 'r1', text: 'x', responseDueAt: NOW + 200 * SECOND })], nextCursor: null });
     page = await mount('pages/requests/index');
     vi.setSystemTime(NOW + 30 * SECOND);
     (page.comp.instance['tick'] as () => void)();
@@ -82,12 +177,12 @@ describe('my requests page', () => {
 });
 
 describe('request page', () => {
-  const resolved = { request: { requestId: 'r1', category: 'repairs', text: '灯坏了', state: 'resolved' }, events: [{ at: NOW, message: '已派电工修好' }] };
+  const resolved = requestDetail('resolved', ['已派电工修好']);
 
   it('shows the timeline and confirms with a rating', async () => {
     world.handlers.getRequest = () => ok(resolved);
     page = await mount('pages/request/index', { query: { id: 'r1' } });
-    expect(page.text()).toContain('已派电工修好');
+    expect(page.node('#step-0').dom.textContent).toContain('已响应：已派电工修好');
     await page.change('#rating', 4);
     await page.tap('#confirm');
     expect(world.calls.map((c) => c.name)).toEqual(['getRequest', 'confirmRequest', 'getRequest']);
@@ -107,7 +202,7 @@ describe('request page', () => {
   });
 
   it('offers no confirmation before the request is resolved', async () => {
-    world.handlers.getRequest = () => ok({ ...resolved, request: { ...resolved.request, state: 'inProgress' } });
+    world.handlers.getRequest = () => ok(requestDetail('inProgress', []));
     page = await mount('pages/request/index', { query: { id: 'r1' } });
     expect(page.comp.querySelector('#confirm') ?? null).toBeNull();
     expect(page.text()).toContain('处理中');
@@ -116,7 +211,7 @@ describe('request page', () => {
 
 describe('notices', () => {
   it('lists notices with the unread marked and opens one', async () => {
-    world.handlers.listNotices = () => ok({ items: [{ noticeId: 'n1', title: '停水', read: false }, { noticeId: 'n2', title: '疫苗', read: true }] });
+    world.handlers.listNotices = () => ok(noticePage([{ id: 'n1', title: '停水', read: false }, { id: 'n2', title: '疫苗', read: true }]));
     page = await mount('pages/notices/index');
     expect(page.node('#notice-n1').dom.textContent).toContain('未读');
     expect(page.node('#notice-n2').dom.textContent).not.toContain('未读');
@@ -125,19 +220,9 @@ describe('notices', () => {
   });
 
   it('opening a notice shows it and marks it read', async () => {
-    world.handlers.listNotices = () => ok({ items: [{ noticeId: 'n1', title: '停水', body: '周六 8 点到 12 点停水', publishedAt: NOW }] });
+    world.handlers.listNotices = () => ok(noticePage([{ id: 'n1', title: '停水', read: false, body: '周六 8 点到 12 点停水' }]));
     page = await mount('pages/notice/index', { query: { id: 'n1' } });
     expect(page.node('#body').dom.textContent).toBe('周六 8 点到 12 点停水');
     expect(world.calls.at(-1)).toEqual({ name: 'markNoticeRead', data: { noticeId: 'n1' } });
-  });
-});
-
-describe('subpackage stubs', () => {
-  const stubs = ['packageLeader/pages/inbox/index', 'packageLeader/pages/request/index', 'packageLeader/pages/roster/index', 'packageLeader/pages/qrcode/index', 'packageCommittee/pages/grids/index', 'packageCommittee/pages/publish/index', 'packageCommittee/pages/dashboard/index'];
-  it.each(stubs)('%s renders and says it is not built yet', async (path) => {
-    page = await mount(path);
-    expect(page.node('#pending').dom.textContent).toBe('此功能正在建设中');
-    page.unmount();
-    page = null;
   });
 });

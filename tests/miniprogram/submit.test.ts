@@ -2,9 +2,16 @@
 // Submit page: refuses bad input before anything leaves the phone, keeps the draft when sending
 // fails, uploads photos once, asks for subscriptions and records the accepted ones.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
+const TEMPLATE = 'tmpl-request-updated'; // config.ts requestTemplateIds
+
+/** What submitRequest answers; only the request id matters to the page. */
+function submitted(id: string): FunctionOutputs['submitRequest'] {
+  return { request: { id } as FunctionOutputs['submitRequest']['request'], duplicate: false };
+}
 
 describe('submit page', () => {
   let world: FakeWorld;
@@ -46,7 +53,7 @@ describe('submit page', () => {
     expect(page.node('#error').dom.textContent).toBe('系统繁忙，请稍后再试');
     expect(page.comp.instance.data['text']).toBe('三单元楼道灯坏了一周');
     expect(world.navigations).toEqual([]);
-    world.handlers.submitRequest = () => ok({ requestId: 'r1' });
+    world.handlers.submitRequest = () => ok(submitted('r1'));
     await page.tap('#send');
     expect(world.calls.map((c) => c.name)).toEqual(['submitRequest', 'submitRequest']);
     expect(world.calls[0]?.data['idempotencyKey']).toBe(world.calls[1]?.data['idempotencyKey']);
@@ -55,14 +62,14 @@ describe('submit page', () => {
 
   it('uploads the photos, sends category, text, urgency and place, then records accepted subscriptions', async () => {
     world.chosenMedia = ['/tmp/a.jpg', '/tmp/b.png'];
-    world.subscribeAnswers = { TPL_REQUEST_RESPONDED: 'accept', TPL_REQUEST_RESOLVED: 'reject' };
-    world.handlers.submitRequest = () => ok({ requestId: 'r9' });
+    world.subscribeAnswers = { [TEMPLATE]: 'accept' };
+    world.handlers.submitRequest = () => ok(submitted('r9'));
     await page.tap('#add-photo');
     await page.tap('#location');
     await page.change('#urgent', true);
     await fill('独居老人家里停电');
     await page.tap('#send');
-    expect(world.subscribeRequests).toEqual([['TPL_REQUEST_RESPONDED', 'TPL_REQUEST_RESOLVED']]);
+    expect(world.subscribeRequests).toEqual([[TEMPLATE]]);
     expect(world.uploads.map((u) => u.filePath)).toEqual(['/tmp/a.jpg', '/tmp/b.png']);
     const sent = world.calls[0];
     expect(sent?.name).toBe('submitRequest');
@@ -73,11 +80,11 @@ describe('submit page', () => {
       location: { latitude: 31.2, longitude: 121.5, name: '测试小区' },
       photos: [expect.stringMatching(/^cloud:\/\/.+-0\.jpg$/), expect.stringMatching(/^cloud:\/\/.+-1\.png$/)],
     });
-    expect(world.calls[1]).toEqual({ name: 'recordSubscription', data: { acceptedTemplateIds: ['TPL_REQUEST_RESPONDED'] } });
+    expect(world.calls[1]).toEqual({ name: 'recordSubscription', data: { acceptedTemplateIds: [TEMPLATE] } });
   });
 
   it('does not record a subscription the resident declined', async () => {
-    world.handlers.submitRequest = () => ok({ requestId: 'r2' });
+    world.handlers.submitRequest = () => ok(submitted('r2'));
     await fill('垃圾没人收');
     await page.tap('#send');
     expect(world.calls.map((c) => c.name)).toEqual(['submitRequest']);

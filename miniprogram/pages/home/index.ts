@@ -1,6 +1,6 @@
 // Home: my grid, the latest notices (unread marked) and the large 我要反映 button.
 import { call } from '../../services/api';
-import { listItems, toNotice, type Membership } from '../../services/models';
+import type { Membership } from '../../services/models';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
 import { readMembership } from '../../utils/membership';
@@ -40,7 +40,7 @@ defineComponent({
         return;
       }
       const now = Date.now();
-      const notices = listItems(result.data, toNotice).map((n) => ({ id: n.id, title: n.title, read: n.read, when: n.publishedAt === null ? '' : formatChinaShort(n.publishedAt, now) }));
+      const notices = result.data.notices.map((n) => ({ id: n.id, title: n.title, read: n.read, when: formatChinaShort(n.publishedAt, now) }));
       this.setData({ notices, noticesError: '' });
     },
     onReport() {

@@ -1,6 +1,5 @@
 // All notices for my grid, unread ones marked.
 import { call } from '../../services/api';
-import { listItems, toNotice } from '../../services/models';
 import { defineComponent } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
@@ -20,7 +19,7 @@ defineComponent({
         return;
       }
       const now = Date.now();
-      const rows = listItems(result.data, toNotice).map((n) => ({ id: n.id, title: n.title, read: n.read, when: n.publishedAt === null ? '' : formatChinaShort(n.publishedAt, now) }));
+      const rows = result.data.notices.map((n) => ({ id: n.id, title: n.title, read: n.read, when: formatChinaShort(n.publishedAt, now) }));
       this.setData({ rows, loading: false, error: '' });
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {

@@ -1,7 +1,8 @@
 // One of my requests: its timeline, and once resolved, confirm it with a rating (满意度) or reopen
 // it with a reason (闭环: nothing closes without the resident).
 import { call } from '../../services/api';
-import { toRequestDetail, type RequestDetailView } from '../../services/models';
+import { categoryLabel, stateLabel, timelineOf } from '../../services/models';
+import type { RequestDetail } from '../../services/outputs';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
@@ -11,7 +12,9 @@ const RATING_NONE = 0;
 defineComponent({
   data: {
     requestId: '',
-    request: null as RequestDetailView | null,
+    request: null as RequestDetail | null,
+    categoryLabel: '',
+    stateLabel: '',
     timeline: [] as { text: string; when: string }[],
     canConfirm: false,
     rating: RATING_NONE,
@@ -27,17 +30,15 @@ defineComponent({
         this.setData({ error: result.message });
         return;
       }
-      const request = toRequestDetail(result.data);
-      if (request === null) {
-        this.setData({ error: '找不到这条诉求' });
-        return;
-      }
+      const request = result.data;
       const now = Date.now();
       this.setData({
         request,
+        categoryLabel: categoryLabel(request.category),
+        stateLabel: stateLabel(request.state),
         error: '',
         canConfirm: request.state === 'resolved',
-        timeline: request.timeline.map((t) => ({ text: t.text, when: t.at === null ? '' : formatChinaShort(t.at, now) })),
+        timeline: timelineOf(request).map((t) => ({ text: t.text, when: formatChinaShort(t.at, now) })),
       });
     },
     onRating(e: WechatMiniprogram.CustomEvent<{ value: number }>) {

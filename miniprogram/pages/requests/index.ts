@@ -1,9 +1,9 @@
 // My requests, each with its state and, while it waits for a first answer, a live countdown to the
 // response target (amber near it, red once passed). The clock ticks once a second while shown.
 import { call } from '../../services/api';
-import { listItems, toRequest, type RequestView } from '../../services/models';
+import { categoryLabel, isAwaitingResponse, stateLabel } from '../../services/models';
+import type { RequestListItem } from '../../services/outputs';
 import { defineComponent } from '../../utils/component';
-import { AWAITING_RESPONSE_STATES } from '../../utils/labels';
 import { formatChinaShort, formatCountdown, SECOND_MS } from '../../utils/time';
 
 const PAGE_SIZE = 20;
@@ -21,17 +21,16 @@ interface Row {
 
 let ticker: ReturnType<typeof setInterval> | null = null;
 
-function toRows(requests: RequestView[], nowMs: number): Row[] {
+function toRows(requests: RequestListItem[], nowMs: number): Row[] {
   return requests.map((r) => {
-    const counting = r.state !== null && AWAITING_RESPONSE_STATES.includes(r.state) && r.responseDueAt !== null;
-    const countdown = counting && r.responseDueAt !== null ? formatCountdown(r.responseDueAt, nowMs) : null;
+    const countdown = isAwaitingResponse(r.state) ? formatCountdown(r.responseDueAt, nowMs) : null;
     return {
       id: r.id,
-      categoryLabel: r.categoryLabel,
-      stateLabel: r.stateLabel,
+      categoryLabel: categoryLabel(r.category),
+      stateLabel: stateLabel(r.state),
       text: r.text,
       urgent: r.urgent,
-      when: r.createdAt === null ? '' : formatChinaShort(r.createdAt, nowMs),
+      when: formatChinaShort(r.submittedAt, nowMs),
       countdown: countdown?.text ?? '',
       tone: countdown?.tone ?? 'normal',
     };
@@ -40,7 +39,7 @@ function toRows(requests: RequestView[], nowMs: number): Row[] {
 
 defineComponent({
   data: {
-    requests: [] as RequestView[],
+    requests: [] as RequestListItem[],
     rows: [] as Row[],
     loading: true,
     error: '',
@@ -53,7 +52,7 @@ defineComponent({
         this.setData({ loading: false, error: result.message });
         return;
       }
-      const requests = listItems(result.data, toRequest);
+      const requests = result.data.items;
       this.setData({ requests, loading: false, error: '', rows: toRows(requests, Date.now()) });
     },
     /** Re-render the countdowns for the current instant. */

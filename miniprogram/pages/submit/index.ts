@@ -147,8 +147,7 @@ defineComponent({
       const acceptedIds = await accepted;
       if (acceptedIds.length > 0) await call('recordSubscription', { acceptedTemplateIds: acceptedIds });
       this.setData({ sending: false });
-      const requestId = result.data.requestId;
-      wx.redirectTo({ url: requestId === undefined ? '/pages/requests/index' : `/pages/request/index?id=${encodeURIComponent(requestId)}` });
+      wx.redirectTo({ url: `/pages/request/index?id=${encodeURIComponent(result.data.request.id)}` });
     },
   },
 });
