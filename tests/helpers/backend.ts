@@ -29,6 +29,7 @@ export async function startTestBackend(
   const startMs = options.startMs ?? MORNING_IN_CHINA_MS;
   const emu = await startTestEmulator({
     functionsDir: path.resolve(__dirname, '..', '..', 'cloudfunctions'),
+    indexesFile: path.resolve(__dirname, '..', '..', 'database', 'indexes.json'),
     adminOpenids: [DEMO_ADMIN_OPENID],
     clockStartMs: startMs,
     // Extra environment for every function instance (e.g. a small notice delivery batch).

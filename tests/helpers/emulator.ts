@@ -13,6 +13,8 @@ export type WxCloud = typeof import('wx-server-sdk');
 
 /** A folder with no functions in it, for suites that test the emulator itself. */
 const NO_FUNCTIONS_DIR = path.join(__dirname, '..', 'fixtures', 'no-functions');
+/** Generic example collections and indexes for the emulator's own suites (the product's are in database/). */
+const EXAMPLE_INDEXES = path.join(__dirname, '..', 'fixtures', 'indexes.example.json');
 
 export interface TestEmulator {
   url: string;
@@ -39,7 +41,7 @@ export interface TestEmulator {
 export async function startTestEmulator(overrides: Partial<EmulatorConfig> = {}): Promise<TestEmulator> {
   const emulator = await startEmulator(
     // No functions unless a suite asks for them: the product's timers would fire on every clock move.
-    defaultConfig({ port: 0, dataDir: null, functionsDir: NO_FUNCTIONS_DIR, realtimeTimers: false, log: () => undefined, ...overrides }),
+    defaultConfig({ port: 0, dataDir: null, functionsDir: NO_FUNCTIONS_DIR, indexesFile: EXAMPLE_INDEXES, realtimeTimers: false, log: () => undefined, ...overrides }),
   );
   const { config } = emulator.ctx;
   Object.assign(process.env, sdkEnvironment(emulator.url, config.envId, config.appId));
