@@ -1,4 +1,164 @@
-// Committee: response times, escalations, satisfaction. UNFINISHED stub.
+// Committee dashboard (工作看板): per grid this week and today, the share answered within target,
+// first-response p50/p90, escalations by level, requests waiting past their deadline right now, and
+// the grid staff whose subscribe-message authorisations ran out (to remind them). The emergency-mode
+// switch asks for confirmation first, since it puts every grid's clock on 24/7 service.
+import type { ReportFigures } from '../../../../core/src/reports';
+import { call } from '../../../services/api';
+import type { OutputOf } from '../../../services/outputs';
+import { CATEGORY_LABELS } from '../../../utils/labels';
 import { defineComponent } from '../../../utils/component';
+import { toast } from '../../../utils/feedback';
+import { formatChinaShort } from '../../../utils/time';
+import { formatDuration, formatEscalations, formatShare, ROLE_LABELS } from '../../utils/format';
 
-defineComponent({ data: {}, methods: {} });
+type Dashboard = OutputOf<'getVillageDashboard'>;
+
+/** What one row of figures shows. */
+interface FigureRow {
+  total: number;
+  share: string;
+  p50: string;
+  p90: string;
+  escalations: string;
+}
+
+interface GridRow {
+  gridId: string;
+  name: string;
+  week: FigureRow;
+  today: FigureRow;
+  overdueCount: number;
+  /** "网格长、楼栋长" — whom to remind to renew their message authorisations. */
+  unreachable: string;
+}
+
+interface OverdueRow {
+  requestId: string;
+  gridName: string;
+  category: string;
+  dueText: string;
+  level: number;
+  urgent: boolean;
+}
+
+function figureRow(f: ReportFigures): FigureRow {
+  return {
+    total: f.total,
+    share: formatShare(f.shareWithinTarget),
+    p50: formatDuration(f.firstResponseP50Ms),
+    p90: formatDuration(f.firstResponseP90Ms),
+    escalations: formatEscalations(f.escalationsByLevel),
+  };
+}
+
+function gridRows(view: Dashboard): GridRow[] {
+  return view.grids.map((g) => ({
+    gridId: g.gridId,
+    name: g.name,
+    week: figureRow(g.week),
+    today: figureRow(g.today),
+    overdueCount: g.overdueCount,
+    unreachable: g.unreachableStaff.map((s) => s.roles.map((r) => ROLE_LABELS[r]).join('、')).join('；'),
+  }));
+}
+
+function overdueRows(view: Dashboard): OverdueRow[] {
+  const names = new Map(view.grids.map((g) => [g.gridId, g.name]));
+  return view.overdue.map((r) => ({
+    requestId: r.requestId,
+    gridName: names.get(r.gridId) ?? r.gridId,
+    category: CATEGORY_LABELS[r.category],
+    dueText: formatChinaShort(r.responseDueAt, view.asOf),
+    level: r.escalationLevel,
+    urgent: r.urgent,
+  }));
+}
+
+const EMPTY_FIGURES: FigureRow = { total: 0, share: '', p50: '', p90: '', escalations: '' };
+
+defineComponent({
+  data: {
+    villageId: '',
+    villageName: '',
+    loading: false,
+    loaded: false,
+    error: '',
+    emergencyMode: false,
+    switching: false,
+    week: EMPTY_FIGURES,
+    today: EMPTY_FIGURES,
+    weekOf: '',
+    overdueCount: 0,
+    unreachableCount: 0,
+    authorisationsCounted: true,
+    grids: [] as GridRow[],
+    overdue: [] as OverdueRow[],
+  },
+  methods: {
+    async load(): Promise<void> {
+      if (this.data.villageId === '') {
+        this.setData({ error: '缺少村（社区），请从首页进入' });
+        return;
+      }
+      this.setData({ loading: true, error: '' });
+      const result = await call('getVillageDashboard', { villageId: this.data.villageId });
+      if (!result.ok) {
+        this.setData({ loading: false, error: result.message });
+        return;
+      }
+      const view = result.data;
+      this.setData({
+        loading: false,
+        loaded: true,
+        villageName: view.village.name,
+        emergencyMode: view.emergencyMode,
+        week: figureRow(view.overall.week),
+        today: figureRow(view.overall.today),
+        weekOf: view.week.weekOf,
+        overdueCount: view.overall.overdueCount,
+        unreachableCount: view.grids.reduce((n, g) => n + g.unreachableStaff.length, 0),
+        authorisationsCounted: view.authorisationsCounted,
+        grids: gridRows(view),
+        overdue: overdueRows(view),
+      });
+    },
+    onRefresh(): Promise<void> {
+      return this.load();
+    },
+    /** The switch shows the new value only once the village policy has really changed. */
+    async onEmergency(e: WechatMiniprogram.CustomEvent<{ value: boolean }>): Promise<void> {
+      const wanted = e.detail.value === true;
+      // Keep showing the stored mode until confirmed and saved.
+      this.setData({ emergencyMode: this.data.emergencyMode });
+      if (this.data.switching || wanted === this.data.emergencyMode) return;
+      const confirmed = await new Promise<boolean>((resolve) => {
+        wx.showModal({
+          title: wanted ? '开启应急模式？' : '关闭应急模式？',
+          content: wanted
+            ? '开启后，全村所有网格 24 小时计时响应，诉求超时会在夜间和节假日照常上报。'
+            : '关闭后，恢复正常服务时间计时。',
+          confirmText: wanted ? '开启' : '关闭',
+          cancelText: '取消',
+          success: (res) => resolve(res.confirm === true),
+          fail: () => resolve(false),
+        });
+      });
+      if (!confirmed) return;
+      this.setData({ switching: true, error: '' });
+      const result = await call('setVillagePolicy', { villageId: this.data.villageId, calendar: { emergencyMode: wanted } });
+      if (!result.ok) {
+        this.setData({ switching: false, error: result.message });
+        return;
+      }
+      this.setData({ switching: false, emergencyMode: wanted });
+      toast(wanted ? '已开启应急模式' : '已关闭应急模式');
+    },
+  },
+  onLoad(query) {
+    this.setData({ villageId: query['villageId'] ?? '' });
+    return this.load();
+  },
+  onPullDownRefresh() {
+    return this.load();
+  },
+});
