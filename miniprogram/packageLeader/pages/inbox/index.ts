@@ -1,4 +1,106 @@
-// Grid leader inbox (live watch + polling fallback). UNFINISHED stub: renders only.
+// A grid leader's inbox: my open items, live. New requests appear without a refresh (database watch,
+// or listInbox polling where the watch is unavailable); each waiting item counts down to its
+// response target, amber when little time is left and red once it has passed.
+import { watchInbox, type InboxSource, type InboxWatch } from '../../../services/inboxWatch';
 import { defineComponent } from '../../../utils/component';
+import { AWAITING_RESPONSE_STATES } from '../../../utils/labels';
+import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
+import { leaderGridFrom, rememberLeaderGrid } from '../../grid';
+import type { InboxEntry } from '../../models';
 
-defineComponent({ data: {}, methods: {} });
+interface Row {
+  id: string;
+  categoryLabel: string;
+  stateLabel: string;
+  excerpt: string;
+  urgent: boolean;
+  when: string;
+  countdown: string;
+  tone: string;
+  label: string;
+}
+
+let watch: InboxWatch | null = null;
+let ticker: ReturnType<typeof setInterval> | null = null;
+
+function toRows(entries: InboxEntry[], nowMs: number): Row[] {
+  return entries.map((e) => {
+    const counting = e.state !== null && AWAITING_RESPONSE_STATES.includes(e.state) && e.responseDueAt !== null;
+    const countdown = counting && e.responseDueAt !== null ? formatCountdown(e.responseDueAt, nowMs) : null;
+    return {
+      id: e.requestId,
+      categoryLabel: e.categoryLabel,
+      stateLabel: e.stateLabel,
+      excerpt: e.excerpt,
+      urgent: e.urgent,
+      when: e.createdAt === null ? '' : formatChinaShort(e.createdAt, nowMs),
+      countdown: countdown?.text ?? '',
+      tone: countdown?.tone ?? 'normal',
+      label: `${e.urgent ? '紧急，' : ''}${e.categoryLabel}，${e.stateLabel}${countdown ? `，${countdown.text}` : ''}，${e.excerpt}`,
+    };
+  });
+}
+
+defineComponent({
+  data: {
+    entries: [] as InboxEntry[],
+    rows: [] as Row[],
+    loading: true,
+    error: '',
+    source: 'poll' as InboxSource,
+    gridId: '',
+  },
+  methods: {
+    onItems(entries: InboxEntry[], source: InboxSource): void {
+      const first = entries.find((e) => e.gridId !== '');
+      if (first !== undefined && this.data.gridId === '') {
+        rememberLeaderGrid(first.gridId);
+        this.setData({ gridId: first.gridId });
+      }
+      this.setData({ entries, source, loading: false, error: '', rows: toRows(entries, Date.now()) });
+    },
+    /** Re-render the countdowns for the current instant. */
+    tick(): void {
+      this.setData({ rows: toRows(this.data.entries, Date.now()) });
+    },
+    start(): void {
+      this.stop();
+      watch = watchInbox({
+        onItems: (entries, source) => this.onItems(entries, source),
+        onError: (message) => this.setData({ loading: false, error: message }),
+      });
+      ticker = setInterval(() => this.tick(), SECOND_MS);
+    },
+    stop(): void {
+      watch?.close();
+      watch = null;
+      if (ticker !== null) clearInterval(ticker);
+      ticker = null;
+    },
+    onOpen(e: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
+    },
+    onRoster() {
+      wx.navigateTo({ url: `/packageLeader/pages/roster/index?gridId=${encodeURIComponent(this.data.gridId)}` });
+    },
+    onQrcode() {
+      wx.navigateTo({ url: `/packageLeader/pages/qrcode/index?gridId=${encodeURIComponent(this.data.gridId)}` });
+    },
+  },
+  onLoad(query) {
+    this.setData({ gridId: leaderGridFrom(query) });
+  },
+  onShow(): void {
+    this.start();
+  },
+  onHide(): void {
+    this.stop();
+  },
+  onUnload(): void {
+    this.stop();
+  },
+  async onPullDownRefresh(): Promise<void> {
+    await watch?.refresh();
+    wx.stopPullDownRefresh();
+  },
+});

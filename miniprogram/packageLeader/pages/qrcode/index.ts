@@ -1,4 +1,161 @@
-// Grid join QR code (getJoinCode). UNFINISHED stub.
+// The grid's join QR code (入格二维码) for printing on building doors or sending to residents:
+// shown from getJoinCode's temporary URL (or its fileID), saved to the phone's album, with a plain
+// explanation and a way to the settings when the album permission was refused. Also binds the
+// grid's WeChat group: opened from inside the group, wx.getGroupEnterInfo gives the group's
+// cloudID, which bindGridGroup turns into the group id on the server.
+import { call } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
+import { toast } from '../../../utils/feedback';
+import { formatChinaDateTime } from '../../../utils/time';
+import { leaderGridFrom } from '../../grid';
 
-defineComponent({ data: {}, methods: {} });
+const HTTP_OK = 200;
+/** chatType values for a WeChat group and a WeCom-interconnected group (1 and 2 are one-to-one chats). */
+const GROUP_CHAT_TYPES: readonly number[] = [3, 4];
+/** saveImageToPhotosAlbum's errMsg when the user refused (or earlier refused) the album scope. */
+const ALBUM_DENIED = /auth den|auth deny|authorize|permission/i;
+/** The user closed the system sheet themselves: nothing to explain. */
+const USER_CANCELLED = /cancel/i;
+
+const ALBUM_DENIED_MESSAGE = '没有相册权限，二维码没有保存。请点“去设置”，打开“添加到相册”后再点保存。';
+const NOT_IN_GROUP_MESSAGE = '请先把小程序转发到本网格的微信群，再从群里点开它，然后点“绑定本网格微信群”。';
+
+interface JoinCodeView {
+  fileID: string;
+  tempFileURL: string;
+  expiresAt: number | null;
+}
+
+function toJoinCode(value: unknown): JoinCodeView | null {
+  if (value === null || typeof value !== 'object') return null;
+  const o = value as Record<string, unknown>;
+  const fileID = typeof o['fileID'] === 'string' ? o['fileID'] : '';
+  const tempFileURL = typeof o['tempFileURL'] === 'string' ? o['tempFileURL'] : '';
+  if (fileID === '' && tempFileURL === '') return null;
+  return { fileID, tempFileURL, expiresAt: typeof o['expiresAt'] === 'number' ? o['expiresAt'] : null };
+}
+
+function errMsgOf(err: unknown): string {
+  return String((err as { errMsg?: unknown } | null)?.errMsg ?? err);
+}
+
+/** A local file of the code: the temporary URL through wx.downloadFile, or the fileID through wx.cloud. */
+function downloadCode(code: JoinCodeView): Promise<string> {
+  if (code.tempFileURL === '') return wx.cloud.downloadFile({ fileID: code.fileID }).then((res) => res.tempFilePath);
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: code.tempFileURL,
+      success: (res) => (res.statusCode === HTTP_OK ? resolve(res.tempFilePath) : reject(new Error(`HTTP ${res.statusCode}`))),
+      fail: reject,
+    });
+  });
+}
+
+function saveToAlbum(filePath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    wx.saveImageToPhotosAlbum({ filePath, success: () => resolve(), fail: reject });
+  });
+}
+
+defineComponent({
+  data: {
+    gridId: '',
+    code: null as JoinCodeView | null,
+    imageSrc: '',
+    expires: '',
+    loading: true,
+    saving: false,
+    albumDenied: false,
+    binding: false,
+    groupMessage: '',
+    error: '',
+  },
+  methods: {
+    async load(): Promise<void> {
+      if (this.data.gridId === '') {
+        this.setData({ loading: false, error: '请从收件箱进入本网格的二维码' });
+        return;
+      }
+      const result = await call('getJoinCode', { gridId: this.data.gridId });
+      const code = result.ok ? toJoinCode(result.data) : null;
+      if (code === null) {
+        this.setData({ loading: false, error: result.ok ? '二维码生成失败，请稍后再试' : result.message });
+        return;
+      }
+      this.setData({
+        loading: false,
+        error: '',
+        code,
+        imageSrc: code.tempFileURL || code.fileID,
+        expires: code.expiresAt === null ? '' : formatChinaDateTime(code.expiresAt),
+      });
+    },
+    async onSave(): Promise<void> {
+      const code = this.data.code;
+      if (code === null || this.data.saving) return;
+      this.setData({ saving: true, error: '', albumDenied: false });
+      let filePath: string;
+      try {
+        filePath = await downloadCode(code);
+      } catch {
+        this.setData({ saving: false, error: '二维码下载失败，请检查网络后再试' });
+        return;
+      }
+      try {
+        await saveToAlbum(filePath);
+        this.setData({ saving: false });
+        toast('已保存到相册');
+      } catch (err) {
+        const msg = errMsgOf(err);
+        if (ALBUM_DENIED.test(msg)) {
+          this.setData({ saving: false, albumDenied: true, error: ALBUM_DENIED_MESSAGE });
+          wx.showModal({
+            title: '需要相册权限',
+            content: ALBUM_DENIED_MESSAGE,
+            confirmText: '去设置',
+            success: (res) => {
+              if (res.confirm) wx.openSetting({});
+            },
+          });
+        } else if (USER_CANCELLED.test(msg)) {
+          this.setData({ saving: false });
+        } else {
+          this.setData({ saving: false, error: '保存失败，请长按二维码图片保存' });
+        }
+      }
+    },
+    onOpenSetting() {
+      wx.openSetting({});
+    },
+    onPreview() {
+      if (this.data.imageSrc !== '') wx.previewImage({ urls: [this.data.imageSrc] });
+    },
+    onBindGroup() {
+      if (this.data.binding) return;
+      const enter = wx.getEnterOptionsSync();
+      const fromGroup = (enter.shareTicket ?? '') !== '' || (enter.chatType !== undefined && GROUP_CHAT_TYPES.includes(enter.chatType));
+      if (!fromGroup) {
+        this.setData({ groupMessage: NOT_IN_GROUP_MESSAGE });
+        return;
+      }
+      this.setData({ binding: true, groupMessage: '' });
+      wx.getGroupEnterInfo({
+        success: (res) => void this.bind(res.cloudID),
+        fail: () => this.setData({ binding: false, groupMessage: '读取群信息失败，请从本网格微信群里重新打开小程序' }),
+      });
+    },
+    async bind(groupCloudId: string): Promise<void> {
+      const result = await call('bindGridGroup', { gridId: this.data.gridId, groupCloudId });
+      if (!result.ok) {
+        this.setData({ binding: false, groupMessage: result.message });
+        return;
+      }
+      const already = (result.data as { alreadyBound?: unknown } | null)?.alreadyBound === true;
+      this.setData({ binding: false, groupMessage: already ? '这个群早已绑定本网格' : '已绑定本网格微信群，群里的居民可直接入格' });
+    },
+  },
+  onLoad(query): Promise<void> {
+    this.setData({ gridId: leaderGridFrom(query) });
+    return this.load();
+  },
+});

@@ -1,4 +1,263 @@
-// Grid leader request actions (respond, progress, resolve, hand over). UNFINISHED stub.
+// One request, for the leader who handles it: read it, reply (which stops the response clock),
+// mark it in progress, resolve it with a note and photos, or hand it over to another of the 三长.
+// Every action goes through services/api.ts and the page reloads the request afterwards, so what
+// the leader sees is what the backend stored.
+import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
+import { toast } from '../../../utils/feedback';
+import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
+import { rememberLeaderGrid } from '../../grid';
+import {
+  HAND_OVER_STATES,
+  LEADER_ROLE_LABELS,
+  REPLY_STATES,
+  RESOLVE_STATES,
+  START_STATES,
+  toLeaderRequest,
+  type LeaderRequest,
+} from '../../models';
+import { toRoster, type RosterLeader } from '../../roster';
 
-defineComponent({ data: {}, methods: {} });
+/** Same limit as core/src/policy.ts REQUEST_PHOTO_MAX_COUNT; the validator enforces it too. */
+const PHOTOS_MAX = 3;
+const UPLOAD_FOLDER = 'resolutions';
+/** The roster call only serves the 三长 list here: one household is the least it can read. */
+const LEADERS_ONLY_LIMIT = 1;
+
+interface Photo {
+  path: string;
+  fileId: string;
+}
+
+interface HandOverChoice {
+  userId: string;
+  role: RosterLeader['role'];
+  label: string;
+}
+
+interface StepRow {
+  text: string;
+  note: string;
+  when: string;
+}
+
+let ticker: ReturnType<typeof setInterval> | null = null;
+
+defineComponent({
+  data: {
+    requestId: '',
+    request: null as LeaderRequest | null,
+    steps: [] as StepRow[],
+    countdown: '',
+    tone: 'normal',
+    canReply: false,
+    canStart: false,
+    canResolve: false,
+    canHandOver: false,
+    reply: '',
+    replyError: '',
+    note: '',
+    noteError: '',
+    photos: [] as Photo[],
+    maxPhotos: PHOTOS_MAX,
+    choices: [] as HandOverChoice[],
+    showHandOver: false,
+    busy: false,
+    error: '',
+  },
+  methods: {
+    async load(): Promise<void> {
+      const result = await call('getRequest', { requestId: this.data.requestId });
+      if (!result.ok) {
+        this.setData({ error: result.message });
+        return;
+      }
+      const request = toLeaderRequest(result.data);
+      if (request === null) {
+        this.setData({ error: '无法读取这条诉求，请稍后再试' });
+        return;
+      }
+      rememberLeaderGrid(request.gridId);
+      const state = request.state;
+      const nowMs = Date.now();
+      this.setData({
+        request,
+        error: '',
+        steps: request.timeline.map((s) => ({ text: s.text, note: s.note, when: s.when === null ? '' : formatChinaShort(s.when, nowMs) })),
+        canReply: state !== null && REPLY_STATES.includes(state),
+        canStart: state !== null && START_STATES.includes(state),
+        canResolve: state !== null && RESOLVE_STATES.includes(state),
+        canHandOver: state !== null && HAND_OVER_STATES.includes(state),
+      });
+      this.tick();
+    },
+    /** The countdown runs only while the request waits for its first reply. */
+    tick(): void {
+      const r = this.data.request;
+      if (r === null || !this.data.canReply || r.responseDueAt === null) {
+        if (this.data.countdown !== '') this.setData({ countdown: '' });
+        return;
+      }
+      const c = formatCountdown(r.responseDueAt, Date.now());
+      this.setData({ countdown: c.text, tone: c.tone });
+    },
+    expectedVersion(): { expectedVersion?: number } {
+      const v = this.data.request?.version;
+      return typeof v === 'number' ? { expectedVersion: v } : {};
+    },
+    /** After an action: tell the leader, then show what the backend stored. */
+    async after(result: { ok: boolean; message?: string }, done: string): Promise<boolean> {
+      if (!result.ok) {
+        this.setData({ busy: false, error: result.message ?? '' });
+        return false;
+      }
+      toast(done);
+      await this.load();
+      this.setData({ busy: false });
+      return true;
+    },
+    onReplyInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ reply: String(e.detail.value ?? ''), replyError: '' });
+    },
+    onNoteInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ note: String(e.detail.value ?? ''), noteError: '' });
+    },
+    async onReply(): Promise<void> {
+      if (this.data.busy) return;
+      const message = this.data.reply.trim();
+      if (message === '') {
+        this.setData({ replyError: '请写下回复居民的话' });
+        return;
+      }
+      this.setData({ busy: true, error: '' });
+      const result = await call('respondRequest', { requestId: this.data.requestId, message, ...this.expectedVersion() });
+      if (await this.after(result, '已回复居民')) this.setData({ reply: '' });
+    },
+    async onStart(): Promise<void> {
+      if (this.data.busy) return;
+      this.setData({ busy: true, error: '' });
+      const result = await call('updateRequestStatus', { requestId: this.data.requestId, action: 'startProgress', ...this.expectedVersion() });
+      await this.after(result, '已标记为处理中');
+    },
+    onAddPhoto() {
+      const room = PHOTOS_MAX - this.data.photos.length;
+      if (room <= 0) return;
+      wx.chooseMedia({
+        count: room,
+        mediaType: ['image'],
+        sizeType: ['compressed'],
+        success: (res) => {
+          const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
+          this.setData({ photos: [...this.data.photos, ...added].slice(0, PHOTOS_MAX) });
+        },
+      });
+    },
+    onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
+      const index = Number(e.currentTarget.dataset['index']);
+      this.setData({ photos: this.data.photos.filter((_, i) => i !== index) });
+    },
+    /** Uploads each photo once (a retry after a failed call does not upload again). */
+    async uploadPhotos(): Promise<string[]> {
+      const photos = [...this.data.photos];
+      for (let i = 0; i < photos.length; i += 1) {
+        const photo = photos[i];
+        if (photo === undefined || photo.fileId !== '') continue;
+        const extension = /\.\w+$/.exec(photo.path)?.[0] ?? '.jpg';
+        const res = await wx.cloud.uploadFile({ cloudPath: `${UPLOAD_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`, filePath: photo.path });
+        photos[i] = { ...photo, fileId: res.fileID };
+        this.setData({ photos });
+      }
+      return photos.map((p) => p.fileId);
+    },
+    async onResolve(): Promise<void> {
+      if (this.data.busy) return;
+      const note = this.data.note.trim();
+      // Checked on the phone before any upload: a resolution without a word is not a closed loop.
+      if (note === '') {
+        this.setData({ noteError: '请写下怎么解决的，居民会看到' });
+        return;
+      }
+      const draft = { requestId: this.data.requestId, action: 'resolve' as const, note, ...this.expectedVersion() };
+      const invalid = checkInput('updateRequestStatus', draft);
+      if (invalid !== null) {
+        this.setData({ noteError: '处理结果太长，请精简' });
+        return;
+      }
+      this.setData({ busy: true, error: '' });
+      let photos: string[];
+      try {
+        photos = await this.uploadPhotos();
+      } catch {
+        this.setData({ busy: false, error: '照片上传失败，请检查网络后再试' });
+        return;
+      }
+      const result = await call('updateRequestStatus', photos.length > 0 ? { ...draft, photos } : draft);
+      if (await this.after(result, '已办结，等待居民确认')) this.setData({ note: '', photos: [] });
+    },
+    /** The other 三长 of the grid, from the roster (it carries the grid's leaders). */
+    async onShowHandOver(): Promise<void> {
+      const r = this.data.request;
+      if (r === null || this.data.busy) return;
+      this.setData({ busy: true, error: '' });
+      const result = await call('getGridRoster', { gridId: r.gridId, limit: LEADERS_ONLY_LIMIT });
+      const roster = result.ok ? toRoster(result.data) : null;
+      if (roster === null) {
+        this.setData({ busy: false, error: result.ok ? '无法读取本网格的三长' : result.message });
+        return;
+      }
+      // Those already answering it need no hand-over; if that leaves nobody, offer all three.
+      const others = roster.leaders.filter((l) => !r.responders.includes(l.userId));
+      const pool = others.length > 0 ? others : roster.leaders;
+      this.setData({ busy: false, showHandOver: true, choices: pool.map((l) => ({ userId: l.userId, role: l.role, label: LEADER_ROLE_LABELS[l.role] })) });
+    },
+    onHandOver(e: WechatMiniprogram.BaseEvent) {
+      const choice = this.data.choices[Number(e.currentTarget.dataset['index'])];
+      if (choice === undefined || this.data.busy) return;
+      wx.showModal({
+        title: '转交诉求',
+        content: `转交给本网格的${choice.label}处理？`,
+        confirmText: '转交',
+        success: (res) => {
+          if (res.confirm) void this.handOver(choice);
+        },
+      });
+    },
+    async handOver(choice: HandOverChoice): Promise<void> {
+      this.setData({ busy: true, error: '' });
+      const note = this.data.note.trim();
+      const result = await call('updateRequestStatus', {
+        requestId: this.data.requestId,
+        action: 'handOver',
+        toUserId: choice.userId,
+        toRole: choice.role,
+        ...(note !== '' ? { note } : {}),
+        ...this.expectedVersion(),
+      });
+      if (await this.after(result, `已转交${choice.label}`)) this.setData({ showHandOver: false });
+    },
+    onPreview(e: WechatMiniprogram.BaseEvent) {
+      const urls = this.data.request?.photos ?? [];
+      wx.previewImage({ urls, current: String(e.currentTarget.dataset['src']) });
+    },
+  },
+  onLoad(query): Promise<void> {
+    this.setData({ requestId: decodeURIComponent(query['id'] ?? '') });
+    if (this.data.requestId === '') {
+      this.setData({ error: '没有指定诉求' });
+      return Promise.resolve();
+    }
+    return this.load();
+  },
+  onShow(): void {
+    if (ticker !== null) clearInterval(ticker);
+    ticker = setInterval(() => this.tick(), SECOND_MS);
+  },
+  onHide(): void {
+    if (ticker !== null) clearInterval(ticker);
+    ticker = null;
+  },
+  onUnload(): void {
+    if (ticker !== null) clearInterval(ticker);
+    ticker = null;
+  },
+});

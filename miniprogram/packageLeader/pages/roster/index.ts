@@ -1,4 +1,134 @@
-// Grid roster (households, care needs). UNFINISHED stub.
+// The grid's households for its leaders: address, care needs (重点人群) first-hand, who lives there,
+// and who has not heard the latest notice (不落一户). Each unreached household has a big
+// "已当面告知" button that records the visit (markHouseholdReached), so the count goes down as the
+// leader knocks on doors.
+import { call } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
+import { toast } from '../../../utils/feedback';
+import { formatChinaShort } from '../../../utils/time';
+import { leaderGridFrom } from '../../grid';
+import { addressOf, careLabels } from '../../models';
+import { toRoster, type NoticeReachState, type RosterHousehold } from '../../roster';
 
-defineComponent({ data: {}, methods: {} });
+/** Households per call; more load as the leader asks (a grid has 300 to 500). */
+const ROSTER_PAGE_LIMIT = 50;
+
+const NOTICE_STATE_LABELS: Record<NoticeReachState, string> = {
+  read: '已读',
+  toldInPerson: '已当面告知',
+  unreached: '未读',
+};
+
+interface Row {
+  id: string;
+  address: string;
+  care: string;
+  hasCare: boolean;
+  noSmartphone: boolean;
+  members: string;
+  state: NoticeReachState | 'none';
+  stateLabel: string;
+  label: string;
+}
+
+function toRow(h: RosterHousehold): Row {
+  const care = careLabels(h.careNeeds).join('、');
+  const address = addressOf(h);
+  const stateLabel = h.noticeState === null ? '' : NOTICE_STATE_LABELS[h.noticeState];
+  return {
+    id: h.householdId,
+    address,
+    care,
+    hasCare: care !== '',
+    noSmartphone: h.noSmartphone,
+    members: h.members.length === 0 ? '尚无人入格' : `${h.members.length} 人已入格`,
+    state: h.noticeState ?? 'none',
+    stateLabel,
+    label: `${address}${care !== '' ? `，${care}` : ''}${h.noSmartphone ? '，无智能手机' : ''}${stateLabel !== '' ? `，${stateLabel}` : ''}`,
+  };
+}
+
+function summarise(rows: Row[]): { unreached: number; unreachedCare: number } {
+  const unreached = rows.filter((r) => r.state === 'unreached');
+  return { unreached: unreached.length, unreachedCare: unreached.filter((r) => r.hasCare).length };
+}
+
+defineComponent({
+  data: {
+    gridId: '',
+    gridName: '',
+    noticeId: '',
+    noticeTitle: '',
+    noticeWhen: '',
+    total: 0,
+    rows: [] as Row[],
+    unreached: 0,
+    unreachedCare: 0,
+    onlyUnreached: false,
+    nextCursor: '',
+    loading: true,
+    busy: false,
+    error: '',
+  },
+  methods: {
+    async load(more: boolean): Promise<void> {
+      if (this.data.gridId === '') {
+        this.setData({ loading: false, error: '请从收件箱进入本网格的花名册' });
+        return;
+      }
+      this.setData({ loading: true });
+      const input = {
+        gridId: this.data.gridId,
+        limit: ROSTER_PAGE_LIMIT,
+        ...(this.data.noticeId !== '' ? { noticeId: this.data.noticeId } : {}),
+        ...(more && this.data.nextCursor !== '' ? { cursor: this.data.nextCursor } : {}),
+      };
+      const result = await call('getGridRoster', input);
+      const roster = result.ok ? toRoster(result.data) : null;
+      if (roster === null) {
+        this.setData({ loading: false, error: result.ok ? '无法读取花名册，请稍后再试' : result.message });
+        return;
+      }
+      const rows = [...(more ? this.data.rows : []), ...roster.households.map(toRow)];
+      this.setData({
+        loading: false,
+        error: '',
+        gridName: roster.grid.name,
+        noticeId: roster.notice?.id ?? '',
+        noticeTitle: roster.notice?.title ?? '',
+        noticeWhen: roster.notice === null ? '' : formatChinaShort(roster.notice.publishedAt, Date.now()),
+        total: roster.totalHouseholds,
+        rows,
+        nextCursor: roster.nextCursor ?? '',
+        ...summarise(rows),
+      });
+    },
+    onMore(): Promise<void> {
+      return this.load(true);
+    },
+    onToggleUnreached() {
+      this.setData({ onlyUnreached: !this.data.onlyUnreached });
+    },
+    async onTold(e: WechatMiniprogram.BaseEvent): Promise<void> {
+      const householdId = String(e.currentTarget.dataset['id']);
+      if (this.data.busy || this.data.noticeId === '') return;
+      this.setData({ busy: true, error: '' });
+      const result = await call('markHouseholdReached', { noticeId: this.data.noticeId, householdId, channel: 'inPerson' });
+      if (!result.ok) {
+        this.setData({ busy: false, error: result.message });
+        return;
+      }
+      const rows = this.data.rows.map((r) => (r.id === householdId ? { ...r, state: 'toldInPerson' as const, stateLabel: NOTICE_STATE_LABELS.toldInPerson } : r));
+      this.setData({ busy: false, rows, ...summarise(rows) });
+      toast('已登记当面告知');
+    },
+  },
+  onLoad(query): Promise<void> {
+    this.setData({ gridId: leaderGridFrom(query), noticeId: decodeURIComponent(query['noticeId'] ?? '') });
+    return this.load(false);
+  },
+  async onPullDownRefresh(): Promise<void> {
+    await this.load(false);
+    wx.stopPullDownRefresh();
+  },
+});

@@ -1,0 +1,453 @@
+// @vitest-environment jsdom
+// The grid leaders' subpackage: the live inbox (watch, or polling when the watch is unavailable or
+// fails) with countdowns, request handling (reply, progress, resolve with photos, hand-over), the
+// roster with its in-person button, and the QR page (album save, refused permission, group binding).
+// Each test asserts what the leader sees and what the service layer was asked.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { INBOX_POLL_MS } from '../../miniprogram/services/inboxWatch';
+import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
+
+/** Tue 2026-11-24 10:00 in China. */
+const NOW = Date.UTC(2026, 10, 24, 2, 0, 0);
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+let world: FakeWorld;
+let page: Mounted | null = null;
+beforeEach(() => {
+  world = installWorld();
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+  vi.setSystemTime(NOW);
+});
+afterEach(() => {
+  page?.unmount();
+  page = null;
+  vi.useRealTimers();
+});
+
+const cloud = (): Record<string, unknown> => world.wx['cloud'] as Record<string, unknown>;
+const callsOf = (name: string) => world.calls.filter((c) => c.name === name);
+
+function inboxItem(requestId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    _id: `${requestId}:leader`,
+    userId: 'leader',
+    requestId,
+    gridId: 'g1',
+    villageId: 'v1',
+    state: 'submitted',
+    open: true,
+    category: 'medicine',
+    urgent: false,
+    excerpt: '家里老人需要降压药',
+    responseDueAt: NOW + 10 * MINUTE,
+    createdAt: NOW - MINUTE,
+    reason: 'routed',
+    escalationLevel: 0,
+    notified: 'sent',
+    ...extra,
+  };
+}
+
+describe('leader inbox', () => {
+  it('polls listInbox when no watch is available and shows a new request after the next poll', async () => {
+    const items = [inboxItem('r1')];
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [...items], nextCursor: null } });
+    page = await mount('packageLeader/pages/inbox/index');
+    expect(callsOf('listInbox')).toEqual([{ name: 'listInbox', data: { view: 'mine', limit: 50 } }]);
+    expect(page.node('#item-r1').dom.textContent).toContain('家里老人需要降压药');
+    expect(page.comp.querySelector('#item-r2')).toBeFalsy();
+
+    items.push(inboxItem('r2', { excerpt: '楼道灯坏了', category: 'repairs', urgent: true }));
+    vi.advanceTimersByTime(INBOX_POLL_MS);
+    await settle();
+    expect(callsOf('listInbox')).toHaveLength(2);
+    expect(page.node('#item-r2').dom.textContent).toContain('楼道灯坏了');
+    // Urgent first.
+    const order = page.comp.querySelectorAll('.item').map((n) => n.dom.textContent ?? '');
+    expect(order).toHaveLength(2);
+    expect(order[0]).toContain('楼道灯坏了');
+    expect(order[0]).toContain('紧急');
+    // The leader's grid is remembered for the roster and QR links.
+    expect(page.comp.querySelector('#to-roster')).toBeTruthy();
+    expect(world.storage.get('lx.leaderGrid')).toBe('g1');
+  });
+
+  it('shows only open items and stops polling when left', async () => {
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1'), inboxItem('r9', { state: 'confirmed', open: false })], nextCursor: null } });
+    page = await mount('packageLeader/pages/inbox/index');
+    expect(page.comp.querySelector('#item-r9')).toBeFalsy();
+    page.unmount();
+    page = null;
+    vi.advanceTimersByTime(INBOX_POLL_MS * 2);
+    await settle();
+    expect(callsOf('listInbox')).toHaveLength(1);
+  });
+
+  it('counts down to the response target: normal, amber under three minutes, red once passed', async () => {
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1', { responseDueAt: NOW + 5 * MINUTE })], nextCursor: null } });
+    page = await mount('packageLeader/pages/inbox/index');
+    expect(page.node('#item-r1').dom.textContent).toContain('剩 5 分 0 秒');
+    expect(page.hasClass('lx-tone-normal')).toBe(true);
+    vi.setSystemTime(NOW + 2 * MINUTE + 30 * SECOND);
+    (page.comp.instance['tick'] as () => void)();
+    expect(page.node('#item-r1').dom.textContent).toContain('剩 2 分 30 秒');
+    expect(page.hasClass('lx-tone-warning')).toBe(true);
+    vi.setSystemTime(NOW + 6 * MINUTE + 5 * SECOND);
+    (page.comp.instance['tick'] as () => void)();
+    expect(page.node('#item-r1').dom.textContent).toContain('已超时 1 分 5 秒');
+    expect(page.hasClass('lx-tone-overdue')).toBe(true);
+  });
+
+  it('no countdown once a request has been answered', async () => {
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1', { state: 'responded' })], nextCursor: null } });
+    page = await mount('packageLeader/pages/inbox/index');
+    expect(page.node('#item-r1').dom.textContent).toContain('已响应');
+    expect(page.node('#item-r1').dom.textContent).not.toContain('剩');
+  });
+
+  it('uses a database watch on my own items when the cloud has one, and falls back to polling if it fails', async () => {
+    let watchOptions: { onChange(s: { docs: unknown[] }): void; onError(e: unknown): void } | null = null;
+    const wheres: unknown[] = [];
+    let closed = 0;
+    cloud()['database'] = () => ({
+      collection: (name: string) => {
+        expect(name).toBe('inbox');
+        return {
+          where: (q: unknown) => {
+            wheres.push(q);
+            return {
+              watch: (opts: typeof watchOptions) => {
+                watchOptions = opts;
+                return { close: () => void (closed += 1) };
+              },
+            };
+          },
+        };
+      },
+    });
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r5', { excerpt: '轮询到的' })], nextCursor: null } });
+    page = await mount('packageLeader/pages/inbox/index');
+    expect(wheres).toEqual([{ userId: '{openid}', open: true }]);
+    expect(callsOf('listInbox')).toHaveLength(0);
+
+    watchOptions!.onChange({ docs: [inboxItem('r3', { excerpt: '实时推送的新诉求' })] });
+    await settle();
+    expect(page.node('#item-r3').dom.textContent).toContain('实时推送的新诉求');
+    expect(page.node('#source').dom.textContent).toContain('自动出现');
+
+    watchOptions!.onError(new Error('socket closed'));
+    await settle();
+    expect(closed).toBe(1);
+    expect(callsOf('listInbox')).toHaveLength(1);
+    expect(page.node('#item-r5').dom.textContent).toContain('轮询到的');
+    vi.advanceTimersByTime(INBOX_POLL_MS);
+    await settle();
+    expect(callsOf('listInbox')).toHaveLength(2);
+  });
+
+  it('polls in develop mode against the emulator even when wx.cloud.database exists', async () => {
+    world = installWorld({ envVersion: 'develop' });
+    let watched = false;
+    cloud()['database'] = () => {
+      watched = true;
+      return {};
+    };
+    const reply = { view: 'mine', page: { items: [inboxItem('r7')], nextCursor: null } };
+    // Whichever transport the service layer picked (emulator over wx.request, or the cloud), it is asked.
+    world.handlers.listInbox = () => ok(reply);
+    world.requestReply = { statusCode: 200, data: { result: { ok: true, data: reply } } };
+    page = await mount('packageLeader/pages/inbox/index');
+    expect(watched).toBe(false);
+    const asked = [...world.calls.map((c) => c.name), ...world.requests.map((r) => (r.data as { name: string }).name)];
+    expect(asked).toEqual(['listInbox']);
+    expect(page.comp.querySelector('#item-r7')).toBeTruthy();
+    expect(page.node('#source').dom.textContent).toContain('每 15 秒自动刷新');
+  });
+
+  it('opens a request in the leader subpackage', async () => {
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1')], nextCursor: null } });
+    page = await mount('packageLeader/pages/inbox/index');
+    await page.tap('#item-r1');
+    expect(world.navigations).toEqual([{ kind: 'navigateTo', url: '/packageLeader/pages/request/index?id=r1' }]);
+  });
+});
+
+function requestView(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'r1',
+    streetId: 's1',
+    villageId: 'v1',
+    gridId: 'g1',
+    residentId: 'resident-1',
+    category: 'medicine',
+    text: '家里老人需要降压药，走不动路',
+    photos: [],
+    urgent: false,
+    state: 'submitted',
+    version: 3,
+    submittedAt: NOW - MINUTE,
+    routedTo: ['leader-a'],
+    responders: ['leader-a'],
+    responseDueAt: NOW + 8 * MINUTE,
+    escalationLevel: 0,
+    events: [{ requestId: 'r1', kind: 'submit', fromState: null, toState: 'submitted', actorId: 'resident-1', at: NOW - MINUTE, label: '居民提交', version: 1 }],
+    autoCloseAt: null,
+    ...extra,
+  };
+}
+
+describe('leader request page', () => {
+  it('shows the request with its countdown and replies with the text, then reloads what was stored', async () => {
+    let state = 'submitted';
+    world.handlers.getRequest = () => ok(requestView({ state, version: state === 'submitted' ? 3 : 4 }));
+    world.handlers.respondRequest = () => {
+      state = 'responded';
+      return ok(requestView({ state }));
+    };
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.node('#text').dom.textContent).toContain('走不动路');
+    expect(page.node('#countdown').dom.textContent).toBe('剩 8 分 0 秒');
+    await page.change('#reply', '收到，我十分钟内送药上门');
+    await page.tap('#send-reply');
+    expect(callsOf('respondRequest')).toEqual([{ name: 'respondRequest', data: { requestId: 'r1', message: '收到，我十分钟内送药上门', expectedVersion: 3 } }]);
+    expect(callsOf('getRequest')).toHaveLength(2);
+    expect(world.toasts).toContain('已回复居民');
+    // Answered: the clock stopped and the reply box is gone; progress and resolve are offered.
+    expect(page.comp.querySelector('#countdown')).toBeFalsy();
+    expect(page.comp.querySelector('#reply-box')).toBeFalsy();
+    expect(page.comp.querySelector('#start')).toBeTruthy();
+    expect(page.comp.querySelector('#resolve')).toBeTruthy();
+  });
+
+  it('does not send an empty reply', async () => {
+    world.handlers.getRequest = () => ok(requestView());
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.change('#reply', '   ');
+    await page.tap('#send-reply');
+    expect(callsOf('respondRequest')).toHaveLength(0);
+    expect(page.node('#reply-error').dom.textContent).toContain('请写下');
+  });
+
+  it('marks a responded request in progress', async () => {
+    world.handlers.getRequest = () => ok(requestView({ state: 'responded', version: 4 }));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#start');
+    expect(callsOf('updateRequestStatus')).toEqual([{ name: 'updateRequestStatus', data: { requestId: 'r1', action: 'startProgress', expectedVersion: 4 } }]);
+  });
+
+  it('refuses to resolve without a note on the phone: nothing uploaded, nothing sent', async () => {
+    world.handlers.getRequest = () => ok(requestView({ state: 'inProgress', version: 5 }));
+    world.chosenMedia = ['wxfile://tmp/after.jpg'];
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#add-photo');
+    await page.tap('#resolve');
+    expect(page.node('#note-error').dom.textContent).toContain('请写下怎么解决的');
+    expect(world.uploads).toEqual([]);
+    expect(callsOf('updateRequestStatus')).toHaveLength(0);
+  });
+
+  it('resolves with a note and uploaded photos', async () => {
+    world.handlers.getRequest = () => ok(requestView({ state: 'inProgress', version: 5 }));
+    world.chosenMedia = ['wxfile://tmp/after.jpg'];
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#add-photo');
+    await page.change('#note', '药已送到，老人已服药');
+    await page.tap('#resolve');
+    expect(world.uploads).toHaveLength(1);
+    expect(world.uploads[0]!.filePath).toBe('wxfile://tmp/after.jpg');
+    expect(world.uploads[0]!.cloudPath).toMatch(/^resolutions\/r1-.*\.jpg$/);
+    expect(callsOf('updateRequestStatus')).toEqual([
+      { name: 'updateRequestStatus', data: { requestId: 'r1', action: 'resolve', note: '药已送到，老人已服药', expectedVersion: 5, photos: [`cloud://env-test.bucket/${world.uploads[0]!.cloudPath}`] } },
+    ]);
+  });
+
+  it('hands over to another of the 三长 picked from the grid roster, after a confirmation', async () => {
+    world.handlers.getRequest = () => ok(requestView());
+    world.handlers.getGridRoster = () =>
+      ok({
+        grid: { id: 'g1', name: '第一网格', villageId: 'v1' },
+        leaders: [
+          { userId: 'leader-a', role: 'gridLeader' },
+          { userId: 'leader-b', role: 'partyGroupLeader' },
+          { userId: 'leader-c', role: 'buildingLeader' },
+        ],
+        notice: null,
+        totalHouseholds: 1,
+        households: [],
+        nextCursor: null,
+      });
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#show-handover');
+    expect(callsOf('getGridRoster')).toEqual([{ name: 'getGridRoster', data: { gridId: 'g1', limit: 1 } }]);
+    // The one already answering it (leader-a) is not offered.
+    expect(page.comp.querySelector('#handover-gridLeader')).toBeFalsy();
+    await page.tap('#handover-partyGroupLeader');
+    expect(world.modals[0]?.content).toContain('党小组长');
+    expect(callsOf('updateRequestStatus')).toEqual([
+      { name: 'updateRequestStatus', data: { requestId: 'r1', action: 'handOver', toUserId: 'leader-b', toRole: 'partyGroupLeader', expectedVersion: 3 } },
+    ]);
+    expect(world.toasts).toContain('已转交党小组长');
+  });
+
+  it('shows the plain message when someone else changed the request first', async () => {
+    world.handlers.getRequest = () => ok(requestView({ state: 'responded', version: 4 }));
+    world.handlers.updateRequestStatus = () => failWith('REQUEST.STALE');
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#start');
+    expect(page.node('#error').dom.textContent).toBe('诉求已被他人处理，请刷新后再试');
+  });
+});
+
+function roster(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    grid: { id: 'g1', name: '第一网格', villageId: 'v1' },
+    leaders: [{ userId: 'leader-a', role: 'gridLeader' }],
+    notice: { id: 'n1', title: '周六停水通知', publishedAt: NOW - 30 * MINUTE, urgent: false },
+    totalHouseholds: 3,
+    households: [
+      { householdId: 'h1', building: '3号楼', unit: '2单元', room: '501', careNeeds: ['elderlyAlone'], noSmartphone: true, members: [], noticeState: 'unreached' },
+      { householdId: 'h2', building: '3号楼', room: '502', careNeeds: [], noSmartphone: false, members: [{ userId: 'u2', joinedAt: NOW - 86400000 }], noticeState: 'read' },
+      { householdId: 'h3', careNeeds: ['sick'], noSmartphone: false, members: [{ userId: 'u3', joinedAt: NOW }], noticeState: 'unreached' },
+    ],
+    nextCursor: null,
+    ...extra,
+  };
+}
+
+describe('leader roster page', () => {
+  it('lists households with care flags and who has not read the latest notice', async () => {
+    world.handlers.getGridRoster = () => ok(roster());
+    page = await mount('packageLeader/pages/roster/index', { query: { gridId: 'g1' } });
+    expect(callsOf('getGridRoster')).toEqual([{ name: 'getGridRoster', data: { gridId: 'g1', limit: 50 } }]);
+    expect(page.node('#notice').dom.textContent).toContain('周六停水通知');
+    expect(page.node('#unreached-count').dom.textContent).toContain('2 户未读（其中重点人群 2 户）');
+    const h1 = page.node('#household-h1').dom.textContent ?? '';
+    expect(h1).toContain('3号楼 2单元 501');
+    expect(h1).toContain('独居老人');
+    expect(h1).toContain('无智能手机');
+    expect(h1).toContain('未读');
+    expect(page.node('#household-h2').dom.textContent).toContain('已读');
+    expect(page.node('#household-h3').dom.textContent).toContain('未登记门牌');
+    // Only unreached households get the button.
+    expect(page.comp.querySelector('#told-h2')).toBeFalsy();
+    expect(page.comp.querySelector('#told-h1')).toBeTruthy();
+  });
+
+  it('the in-person button records the visit for that household and the notice', async () => {
+    world.handlers.getGridRoster = () => ok(roster());
+    world.handlers.markHouseholdReached = () => ok({ noticeId: 'n1', householdId: 'h1', markedAt: NOW, firstMark: true });
+    page = await mount('packageLeader/pages/roster/index', { query: { gridId: 'g1' } });
+    await page.tap('#told-h1');
+    expect(callsOf('markHouseholdReached')).toEqual([{ name: 'markHouseholdReached', data: { noticeId: 'n1', householdId: 'h1', channel: 'inPerson' } }]);
+    expect(page.node('#household-h1').dom.textContent).toContain('已当面告知');
+    expect(page.comp.querySelector('#told-h1')).toBeFalsy();
+    expect(page.node('#unreached-count').dom.textContent).toContain('1 户未读');
+  });
+
+  it('filters to unreached households and loads the next page with the cursor', async () => {
+    let pageNo = 0;
+    world.handlers.getGridRoster = (data) => {
+      pageNo += 1;
+      return data['cursor'] === undefined
+        ? ok(roster({ nextCursor: 'h3' }))
+        : ok(roster({ households: [{ householdId: 'h4', building: '4号楼', careNeeds: [], noSmartphone: false, members: [], noticeState: 'toldInPerson' }] }));
+    };
+    page = await mount('packageLeader/pages/roster/index', { query: { gridId: 'g1' } });
+    await page.tap('#filter');
+    expect(page.comp.querySelector('#household-h2')).toBeFalsy();
+    expect(page.comp.querySelector('#household-h1')).toBeTruthy();
+    await page.tap('#more');
+    expect(pageNo).toBe(2);
+    expect(callsOf('getGridRoster')[1]!.data).toEqual({ gridId: 'g1', limit: 50, noticeId: 'n1', cursor: 'h3' });
+    expect(page.comp.querySelector('#household-h4')).toBeFalsy();
+    await page.tap('#filter');
+    expect(page.node('#household-h4').dom.textContent).toContain('已当面告知');
+  });
+
+  it('says so when the caller may not see the grid', async () => {
+    world.handlers.getGridRoster = () => failWith('AUTH.FORBIDDEN', '只能查看本网格（本村、社区）的花名册');
+    page = await mount('packageLeader/pages/roster/index', { query: { gridId: 'g9' } });
+    expect(page.node('#error').dom.textContent).toBe('只能查看本网格（本村、社区）的花名册');
+  });
+});
+
+describe('leader QR page', () => {
+  const TEMP_URL = 'https://tcb.example/qr/g1.png?sign=abc';
+  let saved: string[];
+  let saveError: string | null;
+  let settingsOpened: number;
+  beforeEach(() => {
+    saved = [];
+    saveError = null;
+    settingsOpened = 0;
+    world.handlers.getJoinCode = () => ok({ gridId: 'g1', fileID: 'cloud://env/joincodes/g1.png', tempFileURL: TEMP_URL, scene: 'JA00', expiresAt: NOW + 180 * 86400000 });
+    world.wx['downloadFile'] = (opts: { url: string; success?: (r: unknown) => void }) => {
+      opts.success?.({ statusCode: 200, tempFilePath: `wxfile://tmp/${opts.url.length}.png` });
+    };
+    world.wx['saveImageToPhotosAlbum'] = (opts: { filePath: string; success?: () => void; fail?: (e: unknown) => void }) => {
+      if (saveError !== null) opts.fail?.({ errMsg: saveError });
+      else {
+        saved.push(opts.filePath);
+        opts.success?.();
+      }
+    };
+    world.wx['openSetting'] = () => void (settingsOpened += 1);
+  });
+
+  it('shows the grid code from its temporary URL and saves it to the album', async () => {
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    expect(callsOf('getJoinCode')).toEqual([{ name: 'getJoinCode', data: { gridId: 'g1' } }]);
+    expect(page.comp.querySelector('#qr')).toBeTruthy();
+    expect(page.comp.instance.data['imageSrc']).toBe(TEMP_URL);
+    expect(page.node('#expires').dom.textContent).toContain('2027-05-23');
+    await page.tap('#save');
+    expect(saved).toEqual([`wxfile://tmp/${TEMP_URL.length}.png`]);
+    expect(world.toasts).toContain('已保存到相册');
+  });
+
+  it('downloads through wx.cloud when only a fileID is given', async () => {
+    world.handlers.getJoinCode = () => ok({ gridId: 'g1', fileID: 'cloud://env/joincodes/g1.png', scene: 'JA00', expiresAt: NOW });
+    const asked: string[] = [];
+    cloud()['downloadFile'] = async (opts: { fileID: string }) => {
+      asked.push(opts.fileID);
+      return { tempFilePath: 'wxfile://tmp/cloud.png', statusCode: 200, errMsg: 'ok' };
+    };
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    await page.tap('#save');
+    expect(asked).toEqual(['cloud://env/joincodes/g1.png']);
+    expect(saved).toEqual(['wxfile://tmp/cloud.png']);
+  });
+
+  it('explains a refused album permission and offers the settings', async () => {
+    saveError = 'saveImageToPhotosAlbum:fail auth deny';
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    await page.tap('#save');
+    expect(saved).toEqual([]);
+    expect(page.node('#error').dom.textContent).toContain('没有相册权限');
+    expect(world.modals[0]?.title).toBe('需要相册权限');
+    // The modal's confirm ("去设置") opens the settings; so does the button on the page.
+    expect(settingsOpened).toBe(1);
+    await page.tap('#open-setting');
+    expect(settingsOpened).toBe(2);
+    expect(world.toasts).not.toContain('已保存到相册');
+  });
+
+  it('binds the grid group from inside the group chat', async () => {
+    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, shareTicket: 'ticket-1', path: '', query: {} });
+    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-123', encryptedData: '', iv: '', errMsg: 'ok' });
+    world.handlers.bindGridGroup = () => ok({ gridId: 'g1', alreadyBound: false });
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    await page.tap('#bind-group');
+    expect(callsOf('bindGridGroup')).toEqual([{ name: 'bindGridGroup', data: { gridId: 'g1', groupCloudId: 'cloud-id-123' } }]);
+    expect(page.node('#group-message').dom.textContent).toContain('已绑定本网格微信群');
+  });
+
+  it('tells the leader to open it from the group when it was not', async () => {
+    world.wx['getEnterOptionsSync'] = () => ({ scene: 1001, path: '', query: {} });
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    await page.tap('#bind-group');
+    expect(callsOf('bindGridGroup')).toHaveLength(0);
+    expect(page.node('#group-message').dom.textContent).toContain('转发到本网格的微信群');
+  });
+});
