@@ -18,6 +18,11 @@ import type { cancelRequest, confirmRequest, reopenRequest } from '../../backend
 import type { getRequest, listInbox, listMyRequests } from '../../backend/src/requests/read';
 import type { submitRequest } from '../../backend/src/requests/submit';
 import type { recordSubscription } from '../../backend/src/requests/subscription';
+import type { getJoinCode } from '../../backend/src/membership/joinCode';
+import type { bindGridGroup } from '../../backend/src/membership/groups';
+import type { markHouseholdReached } from '../../backend/src/notices/marks';
+import type { respondRequest, updateRequestStatus } from '../../backend/src/requests/act';
+import type { getGridRoster } from '../../backend/src/roster/roster';
 
 /** The value a use case's Result carries: what its function answers as `data`. */
 export type DataOf<F> = F extends (...args: never[]) => Promise<Result<infer T>> ? T : never;
@@ -46,6 +51,13 @@ export interface FunctionOutputs {
   setVillagePolicy: DataOf<typeof setVillagePolicy>;
   publishNotice: DataOf<typeof publishNotice>;
   getNoticeReach: DataOf<typeof getNoticeReach>;
+  // Grid leaders (packageLeader)
+  respondRequest: DataOf<typeof respondRequest>;
+  updateRequestStatus: DataOf<typeof updateRequestStatus>;
+  getGridRoster: DataOf<typeof getGridRoster>;
+  markHouseholdReached: DataOf<typeof markHouseholdReached>;
+  getJoinCode: DataOf<typeof getJoinCode>;
+  bindGridGroup: DataOf<typeof bindGridGroup>;
 }
 
 /** Known output for the functions above; `unknown` for every other function until it is added. */
