@@ -1,0 +1,282 @@
+// @vitest-environment jsdom
+// End to end: the real resident pages (miniprogram-simulate) with the service layer's emulator
+// transport going over real HTTP to a real emulator running the built cloud functions and the seeded
+// demo street. The fake wx.request forwards each call to `<emu>/wx/callFunction` with the header the
+// page set (APP_CONFIG.devOpenid); leaders and the committee act through backend.call. Run
+// `npm run build:functions` first.
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { APP_CONFIG } from '../../miniprogram/config';
+import type { FunctionOutputs } from '../../miniprogram/services/outputs';
+import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { installWorld, mount, type FakeWorld, type Mounted } from './harness';
+
+/** Upper bound for one user step over real HTTP (functions run in forked processes). */
+const STEP_LIMIT_MS = 20_000;
+const POLL_MS = 20;
+const GOLDEN_MINUTES = 10;
+const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
+const RATING = 5;
+const RESIDENT = APP_CONFIG.devOpenid;
+const TEMPLATE = APP_CONFIG.requestTemplateIds[0] ?? '';
+
+interface Forwarded {
+  name: string;
+  openid: string;
+  result: { ok?: boolean; code?: string } | undefined;
+}
+
+/** POST to the emulator as wx.request would, answering the page with the parsed body. */
+function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ statusCode: number; data: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Points the fake wx.request at the emulator: same path and body, the page's X-WX-OPENID unless the
+ * test says another phone is in use (`phone.openid`).
+ */
+function routeToEmulator(world: FakeWorld, emuUrl: string, phone: { openid: string | null }, log: Forwarded[]): void {
+  world.wx['request'] = (opts: { url: string; header?: Record<string, string>; data: { name: string; data: unknown }; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+    const { pathname } = new URL(opts.url);
+    const headers = { ...(opts.header ?? {}) };
+    if (phone.openid !== null) headers['X-WX-OPENID'] = phone.openid;
+    world.requests.push({ url: opts.url, method: 'POST', header: headers, data: opts.data });
+    postJson(emuUrl + pathname, headers, opts.data).then(
+      (res) => {
+        const body = res.data as { result?: Forwarded['result'] };
+        log.push({ name: opts.data.name, openid: headers['X-WX-OPENID'] ?? '', result: body.result });
+        opts.success?.({ ...res, header: {}, errMsg: 'request:ok' });
+      },
+      (err: Error) => opts.fail?.({ errMsg: `request:fail ${err.message}` }),
+    );
+    return { abort: () => undefined };
+  };
+}
+
+/** Waits for what a real round trip brings (no fixed sleep: polls until true, fails after STEP_LIMIT_MS). */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > STEP_LIMIT_MS) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function mintCloudId(emuUrl: string, opengid: string): Promise<string> {
+  const res = await postJson(`${emuUrl}/__emulator/cloudid`, {}, { opengid });
+  return (res.data as { cloudID: string }).cloudID;
+}
+
+/**
+ * Adds an API to the fake wx after pages were mounted: miniprogram-simulate merges the global wx into
+ * its own object on the first load, so the global is no longer world.wx by then.
+ */
+function setWx(world: FakeWorld, name: string, fn: unknown): void {
+  world.wx[name] = fn;
+  (globalThis as unknown as { wx: Record<string, unknown> }).wx[name] = fn;
+}
+
+/** Opens the mini-program from a group card: WeChat gives a shareTicket and, on request, the group's cloudID. */
+function enterFromGroup(world: FakeWorld, cloudID: string): void {
+  setWx(world, 'getEnterOptionsSync', () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-e2e' }));
+  setWx(world, 'getGroupEnterInfo', (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID, encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' }));
+}
+
+describe('resident journey against the real backend', () => {
+  let backend: TestBackend;
+  let world: FakeWorld;
+  let page: Mounted | null = null;
+  const phone: { openid: string | null } = { openid: null };
+  const forwarded: Forwarded[] = [];
+  // The seeded street: the first grid, its leader, its village's committee, a household nobody joined.
+  let gridId = '';
+  let gridName = '';
+  let leader = '';
+  let committee = '';
+  let noticeId = '';
+  let requestId = '';
+  const NOTICE_TITLE = '周六上午停水通知';
+  const REQUEST_TEXT = '三单元楼道灯坏了一周，晚上看不见台阶';
+
+  beforeAll(async () => {
+    backend = await startTestBackend();
+    const grid = backend.street.people.grids[0];
+    if (grid === undefined) throw new Error('the seed has no grid');
+    gridId = grid.gridId;
+    gridName = backend.street.grids.find((g) => g.id === gridId)?.name ?? '';
+    leader = grid.leaders.gridLeader;
+    committee = backend.street.people.committee[grid.villageId] ?? '';
+    const published = await backend.call<{ notice: { id: string } }>(
+      'publishNotice',
+      { title: NOTICE_TITLE, body: '因管道检修，周六 8 点到 12 点停水，请提前储水。', scope: { kind: 'village', villageId: grid.villageId } },
+      committee,
+    );
+    expect(published.ok).toBe(true);
+    noticeId = published.data?.notice.id ?? '';
+    world = installWorld({ envVersion: 'develop' });
+    routeToEmulator(world, backend.emu.url, phone, forwarded);
+  }, STEP_LIMIT_MS * 3);
+
+  afterAll(async () => {
+    page?.unmount();
+    vi.useRealTimers();
+    await backend?.emu.stop();
+  });
+
+  function remount(next: Mounted): Mounted {
+    page?.unmount();
+    page = next;
+    return next;
+  }
+
+  it('joins with a real scene from getJoinCode, giving an unjoined household\'s address once', async () => {
+    const code = await backend.call<{ scene: string }>('getJoinCode', { gridId }, leader);
+    expect(code.ok).toBe(true);
+    const unjoined = backend.street.people.grids[0]?.unjoined[0];
+    const household = backend.street.households.find((h) => h.id === unjoined?.householdId);
+    if (household === undefined) throw new Error('the seed has no unjoined household');
+    const join = remount(await mount('pages/join/index', { query: { scene: encodeURIComponent(code.data?.scene ?? '') } }));
+    await join.change('#building', household.building ?? '');
+    await join.change('#unit', household.unit ?? '');
+    await join.change('#room', household.room ?? '');
+    join.node('#care-elderlyAlone').dispatchEvent('change', { detail: { checked: true } });
+    await join.tap('#join');
+    await until('joinGrid answered', () => world.navigations.length > 0);
+    // The request really went to the emulator, from the page's dev openid.
+    expect(world.requests[0]?.url).toBe(`${APP_CONFIG.emulatorUrl}/wx/callFunction`);
+    expect(forwarded.at(-1)).toMatchObject({ name: 'joinGrid', openid: RESIDENT, result: { ok: true } });
+    expect(world.toasts.at(-1)).toBe(`已加入${gridName}`);
+    expect(world.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/home/index' });
+    expect(world.storage.get('lx.membership')).toMatchObject({ gridId, gridName });
+    // Collect once: the household at that address was reused, and the care flag added to it.
+    const memberships = (await backend.emu.control.collection('memberships')) as Array<{ _id: string; householdId?: string }>;
+    expect(memberships.find((m) => m._id === RESIDENT)?.householdId).toBe(household.id);
+  });
+
+  it('home shows the grid and the committee\'s notice, unread', async () => {
+    const home = remount(await mount('pages/home/index'));
+    await until('notices listed', () => home.text().includes(NOTICE_TITLE));
+    expect(home.node('#grid-name').dom.textContent).toBe(gridName);
+    expect(home.node(`#notice-${noticeId}`).dom.textContent).toContain('未读');
+  });
+
+  it('submits a request, records the accepted subscription, and lands on the request', async () => {
+    world.subscribeAnswers = { [TEMPLATE]: 'accept' };
+    const submit = remount(await mount('pages/submit/index'));
+    await submit.change('#category', String(REPAIRS_INDEX));
+    await submit.change('#text', REQUEST_TEXT);
+    const before = world.navigations.length;
+    await submit.tap('#send');
+    await until('submitted', () => world.navigations.length > before);
+    const landed = world.navigations.at(-1);
+    expect(landed?.kind).toBe('redirectTo');
+    requestId = /id=([^&]+)/.exec(landed?.url ?? '')?.[1] ?? '';
+    expect(requestId).not.toBe('');
+    expect(forwarded.filter((f) => f.name === 'submitRequest' || f.name === 'recordSubscription')).toEqual([
+      { name: 'submitRequest', openid: RESIDENT, result: expect.objectContaining({ ok: true }) },
+      { name: 'recordSubscription', openid: RESIDENT, result: expect.objectContaining({ ok: true }) },
+    ]);
+  });
+
+  it('lists it on my requests with a countdown inside the golden ten minutes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(await backend.emu.control.now());
+    const list = remount(await mount('pages/requests/index'));
+    await until('my requests listed', () => list.comp.querySelector(`#request-${requestId}`) != null);
+    (list.comp.instance['stopTicking'] as () => void)();
+    const row = list.node(`#request-${requestId}`).dom.textContent ?? '';
+    expect(row).toContain(REQUEST_TEXT);
+    expect(row).toContain('待响应');
+    const minutesLeft = Number(/剩 (\d+) 分/.exec(row)?.[1]);
+    expect(minutesLeft).toBeLessThan(GOLDEN_MINUTES);
+    expect(minutesLeft).toBeGreaterThanOrEqual(GOLDEN_MINUTES - 2);
+    vi.useRealTimers();
+  });
+
+  it('shows the leader\'s reply and resolution in the timeline, then confirms with a rating', async () => {
+    const responded = await backend.call('respondRequest', { requestId, message: '收到，电工下午两点上门' }, leader);
+    expect(responded.ok).toBe(true);
+    const resolved = await backend.call('updateRequestStatus', { requestId, action: 'resolve', note: '已换新灯泡' }, leader);
+    expect(resolved.ok).toBe(true);
+    const detail = remount(await mount('pages/request/index', { query: { id: requestId } }));
+    await until('request shown', () => detail.comp.querySelector('#confirm') != null);
+    expect(detail.text()).toContain('收到，电工下午两点上门');
+    expect(detail.text()).toContain('已换新灯泡');
+    expect(detail.node('#state').instance?.data['content']).toBe('已办结待确认');
+    await detail.change('#rating', RATING);
+    await detail.tap('#confirm');
+    await until('confirmed and reloaded', () => detail.comp.querySelector('#rated') != null);
+    expect(detail.node('#rated').dom.textContent).toBe(`您的评价：${RATING} 星`);
+    expect(detail.comp.querySelector('#confirm') ?? null).toBeNull();
+    const stored = await backend.call<FunctionOutputs['getRequest']>('getRequest', { requestId }, leader);
+    expect(stored.data).toMatchObject({ state: 'confirmed', rating: RATING });
+  });
+
+  it('opening the notice marks it read: the committee sees the household reached', async () => {
+    const reachBefore = await backend.call<{ grids: Array<{ gridId: string; read: number }> }>('getNoticeReach', { noticeId, gridId }, committee);
+    expect(reachBefore.ok).toBe(true);
+    const readBefore = reachBefore.data?.grids.find((g) => g.gridId === gridId)?.read;
+    const notice = remount(await mount('pages/notice/index', { query: { id: noticeId } }));
+    await until('marked read', () => forwarded.some((f) => f.name === 'markNoticeRead'));
+    expect(notice.node('#title').dom.textContent).toBe(NOTICE_TITLE);
+    expect(forwarded.at(-1)).toMatchObject({ name: 'markNoticeRead', result: { ok: true } });
+    const reachAfter = await backend.call<{ grids: Array<{ gridId: string; read: number }> }>('getNoticeReach', { noticeId, gridId }, committee);
+    expect(reachAfter.data?.grids.find((g) => g.gridId === gridId)?.read).toBe((readBefore ?? 0) + 1);
+    const home = remount(await mount('pages/home/index'));
+    await until('notices listed again', () => home.text().includes(NOTICE_TITLE));
+    expect(home.node(`#notice-${noticeId}`).dom.textContent).not.toContain('未读');
+  });
+
+  describe('from the grid\'s WeChat group card', () => {
+    const OPEN_GID = 'G-e2e-grid-1';
+
+    beforeAll(async () => {
+      const bound = await backend.call('bindGridGroup', { gridId, groupCloudId: await mintCloudId(backend.emu.url, OPEN_GID) }, leader);
+      expect(bound).toMatchObject({ ok: true, data: { gridId, alreadyBound: false } });
+    }, STEP_LIMIT_MS);
+
+    it('a newcomer sees the grid named, gives the address once and joins with the group\'s scene', async () => {
+      const newcomer = backend.street.people.grids[0]?.unjoined[1]?.openid ?? 'o-e2e-newcomer';
+      phone.openid = newcomer;
+      world.storage.clear();
+      enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID));
+      const join = remount(await mount('pages/join/index'));
+      await until('group resolved', () => join.comp.querySelector('#grid-name') != null);
+      expect(join.node('#grid-name').dom.textContent).toBe(`加入${gridName}`);
+      await join.change('#building', '9栋');
+      await join.change('#room', '909');
+      const before = world.navigations.length;
+      await join.tap('#join');
+      await until('joined from the group', () => world.navigations.length > before);
+      expect(forwarded.slice(-2).map((f) => [f.name, f.openid, f.result?.ok])).toEqual([
+        ['resolveGroupGrid', newcomer, true],
+        ['joinGrid', newcomer, true],
+      ]);
+      expect(world.toasts.at(-1)).toBe(`已加入${gridName}`);
+      const memberships = (await backend.emu.control.collection('memberships')) as Array<{ _id: string; gridId: string }>;
+      expect(memberships.find((m) => m._id === newcomer)?.gridId).toBe(gridId);
+    });
+
+    it('a member opening the card is told so and taken home, asked nothing', async () => {
+      phone.openid = null;
+      world.storage.clear();
+      enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID));
+      const before = world.navigations.length;
+      remount(await mount('pages/join/index'));
+      await until('group resolved', () => world.navigations.length > before);
+      expect(forwarded.at(-1)).toMatchObject({ name: 'resolveGroupGrid', openid: RESIDENT, result: { ok: true } });
+      expect(world.toasts.at(-1)).toBe(`您已是${gridName}的成员`);
+      expect(world.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/home/index' });
+      expect(world.storage.get('lx.membership')).toMatchObject({ gridId, gridName });
+    });
+  });
+});
