@@ -1,4 +1,4 @@
-// Cloud function createVillage: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/organisation/setup.
+// Cloud function createVillage: see docs/API.md. Validation and identity in defineFunction; the use case in backend/src/organisation/setup.
 import { defineFunction } from '../../backend/src/handler';
 import { createVillage } from '../../backend/src/organisation/setup';
 

@@ -1,4 +1,4 @@
-// Cloud function resolveGroupGrid: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/membership/groups.
+// Cloud function resolveGroupGrid: see docs/API.md. Validation and identity in defineFunction; the use case in backend/src/membership/groups.
 import { defineFunction } from '../../backend/src/handler';
 import { resolveGroupGrid } from '../../backend/src/membership/groups';
 

@@ -1,4 +1,4 @@
-// Cloud function rotateJoinKeys: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/membership/joinCode.
+// Cloud function rotateJoinKeys: see docs/API.md. Validation and identity in defineFunction; the use case in backend/src/membership/joinCode.
 import { defineFunction } from '../../backend/src/handler';
 import { rotateJoinKeys } from '../../backend/src/membership/joinCode';
 

@@ -1,4 +1,4 @@
-// Cloud function updateRoutingRule: see docs/api/organisation.md. Validation and identity in defineFunction; the use case in backend/src/organisation/configure.
+// Cloud function updateRoutingRule: see docs/API.md. Validation and identity in defineFunction; the use case in backend/src/organisation/configure.
 import { defineFunction } from '../../backend/src/handler';
 import { updateRoutingRule } from '../../backend/src/organisation/configure';
 
