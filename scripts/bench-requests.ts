@@ -1,7 +1,8 @@
 // Benchmark (prints figures; not a test): a burst of requests through the whole stack on the local
 // emulator — /wx/callFunction → function instances → wx-server-sdk → embedded database — then the
 // escalation sweeper working through the unanswered ones, and a notice delivered to every joined
-// resident. Usage: npx tsx scripts/bench-requests.ts [requests=600] [concurrency=16]
+// resident. Usage: npx tsx scripts/bench-requests.ts [requests=600] [concurrency=16] [households per grid=50]
+// (4 villages × 10 grids; every household has joined).
 import { randomUUID } from 'node:crypto';
 import { defaultConfig, sdkEnvironment } from '../emulator/src/config';
 import { startEmulator } from '../emulator/src/server';
@@ -14,7 +15,8 @@ const REQUESTS = Number(process.argv[2] ?? 600);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 /** Tuesday 10:00 China time: inside service hours, so deadlines are plain wall-clock minutes. */
 const START_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
-const STREET: SeedOptions = { villages: 4, gridsPerVillage: 10, householdsPerGrid: 50, joinedHouseholdsPerGrid: 50 };
+const HOUSEHOLDS_PER_GRID = Number(process.argv[4] ?? 50);
+const STREET: SeedOptions = { villages: 4, gridsPerVillage: 10, householdsPerGrid: HOUSEHOLDS_PER_GRID, joinedHouseholdsPerGrid: HOUSEHOLDS_PER_GRID };
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
