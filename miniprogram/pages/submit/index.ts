@@ -9,18 +9,12 @@ import { call, checkInput, type FieldProblem } from '../../services/api';
 import { defineComponent } from '../../utils/component';
 import { newIdempotencyKey } from '../../utils/ids';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
+import { choosePhotos, PHOTOS_MAX, uploadPending, withoutPhoto, type Photo } from '../../utils/photos';
 
 /** Same limits as core/src/policy.ts (REQUEST_TEXT_MAX_LENGTH, REQUEST_PHOTO_MAX_COUNT); the validator enforces them. */
 const TEXT_MAX_LENGTH = 500;
-const PHOTOS_MAX = 3;
 const NO_CATEGORY = -1;
 const UPLOAD_FOLDER = 'requests';
-
-interface Photo {
-  path: string;
-  /** Set once uploaded, so a retry does not upload again. */
-  fileId: string;
-}
 
 interface Place {
   latitude: number;
@@ -73,21 +67,10 @@ defineComponent({
       this.setData({ urgent: e.detail.value === true });
     },
     onAddPhoto() {
-      const room = PHOTOS_MAX - this.data.photos.length;
-      if (room <= 0) return;
-      wx.chooseMedia({
-        count: room,
-        mediaType: ['image'],
-        sizeType: ['compressed'],
-        success: (res) => {
-          const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
-          this.setData({ photos: [...this.data.photos, ...added].slice(0, PHOTOS_MAX) });
-        },
-      });
+      choosePhotos(this.data.photos, (photos) => this.setData({ photos }));
     },
     onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
-      const index = Number(e.currentTarget.dataset['index']);
-      this.setData({ photos: this.data.photos.filter((_, i) => i !== index) });
+      this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset['index'])) });
     },
     onLocation() {
       wx.chooseLocation({
@@ -103,17 +86,8 @@ defineComponent({
       if (this.data.urgent) input.urgent = true;
       return input;
     },
-    async uploadPhotos(): Promise<string[]> {
-      const photos = [...this.data.photos];
-      for (let i = 0; i < photos.length; i += 1) {
-        const photo = photos[i];
-        if (photo === undefined || photo.fileId !== '') continue;
-        const extension = /\.\w+$/.exec(photo.path)?.[0] ?? '.jpg';
-        const res = await wx.cloud.uploadFile({ cloudPath: `${UPLOAD_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`, filePath: photo.path });
-        photos[i] = { ...photo, fileId: res.fileID };
-        this.setData({ photos });
-      }
-      return photos.map((p) => p.fileId);
+    uploadPhotos(): Promise<string[]> {
+      return uploadPending(this.data.photos, (i, extension) => `${UPLOAD_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`, (photos) => this.setData({ photos }));
     },
     async onSend(): Promise<void> {
       if (this.data.sending) return;

@@ -6,6 +6,7 @@ import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
+import { choosePhotos, PHOTOS_MAX, uploadPending, withoutPhoto, type Photo } from '../../../utils/photos';
 import { rememberLeaderGrid } from '../../grid';
 import {
   HAND_OVER_STATES,
@@ -18,16 +19,9 @@ import {
 } from '../../models';
 import { toRoster, type RosterLeader } from '../../roster';
 
-/** Same limit as core/src/policy.ts REQUEST_PHOTO_MAX_COUNT; the validator enforces it too. */
-const PHOTOS_MAX = 3;
 const UPLOAD_FOLDER = 'resolutions';
 /** The roster call only serves the 三长 list here: one household is the least it can read. */
 const LEADERS_ONLY_LIMIT = 1;
-
-interface Photo {
-  path: string;
-  fileId: string;
-}
 
 interface HandOverChoice {
   userId: string;
@@ -140,34 +134,14 @@ defineComponent({
       await this.after(result, '已标记为处理中');
     },
     onAddPhoto() {
-      const room = PHOTOS_MAX - this.data.photos.length;
-      if (room <= 0) return;
-      wx.chooseMedia({
-        count: room,
-        mediaType: ['image'],
-        sizeType: ['compressed'],
-        success: (res) => {
-          const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
-          this.setData({ photos: [...this.data.photos, ...added].slice(0, PHOTOS_MAX) });
-        },
-      });
+      choosePhotos(this.data.photos, (photos) => this.setData({ photos }));
     },
     onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
-      const index = Number(e.currentTarget.dataset['index']);
-      this.setData({ photos: this.data.photos.filter((_, i) => i !== index) });
+      this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset['index'])) });
     },
     /** Uploads each photo once (a retry after a failed call does not upload again). */
-    async uploadPhotos(): Promise<string[]> {
-      const photos = [...this.data.photos];
-      for (let i = 0; i < photos.length; i += 1) {
-        const photo = photos[i];
-        if (photo === undefined || photo.fileId !== '') continue;
-        const extension = /\.\w+$/.exec(photo.path)?.[0] ?? '.jpg';
-        const res = await wx.cloud.uploadFile({ cloudPath: `${UPLOAD_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`, filePath: photo.path });
-        photos[i] = { ...photo, fileId: res.fileID };
-        this.setData({ photos });
-      }
-      return photos.map((p) => p.fileId);
+    uploadPhotos(): Promise<string[]> {
+      return uploadPending(this.data.photos, (i, extension) => `${UPLOAD_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`, (photos) => this.setData({ photos }));
     },
     async onResolve(): Promise<void> {
       if (this.data.busy) return;

@@ -1,0 +1,52 @@
+// Photos attached to a request (resident) or a resolution (leader): chosen on the phone, then uploaded
+// to cloud storage once each, so a retry after a failed call never uploads the same photo again.
+
+/** Same limit as core/src/policy.ts REQUEST_PHOTO_MAX_COUNT; the input validators enforce it too. */
+export const PHOTOS_MAX = 3;
+const DEFAULT_EXTENSION = '.jpg';
+
+export interface Photo {
+  path: string;
+  /** Set once uploaded, so a retry does not upload again. */
+  fileId: string;
+}
+
+/** Lets the user pick as many photos as there is room for; calls back with the new list. */
+export function choosePhotos(current: readonly Photo[], onChosen: (photos: Photo[]) => void): void {
+  const room = PHOTOS_MAX - current.length;
+  if (room <= 0) return;
+  wx.chooseMedia({
+    count: room,
+    mediaType: ['image'],
+    sizeType: ['compressed'],
+    success: (res) => {
+      const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
+      onChosen([...current, ...added].slice(0, PHOTOS_MAX));
+    },
+  });
+}
+
+export function withoutPhoto(photos: readonly Photo[], index: number): Photo[] {
+  return photos.filter((_, i) => i !== index);
+}
+
+/**
+ * Uploads the photos not uploaded yet, reporting progress after each so the page keeps the fileIDs
+ * if a later one fails. `cloudPathFor` names the file from its position and extension.
+ */
+export async function uploadPending(
+  photos: readonly Photo[],
+  cloudPathFor: (index: number, extension: string) => string,
+  onProgress: (photos: Photo[]) => void,
+): Promise<string[]> {
+  const done = [...photos];
+  for (let i = 0; i < done.length; i += 1) {
+    const photo = done[i];
+    if (photo === undefined || photo.fileId !== '') continue;
+    const extension = /\.\w+$/.exec(photo.path)?.[0] ?? DEFAULT_EXTENSION;
+    const res = await wx.cloud.uploadFile({ cloudPath: cloudPathFor(i, extension), filePath: photo.path });
+    done[i] = { ...photo, fileId: res.fileID };
+    onProgress(done);
+  }
+  return done.map((p) => p.fileId);
+}
