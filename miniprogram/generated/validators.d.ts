@@ -32,3 +32,4 @@ export declare const getNoticeReach: InputValidator<FunctionInputs['getNoticeRea
 export declare const getReport: InputValidator<FunctionInputs['getReport']>;
 export declare const getVillageDashboard: InputValidator<FunctionInputs['getVillageDashboard']>;
 export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;
+export declare const getMyProfile: InputValidator<FunctionInputs['getMyProfile']>;

@@ -23,6 +23,7 @@ import type { bindGridGroup } from '../../backend/src/membership/groups';
 import type { markHouseholdReached } from '../../backend/src/notices/marks';
 import type { respondRequest, updateRequestStatus } from '../../backend/src/requests/act';
 import type { getGridRoster } from '../../backend/src/roster/roster';
+import type { getMyProfile } from '../../backend/src/profile/profile';
 
 /** The value a use case's Result carries: what its function answers as `data`. */
 export type DataOf<F> = F extends (...args: never[]) => Promise<Result<infer T>> ? T : never;
@@ -58,6 +59,8 @@ export interface FunctionOutputs {
   markHouseholdReached: DataOf<typeof markHouseholdReached>;
   getJoinCode: DataOf<typeof getJoinCode>;
   bindGridGroup: DataOf<typeof bindGridGroup>;
+  // Everyone: who am I, and where do I work
+  getMyProfile: DataOf<typeof getMyProfile>;
 }
 
 /** Known output for the functions above; `unknown` for every other function until it is added. */
@@ -69,3 +72,4 @@ export type GroupGridOutput = FunctionOutputs['resolveGroupGrid'];
 export type RequestDetail = FunctionOutputs['getRequest'];
 export type RequestListItem = FunctionOutputs['listMyRequests']['items'][number];
 export type NoticeListItem = FunctionOutputs['listNotices']['notices'][number];
+export type MyProfile = FunctionOutputs['getMyProfile'];

@@ -124,6 +124,7 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   getNoticeReach: { good: [{ noticeId: 'n1' }, { noticeId: 'n1', gridId: 'g1' }], bad: [{}] },
   getVillageDashboard: { good: [{ villageId: 'v01' }], bad: [{}, { villageId: '' }, { villageId: 'v 1' }, { villageId: 'v01', openid: 'spoofed' }] },
   getGridRoster: { good: [{ gridId: 'g1' }, { gridId: 'g1', noticeId: 'n1', limit: 20, cursor: 'h1' }], bad: [{}, { gridId: 'g1', limit: 51 }, { gridId: 'g1', userId: 'spoofed' }] },
+  getMyProfile: { good: [{}], bad: [{ openid: 'spoofed' }, { userId: 'someone-else' }] },
   rotateJoinKeys: { good: [{}], bad: [{ keyId: 'A' }, { secret: 'x' }] },
   getReport: {
     good: [{ groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'leader', period: { kind: 'range', from: '2026-11-01', to: '2026-11-30' } }],

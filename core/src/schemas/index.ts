@@ -6,6 +6,7 @@ import * as dashboard from './dashboard';
 import * as membership from './membership';
 import * as notices from './notices';
 import * as organisation from './organisation';
+import * as profile from './profile';
 import * as reports from './reports';
 import * as roster from './roster';
 import * as requests from './requests';
@@ -15,6 +16,7 @@ export * from './dashboard';
 export * from './membership';
 export * from './notices';
 export * from './organisation';
+export * from './profile';
 export * from './reports';
 export * from './roster';
 export * from './requests';
@@ -50,6 +52,7 @@ export const INPUT_SCHEMAS = {
   getReport: reports.getReportSchema,
   getVillageDashboard: dashboard.getVillageDashboardSchema,
   getGridRoster: roster.getGridRosterSchema,
+  getMyProfile: profile.getMyProfileSchema,
 } as const;
 
 export type FunctionName = keyof typeof INPUT_SCHEMAS;
@@ -87,6 +90,7 @@ export interface FunctionInputs {
   getReport: reports.GetReportInput;
   getVillageDashboard: dashboard.GetVillageDashboardInput;
   getGridRoster: roster.GetGridRosterInput;
+  getMyProfile: profile.GetMyProfileInput;
 }
 
 export type FunctionInput<N extends FunctionName> = FunctionInputs[N];

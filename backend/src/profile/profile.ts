@@ -1,0 +1,175 @@
+// getMyProfile ("who am I"): the caller's own membership (grid, village, household address) and the
+// places they work, derived from their role assignments, so the phone can link a grid leader to the
+// leader pages and a committee member to the committee pages. Only the caller's own data: no other
+// person's id, role or address is read or returned.
+//
+// A street admin's villages come from the street (by the villages.streetId index) since their role
+// names no village; a street of 33 villages is one read.
+//
+// Round trips: loadActor 2 (∥; 3 for an ADMIN_OPENIDS admin)
+// → grids by `_id in` ∥ villages by `_id in` (a street admin: villages by `streetId`) ∥ the household by
+//   `_id`, 1 each in parallel, each skipped when it has nothing to read.
+// So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 3 reads.
+import { ok, type Result } from '../../../core/src/errors';
+import { GRID_ROLES, isGridRole, isVillageRole, type GridRole, type Id, type VillageRole } from '../../../core/src/model';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import { loadActor, type Actor } from '../actor';
+import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
+import type { CallContext } from '../handler';
+import type { HouseholdDoc } from '../notices/docs';
+import type { GridDoc, VillageDoc } from '../organisation/repo';
+
+/** A street admin works in every village of the street; one street has tens of villages. */
+const STREET_VILLAGES_MAX = MAX_GET_LIMIT;
+
+/** The household address as the resident gave it when joining (collect once). */
+export interface ProfileHousehold {
+  householdId: Id;
+  building?: string;
+  unit?: string;
+  room?: string;
+}
+
+export interface ProfileMembership {
+  gridId: Id;
+  gridName: string;
+  villageId: Id;
+  villageName: string;
+  /** Null when the resident joined without naming a household. */
+  household: ProfileHousehold | null;
+}
+
+/** A grid the caller serves in (三长 or grid worker). */
+export interface GridWorkPlace {
+  gridId: Id;
+  gridName: string;
+  villageId: Id;
+  villageName: string;
+  /** In GRID_ROLES order. */
+  roles: GridRole[];
+}
+
+export type VillageWorkRole = VillageRole | 'streetAdmin';
+
+/** A village the caller serves in (committee, duty officer), or every village for a street admin. */
+export interface VillageWorkPlace {
+  villageId: Id;
+  villageName: string;
+  /** committee before dutyOfficer, then streetAdmin. */
+  roles: VillageWorkRole[];
+}
+
+export interface MyProfile {
+  /** The grid the caller joined as a resident; null when they have not joined one. */
+  membership: ProfileMembership | null;
+  /** Sorted by grid id. Grids that no longer exist are left out. */
+  grids: GridWorkPlace[];
+  /** Sorted by village id. Villages that no longer exist are left out. */
+  villages: VillageWorkPlace[];
+  streetAdmin: boolean;
+}
+
+const VILLAGE_WORK_ROLE_ORDER: readonly VillageWorkRole[] = ['committee', 'dutyOfficer', 'streetAdmin'];
+
+function byId<T extends { _id: string }>(docs: T[]): Map<string, T> {
+  return new Map(docs.map((d) => [d._id, d]));
+}
+
+function addRole<R>(map: Map<Id, Set<R>>, id: Id, role: R): void {
+  const roles = map.get(id) ?? new Set<R>();
+  roles.add(role);
+  map.set(id, roles);
+}
+
+/** Which grids and villages the roles name (grid roles need a gridId, village roles a villageId). */
+function workScopes(actor: Actor): { gridRoles: Map<Id, Set<GridRole>>; villageRoles: Map<Id, Set<VillageRole>>; adminStreetId: Id | null } {
+  const gridRoles = new Map<Id, Set<GridRole>>();
+  const villageRoles = new Map<Id, Set<VillageRole>>();
+  let adminStreetId: Id | null = null;
+  for (const a of actor.roles) {
+    if (isGridRole(a.role) && a.scope.gridId !== undefined) addRole(gridRoles, a.scope.gridId, a.role);
+    else if (isVillageRole(a.role) && a.scope.villageId !== undefined && a.scope.gridId === undefined) addRole(villageRoles, a.scope.villageId, a.role);
+    else if (a.role === 'streetAdmin') adminStreetId = a.scope.streetId;
+  }
+  return { gridRoles, villageRoles, adminStreetId };
+}
+
+function fetchByIds<T>(db: Database, collection: string, ids: Id[]): Promise<T[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return fetchAll<T>(db.collection(collection).where({ _id: db.command.in(ids) }).limit(MAX_GET_LIMIT));
+}
+
+export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: CallContext): Promise<Result<MyProfile>> {
+  const { db } = ctx;
+  const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
+  const { gridRoles, villageRoles, adminStreetId } = workScopes(actor);
+  const membership = actor.membership;
+
+  const gridIds = new Set<Id>(gridRoles.keys());
+  if (membership !== null) gridIds.add(membership.gridId);
+  // Grid roles carry their villageId in the scope, so grid and village names come in one round.
+  const villageIds = new Set<Id>(villageRoles.keys());
+  for (const a of actor.roles) if (isGridRole(a.role) && a.scope.villageId !== undefined) villageIds.add(a.scope.villageId);
+  if (membership !== null) villageIds.add(membership.villageId);
+
+  const [grids, villages, household] = await Promise.all([
+    fetchByIds<GridDoc>(db, COLLECTIONS.grids, [...gridIds].slice(0, MAX_GET_LIMIT)),
+    adminStreetId !== null
+      ? fetchAll<VillageDoc>(db.collection(COLLECTIONS.villages).where({ streetId: adminStreetId }).limit(STREET_VILLAGES_MAX))
+      : fetchByIds<VillageDoc>(db, COLLECTIONS.villages, [...villageIds].slice(0, MAX_GET_LIMIT)),
+    membership?.householdId === undefined ? Promise.resolve(null) : fetchById<HouseholdDoc>(db, COLLECTIONS.households, membership.householdId),
+  ]);
+  const gridById = byId(grids);
+  const villageById = byId(villages);
+  const villageName = (id: Id): string => villageById.get(id)?.name ?? '';
+
+  const memberGrid = membership === null ? undefined : gridById.get(membership.gridId);
+  const profileMembership: ProfileMembership | null =
+    membership === null || memberGrid === undefined
+      ? null
+      : {
+          gridId: memberGrid._id,
+          gridName: memberGrid.name,
+          villageId: memberGrid.villageId,
+          villageName: villageName(memberGrid.villageId),
+          // Only the household the membership names, and only if it is in the member's grid.
+          household:
+            household === null || household.gridId !== memberGrid._id
+              ? null
+              : {
+                  householdId: household._id,
+                  ...(household.building !== undefined ? { building: household.building } : {}),
+                  ...(household.unit !== undefined ? { unit: household.unit } : {}),
+                  ...(household.room !== undefined ? { room: household.room } : {}),
+                },
+        };
+
+  const gridPlaces: GridWorkPlace[] = [];
+  for (const [gridId, roles] of gridRoles) {
+    const grid = gridById.get(gridId);
+    if (grid === undefined) continue;
+    gridPlaces.push({
+      gridId,
+      gridName: grid.name,
+      villageId: grid.villageId,
+      villageName: villageName(grid.villageId),
+      roles: GRID_ROLES.filter((r) => roles.has(r)),
+    });
+  }
+  gridPlaces.sort((a, b) => (a.gridId < b.gridId ? -1 : a.gridId > b.gridId ? 1 : 0));
+
+  const placeRoles = new Map<Id, Set<VillageWorkRole>>();
+  for (const [villageId, roles] of villageRoles) for (const r of roles) addRole(placeRoles, villageId, r);
+  if (adminStreetId !== null) for (const v of villages) addRole<VillageWorkRole>(placeRoles, v._id, 'streetAdmin');
+  const villagePlaces: VillageWorkPlace[] = [];
+  for (const [villageId, roles] of placeRoles) {
+    const village = villageById.get(villageId);
+    if (village === undefined) continue;
+    villagePlaces.push({ villageId, villageName: village.name, roles: VILLAGE_WORK_ROLE_ORDER.filter((r) => roles.has(r)) });
+  }
+  villagePlaces.sort((a, b) => (a.villageId < b.villageId ? -1 : a.villageId > b.villageId ? 1 : 0));
+
+  return ok({ membership: profileMembership, grids: gridPlaces, villages: villagePlaces, streetAdmin: adminStreetId !== null });
+}
