@@ -6,6 +6,7 @@ import { installWorld, mount, ok, type FakeWorld, type Mounted } from './harness
 
 const MEMBERSHIP = { gridId: 'grid1', gridName: '幸福里第三网格', villageName: '幸福里社区' };
 const PUBLISHED_AT = Date.UTC(2026, 10, 24, 2, 0, 0);
+const EMPTY_PROFILE: FunctionOutputs['getMyProfile'] = { membership: null, grids: [], villages: [], streetAdmin: false };
 
 /** A notice as listNotices answers it (the type follows the backend's). */
 function notice(id: string, title: string, read: boolean): NoticeListItem {
@@ -26,10 +27,12 @@ describe('home page', () => {
     page = null;
   });
 
-  it('asks a resident without a grid to scan the QR, and asks the backend nothing', async () => {
+  it('asks a resident without a grid to scan the QR, and asks the backend only who they are', async () => {
+    world.handlers.getMyProfile = () => ok(EMPTY_PROFILE);
     page = await mount('pages/home/index');
     expect(page.text()).toContain('您还没有加入网格');
-    expect(world.calls).toEqual([]);
+    expect(world.calls).toEqual([{ name: 'getMyProfile', data: {} }]);
+    expect(page.comp.querySelector('#work')).toBeFalsy();
   });
 
   it('shows my grid and the latest notices, marking the unread ones', async () => {
@@ -38,7 +41,10 @@ describe('home page', () => {
       ok(noticePage([notice('n1', '周六核酸检测安排', false), notice('n2', '停水通知', true)]));
     page = await mount('pages/home/index');
     expect(page.text()).toContain('幸福里第三网格');
-    expect(world.calls).toEqual([{ name: 'listNotices', data: { limit: 5 } }]);
+    expect(world.calls).toEqual([
+      { name: 'getMyProfile', data: {} },
+      { name: 'listNotices', data: { limit: 5 } },
+    ]);
     expect(page.node('#notice-n1').dom.textContent).toContain('未读');
     expect(page.node('#notice-n2').dom.textContent).not.toContain('未读');
   });

@@ -160,7 +160,8 @@ describe('leader inbox', () => {
     page = await mount('packageLeader/pages/inbox/index');
     expect(watched).toBe(false);
     const asked = [...world.calls.map((c) => c.name), ...world.requests.map((r) => (r.data as { name: string }).name)];
-    expect(asked).toEqual(['listInbox']);
+    // Opened without a gridId, the page also asks who the leader is (getMyProfile) to find their grid.
+    expect(asked).toEqual(['getMyProfile', 'listInbox']);
     expect(page.comp.querySelector('#item-r7')).toBeTruthy();
     expect(page.node('#source').dom.textContent).toContain('每 15 秒自动刷新');
   });

@@ -1,12 +1,75 @@
-// Home: my grid, the latest notices (unread marked) and the large 我要反映 button.
+// Home: my grid, the latest notices (unread marked) and the large 我要反映 button; for grid staff and
+// committees, "我的工作": big links to the leader and committee pages of each grid and village they serve
+// (from getMyProfile, refreshed each time home shows, since the phone cannot read roles otherwise).
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
+import {
+  COMMITTEE_WORK_ROLES,
+  GRID_ROLE_LABELS,
+  loadProfile,
+  VILLAGE_ROLE_LABELS,
+  type GridWorkPlace,
+  type MyProfile,
+  type VillageWorkPlace,
+} from '../../services/profile';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
-import { readMembership } from '../../utils/membership';
+import { readMembership, saveMembership } from '../../utils/membership';
 import { formatChinaShort } from '../../utils/time';
 
 const LATEST_NOTICES = 5;
+
+interface WorkLink {
+  /** Element id, for tests and the accessibility tree. */
+  id: string;
+  text: string;
+  label: string;
+  url: string;
+}
+
+interface WorkRow {
+  key: string;
+  title: string;
+  roles: string;
+  links: WorkLink[];
+}
+
+function link(kind: string, placeId: string, text: string, placeName: string, url: string): WorkLink {
+  return { id: `work-${kind}-${placeId}`, text, label: `${placeName}${text}`, url };
+}
+
+function gridRow(g: GridWorkPlace): WorkRow {
+  const q = `gridId=${encodeURIComponent(g.gridId)}`;
+  return {
+    key: g.gridId,
+    title: `${g.villageName}${g.gridName}`,
+    roles: g.roles.map((r) => GRID_ROLE_LABELS[r]).join('、'),
+    links: [
+      link('inbox', g.gridId, '诉求收件箱', g.gridName, `/packageLeader/pages/inbox/index?${q}`),
+      link('roster', g.gridId, '网格花名册', g.gridName, `/packageLeader/pages/roster/index?${q}`),
+      link('qrcode', g.gridId, '入格二维码', g.gridName, `/packageLeader/pages/qrcode/index?${q}`),
+    ],
+  };
+}
+
+function villageRow(v: VillageWorkPlace): WorkRow {
+  const q = `villageId=${encodeURIComponent(v.villageId)}`;
+  const dashboard = link('dashboard', v.villageId, '工作看板', v.villageName, `/packageCommittee/pages/dashboard/index?${q}`);
+  // Duty officers read the dashboard; publishing and setting up grids are the committee's (and the street's).
+  const manages = v.roles.some((r) => COMMITTEE_WORK_ROLES.includes(r));
+  return {
+    key: v.villageId,
+    title: v.villageName,
+    roles: v.roles.map((r) => VILLAGE_ROLE_LABELS[r]).join('、'),
+    links: manages
+      ? [
+          dashboard,
+          link('publish', v.villageId, '发布通知', v.villageName, `/packageCommittee/pages/publish/index?${q}`),
+          link('grids', v.villageId, '网格与人员', v.villageName, `/packageCommittee/pages/grids/index?${q}`),
+        ]
+      : [dashboard],
+  };
+}
 
 interface NoticeRow {
   id: string;
@@ -18,6 +81,8 @@ interface NoticeRow {
 defineComponent({
   data: {
     membership: null as Membership | null,
+    workGrids: [] as WorkRow[],
+    workVillages: [] as WorkRow[],
     notices: [] as NoticeRow[],
     noticesError: '',
   },
@@ -31,9 +96,25 @@ defineComponent({
   },
   methods: {
     async refresh(): Promise<void> {
-      const membership = readMembership();
-      this.setData({ membership });
-      if (membership === null) return;
+      const stored = readMembership();
+      this.setData({ membership: stored });
+      const [profile] = await Promise.all([loadProfile({ refresh: true }), stored === null ? Promise.resolve() : this.loadNotices()]);
+      this.showWork(profile);
+      const joined = profile?.membership ?? null;
+      if (stored === null && joined !== null) {
+        // Joined on another phone or before the storage was cleared: the backend remembers (collect once).
+        const membership: Membership = { gridId: joined.gridId, gridName: joined.gridName, villageName: joined.villageName };
+        saveMembership(membership);
+        this.setData({ membership });
+        await this.loadNotices();
+      }
+    },
+    showWork(profile: MyProfile | null): void {
+      // A failed refresh keeps what was shown before rather than hiding the work links.
+      if (profile === null) return;
+      this.setData({ workGrids: profile.grids.map(gridRow), workVillages: profile.villages.map(villageRow) });
+    },
+    async loadNotices(): Promise<void> {
       const result = await call('listNotices', { limit: LATEST_NOTICES });
       if (!result.ok) {
         this.setData({ noticesError: result.message });
@@ -42,6 +123,10 @@ defineComponent({
       const now = Date.now();
       const notices = result.data.notices.map((n) => ({ id: n.id, title: n.title, read: n.read, when: formatChinaShort(n.publishedAt, now) }));
       this.setData({ notices, noticesError: '' });
+    },
+    onOpenWork(e: WechatMiniprogram.BaseEvent) {
+      const url = String(e.currentTarget.dataset['url'] ?? '');
+      if (url !== '') wx.navigateTo({ url });
     },
     onReport() {
       wx.navigateTo({ url: '/pages/submit/index' });

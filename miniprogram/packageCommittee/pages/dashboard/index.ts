@@ -10,6 +10,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort } from '../../../utils/time';
 import { formatDuration, formatEscalations, formatShare, ROLE_LABELS } from '../../utils/format';
+import { committeeVillageFor } from '../../utils/village';
 
 type Dashboard = OutputOf<'getVillageDashboard'>;
 
@@ -154,8 +155,9 @@ defineComponent({
       toast(wanted ? '已开启应急模式' : '已关闭应急模式');
     },
   },
-  onLoad(query) {
-    this.setData({ villageId: query['villageId'] ?? '' });
+  async onLoad(query): Promise<void> {
+    // The dashboard also serves duty officers: any village work place will do.
+    this.setData({ villageId: await committeeVillageFor(query) });
     return this.load();
   },
   onPullDownRefresh() {

@@ -1,4 +1,5 @@
-// The village's grids and the people who run them (网格与人员): create a grid, issue an invitation
+// The village's grids and the people who run them (网格与人员): open a grid's roster (households and
+// people), create a grid, issue an invitation
 // for a role (三长, grid worker, duty officer, committee) and show its QR code for the invitee to scan,
 // and change who answers a grid's requests of one category (routing, audited, so a reason is required).
 import type { GridRole, InvitableRole } from '../../../../core/src/model';
@@ -9,6 +10,8 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
 import { isGridRoleName, ROLE_LABELS, ROLE_ORDER, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
+import { committeeVillageFor } from '../../utils/village';
+import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 const NOT_CHOSEN = -1;
 /** How long an invitation QR code stays valid (the schema allows up to INVITATION_VALID_DAYS_MAX). */
@@ -75,6 +78,12 @@ defineComponent({
       }
       const grids = result.data.grids.map((g) => ({ gridId: g.gridId, name: g.name }));
       this.setData({ loading: false, grids, gridNames: grids.map((g) => g.name) });
+    },
+
+    /** The grid's households and people: the leaders' roster page, which getGridRoster opens to the committee. */
+    onOpenRoster(e: WechatMiniprogram.BaseEvent) {
+      const gridId = String(e.currentTarget.dataset['id'] ?? '');
+      if (gridId !== '') wx.navigateTo({ url: `/packageLeader/pages/roster/index?gridId=${encodeURIComponent(gridId)}` });
     },
 
     onNewGridName(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -193,8 +202,8 @@ defineComponent({
       toast(roles.length === 0 ? '已恢复默认分派' : '分派已更新');
     },
   },
-  onLoad(query) {
-    this.setData({ villageId: query['villageId'] ?? '' });
+  async onLoad(query): Promise<void> {
+    this.setData({ villageId: await committeeVillageFor(query, COMMITTEE_WORK_ROLES) });
     if (this.data.villageId === '') {
       this.setData({ error: '缺少村（社区），请从首页进入' });
       return;

@@ -6,6 +6,8 @@ import type { PublishNoticeInput } from '../../../../core/src/schemas';
 import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { newIdempotencyKey } from '../../../utils/ids';
+import { committeeVillageFor } from '../../utils/village';
+import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 interface GridChoice {
   gridId: string;
@@ -119,8 +121,8 @@ defineComponent({
       return this.loadReach();
     },
   },
-  onLoad(query) {
-    this.setData({ villageId: query['villageId'] ?? '' });
+  async onLoad(query): Promise<void> {
+    this.setData({ villageId: await committeeVillageFor(query, COMMITTEE_WORK_ROLES) });
     if (this.data.villageId === '') {
       this.setData({ error: '缺少村（社区），请从首页进入' });
       return;

@@ -5,7 +5,7 @@ import { watchInbox, type InboxSource, type InboxWatch } from '../../../services
 import { defineComponent } from '../../../utils/component';
 import { AWAITING_RESPONSE_STATES } from '../../../utils/labels';
 import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
-import { leaderGridFrom, rememberLeaderGrid } from '../../grid';
+import { leaderGridFor, rememberLeaderGrid } from '../../grid';
 import type { InboxEntry } from '../../models';
 
 interface Row {
@@ -87,8 +87,10 @@ defineComponent({
       wx.navigateTo({ url: `/packageLeader/pages/qrcode/index?gridId=${encodeURIComponent(this.data.gridId)}` });
     },
   },
-  onLoad(query) {
-    this.setData({ gridId: leaderGridFrom(query) });
+  async onLoad(query): Promise<void> {
+    const gridId = await leaderGridFor(query);
+    // The first inbox item may have named the grid while the profile loaded: never blank it.
+    if (gridId !== '' || this.data.gridId === '') this.setData({ gridId });
   },
   onShow(): void {
     this.start();

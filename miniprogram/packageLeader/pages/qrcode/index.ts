@@ -7,7 +7,7 @@ import { call } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { leaderGridFrom } from '../../grid';
+import { leaderGridFor } from '../../grid';
 
 const HTTP_OK = 200;
 /** chatType values for a WeChat group and a WeCom-interconnected group (1 and 2 are one-to-one chats). */
@@ -154,8 +154,8 @@ defineComponent({
       this.setData({ binding: false, groupMessage: already ? '这个群早已绑定本网格' : '已绑定本网格微信群，群里的居民可直接入格' });
     },
   },
-  onLoad(query): Promise<void> {
-    this.setData({ gridId: leaderGridFrom(query) });
+  async onLoad(query): Promise<void> {
+    this.setData({ gridId: await leaderGridFor(query) });
     return this.load();
   },
 });

@@ -6,7 +6,7 @@ import { call } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort } from '../../../utils/time';
-import { leaderGridFrom } from '../../grid';
+import { leaderGridFor } from '../../grid';
 import { addressOf, careLabels } from '../../models';
 import { toRoster, type NoticeReachState, type RosterHousehold } from '../../roster';
 
@@ -123,8 +123,8 @@ defineComponent({
       toast('已登记当面告知');
     },
   },
-  onLoad(query): Promise<void> {
-    this.setData({ gridId: leaderGridFrom(query), noticeId: decodeURIComponent(query['noticeId'] ?? '') });
+  async onLoad(query): Promise<void> {
+    this.setData({ gridId: await leaderGridFor(query), noticeId: decodeURIComponent(query['noticeId'] ?? '') });
     return this.load(false);
   },
   async onPullDownRefresh(): Promise<void> {
