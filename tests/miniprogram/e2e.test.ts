@@ -236,6 +236,23 @@ describe('resident journey against the real backend', () => {
     expect(home.node(`#notice-${noticeId}`).dom.textContent).not.toContain('未读');
   });
 
+  it('the seeded grid leader\'s home shows their grid under 我的工作, linking to the inbox with its id', async () => {
+    phone.openid = leader;
+    try {
+      const before = forwarded.length;
+      const home = remount(await mount('pages/home/index'));
+      await until('work section shown', () => home.comp.querySelector(`#work-inbox-${gridId}`) != null);
+      // Asked over real HTTP as the leader; the answer named the grid by its stored name.
+      expect(forwarded.slice(before).filter((f) => f.name === 'getMyProfile')).toEqual([{ name: 'getMyProfile', openid: leader, result: expect.objectContaining({ ok: true }) }]);
+      expect(home.node('#work').dom.textContent).toContain(gridName);
+      expect(home.node('#work').dom.textContent).toContain('网格长');
+      await home.tap(`#work-inbox-${gridId}`);
+      expect(world.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: `/packageLeader/pages/inbox/index?gridId=${gridId}` });
+    } finally {
+      phone.openid = null;
+    }
+  });
+
   describe('from the grid\'s WeChat group card', () => {
     const OPEN_GID = 'G-e2e-grid-1';
 
