@@ -25,6 +25,17 @@ const VILLAGE_NAMES = ['东风村', '幸福社区', '柳湾村', '和平社区',
 const ELDERLY_EVERY = 5;
 const SICK_EVERY = 7;
 const NO_SMARTPHONE_EVERY = 9;
+/**
+ * Staff names: the nth person gets SURNAMES[n mod 20] + GIVEN_NAMES[n mod 23]. The lengths are
+ * coprime, so the first 460 staff all get different names, and the same street always gets the same ones.
+ */
+const SURNAMES = ['张', '王', '李', '赵', '陈', '刘', '杨', '黄', '周', '吴', '徐', '孙', '朱', '马', '胡', '郭', '林', '何', '高', '罗'];
+const GIVEN_NAMES = ['建国', '秀英', '志强', '桂兰', '海燕', '德明', '春梅', '国华', '丽娟', '永福', '玉珍', '文斌', '淑芬', '红军', '美玲', '卫东', '凤英', '晓明', '金花', '立新', '爱华', '家豪', '雪梅'];
+/** Staff carry mobiles 139 0000 nnnn; the duty desk of each village a landline (苏州 area code). */
+const STAFF_MOBILE_PREFIX = '1390000';
+const STAFF_MOBILE_DIGITS = 4;
+const DUTY_LANDLINE_PREFIX = '0512-6588';
+const DUTY_LANDLINE_DIGITS = 4;
 
 export interface DemoGridPeople {
   gridId: string;
@@ -70,8 +81,13 @@ export function buildDemoStreet(options: SeedOptions, now: number): DemoStreet {
     roleAssignments: [],
     people: { admin: DEMO_ADMIN_OPENID, dutyOfficers: {}, committee: {}, grids: [] },
   };
-  const assign = (userId: string, role: RoleAssignment['role'], scope: RoleAssignment['scope']): void => {
-    out.roleAssignments.push({ userId, role, scope, assignedAt: now, assignedBy: DEMO_ADMIN_OPENID });
+  let staffCount = 0;
+  /** A deterministic name and (unless given) mobile for the next staff member. */
+  const assign = (userId: string, role: RoleAssignment['role'], scope: RoleAssignment['scope'], phone?: string): void => {
+    const n = staffCount++;
+    const displayName = `${SURNAMES[n % SURNAMES.length]}${GIVEN_NAMES[n % GIVEN_NAMES.length]}`;
+    const contact = phone ?? `${STAFF_MOBILE_PREFIX}${pad(n, STAFF_MOBILE_DIGITS)}`;
+    out.roleAssignments.push({ userId, role, scope, assignedAt: now, assignedBy: DEMO_ADMIN_OPENID, displayName, phone: contact });
   };
   assign(DEMO_ADMIN_OPENID, 'streetAdmin', { streetId: street.id });
   for (let v = 1; v <= options.villages; v++) {
@@ -86,7 +102,7 @@ export function buildDemoStreet(options: SeedOptions, now: number): DemoStreet {
     const committee = `o-${villageId}-committee`;
     out.people.dutyOfficers[villageId] = duty;
     out.people.committee[villageId] = committee;
-    assign(duty, 'dutyOfficer', { streetId: street.id, villageId });
+    assign(duty, 'dutyOfficer', { streetId: street.id, villageId }, `${DUTY_LANDLINE_PREFIX}${pad(v, DUTY_LANDLINE_DIGITS)}`);
     assign(committee, 'committee', { streetId: street.id, villageId });
     for (let g = 1; g <= options.gridsPerVillage; g++) {
       const gridId = `${villageId}-g${pad(g, 2)}`;

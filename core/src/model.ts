@@ -126,6 +126,10 @@ export interface RoleAssignment {
   scope: RoleScope;
   assignedAt: EpochMs;
   assignedBy: Id;
+  /** The holder's name as they gave it when accepting (older assignments have none). */
+  displayName?: string;
+  /** A number to reach them; for the 三长 it is shown to their grid's residents, who call them. */
+  phone?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ interface OutboxMsg {
   request: Record<string, unknown>;
 }
 
+/** The name an invitee gives when accepting (acceptInvitation requires one). */
+const NEW_NAME = '周卫东';
+const NEW_PHONE = '13955556666';
+
 /** Past a one-day invitation (its expiry is rounded up to the hour), within its signed scene's grace. */
 const HOUR_AND_A_HALF_MS = (3 * HOUR_MS) / 2;
 const people = () => backend.street.people;
@@ -201,22 +205,32 @@ describe('invitations', () => {
     expect(url.searchParams.get('scene')).toBe(issued.data!.scene);
 
     const invitee = 'o-new-grid-leader';
-    const accepted = await backend.call<{ assignmentId: string }>('acceptInvitation', { scene: issued.data!.scene }, invitee);
+    // Without a name the accept is refused before anything is written.
+    const nameless = await backend.call('acceptInvitation', { scene: issued.data!.scene }, invitee);
+    expect(nameless.code).toBe('INPUT.INVALID');
+    const accepted = await backend.call<{ assignmentId: string }>('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME, phone: NEW_PHONE }, invitee);
     expect(accepted.ok, JSON.stringify(accepted)).toBe(true);
     const assignment = await fetchById<RoleAssignment>(backend.db, COLLECTIONS.roleAssignments, accepted.data!.assignmentId);
-    expect(assignment).toMatchObject({ userId: invitee, role: 'gridLeader', scope: { villageId: village(), gridId: grid(0).gridId }, assignedBy: committee() });
+    expect(assignment).toMatchObject({
+      userId: invitee,
+      role: 'gridLeader',
+      scope: { villageId: village(), gridId: grid(0).gridId },
+      assignedBy: committee(),
+      displayName: NEW_NAME,
+      phone: NEW_PHONE,
+    });
     // The new leader can now act for the grid.
     expect((await backend.call('getJoinCode', { gridId: grid(0).gridId }, invitee)).ok).toBe(true);
 
     // The same person again: harmless. Someone else: used.
-    expect((await backend.call('acceptInvitation', { scene: issued.data!.scene }, invitee)).ok).toBe(true);
-    expect((await backend.call('acceptInvitation', { scene: issued.data!.scene }, 'o-someone-else')).code).toBe('INVITATION.USED');
+    expect((await backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, invitee)).ok).toBe(true);
+    expect((await backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, 'o-someone-else')).code).toBe('INVITATION.USED');
     expect(await countOf(backend.db.collection(COLLECTIONS.roleAssignments).where({ userId: 'o-someone-else' }))).toBe(0);
   });
 
   it('lets only one of two simultaneous accepts win', async () => {
     const issued = await backend.call<Issued>('issueInvitation', { villageId: village(), role: 'committee' }, committee());
-    const results = await Promise.all(['o-racer-1', 'o-racer-2'].map((u) => backend.call('acceptInvitation', { scene: issued.data!.scene }, u)));
+    const results = await Promise.all(['o-racer-1', 'o-racer-2'].map((u) => backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, u)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => r.code === 'INVITATION.USED')).toHaveLength(1);
     const holders = await countOf(backend.db.collection(COLLECTIONS.roleAssignments).where({ role: 'committee', userId: backend.db.command.in(['o-racer-1', 'o-racer-2']) }));
@@ -302,7 +316,7 @@ describe('join key rotation and expiry', () => {
     const issued = await backend.call<Issued>('issueInvitation', { villageId: grid(0).villageId, role: 'dutyOfficer', validDays: 1 }, people().committee[grid(0).villageId]!);
     // Past the invitation's day, within the hour its signed scene outlives it.
     await backend.emu.control.advance(DAY_MS + HOUR_AND_A_HALF_MS, { skipTimers: true });
-    const res = await backend.call('acceptInvitation', { scene: issued.data!.scene }, 'o-late-invitee');
+    const res = await backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, 'o-late-invitee');
     expect(res.code).toBe('INVITATION.EXPIRED');
     expect(await countOf(backend.db.collection(COLLECTIONS.roleAssignments).where({ userId: 'o-late-invitee' }))).toBe(0);
   });

@@ -1,8 +1,10 @@
 // getMyProfile end to end: each kind of user sees their own membership and exactly the work places
 // their role assignments give them; nobody sees anyone else's data; an unknown user gets an empty profile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MyProfile } from '../../backend/src/profile/profile';
-import type { DemoGridPeople } from '../../backend/src/seed';
+import { COLLECTIONS } from '../../backend/src/collections';
+import type { GridLeaderContact, MyProfile } from '../../backend/src/profile/profile';
+import { roleAssignmentId, type DemoGridPeople } from '../../backend/src/seed';
+import { THREE_LEADER_ROLES } from '../../core/src/model';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
 const VILLAGE = 'v01';
@@ -24,6 +26,9 @@ async function profileOf(openid: string): Promise<MyProfile> {
 
 const gridName = (gridId: string): string => backend.street.grids.find((g) => g.id === gridId)!.name;
 const villageName = (villageId: string): string => backend.street.villages.find((v) => v.id === villageId)!.name;
+/** The seeded assignment of one of a grid's 三长 (the seed names every one and gives them a phone). */
+const seededLeader = (g: DemoGridPeople, role: (typeof THREE_LEADER_ROLES)[number]) =>
+  backend.street.roleAssignments.find((a) => a.role === role && a.scope.gridId === g.gridId)!;
 
 describe('getMyProfile', () => {
   it('shows a resident their own grid, village and household address, and no work places', async () => {
@@ -37,11 +42,48 @@ describe('getMyProfile', () => {
         villageId: VILLAGE,
         villageName: villageName(VILLAGE),
         household: { householdId: household.id, building: household.building, unit: household.unit, room: household.room },
+        leaders: THREE_LEADER_ROLES.map((role) => ({ role, displayName: seededLeader(grid, role).displayName, phone: seededLeader(grid, role).phone })),
       },
       grids: [],
       villages: [],
       streetAdmin: false,
     });
+  });
+
+  it("shows a resident their grid's three leaders with names and phones, and no openid of anyone else", async () => {
+    const resident = grid.residents[1]!;
+    const profile = await profileOf(resident.openid);
+    const leaders = profile.membership!.leaders;
+    expect(leaders.map((l) => l.role)).toEqual([...THREE_LEADER_ROLES]);
+    for (const l of leaders) {
+      expect(l.displayName).toMatch(/^\p{Script=Han}{2,3}$/u);
+      expect(l.phone).toMatch(/^1\d{10}$/);
+      // Only what a resident needs to call them.
+      expect(Object.keys(l).sort()).toEqual(['displayName', 'phone', 'role']);
+    }
+    const answer = JSON.stringify(profile);
+    for (const openid of Object.values(grid.leaders)) expect(answer).not.toContain(openid);
+    for (const other of grid.residents.filter((r) => r !== resident)) expect(answer).not.toContain(other.openid);
+    // Another grid's leaders are not this resident's to call.
+    const otherGrid = backend.street.people.grids.find((g) => g.gridId !== grid.gridId)!;
+    expect(answer).not.toContain(seededLeader(otherGrid, 'gridLeader').phone!);
+  });
+
+  it('shows a leader who gave no name (an older assignment) by role alone', async () => {
+    const otherGrid = backend.street.people.grids.find((g) => g.villageId === VILLAGE && g.gridId !== grid.gridId)!;
+    const building = seededLeader(otherGrid, 'buildingLeader');
+    const _ = backend.db.command;
+    await backend.db
+      .collection(COLLECTIONS.roleAssignments)
+      .doc(roleAssignmentId(building))
+      .update({ data: { displayName: _.remove(), phone: _.remove() } as never });
+    const profile = await profileOf(otherGrid.residents[0]!.openid);
+    const expected: GridLeaderContact[] = [
+      { role: 'gridLeader', displayName: seededLeader(otherGrid, 'gridLeader').displayName!, phone: seededLeader(otherGrid, 'gridLeader').phone! },
+      { role: 'partyGroupLeader', displayName: seededLeader(otherGrid, 'partyGroupLeader').displayName!, phone: seededLeader(otherGrid, 'partyGroupLeader').phone! },
+      { role: 'buildingLeader' },
+    ];
+    expect(profile.membership!.leaders).toEqual(expected);
   });
 
   it('shows a grid leader their grid with the role gridLeader (and nothing of the other leaders)', async () => {

@@ -138,6 +138,8 @@ export async function acceptInvitation(input: FunctionInputs['acceptInvitation']
     assignedAt: invitation.acceptedAt ?? ctx.now,
     assignedBy: invitation.invitedBy,
     invitationId: invitation.id,
+    displayName: input.displayName,
+    ...(input.phone !== undefined ? { phone: input.phone } : {}),
   };
   const assignmentId = roleAssignmentId(assignment);
   await db.collection(COLLECTIONS.roleAssignments).doc(assignmentId).set({ data: assignment as never });

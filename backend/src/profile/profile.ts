@@ -3,15 +3,19 @@
 // leader pages and a committee member to the committee pages. Only the caller's own data: no other
 // person's id, role or address is read or returned.
 //
+// A resident also sees their grid's 三长 (role, name, phone): they are the people to call, public to the
+// grid's residents by design. Only those three fields: no openid, and never the grid worker or anyone
+// of another grid.
+//
 // A street admin's villages come from the street (by the villages.streetId index) since their role
 // names no village; a street of 33 villages is one read.
 //
 // Round trips: loadActor 2 (∥; 3 for an ADMIN_OPENIDS admin)
 // → grids by `_id in` ∥ villages by `_id in` (a street admin: villages by `streetId`) ∥ the household by
-//   `_id`, 1 each in parallel, each skipped when it has nothing to read.
-// So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 3 reads.
+//   `_id` ∥ the member grid's 三长 by `scope.gridId`, 1 each in parallel, each skipped when it has nothing to read.
+// So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 4 reads.
 import { ok, type Result } from '../../../core/src/errors';
-import { GRID_ROLES, isGridRole, isVillageRole, type GridRole, type Id, type VillageRole } from '../../../core/src/model';
+import { GRID_ROLES, isGridRole, isLeaderRole, isVillageRole, THREE_LEADER_ROLES, type GridRole, type Id, type LeaderRole, type RoleAssignment, type VillageRole } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
@@ -23,6 +27,8 @@ import type { GridDoc, VillageDoc } from '../organisation/repo';
 
 /** A street admin works in every village of the street; one street has tens of villages. */
 const STREET_VILLAGES_MAX = MAX_GET_LIMIT;
+/** A grid has one of each of the 三长, sometimes two; anything past this is a data error, not shown. */
+const GRID_LEADERS_MAX = 20;
 
 /** The household address as the resident gave it when joining (collect once). */
 export interface ProfileHousehold {
@@ -32,6 +38,14 @@ export interface ProfileHousehold {
   room?: string;
 }
 
+/** One of the member grid's 三长, as residents see them: who to call. No openid. */
+export interface GridLeaderContact {
+  role: LeaderRole;
+  /** Absent for a leader who accepted before names were asked for: show the role title alone. */
+  displayName?: string;
+  phone?: string;
+}
+
 export interface ProfileMembership {
   gridId: Id;
   gridName: string;
@@ -39,6 +53,8 @@ export interface ProfileMembership {
   villageName: string;
   /** Null when the resident joined without naming a household. */
   household: ProfileHousehold | null;
+  /** The grid's 三长 in THREE_LEADER_ROLES order (then by name); empty when none is named yet. */
+  leaders: GridLeaderContact[];
 }
 
 /** A grid the caller serves in (三长 or grid worker). */
@@ -96,6 +112,21 @@ function workScopes(actor: Actor): { gridRoles: Map<Id, Set<GridRole>>; villageR
   return { gridRoles, villageRoles, adminStreetId };
 }
 
+/** The public face of the 三长: role, name and phone only, sorted by role then name. */
+function leaderContacts(assignments: RoleAssignment[]): GridLeaderContact[] {
+  const contacts: GridLeaderContact[] = [];
+  for (const a of assignments) {
+    if (!isLeaderRole(a.role)) continue;
+    contacts.push({
+      role: a.role,
+      ...(a.displayName !== undefined ? { displayName: a.displayName } : {}),
+      ...(a.phone !== undefined ? { phone: a.phone } : {}),
+    });
+  }
+  const rank = (c: GridLeaderContact): number => THREE_LEADER_ROLES.indexOf(c.role);
+  return contacts.sort((a, b) => rank(a) - rank(b) || (a.displayName ?? '').localeCompare(b.displayName ?? '', 'zh-CN'));
+}
+
 function fetchByIds<T>(db: Database, collection: string, ids: Id[]): Promise<T[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return fetchAll<T>(db.collection(collection).where({ _id: db.command.in(ids) }).limit(MAX_GET_LIMIT));
@@ -114,12 +145,20 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
   for (const a of actor.roles) if (isGridRole(a.role) && a.scope.villageId !== undefined) villageIds.add(a.scope.villageId);
   if (membership !== null) villageIds.add(membership.villageId);
 
-  const [grids, villages, household] = await Promise.all([
+  const [grids, villages, household, leaderAssignments] = await Promise.all([
     fetchByIds<GridDoc>(db, COLLECTIONS.grids, [...gridIds].slice(0, MAX_GET_LIMIT)),
     adminStreetId !== null
       ? fetchAll<VillageDoc>(db.collection(COLLECTIONS.villages).where({ streetId: adminStreetId }).limit(STREET_VILLAGES_MAX))
       : fetchByIds<VillageDoc>(db, COLLECTIONS.villages, [...villageIds].slice(0, MAX_GET_LIMIT)),
     membership?.householdId === undefined ? Promise.resolve(null) : fetchById<HouseholdDoc>(db, COLLECTIONS.households, membership.householdId),
+    membership === null
+      ? Promise.resolve([])
+      : fetchAll<RoleAssignment>(
+          db
+            .collection(COLLECTIONS.roleAssignments)
+            .where({ 'scope.gridId': membership.gridId, role: db.command.in([...THREE_LEADER_ROLES]) })
+            .limit(GRID_LEADERS_MAX),
+        ),
   ]);
   const gridById = byId(grids);
   const villageById = byId(villages);
@@ -144,6 +183,7 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
                   ...(household.unit !== undefined ? { unit: household.unit } : {}),
                   ...(household.room !== undefined ? { room: household.room } : {}),
                 },
+          leaders: leaderContacts(leaderAssignments),
         };
 
   const gridPlaces: GridWorkPlace[] = [];

@@ -30,6 +30,18 @@ export const requestStateSchema = { type: 'string', enum: REQUEST_STATE_NAMES } 
 
 export const nameSchema = { type: 'string', minLength: 1, maxLength: NAME_MAX_LENGTH, pattern: NOT_BLANK_PATTERN } as const;
 
+/** A person's name as others will read it (张建国): 1–20 characters, no spaces at either end, one line. */
+export const DISPLAY_NAME_MAX_LENGTH = 20;
+export const DISPLAY_NAME_PATTERN = '^\\S(?:.*\\S)?$';
+export const displayNameSchema = { type: 'string', minLength: 1, maxLength: DISPLAY_NAME_MAX_LENGTH, pattern: DISPLAY_NAME_PATTERN } as const;
+
+/**
+ * A number residents can call: a mainland mobile (13812345678) or a landline with its area code
+ * (021-58881234, 05123456789). Digits only apart from the one dash, so wx.makePhoneCall can dial it.
+ */
+export const PHONE_PATTERN = '^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$';
+export const phoneSchema = { type: 'string', pattern: PHONE_PATTERN } as const;
+
 export const chinaDateSchema = { type: 'string', pattern: CHINA_DATE_SCHEMA_PATTERN } as const;
 
 export const sceneSchema = { type: 'string', pattern: SCENE_SCHEMA_PATTERN } as const;

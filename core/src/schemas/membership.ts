@@ -2,7 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import { CARE_NEEDS, INVITABLE_ROLES } from '../model';
-import { addressPartSchema, idSchema, sceneSchema } from './common';
+import { addressPartSchema, displayNameSchema, idSchema, phoneSchema, sceneSchema } from './common';
 
 export const JOIN_CODE_VALID_DAYS_MAX = 366;
 export const INVITATION_VALID_DAYS_MAX = 30;
@@ -81,8 +81,14 @@ export type IssueInvitationInput = FromSchema<typeof issueInvitationSchema>;
 export const acceptInvitationSchema = {
   $id: 'acceptInvitation',
   type: 'object',
-  properties: { scene: sceneSchema },
-  required: ['scene'],
+  properties: {
+    scene: sceneSchema,
+    /** How residents and colleagues will see the new role holder (the 三长 are shown to their grid). */
+    displayName: displayNameSchema,
+    /** Optional: shown to the grid's residents as a 拨打 button when the role is one of the 三长. */
+    phone: phoneSchema,
+  },
+  required: ['scene', 'displayName'],
   additionalProperties: false,
 } as const;
 export type AcceptInvitationInput = FromSchema<typeof acceptInvitationSchema>;
