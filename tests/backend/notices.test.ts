@@ -230,3 +230,38 @@ describe('who may publish what', () => {
     expect(list.data?.notices[0]?.id).toBe(id);
   });
 });
+
+describe('who may record that a household was reached in person', () => {
+  const village = 'v02';
+  let noticeId = '';
+  // Grids 4–7 are v02's; the notice covers the whole village.
+  const household = (): string => grid(5).unjoined[1]!.householdId;
+
+  it('lets the committee of the household’s village mark it, and no duty officer, street admin, resident or other committee', async () => {
+    const committee = backend.street.people.committee[village]!;
+    const published = await backend.call<PublishResult>(
+      'publishNotice',
+      { title: '独居老人上门走访', body: '请两委和网格长本周内上门走访独居老人。', scope: { kind: 'village', villageId: village }, idempotencyKey: 'notice-test-reach-01' },
+      committee,
+    );
+    expect(published.ok, JSON.stringify(published)).toBe(true);
+    noticeId = published.data!.notice.id;
+
+    const refused: Array<[string, string]> = [
+      ['duty officer', backend.street.people.dutyOfficers[village]!],
+      ['street admin', backend.street.people.admin],
+      ['resident of the grid', grid(5).residents[0]!.openid],
+      ['committee of another village', backend.street.people.committee['v01']!],
+    ];
+    for (const [who, openid] of refused) {
+      const res = await backend.call('markHouseholdReached', { noticeId, householdId: household(), channel: 'inPerson' }, openid);
+      expect({ who, res }).toMatchObject({ who, res: { ok: false, code: 'AUTH.FORBIDDEN' } });
+    }
+    expect((await backend.emu.control.collection(COLLECTIONS.reachMarks)).filter((m) => (m as { noticeId: string }).noticeId === noticeId)).toHaveLength(0);
+
+    const marked = await backend.call<{ firstMark: boolean; markedBy: string }>('markHouseholdReached', { noticeId, householdId: household(), channel: 'inPerson', note: '村委上门' }, committee);
+    expect(marked).toMatchObject({ ok: true, data: { firstMark: true, markedBy: committee } });
+    const reach = await backend.call<NoticeReachView>('getNoticeReach', { noticeId, gridId: grid(5).gridId }, committee);
+    expect(reach.data!.grids[0]!.unreached.map((h) => h.householdId)).not.toContain(household());
+  });
+});

@@ -1,5 +1,7 @@
-// markNoticeRead (a resident opened a notice of their grid) and markHouseholdReached (a grid leader
-// told a household in person or by phone, so households without smartphones count as reached).
+// markNoticeRead (a resident opened a notice of their grid) and markHouseholdReached (a grid leader, or a
+// committee member of the village, told a household in person or by phone, so households without
+// smartphones count as reached). Committee members visit households too; duty officers and street
+// admins do not record reach.
 // Both are idempotent inserts with deterministic ids: a repeat changes nothing.
 //
 // Round trips — markNoticeRead: loadActor 2 + notice and grid 2 in parallel + 1 insert = 5.
@@ -12,7 +14,7 @@ import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchById, insertOnce } from '../db';
 import type { CallContext } from '../handler';
-import { staffGrids } from './access';
+import { committeeVillages, staffGrids, type GridPlace } from './access';
 import { noticeFromDoc, reachMarkId, receiptId, type GridDoc, type HouseholdDoc, type NoticeDoc, type ReachMarkDoc, type ReceiptDoc } from './docs';
 
 /** True when the notice reaches the grid. */
@@ -51,6 +53,12 @@ export async function markNoticeRead(input: FunctionInputs['markNoticeRead'], ct
   return ok({ noticeId: noticeDoc._id, firstRead });
 }
 
+/** The household's grid as the committee of its village sees it, or undefined when the caller is not on that committee. */
+function committeeGridPlace(villages: Map<Id, Id>, household: Pick<HouseholdDoc, 'gridId' | 'villageId'>): GridPlace | undefined {
+  const streetId = villages.get(household.villageId);
+  return streetId === undefined ? undefined : { gridId: household.gridId, villageId: household.villageId, streetId };
+}
+
 export interface ReachedResult {
   noticeId: Id;
   householdId: Id;
@@ -65,15 +73,16 @@ export async function markHouseholdReached(input: FunctionInputs['markHouseholdR
   const { db } = ctx;
   const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
   const grids = staffGrids(actor);
-  if (grids.size === 0) return fail('AUTH.FORBIDDEN', '只有网格长、党小组长、楼栋长或网格员可以登记');
+  const villages = committeeVillages(actor);
+  if (grids.size === 0 && villages.size === 0) return fail('AUTH.FORBIDDEN', '只有网格长、党小组长、楼栋长、网格员或村（社区）两委可以登记');
   const [noticeDoc, household] = await Promise.all([
     fetchById<NoticeDoc>(db, COLLECTIONS.notices, input.noticeId),
     fetchById<HouseholdDoc>(db, COLLECTIONS.households, input.householdId),
   ]);
   if (noticeDoc === null) return fail('NOTICE.NOT_FOUND');
   if (household === null) return fail('INPUT.INVALID', '找不到这一户');
-  const grid = grids.get(household.gridId);
-  if (!grid) return fail('AUTH.FORBIDDEN', '只能登记本网格的住户');
+  const grid = grids.get(household.gridId) ?? committeeGridPlace(villages, household);
+  if (!grid) return fail('AUTH.FORBIDDEN', '只能登记本网格（本村、社区）的住户');
   if (!noticeReaches(noticeFromDoc(noticeDoc), { id: grid.gridId, villageId: grid.villageId, streetId: grid.streetId })) {
     return fail('AUTH.FORBIDDEN', '这条通知不是发给这一户所在网格的');
   }
