@@ -9,6 +9,7 @@ export type { MyProfile };
 export type GridWorkPlace = MyProfile['grids'][number];
 export type VillageWorkPlace = MyProfile['villages'][number];
 export type VillageWorkRole = VillageWorkPlace['roles'][number];
+export type GridLeaderContact = NonNullable<MyProfile['membership']>['leaders'][number];
 
 /** Where the session's profile lives on getApp().globalData (a new session starts without it). */
 const PROFILE_KEY = 'lxProfile';
@@ -53,7 +54,9 @@ export function toProfile(raw: unknown): MyProfile {
   const grids = Array.isArray(o.grids) ? (o.grids as GridWorkPlace[]).filter((g) => isText(g?.gridId) && Array.isArray(g.roles)) : [];
   const villages = Array.isArray(o.villages) ? (o.villages as VillageWorkPlace[]).filter((v) => isText(v?.villageId) && Array.isArray(v.roles)) : [];
   const m = o.membership as MyProfile['membership'] | undefined;
-  const membership = m !== undefined && m !== null && isText(m.gridId) ? m : null;
+  // An older backend sends no leaders: the home page then shows none rather than failing.
+  const leaders = m !== undefined && m !== null && Array.isArray(m.leaders) ? m.leaders.filter((l) => isText(l?.role)) : [];
+  const membership = m !== undefined && m !== null && isText(m.gridId) ? { ...m, leaders } : null;
   return { membership, grids, villages, streetAdmin: o.streetAdmin === true };
 }
 

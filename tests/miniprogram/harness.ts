@@ -207,6 +207,8 @@ export interface FakeWorld {
   modalConfirms: boolean;
   navigations: { kind: 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab' | 'navigateBack'; url?: string }[];
   uploads: { cloudPath: string; filePath: string }[];
+  /** Numbers wx.makePhoneCall was asked to dial, in order. */
+  phoneCalls: string[];
   /** What wx.chooseMedia hands back. */
   chosenMedia: string[];
   /** What wx.requestSubscribeMessage answers for each template id ('accept' | 'reject'). */
@@ -240,6 +242,7 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
     modalConfirms: true,
     navigations: [],
     uploads: [],
+    phoneCalls: [],
     chosenMedia: [],
     subscribeAnswers: {},
     subscribeRequests: [],
@@ -289,6 +292,10 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
     navigateBack: nav('navigateBack'),
     previewImage: (opts?: object) => done({ errMsg: 'ok' }, opts),
     vibrateShort: () => undefined,
+    makePhoneCall: (opts: { phoneNumber: string; success?: (r: unknown) => void }) => {
+      world.phoneCalls.push(opts.phoneNumber);
+      return done({ errMsg: 'makePhoneCall:ok' }, opts);
+    },
     chooseMedia: (opts: { count?: number; success?: (r: unknown) => void }) =>
       done({ type: 'image', tempFiles: world.chosenMedia.slice(0, opts.count ?? world.chosenMedia.length).map((tempFilePath) => ({ tempFilePath, size: 1, fileType: 'image' })) }, opts),
     chooseLocation: (opts?: object) => done({ latitude: 31.2, longitude: 121.5, name: '测试小区', address: '' }, opts as { success?: (r: unknown) => void }),

@@ -7,6 +7,25 @@ import { installWorld, mount, ok, type FakeWorld, type Mounted } from './harness
 const MEMBERSHIP = { gridId: 'grid1', gridName: '幸福里第三网格', villageName: '幸福里社区' };
 const PUBLISHED_AT = Date.UTC(2026, 10, 24, 2, 0, 0);
 const EMPTY_PROFILE: FunctionOutputs['getMyProfile'] = { membership: null, grids: [], villages: [], streetAdmin: false };
+const GRID_LEADER_PHONE = '13900001234';
+const PARTY_LEADER_PHONE = '0512-65880001';
+/** A resident's profile: their grid's 三长, the building leader from before names were asked (no name, no phone). */
+const RESIDENT_PROFILE: FunctionOutputs['getMyProfile'] = {
+  ...EMPTY_PROFILE,
+  membership: {
+    gridId: 'grid1',
+    gridName: '幸福里第三网格',
+    villageId: 'v1',
+    villageName: '幸福里社区',
+    household: null,
+    leaders: [
+      { role: 'gridLeader', displayName: '张建国', phone: GRID_LEADER_PHONE },
+      { role: 'partyGroupLeader', displayName: '李秀英', phone: PARTY_LEADER_PHONE },
+      { role: 'buildingLeader' },
+    ],
+  },
+};
+const villagePlace = (n: number) => ({ villageId: `v0${n}`, villageName: `第${n}村`, roles: ['streetAdmin' as const] });
 
 /** A notice as listNotices answers it (the type follows the backend's). */
 function notice(id: string, title: string, read: boolean): NoticeListItem {
@@ -59,6 +78,60 @@ describe('home page', () => {
       { kind: 'navigateTo', url: '/pages/submit/index' },
       { kind: 'navigateTo', url: '/pages/notice/index?id=n1' },
     ]);
+  });
+
+  it("shows my grid's three leaders under the grid name, and 拨打 calls the leader's number", async () => {
+    world.storage.set('lx.membership', MEMBERSHIP);
+    world.handlers.getMyProfile = () => ok(RESIDENT_PROFILE);
+    world.handlers.listNotices = () => ok(noticePage([]));
+    page = await mount('pages/home/index');
+    const leaders = page.node('#leaders').dom.textContent ?? '';
+    expect(leaders).toContain('网格长');
+    expect(leaders).toContain('张建国');
+    expect(leaders).toContain(GRID_LEADER_PHONE);
+    expect(leaders).toContain('李秀英');
+    // A leader without a name still shows, by role title, with nothing to dial.
+    expect(page.node('#leader-buildingLeader-2').dom.textContent).toContain('楼栋长');
+    expect(page.comp.querySelector('#call-buildingLeader-2')).toBeFalsy();
+
+    await page.tap('#call-partyGroupLeader-1');
+    await page.tap('#call-gridLeader-0');
+    expect(world.phoneCalls).toEqual([PARTY_LEADER_PHONE, GRID_LEADER_PHONE]);
+    expect(page.node('#call-gridLeader-0').instance?.data['ariaLabel']).toBe('拨打网格长张建国的电话');
+  });
+
+  it('shows no leaders block when the grid has none named yet', async () => {
+    world.storage.set('lx.membership', MEMBERSHIP);
+    world.handlers.getMyProfile = () => ok({ ...RESIDENT_PROFILE, membership: { ...RESIDENT_PROFILE.membership!, leaders: [] } });
+    world.handlers.listNotices = () => ok(noticePage([]));
+    page = await mount('pages/home/index');
+    expect(page.text()).toContain('幸福里第三网格');
+    expect(page.comp.querySelector('#leaders')).toBeFalsy();
+  });
+
+  it('lists up to three villages with their buttons', async () => {
+    world.handlers.getMyProfile = () => ok({ ...EMPTY_PROFILE, streetAdmin: true, villages: [1, 2, 3].map(villagePlace) });
+    page = await mount('pages/home/index');
+    expect(page.comp.querySelector('#village-picker')).toBeFalsy();
+    for (const n of [1, 2, 3]) expect(page.comp.querySelector(`#work-dashboard-v0${n}`)).toBeTruthy();
+  });
+
+  it('folds more than three villages into one 村（社区）工作 row that opens a village picker', async () => {
+    world.handlers.getMyProfile = () => ok({ ...EMPTY_PROFILE, streetAdmin: true, villages: [1, 2, 3, 4].map(villagePlace) });
+    page = await mount('pages/home/index');
+    expect(page.node('#village-picker').dom.textContent).toContain('村（社区）工作');
+    // No village's buttons until one is picked.
+    expect(page.comp.querySelectorAll('.work-link').length).toBe(1);
+    expect(page.comp.querySelector('#village-list')).toBeFalsy();
+
+    await page.tap('#village-picker');
+    expect(page.node('#village-list').dom.textContent).toContain('第4村');
+    await page.tap('#pick-village-v04');
+    expect(page.comp.querySelector('#village-list')).toBeFalsy();
+    expect(page.node('#work-village-v04').dom.textContent).toContain('第4村');
+    expect(page.comp.querySelector('#work-dashboard-v01')).toBeFalsy();
+    await page.tap('#work-dashboard-v04');
+    expect(world.navigations).toEqual([{ kind: 'navigateTo', url: '/packageCommittee/pages/dashboard/index?villageId=v04' }]);
   });
 
   it('switches elder-friendly mode on the root and remembers it', async () => {

@@ -15,7 +15,7 @@ const MEMBERSHIP = { gridId: 'v01-g02', gridName: '第2网格', villageName: '�
 const EMPTY: Profile = { membership: null, grids: [], villages: [], streetAdmin: false };
 const RESIDENT: Profile = {
   ...EMPTY,
-  membership: { gridId: 'v01-g02', gridName: '第2网格', villageId: VILLAGE, villageName: '东风村', household: { householdId: 'v01-g02-h001', building: '1栋', unit: '1单元', room: '101' } },
+  membership: { gridId: 'v01-g02', gridName: '第2网格', villageId: VILLAGE, villageName: '东风村', household: { householdId: 'v01-g02-h001', building: '1栋', unit: '1单元', room: '101' }, leaders: [] },
 };
 const LEADER: Profile = { ...EMPTY, grids: [{ gridId: GRID, gridName: '第1网格', villageId: VILLAGE, villageName: '东风村', roles: ['gridLeader'] }] };
 const COMMITTEE: Profile = { ...EMPTY, villages: [{ villageId: VILLAGE, villageName: '东风村', roles: ['committee'] }] };

@@ -1,6 +1,9 @@
 // Home: my grid, the latest notices (unread marked) and the large 我要反映 button; for grid staff and
 // committees, "我的工作": big links to the leader and committee pages of each grid and village they serve
 // (from getMyProfile, refreshed each time home shows, since the phone cannot read roles otherwise).
+// Under the grid name, the grid's 三长 with a big 拨打 button each: the people a resident calls.
+// Someone with many villages (a street admin) gets one 村（社区）工作 row that opens a village picker,
+// so the section does not become a wall of three buttons per village.
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
 import {
@@ -8,6 +11,7 @@ import {
   GRID_ROLE_LABELS,
   loadProfile,
   VILLAGE_ROLE_LABELS,
+  type GridLeaderContact,
   type GridWorkPlace,
   type MyProfile,
   type VillageWorkPlace,
@@ -18,6 +22,23 @@ import { readMembership, saveMembership } from '../../utils/membership';
 import { formatChinaShort } from '../../utils/time';
 
 const LATEST_NOTICES = 5;
+/** Up to this many villages are listed with their buttons; more fold into one row with a picker. */
+const VILLAGE_ROWS_MAX = 3;
+
+/** One of my grid's 三长, ready to show: role title and name, and the number to dial if any. */
+interface LeaderRow {
+  key: string;
+  role: string;
+  name: string;
+  phone: string;
+  callLabel: string;
+}
+
+function leaderRow(l: GridLeaderContact, index: number): LeaderRow {
+  const role = GRID_ROLE_LABELS[l.role];
+  const name = l.displayName ?? '';
+  return { key: `${l.role}-${index}`, role, name, phone: l.phone ?? '', callLabel: `拨打${role}${name}的电话` };
+}
 
 interface WorkLink {
   /** Element id, for tests and the accessibility tree. */
@@ -83,6 +104,11 @@ defineComponent({
     membership: null as Membership | null,
     workGrids: [] as WorkRow[],
     workVillages: [] as WorkRow[],
+    leaders: [] as LeaderRow[],
+    /** More villages than VILLAGE_ROWS_MAX: one row and a picker instead of every village's buttons. */
+    villagesFolded: false,
+    villagePickerOpen: false,
+    pickedVillage: null as WorkRow | null,
     notices: [] as NoticeRow[],
     noticesError: '',
   },
@@ -112,7 +138,28 @@ defineComponent({
     showWork(profile: MyProfile | null): void {
       // A failed refresh keeps what was shown before rather than hiding the work links.
       if (profile === null) return;
-      this.setData({ workGrids: profile.grids.map(gridRow), workVillages: profile.villages.map(villageRow) });
+      const workVillages = profile.villages.map(villageRow);
+      const picked = this.data.pickedVillage;
+      this.setData({
+        workGrids: profile.grids.map(gridRow),
+        workVillages,
+        villagesFolded: workVillages.length > VILLAGE_ROWS_MAX,
+        // Keep the village picked before a refresh, with its fresh links.
+        pickedVillage: picked === null ? null : (workVillages.find((v) => v.key === picked.key) ?? null),
+        leaders: (profile.membership?.leaders ?? []).map(leaderRow),
+      });
+    },
+    onToggleVillages() {
+      this.setData({ villagePickerOpen: !this.data.villagePickerOpen });
+    },
+    onPickVillage(e: WechatMiniprogram.BaseEvent) {
+      const key = String(e.currentTarget.dataset['key'] ?? '');
+      const picked = this.data.workVillages.find((v) => v.key === key) ?? null;
+      this.setData({ pickedVillage: picked, villagePickerOpen: false });
+    },
+    onCallLeader(e: WechatMiniprogram.BaseEvent) {
+      const phoneNumber = String(e.currentTarget.dataset['phone'] ?? '');
+      if (phoneNumber !== '') wx.makePhoneCall({ phoneNumber });
     },
     async loadNotices(): Promise<void> {
       const result = await call('listNotices', { limit: LATEST_NOTICES });
