@@ -259,9 +259,11 @@ describe('who may record that a household was reached in person', () => {
     }
     expect((await backend.emu.control.collection(COLLECTIONS.reachMarks)).filter((m) => (m as { noticeId: string }).noticeId === noticeId)).toHaveLength(0);
 
+    const unreached = async (): Promise<string[]> =>
+      (await backend.call<NoticeReachView>('getNoticeReach', { noticeId, gridId: grid(5).gridId }, committee)).data!.grids[0]!.unreached.map((h) => h.householdId);
+    expect(await unreached()).toContain(household());
     const marked = await backend.call<{ firstMark: boolean; markedBy: string }>('markHouseholdReached', { noticeId, householdId: household(), channel: 'inPerson', note: '村委上门' }, committee);
     expect(marked).toMatchObject({ ok: true, data: { firstMark: true, markedBy: committee } });
-    const reach = await backend.call<NoticeReachView>('getNoticeReach', { noticeId, gridId: grid(5).gridId }, committee);
-    expect(reach.data!.grids[0]!.unreached.map((h) => h.householdId)).not.toContain(household());
+    expect(await unreached()).not.toContain(household());
   });
 });
