@@ -23,6 +23,7 @@ interface RequestView {
   escalationLevel: number;
   responders: string[];
   responseDueAt: number;
+  submittedAt: number;
   firstResponseMs?: number;
   events: Array<{ label: string; at: number }>;
 }
@@ -137,7 +138,11 @@ async function main(): Promise<void> {
 
     const unanswered = await run.call<{ request: RequestView }>('Resident reports a burst pipe', 'submitRequest', { category: 'repairs', text: '楼道水管破裂，水流不止。', idempotencyKey: randomUUID() }, newcomer.openid, (r) => `routed to ${r.request.responders.join(', ')}`);
     const requestId = unanswered.request.id;
-    const show = (r: RequestView): string => `level ${r.escalationLevel}, "${r.events.at(-1)?.label ?? ''}", responders: ${r.responders.join(', ')}`;
+    const show = (r: RequestView): string => {
+      const last = r.events.at(-1);
+      const after = last ? ` ${formatDuration(last.at - r.submittedAt)} after it was sent` : '';
+      return `level ${r.escalationLevel}, "${last?.label ?? ''}"${after}; responders: ${r.responders.join(', ')}`;
+    };
     await run.advance(DEFAULT_RESPONSE_TARGET_MS + SWEEP_INTERVAL_MS, 'ten minutes pass, nobody answers');
     const level1 = await run.call<RequestView>('Resident checks the request', 'getRequest', { requestId }, newcomer.openid, show);
     await run.advance(LEVEL_TWO_AFTER_LEVEL_ONE_MS, 'ten more minutes, still no answer');
