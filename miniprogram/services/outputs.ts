@@ -5,7 +5,7 @@
 import type { Result } from '../../core/src/errors';
 import type { FunctionName } from '../../core/src/schemas';
 import type { getVillageDashboard } from '../../backend/src/dashboard/dashboard';
-import type { issueInvitation } from '../../backend/src/membership/invitations';
+import type { acceptInvitation, issueInvitation } from '../../backend/src/membership/invitations';
 import type { getNoticeReach } from '../../backend/src/notices/reach';
 import type { publishNotice } from '../../backend/src/notices/publish';
 import type { setVillagePolicy, updateRoutingRule } from '../../backend/src/organisation/configure';
@@ -32,6 +32,7 @@ export interface FunctionOutputs {
   // Membership
   joinGrid: DataOf<typeof joinGrid>;
   resolveGroupGrid: DataOf<typeof resolveGroupGrid>;
+  acceptInvitation: DataOf<typeof acceptInvitation>;
   // Requests
   submitRequest: DataOf<typeof submitRequest>;
   listMyRequests: DataOf<typeof listMyRequests>;

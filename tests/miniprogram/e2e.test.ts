@@ -253,6 +253,32 @@ describe('resident journey against the real backend', () => {
     }
   });
 
+  it('a new person accepts the committee\'s gridLeader invitation on the invite page and serves in the grid', async () => {
+    const invitee = 'o-e2e-invitee';
+    const villageId = backend.street.people.grids[0]?.villageId ?? '';
+    const issued = await backend.call<FunctionOutputs['issueInvitation']>('issueInvitation', { villageId, gridId, role: 'gridLeader' }, committee);
+    expect(issued.ok).toBe(true);
+    const before = await backend.call<FunctionOutputs['getMyProfile']>('getMyProfile', {}, invitee);
+    expect(before.data?.grids).toEqual([]);
+    phone.openid = invitee;
+    try {
+      const invite = remount(await mount('pages/invite/index', { query: { scene: encodeURIComponent(issued.data?.scene ?? '') } }));
+      await invite.change('#name', ' 赵卫东 ');
+      const navigated = world.navigations.length;
+      await invite.tap('#accept');
+      await until('invitation accepted', () => world.navigations.length > navigated);
+      expect(forwarded.filter((f) => f.name === 'acceptInvitation')).toEqual([{ name: 'acceptInvitation', openid: invitee, result: expect.objectContaining({ ok: true }) }]);
+      expect(world.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/home/index' });
+    } finally {
+      phone.openid = null;
+    }
+    const after = await backend.call<FunctionOutputs['getMyProfile']>('getMyProfile', {}, invitee);
+    expect(after.data?.grids).toEqual([expect.objectContaining({ gridId, gridName, roles: ['gridLeader'] })]);
+    // The name was stored as typed, without the spaces around it.
+    const assignments = (await backend.emu.control.collection('roleAssignments')) as Array<{ _id: string; displayName?: string }>;
+    expect(assignments.find((a) => a._id === `gridLeader:${gridId}:${invitee}`)?.displayName).toBe('赵卫东');
+  });
+
   describe('from the grid\'s WeChat group card', () => {
     const OPEN_GID = 'G-e2e-grid-1';
 
