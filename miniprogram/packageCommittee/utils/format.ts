@@ -1,6 +1,6 @@
 // Words and numbers the committee pages show: role names, shares as percentages, durations in
 // minutes, escalation levels. Pure functions, so the page tests can check them through the pages.
-import type { InvitableRole, RoutingCategory } from '../../../core/src/model';
+import type { GridRole, InvitableRole, RoutingCategory } from '../../../core/src/model';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
 import { MINUTE_MS, SECOND_MS } from '../../utils/time';
 
@@ -20,10 +20,16 @@ export const ROLE_LABELS: Record<InvitableRole, string> = {
 /** In the order the invitation picker shows them: the 三长 first. */
 export const ROLE_ORDER: readonly InvitableRole[] = ['gridLeader', 'partyGroupLeader', 'buildingLeader', 'gridWorker', 'dutyOfficer', 'committee'];
 
-/** Roles held within one grid: an invitation for them needs a grid. */
-export function isGridRoleName(role: InvitableRole): boolean {
+/** Roles held within one grid: an invitation for them needs a grid, and routing rules name them. */
+export function isGridRoleName(role: InvitableRole): role is GridRole {
   return role !== 'dutyOfficer' && role !== 'committee';
 }
+
+/**
+ * The grid roles in picker order. Derived here rather than imported from core: the DevTools compile
+ * only miniprogram/, so nothing but types may come from outside it.
+ */
+export const GRID_ROLE_ORDER: readonly GridRole[] = ROLE_ORDER.filter(isGridRoleName);
 
 /** Routing categories in picker order: every category, then "all others" ('*'). */
 export const ROUTING_CATEGORY_ORDER: readonly RoutingCategory[] = [...CATEGORY_ORDER, '*'];

@@ -3,13 +3,12 @@
 // for a role (三长, grid worker, duty officer, committee) and show its QR code for the invitee to scan,
 // and change who answers a grid's requests of one category (routing, audited, so a reason is required).
 import type { GridRole, InvitableRole } from '../../../../core/src/model';
-import { GRID_ROLES } from '../../../../core/src/model';
 import type { IssueInvitationInput, UpdateRoutingRuleInput } from '../../../../core/src/schemas';
 import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { isGridRoleName, ROLE_LABELS, ROLE_ORDER, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
+import { GRID_ROLE_ORDER, isGridRoleName, ROLE_LABELS, ROLE_ORDER, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
 import { committeeVillageFor } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
@@ -37,7 +36,7 @@ interface ShownInvitation {
 }
 
 function routingToggles(): RoleToggle[] {
-  return GRID_ROLES.map((role) => ({ role, label: ROLE_LABELS[role], on: false }));
+  return GRID_ROLE_ORDER.map((role) => ({ role, label: ROLE_LABELS[role], on: false }));
 }
 
 defineComponent({
