@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AJV_OPTIONS, FUNCTION_NAMES, INPUT_SCHEMAS, validateInput, type FunctionInputs, type FunctionName, type InputValidator } from '../../core/src';
-import { generateValidators, VALIDATORS_DTS, VALIDATORS_JS } from '../../scripts/build-validators';
+import { generateValidators, generateWords, VALIDATORS_DTS, VALIDATORS_JS, WORDS_DTS, WORDS_JS } from '../../scripts/build-validators';
 
 const ajv = new Ajv({ ...AJV_OPTIONS, schemas: Object.values(INPUT_SCHEMAS) });
 function serverValidator<N extends FunctionName>(name: N): InputValidator<FunctionInputs[N]> {
@@ -222,6 +222,14 @@ describe('derived types', () => {
     expectTypeOf<NonNullable<FunctionInputs['listMyRequests']['states']>[number]>().toEqualTypeOf<
       'submitted' | 'responded' | 'inProgress' | 'resolved' | 'reopened' | 'confirmed' | 'closed' | 'cancelled'
     >();
+  });
+});
+
+describe('miniprogram/generated/words', () => {
+  it('is up to date with the core words (run `npx tsx scripts/build-validators.ts`)', () => {
+    const { js, dts } = generateWords();
+    expect(fs.readFileSync(WORDS_JS, 'utf8')).toBe(js);
+    expect(fs.readFileSync(WORDS_DTS, 'utf8')).toBe(dts);
   });
 });
 

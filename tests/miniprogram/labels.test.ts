@@ -1,5 +1,5 @@
-// The mini-program keeps its own copies of the backend's words (the DevTools compile only
-// miniprogram/): they must not drift from core.
+// The mini-program loads the backend's words from generated/words.js (the DevTools compile only
+// miniprogram/): what pages show must be core's text, and the phone's own lists must be complete.
 import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES as CORE_MESSAGES } from '../../core/src/errors';
 import { CARE_NEEDS, REQUEST_CATEGORIES, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../core/src/model';
