@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       newcomer.openid,
       (j) => `${j.alreadyMember ? 'already a member of' : 'joined'} ${j.grid.villageName} ${j.grid.name}`,
     );
-    await run.call('Grid leader allows one notification', 'recordSubscription', { acceptedTemplateIds: ['tmpl-request-assigned'] }, gridLeader, () => 'one-time subscribe authorisation counted');
+    await run.call('Grid leader allows one notification', 'recordSubscription', { acceptedTemplateIds: ['tmpl-request-assigned'], grantId: randomUUID() }, gridLeader, () => 'one-time subscribe authorisation counted');
 
     const answered = await run.call<{ request: RequestView }>(
       'Resident asks for medicine',

@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   requests: 'requests',
   inbox: 'inbox',
   subscriptions: 'subscriptions',
+  subscriptionGrants: 'subscriptionGrants',
   notices: 'notices',
   noticeReceipts: 'noticeReceipts',
   reachMarks: 'reachMarks',

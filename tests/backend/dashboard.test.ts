@@ -49,7 +49,7 @@ beforeAll(async () => {
   const [g1, g2, , g4] = backend.street.people.grids;
   if (!g1 || !g2 || !g4) throw new Error('demo street too small');
   // One authorisation for g1's grid leader, spent by the first request routed to them.
-  await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned] }, g1.leaders.gridLeader);
+  await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned], grantId: 'grant-dashboard-0001' }, g1.leaders.gridLeader);
   // A request from last Sunday, never answered: overdue now, but not in this week's figures.
   await backend.db.collection(COLLECTIONS.requests).add({
     data: {
@@ -94,7 +94,7 @@ beforeAll(async () => {
   // 10:25: the unanswered request passed level 1 (10:10) and level 2 (10:20), not level 3 (10:30).
   await backend.emu.control.setClock(MORNING_IN_CHINA_MS + min(25));
   // g1's party-group leader renews: they drop off the list of staff to remind.
-  await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned] }, g1.leaders.partyGroupLeader);
+  await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned], grantId: 'grant-dashboard-0002' }, g1.leaders.partyGroupLeader);
   for (const doc of (await backend.emu.control.collection('requests')) as { _id: string; submittedAt: number; firstResponseMs?: number; responseDueAt: number }[]) {
     stored.set(doc._id, doc);
   }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE_MS, DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS } from '../../core/src/policy';
 import type { InboxItem, RequestView } from '../../backend/src/requests/store';
-import { TEMPLATE_IDS } from '../../backend/src/notify';
+import { remainingAuthorisations, TEMPLATE_IDS } from '../../backend/src/notify';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 import { getAs, inboxItems, newKey, requestCount, sendsTo, submit, type SubmitReply } from './requestsHelpers';
 
@@ -25,7 +25,7 @@ interface InboxReply {
 describe('the whole story within the golden 10 minutes', () => {
   it('submit → inbox + subscribe message → reply at 4 min → resolve → confirm with 5 stars', async () => {
     const leader = grid(0).leaders.gridLeader;
-    const sub = await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned] }, leader);
+    const sub = await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned], grantId: 'grant-requests-0001' }, leader);
     expect(sub.ok).toBe(true);
 
     const submittedAt = await backend.emu.control.now();
@@ -84,7 +84,7 @@ describe('the whole story within the golden 10 minutes', () => {
 
   it('notifies the resident when the leader replies, if the resident subscribed', async () => {
     const me = resident(2, 1);
-    await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestUpdated] }, me);
+    await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestUpdated], grantId: 'grant-requests-0002' }, me);
     const request = await submit(backend, me, '想咨询一下疫苗接种的时间');
     const reply = await backend.call('respondRequest', { requestId: request.id, message: '明天上午九点社区卫生站' }, grid(2).leaders.gridLeader);
     expect(reply.ok).toBe(true);
@@ -279,7 +279,16 @@ describe('lists', () => {
     expect(village.ok).toBe(true);
   });
 
+  it('recordSubscription counts a retried grant once', async () => {
+    const leader = grid(1).leaders.partyGroupLeader;
+    const grant = { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned], grantId: 'grant-requests-retry' };
+    expect(await backend.call('recordSubscription', grant, leader)).toMatchObject({ ok: true, data: { duplicate: false } });
+    expect(await backend.call('recordSubscription', grant, leader)).toMatchObject({ ok: true, data: { duplicate: true } });
+    const remaining = await remainingAuthorisations(backend.db, [leader], TEMPLATE_IDS.requestAssigned);
+    expect(remaining[leader]).toBe(1);
+  });
+
   it('recordSubscription refuses unknown template ids', async () => {
-    expect(await backend.call('recordSubscription', { acceptedTemplateIds: ['not-ours'] }, resident(0))).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(await backend.call('recordSubscription', { acceptedTemplateIds: ['not-ours'], grantId: 'grant-requests-0003' }, resident(0))).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
   });
 });

@@ -125,7 +125,15 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   confirmRequest: { good: [{ requestId: 'r1', rating: 5, comment: '很好' }, { requestId: 'r1', rating: 1 }], bad: [{ requestId: 'r1', rating: 0 }, { requestId: 'r1', rating: 6 }, { requestId: 'r1', rating: 4.5 }] },
   reopenRequest: { good: [{ requestId: 'r1', reason: '还没修好' }], bad: [{ requestId: 'r1' }] },
   cancelRequest: { good: [{ requestId: 'r1' }, { requestId: 'r1', reason: '' }], bad: [{ reason: 'x' }] },
-  recordSubscription: { good: [{ acceptedTemplateIds: ['tmpl_A-1', 'tmpl_B'] }], bad: [{ acceptedTemplateIds: [] }, { acceptedTemplateIds: ['a', 'b', 'c', 'd'] }, { acceptedTemplateIds: ['a', 'a'] }] },
+  recordSubscription: {
+    good: [{ acceptedTemplateIds: ['tmpl_A-1', 'tmpl_B'], grantId: 'grant-0001' }],
+    bad: [
+      { acceptedTemplateIds: ['tmpl_A-1'] },
+      { acceptedTemplateIds: [], grantId: 'grant-0001' },
+      { acceptedTemplateIds: ['a', 'b', 'c', 'd'], grantId: 'grant-0001' },
+      { acceptedTemplateIds: ['a', 'a'], grantId: 'grant-0001' },
+    ],
+  },
   publishNotice: {
     good: [
       { title: '核酸检测通知', body: '明早8点在村委会门口', scope: { kind: 'street' }, urgent: true },

@@ -80,7 +80,7 @@ describe('submit page', () => {
       location: { latitude: 31.2, longitude: 121.5, name: '测试小区' },
       photos: [expect.stringMatching(/^cloud:\/\/.+-0\.jpg$/), expect.stringMatching(/^cloud:\/\/.+-1\.png$/)],
     });
-    expect(world.calls[1]).toEqual({ name: 'recordSubscription', data: { acceptedTemplateIds: [TEMPLATE] } });
+    expect(world.calls[1]).toEqual({ name: 'recordSubscription', data: { acceptedTemplateIds: [TEMPLATE], grantId: expect.any(String) } });
   });
 
   it('does not record a subscription the resident declined', async () => {

@@ -162,11 +162,15 @@ export const cancelRequestSchema = {
 } as const;
 export type CancelRequestInput = FromSchema<typeof cancelRequestSchema>;
 
-/** The template ids the user accepted in one wx.requestSubscribeMessage call (one send each). */
+/**
+ * The template ids the user accepted in one wx.requestSubscribeMessage call (one send each).
+ * `grantId` is made by the client once per answer, so a retried call counts the grant once.
+ */
 export const recordSubscriptionSchema = {
   $id: 'recordSubscription',
   type: 'object',
   properties: {
+    grantId: idempotencyKeySchema,
     acceptedTemplateIds: {
       type: 'array',
       items: { type: 'string', minLength: 1, maxLength: TEMPLATE_ID_MAX_LENGTH, pattern: '^[0-9A-Za-z_-]+$' },
@@ -175,7 +179,7 @@ export const recordSubscriptionSchema = {
       uniqueItems: true,
     },
   },
-  required: ['acceptedTemplateIds'],
+  required: ['acceptedTemplateIds', 'grantId'],
   additionalProperties: false,
 } as const;
 export type RecordSubscriptionInput = FromSchema<typeof recordSubscriptionSchema>;

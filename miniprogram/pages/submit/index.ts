@@ -119,7 +119,7 @@ defineComponent({
         return;
       }
       const acceptedIds = await accepted;
-      if (acceptedIds.length > 0) await call('recordSubscription', { acceptedTemplateIds: acceptedIds });
+      if (acceptedIds.length > 0) await call('recordSubscription', { acceptedTemplateIds: acceptedIds, grantId: newIdempotencyKey() });
       this.setData({ sending: false });
       wx.redirectTo({ url: `/pages/request/index?id=${encodeURIComponent(result.data.request.id)}` });
     },
