@@ -13,12 +13,10 @@ import { ESCALATION_EVENT_LABELS, guardHolds, type EscalationGuard } from './esc
 import type {
   EpochMs,
   EscalationStep,
-  GeoLocation,
   Id,
   LeaderRole,
   Request,
   RequestActionKind,
-  RequestCategory,
   RequestEvent,
   RequestState,
   RoleAssignment,
@@ -124,21 +122,12 @@ function checkPhotos(photos: readonly string[] | undefined): Result<string[]> {
 
 // ---------------------------------------------------------------------------------------------
 
-export interface RequestDraft {
-  id: Id;
-  streetId: Id;
-  villageId: Id;
-  gridId: Id;
-  microGridId?: Id;
-  householdId?: Id;
-  residentId: Id;
-  category: RequestCategory;
-  text: string;
-  photos?: string[];
-  location?: GeoLocation;
-  urgent?: boolean;
-  idempotencyKey: string;
-}
+/** What the resident supplies (and the handler derives from their membership) before the core decides the rest. */
+export type RequestDraft = Pick<
+  Request,
+  'id' | 'streetId' | 'villageId' | 'gridId' | 'microGridId' | 'householdId' | 'residentId' | 'category' | 'text' | 'location' | 'idempotencyKey'
+> &
+  Partial<Pick<Request, 'photos' | 'urgent'>>;
 
 export interface TransitionOutcome {
   request: Request;
