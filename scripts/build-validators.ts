@@ -12,7 +12,7 @@ import path from 'node:path';
 import { FUNCTION_NAMES, INPUT_SCHEMAS } from '../core/src/schemas';
 import { AJV_OPTIONS } from '../core/src/validate';
 import { ERROR_MESSAGES } from '../core/src/errors';
-import { REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../core/src/model';
+import { CARE_NEEDS, REQUEST_CATEGORIES, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../core/src/model';
 
 const ROOT = path.resolve(__dirname, '..');
 export const GENERATED_DIR = path.join(ROOT, 'miniprogram', 'generated');
@@ -61,6 +61,9 @@ export function generateWords(): { js: string; dts: string } {
   const words = {
     ERROR_MESSAGES,
     CATEGORY_LABELS: REQUEST_CATEGORY_LABELS,
+    /** The core's order, which pickers follow. */
+    CATEGORY_ORDER: REQUEST_CATEGORIES,
+    CARE_NEED_ORDER: CARE_NEEDS,
     STATE_LABELS: Object.fromEntries(Object.entries(REQUEST_STATES).map(([state, info]) => [state, info.label])),
   };
   const js = [
@@ -71,11 +74,13 @@ export function generateWords(): { js: string; dts: string } {
   const dts = [
     HEADER.replace('core/src/schemas', 'core/src/errors.ts and core/src/model.ts'),
     "import type { ErrorCode } from '../../core/src/errors';",
-    "import type { RequestCategory, RequestState } from '../../core/src/model';",
+    "import type { CareNeed, RequestCategory, RequestState } from '../../core/src/model';",
     '',
     'export declare const ERROR_MESSAGES: Record<ErrorCode, string>;',
     'export declare const CATEGORY_LABELS: Record<RequestCategory, string>;',
     'export declare const STATE_LABELS: Record<RequestState, string>;',
+    'export declare const CATEGORY_ORDER: readonly RequestCategory[];',
+    'export declare const CARE_NEED_ORDER: readonly CareNeed[];',
     '',
   ].join('\n');
   return { js, dts };

@@ -40,6 +40,23 @@ exports.CATEGORY_LABELS = {
   "consultation": "政策咨询",
   "other": "其他"
 };
+exports.CATEGORY_ORDER = [
+  "supplies",
+  "medicine",
+  "elderlyCare",
+  "sanitation",
+  "repairs",
+  "dispute",
+  "healthReport",
+  "consultation",
+  "other"
+];
+exports.CARE_NEED_ORDER = [
+  "elderlyAlone",
+  "sick",
+  "disabled",
+  "pregnant"
+];
 exports.STATE_LABELS = {
   "submitted": "待响应",
   "responded": "已响应",

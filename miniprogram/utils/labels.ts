@@ -1,21 +1,8 @@
-// Words shown to residents for the backend's enumerations. Category and state labels are generated
-// from core/src/model.ts (generated/words.js); the orders and care-need words are the phone's own.
-import type { CareNeed, RequestCategory, RequestState } from '../../core/src/model';
+// Words shown to residents for the backend's enumerations. Category and state labels and the
+// orders are generated from core/src/model.ts (generated/words.js); care-need words are the phone's own.
+import type { CareNeed, RequestState } from '../../core/src/model';
 
-export { CATEGORY_LABELS, STATE_LABELS } from '../generated/words';
-
-/** In the order the picker shows them. */
-export const CATEGORY_ORDER: readonly RequestCategory[] = [
-  'supplies',
-  'medicine',
-  'elderlyCare',
-  'sanitation',
-  'repairs',
-  'dispute',
-  'healthReport',
-  'consultation',
-  'other',
-];
+export { CARE_NEED_ORDER, CATEGORY_LABELS, CATEGORY_ORDER, STATE_LABELS } from '../generated/words';
 
 /** States in which the response clock still runs, so the list shows a countdown. */
 export const AWAITING_RESPONSE_STATES: readonly RequestState[] = ['submitted'];
@@ -26,5 +13,3 @@ export const CARE_NEED_LABELS: Record<CareNeed, string> = {
   disabled: '残疾',
   pregnant: '孕妇',
 };
-
-export const CARE_NEED_ORDER: readonly CareNeed[] = ['elderlyAlone', 'sick', 'disabled', 'pregnant'];
