@@ -10,6 +10,7 @@ export declare const issueInvitation: InputValidator<FunctionInputs['issueInvita
 export declare const acceptInvitation: InputValidator<FunctionInputs['acceptInvitation']>;
 export declare const createVillage: InputValidator<FunctionInputs['createVillage']>;
 export declare const createGrid: InputValidator<FunctionInputs['createGrid']>;
+export declare const listVillageGrids: InputValidator<FunctionInputs['listVillageGrids']>;
 export declare const createMicroGrid: InputValidator<FunctionInputs['createMicroGrid']>;
 export declare const updateRoutingRule: InputValidator<FunctionInputs['updateRoutingRule']>;
 export declare const setVillagePolicy: InputValidator<FunctionInputs['setVillagePolicy']>;

@@ -10,6 +10,7 @@ import type { getNoticeReach } from '../../backend/src/notices/reach';
 import type { publishNotice } from '../../backend/src/notices/publish';
 import type { setVillagePolicy, updateRoutingRule } from '../../backend/src/organisation/configure';
 import type { createGrid } from '../../backend/src/organisation/setup';
+import type { listVillageGrids } from '../../backend/src/organisation/listGrids';
 import type { joinGrid } from '../../backend/src/membership/joinGrid';
 import type { resolveGroupGrid } from '../../backend/src/membership/groups';
 import type { listNotices } from '../../backend/src/notices/list';
@@ -48,6 +49,7 @@ export interface FunctionOutputs {
   // Committee (packageCommittee)
   getVillageDashboard: DataOf<typeof getVillageDashboard>;
   createGrid: DataOf<typeof createGrid>;
+  listVillageGrids: DataOf<typeof listVillageGrids>;
   issueInvitation: DataOf<typeof issueInvitation>;
   updateRoutingRule: DataOf<typeof updateRoutingRule>;
   setVillagePolicy: DataOf<typeof setVillagePolicy>;

@@ -55,6 +55,7 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   },
   createVillage: { good: [{ streetId: 'st1', name: '幸福社区', kind: 'community' }], bad: [{ streetId: 'st1', name: '  ', kind: 'community' }, { streetId: 'st1', name: '幸福村', kind: 'town' }] },
   createGrid: { good: [{ villageId: 'v1', name: '第一网格' }], bad: [{ villageId: 'v1', name: 'x'.repeat(41) }] },
+  listVillageGrids: { good: [{ villageId: 'v1' }], bad: [{}, { villageId: 'v1', streetId: 's1' }] },
   createMicroGrid: { good: [{ gridId: 'g1', name: '3号楼', leaderUserId: 'u1' }], bad: [{ gridId: 'g1' }] },
   updateRoutingRule: {
     good: [{ gridId: 'g1', category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记负责' }, { gridId: 'g1', category: '*', roles: [], userIds: [], reason: '恢复默认' }],

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VillageDashboard } from '../../backend/src/dashboard/dashboard';
 import type { ReportFigures } from '../../core/src/reports';
+import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const MINUTE_MS = 60_000;
@@ -34,6 +35,12 @@ function figures(patch: Partial<ReportFigures>): ReportFigures {
     noResponderFallbacks: 0,
     ...patch,
   };
+}
+
+/** The village's grids as listVillageGrids answers: the same two grids as the dashboard below. */
+function villageGridsReply(): FunctionOutputs['listVillageGrids'] {
+  const grid = (n: number) => ({ id: `v01-g0${n}`, villageId: 'v01', streetId: 's1', name: `第${n}网格`, code: `G00000${n}` });
+  return { village: { id: 'v01', streetId: 's1', name: '东风村', kind: 'village' }, grids: [grid(1), grid(2)] };
 }
 
 function dashboardReply(emergencyMode = false): VillageDashboard {
@@ -139,8 +146,9 @@ describe('publish a notice', () => {
   let page: Mounted;
   beforeEach(async () => {
     world = installWorld();
-    world.handlers.getVillageDashboard = () => ok(dashboardReply());
+    world.handlers.listVillageGrids = () => ok(villageGridsReply());
     page = await mount('packageCommittee/pages/publish/index', { query: { villageId: 'v01' } });
+    expect(world.calls).toEqual([{ name: 'listVillageGrids', data: { villageId: 'v01' } }]);
     world.calls.length = 0;
   });
   afterEach(() => page.unmount());
@@ -199,8 +207,9 @@ describe('grids and people', () => {
   let page: Mounted;
   beforeEach(async () => {
     world = installWorld();
-    world.handlers.getVillageDashboard = () => ok(dashboardReply());
+    world.handlers.listVillageGrids = () => ok(villageGridsReply());
     page = await mount('packageCommittee/pages/grids/index', { query: { villageId: 'v01' } });
+    expect(world.calls).toEqual([{ name: 'listVillageGrids', data: { villageId: 'v01' } }]);
     world.calls.length = 0;
   });
   afterEach(() => page.unmount());

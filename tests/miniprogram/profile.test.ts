@@ -148,15 +148,15 @@ describe('leader and committee pages opened without an id', () => {
   it("publish and grids skip a duty officer's village: they are the committee's pages", async () => {
     world.handlers.getMyProfile = () => ok(DUTY);
     page = await mount('packageCommittee/pages/publish/index');
-    expect(callsOf(world, 'getVillageDashboard')).toEqual([]);
+    expect(callsOf(world, 'listVillageGrids')).toEqual([]);
     expect(page.text()).toContain('缺少村（社区），请从首页进入');
   });
 
   it('the committee grids page opens a grid’s roster in the leader subpackage', async () => {
     world.handlers.getMyProfile = () => ok(COMMITTEE);
-    world.handlers.getVillageDashboard = () => ok({ grids: [{ gridId: GRID, name: '第1网格' }] });
+    world.handlers.listVillageGrids = () => ok({ village: { id: VILLAGE, streetId: 's1', name: '东风村', kind: 'village' }, grids: [{ id: GRID, villageId: VILLAGE, streetId: 's1', name: '第1网格', code: 'G000001' }] });
     page = await mount('packageCommittee/pages/grids/index');
-    expect(callsOf(world, 'getVillageDashboard')[0]?.data).toEqual({ villageId: VILLAGE });
+    expect(callsOf(world, 'listVillageGrids')[0]?.data).toEqual({ villageId: VILLAGE });
     await page.tap(`#grid-${GRID}`);
     expect(world.navigations).toEqual([{ kind: 'navigateTo', url: `/packageLeader/pages/roster/index?gridId=${GRID}` }]);
   });

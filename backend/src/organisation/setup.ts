@@ -95,7 +95,7 @@ export async function createMicroGrid(
   return ok({ microGrid: microGridOf(existing), created: false });
 }
 
-function villageOf(doc: VillageDoc): Village {
+export function villageOf(doc: VillageDoc): Village {
   const { id, streetId, name, kind } = fromDoc(doc);
   return { id, streetId, name, kind };
 }

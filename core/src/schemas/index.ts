@@ -30,6 +30,7 @@ export const INPUT_SCHEMAS = {
   acceptInvitation: membership.acceptInvitationSchema,
   createVillage: organisation.createVillageSchema,
   createGrid: organisation.createGridSchema,
+  listVillageGrids: organisation.listVillageGridsSchema,
   createMicroGrid: organisation.createMicroGridSchema,
   updateRoutingRule: organisation.updateRoutingRuleSchema,
   setVillagePolicy: organisation.setVillagePolicySchema,
@@ -68,6 +69,7 @@ export interface FunctionInputs {
   acceptInvitation: membership.AcceptInvitationInput;
   createVillage: organisation.CreateVillageInput;
   createGrid: organisation.CreateGridInput;
+  listVillageGrids: organisation.ListVillageGridsInput;
   createMicroGrid: organisation.CreateMicroGridInput;
   updateRoutingRule: organisation.UpdateRoutingRuleInput;
   setVillagePolicy: organisation.SetVillagePolicyInput;

@@ -36,6 +36,16 @@ export const createGridSchema = {
 } as const;
 export type CreateGridInput = FromSchema<typeof createGridSchema>;
 
+/** The grids of one village, for the committee's pickers (publish to grids, invite, routing). */
+export const listVillageGridsSchema = {
+  $id: 'listVillageGrids',
+  type: 'object',
+  properties: { villageId: idSchema },
+  required: ['villageId'],
+  additionalProperties: false,
+} as const;
+export type ListVillageGridsInput = FromSchema<typeof listVillageGridsSchema>;
+
 export const createMicroGridSchema = {
   $id: 'createMicroGrid',
   type: 'object',

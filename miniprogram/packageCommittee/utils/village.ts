@@ -3,6 +3,9 @@
 // message or without a query still finds its village instead of guessing.
 import { firstWorkVillageId, type VillageWorkRole } from '../../services/profile';
 
+/** Shown when neither the page link nor the caller's profile names a village. */
+export const MISSING_VILLAGE_MESSAGE = '缺少村（社区），请从首页进入';
+
 /** The villageId from the query, else the profile's first village with one of `roles` (any role when omitted), else ''. */
 export async function committeeVillageFor(query: Record<string, string | undefined>, roles?: readonly VillageWorkRole[]): Promise<string> {
   const fromQuery = query['villageId'];

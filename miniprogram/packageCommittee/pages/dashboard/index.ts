@@ -10,7 +10,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort } from '../../../utils/time';
 import { formatDuration, formatEscalations, formatShare, ROLE_LABELS } from '../../utils/format';
-import { committeeVillageFor } from '../../utils/village';
+import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
 
 type Dashboard = OutputOf<'getVillageDashboard'>;
 
@@ -98,7 +98,7 @@ defineComponent({
   methods: {
     async load(): Promise<void> {
       if (this.data.villageId === '') {
-        this.setData({ error: '缺少村（社区），请从首页进入' });
+        this.setData({ error: MISSING_VILLAGE_MESSAGE });
         return;
       }
       this.setData({ loading: true, error: '' });

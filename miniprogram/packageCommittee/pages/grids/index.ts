@@ -9,7 +9,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
 import { GRID_ROLE_ORDER, isGridRoleName, ROLE_LABELS, ROLE_ORDER, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
-import { committeeVillageFor } from '../../utils/village';
+import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 const NOT_CHOSEN = -1;
@@ -70,12 +70,12 @@ defineComponent({
   methods: {
     async loadGrids(): Promise<void> {
       this.setData({ loading: true, error: '' });
-      const result = await call('getVillageDashboard', { villageId: this.data.villageId });
+      const result = await call('listVillageGrids', { villageId: this.data.villageId });
       if (!result.ok) {
         this.setData({ loading: false, error: result.message });
         return;
       }
-      const grids = result.data.grids.map((g) => ({ gridId: g.gridId, name: g.name }));
+      const grids = result.data.grids.map((g) => ({ gridId: g.id, name: g.name }));
       this.setData({ loading: false, grids, gridNames: grids.map((g) => g.name) });
     },
 
@@ -204,7 +204,7 @@ defineComponent({
   async onLoad(query): Promise<void> {
     this.setData({ villageId: await committeeVillageFor(query, COMMITTEE_WORK_ROLES) });
     if (this.data.villageId === '') {
-      this.setData({ error: '缺少村（社区），请从首页进入' });
+      this.setData({ error: MISSING_VILLAGE_MESSAGE });
       return;
     }
     return this.loadGrids();

@@ -6,7 +6,7 @@ import type { PublishNoticeInput } from '../../../../core/src/schemas';
 import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { newIdempotencyKey } from '../../../utils/ids';
-import { committeeVillageFor } from '../../utils/village';
+import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 interface GridChoice {
@@ -41,12 +41,12 @@ defineComponent({
   },
   methods: {
     async loadGrids(): Promise<void> {
-      const result = await call('getVillageDashboard', { villageId: this.data.villageId });
+      const result = await call('listVillageGrids', { villageId: this.data.villageId });
       if (!result.ok) {
         this.setData({ error: result.message });
         return;
       }
-      this.setData({ grids: result.data.grids.map((g) => ({ gridId: g.gridId, name: g.name, chosen: false })) });
+      this.setData({ grids: result.data.grids.map((g) => ({ gridId: g.id, name: g.name, chosen: false })) });
     },
     onTitle(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ title: String(e.detail.value ?? ''), titleError: '' });
@@ -124,7 +124,7 @@ defineComponent({
   async onLoad(query): Promise<void> {
     this.setData({ villageId: await committeeVillageFor(query, COMMITTEE_WORK_ROLES) });
     if (this.data.villageId === '') {
-      this.setData({ error: '缺少村（社区），请从首页进入' });
+      this.setData({ error: MISSING_VILLAGE_MESSAGE });
       return;
     }
     return this.loadGrids();

@@ -1,0 +1,33 @@
+// Use case: the grids of one village, for the committee's pickers. One wave of reads (the caller's
+// roles, the village and its grids through the villageId index, in parallel) — the committee pages
+// used to read the whole dashboard for this.
+import { fail, ok, type Result } from '../../../core/src/errors';
+import type { Grid, Village } from '../../../core/src/model';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import { loadActor } from '../actor';
+import { COLLECTIONS } from '../collections';
+import { fetchAll } from '../db';
+import type { CallContext } from '../handler';
+import { holdsVillageRole, mayManageVillage } from './access';
+import { fetchVillage, type GridDoc } from './repo';
+import { gridOf, villageOf } from './setup';
+
+/** More grids than any village has (a large one splits into a few dozen); CloudBase's page cap is 1000. */
+const VILLAGE_GRIDS_MAX = 1000;
+
+export interface VillageGrids {
+  village: Village;
+  grids: Grid[];
+}
+
+export async function listVillageGrids(input: FunctionInputs['listVillageGrids'], ctx: CallContext): Promise<Result<VillageGrids>> {
+  const [actor, villageDoc, gridDocs] = await Promise.all([
+    loadActor(ctx.db, ctx.openid, ctx.adminOpenids),
+    fetchVillage(ctx.db, input.villageId),
+    fetchAll<GridDoc>(ctx.db.collection(COLLECTIONS.grids).where({ villageId: input.villageId }).orderBy('_id', 'asc').limit(VILLAGE_GRIDS_MAX)),
+  ]);
+  if (!villageDoc) return fail('VILLAGE.NOT_FOUND');
+  const village = villageOf(villageDoc);
+  if (!mayManageVillage(actor.roles, village) && !holdsVillageRole(actor.roles, village.id, 'dutyOfficer')) return fail('AUTH.FORBIDDEN');
+  return ok({ village, grids: gridDocs.map(gridOf) });
+}
