@@ -13,6 +13,8 @@ import { FUNCTION_NAMES, INPUT_SCHEMAS } from '../core/src/schemas';
 import { AJV_OPTIONS } from '../core/src/validate';
 import { ERROR_MESSAGES } from '../core/src/errors';
 import { CARE_NEEDS, REQUEST_CATEGORIES, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../core/src/model';
+import { CHINA_UTC_OFFSET_MS } from '../core/src/chinaTime';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../core/src/policy';
 
 const ROOT = path.resolve(__dirname, '..');
 export const GENERATED_DIR = path.join(ROOT, 'miniprogram', 'generated');
@@ -57,6 +59,8 @@ export async function generateValidators(): Promise<{ js: string; dts: string }>
 }
 
 /** The words pages show for the backend's codes and enumerations, as data the mini-program can load. */
+const WORDS_HEADER = HEADER.replace('core/src/schemas', 'core/src/errors.ts, model.ts, policy.ts and chinaTime.ts');
+
 export function generateWords(): { js: string; dts: string } {
   const words = {
     ERROR_MESSAGES,
@@ -65,14 +69,17 @@ export function generateWords(): { js: string; dts: string } {
     CATEGORY_ORDER: REQUEST_CATEGORIES,
     CARE_NEED_ORDER: CARE_NEEDS,
     STATE_LABELS: Object.fromEntries(Object.entries(REQUEST_STATES).map(([state, info]) => [state, info.label])),
+    /** The phone formats China time by this fixed offset: 构建 npm cannot ship dayjs's plugins. */
+    CHINA_UTC_OFFSET_MS,
+    TIME_UNITS_MS: { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS },
   };
   const js = [
-    HEADER.replace('core/src/schemas', 'core/src/errors.ts and core/src/model.ts'),
+    WORDS_HEADER,
     ...Object.entries(words).map(([name, value]) => `exports.${name} = ${JSON.stringify(value, null, 2)};`),
     '',
   ].join('\n');
   const dts = [
-    HEADER.replace('core/src/schemas', 'core/src/errors.ts and core/src/model.ts'),
+    WORDS_HEADER,
     "import type { ErrorCode } from '../../core/src/errors';",
     "import type { CareNeed, RequestCategory, RequestState } from '../../core/src/model';",
     '',
@@ -81,6 +88,8 @@ export function generateWords(): { js: string; dts: string } {
     'export declare const STATE_LABELS: Record<RequestState, string>;',
     'export declare const CATEGORY_ORDER: readonly RequestCategory[];',
     'export declare const CARE_NEED_ORDER: readonly CareNeed[];',
+    'export declare const CHINA_UTC_OFFSET_MS: number;',
+    'export declare const TIME_UNITS_MS: { SECOND_MS: number; MINUTE_MS: number; HOUR_MS: number; DAY_MS: number };',
     '',
   ].join('\n');
   return { js, dts };

@@ -4,7 +4,7 @@
 // roster with its in-person button, and the QR page (album save, refused permission, group binding).
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { INBOX_POLL_MS } from '../../miniprogram/services/inboxWatch';
+import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
 import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */

@@ -1,7 +1,7 @@
 // A grid leader's inbox: my open items, live. New requests appear without a refresh (database watch,
 // or listInbox polling where the watch is unavailable); each waiting item counts down to its
 // response target, amber when little time is left and red once it has passed.
-import { watchInbox, type InboxSource, type InboxWatch } from '../../../services/inboxWatch';
+import { watchInbox, type InboxSource, type InboxWatch } from '../../inboxWatch';
 import { defineComponent } from '../../../utils/component';
 import { AWAITING_RESPONSE_STATES } from '../../../utils/labels';
 import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';

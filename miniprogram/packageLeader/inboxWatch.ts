@@ -3,8 +3,8 @@
 // listInbox when the watch is unavailable (develop mode against the local emulator, an old base
 // library) or fails. Callers get the whole current list each time it changes.
 import { APP_CONFIG } from '../config';
-import { inboxItemsOf, sortInbox, toInboxEntry, type InboxEntry } from '../packageLeader/models';
-import { call } from './api';
+import { inboxItemsOf, sortInbox, toInboxEntry, type InboxEntry } from './models';
+import { call } from '../services/api';
 
 /** How often the fallback asks listInbox: new requests show within this long. */
 export const INBOX_POLL_MS = 15 * 1000;

@@ -1,0 +1,110 @@
+// The mini-program as WeChat builds and loads it, checked: 构建 npm, the DevTools' compile, the
+// official wcc/wcsc over every template and style of the app and of the TDesign components it uses,
+// then the runtime's loading rules over the compiled files (every require() and usingComponents
+// resolves, no package reaches into another's subpackage), the attributes our templates give
+// components, and the project settings. Prints the figures; exits 1 naming each file at fault.
+// `--json` prints one JSON summary line instead (tests/miniprogram/platform.test.ts reads it).
+import fs from 'node:fs';
+import path from 'node:path';
+import { APP_CONFIG } from '../miniprogram/config';
+import {
+  checkComponentAttributes,
+  checkComponents,
+  checkProjectSettings,
+  checkRequires,
+  compileProject,
+  compileStyles,
+  compileTemplates,
+  COMPILED_DIR,
+  formatProblems,
+  NPM_DIST_FOLDER,
+  packMiniprogramNpm,
+  PROJECT_ROOT,
+  readProjectConfig,
+  writeFiles,
+  type AppJson,
+  type Problem,
+} from './lib/miniprogram-platform';
+
+export interface CheckSummary {
+  ok: boolean;
+  filesCompiled: number;
+  wxmlCompiled: number;
+  wxssCompiled: number;
+  jsFilesChecked: number;
+  requiresChecked: number;
+  componentsChecked: number;
+  componentTagsChecked: number;
+  durationsMs: Record<string, number>;
+  problems: Problem[];
+}
+
+async function timed<T>(durations: Record<string, number>, step: string, work: () => Promise<T> | T): Promise<T> {
+  const started = Date.now();
+  try {
+    return await work();
+  } finally {
+    durations[step] = Date.now() - started;
+  }
+}
+
+export async function checkMiniprogram(root = PROJECT_ROOT, outDir = COMPILED_DIR): Promise<CheckSummary> {
+  const durationsMs: Record<string, number> = {};
+  const projectConfig = readProjectConfig(root);
+  const miniprogramRoot = path.join(root, projectConfig.miniprogramRoot);
+  const app = JSON.parse(fs.readFileSync(path.join(miniprogramRoot, 'app.json'), 'utf8')) as AppJson;
+  await timed(durationsMs, 'packNpm', () => packMiniprogramNpm(root));
+  const files = await timed(durationsMs, 'compileJs', () => compileProject(root));
+  writeFiles(files, outDir);
+  const templates = await timed(durationsMs, 'wcc', () => compileTemplates(outDir, files));
+  const styles = await timed(durationsMs, 'wcsc', () => compileStyles(outDir, files));
+  const requires = await timed(durationsMs, 'requires', () => checkRequires(files, app));
+  const components = checkComponents(files, app);
+  const isOurs = (file: string): boolean => !file.split('/').includes(NPM_DIST_FOLDER);
+  const attributes = await timed(durationsMs, 'attributes', () => checkComponentAttributes(files, projectConfig.libVersion, isOurs));
+  const settings = checkProjectSettings({ projectConfig, app, developReachesEmulator: APP_CONFIG.backend !== 'cloud' });
+  const problems = [...templates.problems, ...styles.problems, ...requires.problems, ...components.problems, ...attributes.problems, ...settings];
+  return {
+    ok: problems.length === 0,
+    filesCompiled: files.size,
+    wxmlCompiled: templates.filesCompiled,
+    wxssCompiled: styles.filesCompiled,
+    jsFilesChecked: requires.filesChecked,
+    requiresChecked: requires.requiresChecked,
+    componentsChecked: components.componentsChecked,
+    componentTagsChecked: attributes.tagsChecked,
+    durationsMs,
+    problems,
+  };
+}
+
+function parseArgs(argv: string[]): { json: boolean; root: string } {
+  const rootAt = argv.indexOf('--root');
+  return { json: argv.includes('--json'), root: rootAt >= 0 ? path.resolve(argv[rootAt + 1] ?? '.') : PROJECT_ROOT };
+}
+
+async function main(): Promise<boolean> {
+  const { json, root } = parseArgs(process.argv.slice(2));
+  const outDir = root === PROJECT_ROOT ? COMPILED_DIR : path.join(root, '.build', 'miniprogram');
+  const summary = await checkMiniprogram(root, outDir);
+  if (json) {
+    console.log(JSON.stringify(summary));
+    return summary.ok;
+  }
+  console.log(`compiled ${summary.filesCompiled} files (${summary.wxmlCompiled} WXML with wcc, ${summary.wxssCompiled} WXSS with wcsc) into ${path.relative(process.cwd(), outDir)}`);
+  console.log(`checked ${summary.requiresChecked} require() calls in ${summary.jsFilesChecked} JavaScript files, ${summary.componentsChecked} usingComponents entries, ${summary.componentTagsChecked} component tags in our templates`);
+  console.log(`took ${Object.entries(summary.durationsMs).map(([step, ms]) => `${step} ${ms} ms`).join(', ')}`);
+  if (!summary.ok) console.error(`\n${summary.problems.length} problem(s):\n${formatProblems(summary.problems)}`);
+  return summary.ok;
+}
+
+// miniprogram-ci's compile keeps handles open: exit explicitly.
+if (require.main === module) {
+  main().then(
+    (ok) => process.exit(ok ? 0 : 1),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
+}
