@@ -83,16 +83,21 @@ export function emulatorTransport(config: Pick<AppConfig, 'emulatorUrl' | 'devOp
     });
 }
 
-/** The one switch between the cloud and the local emulator. */
+export type Backend = 'emulator' | 'cloud';
+
+/** The one switch between the cloud and the local emulator ('auto': the emulator in develop only). */
+export function chooseBackend(config: Pick<AppConfig, 'backend'>, envVersion: EnvVersion): Backend {
+  if (config.backend === 'auto') return envVersion === 'develop' ? 'emulator' : 'cloud';
+  return config.backend;
+}
+
 export function pickTransport(config: AppConfig, envVersion: EnvVersion): Transport {
-  switch (config.backend) {
-    case 'emulator':
-      return emulatorTransport(config);
-    case 'cloud':
-      return cloudTransport;
-    case 'auto':
-      return envVersion === 'develop' ? emulatorTransport(config) : cloudTransport;
-  }
+  return chooseBackend(config, envVersion) === 'emulator' ? emulatorTransport(config) : cloudTransport;
+}
+
+/** The backend this run talks to: files (services/files.ts) follow the same switch as calls. */
+export function activeBackend(): Backend {
+  return chooseBackend(APP_CONFIG, currentEnvVersion());
 }
 
 function currentEnvVersion(): EnvVersion {

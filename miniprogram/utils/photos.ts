@@ -1,5 +1,6 @@
 // Photos attached to a request (resident) or a resolution (leader): chosen on the phone, then uploaded
 // to cloud storage once each, so a retry after a failed call never uploads the same photo again.
+import { uploadFile } from '../services/files';
 
 /** Same limit as core/src/policy.ts REQUEST_PHOTO_MAX_COUNT; the input validators enforce it too. */
 export const PHOTOS_MAX = 3;
@@ -44,8 +45,7 @@ export async function uploadPending(
     const photo = done[i];
     if (photo === undefined || photo.fileId !== '') continue;
     const extension = /\.\w+$/.exec(photo.path)?.[0] ?? DEFAULT_EXTENSION;
-    const res = await wx.cloud.uploadFile({ cloudPath: cloudPathFor(i, extension), filePath: photo.path });
-    done[i] = { ...photo, fileId: res.fileID };
+    done[i] = { ...photo, fileId: await uploadFile(cloudPathFor(i, extension), photo.path) };
     onProgress(done);
   }
   return done.map((p) => p.fileId);

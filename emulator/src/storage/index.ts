@@ -5,10 +5,13 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorError, type ActionParams, type ModuleFactory } from '../context';
-import { readBody } from '../http-util';
+import { readBody, readJson, readMultipart, sendJson } from '../http-util';
 
 export const UPLOAD_PREFIX = '/__storage/upload/';
 export const FILES_PREFIX = '/__storage/files/';
+/** The mini-program's entries in develop mode, standing in for wx.cloud.uploadFile and getTempFileURL. */
+export const CLIENT_UPLOAD_PATH = '/wx/uploadFile';
+export const CLIENT_TEMP_URL_PATH = '/wx/getTempFileURL';
 /** Lifetime of a temporary URL when the caller gives no maxAge. */
 export const DEFAULT_MAX_AGE_SECONDS = 86_400;
 /** How long an upload authorisation from getUploadMetadata stays valid. */
@@ -21,6 +24,7 @@ const SECRET_BYTES = 32;
 const MS_PER_SECOND = 1000;
 const HTTP_OK = 200;
 const HTTP_BAD_REQUEST = 400;
+const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 const HTTP_NOT_FOUND = 404;
 
@@ -193,6 +197,63 @@ export const createStorageModule: ModuleFactory = (ctx) => {
     res.end(req.method === 'HEAD' ? undefined : row.content);
   }
 
+  /** One file's temporary URL, as batchGetDownloadUrl reports it. */
+  function tempUrlEntry(fileId: unknown, maxAge: number): { fileID: string; tempFileURL: string; code: string; message?: string; maxAge: number } {
+    const target = resolve(fileId);
+    const fileID = String(fileId);
+    if ('code' in target) return { fileID, tempFileURL: '', code: target.code, message: target.message, maxAge };
+    if (!hasFile.get(target.cloudPath)) return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: `file ${fileID} does not exist`, maxAge };
+    const expiresSec = nowSec() + Math.floor(maxAge);
+    // The path stays unencoded, as CloudBase returns it: the SDK applies encodeURI before downloading.
+    const tempFileURL = `${ctx.baseUrl()}${FILES_PREFIX}${target.cloudPath}?sign=${sign('download', target.cloudPath, expiresSec)}&t=${expiresSec}`;
+    return { fileID, tempFileURL, code: 'SUCCESS', maxAge };
+  }
+
+  /** wx.cloud needs a user; so do these entries, as X-WX-OPENID like /wx/callFunction. */
+  function hasCaller(req: IncomingMessage, res: ServerResponse, api: string): boolean {
+    if (typeof req.headers['x-wx-openid'] === 'string' && req.headers['x-wx-openid'] !== '') return true;
+    sendJson(res, HTTP_UNAUTHORIZED, { errCode: 'UNAUTHENTICATED', errMsg: `${api}:fail the X-WX-OPENID header (the calling user's openid) is required` });
+    return false;
+  }
+
+  /** wx.uploadFile of a multipart form with `cloudPath` and the `file` part: answers { fileID } as wx.cloud.uploadFile resolves. */
+  async function handleClientUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hasCaller(req, res, 'cloud.uploadFile')) return;
+    let form: ActionParams;
+    try {
+      form = await readMultipart(req);
+    } catch (err) {
+      sendJson(res, HTTP_BAD_REQUEST, { errCode: 'INVALID_PARAM', errMsg: `cloud.uploadFile:fail ${err instanceof Error ? err.message : String(err)}` });
+      return;
+    }
+    const { cloudPath, file } = form;
+    const problem = cloudPathProblem(cloudPath);
+    if (problem !== undefined || !Buffer.isBuffer(file)) {
+      sendJson(res, HTTP_BAD_REQUEST, { errCode: 'INVALID_PARAM', errMsg: `cloud.uploadFile:fail ${problem ?? 'the form needs a file part named "file"'}` });
+      return;
+    }
+    const p = cloudPath as string;
+    putFile.run(p, file, contentTypeFor(p), file.length, ctx.clock.now());
+    sendJson(res, HTTP_OK, { fileID: fileIdFor(envId, p), errMsg: 'cloud.uploadFile:ok' });
+  }
+
+  /** JSON { fileList: [fileID or { fileID, maxAge }] }: answers as wx.cloud.getTempFileURL resolves. */
+  async function handleClientTempUrl(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hasCaller(req, res, 'cloud.getTempFileURL')) return;
+    try {
+      const list = (await readJson(req))['fileList'];
+      if (!Array.isArray(list) || list.length === 0) throw new EmulatorError('INVALID_PARAM', 'fileList must be a non-empty array');
+      const fileList = list.map((item: unknown) => {
+        const entry = typeof item === 'string' ? { fileID: item, maxAge: DEFAULT_MAX_AGE_SECONDS } : ((item ?? {}) as { fileID?: unknown; maxAge?: unknown });
+        const { fileID, tempFileURL, code, message } = tempUrlEntry(entry.fileID, Number(entry.maxAge ?? DEFAULT_MAX_AGE_SECONDS));
+        return { fileID, tempFileURL, status: code === 'SUCCESS' ? 0 : -1, errMsg: message ?? 'ok' };
+      });
+      sendJson(res, HTTP_OK, { fileList, errMsg: 'cloud.getTempFileURL:ok' });
+    } catch (err) {
+      sendJson(res, HTTP_BAD_REQUEST, { errCode: 'INVALID_PARAM', errMsg: `cloud.getTempFileURL:fail ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
   const actions = {
     'storage.getUploadMetadata': (params: ActionParams) => {
       const cloudPath = params['path'];
@@ -224,16 +285,7 @@ export const createStorageModule: ModuleFactory = (ctx) => {
         const entry = (item ?? {}) as { fileid?: unknown; max_age?: unknown };
         const maxAge = entry.max_age === undefined ? DEFAULT_MAX_AGE_SECONDS : Number(entry.max_age);
         if (!Number.isFinite(maxAge) || maxAge <= 0) throw new EmulatorError('INVALID_PARAM', `storage.batchGetDownloadUrl: invalid max_age ${String(entry.max_age)}`);
-        const target = resolve(entry.fileid);
-        const fileID = String(entry.fileid);
-        if ('code' in target) return { fileID, tempFileURL: '', code: target.code, message: target.message, maxAge };
-        if (!hasFile.get(target.cloudPath)) {
-          return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: `file ${fileID} does not exist`, maxAge };
-        }
-        const expiresSec = nowSec() + Math.floor(maxAge);
-        // The path stays unencoded, as CloudBase returns it: the SDK applies encodeURI before downloading.
-        const tempFileURL = `${ctx.baseUrl()}${FILES_PREFIX}${target.cloudPath}?sign=${sign('download', target.cloudPath, expiresSec)}&t=${expiresSec}`;
-        return { fileID, tempFileURL, code: 'SUCCESS', maxAge };
+        return tempUrlEntry(entry.fileid, maxAge);
       });
       return { data: { download_list: downloadList } };
     },
@@ -258,6 +310,8 @@ export const createStorageModule: ModuleFactory = (ctx) => {
       { method: 'PUT', path: UPLOAD_PREFIX, handle: handleUpload },
       { method: 'GET', path: FILES_PREFIX, handle: handleDownload },
       { method: 'HEAD', path: FILES_PREFIX, handle: handleDownload },
+      { method: 'POST', path: CLIENT_UPLOAD_PATH, handle: handleClientUpload },
+      { method: 'POST', path: CLIENT_TEMP_URL_PATH, handle: handleClientTempUrl },
     ],
     reset() {
       db.exec('DELETE FROM storage_files');

@@ -1,0 +1,72 @@
+// Cloud storage for the pages, through the same switch as function calls (services/api.ts): on
+// CloudBase, wx.cloud.uploadFile, and fileIDs shown as they are (<image> and wx.previewImage take
+// cloud:// IDs); in develop mode against the local emulator, its /wx/uploadFile and
+// /wx/getTempFileURL entries, because wx.cloud cannot reach a loopback emulator.
+import { APP_CONFIG } from '../config';
+import { activeBackend, TransportError } from './api';
+
+const HTTP_OK_MIN = 200;
+const HTTP_OK_MAX = 299;
+/** wx.uploadFile's form field that carries the file. */
+const FILE_FIELD = 'file';
+
+function failed(api: string, detail: unknown): TransportError {
+  return new TransportError('NETWORK.FAILED', `${api}: ${String((detail as { errMsg?: string } | null)?.errMsg ?? detail)}`);
+}
+
+function parseBody(data: unknown): Record<string, unknown> | null {
+  try {
+    const body: unknown = typeof data === 'string' ? JSON.parse(data) : data;
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function uploadToEmulator(cloudPath: string, filePath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: `${APP_CONFIG.emulatorUrl}/wx/uploadFile`,
+      filePath,
+      name: FILE_FIELD,
+      formData: { cloudPath },
+      header: { 'X-WX-OPENID': APP_CONFIG.devOpenid },
+      success(res) {
+        const body = parseBody(res.data);
+        const fileId = body?.['fileID'];
+        if (res.statusCode < HTTP_OK_MIN || res.statusCode > HTTP_OK_MAX || typeof fileId !== 'string') reject(failed('uploadFile', body?.['errMsg'] ?? `HTTP ${res.statusCode}`));
+        else resolve(fileId);
+      },
+      fail: (err) => reject(failed('uploadFile', err)),
+    });
+  });
+}
+
+/** Uploads one local file to `cloudPath`; resolves to its fileID. */
+export async function uploadFile(cloudPath: string, filePath: string): Promise<string> {
+  if (activeBackend() === 'emulator') return uploadToEmulator(cloudPath, filePath);
+  try {
+    return (await wx.cloud.uploadFile({ cloudPath, filePath })).fileID;
+  } catch (err) {
+    throw failed('uploadFile', err);
+  }
+}
+
+/** What an <image src> or wx.previewImage can load for each fileID, in order ('' for a missing file). */
+export function displayUrls(fileIds: readonly string[]): Promise<string[]> {
+  if (fileIds.length === 0 || activeBackend() === 'cloud') return Promise.resolve([...fileIds]);
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: `${APP_CONFIG.emulatorUrl}/wx/getTempFileURL`,
+      method: 'POST',
+      header: { 'content-type': 'application/json', 'X-WX-OPENID': APP_CONFIG.devOpenid },
+      data: { fileList: fileIds },
+      success(res) {
+        const list = parseBody(res.data)?.['fileList'];
+        if (!Array.isArray(list)) reject(failed('getTempFileURL', `HTTP ${res.statusCode}`));
+        else resolve(list.map((entry) => String((entry as { tempFileURL?: unknown }).tempFileURL ?? '')));
+      },
+      fail: (err) => reject(failed('getTempFileURL', err)),
+    });
+  });
+}
