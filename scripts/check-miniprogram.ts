@@ -99,7 +99,7 @@ async function main(): Promise<boolean> {
 }
 
 // miniprogram-ci's compile keeps handles open: exit explicitly.
-if (require.main === module) {
+if (path.resolve(process.argv[1] ?? '') === __filename) {
   main().then(
     (ok) => process.exit(ok ? 0 : 1),
     (err: unknown) => {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { parse } from 'acorn';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -20,6 +21,8 @@ const COMPILER_OUTPUT_LIMIT_BYTES = 256 * 1024 * 1024;
 const OFFLINE_APPID = 'touristappid';
 /** CIProject insists on a key; nothing is uploaded, so none is real. */
 const OFFLINE_PRIVATE_KEY = 'offline-compile-no-upload';
+/** Node's require, also where the mini-program's typings (tests/miniprogram) redeclare `require`. */
+const nodeRequire = createRequire(__filename);
 
 interface PackRelation {
   packageJsonPath: string;
@@ -40,7 +43,7 @@ type MiniprogramCi = typeof import('miniprogram-ci');
 
 function loadCi(): MiniprogramCi {
   // Loaded on demand: it is large and its import prints a banner.
-  return require('miniprogram-ci') as MiniprogramCi;
+  return nodeRequire('miniprogram-ci') as MiniprogramCi;
 }
 
 export interface PackResult {
@@ -281,7 +284,7 @@ export interface CompilerRun {
 
 function compilerBinary(name: 'wcc' | 'wcsc'): string {
   const folder = process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'windows' : 'linux';
-  const binary = path.join(path.dirname(require.resolve('miniprogram-compiler/package.json')), 'bin', folder, process.platform === 'win32' ? `${name}.exe` : name);
+  const binary = path.join(path.dirname(nodeRequire.resolve('miniprogram-compiler/package.json')), 'bin', folder, process.platform === 'win32' ? `${name}.exe` : name);
   fs.chmodSync(binary, 0o755);
   return binary;
 }
@@ -364,7 +367,7 @@ function loadTimeWx(libVersion: string): unknown {
  */
 export function componentDefinitions(files: Map<string, string>, components: string[], libVersion: string): Map<string, ComponentDefinition> {
   // Loaded lazily: only this check runs code.
-  const vm = require('node:vm') as typeof import('node:vm');
+  const vm = nodeRequire('node:vm') as typeof import('node:vm');
   let captured: Record<string, unknown> | null = null;
   const context = vm.createContext({
     Component: (definition: Record<string, unknown>) => void (captured = definition),

@@ -35,7 +35,7 @@ function send(url: string, options: http.RequestOptions, body: Buffer | string):
 /** wx.uploadFile as the phone sends it: a multipart form with the formData fields and the file under `name`. */
 function multipart(fields: Record<string, string>, fileField: string, file: Buffer): { boundary: string; body: Buffer } {
   const boundary = '----lx-test-boundary';
-  const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
   return { boundary, body: Buffer.concat(parts) };
 }
