@@ -39,6 +39,10 @@ export interface CheckSummary {
   problems: Problem[];
 }
 
+/** Enough of a failed compile's message to name the file, without its stack. */
+const COMPILE_ERROR_LINES = 6;
+const EMPTY_SUMMARY: CheckSummary = { ok: false, filesCompiled: 0, wxmlCompiled: 0, wxssCompiled: 0, jsFilesChecked: 0, requiresChecked: 0, componentsChecked: 0, componentTagsChecked: 0, durationsMs: {}, problems: [] };
+
 async function timed<T>(durations: Record<string, number>, step: string, work: () => Promise<T> | T): Promise<T> {
   const started = Date.now();
   try {
@@ -54,7 +58,14 @@ export async function checkMiniprogram(root = PROJECT_ROOT, outDir = COMPILED_DI
   const miniprogramRoot = path.join(root, projectConfig.miniprogramRoot);
   const app = JSON.parse(fs.readFileSync(path.join(miniprogramRoot, 'app.json'), 'utf8')) as AppJson;
   await timed(durationsMs, 'packNpm', () => packMiniprogramNpm(root));
-  const files = await timed(durationsMs, 'compileJs', () => compileProject(root));
+  let files: Map<string, string>;
+  try {
+    files = await timed(durationsMs, 'compileJs', () => compileProject(root));
+  } catch (err) {
+    // The DevTools' compile refuses a broken project outright (a missing component, bad JSON): report it like any other problem.
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...EMPTY_SUMMARY, durationsMs, problems: [{ file: 'the DevTools compile', message: message.split('\n').slice(0, COMPILE_ERROR_LINES).join('\n') }] };
+  }
   writeFiles(files, outDir);
   const templates = await timed(durationsMs, 'wcc', () => compileTemplates(outDir, files));
   const styles = await timed(durationsMs, 'wcsc', () => compileStyles(outDir, files));
@@ -103,7 +114,7 @@ if (path.resolve(process.argv[1] ?? '') === __filename) {
   main().then(
     (ok) => process.exit(ok ? 0 : 1),
     (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      console.error(err instanceof Error ? err.message : err);
       process.exit(1);
     },
   );
