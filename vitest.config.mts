@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Emulator suites each start their own in-memory emulator; files run in parallel workers.
     pool: 'forks',
+    // The page tests' compiled mini-program, built once before any worker starts.
+    globalSetup: ['tests/setup/compiled-miniprogram.ts'],
   },
 });

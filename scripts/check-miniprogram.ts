@@ -15,7 +15,7 @@ import {
   compileProject,
   compileStyles,
   compileTemplates,
-  COMPILED_DIR,
+  CHECK_DIR,
   formatProblems,
   NPM_DIST_FOLDER,
   packMiniprogramNpm,
@@ -52,7 +52,7 @@ async function timed<T>(durations: Record<string, number>, step: string, work: (
   }
 }
 
-export async function checkMiniprogram(root = PROJECT_ROOT, outDir = COMPILED_DIR): Promise<CheckSummary> {
+export async function checkMiniprogram(root = PROJECT_ROOT, outDir = CHECK_DIR): Promise<CheckSummary> {
   const durationsMs: Record<string, number> = {};
   const projectConfig = readProjectConfig(root);
   const miniprogramRoot = path.join(root, projectConfig.miniprogramRoot);
@@ -96,7 +96,7 @@ function parseArgs(argv: string[]): { json: boolean; root: string } {
 
 async function main(): Promise<boolean> {
   const { json, root } = parseArgs(process.argv.slice(2));
-  const outDir = root === PROJECT_ROOT ? COMPILED_DIR : path.join(root, '.build', 'miniprogram');
+  const outDir = root === PROJECT_ROOT ? CHECK_DIR : path.join(root, '.build', 'check');
   const summary = await checkMiniprogram(root, outDir);
   if (json) {
     console.log(JSON.stringify(summary));

@@ -11,8 +11,12 @@ import { parse } from 'acorn';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const PROJECT_CONFIG = path.join(PROJECT_ROOT, 'project.config.json');
-/** Where scripts/check-miniprogram.ts writes the compiled mini-program (gitignored). */
+/** Where scripts/build-miniprogram.ts writes the DevTools' compile of the mini-program, which page tests render (gitignored). */
 export const COMPILED_DIR = path.join(PROJECT_ROOT, '.build', 'miniprogram');
+/** Written last by a build: its time says which sources the compiled files reflect. */
+export const COMPILED_STAMP = path.join(COMPILED_DIR, '.built');
+/** Where scripts/check-miniprogram.ts compiles, apart from COMPILED_DIR so tests reading that one are never disturbed. */
+export const CHECK_DIR = path.join(PROJECT_ROOT, '.build', 'check');
 /** The folder 构建 npm writes beside each packed package.json. */
 export const NPM_DIST_FOLDER = 'miniprogram_npm';
 /** Compiled output of every template of the app plus TDesign is several MB; spawnSync's 1 MB default is too small. */
@@ -89,6 +93,29 @@ export async function compileProject(root = PROJECT_ROOT): Promise<Map<string, s
   const files = new Map<string, string>();
   for (const [file, content] of Object.entries(compiled)) files.set(file, typeof content === 'string' ? content : content.toString('utf8'));
   return files;
+}
+
+/** The newest change to anything the compile reads: the mini-program's sources and the project config. */
+export function newestSourceChangeMs(root = PROJECT_ROOT): number {
+  const skipped = new Set(['node_modules', NPM_DIST_FOLDER]);
+  let newest = fs.statSync(path.join(root, 'project.config.json')).mtimeMs;
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (skipped.has(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  walk(path.join(root, readProjectConfig(root).miniprogramRoot));
+  // 构建 npm's input: the mini-program's installed packages.
+  const installed = path.join(root, readProjectConfig(root).miniprogramRoot, 'node_modules', '.package-lock.json');
+  if (fs.existsSync(installed)) newest = Math.max(newest, fs.statSync(installed).mtimeMs);
+  return newest;
+}
+
+export function compiledIsFresh(root = PROJECT_ROOT): boolean {
+  return fs.existsSync(COMPILED_STAMP) && fs.statSync(COMPILED_STAMP).mtimeMs >= newestSourceChangeMs(root);
 }
 
 export function writeFiles(files: Map<string, string>, dir: string): void {
@@ -432,6 +459,11 @@ export function tagsOf(wxml: string): TagUse[] {
   return uses;
 }
 
+/** Whether a component's template gives the property to that attribute of an element it draws, e.g. aria-label="{{ariaLabel}}". */
+function rendersAsAttribute(template: string, attribute: string, property: string): boolean {
+  return new RegExp(`\\b${attribute}="\\{\\{[^"]*\\b${property}\\b`).test(template);
+}
+
 export interface AttributeCheck {
   tagsChecked: number;
   problems: Problem[];
@@ -467,7 +499,7 @@ export function checkComponentAttributes(files: Map<string, string>, libVersion:
       if (GENERIC_ATTRIBUTE.test(attribute) || definition.externalClasses.has(attribute)) continue;
       const property = camelCase(attribute);
       if (!definition.properties.has(property)) problems.push({ file, message: `line ${use.line}: <${use.tag} ${attribute}> — ${component} has no property ${property}; WeChat drops it` });
-      else if (attribute.startsWith('aria-') && !template.includes(property)) problems.push({ file, message: `line ${use.line}: <${use.tag} ${attribute}> — ${component}'s template never renders ${property}, so the control has no accessible name; label it on an element that is rendered` });
+      else if (attribute.startsWith('aria-') && !rendersAsAttribute(template, attribute, property)) problems.push({ file, message: `line ${use.line}: <${use.tag} ${attribute}> — ${component}'s template never renders ${property}, so the control has no accessible name; label it on an element that is rendered` });
     }
   }
   return { tagsChecked: uses.length, problems };

@@ -101,7 +101,7 @@ describe('committee dashboard', () => {
     expect(page.node('#grid-v01-g02').dom.textContent).not.toContain('请提醒');
     // The overdue list, in China time: yesterday's first, then today's urgent one escalated twice.
     const text = page.text();
-    expect(text).toContain('第2网格 · 维修应于 昨天 10:35 响应 · 已上报0级第1网格 · 就医买药紧急应于 10:10 响应 · 已上报2级');
+    expect(text).toContain('第2网格 · 维修应于 昨天 10:35 响应 · 已上报0级第1网格 · 就医买药 紧急应于 10:10 响应 · 已上报2级');
   });
 
   it('asks for confirmation before switching emergency mode on, then sets the village policy', async () => {

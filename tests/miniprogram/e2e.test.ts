@@ -148,7 +148,7 @@ describe('resident journey against the real backend', () => {
     await join.change('#building', household.building ?? '');
     await join.change('#unit', household.unit ?? '');
     await join.change('#room', household.room ?? '');
-    join.node('#care-elderlyAlone').dispatchEvent('change', { detail: { checked: true } });
+    await join.emit('#care-elderlyAlone', { checked: true });
     await join.tap('#join');
     await until('joinGrid answered', () => world.navigations.length > 0);
     // The request really went to the emulator, from the page's dev openid.
@@ -211,7 +211,7 @@ describe('resident journey against the real backend', () => {
     await until('request shown', () => detail.comp.querySelector('#confirm') != null);
     expect(detail.text()).toContain('收到，电工下午两点上门');
     expect(detail.text()).toContain('已换新灯泡');
-    expect(detail.node('#state').instance?.data['content']).toBe('已办结待确认');
+    expect(detail.textOf('#state').trim()).toBe('已办结待确认');
     await detail.change('#rating', RATING);
     await detail.tap('#confirm');
     await until('confirmed and reloaded', () => detail.comp.querySelector('#rated') != null);

@@ -1,67 +1,62 @@
-// Renders mini-program pages and components under vitest with miniprogram-simulate, without the
-// DevTools: compiles our TypeScript on the fly (esbuild, through a require hook), swaps TDesign tags
-// for one stub component, and fakes the globals the code reaches (wx, getApp, getCurrentPages).
-// The fake wx records every cloud call, toast, navigation and storage write so tests can assert
-// what the user saw and what the service layer was asked to do.
+// Renders mini-program pages and components under vitest with miniprogram-simulate, the way the phone
+// gets them: the DevTools' compile of the project (.build/miniprogram, from scripts/build-miniprogram.ts,
+// which tests/setup/compiled-miniprogram.ts keeps fresh), with the real TDesign components from 构建 npm,
+// templates compiled by the official wcc, and every require() resolved by the mini-program's rules.
+// It fakes the globals the code reaches (wx, getApp, getCurrentPages); the fake wx records every cloud
+// call, toast, navigation and storage write so tests can assert what the user saw and what the
+// service layer was asked to do.
 // Type-checked by tests/miniprogram/tsconfig.json (Node + the mini-program's globals + DOM), not by
 // the root program, so wx typings never leak into backend code.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as nodeUtil from 'node:util';
 import type { FunctionName } from '../../core/src/schemas';
+import { COMPILED_DIR, readProjectConfig, resolveModule } from '../../scripts/lib/miniprogram-platform';
 
 const nodeRequire = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
+/** The sources, for tests that read them. */
 export const MINIPROGRAM_ROOT = path.join(REPO_ROOT, 'miniprogram');
-const TDESIGN_STUB = path.join(HERE, 'stubs', 'tdesign', 'index');
-const TS_TARGET = 'es2020';
 const ROOT_TAG = 'lx-root';
+/** The official compiler's output for every template of the app and TDesign is several MB. */
+const WCC_OUTPUT_LIMIT_BYTES = 256 * 1024 * 1024;
+/** The base library the DevTools run (project.config.json); TDesign reads it to pick features. */
+export const BASE_LIBRARY_VERSION = readProjectConfig().libVersion;
 
-type TransformSync = typeof import('esbuild').transformSync;
+type ResolveFilename = (request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]) => string;
 
-/**
- * esbuild checks that TextEncoder yields the global Uint8Array, which jsdom's globals break: run
- * it with Node's own encoders and Uint8Array in place.
- */
-function withNodeEncoders<T>(fn: () => T): T {
-  const g = globalThis as Record<string, unknown>;
-  const saved = { TextEncoder: g['TextEncoder'], TextDecoder: g['TextDecoder'], Uint8Array: g['Uint8Array'] };
-  g['TextEncoder'] = nodeUtil.TextEncoder;
-  g['TextDecoder'] = nodeUtil.TextDecoder;
-  g['Uint8Array'] = new nodeUtil.TextEncoder().encode('').constructor;
-  try {
-    return fn();
-  } finally {
-    Object.assign(g, saved);
-  }
-}
-
-/** Compile .ts on require (only our own sources; node_modules never holds .ts we load). */
-function installTypeScriptHook(): void {
-  const extensions = nodeRequire.extensions as Record<string, (module: NodeModule, filename: string) => void>;
-  if (extensions['.ts'] !== undefined) return;
-  const transformSync = withNodeEncoders(() => (nodeRequire('esbuild') as { transformSync: TransformSync }).transformSync);
-  extensions['.ts'] = (module, filename) => {
-    const source = fs.readFileSync(filename, 'utf8');
-    const { code } = withNodeEncoders(() => transformSync(source, { loader: 'ts', format: 'cjs', target: TS_TARGET, sourcefile: filename, sourcemap: 'inline' }));
-    (module as unknown as { _compile(code: string, filename: string): void })._compile(code, filename);
+/** require() from a compiled file resolves as on the phone: relative, /-rooted or miniprogram_npm, never node_modules. */
+function installMiniprogramResolution(): void {
+  const moduleWithResolve = Module as unknown as { _resolveFilename: ResolveFilename & { __lx?: boolean } };
+  const original = moduleWithResolve._resolveFilename;
+  if (original.__lx === true) return;
+  const patched: ResolveFilename & { __lx?: boolean } = function resolveFilename(this: unknown, request, parent, ...rest) {
+    const from = parent?.filename;
+    if (typeof from === 'string' && from.startsWith(`${COMPILED_DIR}${path.sep}`)) {
+      const relativeFrom = path.relative(COMPILED_DIR, from).split(path.sep).join('/');
+      const target = resolveModule(relativeFrom, request, (file) => fs.statSync(path.join(COMPILED_DIR, file), { throwIfNoEntry: false })?.isFile() === true);
+      if (target === null) throw new Error(`${relativeFrom}: require("${request}") does not resolve under the mini-program's rules`);
+      return path.join(COMPILED_DIR, target);
+    }
+    return original.call(this, request, parent, ...rest);
   };
+  patched.__lx = true;
+  moduleWithResolve._resolveFilename = patched;
 }
 
 interface SimulateUtils {
   runJs(filePath: string): void;
 }
 
-/** miniprogram-simulate requires `<path>` for a component's script; ours is `<path>.ts`, and `<path>.json` would win Node's lookup. */
+/** A component's script runs afresh on every load, as each page load registers its components again. */
 function patchScriptLoading(): void {
   const utils = nodeRequire('miniprogram-simulate/src/utils') as SimulateUtils & { __lxPatched?: boolean };
   if (utils.__lxPatched === true) return;
   utils.__lxPatched = true;
   utils.runJs = (filePath: string) => {
-    const file = fs.existsSync(`${filePath}.ts`) ? `${filePath}.ts` : `${filePath}.js`;
+    const file = `${filePath}.js`;
     nodeRequire(file);
     delete nodeRequire.cache[nodeRequire.resolve(file)];
   };
@@ -92,22 +87,110 @@ let simulateModule: Simulate | null = null;
 
 function simulate(): Simulate {
   if (simulateModule === null) {
-    installTypeScriptHook();
+    if (!fs.existsSync(COMPILED_DIR)) throw new Error(`${COMPILED_DIR} is missing: run npm run build:miniprogram`);
+    installMiniprogramResolution();
     patchScriptLoading();
     simulateModule = nodeRequire('miniprogram-simulate') as Simulate;
   }
   return simulateModule;
 }
 
-/** Every TDesign tag our templates use, found in their index.json files. */
-function tdesignOverrides(componentDir: string): Record<string, string> {
-  const json = JSON.parse(fs.readFileSync(path.join(componentDir, 'index.json'), 'utf8')) as { usingComponents?: Record<string, string> };
-  const stub = `/${path.relative(MINIPROGRAM_ROOT, TDESIGN_STUB)}`;
-  const overrides: Record<string, string> = {};
-  for (const [tag, target] of Object.entries(json.usingComponents ?? {})) {
-    if (target.startsWith('tdesign-miniprogram/')) overrides[tag] = stub;
+/** What j-component keeps of each rendered node: the official compiler's tag, attributes (evaluated) and bound events. */
+interface VirtualNode {
+  tagName?: string;
+  attrs?: { name: string; value: unknown }[];
+  event?: Record<string, { handler?: string }>;
+}
+
+export interface ExparserNode {
+  $$?: HTMLElement;
+  _vt?: VirtualNode;
+  shadowRoot?: ExparserNode;
+  childNodes?: ExparserNode[];
+}
+
+/** The first element in `node`'s own tree that the page really draws (a virtual host draws nothing itself). */
+function firstDrawnElement(node: ExparserNode): ExparserNode | null {
+  if (node.$$ !== undefined) return node;
+  for (const child of [...(node.shadowRoot?.childNodes ?? []), ...(node.childNodes ?? [])]) {
+    const found = firstDrawnElement(child);
+    if (found !== null) return found;
   }
-  return overrides;
+  return null;
+}
+
+/** The text a node draws: a virtual host's is that of the elements its own template draws. */
+function drawnText(node: ExparserNode): string {
+  if (node.$$ !== undefined) return node.$$.textContent ?? '';
+  return (node.shadowRoot?.childNodes ?? node.childNodes ?? []).map(drawnText).join('');
+}
+
+/** Events a person causes: an element bound to one is a control that needs a name. */
+const USER_EVENTS = ['tap', 'longpress', 'change', 'input', 'confirm'];
+
+function attribute(node: ExparserNode, name: string): string {
+  const value = node._vt?.attrs?.find((a) => a.name === name)?.value;
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** The name a screen reader gets for what `node` draws: an aria-label a drawn element carries, else its text. */
+function drawnName(node: ExparserNode): string {
+  const label = node.$$ !== undefined ? attribute(node, 'ariaLabel') : '';
+  if (label !== '') return label;
+  if (node.$$ === undefined) {
+    for (const child of node.shadowRoot?.childNodes ?? node.childNodes ?? []) {
+      const inner = drawnName(child);
+      if (inner !== '') return inner;
+    }
+    return '';
+  }
+  return drawnText(node).trim();
+}
+
+/**
+ * Every control in the rendered tree (an element of ours bound to a user event) without an
+ * accessible name: neither an aria-label on an element it or an ancestor draws (a wrapper with
+ * aria-role names the control inside), nor text it draws. A TDesign component's own
+ * aria-label property counts only when its template draws it.
+ */
+export function unnamedControls(root: ExparserNode): string[] {
+  const unnamed: string[] = [];
+  const walk = (node: ExparserNode, nameAbove: string, insideComponent: boolean): void => {
+    const vt = node._vt;
+    const own = node.$$ !== undefined ? attribute(node, 'ariaLabel') : '';
+    const bound = Object.keys(vt?.event ?? {}).filter((e) => USER_EVENTS.includes(e));
+    if (!insideComponent && bound.length > 0 && nameAbove === '' && drawnName(node) === '') {
+      const id = attribute(node, 'id');
+      unnamed.push(`<${vt?.tagName ?? '?'}${id === '' ? '' : ` id="${id}"`}> (${bound.map((e) => `${e} → ${vt?.event?.[e]?.handler ?? '?'}`).join(', ')})`);
+    }
+    const nameBelow = own !== '' ? own : nameAbove;
+    // A component's own internals are its authors' concern; our pages' elements are ours.
+    if (node.shadowRoot !== undefined && node !== root) walk(node.shadowRoot, nameBelow, true);
+    for (const child of node.childNodes ?? []) walk(child, nameBelow, insideComponent);
+  };
+  walk(root.shadowRoot ?? root, '', false);
+  return unnamed;
+}
+
+function assertNamedControls(comp: RenderedComponent, where: string): void {
+  const unnamed = unnamedControls((comp as unknown as { _exparserNode: ExparserNode })._exparserNode);
+  if (unnamed.length > 0) throw new Error(`${where}: controls without an accessible name in the rendered tree:\n${unnamed.join('\n')}`);
+}
+
+function tapAsUser(node: RenderedNode): void {
+  const exparserNode = (node as unknown as { _exparserNode: ExparserNode })._exparserNode;
+  const drawn = firstDrawnElement(exparserNode);
+  if (drawn === null) throw new Error('nothing drawn to tap');
+  // j-component's wrapper for that element dispatches a tap that bubbles, composed, to the page's bind:tap.
+  const Wrapper = node.constructor as new (n: ExparserNode) => RenderedNode;
+  (drawn === exparserNode ? node : new Wrapper(drawn)).dispatchEvent('tap');
+}
+
+/** The real component instance triggers its change event, so it leaves through its own host as on the phone. */
+function emitChange(node: RenderedNode, detail: Record<string, unknown>): void {
+  const component = node.instance as { triggerEvent?: (name: string, detail: unknown) => void } | undefined;
+  if (typeof component?.triggerEvent !== 'function') throw new Error('change comes from a component; this node is not one');
+  component.triggerEvent('change', detail);
 }
 
 /** Flush the microtasks j-component uses for events and the awaits inside our handlers. */
@@ -121,10 +204,16 @@ export interface Mounted {
   /** The page's text as a user reads it (whitespace collapsed). */
   text(): string;
   node(selector: string): RenderedNode;
+  /** What the node at `selector` shows, TDesign components (virtual hosts) included. */
+  textOf(selector: string): string;
   /** Whether any element carries our class (j-component prefixes classes with the root tag). */
   hasClass(className: string): boolean;
+  /** A finger on the element: on a component whose host is virtual (TDesign's), on the first element it renders. */
   tap(selector: string): Promise<void>;
+  /** The control reports a new value, as TDesign's input, textarea, switch and rate do: change { value }. */
   change(selector: string, value: unknown): Promise<void>;
+  /** The component at `selector` emits change with this detail (t-checkbox: { checked }). */
+  emit(selector: string, detail: Record<string, unknown>): Promise<void>;
   unmount(): void;
 }
 
@@ -133,13 +222,9 @@ export interface Mounted {
  * onLoad(query) and onShow as the framework would for a page.
  */
 export async function mount(relativePath: string, options: { query?: Record<string, string>; properties?: Record<string, unknown>; page?: boolean } = {}): Promise<Mounted> {
-  const componentPath = path.join(MINIPROGRAM_ROOT, relativePath);
+  const componentPath = path.join(COMPILED_DIR, relativePath);
   const sim = simulate();
-  const id = sim.load(componentPath, ROOT_TAG, {
-    compiler: 'simulate',
-    rootPath: MINIPROGRAM_ROOT,
-    usingComponents: tdesignOverrides(path.dirname(componentPath)),
-  });
+  const id = sim.load(componentPath, ROOT_TAG, { compiler: 'official', rootPath: COMPILED_DIR, compilerOptions: { maxBuffer: WCC_OUTPUT_LIMIT_BYTES } });
   const comp = sim.render(id, options.properties);
   const parent = document.createElement('parent-wrapper');
   document.body.appendChild(parent);
@@ -153,6 +238,7 @@ export async function mount(relativePath: string, options: { query?: Record<stri
     if (typeof instance['onShow'] === 'function') await (instance['onShow'] as () => unknown).call(instance);
   }
   await settle();
+  assertNamedControls(comp, relativePath);
   const mounted: Mounted = {
     comp,
     text: () => (comp.dom.textContent ?? '').replace(/\s+/g, ' ').trim(),
@@ -161,15 +247,23 @@ export async function mount(relativePath: string, options: { query?: Record<stri
       if (found === null || found === undefined) throw new Error(`nothing matches ${selector} in ${relativePath}`);
       return found;
     },
+    textOf(selector) {
+      return drawnText((mounted.node(selector) as unknown as { _exparserNode: ExparserNode })._exparserNode);
+    },
     hasClass(className) {
       return comp.dom.querySelector(`.${ROOT_TAG}--${className}`) !== null;
     },
     async tap(selector) {
-      mounted.node(selector).dispatchEvent('tap');
+      tapAsUser(mounted.node(selector));
       await settle();
+      assertNamedControls(comp, `${relativePath} after tapping ${selector}`);
     },
     async change(selector, value) {
-      mounted.node(selector).dispatchEvent('change', { detail: { value } });
+      emitChange(mounted.node(selector), { value });
+      await settle();
+    },
+    async emit(selector, detail) {
+      emitChange(mounted.node(selector), detail);
       await settle();
     },
     unmount() {
@@ -221,6 +315,13 @@ export interface FakeWorld {
 
 let currentWorld: FakeWorld | null = null;
 
+/** A common phone: 375 × 812 CSS px at device pixel ratio 2, on the project's base library. */
+const PHONE = {
+  device: { platform: 'devtools', brand: 'devtools', model: 'iPhone X', system: 'iOS 16.0', pixelRatio: 2 },
+  window: { windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, pixelRatio: 2, statusBarHeight: 44, safeArea: { top: 44, left: 0, right: 375, bottom: 778, width: 375, height: 734 } },
+  app: { SDKVersion: BASE_LIBRARY_VERSION, fontSizeSetting: 16, language: 'zh_CN', theme: 'light', version: '8.0.50' },
+};
+
 export function ok(data: unknown = {}): { ok: true; data: unknown } {
   return { ok: true, data };
 }
@@ -268,8 +369,11 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
     };
   const wxFake: Record<string, unknown> = {
     getAccountInfoSync: () => ({ miniProgram: { appId: 'wx-test', envVersion: world.envVersion, version: '' } }),
-    getSystemInfoSync: () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 812, pixelRatio: 2, fontSizeSetting: 16 }),
-    getWindowInfo: () => ({ windowWidth: 375, windowHeight: 812, pixelRatio: 2, statusBarHeight: 20, safeArea: {} }),
+    getSystemInfoSync: () => ({ ...PHONE.device, ...PHONE.window, ...PHONE.app }),
+    getWindowInfo: () => ({ ...PHONE.window }),
+    getDeviceInfo: () => ({ ...PHONE.device }),
+    getAppBaseInfo: () => ({ ...PHONE.app }),
+    nextTick: (fn: () => void) => void Promise.resolve().then(fn),
     getStorageSync: (key: string) => (world.storage.has(key) ? world.storage.get(key) : ''),
     setStorageSync: (key: string, value: unknown) => void world.storage.set(key, value),
     removeStorageSync: (key: string) => void world.storage.delete(key),

@@ -119,7 +119,7 @@ describe('home page', () => {
   it('folds more than three villages into one 村（社区）工作 row that opens a village picker', async () => {
     world.handlers.getMyProfile = () => ok({ ...EMPTY_PROFILE, streetAdmin: true, villages: [1, 2, 3, 4].map(villagePlace) });
     page = await mount('pages/home/index');
-    expect(page.node('#village-picker').dom.textContent).toContain('村（社区）工作');
+    expect(page.textOf('#village-picker')).toContain('村（社区）工作');
     // No village's buttons until one is picked.
     expect(page.comp.querySelectorAll('.work-link').length).toBe(1);
     expect(page.comp.querySelector('#village-list')).toBeFalsy();

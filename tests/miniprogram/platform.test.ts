@@ -14,7 +14,7 @@ import {
   checkRequires,
   compileStyles,
   compileTemplates,
-  COMPILED_DIR,
+  CHECK_DIR,
   formatProblems,
   NPM_DIST_FOLDER,
   readFiles,
@@ -45,7 +45,7 @@ beforeAll(() => {
   const line = stdout.split('\n').reverse().find((l) => l.startsWith('{'));
   if (line === undefined) throw new Error(`check-miniprogram printed no summary:\n${stdout}`);
   summary = JSON.parse(line) as CheckSummary;
-  compiled = readFiles(COMPILED_DIR);
+  compiled = readFiles(CHECK_DIR);
 }, CHECK_TIMEOUT_MS);
 
 /** The compiled files with some replaced, as if one fix were reverted. */
