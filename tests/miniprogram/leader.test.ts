@@ -199,6 +199,19 @@ function requestView(extra: Record<string, unknown> = {}): Record<string, unknow
 }
 
 describe('leader request page', () => {
+  it("shows the resident's photos and opens them large", async () => {
+    const photos = ['cloud://env-test.bucket/requests/k-0.jpg', 'cloud://env-test.bucket/requests/k-1.jpg'];
+    world.handlers.getRequest = () => ok(requestView({ photos }));
+    const previewed: { urls: string[]; current: string }[] = [];
+    world.wx['previewImage'] = (opts: { urls: string[]; current: string }) => void previewed.push({ urls: opts.urls, current: opts.current });
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    const images = page.comp.querySelectorAll('.photo');
+    expect(images).toHaveLength(photos.length);
+    await page.tap('.photo');
+    // On CloudBase <image> and previewImage take the fileIDs themselves.
+    expect(previewed).toEqual([{ urls: photos, current: photos[0] }]);
+  });
+
   it('shows the request with its countdown and replies with the text, then reloads what was stored', async () => {
     let state = 'submitted';
     world.handlers.getRequest = () => ok(requestView({ state, version: state === 'submitted' ? 3 : 4 }));

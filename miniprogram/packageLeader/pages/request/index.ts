@@ -3,6 +3,7 @@
 // Every action goes through services/api.ts and the page reloads the request afterwards, so what
 // the leader sees is what the backend stored.
 import { call, checkInput } from '../../../services/api';
+import { displayUrls } from '../../../services/files';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
@@ -53,6 +54,8 @@ defineComponent({
     note: '',
     noteError: '',
     photos: [] as Photo[],
+    /** What <image> loads for the request's photos (services/files.ts displayUrls). */
+    photoUrls: [] as string[],
     maxPhotos: PHOTOS_MAX,
     choices: [] as HandOverChoice[],
     showHandOver: false,
@@ -84,6 +87,16 @@ defineComponent({
         canHandOver: state !== null && HAND_OVER_STATES.includes(state),
       });
       this.tick();
+      await this.showPhotos(request.photos);
+    },
+    /** The resident's photos as the phone can load them (temporary URLs in develop mode). */
+    async showPhotos(fileIds: string[]): Promise<void> {
+      try {
+        this.setData({ photoUrls: (await displayUrls(fileIds)).filter((url) => url !== '') });
+      } catch {
+        // The text is what matters; photos that cannot load are left out.
+        this.setData({ photoUrls: [] });
+      }
     },
     /** The countdown runs only while the request waits for its first reply. */
     tick(): void {
@@ -210,8 +223,7 @@ defineComponent({
       if (await this.after(result, `已转交${choice.label}`)) this.setData({ showHandOver: false });
     },
     onPreview(e: WechatMiniprogram.BaseEvent) {
-      const urls = this.data.request?.photos ?? [];
-      wx.previewImage({ urls, current: String(e.currentTarget.dataset['src']) });
+      wx.previewImage({ urls: this.data.photoUrls, current: String(e.currentTarget.dataset['src']) });
     },
   },
   onLoad(query): Promise<void> {
