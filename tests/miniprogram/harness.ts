@@ -46,22 +46,6 @@ function installMiniprogramResolution(): void {
   moduleWithResolve._resolveFilename = patched;
 }
 
-interface SimulateUtils {
-  runJs(filePath: string): void;
-}
-
-/** A component's script runs afresh on every load, as each page load registers its components again. */
-function patchScriptLoading(): void {
-  const utils = nodeRequire('miniprogram-simulate/src/utils') as SimulateUtils & { __lxPatched?: boolean };
-  if (utils.__lxPatched === true) return;
-  utils.__lxPatched = true;
-  utils.runJs = (filePath: string) => {
-    const file = `${filePath}.js`;
-    nodeRequire(file);
-    delete nodeRequire.cache[nodeRequire.resolve(file)];
-  };
-}
-
 export interface RenderedComponent {
   instance: Record<string, unknown> & { data: Record<string, unknown>; setData(patch: Record<string, unknown>): void };
   dom: HTMLElement;
@@ -89,7 +73,6 @@ function simulate(): Simulate {
   if (simulateModule === null) {
     if (!fs.existsSync(COMPILED_DIR)) throw new Error(`${COMPILED_DIR} is missing: run npm run build:miniprogram`);
     installMiniprogramResolution();
-    patchScriptLoading();
     simulateModule = nodeRequire('miniprogram-simulate') as Simulate;
   }
   return simulateModule;
