@@ -101,6 +101,11 @@ export function toPlainJson(doc: Doc): unknown {
   return JSON.parse(JSON.stringify(doc, (_k, v: unknown) => (v instanceof RegExp ? v.toString() : v)));
 }
 
+/** A document-like object (not an array, Date or RegExp). */
+export function isPlainObject(v: unknown): v is Doc {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp);
+}
+
 /** Structured copy that keeps Dates and RegExps (documents are mutated by mingo's updater). */
 export function cloneDoc<T>(value: T): T {
   return structuredClone(value);

@@ -14,6 +14,12 @@ export const DB_ERR = {
   UNSUPPORTED: 'EMULATOR_UNSUPPORTED',
 } as const;
 
+/**
+ * Tencent Cloud's tag on the MongoDB write errors CloudBase passes through under
+ * DATABASE_REQUEST_FAILED (errCode -502001), e.g. "[FailedOperation] E11000 duplicate key error ...".
+ */
+const FAILED_OPERATION_TAG = '[FailedOperation]';
+
 export function invalidParam(message: string): EmulatorError {
   return new EmulatorError(DB_ERR.INVALID_PARAM, message);
 }
@@ -29,11 +35,26 @@ export function collectionNotExist(name: string): EmulatorError {
   );
 }
 
+/** A MongoDB write error as CloudBase reports it: DATABASE_REQUEST_FAILED with MongoDB's own message. */
+export function writeFailed(mongoMessage: string): EmulatorError {
+  return new EmulatorError(DB_ERR.REQUEST_FAILED, `${FAILED_OPERATION_TAG} ${mongoMessage}`);
+}
+
 /** Same wording as MongoDB's E11000, which CloudBase passes through under DATABASE_REQUEST_FAILED. */
 export function duplicateKey(collection: string, index: string, key: string): EmulatorError {
+  return writeFailed(`E11000 duplicate key error collection: ${collection} index: ${index} dup key: ${key}`);
+}
+
+/**
+ * CloudBase transactions take single-document operations only (doc().get/set/update/remove and
+ * add); "在事务中不支持批量操作(where 语句)". MongoDB itself would allow them, so there is no MongoDB
+ * message to copy and no documented server code: the emulator reports the general database failure.
+ */
+export function batchWriteInTransaction(operation: string): EmulatorError {
   return new EmulatorError(
     DB_ERR.REQUEST_FAILED,
-    `[FailedOperation] E11000 duplicate key error collection: ${collection} index: ${index} dup key: ${key}`,
+    `${FAILED_OPERATION_TAG} ${operation} is a batch (where) write, which CloudBase does not support inside a transaction: ` +
+      'use doc(id).update/set/remove or add there',
   );
 }
 

@@ -1,18 +1,20 @@
 // The emulator's CloudBase database: the `database.*` actions wx-server-sdk (@cloudbase/database 1.4.3)
 // sends, answered in the shapes the SDK reads (data.list of EJSON strings, data.insertedIds,
 // data.updated / data.upsert_id, data.deleted, transactionId). Query matching, projection, updates
-// and aggregation are mingo's; storage and indexes are SQLite (storage.ts); transactions are
-// optimistic (transactions.ts). Collections must exist first, as on CloudBase (see database/README.md).
+// and aggregation are mingo's, after MongoDB's type rules for updates (update-checks.ts); storage and
+// indexes are SQLite (storage.ts); transactions are optimistic (transactions.ts). Collections must
+// exist first, as on CloudBase (see database/README.md).
 import { randomBytes } from 'node:crypto';
 import { aggregate as mingoAggregate, find as mingoFind, update as mingoUpdate } from 'mingo';
 import type { Options as MingoOptions } from 'mingo/types';
 import { EmulatorError, type ActionParams, type EmulatorContext, type EmulatorModule, type ModuleFactory } from '../context';
 import { sendJson } from '../http-util';
-import { cloneDoc, decodeEjson, encodeEjson, toPlainJson, toStored, type Doc } from './codec';
-import { DB_ERR, collectionNotExist, fromMingo, invalidParam, unsupported } from './errors';
+import { cloneDoc, decodeEjson, encodeEjson, isPlainObject, toPlainJson, toStored, type Doc } from './codec';
+import { DB_ERR, batchWriteInTransaction, collectionNotExist, fromMingo, invalidParam, unsupported } from './errors';
 import { loadIndexesFile } from './indexes';
 import { DocumentStorage, idKey } from './storage';
 import { TransactionManager, type DocView, type Transaction } from './transactions';
+import { checkUpdateApplicable } from './update-checks';
 
 /** Server-side query limits of CloudBase (云函数端): 100 by default, 1000 at most. */
 export const DEFAULT_QUERY_LIMIT = 100;
@@ -26,6 +28,8 @@ const COLLECTIONS_ROUTE = '/__emulator/collections/';
 const UNSUPPORTED_STAGES = ['$out', '$merge', '$geoNear'];
 /** Update operators whose meaning depends on the real clock or that the SDK never sends. */
 const UNSUPPORTED_UPDATE_OPERATORS = ['$currentDate', '$setOnInsert'];
+/** The SDK's queryType of collection.where(...) requests; doc(id) requests say 'DOC'. */
+const WHERE_QUERY = 'WHERE';
 
 type WriteKind = 'insert' | 'replace' | 'remove';
 
@@ -37,10 +41,6 @@ interface Target {
   noteRead(coll: string, keys: string[]): void;
   /** Runs the action's writes atomically. */
   atomically<T>(fn: () => T): T;
-}
-
-function isPlainObject(v: unknown): v is Doc {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp);
 }
 
 function newId(): string {
@@ -115,6 +115,17 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     return id === undefined || id === null || id === '' ? committed : inTransaction(transactions.get(id));
   }
 
+  /**
+   * Inside a transaction CloudBase allows doc(id) operations and add only. Note that wx-server-sdk
+   * 4.0.2 (@cloudbase/database 1.4.3) sends a transaction's where().update()/remove() without the
+   * transactionId, so those arrive here, and on CloudBase, as ordinary writes outside the transaction;
+   * this refuses the requests that do carry one (other SDKs, @cloudbase/node-sdk's updateAndReturn).
+   */
+  function refuseBatchInTransaction(target: Target, params: ActionParams, operation: string): void {
+    if (target === committed) return;
+    if (params['multi'] === true || params['queryType'] === WHERE_QUERY) throw batchWriteInTransaction(operation);
+  }
+
   /** mingo matches in natural order; keeps the storage key next to each matching document. */
   function match(views: DocView[], query: Doc): DocView[] {
     try {
@@ -154,6 +165,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function applyModifier(doc: Doc, modifier: Doc, query: Doc): Doc {
+    checkUpdateApplicable(doc, modifier);
     const next = cloneDoc(doc);
     try {
       if (Object.keys(modifier).length > 0) {
@@ -251,6 +263,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   function modifyDocument(params: ActionParams) {
     const coll = requireCollection(params['collectionName']);
     const target = targetFor(params);
+    refuseBatchInTransaction(target, params, 'where().update()');
     takeWriteFault(coll);
     const query = decodeObject(params['query'], 'query');
     const data = decodeObject(params['data'], 'data');
@@ -264,13 +277,14 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     return target.atomically(() => {
       const matched = match(target.documents(coll, query), query);
       const chosen = multi ? matched : matched.slice(0, 1);
-      let updated = 0;
-      for (const { key, doc } of chosen) {
-        const next = merge ? applyModifier(doc, modifier, query) : { _id: doc._id, ...data };
-        if (toStored(next) === toStored(doc)) continue;
-        target.write(coll, key, next, 'replace');
-        updated += 1;
-      }
+      // MongoDB runs a multi-update document by document and stops at the first one that fails,
+      // leaving the documents before it updated. The emulator is stricter: it computes every new
+      // document first, so one failing document fails the whole update and nothing is written.
+      const changes = chosen
+        .map(({ key, doc }) => ({ key, doc, next: merge ? applyModifier(doc, modifier, query) : { _id: doc._id, ...data } }))
+        .filter(({ doc, next }) => toStored(next) !== toStored(doc));
+      for (const { key, next } of changes) target.write(coll, key, next, 'replace');
+      const updated = changes.length;
       if (chosen.length > 0 || !upsert) return { data: { updated, matched: chosen.length } };
       const base = upsertBase(query);
       const id = base._id ?? newId();
@@ -284,6 +298,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   function removeDocument(params: ActionParams) {
     const coll = requireCollection(params['collectionName']);
     const target = targetFor(params);
+    refuseBatchInTransaction(target, params, 'where().remove()');
     takeWriteFault(coll);
     const query = decodeObject(params['query'], 'query');
     const multi = params['multi'] === true;
@@ -299,6 +314,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   function modifyAndReturnDoc(params: ActionParams) {
     const coll = requireCollection(params['collectionName']);
     const target = targetFor(params);
+    refuseBatchInTransaction(target, params, 'where().updateAndReturn()');
     takeWriteFault(coll);
     const query = decodeObject(params['query'], 'query');
     const modifier = toModifier(decodeObject(params['data'], 'data'));

@@ -24,7 +24,7 @@ interface RawRow {
 /** Prefix of every SQLite index made from database/indexes.json (dropped and rebuilt on start). */
 const INDEX_PREFIX = 'dbidx_';
 /** The unique (collection, _id) key, reported like MongoDB's built-in _id index. */
-const ID_INDEX_NAME = '_id_';
+export const ID_INDEX_NAME = '_id_';
 /** SQLite sorts every BLOB after all numbers and text: arrays and objects are indexed as BLOBs. */
 const SMALLEST_BLOB = "x''";
 

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { EmulatorError } from '../context';
 import { cloneDoc, type Doc } from './codec';
-import { DB_ERR, transactionConflict } from './errors';
-import type { DocumentStorage, StoredRow } from './storage';
+import { DB_ERR, duplicateKey, transactionConflict } from './errors';
+import { ID_INDEX_NAME, type DocumentStorage, type StoredRow } from './storage';
 
 const TRANSACTION_ID_BYTES = 16;
 /** Forget finished transaction ids after this many, so that a long-running emulator stays bounded. */
@@ -100,10 +100,7 @@ export class Transaction {
       throw this.manager.fail(this, `document ${key} of ${coll} was changed outside transaction ${this.id}`);
     }
     if (isInsert && entry.doc) {
-      throw new EmulatorError(
-        DB_ERR.REQUEST_FAILED,
-        `[FailedOperation] E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${key} }`,
-      );
+      throw duplicateKey(coll, ID_INDEX_NAME, `{ _id: ${key} }`);
     }
     const other = this.manager.writerOf(this, entry.coll, key);
     if (other) throw this.manager.fail(this, `document ${key} of ${coll} is being written by transaction ${other.id}`);
