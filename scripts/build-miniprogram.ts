@@ -5,6 +5,7 @@
 // real TDesign components. `--if-stale` does nothing when the compiled files are newer than every source.
 import fs from 'node:fs';
 import path from 'node:path';
+import { exitWhenDone } from './lib/run-main';
 import { compiledIsFresh, COMPILED_DIR, COMPILED_STAMP, compileProject, packMiniprogramNpm, PROJECT_ROOT, writeFiles } from './lib/miniprogram-platform';
 
 async function main(): Promise<void> {
@@ -22,11 +23,4 @@ async function main(): Promise<void> {
   console.log(`compiled ${files.size} files into ${path.relative(PROJECT_ROOT, COMPILED_DIR)} (${Date.now() - compileStarted} ms)`);
 }
 
-// miniprogram-ci leaves handles open; exit explicitly either way.
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { exitWhenDone } from './lib/run-main';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_CONFIG_PATH = path.join(REPO_ROOT, 'cloudbaserc.json');
@@ -234,13 +235,4 @@ async function main(): Promise<boolean> {
   return report.functions.every((fn) => !fn.error);
 }
 
-// The CLI's modules may keep handles open: exit explicitly.
-if (path.resolve(process.argv[1] ?? '') === __filename) {
-  main().then(
-    (ok) => process.exit(ok ? 0 : 1),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (path.resolve(process.argv[1] ?? '') === __filename) exitWhenDone(main);

@@ -6,6 +6,7 @@
 // `--json` prints one JSON summary line instead (tests/miniprogram/platform.test.ts reads it).
 import fs from 'node:fs';
 import path from 'node:path';
+import { exitWhenDone } from './lib/run-main';
 import { APP_CONFIG } from '../miniprogram/config';
 import {
   checkComponentAttributes,
@@ -109,13 +110,4 @@ async function main(): Promise<boolean> {
   return summary.ok;
 }
 
-// miniprogram-ci's compile keeps handles open: exit explicitly.
-if (path.resolve(process.argv[1] ?? '') === __filename) {
-  main().then(
-    (ok) => process.exit(ok ? 0 : 1),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (path.resolve(process.argv[1] ?? '') === __filename) exitWhenDone(main);

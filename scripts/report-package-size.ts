@@ -4,6 +4,7 @@
 // project config are not uploaded. Fails when the main package passes the project's budget.
 import fs from 'node:fs';
 import path from 'node:path';
+import { exitWhenDone } from './lib/run-main';
 import { compileProject, MAIN_PACKAGE, packageOf, packMiniprogramNpm, PROJECT_ROOT, readProjectConfig, type AppJson } from './lib/miniprogram-platform';
 
 const KIB = 1024;
@@ -37,11 +38,4 @@ async function main(): Promise<boolean> {
   return mainTotal <= MAIN_PACKAGE_BUDGET_BYTES;
 }
 
-// miniprogram-ci's compile keeps handles open: exit explicitly.
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);
