@@ -148,7 +148,7 @@ describe('resident journey against the real backend', () => {
     await join.change('#building', household.building ?? '');
     await join.change('#unit', household.unit ?? '');
     await join.change('#room', household.room ?? '');
-    await join.emit('#care-elderlyAlone', { checked: true });
+    await join.check('#care-elderlyAlone', true);
     await join.tap('#join');
     await until('joinGrid answered', () => world.navigations.length > 0);
     // The request really went to the emulator, from the page's dev openid.

@@ -56,10 +56,18 @@ export interface RenderedComponent {
   dispatchEvent(name: string, options?: { detail?: unknown }): void;
 }
 
+/** A finger's position, as j-component passes it on with an event. */
+export interface TouchPoint {
+  pageX: number;
+  pageY: number;
+  clientX: number;
+  clientY: number;
+}
+
 export interface RenderedNode {
   dom: HTMLElement;
   instance?: Record<string, unknown> & { data: Record<string, unknown> };
-  dispatchEvent(name: string, options?: { detail?: unknown }): void;
+  dispatchEvent(name: string, options?: { detail?: unknown; touches?: TouchPoint[]; changedTouches?: TouchPoint[] }): void;
 }
 
 interface Simulate {
@@ -169,11 +177,116 @@ function tapAsUser(node: RenderedNode): void {
   (drawn === exparserNode ? node : new Wrapper(drawn)).dispatchEvent('tap');
 }
 
-/** The real component instance triggers its change event, so it leaves through its own host as on the phone. */
-function emitChange(node: RenderedNode, detail: Record<string, unknown>): void {
-  const component = node.instance as { triggerEvent?: (name: string, detail: unknown) => void } | undefined;
-  if (typeof component?.triggerEvent !== 'function') throw new Error('change comes from a component; this node is not one');
-  component.triggerEvent('change', detail);
+/** What TDesign's components keep in data that says which one a node is and what it shows. */
+interface TDesignData {
+  classPrefix?: string;
+  value?: unknown;
+  checked?: boolean;
+  count?: number;
+  gap?: unknown;
+  size?: unknown;
+}
+
+type NodeWrapper = new (n: ExparserNode) => RenderedNode;
+
+function exparserNodeOf(node: RenderedNode): ExparserNode {
+  return (node as unknown as { _exparserNode: ExparserNode })._exparserNode;
+}
+
+/** The first drawn element of `node`'s own template matching `test` (depth first, as it is drawn). */
+function findDrawn(node: ExparserNode, test: (n: ExparserNode) => boolean): ExparserNode | null {
+  if (node.$$ !== undefined && test(node)) return node;
+  for (const child of [...(node.shadowRoot?.childNodes ?? []), ...(node.childNodes ?? [])]) {
+    const found = findDrawn(child, test);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** TDesign's components name their classes, and keep that prefix in data, as t-<component>. */
+const TDESIGN_CLASS_PREFIX = 't-';
+
+/** The TDesign component at `node` ('input', 'switch', …, from its own classPrefix), or null for anything else. */
+function tdesignKind(node: RenderedNode): { kind: string; data: TDesignData } | null {
+  const data = node.instance?.data as TDesignData | undefined;
+  const prefix = data?.classPrefix;
+  return data !== undefined && typeof prefix === 'string' && prefix.startsWith(TDESIGN_CLASS_PREFIX) ? { kind: prefix.slice(TDESIGN_CLASS_PREFIX.length), data } : null;
+}
+
+/** A length TDesign accepts as a number or 'Npx' (the rate's size and gap), in CSS px. */
+function cssPixels(length: unknown, what: string): number {
+  const pixels = typeof length === 'number' ? length : typeof length === 'string' && /^\d+(\.\d+)?(px)?$/.test(length) ? Number.parseFloat(length) : Number.NaN;
+  if (Number.isNaN(pixels)) throw new Error(`t-rate ${what} ${String(length)} is not in px; lay it out here before tapping it`);
+  return pixels;
+}
+
+/**
+ * Text arrives in the native input/textarea that t-input or t-textarea draws, as the keyboard
+ * delivers it (bindinput { value, cursor }); the component's own onInput emits change from it.
+ */
+function typeInto(node: RenderedNode, text: string): void {
+  const field = findDrawn(exparserNodeOf(node), (n) => n._vt?.tagName === 'input' || n._vt?.tagName === 'textarea');
+  if (field === null) throw new Error('no native input or textarea drawn inside this control');
+  new (node.constructor as NodeWrapper)(field).dispatchEvent('input', { detail: { value: text, cursor: text.length } });
+}
+
+/**
+ * A finger on star `stars` of a t-rate. The component finds the star from where the finger lands
+ * in its wrapper's box, which jsdom does not lay out: give that box the size the phone draws
+ * (count stars of `size`, `gap` apart), then tap the middle of the star.
+ */
+function tapStar(node: RenderedNode, data: TDesignData, stars: number): void {
+  const count = data.count ?? 0;
+  if (!Number.isInteger(stars) || stars < 1 || stars > count) throw new Error(`t-rate has ${count} stars; cannot pick ${stars}`);
+  const wrapper = findDrawn(exparserNodeOf(node), (n) => n._vt?.event?.['tap'] !== undefined);
+  if (wrapper?.$$ === undefined) throw new Error('t-rate draws no tappable wrapper');
+  const star = cssPixels(data.size, 'size');
+  const gap = cssPixels(data.gap, 'gap');
+  const width = count * star + (count - 1) * gap;
+  const height = star;
+  wrapper.$$.getBoundingClientRect = () => ({ left: 0, top: 0, right: width, bottom: height, width, height, x: 0, y: 0, toJSON: () => ({}) });
+  const x = (stars - 1) * (star + gap) + star / 2;
+  const y = height / 2;
+  const touch = { pageX: x, pageY: y, clientX: x, clientY: y };
+  new (node.constructor as NodeWrapper)(wrapper).dispatchEvent('tap', { changedTouches: [touch], touches: [touch] });
+}
+
+/**
+ * The user sets a control to `value` through the real component: typing into t-input and
+ * t-textarea, tapping t-switch (only when it shows the other value) or a t-rate star. A native
+ * picker (j-component's stand-in for it) reports its choice as the phone does: change { value }.
+ */
+function setControl(node: RenderedNode, value: unknown): void {
+  const tdesign = tdesignKind(node);
+  switch (tdesign?.kind) {
+    case 'input':
+    case 'textarea':
+      typeInto(node, String(value));
+      return;
+    case 'switch':
+      if (tdesign.data.value === value) throw new Error(`the switch already shows ${String(value)}; a tap would turn it away`);
+      tapAsUser(node);
+      return;
+    case 'rate':
+      tapStar(node, tdesign.data, Number(value));
+      return;
+    case undefined: {
+      const picker = node.instance as { triggerEvent?: (name: string, detail: unknown) => void } | undefined;
+      if (exparserNodeOf(node)._vt?.tagName !== 'picker' || typeof picker?.triggerEvent !== 'function') throw new Error('change() drives TDesign input, textarea, switch and rate, and native pickers');
+      picker.triggerEvent('change', { value });
+      return;
+    }
+    default:
+      throw new Error(`change() does not drive t-${tdesign?.kind ?? '?'}`);
+  }
+}
+
+/** A finger on a t-checkbox, which emits change { checked, context } itself; only when it shows the other state. */
+function setChecked(node: RenderedNode, checked: boolean): void {
+  const tdesign = tdesignKind(node);
+  if (tdesign?.kind !== 'checkbox') throw new Error('check() drives t-checkbox');
+  if (tdesign.data.checked === checked) throw new Error(`the checkbox is already ${checked ? 'checked' : 'unchecked'}`);
+  tapAsUser(node);
 }
 
 /** Flush the microtasks j-component uses for events and the awaits inside our handlers. */
@@ -193,10 +306,10 @@ export interface Mounted {
   hasClass(className: string): boolean;
   /** A finger on the element: on a component whose host is virtual (TDesign's), on the first element it renders. */
   tap(selector: string): Promise<void>;
-  /** The control reports a new value, as TDesign's input, textarea, switch and rate do: change { value }. */
+  /** The user sets the control to `value` through the real component (t-input/t-textarea typed into, t-switch or a t-rate star tapped, a picker chosen). */
   change(selector: string, value: unknown): Promise<void>;
-  /** The component at `selector` emits change with this detail (t-checkbox: { checked }). */
-  emit(selector: string, detail: Record<string, unknown>): Promise<void>;
+  /** The user taps a t-checkbox to `checked`. */
+  check(selector: string, checked: boolean): Promise<void>;
   unmount(): void;
 }
 
@@ -242,12 +355,14 @@ export async function mount(relativePath: string, options: { query?: Record<stri
       assertNamedControls(comp, `${relativePath} after tapping ${selector}`);
     },
     async change(selector, value) {
-      emitChange(mounted.node(selector), { value });
+      setControl(mounted.node(selector), value);
       await settle();
+      assertNamedControls(comp, `${relativePath} after changing ${selector}`);
     },
-    async emit(selector, detail) {
-      emitChange(mounted.node(selector), detail);
+    async check(selector, checked) {
+      setChecked(mounted.node(selector), checked);
       await settle();
+      assertNamedControls(comp, `${relativePath} after checking ${selector}`);
     },
     unmount() {
       if (isPage && typeof instance['onUnload'] === 'function') (instance['onUnload'] as () => void).call(instance);

@@ -75,7 +75,7 @@ describe('join page', () => {
     page = await mount('pages/join/index', { query: { scene: encodeURIComponent('j=abc123') } });
     await page.change('#building', ' 3号楼 ');
     await page.change('#room', '501');
-    await page.emit('#care-elderlyAlone', { checked: true });
+    await page.check('#care-elderlyAlone', true);
     await page.tap('#join');
     expect(world.calls).toEqual([{ name: 'joinGrid', data: { scene: 'j=abc123', household: { building: '3号楼', room: '501', careNeeds: ['elderlyAlone'] } } }]);
     expect(world.storage.get('lx.membership')).toEqual({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
