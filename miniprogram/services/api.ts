@@ -38,6 +38,11 @@ export type EnvVersion = 'develop' | 'trial' | 'release';
 const HTTP_OK_MIN = 200;
 const HTTP_OK_MAX = 299;
 
+/** Whether the emulator's HTTP answer is a success (2xx). */
+export function isHttpOk(statusCode: number): boolean {
+  return statusCode >= HTTP_OK_MIN && statusCode <= HTTP_OK_MAX;
+}
+
 export class TransportError extends Error {
   readonly code: ApiErrorCode;
   constructor(code: ApiErrorCode, detail: string) {
@@ -67,7 +72,7 @@ export function emulatorTransport(config: Pick<AppConfig, 'emulatorUrl' | 'devOp
         data: { name, data },
         success(res) {
           const body = res.data as { result?: unknown; errCode?: unknown; errMsg?: unknown } | null;
-          if (res.statusCode < HTTP_OK_MIN || res.statusCode > HTTP_OK_MAX || body === null || typeof body !== 'object') {
+          if (!isHttpOk(res.statusCode) || body === null || typeof body !== 'object') {
             reject(new TransportError('INTERNAL', `emulator HTTP ${res.statusCode}`));
           } else if (body.errCode !== undefined) {
             // The function itself failed (crash, timeout): the user sees a busy message, not a network one.

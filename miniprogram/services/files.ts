@@ -3,10 +3,8 @@
 // cloud:// IDs); in develop mode against the local emulator, its /wx/uploadFile and
 // /wx/getTempFileURL entries, because wx.cloud cannot reach a loopback emulator.
 import { APP_CONFIG } from '../config';
-import { activeBackend, TransportError } from './api';
+import { activeBackend, isHttpOk, TransportError } from './api';
 
-const HTTP_OK_MIN = 200;
-const HTTP_OK_MAX = 299;
 /** wx.uploadFile's form field that carries the file. */
 const FILE_FIELD = 'file';
 
@@ -34,7 +32,7 @@ function uploadToEmulator(cloudPath: string, filePath: string): Promise<string> 
       success(res) {
         const body = parseBody(res.data);
         const fileId = body?.['fileID'];
-        if (res.statusCode < HTTP_OK_MIN || res.statusCode > HTTP_OK_MAX || typeof fileId !== 'string') reject(failed('uploadFile', body?.['errMsg'] ?? `HTTP ${res.statusCode}`));
+        if (!isHttpOk(res.statusCode) || typeof fileId !== 'string') reject(failed('uploadFile', body?.['errMsg'] ?? `HTTP ${res.statusCode}`));
         else resolve(fileId);
       },
       fail: (err) => reject(failed('uploadFile', err)),

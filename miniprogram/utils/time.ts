@@ -1,6 +1,7 @@
 // China time for display (every deployment is in China, whatever the phone's own zone) and the
 // live countdown to a response deadline. Pure functions of the instants given: the clock is read
 // by the caller, so tests pin fixed instants.
+//
 // China has had no daylight saving since 1991, so the core's fixed UTC+08:00 offset is exact: the
 // wall clock is the instant shifted by it, read with Date's UTC fields. No dayjs here: 构建 npm
 // ships a package's main entry only, so dayjs/plugin/utc and /timezone would not load on the phone.
