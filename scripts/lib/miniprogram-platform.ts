@@ -11,12 +11,13 @@ import { parse } from 'acorn';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const PROJECT_CONFIG = path.join(PROJECT_ROOT, 'project.config.json');
-/** Where scripts/build-miniprogram.ts writes the DevTools' compile of the mini-program, which page tests render (gitignored). */
-export const COMPILED_DIR = path.join(PROJECT_ROOT, '.build', 'miniprogram');
+/** Where a project's compile is written (gitignored): page tests render it, the checks read it. */
+export function compiledDirOf(root: string): string {
+  return path.join(root, '.build', 'miniprogram');
+}
+export const COMPILED_DIR = compiledDirOf(PROJECT_ROOT);
 /** Written last by a build: its time says which sources the compiled files reflect. */
-export const COMPILED_STAMP = path.join(COMPILED_DIR, '.built');
-/** Where scripts/check-miniprogram.ts compiles, apart from COMPILED_DIR so tests reading that one are never disturbed. */
-export const CHECK_DIR = path.join(PROJECT_ROOT, '.build', 'check');
+const STAMP_FILE = '.built';
 /** The folder 构建 npm writes beside each packed package.json. */
 export const NPM_DIST_FOLDER = 'miniprogram_npm';
 /** Compiled output of every template of the app plus TDesign is several MB; spawnSync's 1 MB default is too small. */
@@ -115,7 +116,26 @@ export function newestSourceChangeMs(root = PROJECT_ROOT): number {
 }
 
 export function compiledIsFresh(root = PROJECT_ROOT): boolean {
-  return fs.existsSync(COMPILED_STAMP) && fs.statSync(COMPILED_STAMP).mtimeMs >= newestSourceChangeMs(root);
+  const stamp = path.join(compiledDirOf(root), STAMP_FILE);
+  return fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestSourceChangeMs(root);
+}
+
+export interface BuildResult {
+  packed: PackResult[];
+  files: Map<string, string>;
+  durationsMs: { packNpm: number; compileJs: number };
+}
+
+/** 构建 npm, then the DevTools' compile written to compiledDirOf(root) and stamped. */
+export async function buildProject(root = PROJECT_ROOT): Promise<BuildResult> {
+  const packStarted = Date.now();
+  const packed = await packMiniprogramNpm(root);
+  const compileStarted = Date.now();
+  const files = await compileProject(root);
+  const dir = compiledDirOf(root);
+  writeFiles(files, dir);
+  fs.writeFileSync(path.join(dir, STAMP_FILE), new Date().toISOString());
+  return { packed, files, durationsMs: { packNpm: compileStarted - packStarted, compileJs: Date.now() - compileStarted } };
 }
 
 export function writeFiles(files: Map<string, string>, dir: string): void {
@@ -133,7 +153,7 @@ export function readFiles(dir: string): Map<string, string> {
     for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
       const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
       if (entry.isDirectory()) walk(rel);
-      else files.set(rel, fs.readFileSync(path.join(dir, rel), 'utf8'));
+      else if (entry.name !== STAMP_FILE) files.set(rel, fs.readFileSync(path.join(dir, rel), 'utf8'));
     }
   };
   walk('');
