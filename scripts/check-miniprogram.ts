@@ -20,7 +20,6 @@ import {
   compileStyles,
   compileTemplates,
   formatProblems,
-  NPM_DIST_FOLDER,
   PROJECT_ROOT,
   readFiles,
   readProjectConfig,
@@ -62,8 +61,7 @@ export function checkCompiled(root: string, dir: string, files: Map<string, stri
   const styles = timed('wcsc', () => compileStyles(dir, files));
   const requires = timed('requires', () => checkRequires(files, app));
   const components = checkComponents(files, app);
-  const isOurs = (file: string): boolean => !file.split('/').includes(NPM_DIST_FOLDER);
-  const attributes = timed('attributes', () => checkComponentAttributes(files, projectConfig.libVersion, isOurs));
+  const attributes = timed('attributes', () => checkComponentAttributes(files, projectConfig.libVersion));
   const settings = checkProjectSettings({ projectConfig, app, developReachesEmulator: APP_CONFIG.backend !== 'cloud' });
   const problems = [...templates.problems, ...styles.problems, ...requires.problems, ...components.problems, ...attributes.problems, ...settings];
   return {

@@ -10,7 +10,6 @@ import { createRequire } from 'node:module';
 import { parse } from 'acorn';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-export const PROJECT_CONFIG = path.join(PROJECT_ROOT, 'project.config.json');
 /** Where a project's compile is written (gitignored): page tests render it, the checks read it. */
 export function compiledDirOf(root: string): string {
   return path.join(root, '.build', 'miniprogram');
@@ -108,9 +107,10 @@ export function newestSourceChangeMs(root = PROJECT_ROOT): number {
       else newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };
-  walk(path.join(root, readProjectConfig(root).miniprogramRoot));
+  const miniprogramRoot = path.join(root, readProjectConfig(root).miniprogramRoot);
+  walk(miniprogramRoot);
   // 构建 npm's input: the mini-program's installed packages.
-  const installed = path.join(root, readProjectConfig(root).miniprogramRoot, 'node_modules', '.package-lock.json');
+  const installed = path.join(miniprogramRoot, 'node_modules', '.package-lock.json');
   if (fs.existsSync(installed)) newest = Math.max(newest, fs.statSync(installed).mtimeMs);
   return newest;
 }
@@ -138,7 +138,7 @@ export async function buildProject(root = PROJECT_ROOT): Promise<BuildResult> {
   return { packed, files, durationsMs: { packNpm: compileStarted - packStarted, compileJs: Date.now() - compileStarted } };
 }
 
-export function writeFiles(files: Map<string, string>, dir: string): void {
+function writeFiles(files: Map<string, string>, dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   for (const [file, content] of files) {
     const target = path.join(dir, file);
@@ -173,13 +173,14 @@ export interface AppJson {
 
 export const MAIN_PACKAGE = '(main package)';
 
-function subpackageRoots(app: AppJson): string[] {
-  return (app.subPackages ?? app.subpackages ?? []).map((sub) => sub.root.replace(/\/+$/, ''));
+/** app.json's subpackages, each root without a trailing slash. */
+function subpackagesOf(app: AppJson): { root: string; pages: string[] }[] {
+  return (app.subPackages ?? app.subpackages ?? []).map((sub) => ({ root: sub.root.replace(/\/+$/, ''), pages: sub.pages }));
 }
 
 /** The subpackage root a file belongs to, or MAIN_PACKAGE. */
 export function packageOf(file: string, app: AppJson): string {
-  return subpackageRoots(app).find((root) => file === root || file.startsWith(`${root}/`)) ?? MAIN_PACKAGE;
+  return subpackagesOf(app).map((sub) => sub.root).find((root) => file === root || file.startsWith(`${root}/`)) ?? MAIN_PACKAGE;
 }
 
 /** The main package may not reach into a subpackage, nor one subpackage into another. */
@@ -285,6 +286,11 @@ function componentExists(base: string, exists: (file: string) => boolean): boole
   return COMPONENT_PARTS.every((ext) => exists(`${base}${ext}`));
 }
 
+/** Where a usingComponents entry of `fromJson` lands: a component is named without extension, or by its folder's index. */
+function resolveComponent(fromJson: string, spec: string, exists: (file: string) => boolean): string | null {
+  return resolveModule(fromJson, spec, (base) => componentExists(base, exists), (base) => [base, `${base}/index`]);
+}
+
 export interface ComponentCheck {
   componentsChecked: number;
   problems: Problem[];
@@ -295,7 +301,7 @@ export function checkComponents(files: Map<string, string>, app: AppJson): Compo
   const exists = (file: string): boolean => files.has(file);
   const problems: Problem[] = [];
   let componentsChecked = 0;
-  const pages = [...app.pages, ...(app.subPackages ?? app.subpackages ?? []).flatMap((sub) => sub.pages.map((page) => `${sub.root.replace(/\/+$/, '')}/${page}`))];
+  const pages = [...app.pages, ...subpackagesOf(app).flatMap((sub) => sub.pages.map((page) => `${sub.root}/${page}`))];
   for (const page of pages) {
     const missing = COMPONENT_PARTS.filter((ext) => !exists(`${page}${ext}`));
     if (missing.length > 0) problems.push({ file: 'app.json', message: `page ${page} has no ${missing.join(', ')}` });
@@ -312,8 +318,7 @@ export function checkComponents(files: Map<string, string>, app: AppJson): Compo
     for (const [tag, spec] of Object.entries(json.usingComponents ?? {})) {
       if (spec.startsWith('plugin://')) continue;
       componentsChecked += 1;
-      // A component is named without extension; its .json decides whether the name resolves.
-      const target = resolveModule(file, spec, (f) => componentExists(f, exists), (base) => [base, `${base}/index`]);
+      const target = resolveComponent(file, spec, exists);
       if (target === null) problems.push({ file, message: `<${tag}> uses "${spec}", which is not a component (json, js and wxml) under the mini-program's rules; was 构建 npm run?` });
       else if (crossesPackages(file, target, app)) problems.push({ file, message: `<${tag}> uses ${target} in subpackage ${packageOf(target, app)} from ${packageOf(file, app)}` });
     }
@@ -356,10 +361,7 @@ export function compileTemplates(dir: string, files: Map<string, string>): Compi
   const withComponents = wxml.map((file) => ({ file, tags: usingComponentTags(files, file.slice(0, -'.wxml'.length)) })).filter((c) => c.tags.length > 0);
   const componentArgs = [String(withComponents.length), ...withComponents.flatMap((c) => [c.file, String(c.tags.length), ...c.tags])].join(' ');
   const args = ['-d', '-cc', componentArgs, ...wxml, ...filesEnding(files, '.wxs'), '-gn', '$gwx'];
-  const run = spawnSync(compilerBinary('wcc'), args, { cwd: dir, maxBuffer: COMPILER_OUTPUT_LIMIT_BYTES });
-  const problems: Problem[] = [];
-  if (run.error !== undefined) throw run.error;
-  if (run.status !== 0) problems.push({ file: fileNamedIn(run.stderr.toString(), wxml), message: `wcc: ${run.stderr.toString().trim()}` });
+  const problems = runCompiler('wcc', args, dir, wxml);
   return { filesCompiled: wxml.length, problems };
 }
 
@@ -369,15 +371,17 @@ export function compileStyles(dir: string, files: Map<string, string>): Compiler
   const isComponent = (file: string): boolean => files.has(`${file.slice(0, -'.wxss'.length)}.json`);
   const components = wxss.filter(isComponent);
   const args = ['-db', '-pc', String(components.length), ...components, ...wxss.filter((file) => !isComponent(file))];
-  const run = spawnSync(compilerBinary('wcsc'), args, { cwd: dir, maxBuffer: COMPILER_OUTPUT_LIMIT_BYTES });
-  const problems: Problem[] = [];
-  if (run.error !== undefined) throw run.error;
-  if (run.status !== 0) problems.push({ file: fileNamedIn(run.stderr.toString(), wxss), message: `wcsc: ${run.stderr.toString().trim()}` });
+  const problems = runCompiler('wcsc', args, dir, wxss);
   return { filesCompiled: wxss.length, problems };
 }
 
-function fileNamedIn(message: string, files: string[]): string {
-  return files.find((file) => message.includes(file)) ?? '(see message)';
+/** Runs an official compiler in `dir`; a failure is one problem, on the file its message names. */
+function runCompiler(name: 'wcc' | 'wcsc', args: string[], dir: string, inputs: string[]): Problem[] {
+  const run = spawnSync(compilerBinary(name), args, { cwd: dir, maxBuffer: COMPILER_OUTPUT_LIMIT_BYTES });
+  if (run.error !== undefined) throw run.error;
+  if (run.status === 0) return [];
+  const message = run.stderr.toString().trim();
+  return [{ file: inputs.find((file) => message.includes(file)) ?? '(see message)', message: `${name}: ${message}` }];
 }
 
 export function formatProblems(problems: Problem[]): string {
@@ -412,7 +416,7 @@ function loadTimeWx(libVersion: string): unknown {
  * Each component's definition as its script hands it to Component(), by running the compiled
  * modules in a sandbox with require() resolved by the mini-program's rules.
  */
-export function componentDefinitions(files: Map<string, string>, components: string[], libVersion: string): Map<string, ComponentDefinition> {
+function componentDefinitions(files: Map<string, string>, components: string[], libVersion: string): Map<string, ComponentDefinition> {
   // Loaded lazily: only this check runs code.
   const vm = nodeRequire('node:vm') as typeof import('node:vm');
   let captured: Record<string, unknown> | null = null;
@@ -468,7 +472,7 @@ interface TagUse {
 }
 
 /** Start tags and their attribute names; WXML's own syntax, mustaches inside quoted values included. */
-export function tagsOf(wxml: string): TagUse[] {
+function tagsOf(wxml: string): TagUse[] {
   const uses: TagUse[] = [];
   const withoutComments = wxml.replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, ' '));
   for (const match of withoutComments.matchAll(/<([a-zA-Z][\w-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*\/?>/g)) {
@@ -484,17 +488,22 @@ function rendersAsAttribute(template: string, attribute: string, property: strin
   return new RegExp(`\\b${attribute}="\\{\\{[^"]*\\b${property}\\b`).test(template);
 }
 
+/** Our own files, not what 构建 npm packed. */
+function isOurFile(file: string): boolean {
+  return !file.split('/').includes(NPM_DIST_FOLDER);
+}
+
 export interface AttributeCheck {
   tagsChecked: number;
   problems: Problem[];
 }
 
 /** Our templates' attributes on custom components against what each component declares and renders. */
-export function checkComponentAttributes(files: Map<string, string>, libVersion: string, isOurs: (file: string) => boolean): AttributeCheck {
+export function checkComponentAttributes(files: Map<string, string>, libVersion: string): AttributeCheck {
   const exists = (file: string): boolean => files.has(file);
   const uses: { file: string; use: TagUse; component: string }[] = [];
   for (const [file, source] of files) {
-    if (!file.endsWith('.wxml') || !isOurs(file)) continue;
+    if (!file.endsWith('.wxml') || !isOurFile(file)) continue;
     const base = file.slice(0, -'.wxml'.length);
     const json = files.get(`${base}.json`);
     if (json === undefined) continue;
@@ -502,7 +511,7 @@ export function checkComponentAttributes(files: Map<string, string>, libVersion:
     for (const use of tagsOf(source)) {
       const spec = using[use.tag];
       if (spec === undefined) continue;
-      const component = resolveModule(`${base}.json`, spec, (f) => componentExists(f, exists), (b) => [b, `${b}/index`]);
+      const component = resolveComponent(`${base}.json`, spec, exists);
       if (component !== null) uses.push({ file, use, component });
     }
   }
@@ -529,9 +538,9 @@ export function checkComponentAttributes(files: Map<string, string>, libVersion:
 // Project settings that must agree with the platform.
 
 /** The official glass-easel migration guide: on the WebView backend glass-easel runs from this base library. */
-export const GLASS_EASEL_WEBVIEW_MIN_LIB = '3.8.12';
+const GLASS_EASEL_WEBVIEW_MIN_LIB = '3.8.12';
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {

@@ -100,11 +100,21 @@ export interface ExparserNode {
   childNodes?: ExparserNode[];
 }
 
-/** The first element in `node`'s own tree that the page really draws (a virtual host draws nothing itself). */
-function firstDrawnElement(node: ExparserNode): ExparserNode | null {
-  if (node.$$ !== undefined) return node;
+type NodeWrapper = new (n: ExparserNode) => RenderedNode;
+
+/** The exparser node behind j-component's wrapper of a page or element. */
+function exparserNodeOf(node: RenderedNode | RenderedComponent): ExparserNode {
+  return (node as unknown as { _exparserNode: ExparserNode })._exparserNode;
+}
+
+/**
+ * The first element of `node`'s own tree that the page really draws and that passes `test`, depth
+ * first as it is drawn (a virtual host draws nothing itself).
+ */
+function findDrawn(node: ExparserNode, test: (n: ExparserNode) => boolean = () => true): ExparserNode | null {
+  if (node.$$ !== undefined && test(node)) return node;
   for (const child of [...(node.shadowRoot?.childNodes ?? []), ...(node.childNodes ?? [])]) {
-    const found = firstDrawnElement(child);
+    const found = findDrawn(child, test);
     if (found !== null) return found;
   }
   return null;
@@ -164,17 +174,16 @@ export function unnamedControls(root: ExparserNode): string[] {
 }
 
 function assertNamedControls(comp: RenderedComponent, where: string): void {
-  const unnamed = unnamedControls((comp as unknown as { _exparserNode: ExparserNode })._exparserNode);
+  const unnamed = unnamedControls(exparserNodeOf(comp));
   if (unnamed.length > 0) throw new Error(`${where}: controls without an accessible name in the rendered tree:\n${unnamed.join('\n')}`);
 }
 
 function tapAsUser(node: RenderedNode): void {
-  const exparserNode = (node as unknown as { _exparserNode: ExparserNode })._exparserNode;
-  const drawn = firstDrawnElement(exparserNode);
+  const exparserNode = exparserNodeOf(node);
+  const drawn = findDrawn(exparserNode);
   if (drawn === null) throw new Error('nothing drawn to tap');
   // j-component's wrapper for that element dispatches a tap that bubbles, composed, to the page's bind:tap.
-  const Wrapper = node.constructor as new (n: ExparserNode) => RenderedNode;
-  (drawn === exparserNode ? node : new Wrapper(drawn)).dispatchEvent('tap');
+  (drawn === exparserNode ? node : new (node.constructor as NodeWrapper)(drawn)).dispatchEvent('tap');
 }
 
 /** What TDesign's components keep in data that says which one a node is and what it shows. */
@@ -185,22 +194,6 @@ interface TDesignData {
   count?: number;
   gap?: unknown;
   size?: unknown;
-}
-
-type NodeWrapper = new (n: ExparserNode) => RenderedNode;
-
-function exparserNodeOf(node: RenderedNode): ExparserNode {
-  return (node as unknown as { _exparserNode: ExparserNode })._exparserNode;
-}
-
-/** The first drawn element of `node`'s own template matching `test` (depth first, as it is drawn). */
-function findDrawn(node: ExparserNode, test: (n: ExparserNode) => boolean): ExparserNode | null {
-  if (node.$$ !== undefined && test(node)) return node;
-  for (const child of [...(node.shadowRoot?.childNodes ?? []), ...(node.childNodes ?? [])]) {
-    const found = findDrawn(child, test);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 /** TDesign's components name their classes, and keep that prefix in data, as t-<component>. */
@@ -344,7 +337,7 @@ export async function mount(relativePath: string, options: { query?: Record<stri
       return found;
     },
     textOf(selector) {
-      return drawnText((mounted.node(selector) as unknown as { _exparserNode: ExparserNode })._exparserNode);
+      return drawnText(exparserNodeOf(mounted.node(selector)));
     },
     hasClass(className) {
       return comp.dom.querySelector(`.${ROOT_TAG}--${className}`) !== null;

@@ -26,7 +26,6 @@ import { MINIPROGRAM_ROOT, REPO_ROOT } from './harness';
 
 const app = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as AppJson;
 const pageCount = app.pages.length + (app.subPackages ?? []).reduce((n, sub) => n + sub.pages.length, 0);
-const isOurs = (file: string): boolean => !file.split('/').includes(NPM_DIST_FOLDER);
 const { libVersion } = readProjectConfig();
 
 let summary: CheckSummary;
@@ -91,13 +90,13 @@ describe('each rule catches its defect', () => {
 
   it('t-tag given content= (it has no such property; its text is the slot)', () => {
     const files = withChanges({ 'pages/requests/index.wxml': (s) => s.replace('<t-tag ', '<t-tag content="{{item.stateLabel}}" ') });
-    const { problems } = checkComponentAttributes(files, libVersion, isOurs);
+    const { problems } = checkComponentAttributes(files, libVersion);
     expect(problems).toEqual([{ file: 'pages/requests/index.wxml', message: expect.stringContaining('has no property content') }]);
   });
 
   it('aria-label on a component whose template drops it', () => {
     const files = withChanges({ 'pages/submit/index.wxml': (s) => s.replace(/<t-switch\b/, '<t-switch aria-label="紧急"') });
-    const { problems } = checkComponentAttributes(files, libVersion, isOurs);
+    const { problems } = checkComponentAttributes(files, libVersion);
     expect(problems).toEqual([{ file: 'pages/submit/index.wxml', message: expect.stringContaining('never renders ariaLabel') }]);
   });
 
