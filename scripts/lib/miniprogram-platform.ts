@@ -287,7 +287,7 @@ function componentExists(base: string, exists: (file: string) => boolean): boole
 }
 
 /** Where a usingComponents entry of `fromJson` lands: a component is named without extension, or by its folder's index. */
-function resolveComponent(fromJson: string, spec: string, exists: (file: string) => boolean): string | null {
+export function resolveComponent(fromJson: string, spec: string, exists: (file: string) => boolean): string | null {
   return resolveModule(fromJson, spec, (base) => componentExists(base, exists), (base) => [base, `${base}/index`]);
 }
 
@@ -368,12 +368,37 @@ export function compileTemplates(dir: string, files: Map<string, string>): Compi
 /** wcsc over every WXSS file; component styles first, as the compiler expects. */
 export function compileStyles(dir: string, files: Map<string, string>): CompilerRun {
   const wxss = filesEnding(files, '.wxss');
-  const isComponent = (file: string): boolean => files.has(`${file.slice(0, -'.wxss'.length)}.json`);
-  const components = wxss.filter(isComponent);
-  const args = ['-db', '-pc', String(components.length), ...components, ...wxss.filter((file) => !isComponent(file))];
-  const problems = runCompiler('wcsc', args, dir, wxss);
+  const problems = runCompiler('wcsc', ['-db', ...styleArguments(files)], dir, wxss);
   return { filesCompiled: wxss.length, problems };
 }
+
+/** wcsc's arguments for every WXSS file: the count of component styles, then those, then the rest. */
+function styleArguments(files: Map<string, string>): string[] {
+  const wxss = filesEnding(files, '.wxss');
+  const isComponent = (file: string): boolean => files.has(`${file.slice(0, -'.wxss'.length)}.json`);
+  const components = wxss.filter(isComponent);
+  return ['-pc', String(components.length), ...components, ...wxss.filter((file) => !isComponent(file))];
+}
+
+/**
+ * wcsc's output for every WXSS file, as the WebView runtime receives it: `file` → the JavaScript that
+ * writes that file's CSS (rpx still as numbers), plus the shared runtime under COMMON_STYLE_RUNTIME.
+ */
+export function styleModules(dir: string, files: Map<string, string>): Map<string, string> {
+  const run = spawnSync(compilerBinary('wcsc'), styleArguments(files), { cwd: dir, maxBuffer: COMPILER_OUTPUT_LIMIT_BYTES });
+  if (run.error !== undefined) throw run.error;
+  if (run.status !== 0) throw new Error(`wcsc: ${run.stderr.toString().trim()}`);
+  // The output is `name=code=name=code…`; each code is a string literal's body, its own '=' escaped as \x3d.
+  const parts = run.stdout.toString().split('=');
+  const modules = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const name = parts[i] ?? '';
+    if (name !== '' && name !== 'version') modules.set(name, JSON.parse(`"${(parts[i + 1] ?? '').replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')}"`) as string);
+  }
+  return modules;
+}
+/** Where styleModules puts the runtime every file's code calls (setCssToHead, rpx conversion). */
+export const COMMON_STYLE_RUNTIME = 'comm';
 
 /** Runs an official compiler in `dir`; a failure is one problem, on the file its message names. */
 function runCompiler(name: 'wcc' | 'wcsc', args: string[], dir: string, inputs: string[]): Problem[] {

@@ -19,7 +19,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
 /** The sources, for tests that read them. */
 export const MINIPROGRAM_ROOT = path.join(REPO_ROOT, 'miniprogram');
-const ROOT_TAG = 'lx-root';
+/** The tag a page is rendered under; j-component prefixes the page's classes with it. */
+export const ROOT_TAG = 'lx-root';
 /** The official compiler's output for every template of the app and TDesign is several MB. */
 const WCC_OUTPUT_LIMIT_BYTES = 256 * 1024 * 1024;
 /** The base library the DevTools run (project.config.json); TDesign reads it to pick features. */
@@ -103,7 +104,7 @@ export interface ExparserNode {
 type NodeWrapper = new (n: ExparserNode) => RenderedNode;
 
 /** The exparser node behind j-component's wrapper of a page or element. */
-function exparserNodeOf(node: RenderedNode | RenderedComponent): ExparserNode {
+export function exparserNodeOf(node: RenderedNode | RenderedComponent): ExparserNode {
   return (node as unknown as { _exparserNode: ExparserNode })._exparserNode;
 }
 
@@ -111,7 +112,7 @@ function exparserNodeOf(node: RenderedNode | RenderedComponent): ExparserNode {
  * The first element of `node`'s own tree that the page really draws and that passes `test`, depth
  * first as it is drawn (a virtual host draws nothing itself).
  */
-function findDrawn(node: ExparserNode, test: (n: ExparserNode) => boolean = () => true): ExparserNode | null {
+export function findDrawn(node: ExparserNode, test: (n: ExparserNode) => boolean = () => true): ExparserNode | null {
   if (node.$$ !== undefined && test(node)) return node;
   for (const child of [...(node.shadowRoot?.childNodes ?? []), ...(node.childNodes ?? [])]) {
     const found = findDrawn(child, test);
@@ -127,9 +128,9 @@ function drawnText(node: ExparserNode): string {
 }
 
 /** Events a person causes: an element bound to one is a control that needs a name. */
-const USER_EVENTS = ['tap', 'longpress', 'change', 'input', 'confirm'];
+export const USER_EVENTS = ['tap', 'longpress', 'change', 'input', 'confirm'];
 
-function attribute(node: ExparserNode, name: string): string {
+export function attribute(node: ExparserNode, name: string): string {
   const value = node._vt?.attrs?.find((a) => a.name === name)?.value;
   return typeof value === 'string' ? value.trim() : '';
 }
