@@ -34,9 +34,16 @@ export interface Finding {
   message: string;
 }
 
+export interface Photos {
+  /** At the phone's device pixel ratio. */
+  screenshotPath?: string;
+  /** One pixel per CSS pixel, for the README. */
+  smallScreenshotPath?: string;
+}
+
 export interface PhoneBrowser {
-  /** Lays out `html` in `mode`, runs the checks, and writes a PNG to `screenshotPath` when given. */
-  inspect(html: string, mode: DisplayMode, screenshotPath?: string): Promise<Finding[]>;
+  /** Lays out `html` in `mode`, runs the checks, and photographs the whole page where asked. */
+  inspect(html: string, mode: DisplayMode, photos?: Photos): Promise<Finding[]>;
   close(): Promise<void>;
 }
 
@@ -59,11 +66,12 @@ export async function openPhoneBrowser(): Promise<PhoneBrowser> {
     offline: true,
   });
   return {
-    async inspect(html, mode, screenshotPath) {
+    async inspect(html, mode, photos = {}) {
       const page = await context.newPage();
       try {
         await page.setContent(html, { waitUntil: 'load' });
-        if (screenshotPath !== undefined) await page.screenshot({ path: screenshotPath, fullPage: true, animations: 'disabled' });
+        if (photos.screenshotPath !== undefined) await page.screenshot({ path: photos.screenshotPath, fullPage: true, animations: 'disabled' });
+        if (photos.smallScreenshotPath !== undefined) await page.screenshot({ path: photos.smallScreenshotPath, fullPage: true, animations: 'disabled', scale: 'css' });
         await page.addScriptTag({ content: axeSource });
         await page.addScriptTag({ content: checksSource });
         // A string, so that no transpiler's helper lands in the page's code.

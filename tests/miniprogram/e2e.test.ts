@@ -4,72 +4,18 @@
 // demo street. The fake wx.request forwards each call to `<emu>/wx/callFunction` with the header the
 // page set (APP_CONFIG.devOpenid); leaders and the committee act through backend.call. Run
 // `npm run build:functions` first.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { APP_CONFIG } from '../../miniprogram/config';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { postJson, routeToEmulator, STEP_LIMIT_MS, until, type Forwarded } from './emulator-phone';
 import { installWorld, mount, type FakeWorld, type Mounted } from './harness';
 
-/** Upper bound for one user step over real HTTP (functions run in forked processes). */
-const STEP_LIMIT_MS = 20_000;
-const POLL_MS = 20;
 const GOLDEN_MINUTES = 10;
 const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
 const RATING = 5;
 const RESIDENT = APP_CONFIG.devOpenid;
 const TEMPLATE = APP_CONFIG.requestTemplateIds[0] ?? '';
-
-interface Forwarded {
-  name: string;
-  openid: string;
-  result: { ok?: boolean; code?: string } | undefined;
-}
-
-/** POST to the emulator as wx.request would, answering the page with the parsed body. */
-function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ statusCode: number; data: unknown }> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/**
- * Points the fake wx.request at the emulator: same path and body, the page's X-WX-OPENID unless the
- * test says another phone is in use (`phone.openid`).
- */
-function routeToEmulator(world: FakeWorld, emuUrl: string, phone: { openid: string | null }, log: Forwarded[]): void {
-  world.wx['request'] = (opts: { url: string; header?: Record<string, string>; data: { name: string; data: unknown }; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
-    const { pathname } = new URL(opts.url);
-    const headers = { ...(opts.header ?? {}) };
-    if (phone.openid !== null) headers['X-WX-OPENID'] = phone.openid;
-    world.requests.push({ url: opts.url, method: 'POST', header: headers, data: opts.data });
-    postJson(emuUrl + pathname, headers, opts.data).then(
-      (res) => {
-        const body = res.data as { result?: Forwarded['result'] };
-        log.push({ name: opts.data.name, openid: headers['X-WX-OPENID'] ?? '', result: body.result });
-        opts.success?.({ ...res, header: {}, errMsg: 'request:ok' });
-      },
-      (err: Error) => opts.fail?.({ errMsg: `request:fail ${err.message}` }),
-    );
-    return { abort: () => undefined };
-  };
-}
-
-/** Waits for what a real round trip brings (no fixed sleep: polls until true, fails after STEP_LIMIT_MS). */
-async function until(what: string, condition: () => boolean): Promise<void> {
-  const started = performance.now();
-  while (!condition()) {
-    if (performance.now() - started > STEP_LIMIT_MS) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
 
 async function mintCloudId(emuUrl: string, opengid: string): Promise<string> {
   const res = await postJson(`${emuUrl}/__emulator/cloudid`, {}, { opengid });
