@@ -106,7 +106,7 @@ describe('committee dashboard', () => {
 
   it('asks for confirmation before switching emergency mode on, then sets the village policy', async () => {
     world.handlers.setVillagePolicy = () => ok({ policy: {} });
-    await page.change('#emergency', true);
+    await page.check('#emergency', true);
     expect(world.modals).toHaveLength(1);
     expect(world.modals[0]?.title).toBe('开启应急模式？');
     expect(world.calls.at(-1)).toEqual({ name: 'setVillagePolicy', data: { villageId: 'v01', calendar: { emergencyMode: true } } });
@@ -116,7 +116,7 @@ describe('committee dashboard', () => {
 
   it('changes nothing when the confirmation is cancelled', async () => {
     world.modalConfirms = false;
-    await page.change('#emergency', true);
+    await page.check('#emergency', true);
     expect(world.modals).toHaveLength(1);
     expect(world.calls.map((c) => c.name)).toEqual(['getVillageDashboard']);
     expect(page.node('#emergency-state').dom.textContent).toBe('未开启');
@@ -124,7 +124,7 @@ describe('committee dashboard', () => {
 
   it('keeps the old mode and says why when the policy change fails', async () => {
     world.handlers.setVillagePolicy = () => failWith('AUTH.FORBIDDEN', '只有本村两委可以修改');
-    await page.change('#emergency', true);
+    await page.check('#emergency', true);
     expect(page.node('#emergency-state').dom.textContent).toBe('未开启');
     expect(page.node('#error').dom.textContent).toBe('只有本村两委可以修改');
   });
@@ -164,7 +164,7 @@ describe('publish a notice', () => {
   it('asks for a grid when not sending to the whole village', async () => {
     await page.change('#notice-title', '停水通知');
     await page.change('#notice-body', '三组明天停水');
-    await page.change('#whole-village', false);
+    await page.check('#whole-village', false);
     await page.tap('#publish');
     expect(page.node('#scope-error').dom.textContent).toBe('请选择至少一个网格');
     expect(world.calls).toEqual([]);
@@ -179,7 +179,7 @@ describe('publish a notice', () => {
     world.handlers.publishNotice = () => failWith('INTERNAL');
     await page.change('#notice-title', '紧急通知');
     await page.change('#notice-body', '今晚有暴雨，请留意独居老人');
-    await page.change('#urgent', true);
+    await page.check('#urgent', true);
     await page.tap('#publish');
     expect(page.node('#error').dom.textContent).toBe('系统繁忙，请稍后再试');
     expect(page.comp.instance.data['title']).toBe('紧急通知');

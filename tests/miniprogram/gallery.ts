@@ -4,6 +4,7 @@
 // resident, a grid leader or the village committee, in normal or elder mode, and written out as an
 // HTML document (page-document.ts) with the CSS wcsc's runtime writes for the phone's screen.
 // Used by tests/miniprogram/screens.test.ts (the accessibility pass) and scripts/screenshots.ts.
+import { MINUTE_MS } from '../../core/src/policy';
 import { ELDER_MODE_STORAGE_KEY } from '../../miniprogram/utils/elder';
 import { COMPILED_DIR, readFiles } from '../../scripts/lib/miniprogram-platform';
 import { loadPageStyles, type PageStyles } from '../../scripts/lib/page-styles';
@@ -15,6 +16,10 @@ import { installWorld, mount, ROOT_TAG, settle } from './harness';
 import { pageDocument } from './page-document';
 
 export type Role = 'resident' | 'leader' | 'committee';
+
+/** The story's pace: the leader answers the first request inside the golden ten minutes; the second has waited a while. */
+const LEADER_ANSWERS_AFTER_MS = 4 * MINUTE_MS;
+const WAITING_FOR_MS = 3 * MINUTE_MS;
 
 export interface Screen {
   role: Role;
@@ -36,7 +41,7 @@ export interface Story {
   inviteScene: string;
 }
 
-/** Each page with the role that uses it; home once per role (它 shows each their own work). */
+/** Each page with the role that uses it; home once per role (it shows each their own work). */
 export const SCREENS: readonly Screen[] = [
   { role: 'resident', page: 'pages/home/index' },
   { role: 'resident', page: 'pages/submit/index' },
@@ -109,8 +114,10 @@ async function writeStory(backend: TestBackend): Promise<Story> {
   };
   const notice = await must<{ notice: { id: string } }>('publishNotice', { title: '周六上午停水通知', body: '因管道检修，周六 8 点到 12 点停水，请提前储水。', scope: { kind: 'village', villageId: grid.villageId } }, committee);
   const answered = await must<{ request: { id: string } }>('submitRequest', { category: 'repairs', text: '三单元楼道灯坏了一周，晚上看不见台阶', idempotencyKey: 'gallery-request-answered' }, resident);
+  await backend.emu.control.advance(LEADER_ANSWERS_AFTER_MS);
   await must('respondRequest', { requestId: answered.request.id, message: '收到，电工下午两点上门' }, leader);
   const waiting = await must<{ request: { id: string } }>('submitRequest', { category: 'medicine', text: '家里老人降压药吃完了，腿脚不便出不了门', urgent: true, idempotencyKey: 'gallery-request-waiting' }, resident);
+  await backend.emu.control.advance(WAITING_FOR_MS);
   const join = await must<{ scene: string }>('getJoinCode', { gridId: grid.gridId }, leader);
   const invitation = await must<{ scene: string }>('issueInvitation', { villageId: grid.villageId, gridId: grid.gridId, role: 'partyGroupLeader' }, committee);
   return {

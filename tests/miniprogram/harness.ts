@@ -200,7 +200,7 @@ interface TDesignData {
 /** TDesign's components name their classes, and keep that prefix in data, as t-<component>. */
 const TDESIGN_CLASS_PREFIX = 't-';
 
-/** The TDesign component at `node` ('input', 'switch', …, from its own classPrefix), or null for anything else. */
+/** The TDesign component at `node` ('input', 'checkbox', …, from its own classPrefix), or null for anything else. */
 function tdesignKind(node: RenderedNode): { kind: string; data: TDesignData } | null {
   const data = node.instance?.data as TDesignData | undefined;
   const prefix = data?.classPrefix;
@@ -247,7 +247,7 @@ function tapStar(node: RenderedNode, data: TDesignData, stars: number): void {
 
 /**
  * The user sets a control to `value` through the real component: typing into t-input and
- * t-textarea, tapping t-switch (only when it shows the other value) or a t-rate star. A native
+ * t-textarea, or tapping a t-rate star. A native
  * picker (j-component's stand-in for it) reports its choice as the phone does: change { value }.
  */
 function setControl(node: RenderedNode, value: unknown): void {
@@ -257,16 +257,12 @@ function setControl(node: RenderedNode, value: unknown): void {
     case 'textarea':
       typeInto(node, String(value));
       return;
-    case 'switch':
-      if (tdesign.data.value === value) throw new Error(`the switch already shows ${String(value)}; a tap would turn it away`);
-      tapAsUser(node);
-      return;
     case 'rate':
       tapStar(node, tdesign.data, Number(value));
       return;
     case undefined: {
       const picker = node.instance as { triggerEvent?: (name: string, detail: unknown) => void } | undefined;
-      if (exparserNodeOf(node)._vt?.tagName !== 'picker' || typeof picker?.triggerEvent !== 'function') throw new Error('change() drives TDesign input, textarea, switch and rate, and native pickers');
+      if (exparserNodeOf(node)._vt?.tagName !== 'picker' || typeof picker?.triggerEvent !== 'function') throw new Error('change() drives TDesign input, textarea and rate, and native pickers; check() drives t-checkbox');
       picker.triggerEvent('change', { value });
       return;
     }
@@ -300,7 +296,7 @@ export interface Mounted {
   hasClass(className: string): boolean;
   /** A finger on the element: on a component whose host is virtual (TDesign's), on the first element it renders. */
   tap(selector: string): Promise<void>;
-  /** The user sets the control to `value` through the real component (t-input/t-textarea typed into, t-switch or a t-rate star tapped, a picker chosen). */
+  /** The user sets the control to `value` through the real component (t-input/t-textarea typed into, a t-rate star tapped, a picker chosen). */
   change(selector: string, value: unknown): Promise<void>;
   /** The user taps a t-checkbox to `checked`. */
   check(selector: string, checked: boolean): Promise<void>;

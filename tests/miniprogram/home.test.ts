@@ -137,7 +137,7 @@ describe('home page', () => {
   it('switches elder-friendly mode on the root and remembers it', async () => {
     page = await mount('pages/home/index');
     expect(page.hasClass('lx-elder')).toBe(false);
-    await page.change('#elder', true);
+    await page.check('#elder', true);
     expect(world.storage.get('lx.elderMode')).toBe(true);
     expect(page.hasClass('lx-elder')).toBe(true);
   });

@@ -44,7 +44,7 @@ function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Writes onto each drawn element what the WebView would carry; returns the controls it marked. */
+/** Writes onto each drawn element what the WebView would carry, and marks our controls. */
 function annotate(root: ExparserNode): void {
   const walk = (node: ExparserNode, insideComponent: boolean): void => {
     const element = node.$$;
@@ -58,6 +58,8 @@ function annotate(root: ExparserNode): void {
       if (id !== '' && !element.hasAttribute('id')) element.setAttribute('id', id);
       const nativeRole = NATIVE_ROLES[vt.tagName];
       if (nativeRole !== undefined && !element.hasAttribute('role')) element.setAttribute('role', nativeRole);
+      // The WebView marks a disabled native control so; contrast rules do not apply to it.
+      if (nativeRole !== undefined && vt.attrs?.some((a) => a.name === 'disabled' && a.value === true)) element.setAttribute('aria-disabled', 'true');
       if (NATIVE_FIELDS.has(vt.tagName)) showFieldContent(node, element);
     }
     const bound = Object.keys(vt?.event ?? {}).filter((e) => USER_EVENTS.includes(e));
@@ -73,16 +75,27 @@ function annotate(root: ExparserNode): void {
   walk(root.shadowRoot ?? root, false);
 }
 
-/** A native input or textarea shows its value, or else its placeholder in the placeholder's colour. */
+/** The class prefix j-component gave an element's own classes (`t-input--` in `t-input--t-input__control`). */
+function classPrefixOf(element: HTMLElement): string {
+  return /^([a-z][\w-]*?--)/.exec(element.classList[0] ?? '')?.[1] ?? '';
+}
+
+/**
+ * A native input or textarea shows its value, or else its placeholder in its placeholder-class (the
+ * component's own, so its colour and type). The phone's native field offers the placeholder to a
+ * screen reader as its hint; title is the web's nearest word for that.
+ */
 function showFieldContent(node: ExparserNode, element: HTMLElement): void {
   const value = attribute(node, 'value');
   const placeholder = attribute(node, 'placeholder');
-  if (placeholder !== '') element.setAttribute('aria-placeholder', placeholder);
+  if (placeholder !== '') element.setAttribute('title', placeholder);
   element.replaceChildren();
   if (value !== '') element.textContent = value;
   else if (placeholder !== '') {
     const shown = element.ownerDocument.createElement('wx-text');
     shown.setAttribute(PLACEHOLDER_ATTRIBUTE, '');
+    const prefix = classPrefixOf(element);
+    for (const name of attribute(node, 'placeholderClass').split(/\s+/).filter(Boolean)) shown.classList.add(`${prefix}${name}`);
     shown.textContent = placeholder;
     element.append(shown);
   }

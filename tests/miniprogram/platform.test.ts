@@ -95,7 +95,7 @@ describe('each rule catches its defect', () => {
   });
 
   it('aria-label on a component whose template drops it', () => {
-    const files = withChanges({ 'pages/submit/index.wxml': (s) => s.replace(/<t-switch\b/, '<t-switch aria-label="紧急"') });
+    const files = withChanges({ 'pages/submit/index.wxml': (s) => s.replace(/<t-checkbox\b/, '<t-checkbox aria-label="紧急"') });
     const { problems } = checkComponentAttributes(files, libVersion);
     expect(problems).toEqual([{ file: 'pages/submit/index.wxml', message: expect.stringContaining('never renders ariaLabel') }]);
   });

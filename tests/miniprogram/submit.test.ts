@@ -66,7 +66,7 @@ describe('submit page', () => {
     world.handlers.submitRequest = () => ok(submitted('r9'));
     await page.tap('#add-photo');
     await page.tap('#location');
-    await page.change('#urgent', true);
+    await page.check('#urgent', true);
     await fill('独居老人家里停电');
     await page.tap('#send');
     expect(world.subscribeRequests).toEqual([[TEMPLATE]]);

@@ -198,8 +198,8 @@ defineComponent({
         },
       });
     },
-    onElderChange(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      setElderMode(e.detail.value === true);
+    onElderChange(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+      setElderMode(e.detail.checked === true);
       this.setData(elderData());
     },
   },

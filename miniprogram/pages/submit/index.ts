@@ -63,8 +63,8 @@ defineComponent({
       const text = String(e.detail.value ?? '');
       this.setData({ text, textLength: text.length, textError: '' });
     },
-    onUrgent(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      this.setData({ urgent: e.detail.value === true });
+    onUrgent(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+      this.setData({ urgent: e.detail.checked === true });
     },
     onAddPhoto() {
       choosePhotos(this.data.photos, (photos) => this.setData({ photos }));

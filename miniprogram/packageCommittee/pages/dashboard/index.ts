@@ -127,8 +127,8 @@ defineComponent({
       return this.load();
     },
     /** The switch shows the new value only once the village policy has really changed. */
-    async onEmergency(e: WechatMiniprogram.CustomEvent<{ value: boolean }>): Promise<void> {
-      const wanted = e.detail.value === true;
+    async onEmergency(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>): Promise<void> {
+      const wanted = e.detail.checked === true;
       // Keep showing the stored mode until confirmed and saved.
       this.setData({ emergencyMode: this.data.emergencyMode });
       if (this.data.switching || wanted === this.data.emergencyMode) return;

@@ -54,11 +54,11 @@ defineComponent({
     onBody(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ body: String(e.detail.value ?? ''), bodyError: '' });
     },
-    onUrgent(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      this.setData({ urgent: e.detail.value === true });
+    onUrgent(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+      this.setData({ urgent: e.detail.checked === true });
     },
-    onWholeVillage(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      this.setData({ wholeVillage: e.detail.value === true, scopeError: '' });
+    onWholeVillage(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+      this.setData({ wholeVillage: e.detail.checked === true, scopeError: '' });
     },
     onToggleGrid(e: WechatMiniprogram.BaseEvent) {
       const gridId = String(e.currentTarget.dataset['gridId']);

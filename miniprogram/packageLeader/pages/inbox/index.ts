@@ -17,7 +17,6 @@ interface Row {
   when: string;
   countdown: string;
   tone: string;
-  label: string;
 }
 
 let watch: InboxWatch | null = null;
@@ -36,7 +35,6 @@ function toRows(entries: InboxEntry[], nowMs: number): Row[] {
       when: e.createdAt === null ? '' : formatChinaShort(e.createdAt, nowMs),
       countdown: countdown?.text ?? '',
       tone: countdown?.tone ?? 'normal',
-      label: `${e.urgent ? '紧急，' : ''}${e.categoryLabel}，${e.stateLabel}${countdown ? `，${countdown.text}` : ''}，${e.excerpt}`,
     };
   });
 }
