@@ -4,6 +4,7 @@
 // wcc's templates and wcsc's CSS). Writes one PNG per page, mode and role to .build/screenshots/, the
 // README's four to docs/screenshots/, and prints what the accessibility pass finds on each page.
 // Run `npm run build:functions` and `npm run build:miniprogram` first (npm run screenshots does).
+// Type-checked with the page tests (tests/miniprogram/tsconfig.json: DOM and the mini-program's globals).
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinEnvironments } from 'vitest/environments';

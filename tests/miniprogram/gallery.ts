@@ -82,16 +82,19 @@ async function quiet(phone: Phone): Promise<void> {
   } while ((phone.inFlight ?? 0) > 0);
 }
 
-/** The phone's clock reads the emulator's (the seeded street's morning), so countdowns read as they would. */
-function followClock(nowMs: () => number): () => void {
+/**
+ * While a page is shown, the phone's clock reads the emulator's (the seeded street's morning), so
+ * countdowns read as they would; only then, so that nothing else in the process sees it.
+ */
+function setPhoneClock(nowMs: number): () => void {
   const RealDate = Date;
   class PhoneDate extends RealDate {
     constructor(...args: ConstructorParameters<DateConstructor> | []) {
-      if (args.length === 0) super(nowMs());
+      if (args.length === 0) super(nowMs);
       else super(...(args as ConstructorParameters<DateConstructor>));
     }
     static override now(): number {
-      return nowMs();
+      return nowMs;
     }
   }
   globalThis.Date = PhoneDate as DateConstructor;
@@ -141,29 +144,28 @@ function holderOf(screen: Screen, story: Story): string {
 
 export async function openGallery(): Promise<Gallery> {
   const backend = await startTestBackend();
-  let emulatorNowMs = await backend.emu.control.now();
-  const restoreClock = followClock(() => emulatorNowMs);
   const story = await writeStory(backend);
   const styles: PageStyles = loadPageStyles(COMPILED_DIR, readFiles(COMPILED_DIR), PHONE_SCREEN);
   return {
     story,
     async render(screen, mode) {
-      emulatorNowMs = await backend.emu.control.now();
+      const restoreClock = setPhoneClock(await backend.emu.control.now());
       const world = installWorld({ envVersion: 'develop' });
       if (mode === 'elder') world.storage.set(ELDER_MODE_STORAGE_KEY, true);
       const phone: Phone = { openid: holderOf(screen, story) };
       routeToEmulator(world, backend.emu.url, phone);
-      const page = await mount(screen.page, { query: screen.query?.(story) ?? {} });
       try {
-        await quiet(phone);
-        return pageDocument(page, styles.cssOf(screen.page, `${ROOT_TAG}--`), `${screenName(screen)} (${mode})`);
+        const page = await mount(screen.page, { query: screen.query?.(story) ?? {} });
+        try {
+          await quiet(phone);
+          return pageDocument(page, styles.cssOf(screen.page, `${ROOT_TAG}--`), `${screenName(screen)} (${mode})`);
+        } finally {
+          page.unmount();
+        }
       } finally {
-        page.unmount();
+        restoreClock();
       }
     },
-    async close() {
-      restoreClock();
-      await backend.emu.stop();
-    },
+    close: () => backend.emu.stop(),
   };
 }
