@@ -33,21 +33,29 @@ async function main(): Promise<void> {
   const [gallery, browser] = await Promise.all([openGallery(), openPhoneBrowser()]);
   let shots = 0;
   let findingsInAll = 0;
+  // The browser photographs and checks one page while the next renders (pages render one at a time).
+  let photographing: Promise<void> = Promise.resolve();
   try {
     for (const screen of SCREENS) {
       for (const mode of DISPLAY_MODES) {
         const name = `${screenName(screen)}-${mode}`;
         const readmeFile = README_SCREENS[name];
-        const findings = await browser.inspect(await gallery.render(screen, mode), mode, {
-          screenshotPath: path.join(OUTPUT_DIR, `${name}.png`),
-          ...(readmeFile === undefined ? {} : { smallScreenshotPath: path.join(README_DIR, readmeFile) }),
-        });
-        shots += 1;
-        findingsInAll += findings.length;
-        console.log(`${name}: ${findings.length === 0 ? 'no findings' : `${findings.length} finding(s)`}`);
-        for (const f of findings) console.log(`  ${f.rule} on ${f.element}: ${f.message}`);
+        const html = await gallery.render(screen, mode);
+        await photographing;
+        photographing = browser
+          .inspect(html, mode, {
+            screenshotPath: path.join(OUTPUT_DIR, `${name}.png`),
+            ...(readmeFile === undefined ? {} : { smallScreenshotPath: path.join(README_DIR, readmeFile) }),
+          })
+          .then((findings) => {
+            shots += 1;
+            findingsInAll += findings.length;
+            console.log(`${name}: ${findings.length === 0 ? 'no findings' : `${findings.length} finding(s)`}`);
+            for (const f of findings) console.log(`  ${f.rule} on ${f.element}: ${f.message}`);
+          });
       }
     }
+    await photographing;
   } finally {
     await Promise.all([gallery.close(), browser.close()]);
   }
