@@ -5,13 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
+import { PHONE_SCREEN } from './harness';
 import { CONTROL_ATTRIBUTE } from './page-document';
 
 const nodeRequire = createRequire(__filename);
 /** Where Debian's chromium package puts the browser; CHROMIUM_PATH names another. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-/** A common phone: 375 × 812 CSS px at device pixel ratio 2 (the page tests' fake wx says the same). */
-export const PHONE_SCREEN = { width: 375, height: 812, pixelRatio: 2 };
 
 export type DisplayMode = 'normal' | 'elder';
 export const DISPLAY_MODES: readonly DisplayMode[] = ['normal', 'elder'];
@@ -47,12 +46,8 @@ export interface PhoneBrowser {
   close(): Promise<void>;
 }
 
-export function chromiumIsInstalled(): boolean {
-  return fs.existsSync(CHROMIUM_PATH);
-}
-
 export async function openPhoneBrowser(): Promise<PhoneBrowser> {
-  if (!chromiumIsInstalled()) throw new Error(`no Chromium at ${CHROMIUM_PATH}: apt-get install chromium (README, Setup), or set CHROMIUM_PATH`);
+  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}: run scripts/install-browser.sh, or set CHROMIUM_PATH`);
   const axeSource = fs.readFileSync(nodeRequire.resolve('axe-core/axe.min.js'), 'utf8');
   const checksSource = fs.readFileSync(path.join(__dirname, 'axe-checks.js'), 'utf8');
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });

@@ -10,9 +10,8 @@ import { COMPILED_DIR, readFiles } from '../../scripts/lib/miniprogram-platform'
 import { loadPageStyles, type PageStyles } from '../../scripts/lib/page-styles';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 import type { DisplayMode } from './browser';
-import { PHONE_SCREEN } from './browser';
 import { routeToEmulator, until, type Phone } from './emulator-phone';
-import { installWorld, mount, ROOT_TAG, settle } from './harness';
+import { installWorld, mount, PHONE_SCREEN, ROOT_TAG, settle } from './harness';
 import { pageDocument } from './page-document';
 
 export type Role = 'resident' | 'leader' | 'committee';

@@ -128,7 +128,7 @@ function drawnText(node: ExparserNode): string {
 }
 
 /** Events a person causes: an element bound to one is a control that needs a name. */
-export const USER_EVENTS = ['tap', 'longpress', 'change', 'input', 'confirm'];
+const USER_EVENTS = ['tap', 'longpress', 'change', 'input', 'confirm'];
 
 export function attribute(node: ExparserNode, name: string): string {
   const value = node._vt?.attrs?.find((a) => a.name === name)?.value;
@@ -149,6 +149,19 @@ function drawnName(node: ExparserNode): string {
   return drawnText(node).trim();
 }
 
+/** A control: an element our template binds to an event a person causes. */
+export function isControl(node: ExparserNode): boolean {
+  return Object.keys(node._vt?.event ?? {}).some((e) => USER_EVENTS.includes(e));
+}
+
+/** A control as a failure names it: `<t-button id="send"> (tap → onSend)`. */
+export function describeControl(node: ExparserNode): string {
+  const vt = node._vt;
+  const id = attribute(node, 'id');
+  const bound = Object.keys(vt?.event ?? {}).filter((e) => USER_EVENTS.includes(e));
+  return `<${vt?.tagName ?? '?'}${id === '' ? '' : ` id="${id}"`}> (${bound.map((e) => `${e} → ${vt?.event?.[e]?.handler ?? '?'}`).join(', ')})`;
+}
+
 /**
  * Every control in the rendered tree (an element of ours bound to a user event) without an
  * accessible name: neither an aria-label on an element it or an ancestor draws (a wrapper with
@@ -158,13 +171,8 @@ function drawnName(node: ExparserNode): string {
 export function unnamedControls(root: ExparserNode): string[] {
   const unnamed: string[] = [];
   const walk = (node: ExparserNode, nameAbove: string, insideComponent: boolean): void => {
-    const vt = node._vt;
     const own = node.$$ !== undefined ? attribute(node, 'ariaLabel') : '';
-    const bound = Object.keys(vt?.event ?? {}).filter((e) => USER_EVENTS.includes(e));
-    if (!insideComponent && bound.length > 0 && nameAbove === '' && drawnName(node) === '') {
-      const id = attribute(node, 'id');
-      unnamed.push(`<${vt?.tagName ?? '?'}${id === '' ? '' : ` id="${id}"`}> (${bound.map((e) => `${e} → ${vt?.event?.[e]?.handler ?? '?'}`).join(', ')})`);
-    }
+    if (!insideComponent && isControl(node) && nameAbove === '' && drawnName(node) === '') unnamed.push(describeControl(node));
     const nameBelow = own !== '' ? own : nameAbove;
     // A component's own internals are its authors' concern; our pages' elements are ours.
     if (node.shadowRoot !== undefined && node !== root) walk(node.shadowRoot, nameBelow, true);
@@ -403,10 +411,24 @@ export interface FakeWorld {
 
 let currentWorld: FakeWorld | null = null;
 
-/** A common phone: 375 × 812 CSS px at device pixel ratio 2, on the project's base library. */
+/** A common phone's screen in CSS px; the accessibility pass lays pages out on the same. */
+export const PHONE_SCREEN = { width: 375, height: 812, pixelRatio: 2 };
+/** Its status bar and home indicator, which the safe area leaves out. */
+const STATUS_BAR_PX = 44;
+const HOME_INDICATOR_PX = 34;
+
+/** That phone as wx reports it, on the project's base library. */
 const PHONE = {
-  device: { platform: 'devtools', brand: 'devtools', model: 'iPhone X', system: 'iOS 16.0', pixelRatio: 2 },
-  window: { windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, pixelRatio: 2, statusBarHeight: 44, safeArea: { top: 44, left: 0, right: 375, bottom: 778, width: 375, height: 734 } },
+  device: { platform: 'devtools', brand: 'devtools', model: 'iPhone X', system: 'iOS 16.0', pixelRatio: PHONE_SCREEN.pixelRatio },
+  window: {
+    windowWidth: PHONE_SCREEN.width,
+    windowHeight: PHONE_SCREEN.height,
+    screenWidth: PHONE_SCREEN.width,
+    screenHeight: PHONE_SCREEN.height,
+    pixelRatio: PHONE_SCREEN.pixelRatio,
+    statusBarHeight: STATUS_BAR_PX,
+    safeArea: { top: STATUS_BAR_PX, left: 0, right: PHONE_SCREEN.width, bottom: PHONE_SCREEN.height - HOME_INDICATOR_PX, width: PHONE_SCREEN.width, height: PHONE_SCREEN.height - STATUS_BAR_PX - HOME_INDICATOR_PX },
+  },
   app: { SDKVersion: BASE_LIBRARY_VERSION, fontSizeSetting: 16, language: 'zh_CN', theme: 'light', version: '8.0.50' },
 };
 

@@ -4,7 +4,7 @@
 // attributes the templates bound (as the WebView writes them: aria-role becomes role), the implicit
 // role of native components, and what a native input or textarea shows. Each control of ours (an
 // element our template binds to a user event) is marked data-lx-control with how the page names it.
-import { attribute, exparserNodeOf, findDrawn, ROOT_TAG, USER_EVENTS, type ExparserNode, type Mounted } from './harness';
+import { attribute, describeControl, exparserNodeOf, findDrawn, isControl, ROOT_TAG, type ExparserNode, type Mounted } from './harness';
 
 /** Marks the element a control of ours draws first; the checks in the browser look for it. */
 export const CONTROL_ATTRIBUTE = 'data-lx-control';
@@ -62,12 +62,7 @@ function annotate(root: ExparserNode): void {
       if (nativeRole !== undefined && vt.attrs?.some((a) => a.name === 'disabled' && a.value === true)) element.setAttribute('aria-disabled', 'true');
       if (NATIVE_FIELDS.has(vt.tagName)) showFieldContent(node, element);
     }
-    const bound = Object.keys(vt?.event ?? {}).filter((e) => USER_EVENTS.includes(e));
-    if (!insideComponent && bound.length > 0) {
-      const drawn = findDrawn(node)?.$$;
-      const id = attribute(node, 'id');
-      drawn?.setAttribute(CONTROL_ATTRIBUTE, `<${vt?.tagName ?? '?'}${id === '' ? '' : ` id="${id}"`}> (${bound.map((e) => `${e} → ${vt?.event?.[e]?.handler ?? '?'}`).join(', ')})`);
-    }
+    if (!insideComponent && isControl(node)) findDrawn(node)?.$$?.setAttribute(CONTROL_ATTRIBUTE, describeControl(node));
     // Our pages' elements are ours; inside a component, only its drawn attributes are copied.
     if (node.shadowRoot !== undefined && node !== root) walk(node.shadowRoot, true);
     for (const child of node.childNodes ?? []) walk(child, insideComponent);
