@@ -12,7 +12,7 @@ import path from 'node:path';
 import { FUNCTION_NAMES, INPUT_SCHEMAS } from '../core/src/schemas';
 import { AJV_OPTIONS } from '../core/src/validate';
 import { ERROR_MESSAGES } from '../core/src/errors';
-import { CARE_NEEDS, REQUEST_CATEGORIES, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../core/src/model';
+import { CARE_NEEDS, INVITABLE_ROLES, REQUEST_CATEGORIES, REQUEST_CATEGORY_LABELS, REQUEST_STATES, ROLE_LABELS, THREE_LEADER_ROLES } from '../core/src/model';
 import { CHINA_UTC_OFFSET_MS } from '../core/src/chinaTime';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../core/src/policy';
 
@@ -68,6 +68,10 @@ export function generateWords(): { js: string; dts: string } {
     /** The core's order, which pickers follow. */
     CATEGORY_ORDER: REQUEST_CATEGORIES,
     CARE_NEED_ORDER: CARE_NEEDS,
+    ROLE_LABELS,
+    THREE_LEADER_ROLES,
+    /** The 三长 first, as the invitation picker shows them. */
+    INVITABLE_ROLES,
     STATE_LABELS: Object.fromEntries(Object.entries(REQUEST_STATES).map(([state, info]) => [state, info.label])),
     /** The phone formats China time by this fixed offset: 构建 npm cannot ship dayjs's plugins. */
     CHINA_UTC_OFFSET_MS,
@@ -81,11 +85,14 @@ export function generateWords(): { js: string; dts: string } {
   const dts = [
     WORDS_HEADER,
     "import type { ErrorCode } from '../../core/src/errors';",
-    "import type { CareNeed, RequestCategory, RequestState } from '../../core/src/model';",
+    "import type { CareNeed, InvitableRole, LeaderRole, RequestCategory, RequestState, Role } from '../../core/src/model';",
     '',
     'export declare const ERROR_MESSAGES: Record<ErrorCode, string>;',
     'export declare const CATEGORY_LABELS: Record<RequestCategory, string>;',
     'export declare const STATE_LABELS: Record<RequestState, string>;',
+    'export declare const ROLE_LABELS: Record<Role, string>;',
+    'export declare const THREE_LEADER_ROLES: readonly LeaderRole[];',
+    'export declare const INVITABLE_ROLES: readonly InvitableRole[];',
     'export declare const CATEGORY_ORDER: readonly RequestCategory[];',
     'export declare const CARE_NEED_ORDER: readonly CareNeed[];',
     'export declare const CHINA_UTC_OFFSET_MS: number;',

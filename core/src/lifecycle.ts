@@ -21,7 +21,7 @@ import type {
   RequestState,
   RoleAssignment,
 } from './model';
-import { isAwaitingResponse, isLeaderRole, REQUEST_STATES } from './model';
+import { isAwaitingResponse, isLeaderRole, REQUEST_STATES, ROLE_LABELS } from './model';
 import {
   DAY_MS,
   NOTE_MAX_LENGTH,
@@ -90,12 +90,6 @@ const ACTION_NAMES: Record<RequestActionKind, string> = {
   autoClose: '自动关闭',
   escalate: '升级',
   handOver: '转交',
-};
-
-const LEADER_ROLE_LABELS: Record<LeaderRole, string> = {
-  gridLeader: '网格长',
-  partyGroupLeader: '党小组长',
-  buildingLeader: '楼栋长',
 };
 
 function characterCount(text: string): number {
@@ -321,7 +315,7 @@ export function transition(request: Request, action: RequestAction, actor: Actor
       if (!checked.ok) return checked;
       note = checked.value;
       next.responders = [...request.responders.filter((id) => id !== actorId), action.toUserId];
-      label = `已转交${LEADER_ROLE_LABELS[action.toRole]}`;
+      label = `已转交${ROLE_LABELS[action.toRole]}`;
       data = { toUserId: action.toUserId, toRole: action.toRole };
       break;
     }

@@ -91,6 +91,18 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The one word for each role, on every page and in every message (the phone gets a generated copy). */
+export const ROLE_LABELS: Record<Role, string> = {
+  resident: '居民',
+  gridLeader: '网格长',
+  partyGroupLeader: '党小组长',
+  buildingLeader: '楼栋长',
+  gridWorker: '网格员',
+  dutyOfficer: '值班员',
+  committee: '两委成员',
+  streetAdmin: '街道管理员',
+};
+
 /** 三长: they answer residents of their grid together. */
 export const THREE_LEADER_ROLES = ['gridLeader', 'partyGroupLeader', 'buildingLeader'] as const;
 export type LeaderRole = (typeof THREE_LEADER_ROLES)[number];

@@ -57,6 +57,29 @@ exports.CARE_NEED_ORDER = [
   "disabled",
   "pregnant"
 ];
+exports.ROLE_LABELS = {
+  "resident": "居民",
+  "gridLeader": "网格长",
+  "partyGroupLeader": "党小组长",
+  "buildingLeader": "楼栋长",
+  "gridWorker": "网格员",
+  "dutyOfficer": "值班员",
+  "committee": "两委成员",
+  "streetAdmin": "街道管理员"
+};
+exports.THREE_LEADER_ROLES = [
+  "gridLeader",
+  "partyGroupLeader",
+  "buildingLeader"
+];
+exports.INVITABLE_ROLES = [
+  "gridLeader",
+  "partyGroupLeader",
+  "buildingLeader",
+  "gridWorker",
+  "dutyOfficer",
+  "committee"
+];
 exports.STATE_LABELS = {
   "submitted": "待响应",
   "responded": "已响应",

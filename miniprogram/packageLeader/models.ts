@@ -2,7 +2,7 @@
 // sources (the database watch and listInbox), so both go through one tolerant refiner; a record
 // without a request id is dropped rather than breaking the list.
 import type { CareNeed, LeaderRole, RequestCategory, RequestState } from '../../core/src/model';
-import { CARE_NEED_LABELS, CARE_NEED_ORDER, CATEGORY_LABELS, STATE_LABELS } from '../utils/labels';
+import { CARE_NEED_LABELS, CARE_NEED_ORDER, CATEGORY_LABELS, STATE_LABELS, THREE_LEADER_ROLES } from '../utils/labels';
 
 type Loose = Record<string, unknown>;
 
@@ -21,12 +21,6 @@ function isState(value: string): value is RequestState {
 function isCategory(value: string): value is RequestCategory {
   return Object.prototype.hasOwnProperty.call(CATEGORY_LABELS, value);
 }
-
-export const LEADER_ROLE_LABELS: Record<LeaderRole, string> = {
-  gridLeader: '网格长',
-  partyGroupLeader: '党小组长',
-  buildingLeader: '楼栋长',
-};
 
 export interface InboxEntry {
   requestId: string;
@@ -149,5 +143,5 @@ export const RESOLVE_STATES: readonly RequestState[] = ['responded', 'inProgress
 export const HAND_OVER_STATES: readonly RequestState[] = ['submitted', 'responded', 'inProgress', 'reopened'];
 
 export function isLeaderRole(value: string): value is LeaderRole {
-  return Object.prototype.hasOwnProperty.call(LEADER_ROLE_LABELS, value);
+  return (THREE_LEADER_ROLES as readonly string[]).includes(value);
 }

@@ -1,7 +1,6 @@
 // Who am I (getMyProfile), loaded once per session and kept on the app: the home page refreshes it each
 // time it shows, and the leader and committee pages read it to find their grid or village when they
 // were opened without one (e.g. from a subscribe message). The phone has no other way to know roles.
-import type { GridRole } from '../../core/src/model';
 import { call } from './api';
 import type { MyProfile } from './outputs';
 
@@ -19,19 +18,6 @@ export const EMPTY_PROFILE: MyProfile = { membership: null, grids: [], villages:
 
 /** Roles that run the village's committee pages (publish, grids); the dashboard also admits duty officers. */
 export const COMMITTEE_WORK_ROLES: readonly VillageWorkRole[] = ['committee', 'streetAdmin'];
-
-export const GRID_ROLE_LABELS: Record<GridRole, string> = {
-  gridLeader: '网格长',
-  partyGroupLeader: '党小组长',
-  buildingLeader: '楼栋长',
-  gridWorker: '网格员',
-};
-
-export const VILLAGE_ROLE_LABELS: Record<VillageWorkRole, string> = {
-  committee: '两委',
-  dutyOfficer: '值班员',
-  streetAdmin: '街道管理员',
-};
 
 interface SessionStore {
   [PROFILE_KEY]?: MyProfile;

@@ -2,7 +2,7 @@
 // orders are generated from core/src/model.ts (generated/words.js); care-need words are the phone's own.
 import type { CareNeed, RequestState } from '../../core/src/model';
 
-export { CARE_NEED_ORDER, CATEGORY_LABELS, CATEGORY_ORDER, STATE_LABELS } from '../generated/words';
+export { CARE_NEED_ORDER, CATEGORY_LABELS, CATEGORY_ORDER, INVITABLE_ROLES, ROLE_LABELS, STATE_LABELS, THREE_LEADER_ROLES } from '../generated/words';
 
 /** States in which the response clock still runs, so the list shows a countdown. */
 export const AWAITING_RESPONSE_STATES: readonly RequestState[] = ['submitted'];

@@ -1,24 +1,13 @@
 // Words and numbers the committee pages show: role names, shares as percentages, durations in
 // minutes, escalation levels. Pure functions, so the page tests can check them through the pages.
 import type { GridRole, InvitableRole, RoutingCategory } from '../../../core/src/model';
-import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
+import { CATEGORY_LABELS, CATEGORY_ORDER, INVITABLE_ROLES } from '../../utils/labels';
+export { INVITABLE_ROLES, ROLE_LABELS } from '../../utils/labels';
 import { MINUTE_MS, SECOND_MS } from '../../utils/time';
 
 const PERCENT = 100;
 /** Shown where a figure has no value yet (no answered request, no known outcome). */
 export const NO_VALUE = '—';
-
-export const ROLE_LABELS: Record<InvitableRole, string> = {
-  gridLeader: '网格长',
-  partyGroupLeader: '党小组长',
-  buildingLeader: '楼栋长（村民组长）',
-  gridWorker: '网格员',
-  dutyOfficer: '值班员',
-  committee: '两委成员',
-};
-
-/** In the order the invitation picker shows them: the 三长 first. */
-export const ROLE_ORDER: readonly InvitableRole[] = ['gridLeader', 'partyGroupLeader', 'buildingLeader', 'gridWorker', 'dutyOfficer', 'committee'];
 
 /** Roles held within one grid: an invitation for them needs a grid, and routing rules name them. */
 export function isGridRoleName(role: InvitableRole): role is GridRole {
@@ -29,7 +18,7 @@ export function isGridRoleName(role: InvitableRole): role is GridRole {
  * The grid roles in picker order. Derived here rather than imported from core: the DevTools compile
  * only miniprogram/, so nothing but types may come from outside it.
  */
-export const GRID_ROLE_ORDER: readonly GridRole[] = ROLE_ORDER.filter(isGridRoleName);
+export const GRID_ROLE_ORDER: readonly GridRole[] = INVITABLE_ROLES.filter(isGridRoleName);
 
 /** Routing categories in picker order: every category, then "all others" ('*'). */
 export const ROUTING_CATEGORY_ORDER: readonly RoutingCategory[] = [...CATEGORY_ORDER, '*'];

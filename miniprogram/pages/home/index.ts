@@ -8,9 +8,7 @@ import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
 import {
   COMMITTEE_WORK_ROLES,
-  GRID_ROLE_LABELS,
   loadProfile,
-  VILLAGE_ROLE_LABELS,
   type GridLeaderContact,
   type GridWorkPlace,
   type MyProfile,
@@ -18,6 +16,7 @@ import {
 } from '../../services/profile';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
+import { ROLE_LABELS } from '../../utils/labels';
 import { readMembership, saveMembership } from '../../utils/membership';
 import { formatChinaShort } from '../../utils/time';
 
@@ -35,7 +34,7 @@ interface LeaderRow {
 }
 
 function leaderRow(l: GridLeaderContact, index: number): LeaderRow {
-  const role = GRID_ROLE_LABELS[l.role];
+  const role = ROLE_LABELS[l.role];
   const name = l.displayName ?? '';
   return { key: `${l.role}-${index}`, role, name, phone: l.phone ?? '', callLabel: `拨打${role}${name}的电话` };
 }
@@ -64,7 +63,7 @@ function gridRow(g: GridWorkPlace): WorkRow {
   return {
     key: g.gridId,
     title: `${g.villageName}${g.gridName}`,
-    roles: g.roles.map((r) => GRID_ROLE_LABELS[r]).join('、'),
+    roles: g.roles.map((r) => ROLE_LABELS[r]).join('、'),
     links: [
       link('inbox', g.gridId, '诉求收件箱', g.gridName, `/packageLeader/pages/inbox/index?${q}`),
       link('roster', g.gridId, '网格花名册', g.gridName, `/packageLeader/pages/roster/index?${q}`),
@@ -81,7 +80,7 @@ function villageRow(v: VillageWorkPlace): WorkRow {
   return {
     key: v.villageId,
     title: v.villageName,
-    roles: v.roles.map((r) => VILLAGE_ROLE_LABELS[r]).join('、'),
+    roles: v.roles.map((r) => ROLE_LABELS[r]).join('、'),
     links: manages
       ? [
           dashboard,

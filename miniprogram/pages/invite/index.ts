@@ -4,7 +4,8 @@
 // A refused invitation is explained in plain words with what to do next: ask to be invited again.
 import type { AcceptInvitationInput } from '../../../core/src/schemas';
 import { call, checkInput, type FieldProblem } from '../../services/api';
-import { GRID_ROLE_LABELS, loadProfile, VILLAGE_ROLE_LABELS } from '../../services/profile';
+import { loadProfile } from '../../services/profile';
+import { ROLE_LABELS } from '../../utils/labels';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import type { ApiErrorCode } from '../../utils/errors';
 import { toast } from '../../utils/feedback';
@@ -38,8 +39,6 @@ const REFUSALS: Partial<Record<ApiErrorCode, string>> = {
 const NAME_EMPTY = '请填写您的姓名';
 const NAME_BAD = `姓名最多 ${NAME_MAX_LENGTH} 字，写在一行里`;
 const PHONE_BAD = '电话号码不对：请填 11 位手机号，或带区号的座机（如 010-12345678）；也可以不填';
-
-const ROLE_LABELS: Record<string, string> = { ...GRID_ROLE_LABELS, ...VILLAGE_ROLE_LABELS };
 
 function problemAt(problems: FieldProblem[] | undefined, path: string): boolean {
   return (problems ?? []).some((p) => p.path === path);

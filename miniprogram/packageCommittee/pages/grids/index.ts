@@ -8,7 +8,7 @@ import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { GRID_ROLE_ORDER, isGridRoleName, ROLE_LABELS, ROLE_ORDER, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
+import { GRID_ROLE_ORDER, INVITABLE_ROLES, isGridRoleName, ROLE_LABELS, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
 import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
@@ -51,7 +51,7 @@ defineComponent({
     createError: '',
     creating: false,
     // Invitation
-    roleLabels: ROLE_ORDER.map((r) => ROLE_LABELS[r]),
+    roleLabels: INVITABLE_ROLES.map((r) => ROLE_LABELS[r]),
     roleIndex: NOT_CHOSEN,
     inviteGridIndex: NOT_CHOSEN,
     inviteNeedsGrid: false,
@@ -115,7 +115,7 @@ defineComponent({
 
     onInviteRole(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
       const roleIndex = Number(e.detail.value);
-      const role = ROLE_ORDER[roleIndex];
+      const role = INVITABLE_ROLES[roleIndex];
       this.setData({ roleIndex, inviteNeedsGrid: role !== undefined && isGridRoleName(role), inviteError: '', invitation: null });
     },
     onInviteGrid(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
@@ -123,7 +123,7 @@ defineComponent({
     },
     async onIssueInvitation(): Promise<void> {
       if (this.data.inviting) return;
-      const role: InvitableRole | undefined = ROLE_ORDER[this.data.roleIndex];
+      const role: InvitableRole | undefined = INVITABLE_ROLES[this.data.roleIndex];
       if (role === undefined) {
         this.setData({ inviteError: '请选择要邀请的角色' });
         return;

@@ -8,10 +8,10 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
 import { choosePhotos, PHOTOS_MAX, uploadPending, withoutPhoto, type Photo } from '../../../utils/photos';
+import { ROLE_LABELS } from '../../../utils/labels';
 import { rememberLeaderGrid } from '../../grid';
 import {
   HAND_OVER_STATES,
-  LEADER_ROLE_LABELS,
   REPLY_STATES,
   RESOLVE_STATES,
   START_STATES,
@@ -195,7 +195,7 @@ defineComponent({
       // Those already answering it need no hand-over; if that leaves nobody, offer all three.
       const others = roster.leaders.filter((l) => !r.responders.includes(l.userId));
       const pool = others.length > 0 ? others : roster.leaders;
-      this.setData({ busy: false, showHandOver: true, choices: pool.map((l) => ({ userId: l.userId, role: l.role, label: LEADER_ROLE_LABELS[l.role] })) });
+      this.setData({ busy: false, showHandOver: true, choices: pool.map((l) => ({ userId: l.userId, role: l.role, label: ROLE_LABELS[l.role] })) });
     },
     onHandOver(e: WechatMiniprogram.BaseEvent) {
       const choice = this.data.choices[Number(e.currentTarget.dataset['index'])];
