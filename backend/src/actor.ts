@@ -3,7 +3,7 @@
 import type { Membership, RoleAssignment } from '../../core/src/model';
 import type { Database } from './cloud';
 import { COLLECTIONS } from './collections';
-import { fetchAll, fetchById } from './db';
+import { fetchAll, fetchById, MAX_GET_LIMIT } from './db';
 
 export interface Actor {
   userId: string;
@@ -21,7 +21,7 @@ export interface StreetDoc {
 
 export async function loadActor(db: Database, openid: string, adminOpenids: readonly string[]): Promise<Actor> {
   const [assignments, membership, streets] = await Promise.all([
-    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ userId: openid }).limit(1000)),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ userId: openid }).limit(MAX_GET_LIMIT)),
     fetchById<Membership>(db, COLLECTIONS.memberships, openid),
     adminOpenids.includes(openid) ? fetchAll<StreetDoc>(db.collection(COLLECTIONS.streets).limit(1)) : Promise.resolve([]),
   ]);

@@ -58,7 +58,7 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return /duplicate key|E11000|DATABASE_DUPLICATE/i.test(text);
 }
 
-/** The most documents one server-side get() returns on CloudBase. */
+/** The most documents one server-side get() returns on CloudBase: every read of "all of them" (the grids of a village, the villages of a street, a village's roles) reads one page of this. */
 export const MAX_GET_LIMIT = 1000;
 
 export interface PagedFetch<T> {

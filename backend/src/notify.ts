@@ -2,9 +2,12 @@
 // so we count the authorisations each user holds per template; a government-affairs (政务民生) account
 // may hold long-term ones. A user with none left is skipped (the in-app inbox still has the item) and
 // the skip is reported so committees can see whose authorisations ran out.
+import { chinaDayjs } from '../../core/src/chinaTime';
+import type { EpochMs } from '../../core/src/model';
+import { truncateChars } from '../../core/src/text';
 import type { Database, WxCloud } from './cloud';
 import { COLLECTIONS } from './collections';
-import { fetchAll, updateWhere } from './db';
+import { fetchAll, MAX_GET_LIMIT, updateWhere } from './db';
 
 /** Subscription templates, configured per deployment through the function environment. */
 export const TEMPLATE_IDS = {
@@ -18,6 +21,20 @@ export const TEMPLATE_IDS = {
 
 /** True when the deployment's mini-program is a government-affairs account with long-term subscriptions. */
 export const LONG_TERM_SUBSCRIPTIONS = process.env.LONG_TERM_SUBSCRIPTIONS === 'true';
+
+/** WeChat's limit for a `thing` keyword of a subscribe message, in characters. */
+export const THING_MAX_CHARS = 20;
+const MESSAGE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
+
+/** A `thing` keyword's value, cut to WeChat's limit. */
+export function thingValue(text: string): { value: string } {
+  return { value: truncateChars(text, THING_MAX_CHARS) };
+}
+
+/** A `time` keyword's value, in China time. */
+export function timeValue(at: EpochMs): { value: string } {
+  return { value: chinaDayjs(at).format(MESSAGE_TIME_FORMAT) };
+}
 
 /** WeChat's errcode when the user has no (remaining) authorisation for the template. */
 export const ERRCODE_USER_REFUSED = 43101;
@@ -100,7 +117,7 @@ export async function remainingAuthorisations(db: Database, userIds: readonly st
   const out: Record<string, number> = Object.fromEntries(userIds.map((u) => [u, 0]));
   if (userIds.length === 0) return out;
   const docs = await fetchAll<SubscriptionDoc>(
-    db.collection(COLLECTIONS.subscriptions).where({ _id: _.in(userIds.map((u) => subscriptionId(u, templateId))) }).limit(1000),
+    db.collection(COLLECTIONS.subscriptions).where({ _id: _.in(userIds.map((u) => subscriptionId(u, templateId))) }).limit(MAX_GET_LIMIT),
   );
   for (const doc of docs) out[doc.userId] = doc.remaining;
   return out;

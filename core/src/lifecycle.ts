@@ -34,6 +34,7 @@ import {
 } from './policy';
 import type { RoutingDecision } from './routing';
 import { escalationPlan, responseDeadline } from './sla';
+import { characterCount } from './text';
 import { isStaffFor } from './staff';
 
 export const SYSTEM_ACTOR_ID = 'system';
@@ -91,10 +92,6 @@ const ACTION_NAMES: Record<RequestActionKind, string> = {
   escalate: '升级',
   handOver: '转交',
 };
-
-function characterCount(text: string): number {
-  return [...text].length;
-}
 
 function checkText(text: string, max: number, what: string): Result<string> {
   const trimmed = text.trim();

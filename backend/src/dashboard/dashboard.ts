@@ -33,9 +33,6 @@ const DASHBOARD_VILLAGE_ROLES = ['committee', 'dutyOfficer'] as const;
 export const DASHBOARD_MAX_WEEK_REQUESTS = 20_000;
 /** Most overdue requests listed (oldest deadline first); the count stays exact beyond it. */
 export const DASHBOARD_MAX_OVERDUE = MAX_GET_LIMIT;
-/** Most grids and role assignments read for one village (one page each). */
-const VILLAGE_GRIDS_MAX = MAX_GET_LIMIT;
-const VILLAGE_ROLES_MAX = MAX_GET_LIMIT;
 
 /** The fields the figures and the overdue list need: never the event log or the photos. */
 const FIGURE_FIELDS = {
@@ -193,8 +190,8 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
   const todayStart = chinaDayStart(now);
   const today: Period = { start: todayStart, end: todayStart + DAY_MS };
   const [grids, assignments, policy, weekRequests, overdue] = await Promise.all([
-    fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: village._id }).limit(VILLAGE_GRIDS_MAX)),
-    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': village._id }).limit(VILLAGE_ROLES_MAX)),
+    fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: village._id }).limit(MAX_GET_LIMIT)),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': village._id }).limit(MAX_GET_LIMIT)),
     fetchById<VillagePolicy & { _id: string }>(db, COLLECTIONS.villagePolicies, village._id),
     requestsSubmittedIn(db, village._id, week),
     overdueRequests(db, village._id, now),

@@ -17,13 +17,12 @@
 // 1 cursor save; 1 final write (done or released).
 import { randomUUID } from 'node:crypto';
 import { ok, type Result } from '../../../core/src/errors';
-import { chinaDayjs } from '../../../core/src/chinaTime';
 import type { Id } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, isDuplicateKeyError, updateWhere } from '../db';
 import type { CallContext } from '../handler';
-import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, type SendOutcome } from '../notify';
+import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, thingValue, timeValue, type SendOutcome } from '../notify';
 import {
   deliveryId,
   EMPTY_COUNTS,
@@ -47,8 +46,6 @@ export const SEND_CONCURRENCY = 20;
 export const JOB_CONCURRENCY = 4;
 /** Jobs looked at per claim attempt (the other workers may win some of them). */
 const CLAIM_CANDIDATES = 2 * JOB_CONCURRENCY;
-/** WeChat's limit on a `thing` keyword. */
-const THING_MAX_CHARS = 20;
 
 export interface DeliverySettings {
   batchSize: number;
@@ -85,11 +82,6 @@ export interface DeliveryRunSummary {
   counts: DeliveryCounts;
   /** Why the run stopped: nothing to do, out of time or batches, or a failed batch. */
   stoppedBy: 'idle' | 'budget' | 'failure';
-}
-
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 async function claimJob(db: Database, now: number): Promise<DeliveryJobDoc | null> {
@@ -147,9 +139,9 @@ async function deliverBatch(ctx: CallContext, job: DeliveryJobDoc, members: read
   // One read for the whole batch, so residents without an authorisation cost no spend attempt.
   const remaining = LONG_TERM_SUBSCRIPTIONS ? null : await remainingAuthorisations(db, members.map((m) => m.userId), templateId);
   const data = {
-    thing1: { value: truncate(job.title, THING_MAX_CHARS) },
-    time2: { value: chinaDayjs(job.publishedAt).format('YYYY-MM-DD HH:mm') },
-    thing3: { value: job.urgent ? '紧急通知，请尽快查看' : '新通知，请查看' },
+    thing1: thingValue(job.title),
+    time2: timeValue(job.publishedAt),
+    thing3: thingValue(job.urgent ? '紧急通知，请尽快查看' : '新通知，请查看'),
   };
 
   const settled = await settleAll(members, SEND_CONCURRENCY, async (member): Promise<SendOutcome | 'skipped'> => {

@@ -8,7 +8,7 @@
 // scope.villageId+publishedAt, street-wide ones by streetId+scope.kind+publishedAt) + 1 receipts read.
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { EpochMs, Id, Notice } from '../../../core/src/model';
-import { PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -17,7 +17,6 @@ import type { CallContext } from '../handler';
 import { adminStreet, staffGrids, villageReaderVillages, isStaffOf } from './access';
 import { noticeFromDoc, receiptId, type GridDoc, type NoticeDoc, type ReceiptDoc } from './docs';
 
-export const DEFAULT_PAGE_SIZE = 20;
 
 type Audience =
   | { kind: 'grid'; streetId: Id; villageId: Id; gridId: Id }
@@ -116,7 +115,7 @@ export async function listNotices(input: FunctionInputs['listNotices'], ctx: Cal
   const audience = await resolveAudience(db, actor, input);
   if (!audience.ok) return audience;
   if (audience.value === null) return ok({ notices: [], nextCursor: null });
-  const limit = Math.min(input.limit ?? DEFAULT_PAGE_SIZE, PAGE_SIZE_MAX);
+  const limit = Math.min(input.limit ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
   // One more than asked tells whether another page exists.
   const docs = (await noticesFor(db, audience.value, cursor.value, limit + 1)).slice(0, limit + 1);
   const pageDocs = docs.slice(0, limit);

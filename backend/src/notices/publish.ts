@@ -15,7 +15,7 @@ import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { checkContent } from '../content';
-import { fetchAll, fetchById, fetchPagedById, insertOnce } from '../db';
+import { fetchAll, fetchById, fetchPagedById, insertOnce, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { adminStreet, committeeVillages } from './access';
 import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type NoticeDoc } from './docs';
@@ -23,8 +23,6 @@ import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type No
 /** Length of the hex digest used as a notice id (CloudBase ids are 32 characters). */
 const NOTICE_ID_HEX_LENGTH = 32;
 /** A village has far fewer grids than this (a street has 500+ in all). */
-const GRIDS_PER_VILLAGE_MAX = 1000;
-const VILLAGES_PER_STREET_MAX = 1000;
 /** A street has 500+ grids; far more would be a different deployment. */
 const GRIDS_PER_STREET_MAX = 20_000;
 
@@ -55,7 +53,7 @@ async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Pro
   const committee = committeeVillages(actor);
   if (scope.kind === 'street') {
     if (street === null) return fail('AUTH.FORBIDDEN', '只有街道管理员可以向全街道发布通知');
-    const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: street }).limit(VILLAGES_PER_STREET_MAX));
+    const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: street }).limit(MAX_GET_LIMIT));
     const { docs } = villages.length === 0 ? { docs: [] as GridDoc[] } : await fetchPagedById<GridDoc>(db, COLLECTIONS.grids, { villageId: db.command.in(villages.map((v) => v._id)) }, GRIDS_PER_STREET_MAX);
     const byVillage = new Map<Id, Id[]>();
     for (const g of docs) byVillage.set(g.villageId, [...(byVillage.get(g.villageId) ?? []), g._id]);
@@ -67,8 +65,8 @@ async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Pro
   }
   const gridsQuery =
     scope.kind === 'village'
-      ? db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(GRIDS_PER_VILLAGE_MAX)
-      : db.collection(COLLECTIONS.grids).where({ _id: db.command.in(scope.gridIds) }).limit(GRIDS_PER_VILLAGE_MAX);
+      ? db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(MAX_GET_LIMIT)
+      : db.collection(COLLECTIONS.grids).where({ _id: db.command.in(scope.gridIds) }).limit(MAX_GET_LIMIT);
   const [village, grids] = await Promise.all([
     fetchById<{ _id: Id; streetId: Id }>(db, COLLECTIONS.villages, scope.villageId),
     fetchAll<GridDoc>(gridsQuery),

@@ -14,7 +14,7 @@ import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, fetchPagedById } from '../db';
+import { fetchAll, fetchById, fetchPagedById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { isStaffOf, type GridPlace } from './access';
 import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
@@ -23,8 +23,8 @@ import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from 
 export const REACH_MAX_GRIDS = 60;
 /** Households, receipts or marks one call reads at most (60 grids × 500 households, with room). */
 export const REACH_MAX_DOCS = 40_000;
-const VILLAGES_PER_STREET_MAX = 1000;
-const GRIDS_PER_QUERY_MAX = 1000;
+/** Every grid of a street: one page of villages, each with at most a page of grids. */
+const STREET_GRIDS_MAX = MAX_GET_LIMIT * MAX_GET_LIMIT;
 
 export interface UnreachedHousehold {
   householdId: Id;
@@ -58,15 +58,15 @@ async function scopeGrids(db: Database, notice: NoticeDoc): Promise<GridDoc[]> {
   const _ = db.command;
   const scope = notice.scope;
   if (scope.kind === 'grids') {
-    const grids = await fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ _id: _.in(scope.gridIds) }).limit(GRIDS_PER_QUERY_MAX));
+    const grids = await fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ _id: _.in(scope.gridIds) }).limit(MAX_GET_LIMIT));
     return grids.filter((g) => g.villageId === scope.villageId);
   }
   if (scope.kind === 'village') {
-    return fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(GRIDS_PER_QUERY_MAX));
+    return fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(MAX_GET_LIMIT));
   }
-  const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: notice.streetId }).limit(VILLAGES_PER_STREET_MAX));
+  const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: notice.streetId }).limit(MAX_GET_LIMIT));
   if (villages.length === 0) return [];
-  const { docs } = await fetchPagedById<GridDoc>(db, COLLECTIONS.grids, { villageId: _.in(villages.map((v) => v._id)) }, VILLAGES_PER_STREET_MAX * GRIDS_PER_QUERY_MAX);
+  const { docs } = await fetchPagedById<GridDoc>(db, COLLECTIONS.grids, { villageId: _.in(villages.map((v) => v._id)) }, STREET_GRIDS_MAX);
   return docs;
 }
 

@@ -6,14 +6,12 @@ import type { Grid, Village } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
-import { fetchAll } from '../db';
+import { fetchAll, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { holdsVillageRole, mayManageVillage } from './access';
 import { fetchVillage, type GridDoc } from './repo';
 import { gridOf, villageOf } from './setup';
 
-/** More grids than any village has (a large one splits into a few dozen); CloudBase's page cap is 1000. */
-const VILLAGE_GRIDS_MAX = 1000;
 
 export interface VillageGrids {
   village: Village;
@@ -24,7 +22,7 @@ export async function listVillageGrids(input: FunctionInputs['listVillageGrids']
   const [actor, villageDoc, gridDocs] = await Promise.all([
     loadActor(ctx.db, ctx.openid, ctx.adminOpenids),
     fetchVillage(ctx.db, input.villageId),
-    fetchAll<GridDoc>(ctx.db.collection(COLLECTIONS.grids).where({ villageId: input.villageId }).orderBy('_id', 'asc').limit(VILLAGE_GRIDS_MAX)),
+    fetchAll<GridDoc>(ctx.db.collection(COLLECTIONS.grids).where({ villageId: input.villageId }).orderBy('_id', 'asc').limit(MAX_GET_LIMIT)),
   ]);
   if (!villageDoc) return fail('VILLAGE.NOT_FOUND');
   const village = villageOf(villageDoc);

@@ -25,8 +25,6 @@ import type { CallContext } from '../handler';
 import type { HouseholdDoc } from '../notices/docs';
 import type { GridDoc, VillageDoc } from '../organisation/repo';
 
-/** A street admin works in every village of the street; one street has tens of villages. */
-const STREET_VILLAGES_MAX = MAX_GET_LIMIT;
 /** A grid has one of each of the 三长, sometimes two; anything past this is a data error, not shown. */
 const GRID_LEADERS_MAX = 20;
 
@@ -148,7 +146,7 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
   const [grids, villages, household, leaderAssignments] = await Promise.all([
     fetchByIds<GridDoc>(db, COLLECTIONS.grids, [...gridIds].slice(0, MAX_GET_LIMIT)),
     adminStreetId !== null
-      ? fetchAll<VillageDoc>(db.collection(COLLECTIONS.villages).where({ streetId: adminStreetId }).limit(STREET_VILLAGES_MAX))
+      ? fetchAll<VillageDoc>(db.collection(COLLECTIONS.villages).where({ streetId: adminStreetId }).limit(MAX_GET_LIMIT))
       : fetchByIds<VillageDoc>(db, COLLECTIONS.villages, [...villageIds].slice(0, MAX_GET_LIMIT)),
     membership?.householdId === undefined ? Promise.resolve(null) : fetchById<HouseholdDoc>(db, COLLECTIONS.households, membership.householdId),
     membership === null

@@ -22,7 +22,6 @@ import type { GridDoc } from '../notices/docs';
 
 /** Requests read per grid or village at most; a report that would need more says it is truncated. */
 export const REPORT_MAX_REQUESTS = 50_000;
-const VILLAGES_PER_STREET_MAX = 1000;
 
 type Place = { kind: 'grids'; gridIds: Id[] } | { kind: 'village'; villageId: Id } | { kind: 'street'; streetId: Id };
 
@@ -86,7 +85,7 @@ async function requestsIn(db: Database, place: Place, period: Period): Promise<{
   } else if (place.kind === 'village') {
     parts = [await requestsOf(db, 'villageId', place.villageId, period)];
   } else {
-    const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: place.streetId }).limit(VILLAGES_PER_STREET_MAX));
+    const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: place.streetId }).limit(MAX_GET_LIMIT));
     parts = await Promise.all(villages.map((v) => requestsOf(db, 'villageId', v._id, period)));
   }
   const requests = parts.flatMap((p) => p.docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }) as Request));

@@ -5,10 +5,8 @@ import type { Grid, Household, Id, MicroGrid, RoleAssignment, RoutingRule, Villa
 import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById } from '../db';
+import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 
-/** More than any village holds (3 per grid × grids + village staff); CloudBase's max page is 1000. */
-const ASSIGNMENTS_PAGE = 1000;
 /** Routing rules of one grid: at most one per category plus the wildcard. */
 const RULES_PAGE = 100;
 /** Micro-grids of one grid: a split by building, a few dozen at most. */
@@ -33,9 +31,9 @@ export async function loadStaff(
   const [village, admins] = await Promise.all([
     villageIds.length === 0
       ? Promise.resolve([])
-      : fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': _.in([...villageIds]) }).limit(ASSIGNMENTS_PAGE)),
+      : fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': _.in([...villageIds]) }).limit(MAX_GET_LIMIT)),
     fetchAll<RoleAssignment>(
-      db.collection(COLLECTIONS.roleAssignments).where({ role: 'streetAdmin', 'scope.streetId': _.in([...streetIds]) }).limit(ASSIGNMENTS_PAGE),
+      db.collection(COLLECTIONS.roleAssignments).where({ role: 'streetAdmin', 'scope.streetId': _.in([...streetIds]) }).limit(MAX_GET_LIMIT),
     ),
   ]);
   return [...village, ...admins, ...streetIds.flatMap((streetId) => bootstrapAdmins(adminOpenids, streetId))];
@@ -68,8 +66,8 @@ export async function loadSubmitContext(
   const [gridDoc, rules, village, admins, policyDoc, household, microGridDocs] = await Promise.all([
     fetchById<Omit<Grid, 'id'> & { _id: Id }>(db, COLLECTIONS.grids, gridId),
     fetchAll<RoutingRule>(db.collection(COLLECTIONS.routingRules).where({ gridId }).limit(RULES_PAGE)),
-    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId }).limit(ASSIGNMENTS_PAGE)),
-    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ role: _.eq('streetAdmin') }).limit(ASSIGNMENTS_PAGE)),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId }).limit(MAX_GET_LIMIT)),
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ role: _.eq('streetAdmin') }).limit(MAX_GET_LIMIT)),
     fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, villageId),
     householdId === undefined ? Promise.resolve(null) : fetchById<Household>(db, COLLECTIONS.households, householdId),
     fetchAll<MicroGrid & { _id: Id }>(db.collection(COLLECTIONS.microGrids).where({ gridId }).limit(MICRO_GRIDS_PAGE)),

@@ -1,27 +1,13 @@
 // Subscribe messages about requests: "a request is yours" to responders, "your request changed" to
 // the resident. Each send spends one counted authorisation (notify.ts); the outcome is returned per
 // user so callers can record it (e.g. on the responder's inbox item).
-import { chinaDayjs } from '../../../core/src/chinaTime';
 import type { EpochMs, Id, Request, RequestEvent } from '../../../core/src/model';
 import { REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
 import type { Database, WxCloud } from '../cloud';
-import { sendSubscribeMessage, TEMPLATE_IDS, type SendOutcome } from '../notify';
-import { excerptOf } from './store';
+import { sendSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SendOutcome } from '../notify';
 
 /** The mini-program page that shows one request (leaders and residents alike). */
 export const REQUEST_PAGE = 'pages/request/index';
-/** WeChat's limit for `thing` keywords, in characters. */
-const THING_MAX_LENGTH = 20;
-const MESSAGE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
-
-function thing(text: string): { value: string } {
-  return { value: excerptOf(text, THING_MAX_LENGTH) };
-}
-
-function time(at: EpochMs): { value: string } {
-  return { value: chinaDayjs(at).format(MESSAGE_TIME_FORMAT) };
-}
-
 function pageFor(requestId: Id): string {
   return `${REQUEST_PAGE}?id=${requestId}`;
 }

@@ -3,7 +3,7 @@
 // and is paginated with an opaque cursor.
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Grid, Id, Request, RequestState, Village } from '../../../core/src/model';
-import type { FunctionInputs } from '../../../core/src/schemas';
+import { PAGE_SIZE_DEFAULT, type FunctionInputs } from '../../../core/src/schemas';
 import { isStaffFor, isVillageAuthority } from '../../../core/src/staff';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
@@ -12,9 +12,6 @@ import { fetchAll, fetchById } from '../db';
 import type { CallContext } from '../handler';
 import { loadVisible } from './act';
 import { toView, type InboxItem, type RequestDoc, type RequestView } from './store';
-
-/** Items per page when the client does not say. */
-export const DEFAULT_PAGE_SIZE = 20;
 
 export interface Page<T> {
   items: T[];
@@ -34,7 +31,7 @@ interface Paging {
 function paging(input: { limit?: number; cursor?: string }): Result<Paging> {
   const offset = input.cursor === undefined ? 0 : Number(input.cursor);
   if (!Number.isSafeInteger(offset) || offset < 0) return fail('INPUT.INVALID', '分页参数无效');
-  return ok({ offset, limit: input.limit ?? DEFAULT_PAGE_SIZE });
+  return ok({ offset, limit: input.limit ?? PAGE_SIZE_DEFAULT });
 }
 
 /** Runs a page query fetching one extra document to know whether another page follows. */

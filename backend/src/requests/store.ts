@@ -6,6 +6,7 @@ import { isOpen } from '../../../core/src/model';
 import { DAY_MS } from '../../../core/src/policy';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
+import { truncateChars } from '../../../core/src/text';
 import { fetchById, isDuplicateKeyError, updateWhere } from '../db';
 import type { SendOutcome } from '../notify';
 
@@ -60,9 +61,8 @@ export function inboxItemId(requestId: Id, userId: Id): string {
   return `${requestId}:${userId}`;
 }
 
-export function excerptOf(text: string, length = INBOX_EXCERPT_LENGTH): string {
-  const chars = [...text];
-  return chars.length <= length ? text : `${chars.slice(0, length - 1).join('')}…`;
+export function excerptOf(text: string): string {
+  return truncateChars(text, INBOX_EXCERPT_LENGTH);
 }
 
 export function toRequest(doc: RequestDoc): Request {

@@ -8,6 +8,8 @@ import { REQUEST_PHOTO_MAX_COUNT } from '../policy';
 export const ID_MAX_LENGTH = 64;
 export const FILE_ID_MAX_LENGTH = 512;
 export const PAGE_SIZE_MAX = 50;
+/** A list's page when the caller names no limit. */
+export const PAGE_SIZE_DEFAULT = 20;
 export const CURSOR_MAX_LENGTH = 256;
 export const NAME_MAX_LENGTH = 40;
 export const IDEMPOTENCY_KEY_PATTERN = '^[0-9A-Za-z_-]{8,64}$';
