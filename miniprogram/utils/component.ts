@@ -33,14 +33,36 @@ interface Hooks {
   detached?(): void;
 }
 
+/** A Behavior() shared by pages, carrying the methods it gives them (B) for the factory's types. */
+export interface SharedBehavior<B> {
+  readonly id: string;
+  /** Never set: only says which methods the behavior adds. */
+  readonly gives?: B;
+}
+
+/**
+ * A behavior several pages share (vant-weapp's mixins): methods B, which may call the page's own
+ * methods N, and a lifetime for when the page goes away.
+ */
+export function defineBehavior<B extends Record<string, AnyMethod>, N extends object = object>(definition: { methods: B; detached?(): void } & ThisType<B & N>): SharedBehavior<B> {
+  const detached = definition.detached;
+  const id = Behavior({
+    methods: definition.methods as WechatMiniprogram.Component.MethodOption,
+    lifetimes: detached === undefined ? {} : { detached },
+  });
+  return { id };
+}
+
 /** ThisType on the whole object (Vue 2's pattern) types `this` in methods and hooks alike. */
-export type Definition<D extends object, M extends Record<string, AnyMethod>> = {
+export type Definition<D extends object, M extends Record<string, AnyMethod>, B extends object = object> = {
   data: D;
   /** For reusable components only; pages read their query in onLoad. */
   properties?: WechatMiniprogram.Component.PropertyOption;
+  /** Shared behaviors (behaviors/), whose methods `this` then has. */
+  behaviors?: readonly SharedBehavior<B>[];
   methods: M;
 } & Hooks &
-  ThisType<ComponentThis<D, M>>;
+  ThisType<ComponentThis<D, M & B>>;
 
 export function elderData(): BaseData {
   const elder = isElderMode();
@@ -49,7 +71,7 @@ export function elderData(): BaseData {
 
 const PAGE_HOOKS = ['onLoad', 'onShow', 'onHide', 'onUnload', 'onPullDownRefresh'] as const;
 
-export function defineComponent<D extends object, M extends Record<string, AnyMethod>>(definition: Definition<D, M>): void {
+export function defineComponent<D extends object, M extends Record<string, AnyMethod>, B extends object = object>(definition: Definition<D, M, B>): void {
   const methods: Record<string, unknown> = { ...definition.methods };
   for (const hook of PAGE_HOOKS) {
     const fn = definition[hook];
@@ -57,22 +79,23 @@ export function defineComponent<D extends object, M extends Record<string, AnyMe
   }
   const userShow = definition.onShow;
   // The mode may have been switched on another page: re-read it whenever a page shows.
-  methods['onShow'] = function onShow(this: ComponentThis<D, M>) {
+  methods['onShow'] = function onShow(this: ComponentThis<D, M & B>) {
     this.setData(elderData() as Partial<D & BaseData>);
     return userShow?.call(this);
   };
   const attached = definition.attached;
   Component({
     options: { addGlobalClass: true, multipleSlots: true },
+    behaviors: (definition.behaviors ?? []).map((b) => b.id),
     properties: definition.properties ?? {},
     data: { ...definition.data, ...elderData() },
     methods: methods as WechatMiniprogram.Component.MethodOption,
     lifetimes: {
-      attached(this: ComponentThis<D, M>) {
+      attached(this: ComponentThis<D, M & B>) {
         this.setData(elderData() as Partial<D & BaseData>);
         attached?.call(this);
       },
-      detached(this: ComponentThis<D, M>) {
+      detached(this: ComponentThis<D, M & B>) {
         definition.detached?.call(this);
       },
     },

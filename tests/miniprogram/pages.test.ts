@@ -161,18 +161,21 @@ describe('my requests page', () => {
     expect(page.hasClass('lx-tone-normal')).toBe(true);
   });
 
-  it('ticks the countdown to amber and then red at fixed instants', async () => {
+  it('ticks the countdown each second to amber and then red, and stops when the page goes', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(NOW);
     world.handlers.listMyRequests = () => ok({ items: [requestItem({ id: 'r1', text: 'x', responseDueAt: NOW + 200 * SECOND })], nextCursor: null });
     page = await mount('pages/requests/index');
-    vi.setSystemTime(NOW + 30 * SECOND);
-    (page.comp.instance['tick'] as () => void)();
-    await Promise.resolve();
+    vi.advanceTimersByTime(30 * SECOND);
     expect(page.node('#request-r1').dom.textContent).toContain('剩 2 分 50 秒');
     expect(page.hasClass('lx-tone-warning')).toBe(true);
-    vi.setSystemTime(NOW + 265 * SECOND);
-    (page.comp.instance['tick'] as () => void)();
+    vi.advanceTimersByTime(235 * SECOND);
     expect(page.node('#request-r1').dom.textContent).toContain('已超时 1 分 5 秒');
     expect(page.hasClass('lx-tone-overdue')).toBe(true);
+    expect(vi.getTimerCount()).toBe(1);
+    page.unmount();
+    page = null;
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

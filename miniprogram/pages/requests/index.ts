@@ -3,8 +3,9 @@
 import { call } from '../../services/api';
 import { categoryLabel, isAwaitingResponse, stateLabel } from '../../services/models';
 import type { RequestListItem } from '../../services/outputs';
+import { countdownBehavior } from '../../behaviors/countdown';
 import { defineComponent } from '../../utils/component';
-import { formatChinaShort, formatCountdown, SECOND_MS } from '../../utils/time';
+import { formatChinaShort, formatCountdown } from '../../utils/time';
 
 const PAGE_SIZE = 20;
 
@@ -18,8 +19,6 @@ interface Row {
   countdown: string;
   tone: string;
 }
-
-let ticker: ReturnType<typeof setInterval> | null = null;
 
 function toRows(requests: RequestListItem[], nowMs: number): Row[] {
   return requests.map((r) => {
@@ -38,6 +37,7 @@ function toRows(requests: RequestListItem[], nowMs: number): Row[] {
 }
 
 defineComponent({
+  behaviors: [countdownBehavior],
   data: {
     requests: [] as RequestListItem[],
     rows: [] as Row[],
@@ -59,14 +59,6 @@ defineComponent({
     tick(): void {
       this.setData({ rows: toRows(this.data.requests, Date.now()) });
     },
-    startTicking(): void {
-      this.stopTicking();
-      ticker = setInterval(() => this.tick(), SECOND_MS);
-    },
-    stopTicking(): void {
-      if (ticker !== null) clearInterval(ticker);
-      ticker = null;
-    },
     onOpen(e: WechatMiniprogram.BaseEvent) {
       wx.navigateTo({ url: `/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
     },
@@ -76,9 +68,6 @@ defineComponent({
     return this.load();
   },
   onHide(): void {
-    this.stopTicking();
-  },
-  onUnload(): void {
     this.stopTicking();
   },
   onPullDownRefresh(): Promise<void> {

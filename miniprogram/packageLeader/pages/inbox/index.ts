@@ -2,9 +2,10 @@
 // or listInbox polling where the watch is unavailable); each waiting item counts down to its
 // response target, amber when little time is left and red once it has passed.
 import { watchInbox, type InboxSource, type InboxWatch } from '../../inboxWatch';
+import { countdownBehavior } from '../../../behaviors/countdown';
 import { defineComponent } from '../../../utils/component';
 import { AWAITING_RESPONSE_STATES } from '../../../utils/labels';
-import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
+import { formatChinaShort, formatCountdown } from '../../../utils/time';
 import { leaderGridFor, rememberLeaderGrid } from '../../grid';
 import type { InboxEntry } from '../../models';
 
@@ -20,7 +21,6 @@ interface Row {
 }
 
 let watch: InboxWatch | null = null;
-let ticker: ReturnType<typeof setInterval> | null = null;
 
 function toRows(entries: InboxEntry[], nowMs: number): Row[] {
   return entries.map((e) => {
@@ -40,6 +40,7 @@ function toRows(entries: InboxEntry[], nowMs: number): Row[] {
 }
 
 defineComponent({
+  behaviors: [countdownBehavior],
   data: {
     entries: [] as InboxEntry[],
     rows: [] as Row[],
@@ -67,13 +68,12 @@ defineComponent({
         onItems: (entries, source) => this.onItems(entries, source),
         onError: (message) => this.setData({ loading: false, error: message }),
       });
-      ticker = setInterval(() => this.tick(), SECOND_MS);
+      this.startTicking();
     },
     stop(): void {
       watch?.close();
       watch = null;
-      if (ticker !== null) clearInterval(ticker);
-      ticker = null;
+      this.stopTicking();
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
       wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });

@@ -4,9 +4,10 @@
 // the leader sees is what the backend stored.
 import { call, checkInput } from '../../../services/api';
 import { displayUrls } from '../../../services/files';
+import { countdownBehavior } from '../../../behaviors/countdown';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
-import { formatChinaShort, formatCountdown, SECOND_MS } from '../../../utils/time';
+import { formatChinaShort, formatCountdown } from '../../../utils/time';
 import { choosePhotos, PHOTOS_MAX, uploadPending, withoutPhoto, type Photo } from '../../../utils/photos';
 import { ROLE_LABELS } from '../../../utils/labels';
 import { rememberLeaderGrid } from '../../grid';
@@ -36,9 +37,8 @@ interface StepRow {
   when: string;
 }
 
-let ticker: ReturnType<typeof setInterval> | null = null;
-
 defineComponent({
+  behaviors: [countdownBehavior],
   data: {
     requestId: '',
     request: null as LeaderRequest | null,
@@ -235,15 +235,9 @@ defineComponent({
     return this.load();
   },
   onShow(): void {
-    if (ticker !== null) clearInterval(ticker);
-    ticker = setInterval(() => this.tick(), SECOND_MS);
+    this.startTicking();
   },
   onHide(): void {
-    if (ticker !== null) clearInterval(ticker);
-    ticker = null;
-  },
-  onUnload(): void {
-    if (ticker !== null) clearInterval(ticker);
-    ticker = null;
+    this.stopTicking();
   },
 });
