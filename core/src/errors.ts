@@ -65,6 +65,3 @@ export function fail(code: ErrorCode, message?: string, details?: unknown): Fail
   return details === undefined ? failure : { ...failure, details };
 }
 
-export function isFailure<T>(result: Result<T>): result is Failure {
-  return !result.ok;
-}

@@ -14,6 +14,7 @@ export * from './routing';
 export * from './joinToken';
 export * from './reach';
 export * from './reports';
+export * from './text';
 export * from './validate';
 export * from './fromInput';
 export * from './schemas';

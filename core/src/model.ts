@@ -205,7 +205,6 @@ export function isClosed(state: RequestState): boolean {
 export function isAwaitingResponse(state: RequestState): boolean {
   return REQUEST_STATES[state].awaitingResponse;
 }
-export const OPEN_STATES = REQUEST_STATE_NAMES.filter(isOpen);
 export const CLOSED_STATES = REQUEST_STATE_NAMES.filter(isClosed);
 
 export interface GeoLocation {

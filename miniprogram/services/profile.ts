@@ -46,11 +46,6 @@ export function toProfile(raw: unknown): MyProfile {
   return { membership, grids, villages, streetAdmin: o.streetAdmin === true };
 }
 
-/** The session's profile, if it has been loaded. */
-export function cachedProfile(): MyProfile | null {
-  return session()[PROFILE_KEY] ?? null;
-}
-
 /**
  * The caller's profile: the session's copy, or one getMyProfile call (callers at the same moment share
  * it). `refresh` asks again. Null when it could not be loaded and none was loaded before.
