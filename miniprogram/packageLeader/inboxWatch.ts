@@ -2,9 +2,8 @@
 // a user read only documents whose userId is their openid), with a polling fallback through
 // listInbox when the watch is unavailable (develop mode against the local emulator, an old base
 // library) or fails. Callers get the whole current list each time it changes.
-import { APP_CONFIG } from '../config';
 import { inboxItemsOf, sortInbox, toInboxEntry, type InboxEntry } from './models';
-import { call } from '../services/api';
+import { activeBackend, call } from '../services/api';
 
 /** How often the fallback asks listInbox: new requests show within this long. */
 export const INBOX_POLL_MS = 15 * 1000;
@@ -34,18 +33,8 @@ interface Watcher {
 }
 
 /** The emulator has no realtime channel, so develop mode against it always polls. */
-export function usesEmulator(): boolean {
-  if (APP_CONFIG.backend === 'emulator') return true;
-  if (APP_CONFIG.backend === 'cloud') return false;
-  try {
-    return wx.getAccountInfoSync().miniProgram.envVersion === 'develop';
-  } catch {
-    return false;
-  }
-}
-
 function canWatch(): boolean {
-  return !usesEmulator() && typeof wx.cloud?.database === 'function';
+  return activeBackend() === 'cloud' && typeof wx.cloud?.database === 'function';
 }
 
 export function watchInbox(options: InboxWatchOptions): InboxWatch {

@@ -50,6 +50,18 @@ export async function uploadFile(cloudPath: string, filePath: string): Promise<s
   }
 }
 
+/** A stored file on the phone (a local temp path): by its temporary URL when it has one, else by fileID through wx.cloud. */
+export function downloadToLocal(file: { fileID: string; tempFileURL: string }): Promise<string> {
+  if (file.tempFileURL === '') return wx.cloud.downloadFile({ fileID: file.fileID }).then((res) => res.tempFilePath);
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: file.tempFileURL,
+      success: (res) => (isHttpOk(res.statusCode) ? resolve(res.tempFilePath) : reject(new Error(`HTTP ${res.statusCode}`))),
+      fail: reject,
+    });
+  });
+}
+
 /** What an <image src> or wx.previewImage can load for each fileID, in order ('' for a missing file). */
 export function displayUrls(fileIds: readonly string[]): Promise<string[]> {
   if (fileIds.length === 0 || activeBackend() === 'cloud') return Promise.resolve([...fileIds]);

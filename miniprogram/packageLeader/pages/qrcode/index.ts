@@ -4,12 +4,12 @@
 // grid's WeChat group: opened from inside the group, wx.getGroupEnterInfo gives the group's
 // cloudID, which bindGridGroup turns into the group id on the server.
 import { call } from '../../../services/api';
+import { downloadToLocal } from '../../../services/files';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
 import { leaderGridFor } from '../../grid';
 
-const HTTP_OK = 200;
 /** chatType values for a WeChat group and a WeCom-interconnected group (1 and 2 are one-to-one chats). */
 const GROUP_CHAT_TYPES: readonly number[] = [3, 4];
 /** saveImageToPhotosAlbum's errMsg when the user refused (or earlier refused) the album scope. */
@@ -37,18 +37,6 @@ function toJoinCode(value: unknown): JoinCodeView | null {
 
 function errMsgOf(err: unknown): string {
   return String((err as { errMsg?: unknown } | null)?.errMsg ?? err);
-}
-
-/** A local file of the code: the temporary URL through wx.downloadFile, or the fileID through wx.cloud. */
-function downloadCode(code: JoinCodeView): Promise<string> {
-  if (code.tempFileURL === '') return wx.cloud.downloadFile({ fileID: code.fileID }).then((res) => res.tempFilePath);
-  return new Promise((resolve, reject) => {
-    wx.downloadFile({
-      url: code.tempFileURL,
-      success: (res) => (res.statusCode === HTTP_OK ? resolve(res.tempFilePath) : reject(new Error(`HTTP ${res.statusCode}`))),
-      fail: reject,
-    });
-  });
 }
 
 function saveToAlbum(filePath: string): Promise<void> {
@@ -96,7 +84,7 @@ defineComponent({
       this.setData({ saving: true, error: '', albumDenied: false });
       let filePath: string;
       try {
-        filePath = await downloadCode(code);
+        filePath = await downloadToLocal(code);
       } catch {
         this.setData({ saving: false, error: '二维码下载失败，请检查网络后再试' });
         return;
