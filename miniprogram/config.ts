@@ -2,7 +2,7 @@
 // cloud otherwise. Edit these values for your machine; nothing else reads the environment.
 
 /** Which transport services/api.ts uses. 'auto' follows the mini-program's envVersion. */
-export type BackendChoice = 'auto' | 'emulator' | 'cloud';
+type BackendChoice = 'auto' | 'emulator' | 'cloud';
 
 export interface AppConfig {
   backend: BackendChoice;

@@ -14,7 +14,7 @@ export interface Actor {
 }
 
 /** The deployment's street: one street per deployment (see README). */
-export interface StreetDoc {
+interface StreetDoc {
   _id: string;
   name: string;
 }

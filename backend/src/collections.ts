@@ -24,4 +24,4 @@ export const COLLECTIONS = {
   deliveryJobs: 'deliveryJobs',
 } as const;
 
-export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
+type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

@@ -4,7 +4,7 @@ import { fail, ok, type Result } from '../../core/src/errors';
 import type { WxCloud } from './cloud';
 
 /** msgSecCheck v2 scenes: 1 资料, 2 评论, 3 论坛, 4 社交日志. A request or notice is a forum-like post. */
-export const MSG_SEC_CHECK_SCENE_POST = 3;
+const MSG_SEC_CHECK_SCENE_POST = 3;
 const MSG_SEC_CHECK_VERSION = 2;
 
 interface MsgSecCheckResult {

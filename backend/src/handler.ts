@@ -28,7 +28,7 @@ const PLATFORM_EVENT_FIELDS = ['userInfo', 'tcbContext'];
 const ajv = new Ajv(AJV_OPTIONS);
 addFormats(ajv);
 
-export function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS): string[] {
+function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS): string[] {
   return (env ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 

@@ -23,7 +23,7 @@ export const TEMPLATE_IDS = {
 export const LONG_TERM_SUBSCRIPTIONS = process.env.LONG_TERM_SUBSCRIPTIONS === 'true';
 
 /** WeChat's limit for a `thing` keyword of a subscribe message, in characters. */
-export const THING_MAX_CHARS = 20;
+const THING_MAX_CHARS = 20;
 const MESSAGE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
 
 /** A `thing` keyword's value, cut to WeChat's limit. */
@@ -37,9 +37,9 @@ export function timeValue(at: EpochMs): { value: string } {
 }
 
 /** WeChat's errcode when the user has no (remaining) authorisation for the template. */
-export const ERRCODE_USER_REFUSED = 43101;
+const ERRCODE_USER_REFUSED = 43101;
 
-export interface SubscriptionDoc {
+interface SubscriptionDoc {
   _id: string;
   userId: string;
   templateId: string;
@@ -48,7 +48,7 @@ export interface SubscriptionDoc {
   updatedAt: number;
 }
 
-export function subscriptionId(userId: string, templateId: string): string {
+function subscriptionId(userId: string, templateId: string): string {
   return `${userId}:${templateId}`;
 }
 

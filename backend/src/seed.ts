@@ -17,7 +17,7 @@ export interface SeedOptions {
 export const SMALL_STREET: SeedOptions = { villages: 2, gridsPerVillage: 3, householdsPerGrid: 6, joinedHouseholdsPerGrid: 4 };
 export const DEMO_STREET: SeedOptions = { villages: 3, gridsPerVillage: 4, householdsPerGrid: 20, joinedHouseholdsPerGrid: 15 };
 
-export const DEMO_STREET_ID = 'street-lianxin';
+const DEMO_STREET_ID = 'street-lianxin';
 export const DEMO_ADMIN_OPENID = 'o-street-admin';
 
 const VILLAGE_NAMES = ['东风村', '幸福社区', '柳湾村', '和平社区', '新桥村', '南山村'];
@@ -144,7 +144,7 @@ export function buildDemoStreet(options: SeedOptions, now: number): DemoStreet {
 }
 
 /** Model object → stored document: the id becomes `_id`. */
-export function toDoc<T extends { id: string }>(entity: T): Omit<T, 'id'> & { _id: string } {
+function toDoc<T extends { id: string }>(entity: T): Omit<T, 'id'> & { _id: string } {
   const { id, ...rest } = entity;
   return { _id: id, ...rest };
 }

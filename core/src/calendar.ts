@@ -11,7 +11,7 @@ import { DAY_MS, MINUTE_MS } from './policy';
 import type { EpochMs, ServiceCalendar, ServiceInterval } from './model';
 
 /** How far ahead we look for service time before giving up (a calendar with no hours at all). */
-export const SERVICE_SEARCH_HORIZON_DAYS = 400;
+const SERVICE_SEARCH_HORIZON_DAYS = 400;
 
 interface Window {
   start: EpochMs;
@@ -27,7 +27,7 @@ function intervalsFor(calendar: ServiceCalendar, dayStart: EpochMs): readonly Se
 }
 
 /** Service windows of the China day starting at `dayStart`, sorted, malformed intervals ignored. */
-export function serviceWindowsOfDay(calendar: ServiceCalendar, dayStart: EpochMs): Window[] {
+function serviceWindowsOfDay(calendar: ServiceCalendar, dayStart: EpochMs): Window[] {
   const windows: Window[] = [];
   for (const interval of intervalsFor(calendar, dayStart)) {
     const startMinute = minutesOfDay(interval.start);

@@ -10,9 +10,9 @@ import type { ChinaDate, EpochMs, TimeOfDay, Weekday } from './model';
 
 dayjs.extend(utc);
 
-export const CHINA_UTC_OFFSET_MINUTES = 8 * 60;
+const CHINA_UTC_OFFSET_MINUTES = 8 * 60;
 export const CHINA_UTC_OFFSET_MS = CHINA_UTC_OFFSET_MINUTES * MINUTE_MS;
-export const CHINA_TIME_ZONE = 'Asia/Shanghai';
+const CHINA_TIME_ZONE = 'Asia/Shanghai';
 
 const MINUTES_PER_HOUR = 60;
 const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
@@ -55,6 +55,6 @@ export function minutesOfDay(time: TimeOfDay): number | null {
   return minutes <= MINUTES_PER_DAY ? minutes : null;
 }
 
-export function isChinaDate(value: string): boolean {
+function isChinaDate(value: string): boolean {
   return chinaDateStart(value) !== null;
 }

@@ -38,7 +38,7 @@ export const ERROR_MESSAGES = {
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
-export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
+const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
 
 export interface Failure {
   readonly ok: false;

@@ -13,7 +13,7 @@ import { weekRange, type Period } from './reports';
 import type { GetReportInput, SetVillagePolicyInput } from './schemas';
 
 /** Longest period one report may cover, so a report query stays bounded. */
-export const REPORT_PERIOD_MAX_DAYS = 366;
+const REPORT_PERIOD_MAX_DAYS = 366;
 
 function intervalsProblem(intervals: readonly ServiceInterval[]): string | null {
   const spans = intervals.map((i) => [minutesOfDay(i.start), minutesOfDay(i.end)] as const);
@@ -29,7 +29,7 @@ function intervalsProblem(intervals: readonly ServiceInterval[]): string | null 
 }
 
 /** Rules across fields of a resolved policy; null when it is consistent. */
-export function policyProblem(policy: ResolvedPolicy): string | null {
+function policyProblem(policy: ResolvedPolicy): string | null {
   if (policy.urgentResponseTargetMs > policy.responseTargetMs) return '紧急诉求的响应时限不能长于一般诉求';
   const levels = policy.escalationSteps.map((s) => s.level);
   if (new Set(levels).size !== levels.length) return '升级级别不能重复';

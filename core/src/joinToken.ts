@@ -27,7 +27,7 @@ export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl
 const BASE62 = BigInt(BASE62_ALPHABET.length);
 const BITS_PER_BYTE = 8n;
 
-export const TOKEN_PURPOSES = { join: 'J', invitation: 'I' } as const;
+const TOKEN_PURPOSES = { join: 'J', invitation: 'I' } as const;
 export type TokenPurpose = keyof typeof TOKEN_PURPOSES;
 
 const PURPOSE_LENGTH = 1;

@@ -54,7 +54,7 @@ export type RequestAction =
   | { kind: 'handOver'; toUserId: Id; toRole: LeaderRole; note?: string };
 
 /** Who may take an action: the resident who owns the request, those handling it, or the system. */
-export type ActorRule = 'owner' | 'handler' | 'system';
+type ActorRule = 'owner' | 'handler' | 'system';
 
 interface TransitionRule {
   from: readonly RequestState[];
@@ -77,7 +77,7 @@ export const TRANSITIONS: Record<Exclude<RequestActionKind, 'submit'>, Transitio
   handOver: { from: ['submitted', 'responded', 'inProgress', 'reopened'], to: null, by: 'handler', label: '已转交' },
 };
 
-export const SUBMIT_EVENT_LABEL = '已提交';
+const SUBMIT_EVENT_LABEL = '已提交';
 const NO_RESPONDER_LABEL = '网格暂无负责人，已转值班员';
 
 const ACTION_NAMES: Record<RequestActionKind, string> = {

@@ -79,7 +79,7 @@ export interface Membership {
 // ---------------------------------------------------------------------------------------------
 // People and roles
 
-export const ROLES = [
+const ROLES = [
   'resident',
   'gridLeader',
   'partyGroupLeader',
@@ -112,7 +112,7 @@ export const GRID_ROLES = [...THREE_LEADER_ROLES, 'gridWorker'] as const;
 export type GridRole = (typeof GRID_ROLES)[number];
 
 /** Roles held within one village. */
-export const VILLAGE_ROLES = ['dutyOfficer', 'committee'] as const;
+const VILLAGE_ROLES = ['dutyOfficer', 'committee'] as const;
 export type VillageRole = (typeof VILLAGE_ROLES)[number];
 
 export function isLeaderRole(role: Role): role is LeaderRole {
@@ -205,9 +205,9 @@ export function isClosed(state: RequestState): boolean {
 export function isAwaitingResponse(state: RequestState): boolean {
   return REQUEST_STATES[state].awaitingResponse;
 }
-export const CLOSED_STATES = REQUEST_STATE_NAMES.filter(isClosed);
+const CLOSED_STATES = REQUEST_STATE_NAMES.filter(isClosed);
 
-export interface GeoLocation {
+interface GeoLocation {
   latitude: number;
   longitude: number;
   name?: string;
@@ -224,7 +224,7 @@ export interface EscalationStep {
   dueAt: EpochMs;
 }
 
-export const ROUTING_OUTCOMES = ['routed', 'noResponderFallback'] as const;
+const ROUTING_OUTCOMES = ['routed', 'noResponderFallback'] as const;
 export type RoutingOutcome = (typeof ROUTING_OUTCOMES)[number];
 
 export interface Request {
@@ -273,7 +273,7 @@ export interface Request {
   reopenCount: number;
 }
 
-export const REQUEST_ACTIONS = [
+const REQUEST_ACTIONS = [
   'submit',
   'respond',
   'startProgress',
@@ -307,8 +307,8 @@ export interface RequestEvent {
 // ---------------------------------------------------------------------------------------------
 // Notices
 
-export const NOTICE_SCOPE_KINDS = ['street', 'village', 'grids'] as const;
-export type NoticeScopeKind = (typeof NOTICE_SCOPE_KINDS)[number];
+const NOTICE_SCOPE_KINDS = ['street', 'village', 'grids'] as const;
+type NoticeScopeKind = (typeof NOTICE_SCOPE_KINDS)[number];
 
 export type NoticeScope =
   | { kind: 'street' }

@@ -12,19 +12,19 @@ export const DAY_MS = 24 * HOUR_MS;
 /** 黄金10分钟: the first real reply is due 10 minutes (of service time) after submission. */
 export const DEFAULT_RESPONSE_TARGET_MS = 10 * MINUTE_MS;
 /** Requests flagged urgent are due sooner. */
-export const DEFAULT_URGENT_RESPONSE_TARGET_MS = 5 * MINUTE_MS;
+const DEFAULT_URGENT_RESPONSE_TARGET_MS = 5 * MINUTE_MS;
 /**
  * By default an urgent request's clock also counts only service hours (like any other request);
  * a village whose duty officers answer at night can switch this on.
  */
-export const DEFAULT_URGENT_AROUND_THE_CLOCK = false;
+const DEFAULT_URGENT_AROUND_THE_CLOCK = false;
 
 /**
  * Escalation table. Level 1 at the target (the other 三长 of the grid), level 2 ten minutes later
  * (the village duty officers), level 3 twenty minutes after the target (the street).
  * With the default 10-minute target that is 10 / 20 / 30 minutes after submission.
  */
-export const DEFAULT_ESCALATION_STEPS: readonly EscalationStepPolicy[] = [
+const DEFAULT_ESCALATION_STEPS: readonly EscalationStepPolicy[] = [
   { level: 1, audience: 'otherLeaders', afterTargetMs: 0 },
   { level: 2, audience: 'dutyOfficers', afterTargetMs: 10 * MINUTE_MS },
   { level: 3, audience: 'streetAdmins', afterTargetMs: 20 * MINUTE_MS },
@@ -48,8 +48,8 @@ export const RATING_COMMENT_MAX_LENGTH = 200;
 export const NOTE_MAX_LENGTH = 500;
 
 /** Default service hours: 08:00–20:00 every day, weekends included (residents' needs don't stop). */
-export const DEFAULT_SERVICE_START = '08:00';
-export const DEFAULT_SERVICE_END = '20:00';
+const DEFAULT_SERVICE_START = '08:00';
+const DEFAULT_SERVICE_END = '20:00';
 const EVERY_DAY_DEFAULT_HOURS = [{ start: DEFAULT_SERVICE_START, end: DEFAULT_SERVICE_END }];
 
 export const DEFAULT_SERVICE_CALENDAR: ServiceCalendar = {
@@ -67,8 +67,8 @@ export const DEFAULT_SERVICE_CALENDAR: ServiceCalendar = {
 };
 
 /** Bounds a village may choose within (setVillagePolicy's schema uses the same numbers). */
-export const MIN_RESPONSE_TARGET_MS = 1 * MINUTE_MS;
-export const MAX_RESPONSE_TARGET_MS = 24 * HOUR_MS;
+const MIN_RESPONSE_TARGET_MS = 1 * MINUTE_MS;
+const MAX_RESPONSE_TARGET_MS = 24 * HOUR_MS;
 export const MAX_AUTO_CLOSE_AFTER_DAYS = 90;
 export const MAX_ESCALATION_LEVEL = 3;
 

@@ -8,7 +8,7 @@
 
 import type { Grid, Household, Id, NoticeScope, ReachMark, ReadReceipt } from './model';
 
-export interface GridReach {
+interface GridReach {
   gridId: Id;
   total: number;
   read: number;

@@ -17,8 +17,8 @@ import type { EpochMs, Id, Request, RequestCategory } from './model';
 import { REQUEST_CATEGORIES } from './model';
 import { DAY_MS, LOW_RATING_THRESHOLD, MAX_ESCALATION_LEVEL } from './policy';
 
-export const MEDIAN_PERCENTILE = 50;
-export const HIGH_PERCENTILE = 90;
+const MEDIAN_PERCENTILE = 50;
+const HIGH_PERCENTILE = 90;
 const DAYS_PER_WEEK = 7;
 const MONDAY = 1;
 const PERCENT = 100;
@@ -60,7 +60,7 @@ export function percentileNearestRank(values: readonly number[], percentile: num
   return sorted[rank - 1] ?? null;
 }
 
-export function inPeriod(request: Pick<Request, 'submittedAt'>, period: Period): boolean {
+function inPeriod(request: Pick<Request, 'submittedAt'>, period: Period): boolean {
   return request.submittedAt >= period.start && request.submittedAt < period.end;
 }
 

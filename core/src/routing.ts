@@ -8,11 +8,11 @@ import type { GridRole, Id, MicroGrid, RequestCategory, RoleAssignment, RoutingA
 import { committeeMembers, dutyOfficers, gridRoleHolders, streetAdmins, type RequestPlace } from './staff';
 
 /** With no rule for the grid, requests go to the grid leader (网格长). */
-export const DEFAULT_RESPONDER_ROLES: readonly GridRole[] = ['gridLeader'];
+const DEFAULT_RESPONDER_ROLES: readonly GridRole[] = ['gridLeader'];
 /** Wildcard category: a grid-wide rule used when the category has no rule of its own. */
-export const ANY_CATEGORY = '*';
+const ANY_CATEGORY = '*';
 
-export type FallbackAudience = 'dutyOfficers' | 'committee' | 'streetAdmins' | 'nobody';
+type FallbackAudience = 'dutyOfficers' | 'committee' | 'streetAdmins' | 'nobody';
 
 export interface RoutingDecision {
   outcome: RoutingOutcome;

@@ -6,7 +6,7 @@
 import { fail, ok, type Result } from './errors';
 
 /** The part of ajv's ErrorObject we use. */
-export interface SchemaError {
+interface SchemaError {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
@@ -34,14 +34,14 @@ export const AJV_OPTIONS = {
   removeAdditional: false,
 } as const;
 
-export interface FieldProblem {
+interface FieldProblem {
   /** JSON pointer to the field, e.g. '/text' or '/location/latitude'; '' for the whole input. */
   path: string;
   message: string;
 }
 
 /** A plain Chinese sentence for one schema error. */
-export function describeSchemaError(error: SchemaError): FieldProblem {
+function describeSchemaError(error: SchemaError): FieldProblem {
   const p = error.params;
   let message: string;
   switch (error.keyword) {

@@ -8,7 +8,7 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_ENV_ID = 'lianxin-local';
 export const DEFAULT_APP_ID = 'wx0000000000000000';
 /** A small default list so that msgSecCheck can be tried locally; override with --risky-words. */
-export const DEFAULT_RISKY_WORDS = ['赌博', '诈骗', '枪支'];
+const DEFAULT_RISKY_WORDS = ['赌博', '诈骗', '枪支'];
 
 export function defaultConfig(overrides: Partial<EmulatorConfig> = {}): EmulatorConfig {
   return {

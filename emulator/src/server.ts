@@ -22,7 +22,7 @@ import { createStorageModule } from './storage';
 import { createOpenApiModule } from './openapi';
 import { createFunctionsModule } from './functions';
 
-export const defaultModules: ModuleFactory[] = [
+const defaultModules: ModuleFactory[] = [
   createDatabaseModule,
   createStorageModule,
   createOpenApiModule,

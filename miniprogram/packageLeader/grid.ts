@@ -3,14 +3,14 @@
 // page they last opened, so the roster and QR pages open without asking again.
 import { firstWorkGridId } from '../services/profile';
 
-export const LEADER_GRID_STORAGE_KEY = 'lx.leaderGrid';
+const LEADER_GRID_STORAGE_KEY = 'lx.leaderGrid';
 
 export function rememberLeaderGrid(gridId: string): void {
   if (gridId !== '') wx.setStorageSync(LEADER_GRID_STORAGE_KEY, gridId);
 }
 
 /** The gridId from the page query, else the remembered one, else ''. */
-export function leaderGridFrom(query: Record<string, string | undefined>): string {
+function leaderGridFrom(query: Record<string, string | undefined>): string {
   const fromQuery = query['gridId'];
   if (fromQuery !== undefined && fromQuery !== '') {
     const gridId = decodeURIComponent(fromQuery);

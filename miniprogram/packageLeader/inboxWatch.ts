@@ -8,7 +8,7 @@ import { activeBackend, call } from '../services/api';
 /** How often the fallback asks listInbox: new requests show within this long. */
 export const INBOX_POLL_MS = 15 * 1000;
 /** Items one poll reads: open ones come first, so the open work fits in one page. */
-export const INBOX_POLL_LIMIT = 50;
+const INBOX_POLL_LIMIT = 50;
 const INBOX_COLLECTION = 'inbox';
 /** CloudBase replaces this placeholder with the caller's openid on the server. */
 const OPENID_PLACEHOLDER = '{openid}';

@@ -81,7 +81,7 @@ export function addressOf(h: { building?: string; unit?: string; room?: string }
   return parts.length > 0 ? parts.join(' ') : '未登记门牌';
 }
 
-export interface TimelineRow {
+interface TimelineRow {
   when: number | null;
   text: string;
   note: string;
@@ -142,6 +142,6 @@ export const START_STATES: readonly RequestState[] = ['responded', 'reopened'];
 export const RESOLVE_STATES: readonly RequestState[] = ['responded', 'inProgress', 'reopened'];
 export const HAND_OVER_STATES: readonly RequestState[] = ['submitted', 'responded', 'inProgress', 'reopened'];
 
-export function isLeaderRole(value: string): value is LeaderRole {
+function isLeaderRole(value: string): value is LeaderRole {
   return (THREE_LEADER_ROLES as readonly string[]).includes(value);
 }

@@ -15,7 +15,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export interface ApiSuccess<T> {
+interface ApiSuccess<T> {
   ok: true;
   data: T;
 }
@@ -62,7 +62,7 @@ export const cloudTransport: Transport = async (name, data) => {
 };
 
 /** POST <emulatorUrl>/wx/callFunction as the dev openid: the emulator answers like wx.cloud would. */
-export function emulatorTransport(config: Pick<AppConfig, 'emulatorUrl' | 'devOpenid'>): Transport {
+function emulatorTransport(config: Pick<AppConfig, 'emulatorUrl' | 'devOpenid'>): Transport {
   return (name, data) =>
     new Promise((resolve, reject) => {
       wx.request({
@@ -91,7 +91,7 @@ export function emulatorTransport(config: Pick<AppConfig, 'emulatorUrl' | 'devOp
 export type Backend = 'emulator' | 'cloud';
 
 /** The one switch between the cloud and the local emulator ('auto': the emulator in develop only). */
-export function chooseBackend(config: Pick<AppConfig, 'backend'>, envVersion: EnvVersion): Backend {
+function chooseBackend(config: Pick<AppConfig, 'backend'>, envVersion: EnvVersion): Backend {
   if (config.backend === 'auto') return envVersion === 'develop' ? 'emulator' : 'cloud';
   return config.backend;
 }
@@ -148,7 +148,7 @@ interface SchemaErrorLike {
 }
 
 /** The same plain words as the server's describeSchemaError, for the fields the page marks. */
-export function describeProblem(error: SchemaErrorLike): FieldProblem {
+function describeProblem(error: SchemaErrorLike): FieldProblem {
   const params = error.params;
   if (error.keyword === 'required') return { path: `${error.instancePath}/${String(params['missingProperty'])}`, message: '必填' };
   if (error.keyword === 'additionalProperties') {

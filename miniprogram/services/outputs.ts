@@ -27,7 +27,7 @@ import type { getGridRoster } from '../../backend/src/roster/roster';
 import type { getMyProfile } from '../../backend/src/profile/profile';
 
 /** The value a use case's Result carries: what its function answers as `data`. */
-export type DataOf<F> = F extends (...args: never[]) => Promise<Result<infer T>> ? T : never;
+type DataOf<F> = F extends (...args: never[]) => Promise<Result<infer T>> ? T : never;
 
 export interface FunctionOutputs {
   // Membership
@@ -71,7 +71,7 @@ export type OutputOf<N extends FunctionName> = N extends keyof FunctionOutputs ?
 
 // Shapes pages name directly.
 export type JoinOutput = FunctionOutputs['joinGrid'];
-export type GroupGridOutput = FunctionOutputs['resolveGroupGrid'];
+type GroupGridOutput = FunctionOutputs['resolveGroupGrid'];
 export type RequestDetail = FunctionOutputs['getRequest'];
 export type RequestListItem = FunctionOutputs['listMyRequests']['items'][number];
 export type NoticeListItem = FunctionOutputs['listNotices']['notices'][number];

@@ -14,7 +14,7 @@ export type GridLeaderContact = NonNullable<MyProfile['membership']>['leaders'][
 const PROFILE_KEY = 'lxProfile';
 const PENDING_KEY = 'lxProfilePending';
 
-export const EMPTY_PROFILE: MyProfile = { membership: null, grids: [], villages: [], streetAdmin: false };
+const EMPTY_PROFILE: MyProfile = { membership: null, grids: [], villages: [], streetAdmin: false };
 
 /** Roles that run the village's committee pages (publish, grids); the dashboard also admits duty officers. */
 export const COMMITTEE_WORK_ROLES: readonly VillageWorkRole[] = ['committee', 'streetAdmin'];
@@ -34,7 +34,7 @@ function session(): SessionStore {
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** What the backend sent, kept only where it has the expected shape (an older backend may lack fields). */
-export function toProfile(raw: unknown): MyProfile {
+function toProfile(raw: unknown): MyProfile {
   if (raw === null || typeof raw !== 'object') return EMPTY_PROFILE;
   const o = raw as Partial<Record<keyof MyProfile, unknown>>;
   const grids = Array.isArray(o.grids) ? (o.grids as GridWorkPlace[]).filter((g) => isText(g?.gridId) && Array.isArray(g.roles)) : [];
@@ -67,7 +67,7 @@ export function loadProfile(options: { refresh?: boolean } = {}): Promise<MyProf
   return loading;
 }
 
-export function hasWorkPlaces(profile: MyProfile | null): boolean {
+function hasWorkPlaces(profile: MyProfile | null): boolean {
   return profile !== null && (profile.grids.length > 0 || profile.villages.length > 0);
 }
 

@@ -15,7 +15,7 @@ export type PageQuery = Record<string, string | undefined>;
 type AnyMethod = (...args: never[]) => unknown;
 
 /** `this` inside methods and lifecycles. */
-export type ComponentThis<D extends object, M extends object> = M & {
+type ComponentThis<D extends object, M extends object> = M & {
   readonly data: Readonly<D & BaseData>;
   setData(patch: Partial<D & BaseData>, callback?: () => void): void;
   triggerEvent(name: string, detail?: unknown): void;

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../core/src/errors';
 import { ERROR_MESSAGES as BACKEND_MESSAGES } from '../generated/words';
 
 /** Failures only the phone can see: the network, or a reply we cannot read. */
-export type ClientErrorCode = 'NETWORK.FAILED' | 'RESPONSE.MALFORMED';
+type ClientErrorCode = 'NETWORK.FAILED' | 'RESPONSE.MALFORMED';
 export type ApiErrorCode = ErrorCode | ClientErrorCode;
 
 export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {

@@ -1,7 +1,7 @@
 // The grid the resident joined, kept on the phone after joinGrid (collect once: never asked again).
 import { toMembership, type Membership } from '../services/models';
 
-export const MEMBERSHIP_STORAGE_KEY = 'lx.membership';
+const MEMBERSHIP_STORAGE_KEY = 'lx.membership';
 
 export function readMembership(): Membership | null {
   try {

@@ -7,7 +7,8 @@
 // ships a package's main entry only, so dayjs/plugin/utc and /timezone would not load on the phone.
 import { CHINA_UTC_OFFSET_MS, TIME_UNITS_MS } from '../generated/words';
 
-export const { SECOND_MS, MINUTE_MS, HOUR_MS } = TIME_UNITS_MS;
+export const { SECOND_MS, MINUTE_MS } = TIME_UNITS_MS;
+const { HOUR_MS } = TIME_UNITS_MS;
 const SECONDS_PER_MINUTE = MINUTE_MS / SECOND_MS;
 const MINUTES_PER_HOUR = HOUR_MS / MINUTE_MS;
 /** Under this much time left the countdown turns amber: the leader should act now. */
@@ -62,7 +63,7 @@ export function formatChinaShort(ms: number, nowMs: number): string {
   return `${t.year}年${t.month}月${t.day}日`;
 }
 
-export type CountdownTone = 'normal' | 'warning' | 'overdue';
+type CountdownTone = 'normal' | 'warning' | 'overdue';
 
 export interface Countdown {
   text: string;

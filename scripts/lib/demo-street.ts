@@ -6,7 +6,7 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf } from '../../backend/src/db';
 import { buildDemoStreet, DEMO_STREET, writeDemoStreet, type DemoStreet } from '../../backend/src/seed';
 
-export const DEMO_NOTICE = {
+const DEMO_NOTICE = {
   title: '关于开展冬季消防安全检查的通知',
   body: '各位居民：本周六上午 9:00 起，网格员将入户检查用电用气安全，请家中留人配合。如有困难请在小程序内反映。',
 };

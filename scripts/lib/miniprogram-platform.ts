@@ -96,7 +96,7 @@ export async function compileProject(root = PROJECT_ROOT): Promise<Map<string, s
 }
 
 /** The newest change to anything the compile reads: the mini-program's sources and the project config. */
-export function newestSourceChangeMs(root = PROJECT_ROOT): number {
+function newestSourceChangeMs(root = PROJECT_ROOT): number {
   const skipped = new Set(['node_modules', NPM_DIST_FOLDER]);
   let newest = fs.statSync(path.join(root, 'project.config.json')).mtimeMs;
   const walk = (dir: string): void => {

@@ -12,7 +12,7 @@ export function at(chinaLocal: string): number {
 
 export const STREET = 'st1';
 export const VILLAGE = 'v1';
-export const OTHER_VILLAGE = 'v2';
+const OTHER_VILLAGE = 'v2';
 export const GRID = 'g1';
 export const OTHER_GRID = 'g2';
 

@@ -8,7 +8,7 @@ import { startTestEmulator, type TestEmulator } from './emulator';
 /** Tuesday 2026-11-24 10:00 in China (02:00 UTC): inside the default service hours. */
 export const MORNING_IN_CHINA_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
 
-export interface FunctionReply<T = unknown> {
+interface FunctionReply<T = unknown> {
   ok: boolean;
   data?: T;
   code?: string;

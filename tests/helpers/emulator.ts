@@ -9,7 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/src/server';
 
 // wx-server-sdk is CommonJS and reads its configuration from process.env at call time.
 const requireCjs = createRequire(__filename);
-export type WxCloud = typeof import('wx-server-sdk');
+type WxCloud = typeof import('wx-server-sdk');
 
 /** A folder with no functions in it, for suites that test the emulator itself. */
 const NO_FUNCTIONS_DIR = path.join(__dirname, '..', 'fixtures', 'no-functions');

@@ -10,13 +10,13 @@ import { CONTROL_ATTRIBUTE } from './page-document';
 
 const nodeRequire = createRequire(__filename);
 /** Where Debian's chromium package puts the browser; CHROMIUM_PATH names another. */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 export type DisplayMode = 'normal' | 'elder';
 export const DISPLAY_MODES: readonly DisplayMode[] = ['normal', 'elder'];
 
 /** What each mode must meet. Elder mode: MIIT 适老化 large type, WCAG AAA contrast, 48 px targets. */
-export const THRESHOLDS: Record<DisplayMode, { contrast: number; minTextPx: number | null; minTargetPx: number | null }> = {
+const THRESHOLDS: Record<DisplayMode, { contrast: number; minTextPx: number | null; minTargetPx: number | null }> = {
   normal: { contrast: 4.5, minTextPx: null, minTargetPx: null },
   elder: { contrast: 7, minTextPx: 18, minTargetPx: 48 },
 };
@@ -33,7 +33,7 @@ export interface Finding {
   message: string;
 }
 
-export interface Photos {
+interface Photos {
   /** At the phone's device pixel ratio. */
   screenshotPath?: string;
   /** One pixel per CSS pixel, for the README. */

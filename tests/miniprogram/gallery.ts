@@ -14,7 +14,7 @@ import { routeToEmulator, until, type Phone } from './emulator-phone';
 import { installWorld, mount, PHONE_SCREEN, ROOT_TAG, settle } from './harness';
 import { pageDocument } from './page-document';
 
-export type Role = 'resident' | 'leader' | 'committee';
+type Role = 'resident' | 'leader' | 'committee';
 
 /** The story's pace: the leader answers the first request inside the golden ten minutes; the second has waited a while. */
 const LEADER_ANSWERS_AFTER_MS = 4 * MINUTE_MS;
@@ -28,7 +28,7 @@ export interface Screen {
 }
 
 /** What the gallery wrote before the pages are shown, and who holds each phone. */
-export interface Story {
+interface Story {
   holders: Record<Role, string>;
   /** Someone not yet in any grid, who opens a join code; and one invited to be a grid leader. */
   newcomer: string;

@@ -24,7 +24,7 @@ export const ROOT_TAG = 'lx-root';
 /** The official compiler's output for every template of the app and TDesign is several MB. */
 const WCC_OUTPUT_LIMIT_BYTES = 256 * 1024 * 1024;
 /** The base library the DevTools run (project.config.json); TDesign reads it to pick features. */
-export const BASE_LIBRARY_VERSION = readProjectConfig().libVersion;
+const BASE_LIBRARY_VERSION = readProjectConfig().libVersion;
 
 type ResolveFilename = (request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]) => string;
 
@@ -58,7 +58,7 @@ export interface RenderedComponent {
 }
 
 /** A finger's position, as j-component passes it on with an event. */
-export interface TouchPoint {
+interface TouchPoint {
   pageX: number;
   pageY: number;
   clientX: number;
@@ -374,12 +374,12 @@ export async function mount(relativePath: string, options: { query?: Record<stri
 // ---------------------------------------------------------------------------------------------
 // The fake world: wx, getApp, getCurrentPages.
 
-export interface RecordedCall {
+interface RecordedCall {
   name: FunctionName;
   data: Record<string, unknown>;
 }
 
-export type FunctionHandler = (data: Record<string, unknown>) => unknown;
+type FunctionHandler = (data: Record<string, unknown>) => unknown;
 
 export interface FakeWorld {
   /** Cloud function calls that left the phone, in order. */

@@ -30,9 +30,9 @@ import type { RequestDoc } from '../requests/store';
 /** Village roles that may read the dashboard (besides the street's admins). */
 const DASHBOARD_VILLAGE_ROLES = ['committee', 'dutyOfficer'] as const;
 /** Most requests of one week read for the figures; beyond it the figures say `truncated`. */
-export const DASHBOARD_MAX_WEEK_REQUESTS = 20_000;
+const DASHBOARD_MAX_WEEK_REQUESTS = 20_000;
 /** Most overdue requests listed (oldest deadline first); the count stays exact beyond it. */
-export const DASHBOARD_MAX_OVERDUE = MAX_GET_LIMIT;
+const DASHBOARD_MAX_OVERDUE = MAX_GET_LIMIT;
 
 /** The fields the figures and the overdue list need: never the event log or the photos. */
 const FIGURE_FIELDS = {
@@ -52,7 +52,7 @@ const FIGURE_FIELDS = {
 
 type FigureDoc = Pick<RequestDoc, '_id' | keyof typeof FIGURE_FIELDS>;
 
-export interface OverdueRequest {
+interface OverdueRequest {
   requestId: Id;
   gridId: Id;
   category: RequestCategory;
@@ -63,13 +63,13 @@ export interface OverdueRequest {
 }
 
 /** A grid staff member with no authorisation left for the "a request is yours" message. */
-export interface UnreachableStaff {
+interface UnreachableStaff {
   userId: Id;
   gridId: Id;
   roles: GridRole[];
 }
 
-export interface GridDashboard {
+interface GridDashboard {
   gridId: Id;
   name: string;
   week: ReportFigures;
@@ -100,7 +100,7 @@ export interface VillageDashboard {
 }
 
 /** The caller may read the village: its committee or duty officers, or an admin of its street. */
-export function mayReadDashboard(actor: Actor, village: Pick<VillageDoc, '_id' | 'streetId'>): boolean {
+function mayReadDashboard(actor: Actor, village: Pick<VillageDoc, '_id' | 'streetId'>): boolean {
   if (villagesWithRole(actor, DASHBOARD_VILLAGE_ROLES).has(village._id)) return true;
   return adminStreet(actor) === village.streetId;
 }

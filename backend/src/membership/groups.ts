@@ -22,7 +22,7 @@ import { tokenExpiry } from './joinCode';
 import { loadKeyring } from './keyring';
 
 /** A scene handed out from a group is used at once; an hour (rounded up to the next) is plenty. */
-export const GROUP_JOIN_SCENE_VALID_MS = HOUR_MS;
+const GROUP_JOIN_SCENE_VALID_MS = HOUR_MS;
 /** wx-server-sdk's codes for a cloudID it cannot open: unknown, or past its five-minute life. */
 const CLOUD_ID_UNKNOWN = -601005;
 const CLOUD_ID_EXPIRED = -601006;

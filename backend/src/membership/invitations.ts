@@ -27,12 +27,12 @@ import { loadKeyring } from './keyring';
 import { INVITE_PAGE, makeQrFile } from './qrcode';
 
 /** A week: long enough to reach a busy volunteer, short enough that a lost code soon stops working. */
-export const INVITATION_VALID_DAYS_DEFAULT = 7;
+const INVITATION_VALID_DAYS_DEFAULT = 7;
 /**
  * The signed scene outlives the invitation by this much, so a scan soon after the expiry reads the invitation's own
  * INVITATION.EXPIRED ("ask the village to invite you again") rather than a bare expired QR code.
  */
-export const INVITATION_TOKEN_GRACE_MS = 2 * HOUR_MS;
+const INVITATION_TOKEN_GRACE_MS = 2 * HOUR_MS;
 /** Random 10-character codes practically never collide; retry a couple of times if one does. */
 const INVITATION_CODE_ATTEMPTS = 3;
 

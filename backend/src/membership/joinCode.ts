@@ -16,7 +16,7 @@ import { loadKeyring, rotateKeys, type RotationResult } from './keyring';
 import { JOIN_PAGE, makeQrFile } from './qrcode';
 
 /** Join codes are printed on building doors, so they last: half a year unless the caller asks otherwise. */
-export const JOIN_CODE_VALID_DAYS_DEFAULT = 180;
+const JOIN_CODE_VALID_DAYS_DEFAULT = 180;
 
 export interface JoinCode {
   gridId: string;

@@ -27,7 +27,7 @@ type HouseholdInput = NonNullable<FunctionInputs['joinGrid']['household']>;
 const ADDRESS_PARTS = ['building', 'unit', 'room'] as const;
 type Address = Partial<Record<(typeof ADDRESS_PARTS)[number], string>>;
 
-export interface MembershipHistoryEntry {
+interface MembershipHistoryEntry {
   userId: string;
   gridId: string;
   villageId: string;

@@ -8,7 +8,7 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchById, insertOnce, updateWhere } from '../db';
 
-export const JOIN_KEYS_DOC_ID = 'joinKeys';
+const JOIN_KEYS_DOC_ID = 'joinKeys';
 /** 256-bit HMAC secrets. */
 const SECRET_BYTES = 32;
 /** Concurrent rotations retry their conditional update this many times. */

@@ -6,14 +6,14 @@ import type { WxCloud } from '../cloud';
 export const JOIN_PAGE = 'pages/join/index';
 export const INVITE_PAGE = 'pages/invite/index';
 /** Printed on building doors: large enough to scan from a step back. */
-export const QR_WIDTH_PX = 430;
+const QR_WIDTH_PX = 430;
 const ENV_VERSIONS = ['release', 'trial', 'develop'] as const;
 type EnvVersion = (typeof ENV_VERSIONS)[number];
 /** How long the returned temporary URL serves the image; the fileID itself does not expire. */
-export const QR_TEMP_URL_MAX_AGE_S = 2 * 60 * 60;
+const QR_TEMP_URL_MAX_AGE_S = 2 * 60 * 60;
 
 /** Which mini-program build the code opens: WXACODE_ENV_VERSION, else the released one. */
-export function wxacodeEnvVersion(value: string | undefined = process.env.WXACODE_ENV_VERSION): EnvVersion {
+function wxacodeEnvVersion(value: string | undefined = process.env.WXACODE_ENV_VERSION): EnvVersion {
   return (ENV_VERSIONS as readonly string[]).includes(value ?? '') ? (value as EnvVersion) : 'release';
 }
 

@@ -33,17 +33,17 @@ import {
 } from './docs';
 
 /** Residents handled per batch (one membership page); the cursor is saved after each. */
-export const DEFAULT_BATCH_SIZE = 100;
+const DEFAULT_BATCH_SIZE = 100;
 /** Work time per invocation: below the 10-s tick (so runs seldom overlap) and far below config.json's 20-s timeout. */
-export const DEFAULT_TIME_BUDGET_MS = 8_000;
+const DEFAULT_TIME_BUDGET_MS = 8_000;
 /** Longer than the function timeout, so a lease only ends once its holder is certainly gone. */
 export const LEASE_MS = 30_000;
 /** After a failed batch, wait this long before the job is tried again. */
-export const RETRY_DELAY_MS = 10_000;
+const RETRY_DELAY_MS = 10_000;
 /** Sends in flight at once within a batch. */
-export const SEND_CONCURRENCY = 20;
+const SEND_CONCURRENCY = 20;
 /** Jobs (villages) worked at once by one invocation. */
-export const JOB_CONCURRENCY = 4;
+const JOB_CONCURRENCY = 4;
 /** Jobs looked at per claim attempt (the other workers may win some of them). */
 const CLAIM_CANDIDATES = 2 * JOB_CONCURRENCY;
 
@@ -60,7 +60,7 @@ function positiveIntFromEnv(name: string, fallback: number): number {
 }
 
 /** Settings from the function environment (NOTICE_DELIVERY_BATCH_SIZE, …), else the defaults. */
-export function deliverySettingsFromEnv(): DeliverySettings {
+function deliverySettingsFromEnv(): DeliverySettings {
   return {
     batchSize: positiveIntFromEnv('NOTICE_DELIVERY_BATCH_SIZE', DEFAULT_BATCH_SIZE),
     timeBudgetMs: positiveIntFromEnv('NOTICE_DELIVERY_TIME_BUDGET_MS', DEFAULT_TIME_BUDGET_MS),

@@ -2,7 +2,7 @@
 import type { EpochMs, Grid, Household, Id, Notice, ReachMark, ReadReceipt } from '../../../core/src/model';
 import type { SendOutcome } from '../notify';
 
-export type Doc<T extends { id: Id }> = Omit<T, 'id'> & { _id: Id };
+type Doc<T extends { id: Id }> = Omit<T, 'id'> & { _id: Id };
 
 export interface NoticeDoc extends Doc<Notice> {
   /** The publisher's client key, when the client sent one (the _id derives from it). */
@@ -26,7 +26,7 @@ export interface ReachMarkDoc extends ReachMark {
   gridId: Id;
 }
 
-export const DELIVERY_JOB_STATES = ['pending', 'running', 'done'] as const;
+const DELIVERY_JOB_STATES = ['pending', 'running', 'done'] as const;
 export type DeliveryJobState = (typeof DELIVERY_JOB_STATES)[number];
 /** Job states the worker still has to work (a running job whose lease ran out is taken over). */
 export const WORKABLE_JOB_STATES: readonly DeliveryJobState[] = ['pending', 'running'];
@@ -62,7 +62,7 @@ export interface DeliveryJobDoc {
   lastError?: string;
 }
 
-export type DeliveryOutcome = SendOutcome | 'pending';
+type DeliveryOutcome = SendOutcome | 'pending';
 
 /** One resident's copy of a notice; `_id` = `${noticeId}:${userId}` so nobody gets it twice. */
 export interface DeliveryDoc {

@@ -23,7 +23,7 @@ type Audience =
   | { kind: 'village'; streetId: Id; villageId: Id }
   | { kind: 'street'; streetId: Id };
 
-export interface NoticeListItem extends Notice {
+interface NoticeListItem extends Notice {
   /** The caller has opened it (markNoticeRead). */
   read: boolean;
 }

@@ -18,7 +18,7 @@ import { committeeVillages, staffGrids, type GridPlace } from './access';
 import { noticeFromDoc, reachMarkId, receiptId, type GridDoc, type HouseholdDoc, type NoticeDoc, type ReachMarkDoc, type ReceiptDoc } from './docs';
 
 /** True when the notice reaches the grid. */
-export function noticeReaches(notice: Pick<Notice, 'scope' | 'streetId'>, grid: { id: Id; villageId: Id; streetId: Id }): boolean {
+function noticeReaches(notice: Pick<Notice, 'scope' | 'streetId'>, grid: { id: Id; villageId: Id; streetId: Id }): boolean {
   return notice.streetId === grid.streetId && gridsInScope(notice.scope, [grid]).length > 0;
 }
 

@@ -26,7 +26,7 @@ const NOTICE_ID_HEX_LENGTH = 32;
 /** A street has 500+ grids; far more would be a different deployment. */
 const GRIDS_PER_STREET_MAX = 20_000;
 
-export function deliveryJobId(noticeId: Id, villageId: Id): string {
+function deliveryJobId(noticeId: Id, villageId: Id): string {
   return `${noticeId}:${villageId}`;
 }
 
@@ -42,7 +42,7 @@ interface ResolvedScope {
 }
 
 /** Same publisher + same client key → same notice id, so a retried publish stores one notice. */
-export function noticeIdFor(publisherId: Id, idempotencyKey: string | undefined): Id {
+function noticeIdFor(publisherId: Id, idempotencyKey: string | undefined): Id {
   if (idempotencyKey === undefined) return randomUUID().replace(/-/g, '');
   return createHash('sha256').update(`${publisherId}\n${idempotencyKey}`).digest('hex').slice(0, NOTICE_ID_HEX_LENGTH);
 }

@@ -20,13 +20,13 @@ import { isStaffOf, type GridPlace } from './access';
 import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
 
 /** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
-export const REACH_MAX_GRIDS = 60;
+const REACH_MAX_GRIDS = 60;
 /** Households, receipts or marks one call reads at most (60 grids × 500 households, with room). */
-export const REACH_MAX_DOCS = 40_000;
+const REACH_MAX_DOCS = 40_000;
 /** Every grid of a street: one page of villages, each with at most a page of grids. */
 const STREET_GRIDS_MAX = MAX_GET_LIMIT * MAX_GET_LIMIT;
 
-export interface UnreachedHousehold {
+interface UnreachedHousehold {
   householdId: Id;
   building?: string;
   unit?: string;
@@ -36,7 +36,7 @@ export interface UnreachedHousehold {
   careNeeds?: CareNeed[];
 }
 
-export interface GridReachRow {
+interface GridReachRow {
   gridId: Id;
   gridName: string;
   total: number;

@@ -13,7 +13,7 @@ export function holdsVillageRole(roles: Roles, villageId: string, role: Extract<
   return roles.some((a) => a.role === role && a.scope.villageId === villageId);
 }
 
-export function holdsGridRole(roles: Roles, gridId: string, gridRoles: readonly GridRole[]): boolean {
+function holdsGridRole(roles: Roles, gridId: string, gridRoles: readonly GridRole[]): boolean {
   return roles.some((a) => a.scope.gridId === gridId && (gridRoles as readonly string[]).includes(a.role));
 }
 

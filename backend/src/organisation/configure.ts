@@ -23,7 +23,7 @@ type PolicyDoc = VillagePolicy & { _id: string };
 /** Thrown inside the transaction when the rule changed after we read it; rolls everything back. */
 const STALE_RULE = 'ROUTING.STALE';
 
-export function routingRuleId(gridId: string, category: string): string {
+function routingRuleId(gridId: string, category: string): string {
   return `${gridId}:${category}`;
 }
 

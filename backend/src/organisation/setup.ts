@@ -21,7 +21,7 @@ import { fetchGrid, fetchVillage, fromDoc, type GridDoc, type MicroGridDoc, type
 /** A fresh grid code collides with probability ~n/62^7; a few attempts make failure practically impossible. */
 const GRID_CODE_ATTEMPTS = 5;
 
-export interface Created<T> {
+interface Created<T> {
   created: boolean;
   value: T;
 }

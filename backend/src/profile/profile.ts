@@ -29,7 +29,7 @@ import type { GridDoc, VillageDoc } from '../organisation/repo';
 const GRID_LEADERS_MAX = 20;
 
 /** The household address as the resident gave it when joining (collect once). */
-export interface ProfileHousehold {
+interface ProfileHousehold {
   householdId: Id;
   building?: string;
   unit?: string;
@@ -44,7 +44,7 @@ export interface GridLeaderContact {
   phone?: string;
 }
 
-export interface ProfileMembership {
+interface ProfileMembership {
   gridId: Id;
   gridName: string;
   villageId: Id;
@@ -56,7 +56,7 @@ export interface ProfileMembership {
 }
 
 /** A grid the caller serves in (三长 or grid worker). */
-export interface GridWorkPlace {
+interface GridWorkPlace {
   gridId: Id;
   gridName: string;
   villageId: Id;
@@ -65,10 +65,10 @@ export interface GridWorkPlace {
   roles: GridRole[];
 }
 
-export type VillageWorkRole = VillageRole | 'streetAdmin';
+type VillageWorkRole = VillageRole | 'streetAdmin';
 
 /** A village the caller serves in (committee, duty officer), or every village for a street admin. */
-export interface VillageWorkPlace {
+interface VillageWorkPlace {
   villageId: Id;
   villageName: string;
   /** committee before dutyOfficer, then streetAdmin. */

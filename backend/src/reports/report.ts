@@ -21,7 +21,7 @@ import { adminStreet, committeeVillages, isStaffOf, staffGrids } from '../notice
 import type { GridDoc } from '../notices/docs';
 
 /** Requests read per grid or village at most; a report that would need more says it is truncated. */
-export const REPORT_MAX_REQUESTS = 50_000;
+const REPORT_MAX_REQUESTS = 50_000;
 
 type Place = { kind: 'grids'; gridIds: Id[] } | { kind: 'village'; villageId: Id } | { kind: 'street'; streetId: Id };
 

@@ -46,7 +46,7 @@ const REOPEN_NOTE = '居民重新打开了诉求';
 const HAND_OVER_NOTE = '诉求已转交给您';
 
 /** Whether the user may see the request at all: its resident, a responder, or staff of its place. */
-export function canSee(actor: Actor, request: Pick<Request, 'residentId' | 'responders' | 'streetId' | 'villageId' | 'gridId'>): boolean {
+function canSee(actor: Actor, request: Pick<Request, 'residentId' | 'responders' | 'streetId' | 'villageId' | 'gridId'>): boolean {
   return request.residentId === actor.userId || request.responders.includes(actor.userId) || isStaffFor(actor.roles, actor.userId, request);
 }
 
@@ -73,7 +73,7 @@ async function tellAudience(ctx: CallContext, audience: Audience, request: Reque
 }
 
 /** Applies one action for the calling user and stores it. */
-export async function act(ctx: CallContext, requestId: Id, action: RequestAction, expectedVersion?: number): Promise<Result<RequestView>> {
+async function act(ctx: CallContext, requestId: Id, action: RequestAction, expectedVersion?: number): Promise<Result<RequestView>> {
   const loaded = await loadVisible(ctx, requestId);
   if (!loaded.ok) return loaded;
   const { actor, doc } = loaded.value;

@@ -13,7 +13,7 @@ const RULES_PAGE = 100;
 const MICRO_GRIDS_PAGE = 100;
 
 /** Street admins named by ADMIN_OPENIDS hold the role without a stored assignment. */
-export function bootstrapAdmins(adminOpenids: readonly string[], streetId: Id): RoleAssignment[] {
+function bootstrapAdmins(adminOpenids: readonly string[], streetId: Id): RoleAssignment[] {
   return adminOpenids.map((userId) => ({ userId, role: 'streetAdmin', scope: { streetId }, assignedAt: 0, assignedBy: 'ADMIN_OPENIDS' }));
 }
 
@@ -49,7 +49,7 @@ export interface SubmitContext {
 }
 
 /** The micro-grid whose buildings include the household's building. */
-export function microGridOfHousehold(microGrids: readonly MicroGrid[], household: Pick<Household, 'building'> | null): MicroGrid | undefined {
+function microGridOfHousehold(microGrids: readonly MicroGrid[], household: Pick<Household, 'building'> | null): MicroGrid | undefined {
   const building = household?.building;
   return building === undefined ? undefined : microGrids.find((m) => m.buildings?.includes(building));
 }

@@ -7,7 +7,7 @@ import type { Database, WxCloud } from '../cloud';
 import { sendSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SendOutcome } from '../notify';
 
 /** The mini-program page that shows one request (leaders and residents alike). */
-export const REQUEST_PAGE = 'pages/request/index';
+const REQUEST_PAGE = 'pages/request/index';
 function pageFor(requestId: Id): string {
   return `${REQUEST_PAGE}?id=${requestId}`;
 }

@@ -48,7 +48,7 @@ export interface InboxItem {
 }
 
 /** Characters of the request text kept on inbox items. */
-export const INBOX_EXCERPT_LENGTH = 40;
+const INBOX_EXCERPT_LENGTH = 40;
 /** Length of the hex digest used as a request id (CloudBase ids are 32 characters). */
 const REQUEST_ID_HEX_LENGTH = 32;
 
@@ -57,11 +57,11 @@ export function requestIdFor(residentId: Id, idempotencyKey: string): Id {
   return createHash('sha256').update(`${residentId}\n${idempotencyKey}`).digest('hex').slice(0, REQUEST_ID_HEX_LENGTH);
 }
 
-export function inboxItemId(requestId: Id, userId: Id): string {
+function inboxItemId(requestId: Id, userId: Id): string {
   return `${requestId}:${userId}`;
 }
 
-export function excerptOf(text: string): string {
+function excerptOf(text: string): string {
   return truncateChars(text, INBOX_EXCERPT_LENGTH);
 }
 
@@ -110,7 +110,7 @@ const SAME = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * The update that turns `before` into `after` and appends `event` to the log: changed fields set
  * (objects whole, through `_.set`), dropped fields removed.
  */
-export function transitionUpdate(db: Database, before: Request, after: Request, event: RequestEvent, autoCloseAt: EpochMs | null): Record<string, unknown> {
+function transitionUpdate(db: Database, before: Request, after: Request, event: RequestEvent, autoCloseAt: EpochMs | null): Record<string, unknown> {
   const _ = db.command;
   const data: Record<string, unknown> = {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);

@@ -21,11 +21,11 @@ import { notifyResponders } from './notifications';
 import { inboxItemFor, insertInboxItems, saveTransition, syncInboxState, toRequest, type RequestDoc } from './store';
 
 /** Overdue requests escalated per sweep; the rest wait for the next sweep, oldest first. */
-export const ESCALATION_BATCH_LIMIT = 50;
+const ESCALATION_BATCH_LIMIT = 50;
 /** Resolved requests auto-closed per sweep. */
-export const AUTO_CLOSE_BATCH_LIMIT = 50;
+const AUTO_CLOSE_BATCH_LIMIT = 50;
 /** Requests handled at once within a sweep (bounds parallel database calls and sends). */
-export const SWEEP_CONCURRENCY = 10;
+const SWEEP_CONCURRENCY = 10;
 
 export interface SweepReport {
   escalated: number;

@@ -21,18 +21,18 @@ import { isStaffOf } from '../notices/access';
 import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from '../notices/docs';
 
 /** Households per page when the caller names no limit (a 500-household grid is ten pages). */
-export const ROSTER_PAGE_SIZE = 50;
+const ROSTER_PAGE_SIZE = 50;
 /** Members, receipts or marks read for one page of households (50 households × a few people each). */
-export const ROSTER_RELATED_MAX = MAX_GET_LIMIT;
+const ROSTER_RELATED_MAX = MAX_GET_LIMIT;
 /** Role assignments scoped to one grid (三长, grid workers, micro-grid leaders): a few, with room. */
 const ROLES_PER_GRID_MAX = 100;
 /** The household cursor is the last household's _id. */
 const CURSOR_PATTERN = /^[0-9A-Za-z_-]+$/;
 
-export const NOTICE_REACH_STATES = ['read', 'toldInPerson', 'unreached'] as const;
+const NOTICE_REACH_STATES = ['read', 'toldInPerson', 'unreached'] as const;
 export type NoticeReachState = (typeof NOTICE_REACH_STATES)[number];
 
-export interface RosterMember {
+interface RosterMember {
   userId: Id;
   joinedAt: EpochMs;
 }
@@ -49,7 +49,7 @@ export interface RosterHousehold {
   noticeState: NoticeReachState | null;
 }
 
-export interface RosterNotice {
+interface RosterNotice {
   id: Id;
   title: string;
   publishedAt: EpochMs;
@@ -76,7 +76,7 @@ export interface GridRoster {
 }
 
 /** Whether a notice's scope reaches the grid (the same rule listNotices uses). */
-export function noticeCoversGrid(notice: NoticeDoc, grid: GridDoc): boolean {
+function noticeCoversGrid(notice: NoticeDoc, grid: GridDoc): boolean {
   if (notice.streetId !== grid.streetId) return false;
   const scope = notice.scope;
   if (scope.kind === 'street') return true;

@@ -95,4 +95,4 @@ export interface FunctionInputs {
   getMyProfile: profile.GetMyProfileInput;
 }
 
-export type FunctionInput<N extends FunctionName> = FunctionInputs[N];
+type FunctionInput<N extends FunctionName> = FunctionInputs[N];

@@ -4,8 +4,8 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { CARE_NEEDS, INVITABLE_ROLES } from '../model';
 import { addressPartSchema, displayNameSchema, idSchema, phoneSchema, sceneSchema } from './common';
 
-export const JOIN_CODE_VALID_DAYS_MAX = 366;
-export const INVITATION_VALID_DAYS_MAX = 30;
+const JOIN_CODE_VALID_DAYS_MAX = 366;
+const INVITATION_VALID_DAYS_MAX = 30;
 
 export const joinGridSchema = {
   $id: 'joinGrid',

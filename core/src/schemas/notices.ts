@@ -4,10 +4,10 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { REACH_CHANNELS } from '../model';
 import { fileIdSchema, idempotencyKeySchema, idSchema, NOT_BLANK_PATTERN, pageProperties } from './common';
 
-export const NOTICE_TITLE_MAX_LENGTH = 60;
-export const NOTICE_BODY_MAX_LENGTH = 5000;
-export const NOTICE_ATTACHMENTS_MAX = 9;
-export const NOTICE_GRIDS_MAX = 200;
+const NOTICE_TITLE_MAX_LENGTH = 60;
+const NOTICE_BODY_MAX_LENGTH = 5000;
+const NOTICE_ATTACHMENTS_MAX = 9;
+const NOTICE_GRIDS_MAX = 200;
 const REACH_NOTE_MAX_LENGTH = 200;
 
 export const publishNoticeSchema = {

@@ -6,15 +6,15 @@ import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL } from '../policy';
 import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
 /** Response targets are set in whole minutes: 1 minute to 24 hours. */
-export const RESPONSE_TARGET_MINUTES_MIN = 1;
-export const RESPONSE_TARGET_MINUTES_MAX = 24 * 60;
-export const ESCALATION_OFFSET_MINUTES_MAX = 24 * 60;
-export const INTERVALS_PER_DAY_MAX = 4;
-export const HOLIDAYS_MAX = 366;
-export const ROUTING_USERS_MAX = 10;
-export const REASON_MAX_LENGTH = 200;
+const RESPONSE_TARGET_MINUTES_MIN = 1;
+const RESPONSE_TARGET_MINUTES_MAX = 24 * 60;
+const ESCALATION_OFFSET_MINUTES_MAX = 24 * 60;
+const INTERVALS_PER_DAY_MAX = 4;
+const HOLIDAYS_MAX = 366;
+const ROUTING_USERS_MAX = 10;
+const REASON_MAX_LENGTH = 200;
 /** A micro-grid covers a few buildings (楼栋) or lanes of its grid. */
-export const MICRO_GRID_BUILDINGS_MAX = 50;
+const MICRO_GRID_BUILDINGS_MAX = 50;
 const WEEKDAY_MAX = 6;
 const DAYS_PER_WEEK = 7;
 

@@ -15,7 +15,7 @@ import {
 } from './common';
 
 /** Template ids per wx.requestSubscribeMessage call (WeChat allows at most 3). */
-export const SUBSCRIBE_TEMPLATES_PER_CALL_MAX = 3;
+const SUBSCRIBE_TEMPLATES_PER_CALL_MAX = 3;
 const TEMPLATE_ID_MAX_LENGTH = 64;
 
 const noteSchema = { type: 'string', minLength: 1, maxLength: NOTE_MAX_LENGTH, pattern: NOT_BLANK_PATTERN } as const;
@@ -61,7 +61,7 @@ export const listMyRequestsSchema = {
 export type ListMyRequestsInput = FromSchema<typeof listMyRequestsSchema>;
 
 /** A leader's inbox: requests assigned to me, or all of a grid / village I am staff for. */
-export const INBOX_VIEWS = ['mine', 'grid', 'village'] as const;
+const INBOX_VIEWS = ['mine', 'grid', 'village'] as const;
 
 export const listInboxSchema = {
   $id: 'listInbox',

@@ -17,10 +17,10 @@ import { TransactionManager, type DocView, type Transaction } from './transactio
 import { checkUpdateApplicable } from './update-checks';
 
 /** Server-side query limits of CloudBase (云函数端): 100 by default, 1000 at most. */
-export const DEFAULT_QUERY_LIMIT = 100;
-export const MAX_QUERY_LIMIT = 1000;
+const DEFAULT_QUERY_LIMIT = 100;
+const MAX_QUERY_LIMIT = 1000;
 /** An aggregation without a $limit stage returns 20 records on CloudBase's server side. */
-export const DEFAULT_AGGREGATE_LIMIT = 20;
+const DEFAULT_AGGREGATE_LIMIT = 20;
 /** CloudBase document ids are 32 hex characters. */
 const ID_BYTES = 16;
 const COLLECTIONS_ROUTE = '/__emulator/collections/';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { invalidParam } from './errors';
 
-export interface IndexKey {
+interface IndexKey {
   name: string;
   direction: 1 | -1;
 }

@@ -49,7 +49,7 @@ function jsonPath(field: string): string {
  * epoch ms, arrays and other objects as BLOBs so that a pre-filter can always let them through
  * (an array field matches an equality on any of its elements, which SQL cannot see).
  */
-export function indexExpr(field: string): string {
+function indexExpr(field: string): string {
   const p = sqlString(jsonPath(field));
   const date = sqlString(`${jsonPath(field)}."$date"`);
   return (

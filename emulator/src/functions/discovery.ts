@@ -6,7 +6,7 @@ import path from 'node:path';
 /** CloudBase's default function timeout when config.json gives none, in seconds. */
 export const DEFAULT_TIMEOUT_SEC = 3;
 /** The longest timeout SCF accepts, in seconds. */
-export const MAX_TIMEOUT_SEC = 900;
+const MAX_TIMEOUT_SEC = 900;
 
 export interface TriggerSpec {
   name: string;

@@ -21,11 +21,11 @@ import {
 /** Instances per function before further invocations queue (SCF scales further; a laptop should not). */
 export const MAX_INSTANCES_PER_FUNCTION = 8;
 /** Invocations kept for GET /__emulator/invocations. */
-export const MAX_HISTORY = 1000;
+const MAX_HISTORY = 1000;
 /** Caller tokens remembered so that a function's cloud.callFunction is attributed to its caller. */
 const MAX_REMEMBERED_TOKENS = 1000;
 /** A cold start (loading the function's module) longer than this fails the invocation. */
-export const COLD_START_LIMIT_MS = 30_000;
+const COLD_START_LIMIT_MS = 30_000;
 /** What SCF reports as the instance's memory; the emulator does not enforce it. */
 const MEMORY_LIMIT_MB = 256;
 const MS_PER_SECOND = 1000;

@@ -8,15 +8,15 @@ import { clientErrMsg, INVALID_PARAM } from './errors';
 import { FunctionHost, type Caller } from './host';
 import { TimerService } from './timers';
 
-export { FunctionHost } from './host';
-export type { Caller, InvocationRecord } from './host';
+;
+;
 
 /** WX_SOURCE values as CloudBase sets them. */
-export const SOURCE_CLIENT = 'wx_client';
-export const SOURCE_DEVTOOLS = 'wx_devtools';
-export const SOURCE_TIMER = 'wx_trigger';
+const SOURCE_CLIENT = 'wx_client';
+const SOURCE_DEVTOOLS = 'wx_devtools';
+const SOURCE_TIMER = 'wx_trigger';
 /** Appended by CloudBase when the invocation comes from another function (e.g. "wx_client,scf"). */
-export const SOURCE_FUNCTION = 'scf';
+const SOURCE_FUNCTION = 'scf';
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -38,7 +38,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Timer event as SCF delivers it: Time in whole seconds, UTC, e.g. "2026-11-24T01:00:00Z". */
-export function timerEvent(triggerName: string, atMs: number, message: string): Record<string, string> {
+function timerEvent(triggerName: string, atMs: number, message: string): Record<string, string> {
   return { Type: 'Timer', TriggerName: triggerName, Time: new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: message };
 }
 

@@ -7,7 +7,7 @@ import type { EmulatorContext } from '../context';
 import type { FunctionSpec, TriggerSpec } from './discovery';
 
 /** CloudBase evaluates timer triggers in China time. */
-export const TRIGGER_TIME_ZONE = 'Asia/Shanghai';
+const TRIGGER_TIME_ZONE = 'Asia/Shanghai';
 /** China has had no daylight saving since 1991, so its year boundaries sit at a fixed UTC+8. */
 const CHINA_UTC_OFFSET_MS = 8 * 3600_000;
 /** How often the realtime poller looks for due ticks. */

@@ -43,7 +43,7 @@ let nextMsgid = FIRST_MSGID;
  * WeChat's length limits per template keyword type (the key minus its trailing number, e.g. thing1 → thing).
  * Types not listed (time, date, amount, ...) are checked for presence only.
  */
-export const KEYWORD_MAX_LENGTH: Record<string, number> = {
+const KEYWORD_MAX_LENGTH: Record<string, number> = {
   thing: 20,
   number: 32,
   letter: 32,
@@ -85,7 +85,7 @@ export const subscribeMessageSend: OpenApiHandler = (args) => {
 // ---------------------------------------------------------------- wxacode.getUnlimited
 
 /** WeChat's limit on `scene`: at most 32 visible characters from this set. */
-export const SCENE_MAX_LENGTH = 32;
+const SCENE_MAX_LENGTH = 32;
 const SCENE_PATTERN = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]*$/;
 const ENV_VERSIONS = ['release', 'trial', 'develop'];
 const WIDTH_DEFAULT = 430;
@@ -98,7 +98,7 @@ const QR_MARGIN_MODULES = 4;
  * The text the emulator's code encodes. A real wxacode is a proprietary "sun code" only WeChat can read;
  * the emulator draws a standard QR code of this URL instead, so tests and the local client can decode it.
  */
-export function wxacodeText(appId: string, page: string, scene: string, envVersion: string): string {
+function wxacodeText(appId: string, page: string, scene: string, envVersion: string): string {
   return `https://mp.weixin.qq.com/a/${appId}?page=${encodeURIComponent(page)}&scene=${encodeURIComponent(scene)}&env_version=${envVersion}`;
 }
 
@@ -134,9 +134,9 @@ export const wxacodeGetUnlimited: OpenApiHandler = async (args, ctx) => {
 // ---------------------------------------------------------------- security.msgSecCheck
 
 /** Label the emulator gives every risky-word hit: 20006 违法犯罪 (the default words are gambling, fraud, guns). */
-export const RISKY_LABEL = 20006;
+const RISKY_LABEL = 20006;
 /** Label WeChat gives clean content. */
-export const PASS_LABEL = 100;
+const PASS_LABEL = 100;
 const MSG_SEC_SCENES = [1, 2, 3, 4];
 const MSG_SEC_VERSION = 2;
 /** Confidence WeChat's content model reports; the emulator's keyword matching is certain either way. */

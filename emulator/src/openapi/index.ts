@@ -28,9 +28,9 @@ import {
 const PROTOBUF_CONTENT_TYPE = 'application/octet-stream';
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** The svrkit API behind cloud.getOpenData. */
-export const GET_OPEN_DATA_SVRKIT_API = 'ApiGetOpenDataByCloudId';
+const GET_OPEN_DATA_SVRKIT_API = 'ApiGetOpenDataByCloudId';
 /** WeChat keeps a cloudID usable for five minutes after the client obtains it. */
-export const CLOUD_ID_TTL_MS = 5 * 60_000;
+const CLOUD_ID_TTL_MS = 5 * 60_000;
 const CLOUD_ID_BYTES = 24;
 const MS_PER_SECOND = 1000;
 /** wx-server-sdk's codes for cloudID failures (its ERR_CODE table), sent as CommOpenApiResp.errorCode. */
@@ -68,7 +68,7 @@ interface OutboxRow {
   at_ms: number;
 }
 
-export interface OutboxMessage {
+interface OutboxMessage {
   id: number;
   api: string;
   request: unknown;

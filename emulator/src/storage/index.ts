@@ -7,13 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorError, type ActionParams, type ModuleFactory } from '../context';
 import { readBody, readJson, readMultipart, sendJson } from '../http-util';
 
-export const UPLOAD_PREFIX = '/__storage/upload/';
-export const FILES_PREFIX = '/__storage/files/';
+const UPLOAD_PREFIX = '/__storage/upload/';
+const FILES_PREFIX = '/__storage/files/';
 /** The mini-program's entries in develop mode, standing in for wx.cloud.uploadFile and getTempFileURL. */
-export const CLIENT_UPLOAD_PATH = '/wx/uploadFile';
-export const CLIENT_TEMP_URL_PATH = '/wx/getTempFileURL';
+const CLIENT_UPLOAD_PATH = '/wx/uploadFile';
+const CLIENT_TEMP_URL_PATH = '/wx/getTempFileURL';
 /** Lifetime of a temporary URL when the caller gives no maxAge. */
-export const DEFAULT_MAX_AGE_SECONDS = 86_400;
+const DEFAULT_MAX_AGE_SECONDS = 86_400;
 /** How long an upload authorisation from getUploadMetadata stays valid. */
 const UPLOAD_AUTH_TTL_SECONDS = 600;
 /** CloudBase's limit on a cloud path's encoded length. */
@@ -45,21 +45,21 @@ const CONTENT_TYPES: Record<string, string> = {
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
-export function contentTypeFor(cloudPath: string): string {
+function contentTypeFor(cloudPath: string): string {
   return CONTENT_TYPES[path.extname(cloudPath).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** The bucket name CloudBase derives from the env: hex of its first two characters, the env, the account. */
-export function bucketFor(envId: string): string {
+function bucketFor(envId: string): string {
   return `${Buffer.from(envId.slice(0, 2)).toString('hex')}-${envId}-${BUCKET_ACCOUNT}`;
 }
 
-export function fileIdFor(envId: string, cloudPath: string): string {
+function fileIdFor(envId: string, cloudPath: string): string {
   return `cloud://${envId}.${bucketFor(envId)}/${cloudPath}`;
 }
 
 /** Splits cloud://<env>.<bucket>/<path>; undefined when the string is not a fileID at all. */
-export function parseFileId(fileId: string): { envId: string; bucket: string; cloudPath: string } | undefined {
+function parseFileId(fileId: string): { envId: string; bucket: string; cloudPath: string } | undefined {
   const m = /^cloud:\/\/([a-z0-9_-]+)\.([^/]+)\/(.+)$/.exec(fileId);
   if (!m || m[1] === undefined || m[2] === undefined || m[3] === undefined) return undefined;
   return { envId: m[1], bucket: m[2], cloudPath: m[3] };
@@ -69,7 +69,7 @@ export function parseFileId(fileId: string): { envId: string; bucket: string; cl
  * Why a cloud path is unusable, or undefined. Beyond CloudBase's own rules the emulator refuses '#', '?'
  * and '%': temp URLs carry the path unencoded (the SDK runs encodeURI on them), so those could not round-trip.
  */
-export function cloudPathProblem(cloudPath: unknown): string | undefined {
+function cloudPathProblem(cloudPath: unknown): string | undefined {
   if (typeof cloudPath !== 'string' || cloudPath.length === 0) return 'cloudPath must be a non-empty string';
   if (cloudPath.startsWith('/')) return 'cloudPath must not start with "/"';
   if (cloudPath.includes('//')) return 'cloudPath must not contain "//"';

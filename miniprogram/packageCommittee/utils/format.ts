@@ -7,7 +7,7 @@ import { MINUTE_MS, SECOND_MS } from '../../utils/time';
 
 const PERCENT = 100;
 /** Shown where a figure has no value yet (no answered request, no known outcome). */
-export const NO_VALUE = '—';
+const NO_VALUE = '—';
 
 /** Roles held within one grid: an invitation for them needs a grid, and routing rules name them. */
 export function isGridRoleName(role: InvitableRole): role is GridRole {
