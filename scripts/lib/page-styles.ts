@@ -2,7 +2,6 @@
 // component the page reaches, run through wcsc's own runtime (its rpx conversion for the screen's width,
 // its class prefixes) in a sandbox standing in for the WebView's window.
 import vm from 'node:vm';
-import path from 'node:path';
 import { COMMON_STYLE_RUNTIME, resolveComponent, styleModules } from './miniprogram-platform';
 
 /** The screen the runtime converts rpx for (750 rpx is the screen's width). */
@@ -63,5 +62,5 @@ function componentsOf(page: string, files: Map<string, string>): { component: st
     }
   };
   visit(page);
-  return [...seen].map(([component, tag]) => ({ component: component.split(path.sep).join('/'), tag }));
+  return [...seen].map(([component, tag]) => ({ component, tag }));
 }

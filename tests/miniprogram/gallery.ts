@@ -25,6 +25,8 @@ export interface Screen {
   page: string;
   /** Filled in from the story once it is written (a request's id, a join code's scene). */
   query?: (story: Story) => Record<string, string>;
+  /** Who holds the phone when it is not the role's usual person (someone not yet in a grid). */
+  holder?: (story: Story) => string;
 }
 
 /** What the gallery wrote before the pages are shown, and who holds each phone. */
@@ -48,8 +50,8 @@ export const SCREENS: readonly Screen[] = [
   { role: 'resident', page: 'pages/request/index', query: (s) => ({ id: s.answeredRequestId }) },
   { role: 'resident', page: 'pages/notices/index' },
   { role: 'resident', page: 'pages/notice/index', query: (s) => ({ id: s.noticeId }) },
-  { role: 'resident', page: 'pages/join/index', query: (s) => ({ scene: encodeURIComponent(s.joinScene) }) },
-  { role: 'resident', page: 'pages/invite/index', query: (s) => ({ scene: encodeURIComponent(s.inviteScene) }) },
+  { role: 'resident', page: 'pages/join/index', query: (s) => ({ scene: encodeURIComponent(s.joinScene) }), holder: (s) => s.newcomer },
+  { role: 'resident', page: 'pages/invite/index', query: (s) => ({ scene: encodeURIComponent(s.inviteScene) }), holder: (s) => s.invitee },
   { role: 'leader', page: 'pages/home/index' },
   { role: 'leader', page: 'packageLeader/pages/inbox/index' },
   { role: 'leader', page: 'packageLeader/pages/request/index', query: (s) => ({ id: s.waitingRequestId }) },
@@ -134,13 +136,6 @@ async function writeStory(backend: TestBackend): Promise<Story> {
   };
 }
 
-/** Who holds the phone for a screen: the join and invite pages are opened by people not yet in. */
-function holderOf(screen: Screen, story: Story): string {
-  if (screen.page === 'pages/join/index') return story.newcomer;
-  if (screen.page === 'pages/invite/index') return story.invitee;
-  return story.holders[screen.role];
-}
-
 export async function openGallery(): Promise<Gallery> {
   const backend = await startTestBackend();
   const story = await writeStory(backend);
@@ -151,7 +146,7 @@ export async function openGallery(): Promise<Gallery> {
       const restoreClock = setPhoneClock(await backend.emu.control.now());
       const world = installWorld({ envVersion: 'develop' });
       if (mode === 'elder') world.storage.set(ELDER_MODE_STORAGE_KEY, true);
-      const phone: Phone = { openid: holderOf(screen, story) };
+      const phone: Phone = { openid: screen.holder?.(story) ?? story.holders[screen.role] };
       routeToEmulator(world, backend.emu.url, phone);
       try {
         const page = await mount(screen.page, { query: screen.query?.(story) ?? {} });
