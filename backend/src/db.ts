@@ -8,7 +8,32 @@ interface Countable {
   count(): unknown;
 }
 interface Updatable {
-  update(options: { data: never }): unknown;
+  update(options: { data: DocumentData }): unknown;
+}
+
+/**
+ * What the SDK's writes take: an index-signature object, which our document interfaces do not
+ * satisfy by TypeScript's rules. Every write goes through the helpers below, so this is the one place
+ * a typed document meets the SDK's untyped one.
+ */
+type DocumentData = Record<string, unknown>;
+function documentData(doc: object): DocumentData {
+  return doc as DocumentData;
+}
+
+/** A model object as stored: its `id` is the document's `_id`. */
+export type Stored<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+
+/** The one mapper between model objects and stored documents (`id` ↔ `_id`). */
+export function toStored<T extends { id: string }>(model: T): Stored<T> {
+  const { id, ...rest } = model;
+  return { _id: id, ...rest };
+}
+
+/** Stored document → model object. */
+export function fromStored<T extends { _id: string }>(doc: T): Omit<T, '_id'> & { id: string } {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest };
 }
 
 /** Runs a query (collection, where, orderBy, limit…) and returns its documents typed as T. */
@@ -34,7 +59,7 @@ export async function countOf(query: Countable): Promise<number> {
 
 /** Applies an update to what the query matches; returns how many documents changed. */
 export async function updateWhere(query: Updatable, data: object): Promise<number> {
-  const result = (await query.update({ data: data as never })) as { stats: { updated: number } };
+  const result = (await query.update({ data: documentData(data) })) as { stats: { updated: number } };
   return result.stats.updated;
 }
 
@@ -44,12 +69,25 @@ export async function updateWhere(query: Updatable, data: object): Promise<numbe
  */
 export async function insertOnce(db: Database, collection: string, doc: { _id: string }): Promise<boolean> {
   try {
-    await db.collection(collection).add({ data: doc as never });
+    await db.collection(collection).add({ data: documentData(doc) });
     return true;
   } catch (err) {
     if (isDuplicateKeyError(err)) return false;
     throw err;
   }
+}
+
+/**
+ * Inserts many documents in one round trip; throws (duplicate key included) if any is refused. The
+ * SDK takes an array here although its typings declare one document.
+ */
+export async function insertMany(db: Database, collection: string, docs: readonly { _id: string }[]): Promise<void> {
+  await db.collection(collection).add({ data: documentData(docs) });
+}
+
+/** Writes the whole document `_id` (created or replaced): idempotent, so a retry may repeat it. */
+export async function setById(db: Database, collection: string, id: string, data: object): Promise<void> {
+  await db.collection(collection).doc(id).set({ data: documentData(data) });
 }
 
 /** CloudBase reports a unique-index (or _id) collision with this text in the error. */

@@ -8,6 +8,7 @@ export * from './chinaTime';
 export * from './calendar';
 export * from './sla';
 export * from './staff';
+export * from './access';
 export * from './escalation';
 export * from './lifecycle';
 export * from './routing';

@@ -35,7 +35,7 @@ import {
 import type { RoutingDecision } from './routing';
 import { escalationPlan, responseDeadline } from './sla';
 import { characterCount } from './text';
-import { isStaffFor } from './staff';
+import { mayHandleRequestsAt, rolesOf } from './access';
 
 export const SYSTEM_ACTOR_ID = 'system';
 
@@ -191,7 +191,7 @@ function actorAllowed(rule: ActorRule, request: Request, actor: Actor): boolean 
   if (rule === 'system') return actor.kind === 'system';
   if (actor.kind !== 'user') return false;
   if (rule === 'owner') return actor.userId === request.residentId;
-  return request.responders.includes(actor.userId) || isStaffFor(actor.assignments, actor.userId, request);
+  return request.responders.includes(actor.userId) || mayHandleRequestsAt(rolesOf(actor.assignments, actor.userId), request);
 }
 
 function illegal(request: Request, action: RequestActionKind): Result<never> {

@@ -35,37 +35,3 @@ export function committeeMembers(assignments: readonly RoleAssignment[], village
 export function streetAdmins(assignments: readonly RoleAssignment[], streetId: Id): Id[] {
   return unique(assignments.filter((a) => a.role === 'streetAdmin' && a.scope.streetId === streetId).map((a) => a.userId));
 }
-
-/**
- * Whether the user is staff responsible for this place: a grid role in its grid, a village role in
- * its village, or a street admin of its street.
- */
-export function isStaffFor(assignments: readonly RoleAssignment[], userId: Id, place: RequestPlace): boolean {
-  return assignments.some((a) => {
-    if (a.userId !== userId) return false;
-    switch (a.role) {
-      case 'resident':
-        return false;
-      case 'gridLeader':
-      case 'partyGroupLeader':
-      case 'buildingLeader':
-      case 'gridWorker':
-        return a.scope.gridId === place.gridId;
-      case 'dutyOfficer':
-      case 'committee':
-        return a.scope.villageId === place.villageId;
-      case 'streetAdmin':
-        return a.scope.streetId === place.streetId;
-    }
-  });
-}
-
-/** Whether the user holds a village-level role (committee or duty officer) for the village, or is a street admin. */
-export function isVillageAuthority(assignments: readonly RoleAssignment[], userId: Id, place: Omit<RequestPlace, 'gridId'>): boolean {
-  return assignments.some(
-    (a) =>
-      a.userId === userId &&
-      (((a.role === 'committee' || a.role === 'dutyOfficer') && a.scope.villageId === place.villageId) ||
-        (a.role === 'streetAdmin' && a.scope.streetId === place.streetId)),
-  );
-}

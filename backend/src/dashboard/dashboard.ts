@@ -22,13 +22,12 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { countOf, fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { adminStreet, villagesWithRole } from '../notices/access';
+import { mayOverseeVillage, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, TEMPLATE_IDS } from '../notify';
-import type { GridDoc, VillageDoc } from '../organisation/repo';
+import { villagePlace, type GridDoc, type VillageDoc } from '../organisation/repo';
 import type { RequestDoc } from '../requests/store';
 
 /** Village roles that may read the dashboard (besides the street's admins). */
-const DASHBOARD_VILLAGE_ROLES = ['committee', 'dutyOfficer'] as const;
 /** Most requests of one week read for the figures; beyond it the figures say `truncated`. */
 const DASHBOARD_MAX_WEEK_REQUESTS = 20_000;
 /** Most overdue requests listed (oldest deadline first); the count stays exact beyond it. */
@@ -97,12 +96,6 @@ export interface VillageDashboard {
    * `unreachableStaff` is always empty there.
    */
   authorisationsCounted: boolean;
-}
-
-/** The caller may read the village: its committee or duty officers, or an admin of its street. */
-function mayReadDashboard(actor: Actor, village: Pick<VillageDoc, '_id' | 'streetId'>): boolean {
-  if (villagesWithRole(actor, DASHBOARD_VILLAGE_ROLES).has(village._id)) return true;
-  return adminStreet(actor) === village.streetId;
 }
 
 function toFigureRequest(doc: FigureDoc): Request {
@@ -253,8 +246,8 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
 function refusal(actor: Actor, village: VillageDoc | null): Failure | null {
   if (village === null) {
     // Only someone who could read some village learns that this one does not exist.
-    const mayReadAny = adminStreet(actor) !== null || villagesWithRole(actor, DASHBOARD_VILLAGE_ROLES).size > 0;
+    const mayReadAny = streetAdministered(actor.roles) !== null || villagesOverseen(actor.roles).size > 0;
     return mayReadAny ? fail('VILLAGE.NOT_FOUND') : fail('AUTH.FORBIDDEN');
   }
-  return mayReadDashboard(actor, village) ? null : fail('AUTH.FORBIDDEN', '只能查看本村（社区）的工作看板');
+  return mayOverseeVillage(actor.roles, villagePlace(village)) ? null : fail('AUTH.FORBIDDEN', '只能查看本村（社区）的工作看板');
 }

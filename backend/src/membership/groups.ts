@@ -16,8 +16,8 @@ import type { WxCloud } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchById, updateWhere } from '../db';
 import type { CallContext } from '../handler';
-import { mayLeadGrid } from '../organisation/access';
-import { fetchGrid, fetchGridByGroup, fetchVillage } from '../organisation/repo';
+import { mayLeadGrid } from '../../../core/src/access';
+import { fetchGrid, fetchGridByGroup, fetchVillage, gridPlace } from '../organisation/repo';
 import { tokenExpiry } from './joinCode';
 import { loadKeyring } from './keyring';
 
@@ -54,7 +54,7 @@ export async function bindGridGroup(
     openGroupId(ctx.cloud, input.groupCloudId),
   ]);
   if (!grid) return fail('GRID.NOT_FOUND');
-  if (!mayLeadGrid(actor.roles, { id: grid._id, villageId: grid.villageId, streetId: grid.streetId })) return fail('AUTH.FORBIDDEN');
+  if (!mayLeadGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');
   if (!group.ok) return group;
   if (grid.openGId === group.value) return ok({ gridId: grid._id, alreadyBound: true });
   const holder = await fetchGridByGroup(ctx.db, group.value);

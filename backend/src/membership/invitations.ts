@@ -16,12 +16,12 @@ import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, insertOnce, updateWhere } from '../db';
+import { fetchById, fromStored, insertOnce, updateWhere, type Stored } from '../db';
 import type { CallContext } from '../handler';
 import { roleAssignmentId } from '../seed';
-import { mayManageVillage } from '../organisation/access';
+import { mayManageVillage } from '../../../core/src/access';
 import { randomCode } from '../organisation/ids';
-import { fetchGrid, fetchVillage, fromDoc, type Stored } from '../organisation/repo';
+import { fetchGrid, fetchVillage, villagePlace } from '../organisation/repo';
 import { tokenExpiry } from './joinCode';
 import { loadKeyring } from './keyring';
 import { INVITE_PAGE, makeQrFile } from './qrcode';
@@ -59,7 +59,7 @@ export async function issueInvitation(input: FunctionInputs['issueInvitation'], 
     loadKeyring(ctx.db, ctx.now),
   ]);
   if (!village) return fail('VILLAGE.NOT_FOUND');
-  if (!mayManageVillage(actor.roles, { id: village._id, streetId: village.streetId })) return fail('AUTH.FORBIDDEN');
+  if (!mayManageVillage(actor.roles, villagePlace(village))) return fail('AUTH.FORBIDDEN');
   if (input.gridId !== undefined && (!grid || grid.villageId !== village._id)) return fail('GRID.NOT_FOUND');
 
   const expiresAt = tokenExpiry(ctx.now + (input.validDays ?? INVITATION_VALID_DAYS_DEFAULT) * DAY_MS);
@@ -109,7 +109,7 @@ export async function acceptInvitation(input: FunctionInputs['acceptInvitation']
   const token = verifyJoinToken(input.scene, keyring, ctx.now, 'invitation');
   if (!token.ok) return token;
   const stored = await fetchById<InvitationDoc>(db, COLLECTIONS.invitations, token.value.subject);
-  const invitation = stored ? (fromDoc(stored) as Invitation) : null;
+  const invitation = stored ? (fromStored(stored) as Invitation) : null;
   // The same person accepting again (a retry after a lost reply) finishes the job instead of failing.
   const retriedByMe = invitation?.acceptedBy === ctx.openid;
   if (!retriedByMe) {

@@ -10,8 +10,8 @@ import { DAY_MS, HOUR_MS } from '../../../core/src/policy';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { CallContext } from '../handler';
-import { mayServeGrid } from '../organisation/access';
-import { fetchGrid } from '../organisation/repo';
+import { mayServeGrid } from '../../../core/src/access';
+import { fetchGrid, gridPlace } from '../organisation/repo';
 import { loadKeyring, rotateKeys, type RotationResult } from './keyring';
 import { JOIN_PAGE, makeQrFile } from './qrcode';
 
@@ -40,7 +40,7 @@ export async function getJoinCode(input: FunctionInputs['getJoinCode'], ctx: Cal
     loadKeyring(ctx.db, ctx.now),
   ]);
   if (!grid) return fail('GRID.NOT_FOUND');
-  if (!mayServeGrid(actor.roles, { id: grid._id, villageId: grid.villageId, streetId: grid.streetId })) return fail('AUTH.FORBIDDEN');
+  if (!mayServeGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');
   const expiresAt = tokenExpiry(ctx.now + (input.validDays ?? JOIN_CODE_VALID_DAYS_DEFAULT) * DAY_MS);
   const token = issueJoinToken({ purpose: 'join', subject: grid.code, expiresAt }, keyring);
   if (!token.ok) return token;

@@ -13,10 +13,10 @@ import { CARE_NEEDS, type CareNeed, type Household, type Membership } from '../.
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, fetchOne, insertOnce, updateWhere } from '../db';
+import { fetchById, fetchOne, insertOnce, updateWhere, type Stored } from '../db';
 import type { CallContext } from '../handler';
 import { stableId } from '../organisation/ids';
-import { fetchGridByCode, fetchVillage, type GridDoc, type Stored } from '../organisation/repo';
+import { fetchGridByCode, fetchVillage, type GridDoc } from '../organisation/repo';
 import { loadKeyring } from './keyring';
 
 type HouseholdDoc = Stored<Household>;

@@ -14,7 +14,7 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById } from '../db';
 import type { CallContext } from '../handler';
-import { adminStreet, staffGrids, villageReaderVillages, isStaffOf } from './access';
+import { gridsServed, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { noticeFromDoc, receiptId, type GridDoc, type NoticeDoc, type ReceiptDoc } from './docs';
 
 
@@ -52,9 +52,9 @@ function decodeCursor(text: string | undefined): Result<Cursor | null> {
 
 /** Which place the caller asked for, if they may see it. */
 async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs['listNotices']): Promise<Result<Audience | null>> {
-  const street = adminStreet(actor);
-  const villages = villageReaderVillages(actor);
-  const grids = staffGrids(actor);
+  const street = streetAdministered(actor.roles);
+  const villages = villagesOverseen(actor.roles);
+  const grids = gridsServed(actor.roles);
   if (input.gridId !== undefined) {
     const known = grids.get(input.gridId);
     if (known) return ok({ kind: 'grid', ...known });
@@ -62,11 +62,11 @@ async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs
     if (grid === null) return fail('GRID.NOT_FOUND');
     const place = { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId };
     const member = actor.membership?.gridId === grid._id;
-    if (!member && !villages.has(grid.villageId) && !isStaffOf(actor, place)) return fail('AUTH.FORBIDDEN', '只能查看本网格的通知');
+    if (!member && !villages.has(grid.villageId) && !mayServeGrid(actor.roles, place)) return fail('AUTH.FORBIDDEN', '只能查看本网格的通知');
     return ok({ kind: 'grid', ...place });
   }
   if (input.villageId !== undefined) {
-    const streetOfVillage = villages.get(input.villageId);
+    const streetOfVillage = villages.get(input.villageId)?.streetId;
     if (streetOfVillage !== undefined) return ok({ kind: 'village', streetId: streetOfVillage, villageId: input.villageId });
     if (street === null) return fail('AUTH.FORBIDDEN', '只能查看本村（社区）的通知');
     const village = await fetchById<{ _id: Id; streetId: Id }>(db, COLLECTIONS.villages, input.villageId);
@@ -75,8 +75,8 @@ async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs
   }
   // The caller's own place, widest first.
   if (street !== null) return ok({ kind: 'street', streetId: street });
-  const [firstVillage] = villages;
-  if (firstVillage) return ok({ kind: 'village', villageId: firstVillage[0], streetId: firstVillage[1] });
+  const [firstVillage] = villages.values();
+  if (firstVillage) return ok({ kind: 'village', ...firstVillage });
   const [firstGrid] = grids.values();
   if (firstGrid) return ok({ kind: 'grid', ...firstGrid });
   if (actor.membership) {

@@ -14,7 +14,7 @@ import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchById, insertOnce } from '../db';
 import type { CallContext } from '../handler';
-import { committeeVillages, staffGrids, type GridPlace } from './access';
+import { gridsServed, villagesManaged, type GridPlace, type VillagePlace } from '../../../core/src/access';
 import { noticeFromDoc, reachMarkId, receiptId, type GridDoc, type HouseholdDoc, type NoticeDoc, type ReachMarkDoc, type ReceiptDoc } from './docs';
 
 /** True when the notice reaches the grid. */
@@ -54,9 +54,9 @@ export async function markNoticeRead(input: FunctionInputs['markNoticeRead'], ct
 }
 
 /** The household's grid as the committee of its village sees it, or undefined when the caller is not on that committee. */
-function committeeGridPlace(villages: Map<Id, Id>, household: Pick<HouseholdDoc, 'gridId' | 'villageId'>): GridPlace | undefined {
-  const streetId = villages.get(household.villageId);
-  return streetId === undefined ? undefined : { gridId: household.gridId, villageId: household.villageId, streetId };
+function committeeGridPlace(villages: Map<Id, VillagePlace>, household: Pick<HouseholdDoc, 'gridId' | 'villageId'>): GridPlace | undefined {
+  const village = villages.get(household.villageId);
+  return village === undefined ? undefined : { ...village, gridId: household.gridId };
 }
 
 export interface ReachedResult {
@@ -72,8 +72,8 @@ export interface ReachedResult {
 export async function markHouseholdReached(input: FunctionInputs['markHouseholdReached'], ctx: CallContext): Promise<Result<ReachedResult>> {
   const { db } = ctx;
   const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
-  const grids = staffGrids(actor);
-  const villages = committeeVillages(actor);
+  const grids = gridsServed(actor.roles);
+  const villages = villagesManaged(actor.roles);
   if (grids.size === 0 && villages.size === 0) return fail('AUTH.FORBIDDEN', '只有网格长、党小组长、楼栋长、网格员或村（社区）两委可以登记');
   const [noticeDoc, household] = await Promise.all([
     fetchById<NoticeDoc>(db, COLLECTIONS.notices, input.noticeId),

@@ -17,7 +17,7 @@ import { COLLECTIONS } from '../collections';
 import { checkContent } from '../content';
 import { fetchAll, fetchById, fetchPagedById, insertOnce, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { adminStreet, committeeVillages } from './access';
+import { streetAdministered, villagesManaged } from '../../../core/src/access';
 import { EMPTY_COUNTS, noticeFromDoc, type DeliveryJobDoc, type GridDoc, type NoticeDoc } from './docs';
 
 /** Length of the hex digest used as a notice id (CloudBase ids are 32 characters). */
@@ -49,8 +49,8 @@ function noticeIdFor(publisherId: Id, idempotencyKey: string | undefined): Id {
 
 /** Checks the caller may publish to `scope` and resolves the grids it reaches. */
 async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Promise<Result<ResolvedScope>> {
-  const street = adminStreet(actor);
-  const committee = committeeVillages(actor);
+  const street = streetAdministered(actor.roles);
+  const committee = villagesManaged(actor.roles);
   if (scope.kind === 'street') {
     if (street === null) return fail('AUTH.FORBIDDEN', '只有街道管理员可以向全街道发布通知');
     const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: street }).limit(MAX_GET_LIMIT));
@@ -59,7 +59,7 @@ async function resolveScope(db: Database, actor: Actor, scope: NoticeScope): Pro
     for (const g of docs) byVillage.set(g.villageId, [...(byVillage.get(g.villageId) ?? []), g._id]);
     return ok({ streetId: street, shards: [...byVillage].map(([villageId, gridIds]) => ({ villageId, gridIds })) });
   }
-  const committeeStreet = committee.get(scope.villageId);
+  const committeeStreet = committee.get(scope.villageId)?.streetId;
   if (street === null && committeeStreet === undefined) {
     return fail('AUTH.FORBIDDEN', committee.size > 0 ? '只能向本村（社区）发布通知' : undefined);
   }

@@ -16,7 +16,8 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, fetchPagedById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { isStaffOf, type GridPlace } from './access';
+import { mayServeGrid } from '../../../core/src/access';
+import { gridPlace } from '../organisation/repo';
 import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
 
 /** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
@@ -70,9 +71,6 @@ async function scopeGrids(db: Database, notice: NoticeDoc): Promise<GridDoc[]> {
   return docs;
 }
 
-function placeOf(grid: GridDoc): GridPlace {
-  return { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId };
-}
 
 export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ctx: CallContext): Promise<Result<NoticeReachView>> {
   const { db } = ctx;
@@ -84,7 +82,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
   if (notice === null) return fail('NOTICE.NOT_FOUND');
   if (!couldSeeAny(actor)) return fail('AUTH.FORBIDDEN');
   const inScope = (await scopeGrids(db, notice)).filter((g) => g.streetId === notice.streetId);
-  let visible = inScope.filter((g) => isStaffOf(actor, placeOf(g)));
+  let visible = inScope.filter((g) => mayServeGrid(actor.roles, gridPlace(g)));
   if (input.gridId !== undefined) {
     if (!inScope.some((g) => g._id === input.gridId)) return fail('GRID.NOT_FOUND', '这个网格不在通知范围内');
     visible = visible.filter((g) => g._id === input.gridId);
@@ -111,7 +109,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
   const gridById = new Map(visible.map((g) => [g._id, g]));
   const rows = reach.grids.map((row): GridReachRow => {
     const grid = gridById.get(row.gridId);
-    const showCare = grid !== undefined && isStaffOf(actor, placeOf(grid));
+    const showCare = grid !== undefined && mayServeGrid(actor.roles, gridPlace(grid));
     return {
       gridId: row.gridId,
       gridName: grid?.name ?? '',

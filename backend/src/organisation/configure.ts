@@ -12,10 +12,10 @@ import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById } from '../db';
+import { fetchById, fromStored, setById, type Stored } from '../db';
 import type { CallContext } from '../handler';
-import { mayManageVillage } from './access';
-import { fetchGrid, fetchVillage, fromDoc, type Stored } from './repo';
+import { mayManageVillage } from '../../../core/src/access';
+import { fetchGrid, fetchVillage, gridPlace, villagePlace } from './repo';
 
 type RuleDoc = Stored<RoutingRule>;
 type PolicyDoc = VillagePolicy & { _id: string };
@@ -62,8 +62,8 @@ export async function updateRoutingRule(input: FunctionInputs['updateRoutingRule
     fetchById<RuleDoc>(ctx.db, COLLECTIONS.routingRules, ruleId),
   ]);
   if (!grid) return fail('GRID.NOT_FOUND');
-  if (!mayManageVillage(actor.roles, { id: grid.villageId, streetId: grid.streetId })) return fail('AUTH.FORBIDDEN');
-  const existing = stored ? (fromDoc(stored) as RoutingRule) : null;
+  if (!mayManageVillage(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');
+  const existing = stored ? (fromStored(stored) as RoutingRule) : null;
   // Empty roles and people remove the rule: the grid falls back to its '*' rule or the default.
   const set = input.roles.length > 0 || input.userIds.length > 0 ? { roles: [...input.roles], userIds: [...input.userIds] } : null;
   const changed = changeRoutingRule(existing, { gridId: grid._id, category: input.category, set, reason: input.reason ?? '' }, ctx.openid, ctx.now, ruleId);
@@ -105,12 +105,12 @@ export async function setVillagePolicy(input: FunctionInputs['setVillagePolicy']
     fetchById<PolicyDoc>(ctx.db, COLLECTIONS.villagePolicies, input.villageId),
   ]);
   if (!village) return fail('VILLAGE.NOT_FOUND');
-  if (!mayManageVillage(actor.roles, { id: village._id, streetId: village.streetId })) return fail('AUTH.FORBIDDEN');
+  if (!mayManageVillage(actor.roles, villagePlace(village))) return fail('AUTH.FORBIDDEN');
   const storedPolicy = stored ? withoutId(stored) : null;
   const merged = villagePolicyFromInput(input, storedPolicy, ctx.openid, ctx.now);
   if (!merged.ok) return merged;
   const { policy } = merged.value;
-  await ctx.db.collection(COLLECTIONS.villagePolicies).doc(village._id).set({ data: policy as never });
+  await setById(ctx.db, COLLECTIONS.villagePolicies, village._id, policy);
   return ok({ policy });
 }
 

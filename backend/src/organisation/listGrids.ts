@@ -8,8 +8,8 @@ import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { holdsVillageRole, mayManageVillage } from './access';
-import { fetchVillage, type GridDoc } from './repo';
+import { mayOverseeVillage } from '../../../core/src/access';
+import { fetchVillage, villagePlace, type GridDoc } from './repo';
 import { gridOf, villageOf } from './setup';
 
 
@@ -26,6 +26,6 @@ export async function listVillageGrids(input: FunctionInputs['listVillageGrids']
   ]);
   if (!villageDoc) return fail('VILLAGE.NOT_FOUND');
   const village = villageOf(villageDoc);
-  if (!mayManageVillage(actor.roles, village) && !holdsVillageRole(actor.roles, village.id, 'dutyOfficer')) return fail('AUTH.FORBIDDEN');
+  if (!mayOverseeVillage(actor.roles, villagePlace(villageDoc))) return fail('AUTH.FORBIDDEN');
   return ok({ village, grids: gridDocs.map(gridOf) });
 }

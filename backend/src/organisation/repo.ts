@@ -1,19 +1,21 @@
 // Reads of the organisation documents (streets, villages, grids), stored with `_id` = the model id.
+import type { GridPlace, VillagePlace } from '../../../core/src/access';
 import type { Grid, MicroGrid, Village } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, fetchOne } from '../db';
-
-export type Stored<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+import { fetchById, fetchOne, type Stored } from '../db';
 
 export type VillageDoc = Stored<Village> & { createdAt?: number; createdBy?: string };
 export type GridDoc = Stored<Grid> & { createdAt?: number; createdBy?: string; groupBoundAt?: number; groupBoundBy?: string };
 export type MicroGridDoc = Stored<MicroGrid> & { createdAt: number; createdBy: string };
 
-/** Stored document → model object. */
-export function fromDoc<T extends { _id: string }>(doc: T): Omit<T, '_id'> & { id: string } {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+/** Where a grid is, as access questions take it. */
+export function gridPlace(grid: Pick<GridDoc, '_id' | 'villageId' | 'streetId'>): GridPlace {
+  return { streetId: grid.streetId, villageId: grid.villageId, gridId: grid._id };
+}
+
+export function villagePlace(village: Pick<VillageDoc, '_id' | 'streetId'>): VillagePlace {
+  return { streetId: village.streetId, villageId: village._id };
 }
 
 export function fetchVillage(db: Database, villageId: string): Promise<VillageDoc | null> {

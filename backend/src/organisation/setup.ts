@@ -12,11 +12,11 @@ import type { Grid, MicroGrid, Village } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
-import { fetchById, insertOnce, updateWhere } from '../db';
+import { fetchById, fromStored, insertOnce, updateWhere } from '../db';
 import type { CallContext } from '../handler';
-import { isStreetAdminOf, mayLeadGrid, mayManageVillage } from './access';
+import { mayAdministerStreet, mayLeadGrid, mayManageVillage } from '../../../core/src/access';
 import { randomCode, stableId } from './ids';
-import { fetchGrid, fetchVillage, fromDoc, type GridDoc, type MicroGridDoc, type VillageDoc } from './repo';
+import { fetchGrid, fetchVillage, gridPlace, villagePlace, type GridDoc, type MicroGridDoc, type VillageDoc } from './repo';
 
 /** A fresh grid code collides with probability ~n/62^7; a few attempts make failure practically impossible. */
 const GRID_CODE_ATTEMPTS = 5;
@@ -29,7 +29,7 @@ interface Created<T> {
 
 export async function createVillage(input: FunctionInputs['createVillage'], ctx: CallContext): Promise<Result<{ village: Village; created: boolean }>> {
   const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);
-  if (!isStreetAdminOf(actor.roles, input.streetId)) return fail('AUTH.FORBIDDEN');
+  if (!mayAdministerStreet(actor.roles, { streetId: input.streetId })) return fail('AUTH.FORBIDDEN');
   const name = input.name.trim();
   const doc: VillageDoc = { _id: stableId('v', input.streetId, name), streetId: input.streetId, name, kind: input.kind, createdAt: ctx.now, createdBy: ctx.openid };
   if (await insertOnce(ctx.db, COLLECTIONS.villages, doc)) return ok({ village: villageOf(doc), created: true });
@@ -41,7 +41,7 @@ export async function createVillage(input: FunctionInputs['createVillage'], ctx:
 export async function createGrid(input: FunctionInputs['createGrid'], ctx: CallContext): Promise<Result<{ grid: Grid; created: boolean }>> {
   const [actor, village] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchVillage(ctx.db, input.villageId)]);
   if (!village) return fail('VILLAGE.NOT_FOUND');
-  if (!mayManageVillage(actor.roles, { id: village._id, streetId: village.streetId })) return fail('AUTH.FORBIDDEN');
+  if (!mayManageVillage(actor.roles, villagePlace(village))) return fail('AUTH.FORBIDDEN');
   const name = input.name.trim();
   const gridId = stableId('g', village._id, name);
   for (let attempt = 0; attempt < GRID_CODE_ATTEMPTS; attempt += 1) {
@@ -68,7 +68,7 @@ export async function createMicroGrid(
 ): Promise<Result<{ microGrid: MicroGrid; created: boolean }>> {
   const [actor, grid] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchGrid(ctx.db, input.gridId)]);
   if (!grid) return fail('GRID.NOT_FOUND');
-  if (!mayLeadGrid(actor.roles, { id: grid._id, villageId: grid.villageId, streetId: grid.streetId })) return fail('AUTH.FORBIDDEN');
+  if (!mayLeadGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');
   const name = input.name.trim();
   const doc: MicroGridDoc = {
     _id: stableId('mg', grid._id, name),
@@ -96,16 +96,16 @@ export async function createMicroGrid(
 }
 
 export function villageOf(doc: VillageDoc): Village {
-  const { id, streetId, name, kind } = fromDoc(doc);
+  const { id, streetId, name, kind } = fromStored(doc);
   return { id, streetId, name, kind };
 }
 
 export function gridOf(doc: GridDoc): Grid {
-  const { id, villageId, streetId, name, code, openGId } = fromDoc(doc);
+  const { id, villageId, streetId, name, code, openGId } = fromStored(doc);
   return { id, villageId, streetId, name, code, ...(openGId !== undefined ? { openGId } : {}) };
 }
 
 function microGridOf(doc: MicroGridDoc): MicroGrid {
-  const { id, gridId, villageId, name, leaderUserId, buildings } = fromDoc(doc);
+  const { id, gridId, villageId, name, leaderUserId, buildings } = fromStored(doc);
   return { id, gridId, villageId, name, ...(leaderUserId !== undefined ? { leaderUserId } : {}), ...(buildings !== undefined ? { buildings } : {}) };
 }

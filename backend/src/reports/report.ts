@@ -17,7 +17,8 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { adminStreet, committeeVillages, isStaffOf, staffGrids } from '../notices/access';
+import { gridsServed, mayServeGrid, streetAdministered, villagesManaged } from '../../../core/src/access';
+import { gridPlace } from '../organisation/repo';
 import type { GridDoc } from '../notices/docs';
 
 /** Requests read per grid or village at most; a report that would need more says it is truncated. */
@@ -34,15 +35,15 @@ export interface ReportView extends GroupedReport {
 type RequestDoc = Omit<Request, 'id'> & { _id: Id };
 
 async function resolvePlace(db: Database, actor: Actor, input: FunctionInputs['getReport']): Promise<Result<Place>> {
-  const street = adminStreet(actor);
-  const committee = committeeVillages(actor);
-  const grids = staffGrids(actor);
+  const street = streetAdministered(actor.roles);
+  const committee = villagesManaged(actor.roles);
+  const grids = gridsServed(actor.roles);
   if (input.gridId !== undefined) {
     if (grids.has(input.gridId)) return ok({ kind: 'grids', gridIds: [input.gridId] });
     const grid = await fetchById<GridDoc>(db, COLLECTIONS.grids, input.gridId);
     if (grid === null) return fail('GRID.NOT_FOUND');
     if (input.villageId !== undefined && grid.villageId !== input.villageId) return fail('GRID.NOT_FOUND');
-    if (!isStaffOf(actor, { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId })) return fail('AUTH.FORBIDDEN', '只能查看本网格的报表');
+    if (!mayServeGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN', '只能查看本网格的报表');
     return ok({ kind: 'grids', gridIds: [grid._id] });
   }
   if (input.villageId !== undefined) {

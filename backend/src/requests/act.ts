@@ -9,7 +9,7 @@ import { transition, type Actor as CoreActor, type RequestAction } from '../../.
 import type { Id, LeaderRole, Request, RequestEvent } from '../../../core/src/model';
 import { resolvePolicy } from '../../../core/src/policy';
 import type { FunctionInputs } from '../../../core/src/schemas';
-import { isStaffFor } from '../../../core/src/staff';
+import { maySeeRequest } from '../../../core/src/access';
 import { loadActor, type Actor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { countOf } from '../db';
@@ -46,14 +46,11 @@ const REOPEN_NOTE = '居民重新打开了诉求';
 const HAND_OVER_NOTE = '诉求已转交给您';
 
 /** Whether the user may see the request at all: its resident, a responder, or staff of its place. */
-function canSee(actor: Actor, request: Pick<Request, 'residentId' | 'responders' | 'streetId' | 'villageId' | 'gridId'>): boolean {
-  return request.residentId === actor.userId || request.responders.includes(actor.userId) || isStaffFor(actor.roles, actor.userId, request);
-}
 
 /** Loads the caller and the request; a request they may not see is reported as not found. One round trip. */
 export async function loadVisible(ctx: CallContext, requestId: Id): Promise<Result<{ actor: Actor; doc: RequestDoc }>> {
   const [actor, doc] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), loadRequestDoc(ctx.db, requestId)]);
-  if (!doc || !canSee(actor, doc)) return fail('REQUEST.NOT_FOUND');
+  if (!doc || !maySeeRequest(actor.roles, actor.userId, doc)) return fail('REQUEST.NOT_FOUND');
   return ok({ actor, doc });
 }
 

@@ -4,7 +4,7 @@
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Grid, Id, Request, RequestState, Village } from '../../../core/src/model';
 import { PAGE_SIZE_DEFAULT, type FunctionInputs } from '../../../core/src/schemas';
-import { isStaffFor, isVillageAuthority } from '../../../core/src/staff';
+import { mayHandleRequestsAt, mayOverseeVillage } from '../../../core/src/access';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -75,12 +75,12 @@ export type InboxPage = { view: 'mine'; page: Page<InboxItem> } | { view: 'grid'
 async function mayWatchGrid(db: Database, actor: Actor, gridId: Id): Promise<boolean> {
   if (actor.roles.some((a) => a.scope.gridId === gridId)) return true;
   const grid = await fetchById<Omit<Grid, 'id'>>(db, COLLECTIONS.grids, gridId);
-  return grid !== null && isStaffFor(actor.roles, actor.userId, { streetId: grid.streetId, villageId: grid.villageId, gridId });
+  return grid !== null && mayHandleRequestsAt(actor.roles, { streetId: grid.streetId, villageId: grid.villageId, gridId });
 }
 
 async function mayWatchVillage(db: Database, actor: Actor, villageId: Id): Promise<boolean> {
   const village = await fetchById<Omit<Village, 'id'>>(db, COLLECTIONS.villages, villageId);
-  return village !== null && isVillageAuthority(actor.roles, actor.userId, { streetId: village.streetId, villageId });
+  return village !== null && mayOverseeVillage(actor.roles, { streetId: village.streetId, villageId });
 }
 
 /**

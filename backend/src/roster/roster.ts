@@ -17,7 +17,8 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { countOf, fetchAll, fetchById, fetchPagedById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { isStaffOf } from '../notices/access';
+import { mayServeGrid } from '../../../core/src/access';
+import { gridPlace } from '../organisation/repo';
 import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from '../notices/docs';
 
 /** Households per page when the caller names no limit (a 500-household grid is ten pages). */
@@ -107,7 +108,7 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
     input.noticeId === undefined ? Promise.resolve(null) : fetchById<NoticeDoc>(db, COLLECTIONS.notices, input.noticeId),
   ]);
   // A missing grid and a grid the caller may not see answer alike, so nothing leaks about other grids.
-  if (grid === null || !isStaffOf(actor, { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId })) {
+  if (grid === null || !mayServeGrid(actor.roles, gridPlace(grid))) {
     return fail('AUTH.FORBIDDEN', '只能查看本网格（本村、社区）的花名册');
   }
   if (input.noticeId !== undefined && (askedNotice === null || !noticeCoversGrid(askedNotice, grid))) return fail('NOTICE.NOT_FOUND');
