@@ -13,6 +13,8 @@ export interface CallContext {
   openid: string;
   /** Now, read once per invocation so the whole use case sees one instant. */
   now: number;
+  /** The moving clock, for a run that must watch its own time budget (a delivery tick); every decision takes `now`. */
+  clock: () => number;
   requestId: string;
   cloud: WxCloud;
   db: Database;
@@ -34,7 +36,7 @@ function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS
 
 function callContext(openid: string, requestId: string): CallContext {
   const cloud = getCloud();
-  return { openid, now: Date.now(), requestId, cloud, db: getDb(), adminOpenids: adminOpenidsFromEnv() };
+  return { openid, now: Date.now(), clock: Date.now, requestId, cloud, db: getDb(), adminOpenids: adminOpenidsFromEnv() };
 }
 
 async function runSafely<O>(name: string, requestId: string, run: () => Promise<Result<O>>): Promise<FunctionResponse<O>> {

@@ -4,7 +4,7 @@
 // out match exactly; who may read which village.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
-import type { VillageDashboard } from '../../backend/src/dashboard/dashboard';
+import type { VillageDashboard } from '../../core/src/schemas/dashboard';
 import { TEMPLATE_IDS } from '../../backend/src/notify';
 import { DAY_MS, MINUTE_MS } from '../../core/src/policy';
 import { MORNING_IN_CHINA_MS, startTestBackend, type TestBackend } from '../helpers/backend';

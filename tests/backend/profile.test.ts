@@ -2,7 +2,7 @@
 // their role assignments give them; nobody sees anyone else's data; an unknown user gets an empty profile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
-import type { GridLeaderContact, MyProfile } from '../../backend/src/profile/profile';
+import type { GridLeaderContact, MyProfile } from '../../core/src/schemas/profile';
 import { roleAssignmentId, type DemoGridPeople } from '../../backend/src/seed';
 import { THREE_LEADER_ROLES } from '../../core/src/model';
 import { startTestBackend, type TestBackend } from '../helpers/backend';

@@ -3,7 +3,7 @@
 // satisfaction for a grid, the village and the street; who may read which report; the China week.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
-import type { ReportView } from '../../backend/src/reports/report';
+import type { ReportView } from '../../core/src/schemas/reports';
 import type { Request } from '../../core/src/model';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/src/policy';
 import { startTestBackend, type TestBackend } from '../helpers/backend';

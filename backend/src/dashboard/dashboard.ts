@@ -17,6 +17,7 @@ import { computeFigures, weekRange, type Period, type ReportFigures, type WeekRa
 import { chinaDayStart } from '../../../core/src/chinaTime';
 import { DAY_MS } from '../../../core/src/policy';
 import type { FunctionInputs } from '../../../core/src/schemas';
+import type { GridDashboard, OverdueRequest, UnreachableStaff, VillageDashboard } from '../../../core/src/schemas/dashboard';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -50,53 +51,6 @@ const FIGURE_FIELDS = {
 } as const;
 
 type FigureDoc = Pick<RequestDoc, '_id' | keyof typeof FIGURE_FIELDS>;
-
-interface OverdueRequest {
-  requestId: Id;
-  gridId: Id;
-  category: RequestCategory;
-  urgent: boolean;
-  submittedAt: EpochMs;
-  responseDueAt: EpochMs;
-  escalationLevel: number;
-}
-
-/** A grid staff member with no authorisation left for the "a request is yours" message. */
-interface UnreachableStaff {
-  userId: Id;
-  gridId: Id;
-  roles: GridRole[];
-}
-
-interface GridDashboard {
-  gridId: Id;
-  name: string;
-  week: ReportFigures;
-  today: ReportFigures;
-  /** Requests of this grid still awaiting a first answer past their deadline, now. */
-  overdueCount: number;
-  unreachableStaff: UnreachableStaff[];
-}
-
-export interface VillageDashboard {
-  village: { id: Id; name: string; kind: VillageKind };
-  asOf: EpochMs;
-  week: WeekRange;
-  today: Period;
-  emergencyMode: boolean;
-  overall: { week: ReportFigures; today: ReportFigures; overdueCount: number };
-  /** Sorted by grid id. */
-  grids: GridDashboard[];
-  /** Oldest deadline first, at most DASHBOARD_MAX_OVERDUE. */
-  overdue: OverdueRequest[];
-  /** True when the week had more requests than DASHBOARD_MAX_WEEK_REQUESTS (figures cover the first ones). */
-  truncated: boolean;
-  /**
-   * False on a government-affairs account with long-term subscriptions: nothing is counted, so
-   * `unreachableStaff` is always empty there.
-   */
-  authorisationsCounted: boolean;
-}
 
 function toFigureRequest(doc: FigureDoc): Request {
   // computeFigures reads only the projected fields; the rest of Request is not needed for figures.

@@ -9,6 +9,7 @@ import { changeRoutingRule } from '../../../core/src/routing';
 import type { RoutingAuditEntry, RoutingRule, VillagePolicy } from '../../../core/src/model';
 import { villagePolicyFromInput } from '../../../core/src/fromInput';
 import type { FunctionInputs } from '../../../core/src/schemas';
+import type { RoutingRuleChangeResult, VillagePolicySet } from '../../../core/src/schemas/organisation';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -25,11 +26,6 @@ const STALE_RULE = 'ROUTING.STALE';
 
 function routingRuleId(gridId: string, category: string): string {
   return `${gridId}:${category}`;
-}
-
-export interface RoutingRuleChangeResult {
-  rule: RoutingRule | null;
-  audit: RoutingAuditEntry & { id: string };
 }
 
 // wx-server-sdk's transaction typings are loose; this is the part we use.
@@ -98,7 +94,7 @@ async function storeRuleChange(db: Database, ruleId: string, existing: RoutingRu
   }
 }
 
-export async function setVillagePolicy(input: FunctionInputs['setVillagePolicy'], ctx: CallContext): Promise<Result<{ policy: VillagePolicy }>> {
+export async function setVillagePolicy(input: FunctionInputs['setVillagePolicy'], ctx: CallContext): Promise<Result<VillagePolicySet>> {
   const [actor, village, stored] = await Promise.all([
     loadActor(ctx.db, ctx.openid, ctx.adminOpenids),
     fetchVillage(ctx.db, input.villageId),

@@ -4,6 +4,7 @@
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Grid, Village } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
+import type { VillageGrids } from '../../../core/src/schemas/organisation';
 import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, MAX_GET_LIMIT } from '../db';
@@ -12,11 +13,6 @@ import { mayOverseeVillage } from '../../../core/src/access';
 import { fetchVillage, villagePlace, type GridDoc } from './repo';
 import { gridOf, villageOf } from './setup';
 
-
-export interface VillageGrids {
-  village: Village;
-  grids: Grid[];
-}
 
 export async function listVillageGrids(input: FunctionInputs['listVillageGrids'], ctx: CallContext): Promise<Result<VillageGrids>> {
   const [actor, villageDoc, gridDocs] = await Promise.all([

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../../../core/src/errors';
 import { GRID_CODE_LENGTH } from '../../../core/src/joinToken';
 import type { Grid, MicroGrid, Village } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
+import type { GridCreated, MicroGridCreated, VillageCreated } from '../../../core/src/schemas/organisation';
 import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchById, fromStored, insertOnce, updateWhere } from '../db';
@@ -27,7 +28,7 @@ interface Created<T> {
 }
 
 
-export async function createVillage(input: FunctionInputs['createVillage'], ctx: CallContext): Promise<Result<{ village: Village; created: boolean }>> {
+export async function createVillage(input: FunctionInputs['createVillage'], ctx: CallContext): Promise<Result<VillageCreated>> {
   const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);
   if (!mayAdministerStreet(actor.roles, { streetId: input.streetId })) return fail('AUTH.FORBIDDEN');
   const name = input.name.trim();
@@ -38,7 +39,7 @@ export async function createVillage(input: FunctionInputs['createVillage'], ctx:
   return ok({ village: villageOf(existing), created: false });
 }
 
-export async function createGrid(input: FunctionInputs['createGrid'], ctx: CallContext): Promise<Result<{ grid: Grid; created: boolean }>> {
+export async function createGrid(input: FunctionInputs['createGrid'], ctx: CallContext): Promise<Result<GridCreated>> {
   const [actor, village] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchVillage(ctx.db, input.villageId)]);
   if (!village) return fail('VILLAGE.NOT_FOUND');
   if (!mayManageVillage(actor.roles, villagePlace(village))) return fail('AUTH.FORBIDDEN');
@@ -65,7 +66,7 @@ export async function createGrid(input: FunctionInputs['createGrid'], ctx: CallC
 export async function createMicroGrid(
   input: FunctionInputs['createMicroGrid'],
   ctx: CallContext,
-): Promise<Result<{ microGrid: MicroGrid; created: boolean }>> {
+): Promise<Result<MicroGridCreated>> {
   const [actor, grid] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchGrid(ctx.db, input.gridId)]);
   if (!grid) return fail('GRID.NOT_FOUND');
   if (!mayLeadGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');

@@ -17,6 +17,7 @@
 import { ok, type Result } from '../../../core/src/errors';
 import { GRID_ROLES, isGridRole, isLeaderRole, isVillageRole, THREE_LEADER_ROLES, type GridRole, type Id, type LeaderRole, type RoleAssignment, type VillageRole } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
+import type { GridLeaderContact, GridWorkPlace, MyProfile, ProfileMembership, VillageWorkPlace, VillageWorkRole } from '../../../core/src/schemas/profile';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -27,63 +28,6 @@ import type { GridDoc, VillageDoc } from '../organisation/repo';
 
 /** A grid has one of each of the 三长, sometimes two; anything past this is a data error, not shown. */
 const GRID_LEADERS_MAX = 20;
-
-/** The household address as the resident gave it when joining (collect once). */
-interface ProfileHousehold {
-  householdId: Id;
-  building?: string;
-  unit?: string;
-  room?: string;
-}
-
-/** One of the member grid's 三长, as residents see them: who to call. No openid. */
-export interface GridLeaderContact {
-  role: LeaderRole;
-  /** Absent for a leader who accepted before names were asked for: show the role title alone. */
-  displayName?: string;
-  phone?: string;
-}
-
-interface ProfileMembership {
-  gridId: Id;
-  gridName: string;
-  villageId: Id;
-  villageName: string;
-  /** Null when the resident joined without naming a household. */
-  household: ProfileHousehold | null;
-  /** The grid's 三长 in THREE_LEADER_ROLES order (then by name); empty when none is named yet. */
-  leaders: GridLeaderContact[];
-}
-
-/** A grid the caller serves in (三长 or grid worker). */
-interface GridWorkPlace {
-  gridId: Id;
-  gridName: string;
-  villageId: Id;
-  villageName: string;
-  /** In GRID_ROLES order. */
-  roles: GridRole[];
-}
-
-type VillageWorkRole = VillageRole | 'streetAdmin';
-
-/** A village the caller serves in (committee, duty officer), or every village for a street admin. */
-interface VillageWorkPlace {
-  villageId: Id;
-  villageName: string;
-  /** committee before dutyOfficer, then streetAdmin. */
-  roles: VillageWorkRole[];
-}
-
-export interface MyProfile {
-  /** The grid the caller joined as a resident; null when they have not joined one. */
-  membership: ProfileMembership | null;
-  /** Sorted by grid id. Grids that no longer exist are left out. */
-  grids: GridWorkPlace[];
-  /** Sorted by village id. Villages that no longer exist are left out. */
-  villages: VillageWorkPlace[];
-  streetAdmin: boolean;
-}
 
 const VILLAGE_WORK_ROLE_ORDER: readonly VillageWorkRole[] = ['committee', 'dutyOfficer', 'streetAdmin'];
 

@@ -12,6 +12,7 @@ import { reportPeriodFromInput } from '../../../core/src/fromInput';
 import type { EpochMs, Id, Request } from '../../../core/src/model';
 import { buildReport, type GroupedReport, type Period } from '../../../core/src/reports';
 import type { FunctionInputs } from '../../../core/src/schemas';
+import type { ReportPlace, ReportView } from '../../../core/src/schemas/reports';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -24,17 +25,9 @@ import type { GridDoc } from '../notices/docs';
 /** Requests read per grid or village at most; a report that would need more says it is truncated. */
 const REPORT_MAX_REQUESTS = 50_000;
 
-type Place = { kind: 'grids'; gridIds: Id[] } | { kind: 'village'; villageId: Id } | { kind: 'street'; streetId: Id };
-
-export interface ReportView extends GroupedReport {
-  place: Place;
-  /** True when some grid or village had more than REPORT_MAX_REQUESTS requests in the period. */
-  truncated: boolean;
-}
-
 type RequestDoc = Omit<Request, 'id'> & { _id: Id };
 
-async function resolvePlace(db: Database, actor: Actor, input: FunctionInputs['getReport']): Promise<Result<Place>> {
+async function resolvePlace(db: Database, actor: Actor, input: FunctionInputs['getReport']): Promise<Result<ReportPlace>> {
   const street = streetAdministered(actor.roles);
   const committee = villagesManaged(actor.roles);
   const grids = gridsServed(actor.roles);
@@ -79,7 +72,7 @@ async function requestsOf(db: Database, field: 'gridId' | 'villageId', value: Id
   }
 }
 
-async function requestsIn(db: Database, place: Place, period: Period): Promise<{ requests: Request[]; truncated: boolean }> {
+async function requestsIn(db: Database, place: ReportPlace, period: Period): Promise<{ requests: Request[]; truncated: boolean }> {
   let parts: Array<{ docs: RequestDoc[]; truncated: boolean }>;
   if (place.kind === 'grids') {
     parts = await Promise.all(place.gridIds.map((id) => requestsOf(db, 'gridId', id, period)));

@@ -1,6 +1,8 @@
-// Input schema: the committee's live dashboard of one village (getVillageDashboard).
+// Input schema and reply: the committee's live dashboard of one village (getVillageDashboard).
 
 import type { FromSchema } from 'json-schema-to-ts';
+import type { EpochMs, GridRole, Id, RequestCategory, VillageKind } from '../model';
+import type { Period, ReportFigures, WeekRange } from '../reports';
 import { idSchema } from './common';
 
 export const getVillageDashboardSchema = {
@@ -11,3 +13,50 @@ export const getVillageDashboardSchema = {
   additionalProperties: false,
 } as const;
 export type GetVillageDashboardInput = FromSchema<typeof getVillageDashboardSchema>;
+
+export interface OverdueRequest {
+  requestId: Id;
+  gridId: Id;
+  category: RequestCategory;
+  urgent: boolean;
+  submittedAt: EpochMs;
+  responseDueAt: EpochMs;
+  escalationLevel: number;
+}
+
+/** A grid staff member with no authorisation left for the "a request is yours" message. */
+export interface UnreachableStaff {
+  userId: Id;
+  gridId: Id;
+  roles: GridRole[];
+}
+
+export interface GridDashboard {
+  gridId: Id;
+  name: string;
+  week: ReportFigures;
+  today: ReportFigures;
+  /** Requests of this grid still awaiting a first answer past their deadline, now. */
+  overdueCount: number;
+  unreachableStaff: UnreachableStaff[];
+}
+
+export interface VillageDashboard {
+  village: { id: Id; name: string; kind: VillageKind };
+  asOf: EpochMs;
+  week: WeekRange;
+  today: Period;
+  emergencyMode: boolean;
+  overall: { week: ReportFigures; today: ReportFigures; overdueCount: number };
+  /** Sorted by grid id. */
+  grids: GridDashboard[];
+  /** Oldest deadline first, at most DASHBOARD_MAX_OVERDUE. */
+  overdue: OverdueRequest[];
+  /** True when the week had more requests than DASHBOARD_MAX_WEEK_REQUESTS (figures cover the first ones). */
+  truncated: boolean;
+  /**
+   * False on a government-affairs account with long-term subscriptions: nothing is counted, so
+   * `unreachableStaff` is always empty there.
+   */
+  authorisationsCounted: boolean;
+}

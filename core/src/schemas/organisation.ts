@@ -1,7 +1,7 @@
-// Input schemas: setting up the organisation (villages, grids, micro-grids), routing and policy.
+// Input schemas and replies: setting up the organisation (villages, grids, micro-grids), routing and policy.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { ESCALATION_AUDIENCES, GRID_ROLES, VILLAGE_KINDS } from '../model';
+import { ESCALATION_AUDIENCES, GRID_ROLES, VILLAGE_KINDS, type Grid, type MicroGrid, type RoutingAuditEntry, type RoutingRule, type Village, type VillagePolicy } from '../model';
 import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL } from '../policy';
 import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
@@ -162,3 +162,33 @@ export const rotateJoinKeysSchema = {
   additionalProperties: false,
 } as const;
 export type RotateJoinKeysInput = FromSchema<typeof rotateJoinKeysSchema>;
+
+export interface RoutingRuleChangeResult {
+  rule: RoutingRule | null;
+  audit: RoutingAuditEntry & { id: string };
+}
+
+export interface VillageGrids {
+  village: Village;
+  grids: Grid[];
+}
+
+/** `created` is false when a retry found the first attempt's document. */
+export interface VillageCreated {
+  village: Village;
+  created: boolean;
+}
+
+export interface GridCreated {
+  grid: Grid;
+  created: boolean;
+}
+
+export interface MicroGridCreated {
+  microGrid: MicroGrid;
+  created: boolean;
+}
+
+export interface VillagePolicySet {
+  policy: VillagePolicy;
+}

@@ -1,7 +1,8 @@
-// Input schema: report figures per grid / leader / village / street over a week or a date range.
+// Input schema and reply: report figures per grid / leader / village / street over a week or a date range.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { REPORT_GROUPINGS } from '../reports';
+import type { Id } from '../model';
+import { REPORT_GROUPINGS, type GroupedReport } from '../reports';
 import { chinaDateSchema, idSchema } from './common';
 
 export const getReportSchema = {
@@ -36,3 +37,11 @@ export const getReportSchema = {
   additionalProperties: false,
 } as const;
 export type GetReportInput = FromSchema<typeof getReportSchema>;
+
+export type ReportPlace = { kind: 'grids'; gridIds: Id[] } | { kind: 'village'; villageId: Id } | { kind: 'street'; streetId: Id };
+
+export interface ReportView extends GroupedReport {
+  place: ReportPlace;
+  /** True when some grid or village had more than REPORT_MAX_REQUESTS requests in the period. */
+  truncated: boolean;
+}
