@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'emulator/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Emulator suites each start their own in-memory emulator; files run in parallel workers.

@@ -4,12 +4,12 @@
 // resident. Usage: npx tsx scripts/bench-requests.ts [requests=600] [concurrency=16] [households per grid=50]
 // (4 villages × 10 grids; every household has joined).
 import { randomUUID } from 'node:crypto';
-import { defaultConfig, sdkEnvironment } from '../emulator/src/config';
-import { startEmulator } from '../emulator/src/server';
+import { startEmulator } from '../emulator/src';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, writeDemoStreet, type SeedOptions } from '../backend/src/seed';
 import { DEFAULT_RESPONSE_TARGET_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { percentileNearestRank } from '../core/src/reports';
 import { callAs } from './lib/demo-street';
+import { productEmulatorOptions } from './lib/local-emulator';
 
 const REQUESTS = Number(process.argv[2] ?? 600);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -30,11 +30,16 @@ function figures(label: string, latencies: number[], wallMs: number): void {
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator(
-    defaultConfig({ port: 0, dataDir: null, adminOpenids: [DEMO_ADMIN_OPENID], realtimeTimers: false, clockStartMs: START_MS, log: () => undefined }),
-  );
+  const emulator = await startEmulator({
+    ...productEmulatorOptions({ adminOpenids: [DEMO_ADMIN_OPENID] }),
+    port: 0,
+    dataDir: null,
+    realtimeTimers: false,
+    clockStartMs: START_MS,
+    log: () => undefined,
+  });
   try {
-    Object.assign(process.env, sdkEnvironment(emulator.url, emulator.ctx.config.envId, emulator.ctx.config.appId));
+    Object.assign(process.env, emulator.sdkEnvironment());
     const { getDb } = await import('../backend/src/cloud');
     const street = buildDemoStreet(STREET, START_MS);
     const [, seedMs] = await timed(() => writeDemoStreet(getDb(), street));
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
     });
     console.log(`deliverNotices: ${delivered}/${residents.length} residents reached in ${deliveryTicks} ticks of 10 s (${(deliveryMs / 1000).toFixed(1)} s of wall time)`);
   } finally {
-    await emulator.close();
+    await emulator.stop();
   }
 }
 

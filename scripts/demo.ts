@@ -5,11 +5,11 @@
 // Uses the emulator of `npm start` when one is running (EMULATOR_URL, default :8787; it moves that
 // emulator's clock forward), otherwise starts its own in memory.
 import { randomUUID } from 'node:crypto';
-import { defaultConfig, DEFAULT_PORT } from '../emulator/src/config';
-import { startEmulator, type RunningEmulator } from '../emulator/src/server';
+import { DEFAULT_PORT, startEmulator, type EmulatorInstance } from '../emulator/src';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET } from '../backend/src/seed';
 import { DEFAULT_RESPONSE_TARGET_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { callAs, seedDemoStreetIfEmpty } from './lib/demo-street';
+import { productEmulatorOptions } from './lib/local-emulator';
 
 const EMULATOR_URL = process.env.EMULATOR_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`;
 /** The leader answers the first request this long after it arrives: inside the golden ten minutes. */
@@ -85,13 +85,13 @@ async function isHealthy(url: string): Promise<boolean> {
   }
 }
 
-async function connect(): Promise<{ url: string; own?: RunningEmulator }> {
+async function connect(): Promise<{ url: string; own?: EmulatorInstance }> {
   if (await isHealthy(EMULATOR_URL)) {
     console.log(`Using the running emulator at ${EMULATOR_URL} (its clock moves forward by about half an hour).`);
     return { url: EMULATOR_URL };
   }
   console.log(`No emulator at ${EMULATOR_URL}: starting one in memory with the demo street.`);
-  const own = await startEmulator(defaultConfig({ port: 0, dataDir: null, adminOpenids: [DEMO_ADMIN_OPENID], realtimeTimers: false, log: () => undefined }));
+  const own = await startEmulator({ ...productEmulatorOptions({ adminOpenids: [DEMO_ADMIN_OPENID] }), port: 0, dataDir: null, realtimeTimers: false, log: () => undefined });
   await seedDemoStreetIfEmpty(own);
   return { url: own.url, own };
 }
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   ${run.steps.length} steps; function calls took (the first call of each function starts its instance: a cold start) ${run.steps.filter((s) => !s.what.startsWith('⏩')).map((s) => s.tookMs.toFixed(0)).join(' / ')} ms`);
     if (!ok) process.exitCode = 1;
   } finally {
-    await own?.close();
+    await own?.stop();
   }
 }
 

@@ -1,11 +1,16 @@
-// `npm start`: the product on the local CloudBase emulator. Runs the emulator CLI (durable data under
-// .data/), and on first start seeds the demo street and has its committee publish a notice.
-import { runEmulatorCli } from '../emulator/src/cli';
-import type { RunningEmulator } from '../emulator/src/server';
+// `npm start`: the product on the local CloudBase emulator. Runs the emulator CLI with the product's
+// settings (durable data under .data/, its functions and collections, --admin), and on first start
+// seeds the demo street and has its committee publish a notice.
+import { runEmulatorCli, type EmulatorConfig, type EmulatorInstance } from '../emulator/src';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET } from '../backend/src/seed';
 import { seedDemoStreetIfEmpty } from './lib/demo-street';
+import { LOCAL_DATA_DIR, productEmulatorOptions } from './lib/local-emulator';
 
-async function afterStart(emulator: RunningEmulator): Promise<void> {
+const list = (s: string | undefined): string[] | undefined =>
+  s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+
+async function afterStart(emulator: EmulatorInstance, config: EmulatorConfig): Promise<void> {
+  console.log(`  admins: ${config.functionEnv['ADMIN_OPENIDS'] || '(none)'}`);
   const seeded = await seedDemoStreetIfEmpty(emulator);
   if (seeded) {
     const { street } = seeded;
@@ -26,7 +31,18 @@ Try next:
 Ctrl-C stops the emulator; data stays in the data folder (delete .data/ to start over).`);
 }
 
-runEmulatorCli(process.argv.slice(2), { defaults: { adminOpenids: [DEMO_ADMIN_OPENID] }, afterStart }).catch((err: unknown) => {
+runEmulatorCli(process.argv.slice(2), {
+  command: 'npm start --',
+  defaults: { dataDir: LOCAL_DATA_DIR, ...productEmulatorOptions({ adminOpenids: list(process.env.ADMIN_OPENIDS) ?? [DEMO_ADMIN_OPENID] }) },
+  flags: {
+    admin: {
+      value: 'OPENID,...',
+      description: 'openids given to functions as ADMIN_OPENIDS (street admins)',
+      apply: (value, config) => ({ functionEnv: { ...config.functionEnv, ADMIN_OPENIDS: (list(value) ?? []).join(',') } }),
+    },
+  },
+  afterStart,
+}).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,64 +1,113 @@
-// The emulator's command line: `tsx emulator/src/cli.ts [options]` runs the CloudBase emulator with its
-// durable embedded database on 127.0.0.1. `runEmulatorCli` lets a product script (scripts/start.ts)
-// run the same CLI and add its own first-start steps.
+// The emulator's command line, run by the package's `cloudbase-emulator` bin (bin/cloudbase-emulator.cjs;
+// from a checkout, `node emulator/bin/cloudbase-emulator.cjs [options]`): the CloudBase emulator with
+// its durable embedded database on 127.0.0.1. `runEmulatorCli` lets an app's own start script run the
+// same CLI with its settings as defaults, its own flags, and its first-start steps.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultConfig, DEFAULT_PORT, PROJECT_ROOT } from './config';
+import { DEFAULT_APP_ID, DEFAULT_ENV_ID, DEFAULT_PORT, resolveConfig, type EmulatorOptions } from './config';
 import type { EmulatorConfig } from './context';
-import { startEmulator, type RunningEmulator } from './server';
+import { startEmulator, type EmulatorInstance } from './server';
 
-const USAGE = `Usage: npm start -- [options]
-  --port N             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --data DIR           data folder for the embedded database and files (default .data/)
+/** The data folder when neither --data, --memory nor the caller's defaults say otherwise. */
+const DEFAULT_DATA_DIR = '.data';
+
+const FLAGS = `  --port N             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --data DIR           data folder for the embedded database and files (default ./${DEFAULT_DATA_DIR})
   --memory             keep everything in memory (nothing survives a restart)
-  --admin OPENID,...   openids given to functions as ADMIN_OPENIDS (street admins)
-  --risky-words W,...  words that security.msgSecCheck marks risky
-  --help               show this help`;
+  --functions DIR      folder of built cloud functions, one per sub-folder (default: none)
+  --indexes FILE       collections and indexes to create, CloudBase's JSON format (default: none)
+  --env-id ID          CloudBase environment id (default ${DEFAULT_ENV_ID})
+  --app-id ID          the mini-program's appid (default ${DEFAULT_APP_ID})
+  --env KEY=VALUE      environment variable for every function instance (repeatable)
+  --risky-words W,...  words that security.msgSecCheck marks risky (default: none)`;
+
+/** A flag an app adds to the CLI (e.g. its admins), folded into the options after the emulator's own. */
+export interface CliFlag {
+  /** Placeholder shown in --help, e.g. "OPENID,...". */
+  value: string;
+  description: string;
+  /** The settings the flag's value changes, given the settings so far. */
+  apply(value: string, config: EmulatorConfig): EmulatorOptions;
+}
+
+export interface CliHooks {
+  /** How the command is run, for --help (default "cloudbase-emulator"). */
+  command?: string;
+  /** The app's settings (functions folder, indexes file, env id, data folder, ...); flags override them. */
+  defaults?: EmulatorOptions;
+  /** The app's own string flags. */
+  flags?: Record<string, CliFlag>;
+  /** Runs once the emulator listens (seeding, hints); its failure is reported but the emulator keeps running. */
+  afterStart?(emulator: EmulatorInstance, config: EmulatorConfig): Promise<void>;
+}
 
 const list = (s: string | undefined): string[] | undefined =>
   s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
 
-/** Parses the flags into a config; `defaults` are the caller's own defaults (e.g. demo admins). */
-export function parseEmulatorArgs(argv: string[], defaults: Partial<EmulatorConfig> = {}): EmulatorConfig | 'help' {
+function usage(hooks: CliHooks): string {
+  const extra = Object.entries(hooks.flags ?? {}).map(([name, f]) => `  ${`--${name} ${f.value}`.padEnd(21)}${f.description}`);
+  return [`Usage: ${hooks.command ?? 'cloudbase-emulator'} [options]`, FLAGS, ...extra, '  --help               show this help'].join('\n');
+}
+
+function functionEnvOf(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(pair)}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** Parses the flags into a config over the caller's defaults. */
+export function parseEmulatorArgs(argv: string[], hooks: CliHooks = {}): EmulatorConfig | 'help' {
+  const own = Object.fromEntries(Object.keys(hooks.flags ?? {}).map((name) => [name, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...own,
       port: { type: 'string' },
       data: { type: 'string' },
       memory: { type: 'boolean', default: false },
-      admin: { type: 'string' },
+      functions: { type: 'string' },
+      indexes: { type: 'string' },
+      'env-id': { type: 'string' },
+      'app-id': { type: 'string' },
+      env: { type: 'string', multiple: true },
       'risky-words': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
-  const base = defaultConfig(defaults);
-  return defaultConfig({
-    ...defaults,
-    port,
-    dataDir: values.memory ? null : path.resolve(values.data ?? path.join(PROJECT_ROOT, '.data')),
-    adminOpenids: list(values.admin) ?? list(process.env.ADMIN_OPENIDS) ?? base.adminOpenids,
-    riskyWords: list(values['risky-words']) ?? base.riskyWords,
-  });
-}
-
-export interface CliHooks {
-  defaults?: Partial<EmulatorConfig>;
-  /** Runs once the emulator listens (seeding, hints); its failure is reported but the emulator keeps running. */
-  afterStart?(emulator: RunningEmulator): Promise<void>;
+  const defaults = hooks.defaults ?? {};
+  const fromFlags: EmulatorOptions = {
+    port: values.port === undefined ? undefined : Number(values.port),
+    dataDir: values.memory ? null : values.data === undefined ? undefined : path.resolve(values.data),
+    functionsDir: values.functions === undefined ? undefined : path.resolve(values.functions),
+    indexesFile: values.indexes === undefined ? undefined : path.resolve(values.indexes),
+    envId: values['env-id'],
+    appId: values['app-id'],
+    functionEnv: values.env === undefined ? undefined : { ...defaults.functionEnv, ...functionEnvOf(values.env) },
+    riskyWords: list(values['risky-words']),
+  };
+  let config = resolveConfig({ dataDir: path.resolve(DEFAULT_DATA_DIR) }, defaults, fromFlags);
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  for (const [name, flag] of Object.entries(hooks.flags ?? {})) {
+    const value = (values as Record<string, unknown>)[name];
+    if (typeof value === 'string') config = resolveConfig(config, flag.apply(value, config));
+  }
+  return config;
 }
 
 export async function runEmulatorCli(argv: string[], hooks: CliHooks = {}): Promise<void> {
-  const config = parseEmulatorArgs(argv, hooks.defaults);
+  const config = parseEmulatorArgs(argv, hooks);
   if (config === 'help') {
-    console.log(USAGE);
+    console.log(usage(hooks));
     return;
   }
   const emulator = await startEmulator(config);
   console.log(`CloudBase emulator listening on ${emulator.url}`);
-  console.log(`  data: ${config.dataDir ?? '(in memory)'}   env: ${config.envId}   admins: ${config.adminOpenids.join(',') || '(none)'}`);
+  console.log(`  data: ${config.dataDir ?? '(in memory)'}   env: ${config.envId}   functions: ${config.functionsDir ?? '(none)'}`);
   console.log(`  health: curl ${emulator.url}/__emulator/health`);
 
   let closing = false;
@@ -66,7 +115,7 @@ export async function runEmulatorCli(argv: string[], hooks: CliHooks = {}): Prom
     if (closing) return;
     closing = true;
     console.log(`\n${signal}: shutting down`);
-    emulator.close().then(
+    emulator.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(err);
@@ -78,15 +127,8 @@ export async function runEmulatorCli(argv: string[], hooks: CliHooks = {}): Prom
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   if (hooks.afterStart) {
-    await hooks.afterStart(emulator).catch((err: unknown) => {
+    await hooks.afterStart(emulator, config).catch((err: unknown) => {
       console.error(`start-up step failed: ${err instanceof Error ? err.message : String(err)}`);
     });
   }
-}
-
-if (require.main === module) {
-  runEmulatorCli(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
 }

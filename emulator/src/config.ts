@@ -1,30 +1,33 @@
-// Default emulator configuration, shared by the CLI and the test helper.
-import path from 'node:path';
+// The emulator's settings. Every option has a neutral default: in memory, no functions, no declared
+// collections, a placeholder env id and appid. What an app runs on it (its functions folder, indexes
+// file, env id, data folder, function environment) is the caller's to pass in.
 import type { EmulatorConfig } from './context';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-
+export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
-export const DEFAULT_ENV_ID = 'lianxin-local';
+export const DEFAULT_ENV_ID = 'local-env';
 export const DEFAULT_APP_ID = 'wx0000000000000000';
-/** A small default list so that msgSecCheck can be tried locally; override with --risky-words. */
-const DEFAULT_RISKY_WORDS = ['赌博', '诈骗', '枪支'];
 
-export function defaultConfig(overrides: Partial<EmulatorConfig> = {}): EmulatorConfig {
+/** What startEmulator accepts: any subset of the settings; the rest take their neutral defaults. */
+export type EmulatorOptions = Partial<EmulatorConfig>;
+
+/** The full settings: each layer of options over the previous, over the neutral defaults. */
+export function resolveConfig(...layers: EmulatorOptions[]): EmulatorConfig {
+  // An option given as undefined means "the layer below decides", not "unset".
+  const given: EmulatorOptions = Object.assign({}, ...layers.map((layer) => Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined))));
   return {
-    host: '127.0.0.1',
+    host: DEFAULT_HOST,
     port: DEFAULT_PORT,
-    dataDir: path.join(PROJECT_ROOT, '.data'),
-    functionsDir: path.join(PROJECT_ROOT, 'cloudfunctions'),
-    indexesFile: path.join(PROJECT_ROOT, 'database', 'indexes.json'),
+    dataDir: null,
+    functionsDir: null,
+    indexesFile: null,
     envId: DEFAULT_ENV_ID,
     appId: DEFAULT_APP_ID,
-    adminOpenids: [],
     functionEnv: {},
     realtimeTimers: true,
-    riskyWords: DEFAULT_RISKY_WORDS,
+    riskyWords: [],
     log: (line) => console.log(line),
-    ...overrides,
+    ...given,
   };
 }
 

@@ -10,19 +10,19 @@ export interface EmulatorConfig {
   port: number;
   /** Folder for the durable store and uploaded files; null keeps everything in memory. */
   dataDir: string | null;
-  /** Folder holding one built cloud function per sub-folder (cloudfunctions/). */
-  functionsDir: string;
-  /** Index declarations applied to the embedded database (database/indexes.json). */
+  /** Folder holding one built cloud function per sub-folder (index.js, config.json); null: no functions. */
+  functionsDir: string | null;
+  /** Collections and index declarations applied to the embedded database (format in README.md); null: none. */
   indexesFile: string | null;
+  /** The CloudBase environment id the SDK and fileIDs see. */
   envId: string;
+  /** The mini-program's appid, as WX_APPID and in open-API answers. */
   appId: string;
-  /** Openids handed to functions as their ADMIN_OPENIDS environment variable. */
-  adminOpenids: string[];
-  /** Extra environment variables for every function instance. */
+  /** Extra environment variables for every function instance (the caller's own settings, e.g. admins). */
   functionEnv: Record<string, string>;
   /** Emulator clock start; absent means "now". */
   clockStartMs?: number;
-  /** Fire timer triggers as real time passes (npm start); tests drive them with the clock instead. */
+  /** Fire timer triggers as real time passes (the CLI); tests drive them with the clock instead. */
   realtimeTimers: boolean;
   /** Word list that security.msgSecCheck marks as risky. */
   riskyWords: string[];

@@ -1,16 +1,17 @@
 // The emulator's HTTP server on loopback. wx-server-sdk posts every action to /admin (its service URL
 // comes from TCB_CONTEXT_CNFG); the mini-program side calls /wx/callFunction; tests steer /__emulator/*.
+// startEmulator is the package's one way in: it answers an EmulatorInstance, whatever runs inside.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { EmulatorClock } from './clock';
+import { resolveConfig, sdkEnvironment, type EmulatorOptions } from './config';
 import { Faults, type FaultSpec } from './faults';
 import { openStore } from './store';
 import {
   EmulatorError,
   RawResponse,
   type ActionHandler,
-  type EmulatorConfig,
   type EmulatorContext,
   type EmulatorModule,
   type ModuleFactory,
@@ -22,22 +23,49 @@ import { createStorageModule } from './storage';
 import { createOpenApiModule } from './openapi';
 import { createFunctionsModule } from './functions';
 
-const defaultModules: ModuleFactory[] = [
+const MODULES: ModuleFactory[] = [
   createDatabaseModule,
   createStorageModule,
   createOpenApiModule,
   createFunctionsModule,
 ];
 
-export interface RunningEmulator {
-  url: string;
+/** What a running emulator reports about itself (cf. firebase-tools' EmulatorInfo). */
+export interface EmulatorInfo {
+  name: 'cloudbase';
+  host: string;
   port: number;
-  ctx: EmulatorContext;
-  modules: EmulatorModule[];
-  close(): Promise<void>;
+  url: string;
+  envId: string;
+  appId: string;
+  /** null: in memory. */
+  dataDir: string | null;
+  functionsDir: string | null;
+  indexesFile: string | null;
+  /** The feature areas served: database, storage, openapi, functions. */
+  modules: string[];
 }
 
-export async function startEmulator(config: EmulatorConfig, factories = defaultModules): Promise<RunningEmulator> {
+/** A running emulator: where it listens, its clock and fault switches, and how to stop it. */
+export interface EmulatorInstance {
+  /** Base URL, e.g. http://127.0.0.1:8787. */
+  readonly url: string;
+  readonly port: number;
+  readonly envId: string;
+  readonly appId: string;
+  /** The emulator clock: serverDate, function instances and timer triggers all read it. */
+  readonly clock: EmulatorClock;
+  /** Fault injection, as POST /__emulator/faults arms it. */
+  readonly faults: Faults;
+  getInfo(): EmulatorInfo;
+  /** The environment that points an unmodified wx-server-sdk in a process at this emulator. */
+  sdkEnvironment(): Record<string, string>;
+  /** Stops every function instance, closes the server and the store; calling it again is harmless. */
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorInstance> {
+  const config = resolveConfig(options);
   let baseUrl = '';
   const ctx: EmulatorContext = {
     config,
@@ -46,7 +74,7 @@ export async function startEmulator(config: EmulatorConfig, factories = defaultM
     faults: new Faults(),
     baseUrl: () => baseUrl,
   };
-  const modules = factories.map((f) => f(ctx));
+  const modules = MODULES.map((f) => f(ctx));
   const actions = new Map<string, ActionHandler>();
   for (const m of modules) for (const [name, h] of Object.entries(m.actions ?? {})) actions.set(name, h);
   const routes: Route[] = [...controlRoutes(ctx, modules), ...modules.flatMap((m) => m.routes ?? [])];
@@ -99,17 +127,35 @@ export async function startEmulator(config: EmulatorConfig, factories = defaultM
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${config.host}:${port}`;
 
+  let stopped: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    for (const m of modules) await m.close?.();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    ctx.store.close();
+  };
+
   return {
     url: baseUrl,
     port,
-    ctx,
-    modules,
-    async close() {
-      for (const m of modules) await m.close?.();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      ctx.store.close();
-    },
+    envId: config.envId,
+    appId: config.appId,
+    clock: ctx.clock,
+    faults: ctx.faults,
+    getInfo: () => ({
+      name: 'cloudbase',
+      host: config.host,
+      port,
+      url: baseUrl,
+      envId: config.envId,
+      appId: config.appId,
+      dataDir: config.dataDir,
+      functionsDir: config.functionsDir,
+      indexesFile: config.indexesFile,
+      modules: modules.map((m) => m.name),
+    }),
+    sdkEnvironment: () => sdkEnvironment(baseUrl, config.envId, config.appId),
+    stop: () => (stopped ??= stop()),
   };
 }
 

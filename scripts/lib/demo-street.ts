@@ -1,7 +1,6 @@
 // The demo street on a running emulator: seeding it on first start, and calling functions as a user
 // through the emulator's client entry (the path the mini-program takes in develop mode).
-import { sdkEnvironment } from '../../emulator/src/config';
-import type { RunningEmulator } from '../../emulator/src/server';
+import type { EmulatorInstance } from '../../emulator/src';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf } from '../../backend/src/db';
 import { buildDemoStreet, DEMO_STREET, writeDemoStreet, type DemoStreet } from '../../backend/src/seed';
@@ -28,13 +27,12 @@ export interface SeededStreet {
 }
 
 /** Seeds the demo street unless the database already has a street; null when there was one. */
-export async function seedDemoStreetIfEmpty(emulator: RunningEmulator): Promise<SeededStreet | null> {
-  const { envId, appId } = emulator.ctx.config;
-  Object.assign(process.env, sdkEnvironment(emulator.url, envId, appId));
+export async function seedDemoStreetIfEmpty(emulator: EmulatorInstance): Promise<SeededStreet | null> {
+  Object.assign(process.env, emulator.sdkEnvironment());
   const { getDb } = await import('../../backend/src/cloud');
   const db = getDb();
   if ((await countOf(db.collection(COLLECTIONS.streets))) > 0) return null;
-  const street = buildDemoStreet(DEMO_STREET, emulator.ctx.clock.now());
+  const street = buildDemoStreet(DEMO_STREET, emulator.clock.now());
   await writeDemoStreet(db, street);
   const firstVillage = street.villages[0];
   let noticePublished = false;

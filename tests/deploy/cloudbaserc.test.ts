@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_SEC } from '../../emulator/src/functions/discovery';
+import { DEFAULT_TIMEOUT_SEC } from '../../emulator/src';
 import { functionNames } from '../../scripts/build-functions';
 import { DEFAULT_CONFIG_PATH, environmentOf, type DryRunReport, type FunctionDryRun, type JsonObject, type RecordedRequest } from '../../scripts/check-cloudbaserc';
 

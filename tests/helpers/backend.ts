@@ -1,9 +1,9 @@
 // Backend test harness: an in-memory emulator running the built cloud functions (npm test builds
 // them first), the clock at a weekday morning in China time, and a small demo street seeded.
-import path from 'node:path';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, SMALL_STREET, writeDemoStreet, type DemoStreet, type SeedOptions } from '../../backend/src/seed';
 import type { Database } from '../../backend/src/cloud';
-import { startTestEmulator, type TestEmulator } from './emulator';
+import { startTestEmulator, type TestEmulator } from '../../emulator/src/testing';
+import { productEmulatorOptions } from '../../scripts/lib/local-emulator';
 
 /** Tuesday 2026-11-24 10:00 in China (02:00 UTC): inside the default service hours. */
 export const MORNING_IN_CHINA_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -28,12 +28,10 @@ export async function startTestBackend(
 ): Promise<TestBackend> {
   const startMs = options.startMs ?? MORNING_IN_CHINA_MS;
   const emu = await startTestEmulator({
-    functionsDir: path.resolve(__dirname, '..', '..', 'cloudfunctions'),
-    indexesFile: path.resolve(__dirname, '..', '..', 'database', 'indexes.json'),
-    adminOpenids: [DEMO_ADMIN_OPENID],
+    // The built functions, database/indexes.json, the demo admin; extra environment for every
+    // function instance (e.g. a small notice delivery batch).
+    ...productEmulatorOptions({ adminOpenids: [DEMO_ADMIN_OPENID], functionEnv: options.functionEnv }),
     clockStartMs: startMs,
-    // Extra environment for every function instance (e.g. a small notice delivery batch).
-    ...(options.functionEnv ? { functionEnv: options.functionEnv } : {}),
   });
   const street = buildDemoStreet(options.seed ?? SMALL_STREET, startMs);
   const db = emu.cloud.database() as Database;

@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../../miniprogram/config';
 import { resetTransport } from '../../miniprogram/services/api';
 import { displayUrls, uploadFile } from '../../miniprogram/services/files';
 import { uploadPending } from '../../miniprogram/utils/photos';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from '../../emulator/src/testing';
 import { installWorld, type FakeWorld } from './harness';
 
 const PHOTO_BYTES = Buffer.from('\x89PNG\r\n\x1a\n a photo of a broken stair rail', 'binary');

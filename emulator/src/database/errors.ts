@@ -31,7 +31,7 @@ export function unsupported(feature: string): EmulatorError {
 export function collectionNotExist(name: string): EmulatorError {
   return new EmulatorError(
     DB_ERR.COLLECTION_NOT_EXIST,
-    `[ResourceNotFound] Db or Table not exist: ${name}. Create the collection first (or declare it in database/indexes.json).`,
+    `[ResourceNotFound] Db or Table not exist: ${name}. Create the collection first (or declare it in the emulator's indexes file).`,
   );
 }
 

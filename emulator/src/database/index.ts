@@ -3,7 +3,7 @@
 // data.updated / data.upsert_id, data.deleted, transactionId). Query matching, projection, updates
 // and aggregation are mingo's, after MongoDB's type rules for updates (update-checks.ts); storage and
 // indexes are SQLite (storage.ts); transactions are optimistic (transactions.ts). Collections must
-// exist first, as on CloudBase (see database/README.md).
+// exist first, as on CloudBase (declared in the indexes file or created; see the package README).
 import { randomBytes } from 'node:crypto';
 import { aggregate as mingoAggregate, find as mingoFind, update as mingoUpdate } from 'mingo';
 import type { Options as MingoOptions } from 'mingo/types';

@@ -1,5 +1,6 @@
-// Loads database/indexes.json: the collections the backend needs and their indexes (format in
-// database/README.md). Declared collections exist from the start, as if created in the console.
+// Loads the indexes file (config.indexesFile): the collections an app needs and their indexes, in the
+// format of CloudBase's console export (see the package README). Declared collections exist from the
+// start, as if created in the console.
 import fs from 'node:fs';
 import { invalidParam } from './errors';
 

@@ -21,7 +21,7 @@ interface RawRow {
   doc: string;
 }
 
-/** Prefix of every SQLite index made from database/indexes.json (dropped and rebuilt on start). */
+/** Prefix of every SQLite index made from the indexes file (dropped and rebuilt on start). */
 const INDEX_PREFIX = 'dbidx_';
 /** The unique (collection, _id) key, reported like MongoDB's built-in _id index. */
 export const ID_INDEX_NAME = '_id_';

@@ -33,9 +33,9 @@ export function isValidFunctionName(name: string): boolean {
   return FUNCTION_NAME.test(name);
 }
 
-export function discoverFunctions(functionsDir: string): Map<string, FunctionSpec> {
+export function discoverFunctions(functionsDir: string | null): Map<string, FunctionSpec> {
   const found = new Map<string, FunctionSpec>();
-  if (!fs.existsSync(functionsDir)) return found;
+  if (functionsDir === null || !fs.existsSync(functionsDir)) return found;
   for (const d of fs.readdirSync(functionsDir, { withFileTypes: true })) {
     if (!d.isDirectory() || !isValidFunctionName(d.name)) continue;
     const dir = path.join(functionsDir, d.name);

@@ -214,7 +214,7 @@ export class FunctionHost {
     } else if (!spec) {
       result = {
         ok: false,
-        failure: failure(FUNCTION_NOT_FOUND, `[ResourceNotFound.FunctionName] FunctionName parameter could not be found. (no built function "${name}" in ${this.ctx.config.functionsDir})`),
+        failure: failure(FUNCTION_NOT_FOUND, `[ResourceNotFound.FunctionName] FunctionName parameter could not be found. (no built function "${name}" ${this.ctx.config.functionsDir === null ? 'here: the emulator runs without a functions folder' : `in ${this.ctx.config.functionsDir}`})`),
       };
     } else if (spec.configError) {
       result = { ok: false, failure: failure(INVALID_FUNCTION_CONFIG, spec.configError) };
@@ -355,7 +355,6 @@ export class FunctionHost {
       ...sdkEnv,
       // On SCF the per-invocation token is one of the context keys; node-sdk forwards it with each call.
       WX_CONTEXT_KEYS: `${sdkEnv.WX_CONTEXT_KEYS ?? ''},WX_API_TOKEN`,
-      ADMIN_OPENIDS: config.adminOpenids.join(','),
       ...config.functionEnv,
     };
     const child = fork(RUNNER, [spec.entry], { cwd: spec.dir, env, execArgv: [], silent: true, serialization: 'json' });

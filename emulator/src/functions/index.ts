@@ -8,9 +8,6 @@ import { clientErrMsg, INVALID_PARAM } from './errors';
 import { FunctionHost, type Caller } from './host';
 import { TimerService } from './timers';
 
-;
-;
-
 /** WX_SOURCE values as CloudBase sets them. */
 const SOURCE_CLIENT = 'wx_client';
 const SOURCE_DEVTOOLS = 'wx_devtools';

@@ -1,6 +1,6 @@
 // The control API: health, the controllable clock and fault arming.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
 let emu: TestEmulator;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ describe('control API', () => {
     const body = (await res.json()) as { ok: boolean; envId: string; nowMs: number };
     expect(res.status).toBe(200);
     expect(body.ok).toBe(true);
-    expect(body.envId).toBe('lianxin-local');
+    expect(body.envId).toBe('local-env');
     expect(Math.abs(body.nowMs - Date.UTC(2026, 10, 24, 2, 0, 0))).toBeLessThan(60_000);
   });
 

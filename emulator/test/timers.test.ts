@@ -1,14 +1,12 @@
 // Timer triggers: CloudBase's 7-field cron in China time, fired in order on the emulator clock, and
 // (with realtimeTimers) by the poller as time passes, never twice.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmulatorClock } from '../../emulator/src/clock';
-import { defaultConfig } from '../../emulator/src/config';
-import type { EmulatorContext } from '../../emulator/src/context';
-import { CronSchedule, MAX_TICKS_PER_ADVANCE, REALTIME_POLL_MS, TimerService } from '../../emulator/src/functions/timers';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { EmulatorClock } from '../src/clock';
+import { resolveConfig } from '../src/config';
+import type { EmulatorContext } from '../src/context';
+import { CronSchedule, MAX_TICKS_PER_ADVANCE, REALTIME_POLL_MS, TimerService } from '../src/functions/timers';
+import { FIXTURE_FUNCTIONS as FIXTURES, startTestEmulator, type TestEmulator } from './helpers';
 
-const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'cloudfunctions');
 /** 08:00:05 in China: five seconds past a 10-second tick, an hour before the 09:00 trigger. */
 const START_MS = Date.UTC(2026, 10, 24, 0, 0, 5);
 const TICK_MS = 10_000;
@@ -68,7 +66,7 @@ describe('TimerService on a bare clock', () => {
   it('bounds a huge clock jump to the last MAX_TICKS_PER_ADVANCE ticks, in order, one at a time, and says so', async () => {
     const clock = new EmulatorClock(START_MS);
     const lines: string[] = [];
-    const ctx = { config: defaultConfig({ realtimeTimers: false, log: (l) => lines.push(l) }), clock } as unknown as EmulatorContext;
+    const ctx = { config: resolveConfig({ realtimeTimers: false, log: (l) => lines.push(l) }), clock } as unknown as EmulatorContext;
     const fired: number[] = [];
     let running = 0;
     let overlapped = false;
@@ -163,7 +161,7 @@ describe('timer triggers in real time', () => {
   }
 
   it('fires a tick as real time reaches it, and never twice', async () => {
-    const { clock } = emu.emulator.ctx;
+    const { clock } = emu.emulator;
     const nextTick = Math.floor(clock.now() / TICK_MS) * TICK_MS + TICK_MS;
     // Place the clock just before the tick and let real time carry it over.
     clock.jumpTo(nextTick - REALTIME_POLL_MS);
@@ -177,7 +175,7 @@ describe('timer triggers in real time', () => {
 
   it('after a gap fires only the latest missed tick, as CloudBase does not replay', async () => {
     const before = (await ticks(emu, 'ticker')).length;
-    const { clock } = emu.emulator.ctx;
+    const { clock } = emu.emulator;
     const target = Math.floor(clock.now() / TICK_MS) * TICK_MS + 6 * TICK_MS + 1_000;
     clock.jumpTo(target);
     const fired = await waitForTicks(before + 1);

@@ -1,21 +1,22 @@
 // Durability: a write the emulator acknowledged survives kill -9 of the emulator process. The
-// emulator runs as a child process (npm start's entry) on a temporary data folder; the real SDK
-// in this process writes, the child is killed with SIGKILL, restarted on the same folder, and read.
+// emulator runs as a child process (the package's bin, which loads the TypeScript CLI in that same
+// process, so SIGKILL hits the emulator itself) on a temporary data folder; the real SDK in this
+// process writes, the child is killed with SIGKILL, restarted on the same folder, and read.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_APP_ID, DEFAULT_ENV_ID, PROJECT_ROOT, sdkEnvironment } from '../../emulator/src/config';
+import { DEFAULT_APP_ID, DEFAULT_ENV_ID, sdkEnvironment } from '../src/config';
 
 type AnyDoc = Record<string, any>;
 const requireCjs = createRequire(__filename);
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-const CLI = path.join(PROJECT_ROOT, 'emulator', 'src', 'cli.ts');
+const PACKAGE_ROOT = path.resolve(__dirname, '..');
+const BIN = path.join(PACKAGE_ROOT, 'bin', 'cloudbase-emulator.cjs');
 const LISTENING = /listening on (http:\/\/\S+)/;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-db-durability-'));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-durability-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -24,7 +25,7 @@ afterAll(() => {
 
 /** Starts the emulator CLI on a free port and resolves with its URL once it listens. */
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(TSX, [CLI, '--port', '0', '--data', dataDir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -1,7 +1,7 @@
 // Database transactions through the real wx-server-sdk: runTransaction commit/abort/retry,
 // startTransaction commit/rollback, isolation of uncommitted writes and write conflicts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
 // wx-server-sdk's typings return callback-overload unions; the handle is untyped as in JavaScript callers.
 type Db = any;

@@ -3,7 +3,7 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
 const START_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
 const USER = 'o-user-openid-1';

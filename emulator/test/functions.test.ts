@@ -1,11 +1,9 @@
 // The function host: the mini-program entry, the real SDK's cloud.callFunction, WXContext isolation,
 // the emulator clock inside instances, timeouts, failures, faults and function-to-function calls.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_INSTANCES_PER_FUNCTION } from '../../emulator/src/functions/host';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { MAX_INSTANCES_PER_FUNCTION } from '../src/functions/host';
+import { FIXTURE_FUNCTIONS as FIXTURES, startTestEmulator, type TestEmulator } from './helpers';
 
-const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'cloudfunctions');
 const START_MS = Date.UTC(2026, 10, 24, 2, 0, 5);
 const ADMINS = ['o-admin-1', 'o-admin-2'];
 
@@ -44,8 +42,7 @@ beforeAll(async () => {
   emu = await startTestEmulator({
     functionsDir: FIXTURES,
     clockStartMs: START_MS,
-    adminOpenids: ADMINS,
-    functionEnv: { FIXTURE_FLAG: 'from-config' },
+    functionEnv: { FIXTURE_FLAG: 'from-config', ADMIN_OPENIDS: ADMINS.join(',') },
     log: (line) => logLines.push(line),
   });
 });
@@ -86,10 +83,10 @@ describe('POST /wx/callFunction (the mini-program entry)', () => {
 
   it('resolves cloud.DYNAMIC_CURRENT_ENV inside the function to the emulator env', async () => {
     const res = await emu.callFunction('echo', {}, 'o-resident-1');
-    expect((res.body.result as EchoResult).wxContext.ENV).toBe('lianxin-local');
+    expect((res.body.result as EchoResult).wxContext.ENV).toBe('local-env');
   });
 
-  it('hands ADMIN_OPENIDS and config.functionEnv to the instance', async () => {
+  it('hands config.functionEnv (here ADMIN_OPENIDS and FIXTURE_FLAG) to the instance', async () => {
     const result = (await emu.callFunction('echo', {}, 'o-resident-1')).body.result as EchoResult;
     expect(result.adminOpenids).toBe(ADMINS.join(','));
     expect(result.custom).toBe('from-config');
@@ -176,7 +173,7 @@ describe('cloud.callFunction through the real wx-server-sdk', () => {
     const result = res.body.result as { callerContext: Record<string, unknown>; callee: EchoResult };
     expect(result.callerContext.OPENID).toBe('o-resident-7');
     expect(result.callee.event).toEqual({ from: 'caller' });
-    expect(result.callee.wxContext).toMatchObject({ OPENID: 'o-resident-7', SOURCE: 'wx_client,scf', ENV: 'lianxin-local' });
+    expect(result.callee.wxContext).toMatchObject({ OPENID: 'o-resident-7', SOURCE: 'wx_client,scf', ENV: 'local-env' });
   });
 
   it('lets a function catch the failure of a function it calls', async () => {

@@ -1,24 +1,20 @@
-// Test harness: an in-memory emulator on a free loopback port, the real wx-server-sdk pointed at it,
-// and small clients for the control API and the mini-program's /wx/callFunction entry.
+// Test harness (the package's './testing' entry): an in-memory emulator on a free loopback port, the
+// real wx-server-sdk in this process pointed at it, and small clients for the control API and the
+// mini-program's /wx/callFunction entry. Needs wx-server-sdk installed next to it (a peer dependency).
+// Defaults differ from startEmulator's only where tests need it: port 0, in memory, timers driven by
+// the clock only, silent; like startEmulator, no functions and no declared collections unless given.
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { defaultConfig, sdkEnvironment } from '../../emulator/src/config';
-import type { EmulatorConfig } from '../../emulator/src/context';
-import type { FaultSpec } from '../../emulator/src/faults';
-import { startEmulator, type RunningEmulator } from '../../emulator/src/server';
+import { resolveConfig, type EmulatorOptions } from './config';
+import type { FaultSpec } from './faults';
+import { startEmulator, type EmulatorInstance } from './server';
 
 // wx-server-sdk is CommonJS and reads its configuration from process.env at call time.
 const requireCjs = createRequire(__filename);
 type WxCloud = typeof import('wx-server-sdk');
 
-/** A folder with no functions in it, for suites that test the emulator itself. */
-const NO_FUNCTIONS_DIR = path.join(__dirname, '..', 'fixtures', 'no-functions');
-/** Generic example collections and indexes for the emulator's own suites (the product's are in database/). */
-const EXAMPLE_INDEXES = path.join(__dirname, '..', 'fixtures', 'indexes.example.json');
-
 export interface TestEmulator {
   url: string;
-  emulator: RunningEmulator;
+  emulator: EmulatorInstance;
   /** The real wx-server-sdk, initialised exactly as production code does. */
   cloud: WxCloud;
   /** Makes the test process look like a function instance invoked by `openid`. */
@@ -38,13 +34,10 @@ export interface TestEmulator {
   stop(): Promise<void>;
 }
 
-export async function startTestEmulator(overrides: Partial<EmulatorConfig> = {}): Promise<TestEmulator> {
-  const emulator = await startEmulator(
-    // No functions unless a suite asks for them: the product's timers would fire on every clock move.
-    defaultConfig({ port: 0, dataDir: null, functionsDir: NO_FUNCTIONS_DIR, indexesFile: EXAMPLE_INDEXES, realtimeTimers: false, log: () => undefined, ...overrides }),
-  );
-  const { config } = emulator.ctx;
-  Object.assign(process.env, sdkEnvironment(emulator.url, config.envId, config.appId));
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  // Timers fire only when a test moves the clock: functions' timers would otherwise fire on their own.
+  const emulator = await startEmulator(resolveConfig({ port: 0, dataDir: null, realtimeTimers: false, log: () => undefined }, options));
+  Object.assign(process.env, emulator.sdkEnvironment());
   const cloud = requireCjs('wx-server-sdk') as WxCloud;
   // The SDK's typings declare DYNAMIC_CURRENT_ENV a symbol but `env` a string; the SDK accepts the symbol.
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
@@ -81,6 +74,6 @@ export async function startTestEmulator(overrides: Partial<EmulatorConfig> = {})
       injectFault: async (spec) => void (await ok('POST', '/__emulator/faults', spec)),
     },
     callFunction: (name, data, openid) => http('POST', '/wx/callFunction', { name, data }, { 'X-WX-OPENID': openid }),
-    stop: () => emulator.close(),
+    stop: () => emulator.stop(),
   };
 }

@@ -1,9 +1,9 @@
-// Declared indexes (database/indexes.json): SQLite uses them to pre-filter queries (proved with
+// Declared indexes (the indexes file): SQLite uses them to pre-filter queries (proved with
 // EXPLAIN QUERY PLAN and the candidate row count), they never lose a match, and unique indexes
 // reject duplicates with the server's E11000 error.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseIndexes } from '../../emulator/src/database/indexes';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { parseIndexes } from '../src/database/indexes';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
 // wx-server-sdk's typings return callback-overload unions; the handle is untyped as in JavaScript callers.
 type Db = any;

@@ -4,7 +4,7 @@
 // positive controls show what stays allowed.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
 const requireCjs = createRequire(__filename);
 

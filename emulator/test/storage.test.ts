@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sdkEnvironment } from '../../emulator/src/config';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
-const ENV = 'lianxin-local';
+const ENV = 'local-env';
 const FILE_ID_PREFIX = `cloud://${ENV}.`;
 const TWO_MINUTES_MS = 2 * 60_000;
 
@@ -153,7 +152,7 @@ describe('storage', () => {
 
 describe('storage with a data folder', () => {
   it('keeps files, their temp URLs and the open-API outbox across a restart', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-storage-'));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-storage-'));
     try {
       const first = await startTestEmulator({ dataDir });
       const fileID = (await first.cloud.uploadFile({ cloudPath: 'durable/a.txt', fileContent: Buffer.from('kept') })).fileID;
@@ -175,7 +174,7 @@ describe('storage with a data folder', () => {
       }
     } finally {
       // Point the SDK back at this file's shared emulator.
-      Object.assign(process.env, sdkEnvironment(emu.url, emu.emulator.ctx.config.envId, emu.emulator.ctx.config.appId));
+      Object.assign(process.env, emu.emulator.sdkEnvironment());
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

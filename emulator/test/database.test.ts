@@ -3,7 +3,7 @@
 // aggregation, collection rules, unsupported features and injected write faults.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { startTestEmulator, type TestEmulator } from './helpers';
 
 const requireCjs = createRequire(__filename);
 
@@ -65,7 +65,7 @@ describe('add, get, doc().get and count', () => {
     await expect(db.collection('nope').add({ data: { a: 1 } })).rejects.toThrow(/not exist/);
   });
 
-  it('auto-creates the collections declared in database/indexes.json and refuses to create one twice', async () => {
+  it('auto-creates the collections declared in the indexes file and refuses to create one twice', async () => {
     expect((await db.collection('example_orders').count()).total).toBe(0);
     await db.createCollection('fresh');
     await expect(db.createCollection('fresh')).rejects.toThrow(/exist/);
