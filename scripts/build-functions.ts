@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       }),
     ),
   );
-  console.log(`built ${names.length} cloud function(s) in ${Date.now() - started} ms${names.length ? ': ' + names.join(', ') : ''}`);
+  console.log(`built ${names.length} cloud function(s) in ${Date.now() - started} ms${names.length ? `: ${names.join(', ')}` : ''}`);
 }
 
 if (require.main === module) {

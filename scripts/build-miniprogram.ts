@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const { packed, files, durationsMs } = await buildProject();
   for (const result of packed) {
     const where = path.relative(PROJECT_ROOT, path.dirname(path.join(PROJECT_ROOT, result.packageJsonPath)));
-    console.log(`构建 npm ${result.packageJsonPath}: ${result.miniProgramPackages} mini-program and ${result.otherPackages} other packages into ${where}/miniprogram_npm (${durationsMs.packNpm} ms)`);
+    console.log(
+      `构建 npm ${result.packageJsonPath}: ${result.miniProgramPackages} mini-program and ${result.otherPackages} other packages into ${where}/miniprogram_npm (${durationsMs.packNpm} ms)`,
+    );
     for (const warning of result.warnings) console.warn(`  warning: ${warning}`);
   }
   console.log(`compiled ${files.size} files into ${path.relative(PROJECT_ROOT, COMPILED_DIR)} (${durationsMs.compileJs} ms)`);

@@ -104,7 +104,8 @@ function moduleIdOf(bundle: string, headers: ModuleHeader[], marker: string): st
     const header = headers.filter((h) => h.at < at).pop();
     if (header && !header.factory.includes(NESTED_REQUIRE)) ids.add(header.id);
   }
-  if (ids.size !== 1) throw new Error(`${CLI_BUNDLE}: expected one top-level module containing ${JSON.stringify(marker)}, found ${ids.size}; the CLI's layout changed`);
+  if (ids.size !== 1)
+    throw new Error(`${CLI_BUNDLE}: expected one top-level module containing ${JSON.stringify(marker)}, found ${ids.size}; the CLI's layout changed`);
   return [...ids][0] as string;
 }
 
@@ -169,16 +170,18 @@ async function recordRequests(run: (requests: RecordedRequest[]) => Promise<unkn
 export async function dryRunDeploy(configPath = DEFAULT_CONFIG_PATH): Promise<DryRunReport> {
   const cli = loadCliInternals();
   const config = await cli.getCloudBaseConfig(path.resolve(configPath));
-  const functions = (Array.isArray(config['functions']) ? config['functions'] : []) as JsonObject[];
-  const envId = String(config['envId'] ?? '');
+  const functions = (Array.isArray(config.functions) ? config.functions : []) as JsonObject[];
+  const envId = String(config.envId ?? '');
   const results: FunctionDryRun[] = [];
   for (const func of functions) {
-    const name = String(func['name']);
+    const name = String(func.name);
     // As `tcb fn deploy` has it; only the code packing (replaced here) reads it.
-    const functionRootPath = path.join(process.cwd(), String(config['functionRoot'] ?? 'functions'));
+    const functionRootPath = path.join(process.cwd(), String(config.functionRoot ?? 'functions'));
     // Each call gets its own copy: the CLI's code may annotate the object it is given.
     const copy = (): JsonObject => JSON.parse(JSON.stringify(func)) as JsonObject;
-    const created = await recordRequests((requests) => recordingFunctionService(cli, envId, requests).createFunction({ func: copy(), functionRootPath, force: false }));
+    const created = await recordRequests((requests) =>
+      recordingFunctionService(cli, envId, requests).createFunction({ func: copy(), functionRootPath, force: false }),
+    );
     const updated = await recordRequests((requests) => recordingFunctionService(cli, envId, requests).updateFunctionConfig(copy()));
     const error = created.error ?? updated.error;
     results.push({ name, resolved: func, create: created.requests, update: updated.requests, ...(error ? { error } : {}) });
@@ -186,9 +189,9 @@ export async function dryRunDeploy(configPath = DEFAULT_CONFIG_PATH): Promise<Dr
   return {
     cliVersion: cli.version,
     configPath: path.resolve(configPath),
-    envId: config['envId'],
-    functionRoot: config['functionRoot'],
-    version: config['version'],
+    envId: config.envId,
+    functionRoot: config.functionRoot,
+    version: config.version,
     functions: results,
     runtimes: cli.runtimes,
     schema: cli.schema,
@@ -197,7 +200,7 @@ export async function dryRunDeploy(configPath = DEFAULT_CONFIG_PATH): Promise<Dr
 
 /** The Environment.Variables of a recorded request, as a plain object. */
 export function environmentOf(request: RecordedRequest | undefined): Record<string, string> | undefined {
-  const variables = (request?.params['Environment'] as { Variables?: { Key: string; Value: string }[] } | undefined)?.Variables;
+  const variables = (request?.params.Environment as { Variables?: { Key: string; Value: string }[] } | undefined)?.Variables;
   return variables && Object.fromEntries(variables.map((v) => [v.Key, v.Value]));
 }
 
@@ -207,14 +210,21 @@ function parseArgs(argv: string[]): { json: boolean; configPath: string } {
 }
 
 function printSummary(report: DryRunReport): void {
-  console.log(`@cloudbase/cli ${report.cliVersion} resolved ${path.relative(process.cwd(), report.configPath)}: envId ${JSON.stringify(report.envId)}, functionRoot ${JSON.stringify(report.functionRoot)}`);
+  console.log(
+    `@cloudbase/cli ${report.cliVersion} resolved ${path.relative(process.cwd(), report.configPath)}: envId ${JSON.stringify(report.envId)}, functionRoot ${JSON.stringify(report.functionRoot)}`,
+  );
   const empty = new Set<string>();
   for (const fn of report.functions) {
     const create = fn.create.find((r) => r.action === 'CreateFunction')?.params ?? {};
-    const triggers = fn.create.find((r) => r.action === 'BatchCreateTrigger')?.params['Triggers'];
+    const triggers = fn.create.find((r) => r.action === 'BatchCreateTrigger')?.params.Triggers;
     const env = environmentOf(fn.create.find((r) => r.action === 'CreateFunction')) ?? {};
     for (const [key, value] of Object.entries(env)) if (value === '') empty.add(key);
-    const parts = [`${String(create['Runtime'])}`, `timeout ${String(create['Timeout'])} s`, `${String(create['MemorySize'])} MB`, `${Object.keys(env).length} env vars`];
+    const parts = [
+      `${String(create.Runtime)}`,
+      `timeout ${String(create.Timeout)} s`,
+      `${String(create.MemorySize)} MB`,
+      `${Object.keys(env).length} env vars`,
+    ];
     if (typeof triggers === 'string') parts.push(`triggers ${triggers}`);
     console.log(`  ${fn.name}: ${parts.join(', ')}${fn.error ? `\n    REFUSED: ${fn.error}` : ''}`);
   }

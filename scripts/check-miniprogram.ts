@@ -42,7 +42,18 @@ export interface CheckSummary {
 
 /** Enough of a failed compile's message to name the file, without its stack. */
 const COMPILE_ERROR_LINES = 6;
-const EMPTY_SUMMARY: CheckSummary = { ok: false, filesCompiled: 0, wxmlCompiled: 0, wxssCompiled: 0, jsFilesChecked: 0, requiresChecked: 0, componentsChecked: 0, componentTagsChecked: 0, durationsMs: {}, problems: [] };
+const EMPTY_SUMMARY: CheckSummary = {
+  ok: false,
+  filesCompiled: 0,
+  wxmlCompiled: 0,
+  wxssCompiled: 0,
+  jsFilesChecked: 0,
+  requiresChecked: 0,
+  componentsChecked: 0,
+  componentTagsChecked: 0,
+  durationsMs: {},
+  problems: [],
+};
 
 /** Every check over a compiled project already written to `dir`. */
 export function checkCompiled(root: string, dir: string, files: Map<string, string>): CheckSummary {
@@ -89,7 +100,10 @@ export async function checkMiniprogram(root = PROJECT_ROOT, rebuild = false): Pr
   } catch (err) {
     // The DevTools' compile refuses a broken project outright (a missing component, bad JSON): report it like any other problem.
     const message = err instanceof Error ? err.message : String(err);
-    return { ...EMPTY_SUMMARY, problems: [{ file: 'the build (构建 npm, then the DevTools compile)', message: message.split('\n').slice(0, COMPILE_ERROR_LINES).join('\n') }] };
+    return {
+      ...EMPTY_SUMMARY,
+      problems: [{ file: 'the build (构建 npm, then the DevTools compile)', message: message.split('\n').slice(0, COMPILE_ERROR_LINES).join('\n') }],
+    };
   }
 }
 
@@ -102,9 +116,17 @@ function rootFromArgs(argv: string[]): string {
 async function main(): Promise<boolean> {
   const root = rootFromArgs(process.argv.slice(2));
   const summary = await checkMiniprogram(root, root !== PROJECT_ROOT);
-  console.log(`compiled ${summary.filesCompiled} files (${summary.wxmlCompiled} WXML with wcc, ${summary.wxssCompiled} WXSS with wcsc) into ${path.relative(process.cwd(), compiledDirOf(root))}`);
-  console.log(`checked ${summary.requiresChecked} require() calls in ${summary.jsFilesChecked} JavaScript files, ${summary.componentsChecked} usingComponents entries, ${summary.componentTagsChecked} component tags in our templates`);
-  console.log(`took ${Object.entries(summary.durationsMs).map(([step, ms]) => `${step} ${ms} ms`).join(', ')}`);
+  console.log(
+    `compiled ${summary.filesCompiled} files (${summary.wxmlCompiled} WXML with wcc, ${summary.wxssCompiled} WXSS with wcsc) into ${path.relative(process.cwd(), compiledDirOf(root))}`,
+  );
+  console.log(
+    `checked ${summary.requiresChecked} require() calls in ${summary.jsFilesChecked} JavaScript files, ${summary.componentsChecked} usingComponents entries, ${summary.componentTagsChecked} component tags in our templates`,
+  );
+  console.log(
+    `took ${Object.entries(summary.durationsMs)
+      .map(([step, ms]) => `${step} ${ms} ms`)
+      .join(', ')}`,
+  );
   if (!summary.ok) console.error(`\n${summary.problems.length} problem(s):\n${formatProblems(summary.problems)}`);
   return summary.ok;
 }

@@ -49,7 +49,11 @@ class DemoRun {
 
   async advance(ms: number, why: string): Promise<void> {
     const started = performance.now();
-    const res = await fetch(`${this.url}/__emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) });
+    const res = await fetch(`${this.url}/__emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: ms }),
+    });
     const { nowMs } = (await res.json()) as { nowMs: number };
     this.record(`⏩ ${why}`, nowMs, performance.now() - started, `clock +${formatDuration(ms)}, due timer ticks fired`);
   }
@@ -91,7 +95,13 @@ async function connect(): Promise<{ url: string; own?: EmulatorInstance }> {
     return { url: EMULATOR_URL };
   }
   console.log(`No emulator at ${EMULATOR_URL}: starting one in memory with the demo street.`);
-  const own = await startEmulator({ ...productEmulatorOptions({ adminOpenids: [DEMO_ADMIN_OPENID] }), port: 0, dataDir: null, realtimeTimers: false, log: () => undefined });
+  const own = await startEmulator({
+    ...productEmulatorOptions({ adminOpenids: [DEMO_ADMIN_OPENID] }),
+    port: 0,
+    dataDir: null,
+    realtimeTimers: false,
+    log: () => undefined,
+  });
   await seedDemoStreetIfEmpty(own);
   return { url: own.url, own };
 }
@@ -106,11 +116,23 @@ async function main(): Promise<void> {
     const committee = people.committee[grid.villageId] ?? '';
     const dutyOfficer = people.dutyOfficers[grid.villageId] ?? '';
     const { gridLeader, partyGroupLeader, buildingLeader } = grid.leaders;
-    const run = new DemoRun(url, await (async () => (await fetch(`${url}/__emulator/clock`).then((r) => r.json()) as { nowMs: number }).nowMs)());
+    const run = new DemoRun(url, await (async () => ((await fetch(`${url}/__emulator/clock`).then((r) => r.json())) as { nowMs: number }).nowMs)());
     console.log(`\nGrid ${grid.gridId}: leader ${gridLeader}, resident ${newcomer.openid}\n`);
 
-    await run.call('Committee switches on emergency mode (service 24/7)', 'setVillagePolicy', { villageId: grid.villageId, calendar: { emergencyMode: true } }, committee, () => 'response targets now count every minute of the day');
-    const code = await run.call<{ scene: string; fileID: string }>('Committee prints the grid QR code', 'getJoinCode', { gridId: grid.gridId }, committee, (c) => `scene "${c.scene}" (${c.scene.length} chars), image ${c.fileID}`);
+    await run.call(
+      'Committee switches on emergency mode (service 24/7)',
+      'setVillagePolicy',
+      { villageId: grid.villageId, calendar: { emergencyMode: true } },
+      committee,
+      () => 'response targets now count every minute of the day',
+    );
+    const code = await run.call<{ scene: string; fileID: string }>(
+      'Committee prints the grid QR code',
+      'getJoinCode',
+      { gridId: grid.gridId },
+      committee,
+      (c) => `scene "${c.scene}" (${c.scene.length} chars), image ${c.fileID}`,
+    );
     await run.call<{ grid: { name: string; villageName: string }; alreadyMember: boolean }>(
       'Resident scans it and joins',
       'joinGrid',
@@ -118,7 +140,13 @@ async function main(): Promise<void> {
       newcomer.openid,
       (j) => `${j.alreadyMember ? 'already a member of' : 'joined'} ${j.grid.villageName} ${j.grid.name}`,
     );
-    await run.call('Grid leader allows one notification', 'recordSubscription', { acceptedTemplateIds: ['tmpl-request-assigned'], grantId: randomUUID() }, gridLeader, () => 'one-time subscribe authorisation counted');
+    await run.call(
+      'Grid leader allows one notification',
+      'recordSubscription',
+      { acceptedTemplateIds: ['tmpl-request-assigned'], grantId: randomUUID() },
+      gridLeader,
+      () => 'one-time subscribe authorisation counted',
+    );
 
     const answered = await run.call<{ request: RequestView }>(
       'Resident asks for medicine',
@@ -127,16 +155,47 @@ async function main(): Promise<void> {
       newcomer.openid,
       (r) => `routed to ${r.request.responders.join(', ')}; answer due by T+${formatDuration(r.request.responseDueAt - run.startMs)}`,
     );
-    await run.call<{ page: { items: Array<{ requestId: string; notified?: string }> } }>('Leader opens the inbox', 'listInbox', { view: 'mine' }, gridLeader, (inbox) => {
-      const item = inbox.page.items.find((i) => i.requestId === answered.request.id);
-      return item ? `request is there (subscribe message: ${item.notified ?? 'n/a'})` : 'request missing!';
-    });
+    await run.call<{ page: { items: Array<{ requestId: string; notified?: string }> } }>(
+      'Leader opens the inbox',
+      'listInbox',
+      { view: 'mine' },
+      gridLeader,
+      (inbox) => {
+        const item = inbox.page.items.find((i) => i.requestId === answered.request.id);
+        return item ? `request is there (subscribe message: ${item.notified ?? 'n/a'})` : 'request missing!';
+      },
+    );
     await run.advance(LEADER_ANSWERS_AFTER_MS, 'four minutes pass');
-    const reply = await run.call<RequestView>('Leader answers', 'respondRequest', { requestId: answered.request.id, message: '收到，半小时内送到。' }, gridLeader, (r) => `first response after ${formatDuration(r.firstResponseMs ?? 0)}: ${(r.firstResponseMs ?? Infinity) <= DEFAULT_RESPONSE_TARGET_MS ? 'within' : 'outside'} the golden ten minutes`);
-    await run.call('Leader resolves it', 'updateRequestStatus', { requestId: answered.request.id, action: 'resolve', note: '药已送到。' }, gridLeader, () => 'resolved, waiting for the resident');
-    await run.call('Resident confirms and rates', 'confirmRequest', { requestId: answered.request.id, rating: 5, comment: '很及时，谢谢！' }, newcomer.openid, () => 'confirmed with ★★★★★');
+    const reply = await run.call<RequestView>(
+      'Leader answers',
+      'respondRequest',
+      { requestId: answered.request.id, message: '收到，半小时内送到。' },
+      gridLeader,
+      (r) =>
+        `first response after ${formatDuration(r.firstResponseMs ?? 0)}: ${(r.firstResponseMs ?? Infinity) <= DEFAULT_RESPONSE_TARGET_MS ? 'within' : 'outside'} the golden ten minutes`,
+    );
+    await run.call(
+      'Leader resolves it',
+      'updateRequestStatus',
+      { requestId: answered.request.id, action: 'resolve', note: '药已送到。' },
+      gridLeader,
+      () => 'resolved, waiting for the resident',
+    );
+    await run.call(
+      'Resident confirms and rates',
+      'confirmRequest',
+      { requestId: answered.request.id, rating: 5, comment: '很及时，谢谢！' },
+      newcomer.openid,
+      () => 'confirmed with ★★★★★',
+    );
 
-    const unanswered = await run.call<{ request: RequestView }>('Resident reports a burst pipe', 'submitRequest', { category: 'repairs', text: '楼道水管破裂，水流不止。', idempotencyKey: randomUUID() }, newcomer.openid, (r) => `routed to ${r.request.responders.join(', ')}`);
+    const unanswered = await run.call<{ request: RequestView }>(
+      'Resident reports a burst pipe',
+      'submitRequest',
+      { category: 'repairs', text: '楼道水管破裂，水流不止。', idempotencyKey: randomUUID() },
+      newcomer.openid,
+      (r) => `routed to ${r.request.responders.join(', ')}`,
+    );
     const requestId = unanswered.request.id;
     const show = (r: RequestView): string => {
       const last = r.events.at(-1);
@@ -147,13 +206,18 @@ async function main(): Promise<void> {
     const level1 = await run.call<RequestView>('Resident checks the request', 'getRequest', { requestId }, newcomer.openid, show);
     await run.advance(LEVEL_TWO_AFTER_LEVEL_ONE_MS, 'ten more minutes, still no answer');
     const level2 = await run.call<RequestView>('Resident checks again', 'getRequest', { requestId }, newcomer.openid, show);
-    await run.call<{ page: { items: Array<{ requestId: string }> } }>('Duty officer opens the inbox', 'listInbox', { view: 'mine' }, dutyOfficer, (inbox) => (inbox.page.items.some((i) => i.requestId === requestId) ? 'the burst pipe is there' : 'missing!'));
+    await run.call<{ page: { items: Array<{ requestId: string }> } }>('Duty officer opens the inbox', 'listInbox', { view: 'mine' }, dutyOfficer, (inbox) =>
+      inbox.page.items.some((i) => i.requestId === requestId) ? 'the burst pipe is there' : 'missing!',
+    );
 
     const ok = reply.firstResponseMs !== undefined && level1.escalationLevel >= 1 && level2.escalationLevel >= 2;
     console.log(`\nSummary
   answered request: first response ${formatDuration(reply.firstResponseMs ?? 0)} (target ${formatDuration(DEFAULT_RESPONSE_TARGET_MS)})
   unanswered request: level ${level1.escalationLevel} (other 三长: ${[partyGroupLeader, buildingLeader].join(', ')}), then level ${level2.escalationLevel} (duty officer ${dutyOfficer})
-  ${run.steps.length} steps; function calls took (the first call of each function starts its instance: a cold start) ${run.steps.filter((s) => !s.what.startsWith('⏩')).map((s) => s.tookMs.toFixed(0)).join(' / ')} ms`);
+  ${run.steps.length} steps; function calls took (the first call of each function starts its instance: a cold start) ${run.steps
+    .filter((s) => !s.what.startsWith('⏩'))
+    .map((s) => s.tookMs.toFixed(0))
+    .join(' / ')} ms`);
     if (!ok) process.exitCode = 1;
   } finally {
     await own?.stop();

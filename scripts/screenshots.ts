@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     await Promise.all([gallery.close(), browser.close()]);
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`\n${shots} screenshots in ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/ (README's in ${path.relative(PROJECT_ROOT, README_DIR)}/), ${findingsInAll} finding(s), ${seconds} s`);
+  console.log(
+    `\n${shots} screenshots in ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/ (README's in ${path.relative(PROJECT_ROOT, README_DIR)}/), ${findingsInAll} finding(s), ${seconds} s`,
+  );
 }
 
 exitWhenDone(main);

@@ -7,10 +7,15 @@ import { seedDemoStreetIfEmpty } from './lib/demo-street';
 import { LOCAL_DATA_DIR, productEmulatorOptions } from './lib/local-emulator';
 
 const list = (s: string | undefined): string[] | undefined =>
-  s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 async function afterStart(emulator: EmulatorInstance, config: EmulatorConfig): Promise<void> {
-  console.log(`  admins: ${config.functionEnv['ADMIN_OPENIDS'] || '(none)'}`);
+  console.log(`  admins: ${config.functionEnv.ADMIN_OPENIDS || '(none)'}`);
   const seeded = await seedDemoStreetIfEmpty(emulator);
   if (seeded) {
     const { street } = seeded;

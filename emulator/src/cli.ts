@@ -42,7 +42,12 @@ export interface CliHooks {
 }
 
 const list = (s: string | undefined): string[] | undefined =>
-  s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 function usage(hooks: CliHooks): string {
   const extra = Object.entries(hooks.flags ?? {}).map(([name, f]) => `  ${`--${name} ${f.value}`.padEnd(21)}${f.description}`);

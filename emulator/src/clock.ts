@@ -19,7 +19,10 @@ export class EmulatorClock {
   /** Serialises advances so that two concurrent clock moves never interleave their ticks. */
   private advancing: Promise<void> = Promise.resolve();
 
-  constructor(startMs?: number, private readonly realNow: () => number = Date.now) {
+  constructor(
+    startMs?: number,
+    private readonly realNow: () => number = Date.now,
+  ) {
     this.offsetMs = startMs === undefined ? 0 : startMs - realNow();
   }
 
@@ -47,7 +50,10 @@ export class EmulatorClock {
       this.jumpTo(targetMs);
       return this.now();
     });
-    this.advancing = run.then(() => undefined, () => undefined);
+    this.advancing = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
@@ -72,7 +78,10 @@ export class EmulatorClock {
       if (targetMs > this.now()) this.jumpTo(targetMs);
       return this.now();
     });
-    this.advancing = run.then(() => undefined, () => undefined);
+    this.advancing = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 }

@@ -8,27 +8,14 @@ import { EmulatorClock } from './clock';
 import { resolveConfig, sdkEnvironment, type EmulatorOptions } from './config';
 import { Faults, type FaultSpec } from './faults';
 import { openStore } from './store';
-import {
-  EmulatorError,
-  RawResponse,
-  type ActionHandler,
-  type EmulatorContext,
-  type EmulatorModule,
-  type ModuleFactory,
-  type Route,
-} from './context';
+import { EmulatorError, RawResponse, type ActionHandler, type EmulatorContext, type EmulatorModule, type ModuleFactory, type Route } from './context';
 import { readJson, readMultipart, sendJson } from './http-util';
 import { createDatabaseModule } from './database';
 import { createStorageModule } from './storage';
 import { createOpenApiModule } from './openapi';
 import { createFunctionsModule } from './functions';
 
-const MODULES: ModuleFactory[] = [
-  createDatabaseModule,
-  createStorageModule,
-  createOpenApiModule,
-  createFunctionsModule,
-];
+const MODULES: ModuleFactory[] = [createDatabaseModule, createStorageModule, createOpenApiModule, createFunctionsModule];
 
 /** What a running emulator reports about itself (cf. firebase-tools' EmulatorInfo). */
 export interface EmulatorInfo {
@@ -84,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const isMultipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
     try {
       const params = isMultipart ? await readMultipart(req) : await readJson(req);
-      const action = String(params['action'] ?? '');
+      const action = String(params.action ?? '');
       const handler = actions.get(action);
       if (!handler) throw new EmulatorError('ACTION_NOT_SUPPORTED', `the emulator does not support action "${action}"`);
       const result = await handler(params, req);
@@ -105,9 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const url = new URL(req.url ?? '/', 'http://emulator');
     const run = async (): Promise<void> => {
       if (req.method === 'POST' && url.pathname === '/admin') return handleAdmin(req, res);
-      const route = routes.find(
-        (r) => r.method === req.method && (r.path.endsWith('/') ? url.pathname.startsWith(r.path) : url.pathname === r.path),
-      );
+      const route = routes.find((r) => r.method === req.method && (r.path.endsWith('/') ? url.pathname.startsWith(r.path) : url.pathname === r.path));
       if (!route) throw new EmulatorError('NOT_FOUND', `no route for ${req.method} ${url.pathname}`, 404);
       await route.handle(req, res, url);
     };

@@ -53,7 +53,10 @@ describe('database durability', () => {
     const db1 = database(first.url);
     await db1.createCollection('durable');
     const { _id } = (await db1.collection('durable').add({ data: { msg: 'survives', at: new Date(1_700_000_000_000) } })) as AnyDoc;
-    await db1.collection('durable').doc(_id).update({ data: { count: db1.command.inc(1) } });
+    await db1
+      .collection('durable')
+      .doc(_id)
+      .update({ data: { count: db1.command.inc(1) } });
     // No graceful shutdown: the write must already be on disk.
     const exited = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');

@@ -73,14 +73,25 @@ describe('index use', () => {
   });
 
   it('never loses a match: array values, $in, and counts agree with an unindexed scan', async () => {
-    await db.collection(ORDERS).add({ data: [{ status: ['open', 'vip'], n: 1000 }, { status: { nested: true }, n: 1001 }] });
+    await db.collection(ORDERS).add({
+      data: [
+        { status: ['open', 'vip'], n: 1000 },
+        { status: { nested: true }, n: 1001 },
+      ],
+    });
     const _ = db.command;
     const open = await db.collection(ORDERS).where({ status: 'open' }).limit(1000).get();
     expect(open.data.map((d: AnyDoc) => d.n)).toContain(1000);
     expect(open.data).toHaveLength(TOTAL / STATUSES.length + 1);
-    const viaIn = await db.collection(ORDERS).where({ status: _.in(['vip', 'closed']) }).count();
+    const viaIn = await db
+      .collection(ORDERS)
+      .where({ status: _.in(['vip', 'closed']) })
+      .count();
     expect(viaIn.total).toBe(TOTAL / STATUSES.length + 1);
-    const before = await db.collection(ORDERS).where({ createdAt: _.lt(new Date(T0 + 10 * DAY_MS)) }).count();
+    const before = await db
+      .collection(ORDERS)
+      .where({ createdAt: _.lt(new Date(T0 + 10 * DAY_MS)) })
+      .count();
     expect(before.total).toBe(10);
   });
 
@@ -95,7 +106,10 @@ describe('index use', () => {
 describe('unique indexes', () => {
   it('rejects a duplicate key on add with E11000 and keeps the first document', async () => {
     await db.collection(ORDERS).add({ data: { requestKey: 'req-1', v: 1 } });
-    const err = (await db.collection(ORDERS).add({ data: { requestKey: 'req-1', v: 2 } }).catch((e: unknown) => e)) as AnyDoc;
+    const err = (await db
+      .collection(ORDERS)
+      .add({ data: { requestKey: 'req-1', v: 2 } })
+      .catch((e: unknown) => e)) as AnyDoc;
     expect(err.errCode).toBe(-502001);
     expect(String(err.errMsg)).toMatch(/E11000 duplicate key error collection: example_orders index: requestKey_unique/);
     const rows = await db.collection(ORDERS).where({ requestKey: 'req-1' }).get();
@@ -105,8 +119,18 @@ describe('unique indexes', () => {
   it('rejects a batch atomically and an update that would collide', async () => {
     await expect(db.collection(ORDERS).add({ data: [{ requestKey: 'a' }, { requestKey: 'a' }] })).rejects.toThrow(/E11000/);
     expect((await db.collection(ORDERS).where({ requestKey: 'a' }).count()).total).toBe(0);
-    await db.collection(ORDERS).add({ data: [{ _id: 'one', requestKey: 'a' }, { _id: 'two', requestKey: 'b' }] });
-    await expect(db.collection(ORDERS).doc('two').update({ data: { requestKey: 'a' } })).rejects.toThrow(/E11000/);
+    await db.collection(ORDERS).add({
+      data: [
+        { _id: 'one', requestKey: 'a' },
+        { _id: 'two', requestKey: 'b' },
+      ],
+    });
+    await expect(
+      db
+        .collection(ORDERS)
+        .doc('two')
+        .update({ data: { requestKey: 'a' } }),
+    ).rejects.toThrow(/E11000/);
     expect(((await db.collection(ORDERS).doc('two').get()).data as AnyDoc).requestKey).toBe('b');
   });
 
@@ -123,14 +147,11 @@ describe('unique indexes', () => {
 
 describe('indexes.json format', () => {
   it('accepts the documented format and names the problem in a bad file', () => {
-    const ok = parseIndexes(
-      { collections: [{ collectionName: 'c', indexes: [{ name: 'i', keys: [{ name: 'a', direction: '-1' }], unique: true }] }] },
-      'test',
-    );
+    const ok = parseIndexes({ collections: [{ collectionName: 'c', indexes: [{ name: 'i', keys: [{ name: 'a', direction: '-1' }], unique: true }] }] }, 'test');
     expect(ok.indexes).toEqual([{ collectionName: 'c', name: 'i', keys: [{ name: 'a', direction: -1 }], unique: true }]);
-    expect(() => parseIndexes({ collections: [{ collectionName: 'c', indexes: [{ name: 'g', keys: [{ name: 'loc', direction: '2dsphere' }] }] }] }, 'f.json')).toThrow(
-      /2dsphere/,
-    );
+    expect(() =>
+      parseIndexes({ collections: [{ collectionName: 'c', indexes: [{ name: 'g', keys: [{ name: 'loc', direction: '2dsphere' }] }] }] }, 'f.json'),
+    ).toThrow(/2dsphere/);
     expect(() => parseIndexes({}, 'f.json')).toThrow(/collections/);
   });
 });

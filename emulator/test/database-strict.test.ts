@@ -57,7 +57,10 @@ async function expectRefused(call: Promise<unknown>, message: RegExp): Promise<v
 describe('$inc and $mul on a value that is not a number', () => {
   it('refuses $inc of null, a string and a boolean, and writes nothing', async () => {
     const _ = db.command;
-    await expectRefused(update({ nothing: _.inc(1) }), /Cannot apply \$inc to a value of non-numeric type\. \{_id: "d"\} has the field 'nothing' of non-numeric type null/);
+    await expectRefused(
+      update({ nothing: _.inc(1) }),
+      /Cannot apply \$inc to a value of non-numeric type\. \{_id: "d"\} has the field 'nothing' of non-numeric type null/,
+    );
     await expectRefused(update({ text: _.inc(1) }), /Cannot apply \$inc .* non-numeric type string/);
     await expectRefused(update({ flag: _.inc(1) }), /Cannot apply \$inc .* non-numeric type bool/);
     expect(await read()).toEqual(SEED);
@@ -138,12 +141,24 @@ describe('a dotted path through null or a scalar', () => {
 
 describe('multi-document updates', () => {
   beforeEach(async () => {
-    await db.collection(COLL).add({ data: [{ _id: 'm1', group: 'g', v: 1 }, { _id: 'm2', group: 'g', v: null }, { _id: 'm3', group: 'g', v: 2 }] });
+    await db.collection(COLL).add({
+      data: [
+        { _id: 'm1', group: 'g', v: 1 },
+        { _id: 'm2', group: 'g', v: null },
+        { _id: 'm3', group: 'g', v: 2 },
+      ],
+    });
   });
 
   it('fails the whole where().update() when one matched document would fail, writing none of them', async () => {
     const _ = db.command;
-    await expectRefused(db.collection(COLL).where({ group: 'g' }).update({ data: { v: _.inc(1) } }), /\{_id: "m2"\} has the field 'v' of non-numeric type null/);
+    await expectRefused(
+      db
+        .collection(COLL)
+        .where({ group: 'g' })
+        .update({ data: { v: _.inc(1) } }),
+      /\{_id: "m2"\} has the field 'v' of non-numeric type null/,
+    );
     // m1 comes before m2 in natural order: MongoDB would have kept its update, the emulator writes nothing.
     expect((await read('m1')).v).toBe(1);
     expect((await read('m2')).v).toBeNull();
@@ -152,7 +167,10 @@ describe('multi-document updates', () => {
 
   it('updates every document when none fails (positive control)', async () => {
     const _ = db.command;
-    const res = await db.collection(COLL).where({ group: 'g', v: _.neq(null) }).update({ data: { v: _.inc(10) } });
+    const res = await db
+      .collection(COLL)
+      .where({ group: 'g', v: _.neq(null) })
+      .update({ data: { v: _.inc(10) } });
     expect(res.stats.updated).toBe(2);
     expect([(await read('m1')).v, (await read('m3')).v]).toEqual([11, 12]);
   });
@@ -195,7 +213,11 @@ describe('transactions', () => {
     const tcb = requireCjs('@cloudbase/node-sdk') as { init(c: object): { database(): any } };
     const ndb = tcb.init({ env: process.env.TCB_ENV }).database();
     const t = await ndb.startTransaction();
-    const err = (await t.collection(COLL).where({ _id: 'd' }).updateAndReturn({ count: 99 }).catch((e: unknown) => e)) as AnyDoc;
+    const err = (await t
+      .collection(COLL)
+      .where({ _id: 'd' })
+      .updateAndReturn({ count: 99 })
+      .catch((e: unknown) => e)) as AnyDoc;
     expect(err.code).toBe('DATABASE_REQUEST_FAILED');
     expect(String(err.message)).toMatch(/updateAndReturn\(\) is a batch \(where\) write/);
     await t.rollback();
@@ -208,7 +230,10 @@ describe('transactions', () => {
     // hazard: use doc(id) writes inside transactions (the backend does).
     await expect(
       db.runTransaction(async (t: any) => {
-        await t.collection(COLL).where({ _id: 'd' }).update({ data: { escaped: true } });
+        await t
+          .collection(COLL)
+          .where({ _id: 'd' })
+          .update({ data: { escaped: true } });
         await t.rollback('undo');
       }),
     ).rejects.toBe('undo');
@@ -220,7 +245,10 @@ describe('transactions', () => {
     await expectRefused(
       db.runTransaction(async (t: any) => {
         await t.collection(COLL).add({ data: { _id: 'staged' } });
-        await t.collection(COLL).doc('d').update({ data: { nothing: _.inc(1) } });
+        await t
+          .collection(COLL)
+          .doc('d')
+          .update({ data: { nothing: _.inc(1) } });
       }),
       /Cannot apply \$inc to a value of non-numeric type/,
     );
@@ -232,8 +260,14 @@ describe('transactions', () => {
     const _ = db.command;
     await db.collection(COLL).add({ data: { _id: 'gone' } });
     await db.runTransaction(async (t: any) => {
-      await t.collection(COLL).doc('d').update({ data: { count: _.inc(1), list: _.push([3]), obj: { extra: true } } });
-      await t.collection(COLL).doc('other').set({ data: { v: 1 } });
+      await t
+        .collection(COLL)
+        .doc('d')
+        .update({ data: { count: _.inc(1), list: _.push([3]), obj: { extra: true } } });
+      await t
+        .collection(COLL)
+        .doc('other')
+        .set({ data: { v: 1 } });
       await t.collection(COLL).doc('gone').remove();
       await t.collection(COLL).add({ data: { _id: 'added' } });
     });

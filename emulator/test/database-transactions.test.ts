@@ -18,7 +18,12 @@ afterAll(() => emu.stop());
 beforeEach(async () => {
   await emu.control.reset();
   await db.createCollection('acct');
-  await db.collection('acct').add({ data: [{ _id: 'alice', balance: 100 }, { _id: 'bob', balance: 0 }] });
+  await db.collection('acct').add({
+    data: [
+      { _id: 'alice', balance: 100 },
+      { _id: 'bob', balance: 0 },
+    ],
+  });
 });
 
 const balance = async (id: string): Promise<number> => ((await db.collection('acct').doc(id).get()).data as AnyDoc).balance;
@@ -27,8 +32,14 @@ describe('runTransaction', () => {
   it('commits all writes together and returns the callback result', async () => {
     const result = await db.runTransaction(async (t: any) => {
       const from = (await t.collection('acct').doc('alice').get()).data as AnyDoc;
-      await t.collection('acct').doc('alice').update({ data: { balance: from.balance - 30 } });
-      await t.collection('acct').doc('bob').update({ data: { balance: db.command.inc(30) } });
+      await t
+        .collection('acct')
+        .doc('alice')
+        .update({ data: { balance: from.balance - 30 } });
+      await t
+        .collection('acct')
+        .doc('bob')
+        .update({ data: { balance: db.command.inc(30) } });
       await t.collection('acct').add({ data: { _id: 'log1', amount: 30 } });
       return 'done';
     });
@@ -41,7 +52,10 @@ describe('runTransaction', () => {
   it('discards every write when the callback throws', async () => {
     await expect(
       db.runTransaction(async (t: any) => {
-        await t.collection('acct').doc('alice').update({ data: { balance: 0 } });
+        await t
+          .collection('acct')
+          .doc('alice')
+          .update({ data: { balance: 0 } });
         await t.collection('acct').add({ data: { _id: 'ghost' } });
         throw new Error('business rule failed');
       }),
@@ -55,7 +69,10 @@ describe('runTransaction', () => {
   it('rejects with the rollback reason and writes nothing', async () => {
     await expect(
       db.runTransaction(async (t: any) => {
-        await t.collection('acct').doc('bob').set({ data: { balance: 999 } });
+        await t
+          .collection('acct')
+          .doc('bob')
+          .set({ data: { balance: 999 } });
         await t.rollback('insufficient funds');
       }),
     ).rejects.toBe('insufficient funds');
@@ -66,9 +83,16 @@ describe('runTransaction', () => {
     let attempts = 0;
     await db.runTransaction(async (t: any) => {
       attempts += 1;
-      await t.collection('acct').doc('bob').update({ data: { balance: db.command.inc(10) } });
+      await t
+        .collection('acct')
+        .doc('bob')
+        .update({ data: { balance: db.command.inc(10) } });
       // A plain write changes the document this attempt wrote: its commit must fail with a conflict.
-      if (attempts === 1) await db.collection('acct').doc('bob').update({ data: { balance: 50 } });
+      if (attempts === 1)
+        await db
+          .collection('acct')
+          .doc('bob')
+          .update({ data: { balance: 50 } });
     });
     expect(attempts).toBe(2);
     expect(await balance('bob')).toBe(60);
@@ -78,7 +102,10 @@ describe('runTransaction', () => {
 describe('startTransaction', () => {
   it('hides uncommitted writes from plain reads and publishes them on commit', async () => {
     const t = await db.startTransaction();
-    await t.collection('acct').doc('alice').update({ data: { balance: 1 } });
+    await t
+      .collection('acct')
+      .doc('alice')
+      .update({ data: { balance: 1 } });
     await t.collection('acct').add({ data: { _id: 'carol', balance: 5 } });
     // Inside, the transaction sees its own writes.
     expect(((await t.collection('acct').doc('alice').get()).data as AnyDoc).balance).toBe(1);
@@ -95,7 +122,10 @@ describe('startTransaction', () => {
   it('rolls back: writes vanish and the transaction is closed', async () => {
     const t = await db.startTransaction();
     await t.collection('acct').doc('alice').remove();
-    await t.collection('acct').doc('bob').set({ data: { balance: 7 } });
+    await t
+      .collection('acct')
+      .doc('bob')
+      .set({ data: { balance: 7 } });
     await t.rollback();
     expect(await balance('alice')).toBe(100);
     expect(await balance('bob')).toBe(0);
@@ -105,10 +135,17 @@ describe('startTransaction', () => {
   it('keeps reads repeatable while another writer commits', async () => {
     const t = await db.startTransaction();
     expect(((await t.collection('acct').doc('alice').get()).data as AnyDoc).balance).toBe(100);
-    await db.collection('acct').doc('alice').update({ data: { balance: 5 } });
+    await db
+      .collection('acct')
+      .doc('alice')
+      .update({ data: { balance: 5 } });
     expect(((await t.collection('acct').doc('alice').get()).data as AnyDoc).balance).toBe(100);
     // Writing the document that changed underneath is a write conflict.
-    const err = (await t.collection('acct').doc('alice').update({ data: { balance: 0 } }).catch((e: unknown) => e)) as AnyDoc;
+    const err = (await t
+      .collection('acct')
+      .doc('alice')
+      .update({ data: { balance: 0 } })
+      .catch((e: unknown) => e)) as AnyDoc;
     expect(String(err.errMsg)).toMatch(/TransactionConflict/);
     expect(await balance('alice')).toBe(5);
   });
@@ -116,8 +153,15 @@ describe('startTransaction', () => {
   it('fails the second of two transactions that write the same document', async () => {
     const t1 = await db.startTransaction();
     const t2 = await db.startTransaction();
-    await t1.collection('acct').doc('bob').update({ data: { balance: 1 } });
-    const err = (await t2.collection('acct').doc('bob').update({ data: { balance: 2 } }).catch((e: unknown) => e)) as AnyDoc;
+    await t1
+      .collection('acct')
+      .doc('bob')
+      .update({ data: { balance: 1 } });
+    const err = (await t2
+      .collection('acct')
+      .doc('bob')
+      .update({ data: { balance: 2 } })
+      .catch((e: unknown) => e)) as AnyDoc;
     expect(String(err.errMsg)).toMatch(/TransactionConflict/);
     // The loser is aborted: its commit reports the same conflict code the SDK retries on.
     const commitErr = (await t2.commit().catch((e: unknown) => e)) as AnyDoc;

@@ -58,7 +58,10 @@ describe('add, get, doc().get and count', () => {
   });
 
   it('fails a read on a collection that does not exist, like CloudBase', async () => {
-    const err = (await db.collection('nope').get().catch((e: unknown) => e)) as AnyDoc;
+    const err = (await db
+      .collection('nope')
+      .get()
+      .catch((e: unknown) => e)) as AnyDoc;
     // wx-server-sdk turns the server's code into errCode (DATABASE_COLLECTION_NOT_EXIST -> -502005).
     expect(err.errCode).toBe(-502005);
     expect(String(err.errMsg)).toContain('nope');
@@ -73,7 +76,11 @@ describe('add, get, doc().get and count', () => {
 
   it('doc().get of a missing document fails as in wx-server-sdk', async () => {
     await db.createCollection('items');
-    const res = await db.collection('items').doc('missing').get().catch((e: unknown) => e);
+    const res = await db
+      .collection('items')
+      .doc('missing')
+      .get()
+      .catch((e: unknown) => e);
     // wx-server-sdk reports a missing document as a failure of doc().get.
     expect(String((res as AnyDoc).errMsg ?? (res as AnyDoc).message)).toMatch(/not exist|cannot find/i);
   });
@@ -140,7 +147,10 @@ describe('query operators', () => {
 
 describe('order, paging, limits and projection', () => {
   it('pages with orderBy, skip and limit', async () => {
-    await seed('p', Array.from({ length: 25 }, (_, i) => ({ i, group: i % 2 })));
+    await seed(
+      'p',
+      Array.from({ length: 25 }, (_, i) => ({ i, group: i % 2 })),
+    );
     const page = await db.collection('p').orderBy('group', 'desc').orderBy('i', 'asc').skip(5).limit(5).get();
     expect(page.data.map((d: AnyDoc) => d.i)).toEqual([11, 13, 15, 17, 19]);
   });
@@ -168,7 +178,10 @@ describe('order, paging, limits and projection', () => {
   });
 
   it('sorts before projecting away the sort key', async () => {
-    await seed('f', [{ a: 1, k: 2 }, { a: 2, k: 1 }]);
+    await seed('f', [
+      { a: 1, k: 2 },
+      { a: 2, k: 1 },
+    ]);
     const res = await db.collection('f').orderBy('k', 'asc').field({ a: true, _id: false }).get();
     expect(res.data).toEqual([{ a: 2 }, { a: 1 }]);
   });
@@ -180,61 +193,116 @@ describe('updates', () => {
 
   it('applies every update operator the SDK has', async () => {
     const _ = db.command;
-    const res = await db.collection('u').doc('d').update({
-      data: {
-        n: _.inc(2),
-        m: _.mul(2),
-        list: _.push({ each: [0], position: 0 }),
-        set: _.addToSet('b'),
-        gone: _.remove(),
-        'obj.new': 5,
-        fresh: _.set({ a: 1 }),
-      },
-    });
+    const res = await db
+      .collection('u')
+      .doc('d')
+      .update({
+        data: {
+          n: _.inc(2),
+          m: _.mul(2),
+          list: _.push({ each: [0], position: 0 }),
+          set: _.addToSet('b'),
+          gone: _.remove(),
+          'obj.new': 5,
+          fresh: _.set({ a: 1 }),
+        },
+      });
     expect(res.stats.updated).toBe(1);
     const d = await read();
     expect(d).toMatchObject({ n: 3, m: 6, list: [0, 1, 2, 3], set: ['a', 'b'], obj: { keep: 1, old: 2, new: 5 }, fresh: { a: 1 } });
     expect(d).not.toHaveProperty('gone');
 
-    await db.collection('u').doc('d').update({ data: { list: _.pull(_.gt(1)), set: _.addToSet('a') } });
+    await db
+      .collection('u')
+      .doc('d')
+      .update({ data: { list: _.pull(_.gt(1)), set: _.addToSet('a') } });
     expect(await read()).toMatchObject({ list: [0, 1], set: ['a', 'b'] });
 
-    await db.collection('u').doc('d').update({ data: { n: _.min(0), m: _.max(100), list: _.push({ each: [7, 8, 9], slice: -3 }) } });
+    await db
+      .collection('u')
+      .doc('d')
+      .update({ data: { n: _.min(0), m: _.max(100), list: _.push({ each: [7, 8, 9], slice: -3 }) } });
     expect(await read()).toMatchObject({ n: 0, m: 100, list: [7, 8, 9] });
 
-    await db.collection('u').doc('d').update({ data: { obj: _.rename('renamed') as any, list: _.pop() } });
+    await db
+      .collection('u')
+      .doc('d')
+      .update({ data: { obj: _.rename('renamed') as any, list: _.pop() } });
     const after = await read();
     expect(after.renamed).toEqual({ keep: 1, old: 2, new: 5 });
     expect(after).not.toHaveProperty('obj');
     expect(after.list).toEqual([7, 8]);
 
-    await db.collection('u').doc('d').update({ data: { list: _.shift(), set: _.pullAll(['a']) } });
+    await db
+      .collection('u')
+      .doc('d')
+      .update({ data: { list: _.shift(), set: _.pullAll(['a']) } });
     expect(await read()).toMatchObject({ list: [8], set: ['b'] });
-    await db.collection('u').doc('d').update({ data: { list: _.unshift([1, 2]) } });
+    await db
+      .collection('u')
+      .doc('d')
+      .update({ data: { list: _.unshift([1, 2]) } });
     expect((await read()).list).toEqual([1, 2, 8]);
   });
 
   it('set replaces the whole document and upserts; update merges', async () => {
-    await db.collection('u').doc('d').update({ data: { obj: { only: 1 } } });
+    await db
+      .collection('u')
+      .doc('d')
+      .update({ data: { obj: { only: 1 } } });
     expect((await read()).obj).toEqual({ keep: 1, old: 2, only: 1 });
-    const setRes = await db.collection('u').doc('d').set({ data: { replaced: true } });
+    const setRes = await db
+      .collection('u')
+      .doc('d')
+      .set({ data: { replaced: true } });
     expect(setRes.stats.updated).toBe(1);
     expect(await read()).toEqual({ _id: 'd', replaced: true });
-    const upserted = (await db.collection('u').doc('new-id').set({ data: { v: 1 } })) as AnyDoc;
+    const upserted = (await db
+      .collection('u')
+      .doc('new-id')
+      .set({ data: { v: 1 } })) as AnyDoc;
     expect(upserted._id).toBe('new-id');
     expect(upserted.stats.updated).toBe(0);
     expect((await db.collection('u').doc('new-id').get()).data).toEqual({ _id: 'new-id', v: 1 });
   });
 
   it('reports updated 0 when nothing changes or nothing matches', async () => {
-    expect((await db.collection('u').doc('d').update({ data: { n: 1 } })).stats.updated).toBe(0);
-    expect((await db.collection('u').doc('missing').update({ data: { n: 2 } })).stats.updated).toBe(0);
-    expect((await db.collection('u').where({ n: 99 }).update({ data: { n: 2 } })).stats.updated).toBe(0);
+    expect(
+      (
+        await db
+          .collection('u')
+          .doc('d')
+          .update({ data: { n: 1 } })
+      ).stats.updated,
+    ).toBe(0);
+    expect(
+      (
+        await db
+          .collection('u')
+          .doc('missing')
+          .update({ data: { n: 2 } })
+      ).stats.updated,
+    ).toBe(0);
+    expect(
+      (
+        await db
+          .collection('u')
+          .where({ n: 99 })
+          .update({ data: { n: 2 } })
+      ).stats.updated,
+    ).toBe(0);
   });
 
   it('updates and removes many with where()', async () => {
     await db.collection('u').add({ data: [{ n: 1 }, { n: 1 }, { n: 2 }] } as any);
-    expect((await db.collection('u').where({ n: 1 }).update({ data: { hit: true } })).stats.updated).toBe(3);
+    expect(
+      (
+        await db
+          .collection('u')
+          .where({ n: 1 })
+          .update({ data: { hit: true } })
+      ).stats.updated,
+    ).toBe(3);
     expect((await db.collection('u').where({ hit: true }).count()).total).toBe(3);
     expect((await db.collection('u').where({ n: 1 }).remove()).stats.removed).toBe(3);
     expect((await db.collection('u').count()).total).toBe(1);
@@ -266,7 +334,10 @@ describe('updates', () => {
     // wx-server-sdk does not expose updateAndReturn; @cloudbase/node-sdk (which it wraps) does.
     const tcb = requireCjs('@cloudbase/node-sdk') as { init(c: object): { database(): any } };
     const ndb = tcb.init({ env: process.env.TCB_ENV }).database();
-    const res = await ndb.collection('u').where({ _id: 'd' }).updateAndReturn({ n: ndb.command.inc(41) });
+    const res = await ndb
+      .collection('u')
+      .where({ _id: 'd' })
+      .updateAndReturn({ n: ndb.command.inc(41) });
     expect(res.updated).toBe(1);
     expect(res.doc).toMatchObject({ _id: 'd', n: 42 });
     const none = await ndb.collection('u').where({ _id: 'nobody' }).updateAndReturn({ n: 1 });
@@ -275,7 +346,12 @@ describe('updates', () => {
   });
 
   it('refuses an update that would change _id or uses an unknown operator', async () => {
-    await expect(db.collection('u').doc('d').update({ data: { _id: 'x' } as any })).rejects.toThrow(/_id/);
+    await expect(
+      db
+        .collection('u')
+        .doc('d')
+        .update({ data: { _id: 'x' } as any }),
+    ).rejects.toThrow(/_id/);
     const raw = await fetch(`${emu.url}/admin`, {
       method: 'POST',
       body: JSON.stringify({ action: 'database.modifyDocument', collectionName: 'u', query: '{}', data: '{"$frobnicate":{"a":1}}', merge: true }),
@@ -297,7 +373,10 @@ describe('dates and serverDate', () => {
     expect(doc.later.getTime() - doc.at.getTime()).toBe(60_000);
 
     await emu.control.advance(3_600_000);
-    await db.collection('t').doc(_id).update({ data: { at: db.serverDate() } });
+    await db
+      .collection('t')
+      .doc(_id)
+      .update({ data: { at: db.serverDate() } });
     const moved = (await db.collection('t').doc(_id).get()).data as AnyDoc;
     expect(moved.at.getTime() - doc.at.getTime()).toBeGreaterThanOrEqual(3_600_000);
   });
@@ -306,7 +385,13 @@ describe('dates and serverDate', () => {
     await db.createCollection('t');
     const when = new Date(Date.UTC(2020, 1, 29, 23, 59, 59, 123));
     const old = new Date(Date.UTC(1960, 0, 1));
-    await db.collection('t').add({ data: [{ k: 1, when }, { k: 2, when: old }, { k: 3, when: 'not a date' }] } as any);
+    await db.collection('t').add({
+      data: [
+        { k: 1, when },
+        { k: 2, when: old },
+        { k: 3, when: 'not a date' },
+      ],
+    } as any);
     const rows = await list('t', { when: db.command.gt(new Date(Date.UTC(2000, 0, 1))) });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.when).toBeInstanceOf(Date);
@@ -348,7 +433,10 @@ describe('aggregation', () => {
   });
 
   it('supports lookup, unwind and addFields', async () => {
-    await seed('cities', [{ code: 'sh', name: 'Shanghai' }, { code: 'bj', name: 'Beijing' }]);
+    await seed('cities', [
+      { code: 'sh', name: 'Shanghai' },
+      { code: 'bj', name: 'Beijing' },
+    ]);
     const res = await db
       .collection('sales')
       .aggregate()
@@ -362,14 +450,21 @@ describe('aggregation', () => {
   });
 
   it('returns 20 records when the pipeline has no limit, like CloudBase', async () => {
-    await seed('many', Array.from({ length: 30 }, (_, i) => ({ i })));
+    await seed(
+      'many',
+      Array.from({ length: 30 }, (_, i) => ({ i })),
+    );
     expect((await db.collection('many').aggregate().match({}).end()).list).toHaveLength(20);
     expect((await db.collection('many').aggregate().match({}).limit(30).end()).list).toHaveLength(30);
   });
 
   it('refuses $geoNear by name', async () => {
     await expect(
-      db.collection('sales').aggregate().geoNear({ near: db.Geo.Point(1, 2), distanceField: 'd', spherical: true }).end(),
+      db
+        .collection('sales')
+        .aggregate()
+        .geoNear({ near: db.Geo.Point(1, 2), distanceField: 'd', spherical: true })
+        .end(),
     ).rejects.toThrow(/\$geoNear/);
   });
 });
@@ -378,7 +473,10 @@ describe('injected write faults', () => {
   it('fails the write with the armed error and writes nothing', async () => {
     await db.createCollection('w');
     await emu.control.injectFault({ target: 'databaseWrite', name: 'w', count: 1 });
-    const err = (await db.collection('w').add({ data: { a: 1 } }).catch((e: unknown) => e)) as AnyDoc;
+    const err = (await db
+      .collection('w')
+      .add({ data: { a: 1 } })
+      .catch((e: unknown) => e)) as AnyDoc;
     expect(err.errCode).toBe(-502001);
     expect(String(err.errMsg)).toContain('injected database write fault');
     expect((await db.collection('w').count()).total).toBe(0);
@@ -387,10 +485,14 @@ describe('injected write faults', () => {
     expect(await emu.control.collection('w')).toHaveLength(1);
 
     await emu.control.injectFault({ target: 'databaseWrite', count: 1, errcode: 'DATABASE_PERMISSION_DENIED', errmsg: 'denied' });
-    const denied = (await db.collection('w').where({ a: 2 }).update({ data: { a: 3 } }).catch((e: unknown) => e)) as AnyDoc;
+    const denied = (await db
+      .collection('w')
+      .where({ a: 2 })
+      .update({ data: { a: 3 } })
+      .catch((e: unknown) => e)) as AnyDoc;
     expect(denied.errCode).toBe(-502003);
     expect(String(denied.errMsg)).toContain('denied');
-    expect((await list('w', { a: 2 }))).toHaveLength(1);
+    expect(await list('w', { a: 2 })).toHaveLength(1);
   });
 });
 

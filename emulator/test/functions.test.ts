@@ -186,10 +186,7 @@ describe('cloud.callFunction through the real wx-server-sdk', () => {
 
 describe('instances', () => {
   it('isolates the WXContext of two users invoked at once (one invocation per instance)', async () => {
-    const [a, b] = await Promise.all([
-      emu.callFunction('sleep', { ms: 300 }, 'o-alice'),
-      emu.callFunction('sleep', { ms: 300 }, 'o-bob'),
-    ]);
+    const [a, b] = await Promise.all([emu.callFunction('sleep', { ms: 300 }, 'o-alice'), emu.callFunction('sleep', { ms: 300 }, 'o-bob')]);
     const ra = a.body.result as SleepResult;
     const rb = b.body.result as SleepResult;
     expect([ra.openidAtStart, ra.openidAtEnd]).toEqual(['o-alice', 'o-alice']);
@@ -201,12 +198,12 @@ describe('instances', () => {
 
   it('never runs two invocations at once in one instance, and queues beyond the pool cap', async () => {
     const CALLS = MAX_INSTANCES_PER_FUNCTION + 2;
-    const results = await Promise.all(
-      Array.from({ length: CALLS }, (_, i) => emu.callFunction('sleep', { ms: 200 }, `o-user-${i}`)),
-    );
+    const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => emu.callFunction('sleep', { ms: 200 }, `o-user-${i}`)));
     const runs = results.map((r) => r.body.result as SleepResult);
-    results.forEach((r) => expect(r.body).toHaveProperty('result'));
-    runs.forEach((r, i) => expect(r.openidAtEnd).toBe(`o-user-${i}`));
+    for (const r of results) expect(r.body).toHaveProperty('result');
+    runs.forEach((r, i) => {
+      expect(r.openidAtEnd).toBe(`o-user-${i}`);
+    });
     const pids = new Set(runs.map((r) => r.pid));
     expect(pids.size).toBeLessThanOrEqual(MAX_INSTANCES_PER_FUNCTION);
     for (const a of runs) {
@@ -289,7 +286,11 @@ describe('instances', () => {
     expect(records.length).toBeGreaterThan(3);
     expect(records.some((r) => r.caller === 'o-first' && r.ok)).toBe(true);
     const health = (await (await fetch(`${emu.url}/__emulator/health`)).json()) as {
-      functions: { functions: Array<{ name: string; instances: number }>; triggers: Array<{ function: string; name: string }>; invalidTriggers: Record<string, string> };
+      functions: {
+        functions: Array<{ name: string; instances: number }>;
+        triggers: Array<{ function: string; name: string }>;
+        invalidTriggers: Record<string, string>;
+      };
     };
     const names = health.functions.functions.map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(['echo', 'sleep', 'thrower', 'caller', 'ticker']));

@@ -64,7 +64,16 @@ describe('startEmulator', () => {
 describe('resolveConfig', () => {
   it('layers options over the neutral defaults, an undefined option leaving the layer below', () => {
     const config = resolveConfig({ envId: 'a', riskyWords: ['x'] }, { envId: undefined, appId: 'wx1' });
-    expect(config).toMatchObject({ envId: 'a', appId: 'wx1', riskyWords: ['x'], dataDir: null, functionsDir: null, indexesFile: null, functionEnv: {}, realtimeTimers: true });
+    expect(config).toMatchObject({
+      envId: 'a',
+      appId: 'wx1',
+      riskyWords: ['x'],
+      dataDir: null,
+      functionsDir: null,
+      indexesFile: null,
+      functionEnv: {},
+      realtimeTimers: true,
+    });
   });
 });
 
@@ -82,9 +91,25 @@ describe('parseEmulatorArgs', () => {
   });
 
   it("keeps the app's defaults unless a flag overrides them", () => {
-    expect(parseEmulatorArgs([], app)).toMatchObject({ dataDir: '/app/.data', functionsDir: '/app/functions', envId: 'app-env', functionEnv: { ADMIN_OPENIDS: 'o-admin', MODE: 'local' } });
-    const config = parseEmulatorArgs(['--memory', '--functions', 'fns', '--indexes', 'idx.json', '--env-id', 'e2', '--app-id', 'wx2', '--risky-words', 'a, b', '--port', '0'], app);
-    expect(config).toMatchObject({ port: 0, dataDir: null, functionsDir: path.resolve('fns'), indexesFile: path.resolve('idx.json'), envId: 'e2', appId: 'wx2', riskyWords: ['a', 'b'] });
+    expect(parseEmulatorArgs([], app)).toMatchObject({
+      dataDir: '/app/.data',
+      functionsDir: '/app/functions',
+      envId: 'app-env',
+      functionEnv: { ADMIN_OPENIDS: 'o-admin', MODE: 'local' },
+    });
+    const config = parseEmulatorArgs(
+      ['--memory', '--functions', 'fns', '--indexes', 'idx.json', '--env-id', 'e2', '--app-id', 'wx2', '--risky-words', 'a, b', '--port', '0'],
+      app,
+    );
+    expect(config).toMatchObject({
+      port: 0,
+      dataDir: null,
+      functionsDir: path.resolve('fns'),
+      indexesFile: path.resolve('idx.json'),
+      envId: 'e2',
+      appId: 'wx2',
+      riskyWords: ['a', 'b'],
+    });
   });
 
   it("merges --env into the app's function environment, and applies the app's own flags last", () => {

@@ -61,13 +61,13 @@ const notice = {
 describe('subscribeMessage.send', () => {
   it('succeeds and records the decoded request in the outbox', async () => {
     const res = (await emu.cloud.openapi.subscribeMessage.send(notice)) as unknown as Record<string, unknown>;
-    expect(res['errCode']).toBe(0);
-    expect(res['errMsg']).toBe('openapi.subscribeMessage.send:ok');
+    expect(res.errCode).toBe(0);
+    expect(res.errMsg).toBe('openapi.subscribeMessage.send:ok');
     const [msg] = await outbox();
     expect(msg?.api).toBe('subscribeMessage.send');
     // The SDK snake_cases argument names before sending, so the outbox shows what WeChat would receive.
     expect(msg?.request).toEqual({ touser: USER, template_id: TEMPLATE, page: notice.page, data: notice.data });
-    expect(msg?.response?.['errcode']).toBe(0);
+    expect(msg?.response?.errcode).toBe(0);
     expect(msg?.error).toBeUndefined();
     expect(Math.abs((msg?.atMs ?? 0) - START_MS)).toBeLessThan(60_000);
   });
@@ -99,18 +99,18 @@ describe('subscribeMessage.send', () => {
     expect(err.errCode).toBe(43101);
     expect(err.errMsg).toContain('user refuse to accept the msg');
     const ok = (await emu.cloud.openapi.subscribeMessage.send(notice)) as unknown as Record<string, unknown>;
-    expect(ok['errCode']).toBe(0);
+    expect(ok.errCode).toBe(0);
     const msgs = await outbox();
     expect(msgs).toHaveLength(2);
     expect(msgs[0]?.error).toEqual({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
-    expect(msgs[1]?.response?.['errcode']).toBe(0);
+    expect(msgs[1]?.response?.errcode).toBe(0);
     expect(msgs[1]!.id).toBeGreaterThan(msgs[0]!.id);
   });
 
   it('a fault for another API leaves this one alone', async () => {
     await emu.control.injectFault({ target: 'openApi', name: 'wxacode.getUnlimited', count: 1, errcode: 45009 });
     const ok = (await emu.cloud.openapi.subscribeMessage.send(notice)) as unknown as Record<string, unknown>;
-    expect(ok['errCode']).toBe(0);
+    expect(ok.errCode).toBe(0);
     const err = await failure(emu.cloud.openapi.wxacode.getUnlimited({ scene: 'g=1', page: 'pages/index/index' }));
     expect(err.errCode).toBe(45009);
   });
@@ -137,7 +137,7 @@ describe('wxacode.getUnlimited', () => {
     expect(url.searchParams.get('scene')).toBe('grid=12&inv=ab-9');
     expect(url.searchParams.get('env_version')).toBe('develop');
     const [msg] = await outbox('wxacode.getUnlimited');
-    expect(msg?.request['scene']).toBe('grid=12&inv=ab-9');
+    expect(msg?.request.scene).toBe('grid=12&inv=ab-9');
     expect(msg?.response).toEqual({ contentType: 'image/png', byteLength: res.buffer.length });
   });
 
@@ -190,7 +190,7 @@ describe('cloudID open data', () => {
   it('resolves a minted group cloudID to its openGId through cloud.getOpenData', async () => {
     const minted = await mintCloudId({ opengid: 'G-opengid-42' });
     expect(minted.status).toBe(200);
-    const cloudID = minted.body['cloudID'] as string;
+    const cloudID = minted.body.cloudID as string;
     const res = (await emu.cloud.getOpenData({ list: [cloudID] })) as unknown as {
       errCode: number;
       list: { cloudID: string; data: { openGId: string; watermark: { appid: string; timestamp: number } } }[];
@@ -205,7 +205,7 @@ describe('cloudID open data', () => {
   });
 
   it('also serves cloud.openapi.cloudbase.getOpenData with the JSON string per item', async () => {
-    const cloudID = (await mintCloudId({ opengid: 'G-7' })).body['cloudID'] as string;
+    const cloudID = (await mintCloudId({ opengid: 'G-7' })).body.cloudID as string;
     const res = (await emu.cloud.openapi.cloudbase.getOpenData({ cloudidList: [cloudID] })) as unknown as {
       dataList: { cloudId: string; json: string }[];
     };
@@ -215,7 +215,7 @@ describe('cloudID open data', () => {
 
   it('rejects unknown and expired cloudIDs with the SDK codes', async () => {
     expect((await failure(emu.cloud.getOpenData({ list: ['no-such-cloud-id'] }))).errCode).toBe(-601005);
-    const cloudID = (await mintCloudId({ opengid: 'G-9' })).body['cloudID'] as string;
+    const cloudID = (await mintCloudId({ opengid: 'G-9' })).body.cloudID as string;
     await emu.control.advance(SIX_MINUTES_MS);
     expect((await failure(emu.cloud.getOpenData({ list: [cloudID] }))).errCode).toBe(-601006);
   });
@@ -223,7 +223,7 @@ describe('cloudID open data', () => {
   it('rejects a mint request without opengid or data', async () => {
     const res = await mintCloudId({});
     expect(res.status).toBe(400);
-    expect(String(res.body['errMsg'])).toContain('opengid');
+    expect(String(res.body.errMsg)).toContain('opengid');
   });
 });
 

@@ -40,8 +40,7 @@ async function failure(p: unknown): Promise<SdkError> {
   throw new Error('expected the call to fail');
 }
 
-const upload = async (cloudPath: string, content: Buffer): Promise<string> =>
-  (await emu.cloud.uploadFile({ cloudPath, fileContent: content })).fileID;
+const upload = async (cloudPath: string, content: Buffer): Promise<string> => (await emu.cloud.uploadFile({ cloudPath, fileContent: content })).fileID;
 
 // The SDK's typings allow void results; at runtime these calls resolve with { fileList } or throw.
 const tempUrls = async (fileList: (string | { fileID: string; maxAge: number })[]): Promise<TempFile[]> =>

@@ -11,7 +11,12 @@ const DEMO_NOTICE = {
 };
 
 /** Calls a function as `openid` through the emulator's client entry, as the mini-program would. */
-export async function callAs(baseUrl: string, name: string, data: unknown, openid: string): Promise<{ ok?: boolean; data?: unknown; code?: string; message?: string; errCode?: unknown; errMsg?: string }> {
+export async function callAs(
+  baseUrl: string,
+  name: string,
+  data: unknown,
+  openid: string,
+): Promise<{ ok?: boolean; data?: unknown; code?: string; message?: string; errCode?: unknown; errMsg?: string }> {
   const res = await fetch(`${baseUrl}/wx/callFunction`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'X-WX-OPENID': openid },
@@ -49,4 +54,3 @@ export async function seedDemoStreetIfEmpty(emulator: EmulatorInstance): Promise
   }
   return { street, noticePublished };
 }
-

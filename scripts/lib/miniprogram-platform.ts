@@ -66,7 +66,8 @@ export async function packMiniprogramNpm(root = PROJECT_ROOT): Promise<PackResul
     const packageJsonPath = path.join(root, relation.packageJsonPath);
     const modules = path.join(path.dirname(packageJsonPath), 'node_modules');
     // 构建 npm with no node_modules silently packs nothing; say so instead.
-    if (!fs.existsSync(modules)) throw new Error(`${relation.packageJsonPath}: no node_modules beside it; run npm ci in ${path.dirname(relation.packageJsonPath)}`);
+    if (!fs.existsSync(modules))
+      throw new Error(`${relation.packageJsonPath}: no node_modules beside it; run npm ci in ${path.dirname(relation.packageJsonPath)}`);
     const packed = await ci.packNpmManually({ packageJsonPath, miniprogramNpmDistDir: path.join(root, relation.miniprogramNpmDistDir) });
     results.push({
       packageJsonPath: relation.packageJsonPath,
@@ -85,11 +86,21 @@ export async function packMiniprogramNpm(root = PROJECT_ROOT): Promise<PackResul
  */
 export async function compileProject(root = PROJECT_ROOT): Promise<Map<string, string>> {
   const ci = loadCi();
-  const project = new ci.Project({ appid: OFFLINE_APPID, type: 'miniProgram', projectPath: root, privateKey: OFFLINE_PRIVATE_KEY, ignores: ['node_modules/**/*'] });
+  const project = new ci.Project({
+    appid: OFFLINE_APPID,
+    type: 'miniProgram',
+    projectPath: root,
+    privateKey: OFFLINE_PRIVATE_KEY,
+    ignores: ['node_modules/**/*'],
+  });
   // Project attributes normally come from WeChat's servers; the published defaults keep it offline.
   (project as unknown as { attr: () => Promise<unknown> }).attr = async () => ci.DefaultProjectAttr;
   const config = readProjectConfig(root);
-  const compiled = await ci.getCompiledResult({ project, version: '0.0.0', setting: { es6: config.setting.es6 ?? true, es7: config.setting.enhance ?? true, minify: false } });
+  const compiled = await ci.getCompiledResult({
+    project,
+    version: '0.0.0',
+    setting: { es6: config.setting.es6 ?? true, es7: config.setting.enhance ?? true, minify: false },
+  });
   const files = new Map<string, string>();
   for (const [file, content] of Object.entries(compiled)) files.set(file, typeof content === 'string' ? content : content.toString('utf8'));
   return files;
@@ -180,7 +191,11 @@ function subpackagesOf(app: AppJson): { root: string; pages: string[] }[] {
 
 /** The subpackage root a file belongs to, or MAIN_PACKAGE. */
 export function packageOf(file: string, app: AppJson): string {
-  return subpackagesOf(app).map((sub) => sub.root).find((root) => file === root || file.startsWith(`${root}/`)) ?? MAIN_PACKAGE;
+  return (
+    subpackagesOf(app)
+      .map((sub) => sub.root)
+      .find((root) => file === root || file.startsWith(`${root}/`)) ?? MAIN_PACKAGE
+  );
 }
 
 /** The main package may not reach into a subpackage, nor one subpackage into another. */
@@ -237,11 +252,21 @@ export function resolveModule(from: string, spec: string, exists: (file: string)
 export function requiresOf(source: string): string[] {
   const found: string[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     const n = node as { type?: string; callee?: { type: string; name?: string }; arguments?: { type: string; value?: unknown }[] };
     const [first] = n.arguments ?? [];
-    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'require' && first?.type === 'Literal' && typeof first.value === 'string') found.push(first.value);
+    if (
+      n.type === 'CallExpression' &&
+      n.callee?.type === 'Identifier' &&
+      n.callee.name === 'require' &&
+      first?.type === 'Literal' &&
+      typeof first.value === 'string'
+    )
+      found.push(first.value);
     for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
   };
   visit(parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true }));
@@ -270,8 +295,10 @@ export function checkRequires(files: Map<string, string>, app: AppJson): Require
     for (const spec of requiresOf(source)) {
       requiresChecked += 1;
       const target = resolveModule(file, spec, exists);
-      if (target === null) problems.push({ file, message: `require("${spec}") does not resolve under the mini-program's rules (relative path, /root path or miniprogram_npm)` });
-      else if (crossesPackages(file, target, app)) problems.push({ file, message: `require("${spec}") reaches ${target} in subpackage ${packageOf(target, app)} from ${packageOf(file, app)}` });
+      if (target === null)
+        problems.push({ file, message: `require("${spec}") does not resolve under the mini-program's rules (relative path, /root path or miniprogram_npm)` });
+      else if (crossesPackages(file, target, app))
+        problems.push({ file, message: `require("${spec}") reaches ${target} in subpackage ${packageOf(target, app)} from ${packageOf(file, app)}` });
     }
   }
   return { filesChecked, requiresChecked, problems };
@@ -288,7 +315,12 @@ function componentExists(base: string, exists: (file: string) => boolean): boole
 
 /** Where a usingComponents entry of `fromJson` lands: a component is named without extension, or by its folder's index. */
 export function resolveComponent(fromJson: string, spec: string, exists: (file: string) => boolean): string | null {
-  return resolveModule(fromJson, spec, (base) => componentExists(base, exists), (base) => [base, `${base}/index`]);
+  return resolveModule(
+    fromJson,
+    spec,
+    (base) => componentExists(base, exists),
+    (base) => [base, `${base}/index`],
+  );
 }
 
 export interface ComponentCheck {
@@ -319,8 +351,13 @@ export function checkComponents(files: Map<string, string>, app: AppJson): Compo
       if (spec.startsWith('plugin://')) continue;
       componentsChecked += 1;
       const target = resolveComponent(file, spec, exists);
-      if (target === null) problems.push({ file, message: `<${tag}> uses "${spec}", which is not a component (json, js and wxml) under the mini-program's rules; was 构建 npm run?` });
-      else if (crossesPackages(file, target, app)) problems.push({ file, message: `<${tag}> uses ${target} in subpackage ${packageOf(target, app)} from ${packageOf(file, app)}` });
+      if (target === null)
+        problems.push({
+          file,
+          message: `<${tag}> uses "${spec}", which is not a component (json, js and wxml) under the mini-program's rules; was 构建 npm run?`,
+        });
+      else if (crossesPackages(file, target, app))
+        problems.push({ file, message: `<${tag}> uses ${target} in subpackage ${packageOf(target, app)} from ${packageOf(file, app)}` });
     }
   }
   return { componentsChecked, problems };
@@ -336,7 +373,12 @@ export interface CompilerRun {
 
 function compilerBinary(name: 'wcc' | 'wcsc'): string {
   const folder = process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'windows' : 'linux';
-  const binary = path.join(path.dirname(nodeRequire.resolve('miniprogram-compiler/package.json')), 'bin', folder, process.platform === 'win32' ? `${name}.exe` : name);
+  const binary = path.join(
+    path.dirname(nodeRequire.resolve('miniprogram-compiler/package.json')),
+    'bin',
+    folder,
+    process.platform === 'win32' ? `${name}.exe` : name,
+  );
   fs.chmodSync(binary, 0o755);
   return binary;
 }
@@ -446,7 +488,9 @@ function componentDefinitions(files: Map<string, string>, components: string[], 
   const vm = nodeRequire('node:vm') as typeof import('node:vm');
   let captured: Record<string, unknown> | null = null;
   const context = vm.createContext({
-    Component: (definition: Record<string, unknown>) => void (captured = definition),
+    Component: (definition: Record<string, unknown>) => {
+      captured = definition;
+    },
     Behavior: (definition: Record<string, unknown>) => definition,
     wx: loadTimeWx(libVersion),
     getApp: () => ({}),
@@ -461,12 +505,20 @@ function componentDefinitions(files: Map<string, string>, components: string[], 
     if (cached !== undefined) return cached.exports;
     const module = { exports: {} as unknown };
     cache.set(file, module);
-    const wrapper = vm.runInContext(`(function (exports, require, module) {${files.get(file) ?? ''}\n})`, context, { filename: file }) as (e: unknown, r: (s: string) => unknown, m: unknown) => void;
-    wrapper(module.exports, (spec) => {
-      const target = resolveModule(file, spec, (f) => files.has(f));
-      if (target === null) throw new Error(`${file}: require("${spec}") does not resolve`);
-      return load(target);
-    }, module);
+    const wrapper = vm.runInContext(`(function (exports, require, module) {${files.get(file) ?? ''}\n})`, context, { filename: file }) as (
+      e: unknown,
+      r: (s: string) => unknown,
+      m: unknown,
+    ) => void;
+    wrapper(
+      module.exports,
+      (spec) => {
+        const target = resolveModule(file, spec, (f) => files.has(f));
+        if (target === null) throw new Error(`${file}: require("${spec}") does not resolve`);
+        return load(target);
+      },
+      module,
+    );
     return module.exports;
   };
   const definitions = new Map<string, ComponentDefinition>();
@@ -477,15 +529,15 @@ function componentDefinitions(files: Map<string, string>, components: string[], 
     if (definition === null) continue;
     const properties = new Set<string>();
     const addFrom = (def: Record<string, unknown>): void => {
-      for (const key of Object.keys((def['properties'] ?? {}) as object)) properties.add(key);
-      for (const behavior of (def['behaviors'] ?? []) as unknown[]) {
+      for (const key of Object.keys((def.properties ?? {}) as object)) properties.add(key);
+      for (const behavior of (def.behaviors ?? []) as unknown[]) {
         if (typeof behavior === 'object' && behavior !== null) addFrom(behavior as Record<string, unknown>);
         // The built-in form behaviour gives a component its form name and value.
-        else if (behavior === 'wx://form-field') ['name', 'value'].forEach((p) => properties.add(p));
+        else if (behavior === 'wx://form-field') for (const p of ['name', 'value']) properties.add(p);
       }
     };
     addFrom(definition);
-    definitions.set(component, { properties, externalClasses: new Set(((definition as Record<string, unknown>)['externalClasses'] ?? []) as string[]) });
+    definitions.set(component, { properties, externalClasses: new Set(((definition as Record<string, unknown>).externalClasses ?? []) as string[]) });
   }
   return definitions;
 }
@@ -552,8 +604,13 @@ export function checkComponentAttributes(files: Map<string, string>, libVersion:
     for (const attribute of use.attributes) {
       if (GENERIC_ATTRIBUTE.test(attribute) || definition.externalClasses.has(attribute)) continue;
       const property = camelCase(attribute);
-      if (!definition.properties.has(property)) problems.push({ file, message: `line ${use.line}: <${use.tag} ${attribute}> — ${component} has no property ${property}; WeChat drops it` });
-      else if (attribute.startsWith('aria-') && !rendersAsAttribute(template, attribute, property)) problems.push({ file, message: `line ${use.line}: <${use.tag} ${attribute}> — ${component}'s template never renders ${property}, so the control has no accessible name; label it on an element that is rendered` });
+      if (!definition.properties.has(property))
+        problems.push({ file, message: `line ${use.line}: <${use.tag} ${attribute}> — ${component} has no property ${property}; WeChat drops it` });
+      else if (attribute.startsWith('aria-') && !rendersAsAttribute(template, attribute, property))
+        problems.push({
+          file,
+          message: `line ${use.line}: <${use.tag} ${attribute}> — ${component}'s template never renders ${property}, so the control has no accessible name; label it on an element that is rendered`,
+        });
     }
   }
   return { tagsChecked: uses.length, problems };
@@ -586,10 +643,16 @@ export function checkProjectSettings({ projectConfig, app, developReachesEmulato
   const problems: Problem[] = [];
   const onGlassEasel = app.componentFramework === 'glass-easel';
   if (onGlassEasel && app.renderer !== 'skyline' && compareVersions(projectConfig.libVersion, GLASS_EASEL_WEBVIEW_MIN_LIB) < 0) {
-    problems.push({ file: 'miniprogram/app.json', message: `componentFramework glass-easel on the WebView backend needs base library ${GLASS_EASEL_WEBVIEW_MIN_LIB}, but project.config.json libVersion is ${projectConfig.libVersion}` });
+    problems.push({
+      file: 'miniprogram/app.json',
+      message: `componentFramework glass-easel on the WebView backend needs base library ${GLASS_EASEL_WEBVIEW_MIN_LIB}, but project.config.json libVersion is ${projectConfig.libVersion}`,
+    });
   }
   if (developReachesEmulator && projectConfig.setting.urlCheck !== false) {
-    problems.push({ file: 'project.config.json', message: 'setting.urlCheck must be false: develop mode calls the emulator on a loopback URL, which no domain list can hold' });
+    problems.push({
+      file: 'project.config.json',
+      message: 'setting.urlCheck must be false: develop mode calls the emulator on a loopback URL, which no domain list can hold',
+    });
   }
   if (projectConfig.setting.packNpmManually !== true || (projectConfig.setting.packNpmRelationList ?? []).length === 0) {
     problems.push({ file: 'project.config.json', message: 'packNpmManually with a packNpmRelationList is how 构建 npm finds miniprogram/package.json' });

@@ -25,8 +25,18 @@ export function loadPageStyles(dir: string, files: Map<string, string>, screen: 
   const modules = styleModules(dir, files);
   let written = '';
   // The runtime hands finished CSS to the WebView's style-sheet manager when there is one.
-  const styleSheetManager = { addItem: (): void => undefined, setCss: (_key: string, css: string): void => void (written = css) };
-  const window = { screen: { width: screen.width, height: screen.height }, devicePixelRatio: screen.pixelRatio, __styleSheetManager2__: styleSheetManager, __rpxRecalculatingFuncs__: [] };
+  const styleSheetManager = {
+    addItem: (): void => undefined,
+    setCss: (_key: string, css: string): void => {
+      written = css;
+    },
+  };
+  const window = {
+    screen: { width: screen.width, height: screen.height },
+    devicePixelRatio: screen.pixelRatio,
+    __styleSheetManager2__: styleSheetManager,
+    __rpxRecalculatingFuncs__: [],
+  };
   const sandbox = vm.createContext({ window, navigator: { userAgent: WEBVIEW_USER_AGENT }, console });
   vm.runInContext(modules.get(COMMON_STYLE_RUNTIME) ?? '', sandbox);
   const cssOfFile = (file: string, classPrefix: string): string => {

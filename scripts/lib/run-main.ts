@@ -1,6 +1,6 @@
 // The entry of a script whose libraries keep handles open (miniprogram-ci, the CloudBase CLI): run
 // `main` and exit with its verdict, printing only the message of an error, never a stack.
-export function exitWhenDone(main: () => Promise<boolean | void>): void {
+export function exitWhenDone(main: () => Promise<unknown>): void {
   main().then(
     (ok) => process.exit(ok === false ? 1 : 0),
     (err: unknown) => {

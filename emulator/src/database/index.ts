@@ -111,7 +111,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function targetFor(params: ActionParams): Target {
-    const id = params['transactionId'];
+    const id = params.transactionId;
     return id === undefined || id === null || id === '' ? committed : inTransaction(transactions.get(id));
   }
 
@@ -123,14 +123,19 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
    */
   function refuseBatchInTransaction(target: Target, params: ActionParams, operation: string): void {
     if (target === committed) return;
-    if (params['multi'] === true || params['queryType'] === WHERE_QUERY) throw batchWriteInTransaction(operation);
+    if (params.multi === true || params.queryType === WHERE_QUERY) throw batchWriteInTransaction(operation);
   }
 
   /** mingo matches in natural order; keeps the storage key next to each matching document. */
   function match(views: DocView[], query: Doc): DocView[] {
     try {
       const byDoc = new Map<Doc, string>(views.map((v) => [v.doc, v.key]));
-      const docs = mingoFind(views.map((v) => v.doc), query, undefined, mingoOptions).all() as Doc[];
+      const docs = mingoFind(
+        views.map((v) => v.doc),
+        query,
+        undefined,
+        mingoOptions,
+      ).all() as Doc[];
       return docs.map((doc) => ({ doc, key: byDoc.get(doc) ?? idKey(doc._id) }));
     } catch (err) {
       throw fromMingo(err, 'query');
@@ -183,8 +188,9 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     const base: Doc = {};
     const collect = (q: Doc) => {
       for (const [k, v] of Object.entries(q)) {
-        if (k === '$and' && Array.isArray(v)) v.forEach((s) => isPlainObject(s) && collect(s));
-        else if (k.startsWith('$')) continue;
+        if (k === '$and' && Array.isArray(v)) {
+          for (const s of v) if (isPlainObject(s)) collect(s);
+        } else if (k.startsWith('$')) continue;
         else if (isPlainObject(v) && Object.keys(v).every((o) => o.startsWith('$'))) {
           if ('$eq' in v) base[k] = v.$eq;
         } else base[k] = v;
@@ -205,8 +211,8 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   // ---- actions -------------------------------------------------------------------------------
 
   function insertDocument(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
-    const data = params['data'];
+    const coll = requireCollection(params.collectionName);
+    const data = params.data;
     if (!Array.isArray(data) || data.length === 0) throw invalidParam('data must be a non-empty array of EJSON documents');
     const target = targetFor(params);
     takeWriteFault(coll);
@@ -225,14 +231,14 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function getDocument(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
+    const coll = requireCollection(params.collectionName);
     const target = targetFor(params);
-    const query = decodeObject(params['query'], 'query');
-    const order = parseOrder(params['order']);
-    const projection = params['projection'] ? decodeObject(params['projection'], 'projection') : undefined;
-    const requested = Number(params['limit'] ?? DEFAULT_QUERY_LIMIT);
+    const query = decodeObject(params.query, 'query');
+    const order = parseOrder(params.order);
+    const projection = params.projection ? decodeObject(params.projection, 'projection') : undefined;
+    const requested = Number(params.limit ?? DEFAULT_QUERY_LIMIT);
     const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, MAX_QUERY_LIMIT) : DEFAULT_QUERY_LIMIT;
-    const offset = Math.max(0, Number(params['offset'] ?? 0) || 0);
+    const offset = Math.max(0, Number(params.offset ?? 0) || 0);
     const views = target.documents(coll, query);
     let list: Doc[];
     try {
@@ -254,22 +260,22 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function calculateDocument(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
-    const query = decodeObject(params['query'], 'query');
+    const coll = requireCollection(params.collectionName);
+    const query = decodeObject(params.query, 'query');
     const target = targetFor(params);
     return { data: { total: match(target.documents(coll, query), query).length } };
   }
 
   function modifyDocument(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
+    const coll = requireCollection(params.collectionName);
     const target = targetFor(params);
     refuseBatchInTransaction(target, params, 'where().update()');
     takeWriteFault(coll);
-    const query = decodeObject(params['query'], 'query');
-    const data = decodeObject(params['data'], 'data');
-    const merge = params['merge'] !== false;
-    const multi = params['multi'] === true;
-    const upsert = params['upsert'] === true;
+    const query = decodeObject(params.query, 'query');
+    const data = decodeObject(params.data, 'data');
+    const merge = params.merge !== false;
+    const multi = params.multi === true;
+    const upsert = params.upsert === true;
     if (!merge) {
       if (Object.keys(data).some((k) => k.startsWith('$'))) throw invalidParam('a replacement (set) cannot contain update operators');
     }
@@ -296,12 +302,12 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function removeDocument(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
+    const coll = requireCollection(params.collectionName);
     const target = targetFor(params);
     refuseBatchInTransaction(target, params, 'where().remove()');
     takeWriteFault(coll);
-    const query = decodeObject(params['query'], 'query');
-    const multi = params['multi'] === true;
+    const query = decodeObject(params.query, 'query');
+    const multi = params.multi === true;
     return target.atomically(() => {
       const matched = match(target.documents(coll, query), query);
       const chosen = multi ? matched : matched.slice(0, 1);
@@ -312,12 +318,12 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
 
   /** findOneAndUpdate: the SDK's updateAndReturn reads data.updated and data.doc (the updated document). */
   function modifyAndReturnDoc(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
+    const coll = requireCollection(params.collectionName);
     const target = targetFor(params);
     refuseBatchInTransaction(target, params, 'where().updateAndReturn()');
     takeWriteFault(coll);
-    const query = decodeObject(params['query'], 'query');
-    const modifier = toModifier(decodeObject(params['data'], 'data'));
+    const query = decodeObject(params.query, 'query');
+    const modifier = toModifier(decodeObject(params.data, 'data'));
     return target.atomically(() => {
       const first = match(target.documents(coll, query), query)[0];
       if (!first) return { data: { updated: 0, doc: null } };
@@ -329,8 +335,8 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function aggregateDocuments(params: ActionParams) {
-    const coll = requireCollection(params['collectionName']);
-    const stages = params['stages'];
+    const coll = requireCollection(params.collectionName);
+    const stages = params.stages;
     if (!Array.isArray(stages)) throw invalidParam('stages must be an array');
     const pipeline: Doc[] = stages.map((s: { stageKey?: unknown; stageValue?: unknown }, i) => {
       if (typeof s.stageKey !== 'string' || !s.stageKey.startsWith('$')) throw invalidParam(`stages[${i}].stageKey must be "$<stage>"`);
@@ -339,7 +345,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     });
     if (!pipeline.some((s) => '$limit' in s)) pipeline.push({ $limit: DEFAULT_AGGREGATE_LIMIT });
     // A leading $match can use the declared indexes.
-    const firstMatch = pipeline[0]?.['$match'];
+    const firstMatch = pipeline[0]?.$match;
     const docs = committed.documents(coll, isPlainObject(firstMatch) ? firstMatch : {}).map((v) => v.doc);
     let out: Doc[];
     try {
@@ -351,7 +357,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function addCollection(params: ActionParams) {
-    const name = params['collectionName'];
+    const name = params.collectionName;
     if (typeof name !== 'string' || name === '') throw invalidParam('collectionName is required');
     if (!storage.createCollection(name, now())) {
       throw new EmulatorError(DB_ERR.COLLECTION_ALREADY_EXIST, `[ResourceInUse] Table exist: ${name}`);
@@ -364,7 +370,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function commitTransaction(params: ActionParams) {
-    const tx = transactions.get(params['transactionId']);
+    const tx = transactions.get(params.transactionId);
     try {
       storage.transaction(() => tx.apply(storage));
     } catch (err) {
@@ -377,7 +383,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   }
 
   function abortTransaction(params: ActionParams) {
-    transactions.abort(params['transactionId']);
+    transactions.abort(params.transactionId);
     return {};
   }
 

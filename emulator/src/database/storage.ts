@@ -2,6 +2,7 @@
 // (collection, _id), JSON text in `doc`, a per-document version for transaction conflict checks.
 // Declared indexes become SQLite expression indexes; queries are pre-filtered through them in SQL
 // and mingo then applies the full query semantics to the (smaller) candidate set.
+import type { Statement } from 'better-sqlite3';
 import type { Store } from '../store';
 import { fromStored, toStored, type Doc } from './codec';
 import { duplicateKey, invalidParam } from './errors';
@@ -41,7 +42,13 @@ function sqlString(s: string): string {
 }
 
 function jsonPath(field: string): string {
-  return '$' + field.split('.').map((p) => `."${p.replace(/"/g, '\\"')}"`).join('');
+  return (
+    '$' +
+    field
+      .split('.')
+      .map((p) => `."${p.replace(/"/g, '\\"')}"`)
+      .join('')
+  );
 }
 
 /**
@@ -136,15 +143,12 @@ export class DocumentStorage {
 
   /** Drops the previous declared indexes and builds the current ones (the file may have changed). */
   private rebuildIndexes(): void {
-    const old = this.db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '${INDEX_PREFIX}%'`)
-      .all() as { name: string }[];
+    const old = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '${INDEX_PREFIX}%'`).all() as { name: string }[];
     for (const { name } of old) this.db.exec(`DROP INDEX "${name}"`);
     for (const decl of this.indexes) {
       const cols = decl.keys.map((k) => `${indexExpr(k.name)}${k.direction === -1 ? ' DESC' : ''}`).join(', ');
       const sql =
-        `CREATE ${decl.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(decl)}" ON db_documents (${cols}) ` +
-        `WHERE coll = ${sqlString(decl.collectionName)}`;
+        `CREATE ${decl.unique ? 'UNIQUE ' : ''}INDEX "${sqlIndexName(decl)}" ON db_documents (${cols}) ` + `WHERE coll = ${sqlString(decl.collectionName)}`;
       try {
         this.db.exec(sql);
       } catch (err) {
@@ -177,9 +181,7 @@ export class DocumentStorage {
   }
 
   getByKey(coll: string, key: string): StoredRow | undefined {
-    const row = this.db.prepare('SELECT seq, key, ver, doc FROM db_documents WHERE coll = ? AND key = ?').get(coll, key) as
-      | RawRow
-      | undefined;
+    const row = this.db.prepare('SELECT seq, key, ver, doc FROM db_documents WHERE coll = ? AND key = ?').get(coll, key) as RawRow | undefined;
     return row && { ...row, doc: fromStored(row.doc) };
   }
 
@@ -242,7 +244,7 @@ export class DocumentStorage {
     const best = byId ? undefined : bestIndex(collIndexes, filtered);
     const body = `WHERE ${where.join(' AND ')} ORDER BY seq`;
     let sql = best ? `SELECT seq, key, ver, doc FROM db_documents INDEXED BY "${sqlIndexName(best)}" ${body}` : '';
-    let stmt;
+    let stmt: Statement<(string | number)[]> | undefined;
     try {
       stmt = sql ? this.db.prepare(sql) : undefined;
     } catch {
@@ -279,9 +281,7 @@ export class DocumentStorage {
   }
 
   insert(coll: string, doc: Doc): void {
-    this.write(coll, doc, () =>
-      this.db.prepare('INSERT INTO db_documents (coll, key, ver, doc) VALUES (?, ?, 1, ?)').run(coll, idKey(doc._id), toStored(doc)),
-    );
+    this.write(coll, doc, () => this.db.prepare('INSERT INTO db_documents (coll, key, ver, doc) VALUES (?, ?, 1, ?)').run(coll, idKey(doc._id), toStored(doc)));
   }
 
   replace(coll: string, doc: Doc): void {
@@ -314,7 +314,10 @@ function bestIndex(indexes: IndexDecl[], filtered: Set<string>): IndexDecl | und
   let bestScore = 0;
   for (const decl of indexes) {
     let score = 0;
-    while (score < decl.keys.length && filtered.has(decl.keys[score]!.name)) score += 1;
+    for (const key of decl.keys) {
+      if (!filtered.has(key.name)) break;
+      score += 1;
+    }
     if (score > bestScore) [best, bestScore] = [decl, score];
   }
   return best;

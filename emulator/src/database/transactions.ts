@@ -151,10 +151,7 @@ export class TransactionManager {
     if (tx) return tx;
     const done = typeof id === 'string' ? this.finished.get(id) : undefined;
     if (done?.reason) throw done.reason;
-    throw new EmulatorError(
-      DB_ERR.TRANSACTION_FAIL,
-      done ? `transaction ${String(id)} is already ${done.state}` : `transaction ${String(id)} does not exist`,
-    );
+    throw new EmulatorError(DB_ERR.TRANSACTION_FAIL, done ? `transaction ${String(id)} is already ${done.state}` : `transaction ${String(id)} does not exist`);
   }
 
   /** The other open transaction that has written this document, if any. */
@@ -182,13 +179,13 @@ export class TransactionManager {
   /** Abort is idempotent for transactions that already ended by abort (the SDK rolls back after errors). */
   abort(id: unknown): void {
     const tx = typeof id === 'string' ? this.open.get(id) : undefined;
-    if (tx) return this.finish(tx, 'aborted');
+    if (tx) {
+      this.finish(tx, 'aborted');
+      return;
+    }
     const done = typeof id === 'string' ? this.finished.get(id) : undefined;
     if (done?.state === 'aborted') return;
-    throw new EmulatorError(
-      DB_ERR.TRANSACTION_FAIL,
-      done ? `transaction ${String(id)} is already committed` : `transaction ${String(id)} does not exist`,
-    );
+    throw new EmulatorError(DB_ERR.TRANSACTION_FAIL, done ? `transaction ${String(id)} is already committed` : `transaction ${String(id)} does not exist`);
   }
 
   openCount(): number {

@@ -59,33 +59,33 @@ function readSpec(name: string, dir: string, entry: string): FunctionSpec {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ...spec, configError: `${configPath} must hold a JSON object` };
   const config = raw as Record<string, unknown>;
 
-  if (config['timeout'] !== undefined) {
-    const t = config['timeout'];
+  if (config.timeout !== undefined) {
+    const t = config.timeout;
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > MAX_TIMEOUT_SEC) {
       return { ...spec, configError: `${configPath}: timeout must be an integer number of seconds from 1 to ${MAX_TIMEOUT_SEC}, got ${JSON.stringify(t)}` };
     }
     spec.timeoutSec = t;
   }
 
-  const triggers = config['triggers'];
+  const triggers = config.triggers;
   if (triggers !== undefined) {
     if (!Array.isArray(triggers)) return { ...spec, configError: `${configPath}: triggers must be an array` };
     const names = new Set<string>();
     for (const t of triggers as unknown[]) {
       const tr = (t && typeof t === 'object' ? t : {}) as Record<string, unknown>;
-      const tName = tr['name'];
+      const tName = tr.name;
       if (typeof tName !== 'string' || tName === '' || names.has(tName)) {
         return { ...spec, configError: `${configPath}: every trigger needs a unique non-empty name, got ${JSON.stringify(tName)}` };
       }
       names.add(tName);
-      if (tr['type'] !== 'timer') {
+      if (tr.type !== 'timer') {
         // CloudBase's config.json only knows timer triggers; anything else would silently never fire.
-        return { ...spec, configError: `${configPath}: trigger "${tName}" has type ${JSON.stringify(tr['type'])}; only "timer" is supported` };
+        return { ...spec, configError: `${configPath}: trigger "${tName}" has type ${JSON.stringify(tr.type)}; only "timer" is supported` };
       }
-      if (typeof tr['config'] !== 'string') {
+      if (typeof tr.config !== 'string') {
         return { ...spec, configError: `${configPath}: trigger "${tName}" needs a cron string in "config"` };
       }
-      spec.triggers.push({ name: tName, cron: tr['config'], message: typeof tr['message'] === 'string' ? tr['message'] : '' });
+      spec.triggers.push({ name: tName, cron: tr.config, message: typeof tr.message === 'string' ? tr.message : '' });
     }
   }
   return spec;

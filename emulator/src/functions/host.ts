@@ -8,15 +8,7 @@ import path from 'node:path';
 import { sdkEnvironment } from '../config';
 import type { EmulatorContext } from '../context';
 import { discoverFunctions, type FunctionSpec } from './discovery';
-import {
-  EXECUTE_FAIL,
-  FUNCTION_NOT_FOUND,
-  INVALID_FUNCTION_CONFIG,
-  TIME_LIMIT_EXCEEDED,
-  failure,
-  faultFailure,
-  type InvokeFailure,
-} from './errors';
+import { EXECUTE_FAIL, FUNCTION_NOT_FOUND, INVALID_FUNCTION_CONFIG, TIME_LIMIT_EXCEEDED, failure, faultFailure, type InvokeFailure } from './errors';
 
 /** Instances per function before further invocations queue (SCF scales further; a laptop should not). */
 export const MAX_INSTANCES_PER_FUNCTION = 8;
@@ -214,7 +206,10 @@ export class FunctionHost {
     } else if (!spec) {
       result = {
         ok: false,
-        failure: failure(FUNCTION_NOT_FOUND, `[ResourceNotFound.FunctionName] FunctionName parameter could not be found. (no built function "${name}" ${this.ctx.config.functionsDir === null ? 'here: the emulator runs without a functions folder' : `in ${this.ctx.config.functionsDir}`})`),
+        failure: failure(
+          FUNCTION_NOT_FOUND,
+          `[ResourceNotFound.FunctionName] FunctionName parameter could not be found. (no built function "${name}" ${this.ctx.config.functionsDir === null ? 'here: the emulator runs without a functions folder' : `in ${this.ctx.config.functionsDir}`})`,
+        ),
       };
     } else if (spec.configError) {
       result = { ok: false, failure: failure(INVALID_FUNCTION_CONFIG, spec.configError) };
@@ -226,7 +221,17 @@ export class FunctionHost {
 
     const durationMs = Date.now() - realStart;
     const label = caller.trigger !== undefined ? `timer:${caller.trigger}` : (caller.openid ?? '-');
-    const record: InvocationRecord = { requestId, functionName: name, caller: label, source: caller.source, event, startedAtMs, durationMs, ok: result.ok, instancePid };
+    const record: InvocationRecord = {
+      requestId,
+      functionName: name,
+      caller: label,
+      source: caller.source,
+      event,
+      startedAtMs,
+      durationMs,
+      ok: result.ok,
+      instancePid,
+    };
     if (result.ok) record.result = JSON.parse(result.json) as unknown;
     else {
       record.code = result.failure.code;
@@ -289,14 +294,12 @@ export class FunctionHost {
       time_limit_in_ms: timeLimitMs,
       callbackWaitsForEmptyEventLoop: true,
       // SCF's old (environ, "k=v;k=v") and new (environment, JSON) forms of the invocation's variables.
-      environ: Object.entries(env).map(([k, v]) => `${k}=${v}`).join(';'),
+      environ: Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(';'),
       environment: JSON.stringify(env),
     };
-    const result = await inst.run(
-      { type: 'invoke', id: requestId, event, context, env, nowMs: this.ctx.clock.now() },
-      timeLimitMs,
-      spec.timeoutSec,
-    );
+    const result = await inst.run({ type: 'invoke', id: requestId, event, context, env, nowMs: this.ctx.clock.now() }, timeLimitMs, spec.timeoutSec);
     this.release(spec.name, inst);
     return { result, instancePid: inst.pid };
   }

@@ -49,13 +49,13 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
   host = h;
 
   async function invokeFunction(params: ActionParams): Promise<Record<string, unknown>> {
-    const name = params['function_name'];
+    const name = params.function_name;
     if (typeof name !== 'string' || name === '') throw new EmulatorError(INVALID_PARAM.code, '函数名不能为空 (function_name is required)');
-    const qualifier = params['qualifier'];
+    const qualifier = params.qualifier;
     if (qualifier !== undefined && qualifier !== '' && qualifier !== '$LATEST') {
       throw new EmulatorError(INVALID_PARAM.code, `the emulator runs only $LATEST; qualifier "${String(qualifier)}" is not supported`);
     }
-    const raw = params['request_data'];
+    const raw = params.request_data;
     let event: unknown = {};
     if (typeof raw === 'string' && raw !== '') {
       try {
@@ -66,7 +66,7 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
     }
     // The SDK forwards the calling instance's WX_API_TOKEN; CloudBase uses it to give the callee the
     // original user's identity. Without one (a server script) there is no user.
-    const parent = h.callerForToken(params['wxCloudApiToken']);
+    const parent = h.callerForToken(params.wxCloudApiToken);
     const caller: Caller = parent
       ? { openid: parent.openid, unionid: parent.unionid, clientIp: parent.clientIp, source: `${parent.source},${SOURCE_FUNCTION}` }
       : { source: SOURCE_FUNCTION };
@@ -78,7 +78,7 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
   async function clientCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const openid = header(req, 'x-wx-openid');
     if (!openid) {
-      send(res, 401, { errCode: 'UNAUTHENTICATED', errMsg: 'cloud.callFunction:fail the X-WX-OPENID header (the calling user\'s openid) is required' });
+      send(res, 401, { errCode: 'UNAUTHENTICATED', errMsg: "cloud.callFunction:fail the X-WX-OPENID header (the calling user's openid) is required" });
       return;
     }
     let body: Record<string, unknown>;
@@ -90,7 +90,10 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
     }
     const { name, data } = body;
     if (typeof name !== 'string' || !isValidFunctionName(name)) {
-      send(res, 400, { errCode: INVALID_PARAM.errCode, errMsg: `cloud.callFunction:fail parameter.name should be a function name, got ${JSON.stringify(name)}` });
+      send(res, 400, {
+        errCode: INVALID_PARAM.errCode,
+        errMsg: `cloud.callFunction:fail parameter.name should be a function name, got ${JSON.stringify(name)}`,
+      });
       return;
     }
     if (data !== undefined && (data === null || typeof data !== 'object' || Array.isArray(data))) {

@@ -56,14 +56,14 @@ const KEYWORD_MAX_LENGTH: Record<string, number> = {
 };
 
 export const subscribeMessageSend: OpenApiHandler = (args) => {
-  if (!isNonEmptyString(args['touser'])) throw new WxApiError(ERR_INVALID_OPENID, 'invalid openid');
-  if (!isNonEmptyString(args['template_id'])) throw new WxApiError(ERR_INVALID_TEMPLATE_ID, 'invalid template_id');
-  const data = args['data'];
+  if (!isNonEmptyString(args.touser)) throw new WxApiError(ERR_INVALID_OPENID, 'invalid openid');
+  if (!isNonEmptyString(args.template_id)) throw new WxApiError(ERR_INVALID_TEMPLATE_ID, 'invalid template_id');
+  const data = args.data;
   if (!data || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length === 0) {
     throw new WxApiError(ERR_ARGUMENT_INVALID, 'argument invalid! data is empty');
   }
   for (const [key, field] of Object.entries(data as Record<string, unknown>)) {
-    const value = field && typeof field === 'object' ? (field as Record<string, unknown>)['value'] : undefined;
+    const value = field && typeof field === 'object' ? (field as Record<string, unknown>).value : undefined;
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! data.${key}.value is empty`);
     }
@@ -73,11 +73,11 @@ export const subscribeMessageSend: OpenApiHandler = (args) => {
       throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! data.${key}.value exceeds limit of ${limit} characters`);
     }
   }
-  const state = args['miniprogram_state'];
+  const state = args.miniprogram_state;
   if (state !== undefined && !MINIPROGRAM_STATES.includes(String(state))) {
     throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! miniprogram_state must be one of ${MINIPROGRAM_STATES.join('|')}`);
   }
-  if (args['page'] !== undefined && typeof args['page'] !== 'string') throw new WxApiError(ERR_ARGUMENT_INVALID, 'argument invalid! page');
+  if (args.page !== undefined && typeof args.page !== 'string') throw new WxApiError(ERR_ARGUMENT_INVALID, 'argument invalid! page');
   nextMsgid += 1;
   return ok({ msgid: nextMsgid });
 };
@@ -103,22 +103,22 @@ function wxacodeText(appId: string, page: string, scene: string, envVersion: str
 }
 
 export const wxacodeGetUnlimited: OpenApiHandler = async (args, ctx) => {
-  const scene = args['scene'];
+  const scene = args.scene;
   if (typeof scene !== 'string' || scene.length === 0 || scene.length > SCENE_MAX_LENGTH || !SCENE_PATTERN.test(scene)) {
     throw new WxApiError(ERR_INVALID_SCENE, 'invalid length for scene, or the data is not json string');
   }
-  const page = args['page'] ?? '';
+  const page = args.page ?? '';
   // WeChat wants a path such as "pages/index/index": no leading slash and no query string.
   if (typeof page !== 'string' || page.startsWith('/') || page.includes('?')) throw new WxApiError(ERR_INVALID_PAGE, 'invalid page');
-  const envVersion = args['env_version'] ?? 'release';
+  const envVersion = args.env_version ?? 'release';
   if (typeof envVersion !== 'string' || !ENV_VERSIONS.includes(envVersion)) {
     throw new WxApiError(ERR_INVALID_ARGS, `invalid args: env_version must be one of ${ENV_VERSIONS.join('|')}`);
   }
   // check_path asks WeChat to verify that the page exists in the published version, which only WeChat
   // knows; the emulator checks the flag's type and the page's form, not its existence.
-  const checkPath = args['check_path'] ?? true;
+  const checkPath = args.check_path ?? true;
   if (typeof checkPath !== 'boolean') throw new WxApiError(ERR_INVALID_ARGS, 'invalid args: check_path must be a boolean');
-  const rawWidth = args['width'] ?? WIDTH_DEFAULT;
+  const rawWidth = args.width ?? WIDTH_DEFAULT;
   if (typeof rawWidth !== 'number' || !Number.isFinite(rawWidth)) throw new WxApiError(ERR_INVALID_ARGS, 'invalid args: width must be a number');
   // WeChat clamps the width into its supported range rather than failing.
   const width = Math.round(Math.min(WIDTH_MAX, Math.max(WIDTH_MIN, rawWidth)));
@@ -146,20 +146,20 @@ const KEYWORD_LEVEL = 20;
 const TRACE_ID_RADIX = 36;
 
 export const securityMsgSecCheck: OpenApiHandler = (args, ctx) => {
-  const content = args['content'];
+  const content = args.content;
   if (typeof content !== 'string' || content.length === 0) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: content is required');
   // Version 2 also checks these profile texts when given.
-  const texts = [content, args['title'], args['nickname'], args['signature']].filter((t): t is string => typeof t === 'string');
+  const texts = [content, args.title, args.nickname, args.signature].filter((t): t is string => typeof t === 'string');
   const hit = ctx.config.riskyWords.find((w) => w.length > 0 && texts.some((t) => t.includes(w)));
 
-  if (args['version'] === undefined) {
+  if (args.version === undefined) {
     // Version 1 answers only with an errcode: 87014 for risky content.
     if (hit !== undefined) throw new WxApiError(ERR_RISKY_CONTENT, 'risky content');
     return ok();
   }
-  if (args['version'] !== MSG_SEC_VERSION) throw new WxApiError(ERR_INVALID_ARGS, 'invalid args: version must be 2');
-  if (!isNonEmptyString(args['openid'])) throw new WxApiError(ERR_INVALID_OPENID, 'invalid openid');
-  if (!MSG_SEC_SCENES.includes(Number(args['scene']))) throw new WxApiError(ERR_INVALID_ARGS, 'invalid args: scene must be 1, 2, 3 or 4');
+  if (args.version !== MSG_SEC_VERSION) throw new WxApiError(ERR_INVALID_ARGS, 'invalid args: version must be 2');
+  if (!isNonEmptyString(args.openid)) throw new WxApiError(ERR_INVALID_OPENID, 'invalid openid');
+  if (!MSG_SEC_SCENES.includes(Number(args.scene))) throw new WxApiError(ERR_INVALID_ARGS, 'invalid args: scene must be 1, 2, 3 or 4');
 
   const suggest = hit === undefined ? 'pass' : 'risky';
   const label = hit === undefined ? PASS_LABEL : RISKY_LABEL;

@@ -5,15 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { EmulatorError, RawResponse, type ActionParams, type EmulatorContext, type ModuleFactory } from '../context';
 import { readJson, sendJson } from '../http-util';
-import {
-  WxApiError,
-  securityMsgSecCheck,
-  subscribeMessageSend,
-  wxacodeGetUnlimited,
-  type ApiResult,
-  type OpenApiArgs,
-  type OpenApiHandler,
-} from './apis';
+import { WxApiError, securityMsgSecCheck, subscribeMessageSend, wxacodeGetUnlimited, type ApiResult, type OpenApiArgs, type OpenApiHandler } from './apis';
 import {
   API_TYPE_OPEN_API,
   API_TYPE_SVRKIT_API,
@@ -45,7 +37,7 @@ const OPEN_APIS: Record<string, OpenApiHandler> = {
   'wxacode.getUnlimited': wxacodeGetUnlimited,
   'security.msgSecCheck': securityMsgSecCheck,
   'cloudbase.getOpenData': (args, ctx) => {
-    const list = args['cloudid_list'];
+    const list = args.cloudid_list;
     if (!Array.isArray(list) || list.some((c) => typeof c !== 'string')) {
       throw new WxApiError(WX_DATA_FORMAT_ERROR, 'data format error: cloudid_list must be an array of strings');
     }
@@ -136,7 +128,10 @@ export const createOpenApiModule: ModuleFactory = (ctx) => {
   async function handleOpenApi(apiName: string, comm: DecodedCommApiData): Promise<RawResponse> {
     if (comm.apiType === API_TYPE_SVRKIT_API) return handleSvrkit(apiName, comm);
     if (comm.apiType !== API_TYPE_OPEN_API) {
-      throw new EmulatorError('OPENAPI_NOT_SUPPORTED', `openapi.${apiName}: the emulator supports only OPEN_API and SVRKIT_API calls (got apiType ${comm.apiType})`);
+      throw new EmulatorError(
+        'OPENAPI_NOT_SUPPORTED',
+        `openapi.${apiName}: the emulator supports only OPEN_API and SVRKIT_API calls (got apiType ${comm.apiType})`,
+      );
     }
     const args = decodeArgs(comm);
     const handler = OPEN_APIS[apiName];
@@ -210,9 +205,9 @@ export const createOpenApiModule: ModuleFactory = (ctx) => {
     name: 'openapi',
     actions: {
       'wx.openApi': async (params: ActionParams, _req: IncomingMessage) => {
-        const apiName = params['apiName'];
+        const apiName = params.apiName;
         if (typeof apiName !== 'string' || apiName.length === 0) throw new EmulatorError('INVALID_PARAM', 'wx.openApi: apiName is required');
-        const raw = params['requestData'];
+        const raw = params.requestData;
         if (!Buffer.isBuffer(raw)) throw new EmulatorError('INVALID_PARAM', `openapi.${apiName}: requestData must be a protobuf file part`);
         let comm: DecodedCommApiData;
         try {
@@ -223,10 +218,13 @@ export const createOpenApiModule: ModuleFactory = (ctx) => {
         return handleOpenApi(apiName, comm);
       },
       'wx.wxPayApi': (params: ActionParams) => {
-        throw new EmulatorError('OPENAPI_NOT_SUPPORTED', `WeChat Pay API ${String(params['apiName'])} is not supported by the emulator`);
+        throw new EmulatorError('OPENAPI_NOT_SUPPORTED', `WeChat Pay API ${String(params.apiName)} is not supported by the emulator`);
       },
       'wx.api': (params: ActionParams) => {
-        throw new EmulatorError('OPENAPI_NOT_SUPPORTED', `wx.api ${String(params['apiName'])} (callWxOpenApi) is not supported by the emulator; use cloud.openapi.*`);
+        throw new EmulatorError(
+          'OPENAPI_NOT_SUPPORTED',
+          `wx.api ${String(params.apiName)} (callWxOpenApi) is not supported by the emulator; use cloud.openapi.*`,
+        );
       },
     },
     routes: [

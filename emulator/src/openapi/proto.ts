@@ -82,9 +82,7 @@ export function decodeCommApiData(buf: Buffer): DecodedCommApiData {
       ...(p.contenttype ? { contentType: p.contenttype } : {}),
       ...(p.filename ? { filename: p.filename } : {}),
     })),
-    ...(msg.svrkitData
-      ? { svrkit: { apiName: msg.svrkitData.apiName ?? '', reqData: Buffer.from(msg.svrkitData.reqData ?? new Uint8Array()) } }
-      : {}),
+    ...(msg.svrkitData ? { svrkit: { apiName: msg.svrkitData.apiName ?? '', reqData: Buffer.from(msg.svrkitData.reqData ?? new Uint8Array()) } } : {}),
     ...(msg.appid ? { appid: msg.appid } : {}),
   };
 }

@@ -45,6 +45,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
+/** C0 controls and DEL, which COS refuses in an object key. */
+const DELETE_CHARACTER = 0x7f;
+const FIRST_PRINTABLE = 0x20;
+function isControlCharacter(ch: string): boolean {
+  const code = ch.codePointAt(0) ?? 0;
+  return code < FIRST_PRINTABLE || code === DELETE_CHARACTER;
+}
+
 function contentTypeFor(cloudPath: string): string {
   return CONTENT_TYPES[path.extname(cloudPath).toLowerCase()] ?? 'application/octet-stream';
 }
@@ -75,8 +83,7 @@ function cloudPathProblem(cloudPath: unknown): string | undefined {
   if (cloudPath.includes('//')) return 'cloudPath must not contain "//"';
   if (Buffer.byteLength(cloudPath) > MAX_CLOUD_PATH_BYTES) return `cloudPath must be at most ${MAX_CLOUD_PATH_BYTES} bytes`;
   if (cloudPath.split('/').some((seg) => seg === '.' || seg === '..')) return 'cloudPath must not contain "." or ".." segments';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(cloudPath)) return 'cloudPath must not contain control characters';
+  if ([...cloudPath].some(isControlCharacter)) return 'cloudPath must not contain control characters';
   if (/[#?%]/.test(cloudPath)) return 'the emulator does not support "#", "?" or "%" in cloudPath';
   return undefined;
 }
@@ -156,7 +163,7 @@ export const createStorageModule: ModuleFactory = (ctx) => {
       return;
     }
     // The SDK sends the authorization from getUploadMetadata as both `authorization` and `Signature`.
-    const auth = String(req.headers['authorization'] ?? '');
+    const auth = String(req.headers.authorization ?? '');
     const m = /^q-sign-time=(\d+)&q-signature=([0-9a-f]+)$/.exec(auth);
     const expiresSec = Number(m?.[1]);
     if (!m || !signatureMatches(sign('upload', cloudPath, expiresSec), m[2] ?? '')) {
@@ -241,7 +248,7 @@ export const createStorageModule: ModuleFactory = (ctx) => {
   async function handleClientTempUrl(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hasCaller(req, res, 'cloud.getTempFileURL')) return;
     try {
-      const list = (await readJson(req))['fileList'];
+      const list = (await readJson(req)).fileList;
       if (!Array.isArray(list) || list.length === 0) throw new EmulatorError('INVALID_PARAM', 'fileList must be a non-empty array');
       const fileList = list.map((item: unknown) => {
         const entry = typeof item === 'string' ? { fileID: item, maxAge: DEFAULT_MAX_AGE_SECONDS } : ((item ?? {}) as { fileID?: unknown; maxAge?: unknown });
@@ -256,12 +263,12 @@ export const createStorageModule: ModuleFactory = (ctx) => {
 
   const actions = {
     'storage.getUploadMetadata': (params: ActionParams) => {
-      const cloudPath = params['path'];
+      const cloudPath = params.path;
       const problem = cloudPathProblem(cloudPath);
       if (problem !== undefined) throw new EmulatorError('INVALID_PARAM', `storage.getUploadMetadata: ${problem}`);
       const p = cloudPath as string;
-      if (params['method'] !== undefined && params['method'] !== 'put') {
-        throw new EmulatorError('INVALID_PARAM', `storage.getUploadMetadata: the emulator supports only method "put" (got ${String(params['method'])})`);
+      if (params.method !== undefined && params.method !== 'put') {
+        throw new EmulatorError('INVALID_PARAM', `storage.getUploadMetadata: the emulator supports only method "put" (got ${String(params.method)})`);
       }
       const expiresSec = nowSec() + UPLOAD_AUTH_TTL_SECONDS;
       const authorization = `q-sign-time=${expiresSec}&q-signature=${sign('upload', p, expiresSec)}`;
@@ -279,18 +286,20 @@ export const createStorageModule: ModuleFactory = (ctx) => {
       };
     },
     'storage.batchGetDownloadUrl': (params: ActionParams) => {
-      const list = params['file_list'];
-      if (!Array.isArray(list) || list.length === 0) throw new EmulatorError('INVALID_PARAM', 'storage.batchGetDownloadUrl: file_list must be a non-empty array');
+      const list = params.file_list;
+      if (!Array.isArray(list) || list.length === 0)
+        throw new EmulatorError('INVALID_PARAM', 'storage.batchGetDownloadUrl: file_list must be a non-empty array');
       const downloadList = list.map((item: unknown) => {
         const entry = (item ?? {}) as { fileid?: unknown; max_age?: unknown };
         const maxAge = entry.max_age === undefined ? DEFAULT_MAX_AGE_SECONDS : Number(entry.max_age);
-        if (!Number.isFinite(maxAge) || maxAge <= 0) throw new EmulatorError('INVALID_PARAM', `storage.batchGetDownloadUrl: invalid max_age ${String(entry.max_age)}`);
+        if (!Number.isFinite(maxAge) || maxAge <= 0)
+          throw new EmulatorError('INVALID_PARAM', `storage.batchGetDownloadUrl: invalid max_age ${String(entry.max_age)}`);
         return tempUrlEntry(entry.fileid, maxAge);
       });
       return { data: { download_list: downloadList } };
     },
     'storage.batchDeleteFile': (params: ActionParams) => {
-      const list = params['fileid_list'];
+      const list = params.fileid_list;
       if (!Array.isArray(list) || list.length === 0) throw new EmulatorError('INVALID_PARAM', 'storage.batchDeleteFile: fileid_list must be a non-empty array');
       const deleteList = list.map((fileId: unknown) => {
         const target = resolve(fileId);
