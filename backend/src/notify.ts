@@ -3,6 +3,7 @@
 // may hold long-term ones. A user with none left is skipped (the in-app inbox still has the item) and
 // the skip is reported so committees can see whose authorisations ran out.
 import { chinaDayjs } from '../../core/src/chinaTime';
+import type { SendOutcome } from '../../core/src/delivery';
 import type { EpochMs } from '../../core/src/model';
 import { truncateChars } from '../../core/src/text';
 import type { Database, WxCloud } from './cloud';
@@ -61,7 +62,7 @@ export interface SubscribeMessage {
   data: Record<string, { value: string }>;
 }
 
-export type SendOutcome = 'sent' | 'noAuthorisation' | 'refused' | 'failed';
+export type { SendOutcome };
 
 /** Adds one-time authorisations the user just granted (recordSubscription). One round trip per template. */
 export async function addAuthorisations(db: Database, userId: string, templateIds: readonly string[], now: number): Promise<void> {

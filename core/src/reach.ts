@@ -5,8 +5,17 @@
 // Counting: a household is `read` if any member opened the notice; `toldInPerson` counts
 // households marked by a leader (in person or by phone) that had not read it, so read + toldInPerson
 // = reached, and nothing is counted twice.
+//
+// Which grids a notice reaches is decided here once (scopeCoversGrid): publish, the reads, the marks,
+// reach and the roster all ask it. The notice queries of listNotices and the roster say the same rule
+// in the database's words (backend/src/notices/repo.ts).
 
-import type { Grid, Household, Id, NoticeScope, ReachMark, ReadReceipt } from './model';
+import type { GridPlace } from './access';
+import type { Grid, Household, Id, Notice, NoticeScope, ReachMark, ReadReceipt } from './model';
+
+/** How a household stands for one notice: a member read it, a leader told it, or neither yet. */
+const NOTICE_REACH_STATES = ['read', 'toldInPerson', 'unreached'] as const;
+export type NoticeReachState = (typeof NOTICE_REACH_STATES)[number];
 
 interface GridReach {
   gridId: Id;
@@ -24,16 +33,26 @@ export interface NoticeReach {
   totals: Omit<GridReach, 'gridId' | 'unreached'> & { unreached: number };
 }
 
-/** The grids a notice reaches. */
+/** Whether a scope covers a grid of its street: every grid, the village's grids, or the chosen grids of the village. */
+function scopeCoversGrid(scope: NoticeScope, grid: Pick<GridPlace, 'gridId' | 'villageId'>): boolean {
+  if (scope.kind === 'street') return true;
+  return scope.villageId === grid.villageId && (scope.kind === 'village' || scope.gridIds.includes(grid.gridId));
+}
+
+/** Whether the notice reaches the grid (never a grid of another street). */
+export function noticeReachesGrid(notice: Pick<Notice, 'streetId' | 'scope'>, grid: GridPlace): boolean {
+  return notice.streetId === grid.streetId && scopeCoversGrid(notice.scope, grid);
+}
+
+/** The grids a scope reaches, out of grids of its street. */
 export function gridsInScope(scope: NoticeScope, grids: readonly Pick<Grid, 'id' | 'villageId'>[]): Id[] {
-  switch (scope.kind) {
-    case 'street':
-      return grids.map((g) => g.id);
-    case 'village':
-      return grids.filter((g) => g.villageId === scope.villageId).map((g) => g.id);
-    case 'grids':
-      return grids.filter((g) => g.villageId === scope.villageId && scope.gridIds.includes(g.id)).map((g) => g.id);
-  }
+  return grids.filter((g) => scopeCoversGrid(scope, { gridId: g.id, villageId: g.villageId })).map((g) => g.id);
+}
+
+/** A household's state for a notice: a read wins over a leader's mark, so nothing counts twice. */
+export function householdReachState(read: boolean, told: boolean): NoticeReachState {
+  if (read) return 'read';
+  return told ? 'toldInPerson' : 'unreached';
 }
 
 export function computeNoticeReach(
@@ -50,8 +69,9 @@ export function computeNoticeReach(
     let toldInPerson = 0;
     const unreached: Array<Pick<Household, 'id' | 'careNeeds'>> = [];
     for (const household of inGrid) {
-      if (readHouseholds.has(household.id)) read += 1;
-      else if (markedHouseholds.has(household.id)) toldInPerson += 1;
+      const state = householdReachState(readHouseholds.has(household.id), markedHouseholds.has(household.id));
+      if (state === 'read') read += 1;
+      else if (state === 'toldInPerson') toldInPerson += 1;
       else unreached.push(household);
     }
     // Stable sort: households with care needs first, otherwise in the given order.

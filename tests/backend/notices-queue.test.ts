@@ -6,7 +6,7 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll, fetchById, updateWhere } from '../../backend/src/db';
 import { LEASE_MS } from '../../backend/src/notices/deliver';
 import { deliveryId, type DeliveryDoc, type DeliveryJobDoc } from '../../backend/src/notices/docs';
-import type { PublishResult } from '../../backend/src/notices/publish';
+import type { PublishResult } from '../../core/src/schemas/notices';
 import type { SeedOptions } from '../../backend/src/seed';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 

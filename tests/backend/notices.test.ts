@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll } from '../../backend/src/db';
 import type { DeliveryDoc } from '../../backend/src/notices/docs';
-import type { NoticePage } from '../../backend/src/notices/list';
-import type { PublishResult } from '../../backend/src/notices/publish';
-import type { NoticeReachView } from '../../backend/src/notices/reach';
+import type { NoticePage, NoticeReachView, PublishResult } from '../../core/src/schemas/notices';
 import type { DemoGridPeople, SeedOptions } from '../../backend/src/seed';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 

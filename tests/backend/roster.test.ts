@@ -1,8 +1,8 @@
 // getGridRoster end to end: a leader's grid households with care flags and members, the latest
 // notice's read / told-in-person / unreached households, paging, and who is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PublishResult } from '../../backend/src/notices/publish';
-import type { GridRoster } from '../../backend/src/roster/roster';
+import type { PublishResult } from '../../core/src/schemas/notices';
+import type { GridRoster } from '../../core/src/schemas/roster';
 import type { DemoGridPeople } from '../../backend/src/seed';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 

@@ -7,7 +7,9 @@
 // delivery left 'pending' is a send that may not have happened, and reach shows who is unreached).
 // The cursor is saved after each batch, and the run stops within a time budget well below the
 // function timeout; the next tick resumes from the cursor. A job whose holder died is taken over
-// once its lease ends.
+// once its lease ends. The job's state machine (claim, progress, yield, retry, finish) and what each
+// resident's handling comes to are core/src/delivery.ts; this file is the loop: load → core → save → send.
+// Decisions take the invocation's `ctx.now`; only the time budget watches the moving `ctx.clock()`.
 //
 // A notice has one job per village, and one invocation works up to JOB_CONCURRENCY jobs at once.
 //
@@ -16,30 +18,42 @@
 // send when the resident holds an authorisation) + 1 outcome update per distinct outcome (≤ 4) +
 // 1 cursor save; 1 final write (done or released).
 import { randomUUID } from 'node:crypto';
+import {
+  addCounts,
+  advanceJob,
+  claimJob,
+  EMPTY_COUNTS,
+  finishJob,
+  isLastPage,
+  mayRunBatch,
+  newDelivery,
+  noticeMessageLine,
+  retryJob,
+  shouldSend,
+  tallyBatch,
+  yieldJob,
+  type DeliveryCounts,
+  type DeliveryJob,
+  type MemberResult,
+  type Recipient,
+  type RunBudget,
+  type SendOutcome,
+} from '../../../core/src/delivery';
 import { ok, type Result } from '../../../core/src/errors';
 import type { Id } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, isDuplicateKeyError, updateWhere } from '../db';
+import { fetchAll } from '../db';
 import type { CallContext } from '../handler';
-import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, thingValue, timeValue, type SendOutcome } from '../notify';
-import {
-  deliveryId,
-  EMPTY_COUNTS,
-  WORKABLE_JOB_STATES,
-  type DeliveryCounts,
-  type DeliveryDoc,
-  type DeliveryJobDoc,
-} from './docs';
+import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, thingValue, timeValue } from '../notify';
+import { claimJobIfUnchanged, insertDeliveryOnce, recordOutcomes, saveLeasedJob, workableJobs } from './repo';
+
+export { LEASE_MS } from '../../../core/src/delivery';
 
 /** Residents handled per batch (one membership page); the cursor is saved after each. */
 const DEFAULT_BATCH_SIZE = 100;
 /** Work time per invocation: below the 10-s tick (so runs seldom overlap) and far below config.json's 20-s timeout. */
 const DEFAULT_TIME_BUDGET_MS = 8_000;
-/** Longer than the function timeout, so a lease only ends once its holder is certainly gone. */
-export const LEASE_MS = 30_000;
-/** After a failed batch, wait this long before the job is tried again. */
-const RETRY_DELAY_MS = 10_000;
 /** Sends in flight at once within a batch. */
 const SEND_CONCURRENCY = 20;
 /** Jobs (villages) worked at once by one invocation. */
@@ -68,11 +82,9 @@ function deliverySettingsFromEnv(): DeliverySettings {
   };
 }
 
-interface MemberDoc {
+/** A membership as the worker reads it: `_id` is the resident's openid, the cursor it pages by. */
+interface MemberDoc extends Recipient {
   _id: Id;
-  userId: Id;
-  gridId: Id;
-  householdId?: Id;
 }
 
 export interface DeliveryRunSummary {
@@ -84,171 +96,110 @@ export interface DeliveryRunSummary {
   stoppedBy: 'idle' | 'budget' | 'failure';
 }
 
-async function claimJob(db: Database, now: number): Promise<DeliveryJobDoc | null> {
-  const _ = db.command;
-  const candidates = await fetchAll<DeliveryJobDoc>(
-    db
-      .collection(COLLECTIONS.deliveryJobs)
-      .where({ state: _.in([...WORKABLE_JOB_STATES]), nextRunAt: _.lte(now) })
-      .orderBy('nextRunAt', 'asc')
-      .limit(CLAIM_CANDIDATES),
-  );
-  for (const job of candidates) {
-    const leaseId = randomUUID();
-    const lease = { state: 'running', leaseId, leaseUntil: now + LEASE_MS, nextRunAt: now + LEASE_MS, attempts: job.attempts + 1, updatedAt: now };
-    // Conditional: only if nobody changed the job since we read it (another worker's claim changes nextRunAt and leaseId).
-    const claimed = await updateWhere(
-      db.collection(COLLECTIONS.deliveryJobs).where({ _id: job._id, state: job.state, nextRunAt: job.nextRunAt, leaseId: job.leaseId }),
-      lease,
-    );
-    if (claimed === 1) return { ...job, ...lease, state: 'running' };
+/** The first workable job this worker wins, leased to it; null when there is none. */
+async function claimNextJob(db: Database, now: number): Promise<DeliveryJob | null> {
+  for (const job of await workableJobs(db, now, CLAIM_CANDIDATES)) {
+    const claimed = await claimJobIfUnchanged(db, job, claimJob(job, randomUUID(), now));
+    if (claimed !== null) return claimed;
   }
   return null;
 }
 
-async function membersPage(db: Database, job: DeliveryJobDoc, batchSize: number): Promise<MemberDoc[]> {
+async function membersPage(db: Database, job: DeliveryJob, batchSize: number): Promise<MemberDoc[]> {
   const _ = db.command;
   const where: Record<string, unknown> = { gridId: _.in(job.gridIds) };
   if (job.cursor !== null) where._id = _.gt(job.cursor);
   return fetchAll<MemberDoc>(db.collection(COLLECTIONS.memberships).where(where).orderBy('_id', 'asc').limit(batchSize));
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; every item settles. */
-async function settleAll<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
+/** `fn` over `items` with at most `limit` in flight, results in the order of `items`. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      try {
-        results[index] = { status: 'fulfilled', value: await fn(items[index] as T) };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
-      }
-    }
+    for (let index = next++; index < items.length; index = next++) results[index] = await fn(items[index] as T);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
 
 /** Delivers one batch; throws (after recording what went out) if any resident could not be handled. */
-async function deliverBatch(ctx: CallContext, job: DeliveryJobDoc, members: readonly MemberDoc[]): Promise<DeliveryCounts> {
-  const { db, cloud } = ctx;
-  const _ = db.command;
+async function deliverBatch(ctx: CallContext, job: DeliveryJob, members: readonly MemberDoc[]): Promise<DeliveryCounts> {
+  const { db, cloud, now } = ctx;
   const templateId = TEMPLATE_IDS.noticePublished;
   // One read for the whole batch, so residents without an authorisation cost no spend attempt.
   const remaining = LONG_TERM_SUBSCRIPTIONS ? null : await remainingAuthorisations(db, members.map((m) => m.userId), templateId);
-  const data = {
-    thing1: thingValue(job.title),
-    time2: timeValue(job.publishedAt),
-    thing3: thingValue(job.urgent ? '紧急通知，请尽快查看' : '新通知，请查看'),
+  const data = { thing1: thingValue(job.title), time2: timeValue(job.publishedAt), thing3: thingValue(noticeMessageLine(job.urgent)) };
+  const page = `pages/notice/index?id=${job.noticeId}`;
+
+  const handle = async (member: MemberDoc): Promise<SendOutcome | 'skipped'> => {
+    // Recorded before the send: a resident whose record exists was handled by someone already.
+    if (!(await insertDeliveryOnce(db, newDelivery(job.noticeId, member, now)))) return 'skipped';
+    if (!shouldSend(remaining === null ? null : (remaining[member.userId] ?? 0))) return 'noAuthorisation';
+    return sendSubscribeMessage(cloud, db, { touser: member.userId, templateId, page, data }, now);
   };
-
-  const settled = await settleAll(members, SEND_CONCURRENCY, async (member): Promise<SendOutcome | 'skipped'> => {
-    const delivery: DeliveryDoc = {
-      _id: deliveryId(job.noticeId, member.userId),
-      noticeId: job.noticeId,
-      userId: member.userId,
-      gridId: member.gridId,
-      ...(member.householdId !== undefined ? { householdId: member.householdId } : {}),
-      createdAt: Date.now(),
-      outcome: 'pending',
-    };
+  // Every member settles, so what went out is recorded even when one of them fails.
+  const results = await mapConcurrently(members, SEND_CONCURRENCY, async (member): Promise<MemberResult> => {
     try {
-      await db.collection(COLLECTIONS.noticeDeliveries).add({ data: delivery as never });
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return 'skipped';
-      throw err;
-    }
-    if (remaining !== null && (remaining[member.userId] ?? 0) <= 0) return 'noAuthorisation';
-    return sendSubscribeMessage(cloud, db, { touser: member.userId, templateId, page: `pages/notice/index?id=${job.noticeId}`, data }, Date.now());
-  });
-
-  const counts: DeliveryCounts = { ...EMPTY_COUNTS };
-  const idsByOutcome = new Map<SendOutcome, string[]>();
-  let failure: unknown;
-  settled.forEach((result, index) => {
-    if (result.status === 'rejected') {
-      failure ??= result.reason;
-      return;
-    }
-    counts[result.value] += 1;
-    const member = members[index];
-    if (result.value !== 'skipped' && member) {
-      const ids = idsByOutcome.get(result.value) ?? [];
-      ids.push(deliveryId(job.noticeId, member.userId));
-      idsByOutcome.set(result.value, ids);
+      return { userId: member.userId, outcome: await handle(member) };
+    } catch (error) {
+      return { userId: member.userId, error };
     }
   });
-  const sentAt = Date.now();
-  await Promise.all(
-    [...idsByOutcome].map(([outcome, ids]) =>
-      updateWhere(db.collection(COLLECTIONS.noticeDeliveries).where({ _id: _.in(ids) }), { outcome, sentAt }),
-    ),
-  );
-  if (failure !== undefined) throw failure;
-  return counts;
-}
-
-function addCounts(a: DeliveryCounts, b: DeliveryCounts): DeliveryCounts {
-  const out = { ...a };
-  for (const key of Object.keys(b) as (keyof DeliveryCounts)[]) out[key] += b[key];
-  return out;
+  const tally = tallyBatch(job.noticeId, results);
+  await recordOutcomes(db, tally.deliveriesByOutcome, now);
+  if (tally.failure !== null) throw tally.failure.error;
+  return tally.counts;
 }
 
 type JobOutcome = 'finished' | 'budget' | 'failure' | 'leaseLost';
 
 /** Works one claimed job until it is done, the budget runs out or a batch fails. */
-async function workJob(ctx: CallContext, job: DeliveryJobDoc, settings: DeliverySettings, deadline: number, summary: DeliveryRunSummary): Promise<JobOutcome> {
-  const { db } = ctx;
-  const mine = db.collection(COLLECTIONS.deliveryJobs).where({ _id: job._id, leaseId: job.leaseId });
-  let current = job;
+async function workJob(ctx: CallContext, claimed: DeliveryJob, settings: DeliverySettings, budget: RunBudget, summary: DeliveryRunSummary): Promise<JobOutcome> {
+  const { db, now } = ctx;
+  let job = claimed;
   for (;;) {
-    if (Date.now() >= deadline || summary.batches >= settings.maxBatchesPerRun) {
-      // Out of time: hand the job back at once, so the next tick resumes from the cursor.
-      await updateWhere(mine, { state: 'pending', nextRunAt: Date.now(), leaseId: null, leaseUntil: null, updatedAt: Date.now() });
+    if (!mayRunBatch(budget, ctx.clock(), summary.batches)) {
+      await saveLeasedJob(db, job, yieldJob(now));
       return 'budget';
     }
-    const members = await membersPage(db, current, settings.batchSize);
+    const members = await membersPage(db, job, settings.batchSize);
     if (members.length > 0) {
       let counts: DeliveryCounts;
       try {
-        counts = await deliverBatch(ctx, current, members);
+        counts = await deliverBatch(ctx, job, members);
       } catch (err) {
-        console.error(`[deliverNotices] job ${job._id}: batch after ${String(current.cursor)} failed; retrying from there`, err);
-        const at = Date.now();
-        await updateWhere(mine, { state: 'pending', nextRunAt: at + RETRY_DELAY_MS, leaseId: null, leaseUntil: null, lastError: String(err instanceof Error ? err.message : err), updatedAt: at });
+        console.error(`[deliverNotices] job ${job.id}: batch after ${String(job.cursor)} failed; retrying from there`, err);
+        await saveLeasedJob(db, job, retryJob(err, now));
         return 'failure';
       }
       summary.batches += 1;
       summary.counts = addCounts(summary.counts, counts);
-      const at = Date.now();
-      current = { ...current, cursor: members[members.length - 1]?._id ?? current.cursor, counts: addCounts(current.counts, counts) };
-      // Saving the cursor also renews the lease; 0 updated means another worker took the job over.
-      const saved = await updateWhere(mine, { cursor: current.cursor, counts: current.counts, leaseUntil: at + LEASE_MS, nextRunAt: at + LEASE_MS, updatedAt: at });
-      if (saved === 0) return 'leaseLost';
+      const progress = advanceJob(job, members[members.length - 1]?._id ?? null, counts, now);
+      job = { ...job, ...progress };
+      if (!(await saveLeasedJob(db, job, progress))) return 'leaseLost';
     }
-    if (members.length < settings.batchSize) {
-      const at = Date.now();
-      await updateWhere(mine, { state: 'done', finishedAt: at, leaseId: null, leaseUntil: null, updatedAt: at });
+    if (isLastPage(members.length, settings.batchSize)) {
+      await saveLeasedJob(db, job, finishJob(now));
       return 'finished';
     }
   }
 }
 
 export async function runDeliveryQueue(ctx: CallContext, settings: DeliverySettings = deliverySettingsFromEnv()): Promise<Result<DeliveryRunSummary>> {
-  const deadline = Date.now() + settings.timeBudgetMs;
+  // The budget is watched on the moving clock; every decision takes the invocation's `now`.
+  const budget: RunBudget = { deadline: ctx.clock() + settings.timeBudgetMs, maxBatches: settings.maxBatchesPerRun };
   const summary: DeliveryRunSummary = { jobsClaimed: 0, jobsFinished: 0, batches: 0, counts: { ...EMPTY_COUNTS }, stoppedBy: 'budget' };
   // Several workers, each claiming and working one job (one village) at a time.
   const worker = async (): Promise<void> => {
-    while (Date.now() < deadline && summary.batches < settings.maxBatchesPerRun) {
-      const job = await claimJob(ctx.db, Date.now());
+    while (mayRunBatch(budget, ctx.clock(), summary.batches)) {
+      const job = await claimNextJob(ctx.db, ctx.now);
       if (job === null) {
         if (summary.stoppedBy === 'budget') summary.stoppedBy = 'idle';
         return;
       }
       summary.jobsClaimed += 1;
-      const outcome = await workJob(ctx, job, settings, deadline, summary);
+      const outcome = await workJob(ctx, job, settings, budget, summary);
       if (outcome === 'finished') summary.jobsFinished += 1;
       if (outcome === 'failure') {
         summary.stoppedBy = 'failure';

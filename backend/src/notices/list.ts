@@ -6,44 +6,28 @@
 // Round trips: loadActor 2 (3 for a street admin) + 1 place lookup (grid or village) when the
 // caller's roles don't already name it + 1–2 notice queries in parallel (village notices by
 // scope.villageId+publishedAt, street-wide ones by streetId+scope.kind+publishedAt) + 1 receipts read.
+import { gridsServed, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { EpochMs, Id, Notice } from '../../../core/src/model';
+import type { Id, Notice } from '../../../core/src/model';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
+import type { NoticePage } from '../../../core/src/schemas/notices';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById } from '../db';
+import { fetchAll } from '../db';
 import type { CallContext } from '../handler';
-import { gridsServed, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
-import { noticeFromDoc, receiptId, type GridDoc, type NoticeDoc, type ReceiptDoc } from './docs';
+import { fetchGrid, fetchVillage, gridPlace } from '../organisation/repo';
+import { noticeFromDoc, receiptId, type ReceiptDoc } from './docs';
+import { noticesReaching, type Audience, type NoticeCursor } from './repo';
 
-
-type Audience =
-  | { kind: 'grid'; streetId: Id; villageId: Id; gridId: Id }
-  | { kind: 'village'; streetId: Id; villageId: Id }
-  | { kind: 'street'; streetId: Id };
-
-interface NoticeListItem extends Notice {
-  /** The caller has opened it (markNoticeRead). */
-  read: boolean;
-}
-
-export interface NoticePage {
-  notices: NoticeListItem[];
-  /** Pass back to get the next (older) page; null at the end. */
-  nextCursor: string | null;
-}
-
-interface Cursor {
-  publishedAt: EpochMs;
-  id: Id;
-}
+// The phone's API type test reads the reply type here (tests/miniprogram/api-types.test.ts).
+export type { NoticePage } from '../../../core/src/schemas/notices';
 
 function encodeCursor(notice: Pick<Notice, 'publishedAt' | 'id'>): string {
   return `${notice.publishedAt}.${notice.id}`;
 }
 
-function decodeCursor(text: string | undefined): Result<Cursor | null> {
+function decodeCursor(text: string | undefined): Result<NoticeCursor | null> {
   if (text === undefined) return ok(null);
   const match = /^(\d+)\.([0-9A-Za-z_-]+)$/.exec(text);
   if (!match) return fail('INPUT.INVALID', '翻页参数无效，请刷新后再试');
@@ -58,9 +42,9 @@ async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs
   if (input.gridId !== undefined) {
     const known = grids.get(input.gridId);
     if (known) return ok({ kind: 'grid', ...known });
-    const grid = await fetchById<GridDoc>(db, COLLECTIONS.grids, input.gridId);
+    const grid = await fetchGrid(db, input.gridId);
     if (grid === null) return fail('GRID.NOT_FOUND');
-    const place = { gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId };
+    const place = gridPlace(grid);
     const member = actor.membership?.gridId === grid._id;
     if (!member && !villages.has(grid.villageId) && !mayServeGrid(actor.roles, place)) return fail('AUTH.FORBIDDEN', '只能查看本网格的通知');
     return ok({ kind: 'grid', ...place });
@@ -69,7 +53,7 @@ async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs
     const streetOfVillage = villages.get(input.villageId)?.streetId;
     if (streetOfVillage !== undefined) return ok({ kind: 'village', streetId: streetOfVillage, villageId: input.villageId });
     if (street === null) return fail('AUTH.FORBIDDEN', '只能查看本村（社区）的通知');
-    const village = await fetchById<{ _id: Id; streetId: Id }>(db, COLLECTIONS.villages, input.villageId);
+    const village = await fetchVillage(db, input.villageId);
     if (village === null || village.streetId !== street) return fail('VILLAGE.NOT_FOUND');
     return ok({ kind: 'village', streetId: street, villageId: village._id });
   }
@@ -80,31 +64,10 @@ async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs
   const [firstGrid] = grids.values();
   if (firstGrid) return ok({ kind: 'grid', ...firstGrid });
   if (actor.membership) {
-    const grid = await fetchById<GridDoc>(db, COLLECTIONS.grids, actor.membership.gridId);
-    if (grid === null) return ok(null);
-    return ok({ kind: 'grid', gridId: grid._id, villageId: grid.villageId, streetId: grid.streetId });
+    const grid = await fetchGrid(db, actor.membership.gridId);
+    return ok(grid === null ? null : { kind: 'grid', ...gridPlace(grid) });
   }
   return ok(null);
-}
-
-async function noticesFor(db: Database, audience: Audience, cursor: Cursor | null, limit: number): Promise<NoticeDoc[]> {
-  const _ = db.command;
-  const before = cursor === null ? [] : [_.or([{ publishedAt: _.lt(cursor.publishedAt) }, { publishedAt: cursor.publishedAt, _id: _.lt(cursor.id) }])];
-  const page = (conditions: object[]): Promise<NoticeDoc[]> =>
-    fetchAll<NoticeDoc>(
-      db
-        .collection(COLLECTIONS.notices)
-        .where(_.and([...conditions, ...before] as never[]))
-        .orderBy('publishedAt', 'desc')
-        .orderBy('_id', 'desc')
-        .limit(limit),
-    );
-  if (audience.kind === 'street') return page([{ streetId: audience.streetId }]);
-  const village: object[] = [{ 'scope.villageId': audience.villageId }];
-  // A grid sees its village's village-wide notices and those that name it.
-  if (audience.kind === 'grid') village.push(_.or([{ 'scope.kind': 'village' }, { 'scope.gridIds': audience.gridId }]));
-  const [ofVillage, streetWide] = await Promise.all([page(village), page([{ streetId: audience.streetId, 'scope.kind': 'street' }])]);
-  return [...ofVillage, ...streetWide].sort((a, b) => b.publishedAt - a.publishedAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
 }
 
 export async function listNotices(input: FunctionInputs['listNotices'], ctx: CallContext): Promise<Result<NoticePage>> {
@@ -117,7 +80,7 @@ export async function listNotices(input: FunctionInputs['listNotices'], ctx: Cal
   if (audience.value === null) return ok({ notices: [], nextCursor: null });
   const limit = Math.min(input.limit ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
   // One more than asked tells whether another page exists.
-  const docs = (await noticesFor(db, audience.value, cursor.value, limit + 1)).slice(0, limit + 1);
+  const docs = (await noticesReaching(db, audience.value, cursor.value, limit + 1)).slice(0, limit + 1);
   const pageDocs = docs.slice(0, limit);
   const _ = db.command;
   const receipts =

@@ -5,20 +5,21 @@
 // village's, street admins all.
 //
 // Round trips: loadActor 2 (3 for a street admin) with the notice 1 in parallel + the scope's grids
-// 0 (grids scope) / 1 (village) / 2 (street: villages, then their grids) + households, receipts and
+// 1 (grids or village scope) / 2 (street: villages, then their grids) + households, receipts and
 // marks in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000 households).
-import { fail, ok, type Result } from '../../../core/src/errors';
-import type { CareNeed, Id } from '../../../core/src/model';
-import { computeNoticeReach, type NoticeReach } from '../../../core/src/reach';
-import type { FunctionInputs } from '../../../core/src/schemas';
-import { loadActor, type Actor } from '../actor';
-import type { Database } from '../cloud';
-import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, fetchPagedById, MAX_GET_LIMIT } from '../db';
-import type { CallContext } from '../handler';
 import { mayServeGrid } from '../../../core/src/access';
+import { fail, ok, type Result } from '../../../core/src/errors';
+import type { Id } from '../../../core/src/model';
+import { computeNoticeReach, noticeReachesGrid } from '../../../core/src/reach';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import type { GridReachRow, NoticeReachView } from '../../../core/src/schemas/notices';
+import { loadActor, type Actor } from '../actor';
+import { COLLECTIONS } from '../collections';
+import { fetchPagedById, MAX_GET_LIMIT } from '../db';
+import type { CallContext } from '../handler';
 import { gridPlace } from '../organisation/repo';
-import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
+import type { HouseholdDoc, ReachMarkDoc, ReceiptDoc } from './docs';
+import { fetchNotice, scopeGridDocs } from './repo';
 
 /** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
 const REACH_MAX_GRIDS = 60;
@@ -27,61 +28,16 @@ const REACH_MAX_DOCS = 40_000;
 /** Every grid of a street: one page of villages, each with at most a page of grids. */
 const STREET_GRIDS_MAX = MAX_GET_LIMIT * MAX_GET_LIMIT;
 
-interface UnreachedHousehold {
-  householdId: Id;
-  building?: string;
-  unit?: string;
-  room?: string;
-  noSmartphone?: boolean;
-  /** Only for the grid's staff, the committee and street admins. */
-  careNeeds?: CareNeed[];
-}
-
-interface GridReachRow {
-  gridId: Id;
-  gridName: string;
-  total: number;
-  read: number;
-  toldInPerson: number;
-  reached: number;
-  unreachedWithCareNeeds: number;
-  unreached: UnreachedHousehold[];
-}
-
-export interface NoticeReachView {
-  noticeId: Id;
-  grids: GridReachRow[];
-  totals: NoticeReach['totals'];
-}
-
-/** The scope's grids, as documents. */
-async function scopeGrids(db: Database, notice: NoticeDoc): Promise<GridDoc[]> {
-  const _ = db.command;
-  const scope = notice.scope;
-  if (scope.kind === 'grids') {
-    const grids = await fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ _id: _.in(scope.gridIds) }).limit(MAX_GET_LIMIT));
-    return grids.filter((g) => g.villageId === scope.villageId);
-  }
-  if (scope.kind === 'village') {
-    return fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: scope.villageId }).limit(MAX_GET_LIMIT));
-  }
-  const villages = await fetchAll<{ _id: Id }>(db.collection(COLLECTIONS.villages).where({ streetId: notice.streetId }).limit(MAX_GET_LIMIT));
-  if (villages.length === 0) return [];
-  const { docs } = await fetchPagedById<GridDoc>(db, COLLECTIONS.grids, { villageId: _.in(villages.map((v) => v._id)) }, STREET_GRIDS_MAX);
-  return docs;
-}
-
-
 export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ctx: CallContext): Promise<Result<NoticeReachView>> {
   const { db } = ctx;
   const _ = db.command;
   const [actor, notice] = await Promise.all([
     loadActor(db, ctx.openid, ctx.adminOpenids),
-    fetchById<NoticeDoc>(db, COLLECTIONS.notices, input.noticeId),
+    fetchNotice(db, input.noticeId),
   ]);
   if (notice === null) return fail('NOTICE.NOT_FOUND');
   if (!couldSeeAny(actor)) return fail('AUTH.FORBIDDEN');
-  const inScope = (await scopeGrids(db, notice)).filter((g) => g.streetId === notice.streetId);
+  const inScope = (await scopeGridDocs(db, notice.scope, notice.streetId, STREET_GRIDS_MAX)).filter((g) => noticeReachesGrid(notice, gridPlace(g)));
   let visible = inScope.filter((g) => mayServeGrid(actor.roles, gridPlace(g)));
   if (input.gridId !== undefined) {
     if (!inScope.some((g) => g._id === input.gridId)) return fail('GRID.NOT_FOUND', '这个网格不在通知范围内');

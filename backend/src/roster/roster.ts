@@ -9,17 +9,19 @@
 //   notices ∥ street-wide; none with noticeId)
 // → memberships ∥ receipts ∥ reach marks, 1 each in parallel (one page of ≤ 1000 for a page of households).
 // So 3 sequential steps, 7 or 8 reads in parallel at most; every query uses an index (see database/indexes.json).
-import { fail, ok, type Result } from '../../../core/src/errors';
-import { THREE_LEADER_ROLES, type CareNeed, type EpochMs, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
-import { PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
-import { loadActor } from '../actor';
-import type { Database } from '../cloud';
-import { COLLECTIONS } from '../collections';
-import { countOf, fetchAll, fetchById, fetchPagedById, MAX_GET_LIMIT } from '../db';
-import type { CallContext } from '../handler';
 import { mayServeGrid } from '../../../core/src/access';
-import { gridPlace } from '../organisation/repo';
-import type { GridDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from '../notices/docs';
+import { fail, ok, type Result } from '../../../core/src/errors';
+import { THREE_LEADER_ROLES, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
+import { householdReachState, noticeReachesGrid, type NoticeReachState } from '../../../core/src/reach';
+import { PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
+import type { GridRoster, RosterMember } from '../../../core/src/schemas/roster';
+import { loadActor } from '../actor';
+import { COLLECTIONS } from '../collections';
+import { countOf, fetchAll, fetchPagedById, MAX_GET_LIMIT, type PagedFetch } from '../db';
+import type { CallContext } from '../handler';
+import type { HouseholdDoc, ReachMarkDoc, ReceiptDoc } from '../notices/docs';
+import { fetchNotice, noticesReaching } from '../notices/repo';
+import { fetchGrid, gridPlace } from '../organisation/repo';
 
 /** Households per page when the caller names no limit (a 500-household grid is ten pages). */
 const ROSTER_PAGE_SIZE = 50;
@@ -30,88 +32,20 @@ const ROLES_PER_GRID_MAX = 100;
 /** The household cursor is the last household's _id. */
 const CURSOR_PATTERN = /^[0-9A-Za-z_-]+$/;
 
-const NOTICE_REACH_STATES = ['read', 'toldInPerson', 'unreached'] as const;
-export type NoticeReachState = (typeof NOTICE_REACH_STATES)[number];
-
-interface RosterMember {
-  userId: Id;
-  joinedAt: EpochMs;
-}
-
-export interface RosterHousehold {
-  householdId: Id;
-  building?: string;
-  unit?: string;
-  room?: string;
-  careNeeds: CareNeed[];
-  noSmartphone: boolean;
-  members: RosterMember[];
-  /** For `notice`: read by a member, told in person (or by phone) by a leader, or not yet. Null without a notice. */
-  noticeState: NoticeReachState | null;
-}
-
-interface RosterNotice {
-  id: Id;
-  title: string;
-  publishedAt: EpochMs;
-  urgent: boolean;
-}
-
-/** One of the grid's 三长, so a leader can hand a request over to another (updateRequestStatus handOver). */
-export interface RosterLeader {
-  userId: Id;
-  role: LeaderRole;
-}
-
-export interface GridRoster {
-  grid: { id: Id; name: string; villageId: Id };
-  /** The grid's 三长 (grid leader, party-group leader, building leader), in that order. */
-  leaders: RosterLeader[];
-  /** The notice the states refer to; null when none covers the grid yet. */
-  notice: RosterNotice | null;
-  /** All households of the grid (every page). */
-  totalHouseholds: number;
-  households: RosterHousehold[];
-  /** Pass back as `cursor` for the next page; null at the end. */
-  nextCursor: string | null;
-}
-
-/** Whether a notice's scope reaches the grid (the same rule listNotices uses). */
-function noticeCoversGrid(notice: NoticeDoc, grid: GridDoc): boolean {
-  if (notice.streetId !== grid.streetId) return false;
-  const scope = notice.scope;
-  if (scope.kind === 'street') return true;
-  if (scope.villageId !== grid.villageId) return false;
-  return scope.kind === 'village' || scope.gridIds.includes(grid._id);
-}
-
-/** The newest notice covering the grid: its village's notices for it, or a street-wide one. */
-async function latestNoticeFor(db: Database, grid: GridDoc): Promise<NoticeDoc | null> {
-  const _ = db.command;
-  const newest = (where: object): Promise<NoticeDoc[]> =>
-    fetchAll<NoticeDoc>(db.collection(COLLECTIONS.notices).where(where).orderBy('publishedAt', 'desc').orderBy('_id', 'desc').limit(1));
-  const [ofVillage, streetWide] = await Promise.all([
-    newest(_.and([{ 'scope.villageId': grid.villageId }, _.or([{ 'scope.kind': 'village' }, { 'scope.gridIds': grid._id }])] as never[])),
-    newest({ streetId: grid.streetId, 'scope.kind': 'street' }),
-  ]);
-  const candidates = [...ofVillage, ...streetWide].sort((a, b) => b.publishedAt - a.publishedAt || (a._id < b._id ? 1 : -1));
-  return candidates[0] ?? null;
-}
-
 export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx: CallContext): Promise<Result<GridRoster>> {
   const { db } = ctx;
   const _ = db.command;
   if (input.cursor !== undefined && !CURSOR_PATTERN.test(input.cursor)) return fail('INPUT.INVALID', '翻页参数无效，请刷新后再试');
   const [actor, grid, askedNotice] = await Promise.all([
     loadActor(db, ctx.openid, ctx.adminOpenids),
-    fetchById<GridDoc>(db, COLLECTIONS.grids, input.gridId),
-    input.noticeId === undefined ? Promise.resolve(null) : fetchById<NoticeDoc>(db, COLLECTIONS.notices, input.noticeId),
+    fetchGrid(db, input.gridId),
+    input.noticeId === undefined ? Promise.resolve(null) : fetchNotice(db, input.noticeId),
   ]);
   // A missing grid and a grid the caller may not see answer alike, so nothing leaks about other grids.
   if (grid === null || !mayServeGrid(actor.roles, gridPlace(grid))) {
     return fail('AUTH.FORBIDDEN', '只能查看本网格（本村、社区）的花名册');
   }
-  if (input.noticeId !== undefined && (askedNotice === null || !noticeCoversGrid(askedNotice, grid))) return fail('NOTICE.NOT_FOUND');
+  if (input.noticeId !== undefined && (askedNotice === null || !noticeReachesGrid(askedNotice, gridPlace(grid)))) return fail('NOTICE.NOT_FOUND');
 
   const limit = Math.min(input.limit ?? ROSTER_PAGE_SIZE, PAGE_SIZE_MAX);
   const inGrid = { gridId: grid._id };
@@ -125,7 +59,8 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
         .limit(limit + 1),
     ),
     countOf(db.collection(COLLECTIONS.households).where(inGrid)),
-    askedNotice !== null ? Promise.resolve(askedNotice) : latestNoticeFor(db, grid),
+    // The newest notice reaching the grid.
+    askedNotice !== null ? Promise.resolve(askedNotice) : noticesReaching(db, { kind: 'grid', ...gridPlace(grid) }, null, 1).then((docs) => docs[0] ?? null),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.gridId': grid._id }).limit(ROLES_PER_GRID_MAX)),
   ]);
   const leaders = assignments
@@ -135,33 +70,28 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
   const households = page.slice(0, limit);
   const ids = households.map((h) => h._id);
 
-  const none = Promise.resolve({ docs: [], truncated: false });
+  const none = <T>(): Promise<PagedFetch<T>> => Promise.resolve({ docs: [], truncated: false });
   const [members, receipts, marks] = await Promise.all([
-    ids.length === 0 ? none : fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { householdId: _.in(ids) }, ROSTER_RELATED_MAX),
+    ids.length === 0 ? none<Membership & { _id: Id }>() : fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { householdId: _.in(ids) }, ROSTER_RELATED_MAX),
     ids.length === 0 || notice === null
-      ? none
+      ? none<ReceiptDoc>()
       : fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, { noticeId: notice._id, householdId: _.in(ids) }, ROSTER_RELATED_MAX),
     ids.length === 0 || notice === null
-      ? none
+      ? none<ReachMarkDoc>()
       : fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, { noticeId: notice._id, householdId: _.in(ids) }, ROSTER_RELATED_MAX),
   ]);
 
   const membersOf = new Map<Id, RosterMember[]>();
-  for (const m of members.docs as Array<Membership & { _id: Id }>) {
+  for (const m of members.docs) {
     // A membership names its household; one in another grid (a stale move) is not this grid's.
     if (m.householdId === undefined || m.gridId !== grid._id) continue;
     const list = membersOf.get(m.householdId) ?? [];
     list.push({ userId: m.userId ?? m._id, joinedAt: m.joinedAt });
     membersOf.set(m.householdId, list);
   }
-  const read = new Set((receipts.docs as ReceiptDoc[]).map((r) => r.householdId));
-  const told = new Set((marks.docs as ReachMarkDoc[]).map((m) => m.householdId));
-  const stateOf = (id: Id): NoticeReachState | null => {
-    if (notice === null) return null;
-    // Read wins over a mark, as in computeNoticeReach.
-    if (read.has(id)) return 'read';
-    return told.has(id) ? 'toldInPerson' : 'unreached';
-  };
+  const read = new Set(receipts.docs.map((r) => r.householdId));
+  const told = new Set(marks.docs.map((m) => m.householdId));
+  const stateOf = (id: Id): NoticeReachState | null => (notice === null ? null : householdReachState(read.has(id), told.has(id)));
 
   const last = households[households.length - 1];
   return ok({

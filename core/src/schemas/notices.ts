@@ -1,7 +1,8 @@
-// Input schemas: notices (通知) and their reach.
+// Input schemas and replies: notices (通知) and their reach.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { REACH_CHANNELS } from '../model';
+import { REACH_CHANNELS, type CareNeed, type Id, type Notice, type ReachMark } from '../model';
+import type { NoticeReach } from '../reach';
 import { fileIdSchema, idempotencyKeySchema, idSchema, NOT_BLANK_PATTERN, pageProperties } from './common';
 
 const NOTICE_TITLE_MAX_LENGTH = 60;
@@ -91,3 +92,53 @@ export const getNoticeReachSchema = {
   additionalProperties: false,
 } as const;
 export type GetNoticeReachInput = FromSchema<typeof getNoticeReachSchema>;
+
+export interface PublishResult {
+  notice: Notice;
+  /** True when this call repeated an earlier one (same idempotencyKey): nothing new was stored. */
+  duplicate: boolean;
+}
+
+interface NoticeListItem extends Notice {
+  /** The caller has opened it (markNoticeRead). */
+  read: boolean;
+}
+
+export interface NoticePage {
+  notices: NoticeListItem[];
+  /** Pass back to get the next (older) page; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface ReadResult {
+  noticeId: Id;
+  /** False when the caller had already read it (nothing written). */
+  firstRead: boolean;
+}
+
+export type ReachedResult = Pick<ReachMark, 'noticeId' | 'householdId' | 'channel' | 'markedBy' | 'markedAt'> & {
+  /** False when the household was already marked (the first mark is kept). */
+  firstMark: boolean;
+};
+
+interface UnreachedHousehold {
+  householdId: Id;
+  building?: string;
+  unit?: string;
+  room?: string;
+  noSmartphone?: boolean;
+  /** Only for the grid's staff, the committee and street admins. */
+  careNeeds?: CareNeed[];
+}
+
+/** A grid's counts as computeNoticeReach gives them, with its name and the unreached households' doors. */
+export type GridReachRow = Omit<NoticeReach['grids'][number], 'unreached'> & {
+  gridName: string;
+  unreached: UnreachedHousehold[];
+};
+
+export interface NoticeReachView {
+  noticeId: Id;
+  grids: GridReachRow[];
+  totals: NoticeReach['totals'];
+}
