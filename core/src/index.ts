@@ -1,5 +1,5 @@
 // The pure domain core of 连心网格: types, policy, calendar and SLA, escalation, the request
-// lifecycle, routing, join tokens, notice reach, reports and the input contracts. No I/O, no clock.
+// lifecycle, routing, join tokens, notices (publishing, delivery and reach), reports and the input contracts. No I/O, no clock.
 
 export * from './model';
 export * from './errors';
@@ -13,7 +13,11 @@ export * from './escalation';
 export * from './lifecycle';
 export * from './routing';
 export * from './joinToken';
+export * from './membership';
+export * from './invitations';
 export * from './reach';
+export * from './notices';
+export * from './delivery';
 export * from './reports';
 export * from './text';
 export * from './validate';

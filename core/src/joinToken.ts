@@ -17,13 +17,13 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { fail, ok, type Result } from './errors';
-import type { EpochMs, Invitation } from './model';
+import type { EpochMs } from './model';
 import { HOUR_MS } from './policy';
 
 export const SCENE_MAX_LENGTH = 32;
 /** The characters WeChat allows in a scene (we only use the alphanumeric ones). */
 export const SCENE_CHARSET_PATTERN = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]*$/;
-export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BASE62 = BigInt(BASE62_ALPHABET.length);
 const BITS_PER_BYTE = 8n;
 
@@ -46,7 +46,7 @@ const MAC_DOMAIN_TAG = 'lianxin-grid/scene/v1:';
 const SUBJECT_PATTERN = /^[0-9A-Za-z]+$/;
 const KEY_ID_PATTERN = /^[0-9A-Za-z]$/;
 
-export interface SigningKey {
+interface SigningKey {
   /** One alphanumeric character. */
   id: string;
   /** Absent for retired keys whose secret has been destroyed. */
@@ -117,6 +117,11 @@ function constantTimeEqual(a: string, b: string): boolean {
 
 const EXPIRY_MAX_HOURS = BASE62 ** BigInt(EXPIRY_LENGTH) - 1n;
 
+/** The expiry a token keeps for one requested at `requestedAt`: rounded up to the whole hour. */
+export function tokenExpiry(requestedAt: EpochMs): EpochMs {
+  return Math.ceil(requestedAt / HOUR_MS) * HOUR_MS;
+}
+
 /** Sign a token with the keyring's current key. Expiry is rounded up to the whole hour. */
 export function issueJoinToken(claims: TokenClaims, keyring: SigningKeyring): Result<string> {
   const key = keyring.keys.find((k) => k.id === keyring.currentKeyId);
@@ -183,11 +188,58 @@ export function shortCodeFromBytes(randomBytes: Uint8Array, length: number): str
   return code;
 }
 
-/** Whether an invitation can still be accepted at `now`; single use is enforced by the handler's conditional update. */
-export function canAcceptInvitation(invitation: Invitation | null | undefined, now: EpochMs): Result<Invitation> {
-  if (!invitation) return fail('INVITATION.NOT_FOUND');
-  if (invitation.revokedAt !== undefined) return fail('INVITATION.REVOKED');
-  if (invitation.acceptedAt !== undefined) return fail('INVITATION.USED');
-  if (now >= invitation.expiresAt) return fail('INVITATION.EXPIRED');
-  return ok(invitation);
+// ---------------------------------------------------------------------------------------------
+// The keys as the server keeps them, and their rotation. Secrets are drawn by the caller (the core
+// reads no CSPRNG); retiring a key destroys its secret, so every code it signed reads TOKEN.REVOKED.
+
+/** A signing key as stored. */
+interface StoredSigningKey {
+  id: string;
+  /** Hex; removed when the key is retired. */
+  secret?: string;
+  createdAt: EpochMs;
+  retiredAt?: EpochMs;
+}
+
+export interface StoredKeyring {
+  currentKeyId: string;
+  keys: StoredSigningKey[];
+}
+
+/** The keyring to sign and verify with: retired keys keep only their id. */
+export function signingKeyringOf(stored: StoredKeyring): SigningKeyring {
+  const keys: SigningKey[] = stored.keys.map((k) => ({
+    id: k.id,
+    ...(k.secret !== undefined ? { secret: k.secret } : {}),
+    ...(k.retiredAt !== undefined ? { retired: true } : {}),
+  }));
+  return { currentKeyId: stored.currentKeyId, keys };
+}
+
+/** A deployment's first keyring: one key with the first id. */
+export function firstKeyring(secret: string, now: EpochMs): StoredKeyring {
+  const id = BASE62_ALPHABET.charAt(0);
+  return { currentKeyId: id, keys: [{ id, secret, createdAt: now }] };
+}
+
+/**
+ * The next key id: the first unused character; once all 62 are used, the oldest retired id is
+ * reused (codes of that long-retired key then read TOKEN.INVALID instead of TOKEN.REVOKED).
+ */
+function nextKeyId(keys: readonly StoredSigningKey[]): { id: string; reused: boolean } {
+  const used = new Set(keys.map((k) => k.id));
+  const fresh = [...BASE62_ALPHABET].find((ch) => !used.has(ch));
+  if (fresh) return { id: fresh, reused: false };
+  const oldest = [...keys].filter((k) => k.retiredAt !== undefined).sort((a, b) => (a.retiredAt ?? 0) - (b.retiredAt ?? 0))[0];
+  if (!oldest) throw new Error('no key id left to reuse');
+  return { id: oldest.id, reused: true };
+}
+
+/** Retires the current key (its secret destroyed) and makes a new current key with `secret`. */
+export function rotatedKeyring(stored: StoredKeyring, secret: string, now: EpochMs): StoredKeyring {
+  const { id, reused } = nextKeyId(stored.keys);
+  const kept = stored.keys
+    .filter((k) => !(reused && k.id === id))
+    .map((k): StoredSigningKey => (k.id === stored.currentKeyId ? { id: k.id, createdAt: k.createdAt, retiredAt: now } : k));
+  return { currentKeyId: id, keys: [...kept, { id, secret, createdAt: now }] };
 }

@@ -7,22 +7,19 @@
 // bound. resolveGroupGrid 3 (keyring ∥ membership; grid by openGId; village). Each also makes one
 // open-data call.
 import { fail, ok, type Result } from '../../../core/src/errors';
+import { mayLeadGrid } from '../../../core/src/access';
 import { issueJoinToken } from '../../../core/src/joinToken';
-import type { Membership } from '../../../core/src/model';
-import { HOUR_MS } from '../../../core/src/policy';
-import type { FunctionInputs } from '../../../core/src/schemas';
+import { decideGroupBinding, gridSummary, groupSceneExpiry } from '../../../core/src/membership';
+import type { FunctionInputs, GridGroupBinding, GroupGrid } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { WxCloud } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, updateWhere } from '../db';
+import { fromStored, updateWhere } from '../db';
 import type { CallContext } from '../handler';
-import { mayLeadGrid } from '../../../core/src/access';
 import { fetchGrid, fetchGridByGroup, fetchVillage, gridPlace } from '../organisation/repo';
-import { tokenExpiry } from './joinCode';
 import { loadKeyring } from './keyring';
+import { loadMembership } from './repo';
 
-/** A scene handed out from a group is used at once; an hour (rounded up to the next) is plenty. */
-const GROUP_JOIN_SCENE_VALID_MS = HOUR_MS;
 /** wx-server-sdk's codes for a cloudID it cannot open: unknown, or past its five-minute life. */
 const CLOUD_ID_UNKNOWN = -601005;
 const CLOUD_ID_EXPIRED = -601006;
@@ -44,51 +41,38 @@ async function openGroupId(cloud: WxCloud, groupCloudId: string): Promise<Result
   }
 }
 
-export async function bindGridGroup(
-  input: FunctionInputs['bindGridGroup'],
-  ctx: CallContext,
-): Promise<Result<{ gridId: string; alreadyBound: boolean }>> {
+export async function bindGridGroup(input: FunctionInputs['bindGridGroup'], ctx: CallContext): Promise<Result<GridGroupBinding>> {
+  const { db, now } = ctx;
   const [actor, grid, group] = await Promise.all([
-    loadActor(ctx.db, ctx.openid, ctx.adminOpenids),
-    fetchGrid(ctx.db, input.gridId),
+    loadActor(db, ctx.openid, ctx.adminOpenids),
+    fetchGrid(db, input.gridId),
     openGroupId(ctx.cloud, input.groupCloudId),
   ]);
   if (!grid) return fail('GRID.NOT_FOUND');
   if (!mayLeadGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');
   if (!group.ok) return group;
-  if (grid.openGId === group.value) return ok({ gridId: grid._id, alreadyBound: true });
-  const holder = await fetchGridByGroup(ctx.db, group.value);
-  if (holder && holder._id !== grid._id) return fail('GROUP.ALREADY_BOUND');
-  // A grid has one group: binding a new one replaces the old.
-  await updateWhere(ctx.db.collection(COLLECTIONS.grids).where({ _id: grid._id }), { openGId: group.value, groupBoundAt: ctx.now, groupBoundBy: ctx.openid });
-  return ok({ gridId: grid._id, alreadyBound: false });
-}
-
-export interface GroupGrid {
-  grid: { id: string; name: string; villageId: string; villageName: string };
-  /** A short-lived join scene for this grid: pass it to joinGrid. */
-  scene: string;
-  expiresAt: number;
-  alreadyMember: boolean;
+  // A group already this grid's needs no look-up of who holds it.
+  const holder = grid.openGId === group.value ? grid : await fetchGridByGroup(db, group.value);
+  const binding = decideGroupBinding(fromStored(grid), group.value, holder && fromStored(holder), ctx.openid, now);
+  if (!binding.ok) return binding;
+  if (!binding.value.alreadyBound) await updateWhere(db.collection(COLLECTIONS.grids).where({ _id: grid._id }), binding.value.changes);
+  return ok({ gridId: grid._id, alreadyBound: binding.value.alreadyBound });
 }
 
 export async function resolveGroupGrid(input: FunctionInputs['resolveGroupGrid'], ctx: CallContext): Promise<Result<GroupGrid>> {
+  const { db, now } = ctx;
   const [group, keyring, membership] = await Promise.all([
     openGroupId(ctx.cloud, input.groupCloudId),
-    loadKeyring(ctx.db, ctx.now),
-    fetchById<Membership>(ctx.db, COLLECTIONS.memberships, ctx.openid),
+    loadKeyring(db, now),
+    loadMembership(db, ctx.openid),
   ]);
   if (!group.ok) return group;
-  const grid = await fetchGridByGroup(ctx.db, group.value);
-  if (!grid) return fail('GRID.NOT_FOUND', '这个微信群还没有绑定网格，请联系网格长');
-  const village = await fetchVillage(ctx.db, grid.villageId);
-  const expiresAt = tokenExpiry(ctx.now + GROUP_JOIN_SCENE_VALID_MS);
+  const gridDoc = await fetchGridByGroup(db, group.value);
+  if (!gridDoc) return fail('GRID.NOT_FOUND', '这个微信群还没有绑定网格，请联系网格长');
+  const grid = fromStored(gridDoc);
+  const village = await fetchVillage(db, grid.villageId);
+  const expiresAt = groupSceneExpiry(now);
   const token = issueJoinToken({ purpose: 'join', subject: grid.code, expiresAt }, keyring);
   if (!token.ok) return token;
-  return ok({
-    grid: { id: grid._id, name: grid.name, villageId: grid.villageId, villageName: village?.name ?? '' },
-    scene: token.value,
-    expiresAt,
-    alreadyMember: membership?.gridId === grid._id,
-  });
+  return ok({ grid: gridSummary(grid, village), scene: token.value, expiresAt, alreadyMember: membership?.gridId === grid.id });
 }

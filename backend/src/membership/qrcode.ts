@@ -29,14 +29,15 @@ interface WxacodeResult {
 
 /** Open API: getUnlimited, then storage: upload and a temporary URL. No database round trip. */
 export async function makeQrFile(cloud: WxCloud, options: { scene: string; page: string; cloudPath: string }): Promise<QrFile> {
-  const code = (await cloud.openapi.wxacode.getUnlimited({
+  // The SDK types its open API as `any`: the result's shape is named here.
+  const code: WxacodeResult = await cloud.openapi.wxacode.getUnlimited({
     scene: options.scene,
     page: options.page,
     // The page may not be published yet when codes are printed for a new build.
     checkPath: false,
     envVersion: wxacodeEnvVersion(),
     width: QR_WIDTH_PX,
-  } as never)) as unknown as WxacodeResult;
+  });
   const uploaded = await cloud.uploadFile({ cloudPath: options.cloudPath, fileContent: Buffer.from(code.buffer) });
   const temp = (await cloud.getTempFileURL({ fileList: [{ fileID: uploaded.fileID, maxAge: QR_TEMP_URL_MAX_AGE_S }] })) as
     | { fileList?: Array<{ tempFileURL?: string; status?: number }> }

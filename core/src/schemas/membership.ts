@@ -1,7 +1,8 @@
-// Input schemas: joining a grid by QR code, grid QR codes and WeChat groups, invitations.
+// Input schemas and output contracts: joining a grid by QR code, grid QR codes and WeChat groups,
+// invitations, join-key rotation.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { CARE_NEEDS, INVITABLE_ROLES } from '../model';
+import { CARE_NEEDS, INVITABLE_ROLES, type EpochMs, type Id, type InvitableRole, type RoleScope } from '../model';
 import { addressPartSchema, displayNameSchema, idSchema, phoneSchema, sceneSchema } from './common';
 
 const JOIN_CODE_VALID_DAYS_MAX = 366;
@@ -92,3 +93,88 @@ export const acceptInvitationSchema = {
   additionalProperties: false,
 } as const;
 export type AcceptInvitationInput = FromSchema<typeof acceptInvitationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Outputs: what each function answers inside `{ ok: true, data }` (the mini-program reads these).
+
+/** A grid as a resident is shown it before and after joining. */
+export interface GridSummary {
+  id: Id;
+  name: string;
+  villageId: Id;
+  villageName: string;
+}
+
+/** Where a household is; blank parts are left out. */
+export interface HouseholdAddress {
+  building?: string;
+  unit?: string;
+  room?: string;
+}
+
+/** joinGrid. */
+export interface JoinResult {
+  grid: GridSummary;
+  householdId?: Id;
+  /** Where the household is; never its care needs. */
+  address?: HouseholdAddress;
+  /** True when this scan changed nothing (already a member of this grid and household). */
+  alreadyMember: boolean;
+  /** True when the resident left another grid for this one. */
+  moved: boolean;
+  /** True when the resident has no household yet: the mini-program asks for the address once. */
+  householdNeeded: boolean;
+}
+
+/** getJoinCode. */
+export interface JoinCode {
+  gridId: Id;
+  fileID: string;
+  tempFileURL?: string;
+  /** The signed scene inside the code (≤ 32 characters). */
+  scene: string;
+  /** When the code stops working (rounded up to the whole hour, as the token stores it). */
+  expiresAt: EpochMs;
+}
+
+/** bindGridGroup. */
+export interface GridGroupBinding {
+  gridId: Id;
+  /** True when the group was already this grid's: nothing was written. */
+  alreadyBound: boolean;
+}
+
+/** resolveGroupGrid. */
+export interface GroupGrid {
+  grid: GridSummary;
+  /** A short-lived join scene for this grid: pass it to joinGrid. */
+  scene: string;
+  expiresAt: EpochMs;
+  alreadyMember: boolean;
+}
+
+/** issueInvitation. */
+export interface IssuedInvitation {
+  invitationId: Id;
+  role: InvitableRole;
+  villageId: Id;
+  gridId?: Id;
+  scene: string;
+  fileID: string;
+  tempFileURL?: string;
+  expiresAt: EpochMs;
+}
+
+/** acceptInvitation. */
+export interface AcceptedInvitation {
+  assignmentId: Id;
+  role: InvitableRole;
+  scope: RoleScope;
+}
+
+/** rotateJoinKeys. */
+export interface RotationResult {
+  retiredKeyId: string;
+  currentKeyId: string;
+  rotatedAt: EpochMs;
+}
