@@ -1,10 +1,9 @@
-// App entry: initialise wx.cloud once (the service layer picks cloud or emulator per call).
-import { APP_CONFIG } from './config';
+// App entry: initialise wx.cloud once (services/cloud.ts; the service layer picks cloud or emulator per call).
+import { initCloud } from './services/cloud';
 
 App({
   globalData: {},
   onLaunch() {
-    if (wx.cloud === undefined) return;
-    wx.cloud.init(APP_CONFIG.cloudEnv === '' ? { traceUser: true } : { env: APP_CONFIG.cloudEnv, traceUser: true });
+    initCloud();
   },
 });

@@ -12,7 +12,7 @@ export interface AppConfig {
   devOpenid: string;
   /** CloudBase environment id for wx.cloud.init; DYNAMIC_CURRENT_ENV when empty. */
   cloudEnv: string;
-  /** Subscribe-message templates a resident is asked for when sending a request (at most 3). */
+  /** Subscribe-message templates a resident is asked for when sending a request (one prompt asks for SUBSCRIBE_TEMPLATES_MAX at most). */
   requestTemplateIds: string[];
 }
 

@@ -72,6 +72,12 @@ exports.THREE_LEADER_ROLES = [
   "partyGroupLeader",
   "buildingLeader"
 ];
+exports.GRID_ROLES = [
+  "gridLeader",
+  "partyGroupLeader",
+  "buildingLeader",
+  "gridWorker"
+];
 exports.INVITABLE_ROLES = [
   "gridLeader",
   "partyGroupLeader",

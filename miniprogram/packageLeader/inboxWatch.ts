@@ -2,21 +2,22 @@
 // a user read only documents whose userId is their openid), with a polling fallback through
 // listInbox when the watch is unavailable (develop mode against the local emulator, an old base
 // library) or fails. Callers get the whole current list each time it changes.
-import { inboxItemsOf, sortInbox, toInboxEntry, type InboxEntry } from './models';
-import { activeBackend, call } from '../services/api';
+import { PAGE_SIZE_MAX } from '../generated/rules';
+import { call } from '../services/api';
+import { CALLER_OPENID, watchDocuments, type Watcher } from '../services/cloud';
+import type { InboxItem } from '../services/outputs';
+import { sortInbox } from './models';
 
 /** How often the fallback asks listInbox: new requests show within this long. */
 export const INBOX_POLL_MS = 15 * 1000;
-/** Items one poll reads: open ones come first, so the open work fits in one page. */
-const INBOX_POLL_LIMIT = 50;
+/** Items one poll reads, the most one call may: open ones come first, so the open work fits in one page. */
+const INBOX_POLL_LIMIT = PAGE_SIZE_MAX;
 const INBOX_COLLECTION = 'inbox';
-/** CloudBase replaces this placeholder with the caller's openid on the server. */
-const OPENID_PLACEHOLDER = '{openid}';
 
 export type InboxSource = 'watch' | 'poll';
 
 export interface InboxWatchOptions {
-  onItems(items: InboxEntry[], source: InboxSource): void;
+  onItems(items: InboxItem[], source: InboxSource): void;
   /** A poll failed (the list stays as it was); the message is for the user. */
   onError(message: string): void;
 }
@@ -28,17 +29,8 @@ export interface InboxWatch {
   close(): void;
 }
 
-interface Watcher {
-  close(): Promise<unknown> | void;
-}
-
-/** The emulator has no realtime channel, so develop mode against it always polls. */
-function canWatch(): boolean {
-  return activeBackend() === 'cloud' && typeof wx.cloud?.database === 'function';
-}
-
 export function watchInbox(options: InboxWatchOptions): InboxWatch {
-  let source: InboxSource = 'poll';
+  let source: InboxSource = 'watch';
   let watcher: Watcher | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let closed = false;
@@ -50,8 +42,7 @@ export function watchInbox(options: InboxWatchOptions): InboxWatch {
       options.onError(result.message);
       return;
     }
-    const entries = inboxItemsOf(result.data).map(toInboxEntry).filter((e): e is InboxEntry => e !== null);
-    options.onItems(sortInbox(entries), 'poll');
+    options.onItems(sortInbox(result.data.view === 'mine' ? result.data.page.items : []), 'poll');
   };
 
   const startPolling = (): void => {
@@ -62,43 +53,25 @@ export function watchInbox(options: InboxWatchOptions): InboxWatch {
   };
 
   const stopWatcher = (): void => {
-    const w = watcher;
+    watcher?.close();
     watcher = null;
-    try {
-      void w?.close();
-    } catch {
-      // Closing a watcher that already failed may throw; it is gone either way.
-    }
   };
 
-  if (canWatch()) {
-    try {
-      source = 'watch';
-      watcher = wx.cloud
-        .database()
-        .collection(INBOX_COLLECTION)
-        .where({ userId: OPENID_PLACEHOLDER, open: true })
-        .watch({
-          onChange(snapshot: { docs: unknown }) {
-            if (closed) return;
-            // The typings call docs a record; at run time it is the array of matching documents.
-            const docs: unknown[] = Array.isArray(snapshot.docs) ? snapshot.docs : [];
-            const entries = docs.map(toInboxEntry).filter((e): e is InboxEntry => e !== null);
-            options.onItems(sortInbox(entries), 'watch');
-          },
-          onError() {
-            // The socket dropped or the rule refused: keep the leader informed by polling instead.
-            stopWatcher();
-            startPolling();
-          },
-        }) as unknown as Watcher;
-    } catch {
-      watcher = null;
-      startPolling();
-    }
-  } else {
-    startPolling();
-  }
+  watcher = watchDocuments<InboxItem>(
+    INBOX_COLLECTION,
+    { userId: CALLER_OPENID, open: true },
+    {
+      onChange(items) {
+        if (!closed) options.onItems(sortInbox(items), 'watch');
+      },
+      onError() {
+        // The socket dropped or the rule refused: keep the leader informed by polling instead.
+        stopWatcher();
+        startPolling();
+      },
+    },
+  );
+  if (watcher === null) startPolling();
 
   return {
     source: () => source,

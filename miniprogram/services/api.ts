@@ -1,12 +1,14 @@
 // The one way pages reach the backend. call(name, input) checks the input with the precompiled
-// validators first (a bad input never leaves the phone), sends it through the transport the config
-// picks (local emulator in develop, wx.cloud otherwise) and turns every failure into a code with a
-// plain Chinese message.
+// validators first (a bad input never leaves the phone), sends it through the transport the switch
+// in services/cloud.ts picks (local emulator in develop, wx.cloud otherwise) and turns every failure
+// into a code with a plain Chinese message.
 import type { FunctionInputs, FunctionName } from '../../core/src/schemas';
 import type { InputValidator } from '../../core/src/validate';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { validateInput } from '../generated/validate';
 import * as validators from '../generated/validators';
 import { ERROR_MESSAGES, isApiErrorCode, type ApiErrorCode } from '../utils/errors';
+import { callCloudFunction, chooseBackend, currentEnvVersion, type EnvVersion } from './cloud';
 import type { OutputOf } from './outputs';
 
 export interface FieldProblem {
@@ -33,8 +35,6 @@ export type ApiResult<T> = ApiSuccess<T> | ApiFailure;
 /** Sends one call and resolves to the function's own return value; rejects only on transport failure. */
 export type Transport = (name: FunctionName, data: unknown) => Promise<unknown>;
 
-export type EnvVersion = 'develop' | 'trial' | 'release';
-
 const HTTP_OK_MIN = 200;
 const HTTP_OK_MAX = 299;
 
@@ -51,11 +51,10 @@ export class TransportError extends Error {
   }
 }
 
-/** wx.cloud.callFunction: the production path. */
+/** CloudBase (services/cloud.ts callCloudFunction): the production path. */
 export const cloudTransport: Transport = async (name, data) => {
   try {
-    const res = await wx.cloud.callFunction({ name, data: data as WechatMiniprogram.IAnyObject });
-    return res.result;
+    return await callCloudFunction(name, data as WechatMiniprogram.IAnyObject);
   } catch (err) {
     throw new TransportError('NETWORK.FAILED', String((err as { errMsg?: string }).errMsg ?? err));
   }
@@ -88,29 +87,9 @@ function emulatorTransport(config: Pick<AppConfig, 'emulatorUrl' | 'devOpenid'>)
     });
 }
 
-export type Backend = 'emulator' | 'cloud';
-
-/** The one switch between the cloud and the local emulator ('auto': the emulator in develop only). */
-function chooseBackend(config: Pick<AppConfig, 'backend'>, envVersion: EnvVersion): Backend {
-  if (config.backend === 'auto') return envVersion === 'develop' ? 'emulator' : 'cloud';
-  return config.backend;
-}
-
+/** The transport for the backend services/cloud.ts's switch chooses. */
 export function pickTransport(config: AppConfig, envVersion: EnvVersion): Transport {
   return chooseBackend(config, envVersion) === 'emulator' ? emulatorTransport(config) : cloudTransport;
-}
-
-/** The backend this run talks to: files (services/files.ts) follow the same switch as calls. */
-export function activeBackend(): Backend {
-  return chooseBackend(APP_CONFIG, currentEnvVersion());
-}
-
-function currentEnvVersion(): EnvVersion {
-  try {
-    return wx.getAccountInfoSync().miniProgram.envVersion;
-  } catch {
-    return 'release';
-  }
 }
 
 let transport: Transport | null = null;
@@ -125,47 +104,13 @@ export function resetTransport(): void {
   transport = null;
 }
 
-const LIMIT_KEYWORDS: Record<string, (limit: string) => string> = {
-  maxLength: (limit) => `最多 ${limit} 字`,
-  maxItems: (limit) => `最多 ${limit} 项`,
-  minItems: (limit) => `至少 ${limit} 项`,
-};
-const PLAIN_KEYWORDS: Record<string, string> = {
-  minLength: '不能为空',
-  pattern: '格式不对',
-  enum: '不是可选的值',
-  const: '不是可选的值',
-  type: '类型不对',
-  minimum: '超出允许的范围',
-  maximum: '超出允许的范围',
-  uniqueItems: '有重复项',
-};
-
-interface SchemaErrorLike {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-}
-
-/** The same plain words as the server's describeSchemaError, for the fields the page marks. */
-function describeProblem(error: SchemaErrorLike): FieldProblem {
-  const params = error.params;
-  if (error.keyword === 'required') return { path: `${error.instancePath}/${String(params['missingProperty'])}`, message: '必填' };
-  if (error.keyword === 'additionalProperties') {
-    return { path: `${error.instancePath}/${String(params['additionalProperty'])}`, message: '不认识的字段' };
-  }
-  const withLimit = LIMIT_KEYWORDS[error.keyword];
-  if (withLimit !== undefined) return { path: error.instancePath, message: withLimit(String(params['limit'])) };
-  return { path: error.instancePath, message: PLAIN_KEYWORDS[error.keyword] ?? '不符合要求' };
-}
-
 const VALIDATORS = validators as unknown as Record<FunctionName, InputValidator<unknown>>;
 
-/** Checks an input against its function's schema on the phone. */
+/** Checks an input against its function's schema on the phone, in the server's words for each field (core's validateInput). */
 export function checkInput<N extends FunctionName>(name: N, input: unknown): ApiFailure | null {
-  const validate = VALIDATORS[name];
-  if (validate(input)) return null;
-  const problems = (validate.errors ?? []).map(describeProblem);
+  const checked = validateInput(VALIDATORS[name], input);
+  if (checked.ok) return null;
+  const { problems } = checked.details as { problems: FieldProblem[] };
   return { ok: false, code: 'INPUT.INVALID', message: ERROR_MESSAGES['INPUT.INVALID'], problems };
 }
 

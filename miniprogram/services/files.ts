@@ -1,9 +1,10 @@
-// Cloud storage for the pages, through the same switch as function calls (services/api.ts): on
-// CloudBase, wx.cloud.uploadFile, and fileIDs shown as they are (<image> and wx.previewImage take
+// Cloud storage for the pages, through the same switch as function calls (services/cloud.ts): on
+// CloudBase, wx.cloud's storage, and fileIDs shown as they are (<image> and wx.previewImage take
 // cloud:// IDs); in develop mode against the local emulator, its /wx/uploadFile and
 // /wx/getTempFileURL entries, because wx.cloud cannot reach a loopback emulator.
 import { APP_CONFIG } from '../config';
-import { activeBackend, isHttpOk, TransportError } from './api';
+import { isHttpOk, TransportError } from './api';
+import { activeBackend, downloadFromCloud, uploadToCloud } from './cloud';
 
 /** wx.uploadFile's form field that carries the file. */
 const FILE_FIELD = 'file';
@@ -44,18 +45,19 @@ function uploadToEmulator(cloudPath: string, filePath: string): Promise<string> 
 export async function uploadFile(cloudPath: string, filePath: string): Promise<string> {
   if (activeBackend() === 'emulator') return uploadToEmulator(cloudPath, filePath);
   try {
-    return (await wx.cloud.uploadFile({ cloudPath, filePath })).fileID;
+    return await uploadToCloud(cloudPath, filePath);
   } catch (err) {
     throw failed('uploadFile', err);
   }
 }
 
 /** A stored file on the phone (a local temp path): by its temporary URL when it has one, else by fileID through wx.cloud. */
-export function downloadToLocal(file: { fileID: string; tempFileURL: string }): Promise<string> {
-  if (file.tempFileURL === '') return wx.cloud.downloadFile({ fileID: file.fileID }).then((res) => res.tempFilePath);
+export function downloadToLocal(file: { fileID: string; tempFileURL?: string }): Promise<string> {
+  const url = file.tempFileURL ?? '';
+  if (url === '') return downloadFromCloud(file.fileID);
   return new Promise((resolve, reject) => {
     wx.downloadFile({
-      url: file.tempFileURL,
+      url,
       success: (res) => (isHttpOk(res.statusCode) ? resolve(res.tempFilePath) : reject(new Error(`HTTP ${res.statusCode}`))),
       fail: reject,
     });

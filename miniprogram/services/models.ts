@@ -1,8 +1,11 @@
 // What pages show, made from the backend's exact outputs (services/outputs.ts): labels for the
-// enumerations, the membership kept on the phone, and the request's event log as a timeline.
+// enumerations, the membership kept on the phone, the request's event log as a timeline, and what
+// may be done with a request in its state (core's transition table, generated/rules.js).
 // Only the stored membership is untrusted (local storage may hold anything an older build wrote).
-import type { RequestCategory, RequestState } from '../../core/src/model';
-import { AWAITING_RESPONSE_STATES, CATEGORY_LABELS, STATE_LABELS } from '../utils/labels';
+import type { RequestActionKind, RequestCategory, RequestState } from '../../core/src/model';
+import { ACTIONS_BY_STATE, AWAITING_RESPONSE_STATES } from '../generated/rules';
+import { CATEGORY_LABELS, STATE_LABELS } from '../utils/labels';
+import { formatChinaShort, formatCountdown, type Countdown } from '../utils/time';
 import type { RequestDetail } from './outputs';
 
 /** The grid the resident joined, as the phone keeps it (collect once). */
@@ -34,9 +37,46 @@ export function stateLabel(state: RequestState): string {
   return STATE_LABELS[state];
 }
 
-/** While the first reply is awaited the response clock runs, so lists show a countdown. */
-export function isAwaitingResponse(state: RequestState): boolean {
+/** While the first reply is awaited the response clock runs, so pages count down to its deadline. */
+function isAwaitingResponse(state: RequestState): boolean {
   return AWAITING_RESPONSE_STATES.includes(state);
+}
+
+/** The countdown to the response deadline at `nowMs`, or null once the clock has stopped. */
+export function responseCountdown(request: { state: RequestState; responseDueAt: number }, nowMs: number): Countdown | null {
+  return isAwaitingResponse(request.state) ? formatCountdown(request.responseDueAt, nowMs) : null;
+}
+
+/** What a list shows for every request row: its words, when it came, and its countdown while the clock runs. */
+export interface RequestRowBase {
+  categoryLabel: string;
+  stateLabel: string;
+  urgent: boolean;
+  when: string;
+  countdown: string;
+  tone: string;
+}
+
+/** A list row's common part for a request (or an inbox item) that came at `atMs`, as of `nowMs`. */
+export function requestRow(
+  request: { category: RequestCategory; state: RequestState; urgent: boolean; responseDueAt: number },
+  atMs: number,
+  nowMs: number,
+): RequestRowBase {
+  const countdown = responseCountdown(request, nowMs);
+  return {
+    categoryLabel: categoryLabel(request.category),
+    stateLabel: stateLabel(request.state),
+    urgent: request.urgent,
+    when: formatChinaShort(atMs, nowMs),
+    countdown: countdown?.text ?? '',
+    tone: countdown?.tone ?? 'normal',
+  };
+}
+
+/** Whether a request in `state` allows `action` (core/src/lifecycle.ts's transitions). */
+export function allows(state: RequestState, action: RequestActionKind): boolean {
+  return ACTIONS_BY_STATE[state].includes(action);
 }
 
 export interface TimelineEntry {

@@ -71,8 +71,14 @@ export type OutputOf<N extends FunctionName> = N extends keyof FunctionOutputs ?
 
 // Shapes pages name directly.
 export type JoinOutput = FunctionOutputs['joinGrid'];
-type GroupGridOutput = FunctionOutputs['resolveGroupGrid'];
 export type RequestDetail = FunctionOutputs['getRequest'];
 export type RequestListItem = FunctionOutputs['listMyRequests']['items'][number];
 export type NoticeListItem = FunctionOutputs['listNotices']['notices'][number];
 export type MyProfile = FunctionOutputs['getMyProfile'];
+/** One of my inbox items: listInbox({ view: 'mine' }) lists them, and the inbox watch delivers the same documents. */
+export type InboxItem = Extract<FunctionOutputs['listInbox'], { view: 'mine' }>['page']['items'][number];
+type GridRoster = FunctionOutputs['getGridRoster'];
+export type RosterHousehold = GridRoster['households'][number];
+export type RosterLeader = GridRoster['leaders'][number];
+export type NoticeReachState = NonNullable<RosterHousehold['noticeState']>;
+export type JoinCode = FunctionOutputs['getJoinCode'];

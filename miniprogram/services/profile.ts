@@ -67,10 +67,6 @@ export function loadProfile(options: { refresh?: boolean } = {}): Promise<MyProf
   return loading;
 }
 
-function hasWorkPlaces(profile: MyProfile | null): boolean {
-  return profile !== null && (profile.grids.length > 0 || profile.villages.length > 0);
-}
-
 /** The first grid the caller serves in, or ''. */
 export async function firstWorkGridId(): Promise<string> {
   const profile = await loadProfile();

@@ -53,16 +53,21 @@ export function defineBehavior<B extends Record<string, AnyMethod>, N extends ob
   return { id };
 }
 
+type AnyBehaviors = readonly SharedBehavior<object>[];
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+/** The methods every behavior in the list gives, together. */
+type GivenBy<Bs extends AnyBehaviors> = UnionToIntersection<NonNullable<Bs[number]['gives']>>;
+
 /** ThisType on the whole object (Vue 2's pattern) types `this` in methods and hooks alike. */
-export type Definition<D extends object, M extends Record<string, AnyMethod>, B extends object = object> = {
+export type Definition<D extends object, M extends Record<string, AnyMethod>, Bs extends AnyBehaviors = []> = {
   data: D;
   /** For reusable components only; pages read their query in onLoad. */
   properties?: WechatMiniprogram.Component.PropertyOption;
   /** Shared behaviors (behaviors/), whose methods `this` then has. */
-  behaviors?: readonly SharedBehavior<B>[];
+  behaviors?: Bs;
   methods: M;
 } & Hooks &
-  ThisType<ComponentThis<D, M & B>>;
+  ThisType<ComponentThis<D, M & GivenBy<Bs>>>;
 
 export function elderData(): BaseData {
   const elder = isElderMode();
@@ -71,7 +76,7 @@ export function elderData(): BaseData {
 
 const PAGE_HOOKS = ['onLoad', 'onShow', 'onHide', 'onUnload', 'onPullDownRefresh'] as const;
 
-export function defineComponent<D extends object, M extends Record<string, AnyMethod>, B extends object = object>(definition: Definition<D, M, B>): void {
+export function defineComponent<D extends object, M extends Record<string, AnyMethod>, Bs extends AnyBehaviors = []>(definition: Definition<D, M, Bs>): void {
   const methods: Record<string, unknown> = { ...definition.methods };
   for (const hook of PAGE_HOOKS) {
     const fn = definition[hook];
@@ -79,7 +84,7 @@ export function defineComponent<D extends object, M extends Record<string, AnyMe
   }
   const userShow = definition.onShow;
   // The mode may have been switched on another page: re-read it whenever a page shows.
-  methods['onShow'] = function onShow(this: ComponentThis<D, M & B>) {
+  methods['onShow'] = function onShow(this: ComponentThis<D, M & GivenBy<Bs>>) {
     this.setData(elderData() as Partial<D & BaseData>);
     return userShow?.call(this);
   };
@@ -91,11 +96,11 @@ export function defineComponent<D extends object, M extends Record<string, AnyMe
     data: { ...definition.data, ...elderData() },
     methods: methods as WechatMiniprogram.Component.MethodOption,
     lifetimes: {
-      attached(this: ComponentThis<D, M & B>) {
+      attached(this: ComponentThis<D, M & GivenBy<Bs>>) {
         this.setData(elderData() as Partial<D & BaseData>);
         attached?.call(this);
       },
-      detached(this: ComponentThis<D, M & B>) {
+      detached(this: ComponentThis<D, M & GivenBy<Bs>>) {
         definition.detached?.call(this);
       },
     },

@@ -1,9 +1,8 @@
 // Photos attached to a request (resident) or a resolution (leader): chosen on the phone, then uploaded
 // to cloud storage once each, so a retry after a failed call never uploads the same photo again.
+import { REQUEST_PHOTO_MAX_COUNT } from '../generated/rules';
 import { uploadFile } from '../services/files';
 
-/** Same limit as core/src/policy.ts REQUEST_PHOTO_MAX_COUNT; the input validators enforce it too. */
-export const PHOTOS_MAX = 3;
 const DEFAULT_EXTENSION = '.jpg';
 
 export interface Photo {
@@ -14,7 +13,7 @@ export interface Photo {
 
 /** Lets the user pick as many photos as there is room for; calls back with the new list. */
 export function choosePhotos(current: readonly Photo[], onChosen: (photos: Photo[]) => void): void {
-  const room = PHOTOS_MAX - current.length;
+  const room = REQUEST_PHOTO_MAX_COUNT - current.length;
   if (room <= 0) return;
   wx.chooseMedia({
     count: room,
@@ -22,7 +21,7 @@ export function choosePhotos(current: readonly Photo[], onChosen: (photos: Photo
     sizeType: ['compressed'],
     success: (res) => {
       const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
-      onChosen([...current, ...added].slice(0, PHOTOS_MAX));
+      onChosen([...current, ...added].slice(0, REQUEST_PHOTO_MAX_COUNT));
     },
   });
 }

@@ -4,7 +4,6 @@
 // on the phone, keeps the text and the idempotency key across a failed publish, and shows the reach;
 // grids creates grids, shows an invitation QR code, and refuses a routing change without a reason.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VillageDashboard } from '../../backend/src/dashboard/dashboard';
 import type { ReportFigures } from '../../core/src/reports';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
@@ -43,7 +42,7 @@ function villageGridsReply(): FunctionOutputs['listVillageGrids'] {
   return { village: { id: 'v01', streetId: 's1', name: '东风村', kind: 'village' }, grids: [grid(1), grid(2)] };
 }
 
-function dashboardReply(emergencyMode = false): VillageDashboard {
+function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashboard'] {
   const g1Week = figures({ total: 2, responded: 1, withinTarget: 1, shareWithinTarget: 0.5, firstResponseP50Ms: 3 * MINUTE_MS, firstResponseP90Ms: 3 * MINUTE_MS, escalationsByLevel: [1, 1, 0] });
   const g2Week = figures({ total: 1, responded: 1, shareWithinTarget: 0, firstResponseP50Ms: 12 * MINUTE_MS, firstResponseP90Ms: 12 * MINUTE_MS, escalationsByLevel: [1, 0, 0] });
   const overall = figures({ total: 3, responded: 2, withinTarget: 1, shareWithinTarget: 1 / 3, firstResponseP50Ms: 3 * MINUTE_MS, firstResponseP90Ms: 12 * MINUTE_MS, escalationsByLevel: [2, 1, 0] });
@@ -120,6 +119,13 @@ describe('committee dashboard', () => {
     expect(world.modals).toHaveLength(1);
     expect(world.calls.map((c) => c.name)).toEqual(['getVillageDashboard']);
     expect(page.node('#emergency-state').dom.textContent).toBe('未开启');
+  });
+
+  it('pulled down, asks for the figures again and puts the spinner away', async () => {
+    await page.pullDown();
+    expect(world.calls.map((c) => c.name)).toEqual(['getVillageDashboard', 'getVillageDashboard']);
+    expect(world.pullDownsStopped).toBe(1);
+    expect(page.node('#overdue-count').dom.textContent).toBe('2 件');
   });
 
   it('keeps the old mode and says why when the policy change fails', async () => {

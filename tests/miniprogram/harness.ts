@@ -308,6 +308,12 @@ export interface Mounted {
   change(selector: string, value: unknown): Promise<void>;
   /** The user taps a t-checkbox to `checked`. */
   check(selector: string, checked: boolean): Promise<void>;
+  /** The page comes back on screen (the page above it closed): the framework's onShow. */
+  show(): Promise<void>;
+  /** Another page covers this one: the framework's onHide. */
+  hide(): Promise<void>;
+  /** The user pulls the page down to refresh: the framework's onPullDownRefresh. */
+  pullDown(): Promise<void>;
   unmount(): void;
 }
 
@@ -325,11 +331,17 @@ export async function mount(relativePath: string, options: { query?: Record<stri
   comp.attach(parent);
   const instance = comp.instance as Record<string, unknown>;
   const isPage = options.page ?? relativePath.includes('pages/');
+  /** The framework calling one of the page's lifecycles (a page only), and what it returned settling. */
+  const lifecycle = async (hook: 'onLoad' | 'onShow' | 'onHide' | 'onPullDownRefresh', ...args: unknown[]): Promise<void> => {
+    if (!isPage) throw new Error(`${relativePath} is not a page: it has no ${hook}`);
+    const fn = instance[hook];
+    if (typeof fn === 'function') await (fn as (...a: unknown[]) => unknown).call(instance, ...args);
+  };
   if (isPage) {
     const fakeWorld = currentWorld;
     if (fakeWorld !== null) fakeWorld.pages.push(instance);
-    if (typeof instance['onLoad'] === 'function') await (instance['onLoad'] as (q: Record<string, string>) => unknown).call(instance, options.query ?? {});
-    if (typeof instance['onShow'] === 'function') await (instance['onShow'] as () => unknown).call(instance);
+    await lifecycle('onLoad', options.query ?? {});
+    await lifecycle('onShow');
   }
   await settle();
   assertNamedControls(comp, relativePath);
@@ -361,6 +373,19 @@ export async function mount(relativePath: string, options: { query?: Record<stri
       setChecked(mounted.node(selector), checked);
       await settle();
       assertNamedControls(comp, `${relativePath} after checking ${selector}`);
+    },
+    async show() {
+      await lifecycle('onShow');
+      await settle();
+    },
+    async hide() {
+      await lifecycle('onHide');
+      await settle();
+    },
+    async pullDown() {
+      if (typeof instance['onPullDownRefresh'] !== 'function') throw new Error(`${relativePath} cannot be pulled down: it has no onPullDownRefresh`);
+      await lifecycle('onPullDownRefresh');
+      await settle();
     },
     unmount() {
       if (isPage && typeof instance['onUnload'] === 'function') (instance['onUnload'] as () => void).call(instance);
@@ -399,6 +424,8 @@ export interface FakeWorld {
   uploads: { cloudPath: string; filePath: string }[];
   /** Numbers wx.makePhoneCall was asked to dial, in order. */
   phoneCalls: string[];
+  /** How often a page put the pull-down spinner away (wx.stopPullDownRefresh). */
+  pullDownsStopped: number;
   /** What wx.chooseMedia hands back. */
   chosenMedia: string[];
   /** What wx.requestSubscribeMessage answers for each template id ('accept' | 'reject'). */
@@ -454,6 +481,7 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
     navigations: [],
     uploads: [],
     phoneCalls: [],
+    pullDownsStopped: 0,
     chosenMedia: [],
     subscribeAnswers: {},
     subscribeRequests: [],
@@ -497,7 +525,9 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
     },
     showLoading: (opts?: object) => done({ errMsg: 'showLoading:ok' }, opts),
     hideLoading: (opts?: object) => done({ errMsg: 'hideLoading:ok' }, opts),
-    stopPullDownRefresh: () => undefined,
+    stopPullDownRefresh: () => {
+      world.pullDownsStopped += 1;
+    },
     setNavigationBarTitle: (opts?: object) => done({ errMsg: 'ok' }, opts),
     navigateTo: nav('navigateTo'),
     redirectTo: nav('redirectTo'),

@@ -58,6 +58,7 @@ function noticePage(notices: Array<Pick<NoticeListItem, 'id' | 'title' | 'read'>
 
 let world: FakeWorld;
 let page: Mounted | null = null;
+const callsOf = (name: string) => world.calls.filter((c) => c.name === name);
 beforeEach(() => {
   world = installWorld();
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -220,6 +221,31 @@ describe('notices', () => {
     expect(page.node('#notice-n2').dom.textContent).not.toContain('未读');
     await page.tap('#notice-n2');
     expect(world.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/notice/index?id=n2' }]);
+  });
+
+  it('asks again each time the list shows and when pulled down, putting the spinner away', async () => {
+    const notices = [{ id: 'n1', title: '停水', read: false }];
+    world.handlers.listNotices = () => ok(noticePage(notices));
+    page = await mount('pages/notices/index');
+    notices.push({ id: 'n2', title: '疫苗', read: false });
+    await page.show();
+    expect(page.node('#notice-n2').dom.textContent).toContain('疫苗');
+    notices.push({ id: 'n3', title: '义诊', read: false });
+    await page.pullDown();
+    expect(page.node('#notice-n3').dom.textContent).toContain('义诊');
+    expect(callsOf('listNotices')).toHaveLength(3);
+    expect(world.pullDownsStopped).toBe(1);
+  });
+
+  it('says in plain words why the list is missing, and clears it once the list loads', async () => {
+    world.handlers.listNotices = () => failWith('NETWORK.FAILED');
+    page = await mount('pages/notices/index');
+    expect(page.node('#error').dom.textContent).toBe('网络不稳定，请检查网络后再试');
+    expect(page.comp.querySelector('#empty')).toBeFalsy();
+    world.handlers.listNotices = () => ok(noticePage([{ id: 'n1', title: '停水', read: false }]));
+    await page.pullDown();
+    expect(page.comp.querySelector('#error')).toBeFalsy();
+    expect(page.node('#notice-n1').dom.textContent).toContain('停水');
   });
 
   it('opening a notice shows it and marks it read', async () => {

@@ -23,6 +23,10 @@ const DUTY: Profile = { ...EMPTY, villages: [{ villageId: VILLAGE, villageName: 
 
 const callsOf = (world: FakeWorld, name: string) => world.calls.filter((c) => c.name === name);
 
+/** What the leader pages read for whichever grid they open: an empty roster, a join code. */
+const EMPTY_ROSTER: FunctionOutputs['getGridRoster'] = { grid: { id: GRID, name: '第1网格', villageId: VILLAGE }, leaders: [], notice: null, totalHouseholds: 0, households: [], nextCursor: null };
+const JOIN_CODE: FunctionOutputs['getJoinCode'] = { gridId: GRID, fileID: 'cloud://env/joincodes/g.png', scene: 'JA00', expiresAt: Date.UTC(2027, 0, 1) };
+
 describe('home: 我的工作', () => {
   let world: FakeWorld;
   let page: Mounted | null = null;
@@ -86,7 +90,7 @@ describe('home: 我的工作', () => {
     world.handlers.getMyProfile = () => ok(LEADER);
     page = await mount('pages/home/index');
     world.handlers.getMyProfile = () => failWith('NETWORK.FAILED');
-    await (page.comp.instance['onShow'] as () => Promise<void>).call(page.comp.instance);
+    await page.show();
     expect(callsOf(world, 'getMyProfile')).toHaveLength(2);
     expect(page.comp.querySelector(`#work-inbox-${GRID}`)).toBeTruthy();
   });
@@ -95,8 +99,13 @@ describe('home: 我的工作', () => {
 describe('leader and committee pages opened without an id', () => {
   let world: FakeWorld;
   let page: Mounted | null = null;
+  const answerLeaderPages = (): void => {
+    world.handlers.getGridRoster = () => ok(EMPTY_ROSTER);
+    world.handlers.getJoinCode = () => ok(JOIN_CODE);
+  };
   beforeEach(() => {
     world = installWorld();
+    answerLeaderPages();
   });
   afterEach(() => {
     page?.unmount();
@@ -117,6 +126,7 @@ describe('leader and committee pages opened without an id', () => {
     expect(callsOf(world, 'getJoinCode')[0]?.data).toEqual({ gridId: GRID });
     page.unmount();
     world = installWorld();
+    answerLeaderPages();
     page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g7' } });
     expect(callsOf(world, 'getMyProfile')).toEqual([]);
     expect(callsOf(world, 'getJoinCode')[0]?.data).toEqual({ gridId: 'g7' });

@@ -1,7 +1,7 @@
 // Words and numbers the committee pages show: role names, shares as percentages, durations in
 // minutes, escalation levels. Pure functions, so the page tests can check them through the pages.
 import type { GridRole, InvitableRole, RoutingCategory } from '../../../core/src/model';
-import { CATEGORY_LABELS, CATEGORY_ORDER, INVITABLE_ROLES } from '../../utils/labels';
+import { CATEGORY_LABELS, CATEGORY_ORDER, GRID_ROLES } from '../../utils/labels';
 export { INVITABLE_ROLES, ROLE_LABELS } from '../../utils/labels';
 import { MINUTE_MS, SECOND_MS } from '../../utils/time';
 
@@ -11,14 +11,11 @@ const NO_VALUE = '—';
 
 /** Roles held within one grid: an invitation for them needs a grid, and routing rules name them. */
 export function isGridRoleName(role: InvitableRole): role is GridRole {
-  return role !== 'dutyOfficer' && role !== 'committee';
+  return (GRID_ROLES as readonly InvitableRole[]).includes(role);
 }
 
-/**
- * The grid roles in picker order. Derived here rather than imported from core: the DevTools compile
- * only miniprogram/, so nothing but types may come from outside it.
- */
-export const GRID_ROLE_ORDER: readonly GridRole[] = INVITABLE_ROLES.filter(isGridRoleName);
+/** The grid roles in picker order (core's, generated/words.js). */
+export const GRID_ROLE_ORDER: readonly GridRole[] = GRID_ROLES;
 
 /** Routing categories in picker order: every category, then "all others" ('*'). */
 export const ROUTING_CATEGORY_ORDER: readonly RoutingCategory[] = [...CATEGORY_ORDER, '*'];

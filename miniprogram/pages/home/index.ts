@@ -4,6 +4,7 @@
 // Under the grid name, the grid's 三长 with a big 拨打 button each: the people a resident calls.
 // Someone with many villages (a street admin) gets one 村（社区）工作 row that opens a village picker,
 // so the section does not become a wall of three buttons per village.
+import { pullDownBehavior } from '../../behaviors/pullDown';
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
 import {
@@ -99,6 +100,7 @@ interface NoticeRow {
 }
 
 defineComponent({
+  behaviors: [pullDownBehavior],
   data: {
     membership: null as Membership | null,
     workGrids: [] as WorkRow[],
@@ -112,15 +114,10 @@ defineComponent({
     noticesError: '',
   },
   onShow(): Promise<void> {
-    return this.refresh();
-  },
-  onPullDownRefresh(): Promise<void> {
-    return this.refresh().then(() => {
-      wx.stopPullDownRefresh();
-    });
+    return this.reload();
   },
   methods: {
-    async refresh(): Promise<void> {
+    async reload(): Promise<void> {
       const stored = readMembership();
       this.setData({ membership: stored });
       const [profile] = await Promise.all([loadProfile({ refresh: true }), stored === null ? Promise.resolve() : this.loadNotices()]);

@@ -3,6 +3,7 @@
 // then acceptInvitation; on success the profile is refreshed so home's 我的工作 shows the new role.
 // A refused invitation is explained in plain words with what to do next: ask to be invited again.
 import type { AcceptInvitationInput } from '../../../core/src/schemas';
+import { DISPLAY_NAME_MAX_LENGTH } from '../../generated/rules';
 import { call, checkInput, type FieldProblem } from '../../services/api';
 import { loadProfile } from '../../services/profile';
 import { ROLE_LABELS } from '../../utils/labels';
@@ -14,11 +15,6 @@ import { toast } from '../../utils/feedback';
 type Status = 'none' | 'form';
 
 const HOME_URL = '/pages/home/index';
-/**
- * DISPLAY_NAME_MAX_LENGTH in core/src/schemas/common.ts, restated: only type imports from core reach
- * the phone (miniprogramRoot is miniprogram/); the precompiled validator still enforces the real one.
- */
-const NAME_MAX_LENGTH = 20;
 const ASK_AGAIN = '请联系村（社区）两委重新邀请您';
 
 /**
@@ -37,7 +33,7 @@ const REFUSALS: Partial<Record<ApiErrorCode, string>> = {
 };
 
 const NAME_EMPTY = '请填写您的姓名';
-const NAME_BAD = `姓名最多 ${NAME_MAX_LENGTH} 字，写在一行里`;
+const NAME_BAD = `姓名最多 ${DISPLAY_NAME_MAX_LENGTH} 字，写在一行里`;
 const PHONE_BAD = '电话号码不对：请填 11 位手机号，或带区号的座机（如 010-12345678）；也可以不填';
 
 function problemAt(problems: FieldProblem[] | undefined, path: string): boolean {
@@ -50,7 +46,7 @@ defineComponent({
     scene: '',
     name: '',
     phone: '',
-    nameMax: NAME_MAX_LENGTH,
+    nameMax: DISPLAY_NAME_MAX_LENGTH,
     nameError: '',
     phoneError: '',
     error: '',

@@ -1,15 +1,19 @@
 // One of my requests: its timeline, and once resolved, confirm it with a rating (满意度) or reopen
 // it with a reason (闭环: nothing closes without the resident).
+import { loadBehavior } from '../../behaviors/load';
+import { RATING_MAX, RATING_MIN } from '../../generated/rules';
 import { call } from '../../services/api';
-import { categoryLabel, stateLabel, timelineOf } from '../../services/models';
+import { allows, categoryLabel, stateLabel, timelineOf } from '../../services/models';
 import type { RequestDetail } from '../../services/outputs';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
-/** Same bounds as core/src/policy.ts (RATING_MIN, RATING_MAX); the validator enforces them. */
+/** What t-rate holds before a star is tapped: below RATING_MIN, so not a rating. */
 const RATING_NONE = 0;
+const RATING_MISSING = `请先打分（${RATING_MIN} 到 ${RATING_MAX} 星）`;
 
 defineComponent({
+  behaviors: [loadBehavior],
   data: {
     requestId: '',
     request: null as RequestDetail | null,
@@ -17,27 +21,26 @@ defineComponent({
     stateLabel: '',
     timeline: [] as { text: string; when: string }[],
     canConfirm: false,
+    canReopen: false,
+    ratingMax: RATING_MAX,
     rating: RATING_NONE,
     comment: '',
     reason: '',
     busy: false,
+    loading: true,
     error: '',
   },
   methods: {
-    async load(): Promise<void> {
-      const result = await call('getRequest', { requestId: this.data.requestId });
-      if (!result.ok) {
-        this.setData({ error: result.message });
-        return;
-      }
-      const request = result.data;
+    async reload(): Promise<void> {
+      const request = await this.load(() => call('getRequest', { requestId: this.data.requestId }));
+      if (request === null) return;
       const now = Date.now();
       this.setData({
         request,
         categoryLabel: categoryLabel(request.category),
         stateLabel: stateLabel(request.state),
-        error: '',
-        canConfirm: request.state === 'resolved',
+        canConfirm: allows(request.state, 'confirm'),
+        canReopen: allows(request.state, 'reopen'),
         timeline: timelineOf(request).map((t) => ({ text: t.text, when: formatChinaShort(t.at, now) })),
       });
     },
@@ -51,8 +54,8 @@ defineComponent({
       this.setData({ reason: String(e.detail.value ?? '') });
     },
     async onConfirm(): Promise<void> {
-      if (this.data.rating === RATING_NONE) {
-        this.setData({ error: '请先打分（1 到 5 星）' });
+      if (this.data.rating < RATING_MIN) {
+        this.setData({ error: RATING_MISSING });
         return;
       }
       const comment = this.data.comment.trim();
@@ -74,11 +77,11 @@ defineComponent({
         this.setData({ error: result.message ?? '' });
         return;
       }
-      await this.load();
+      await this.reload();
     },
   },
   onLoad(query: PageQuery): Promise<void> {
     this.setData({ requestId: query['id'] ?? '' });
-    return this.load();
+    return this.reload();
   },
 });

@@ -1,18 +1,17 @@
-// Submit a request (诉求): category, text up to the schema's limit, up to 3 photos, optional
+// Submit a request (诉求): category, text and photos up to core's limits (generated/rules.js), optional
 // location, urgent toggle. Checks the input before anything is uploaded or sent, asks for
 // subscribe messages in the tap that sends (WeChat only allows it there), keeps the draft when
 // sending fails, and reuses one idempotency key per draft so a retry is stored once.
 import type { RequestCategory } from '../../../core/src/model';
 import type { SubmitRequestInput } from '../../../core/src/schemas';
 import { APP_CONFIG } from '../../config';
+import { REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH, SUBSCRIBE_TEMPLATES_MAX } from '../../generated/rules';
 import { call, checkInput, type FieldProblem } from '../../services/api';
 import { defineComponent } from '../../utils/component';
 import { newIdempotencyKey } from '../../utils/ids';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
-import { choosePhotos, PHOTOS_MAX, uploadPending, withoutPhoto, type Photo } from '../../utils/photos';
+import { choosePhotos, uploadPending, withoutPhoto, type Photo } from '../../utils/photos';
 
-/** Same limits as core/src/policy.ts (REQUEST_TEXT_MAX_LENGTH, REQUEST_PHOTO_MAX_COUNT); the validator enforces them. */
-const TEXT_MAX_LENGTH = 500;
 const NO_CATEGORY = -1;
 const UPLOAD_FOLDER = 'requests';
 
@@ -26,8 +25,9 @@ function problemFor(problems: FieldProblem[] | undefined, path: string): string 
   return problems?.find((p) => p.path === path)?.message ?? '';
 }
 
-/** Ask for subscribe messages; resolves to the ids the resident accepted (never rejects). */
-function askSubscriptions(templateIds: string[]): Promise<string[]> {
+/** Ask for subscribe messages (as many as one prompt may); resolves to the ids the resident accepted (never rejects). */
+function askSubscriptions(configured: readonly string[]): Promise<string[]> {
+  const templateIds = configured.slice(0, SUBSCRIBE_TEMPLATES_MAX);
   if (templateIds.length === 0) return Promise.resolve([]);
   return new Promise((resolve) => {
     wx.requestSubscribeMessage({
@@ -44,8 +44,8 @@ defineComponent({
     categoryIndex: NO_CATEGORY,
     text: '',
     textLength: 0,
-    maxLength: TEXT_MAX_LENGTH,
-    maxPhotos: PHOTOS_MAX,
+    maxLength: REQUEST_TEXT_MAX_LENGTH,
+    maxPhotos: REQUEST_PHOTO_MAX_COUNT,
     photos: [] as Photo[],
     location: null as Place | null,
     urgent: false,

@@ -3,6 +3,8 @@
 // the grid staff whose subscribe-message authorisations ran out (to remind them). The emergency-mode
 // switch asks for confirmation first, since it puts every grid's clock on 24/7 service.
 import type { ReportFigures } from '../../../../core/src/reports';
+import { loadBehavior } from '../../../behaviors/load';
+import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { call } from '../../../services/api';
 import type { OutputOf } from '../../../services/outputs';
 import { CATEGORY_LABELS } from '../../../utils/labels';
@@ -78,6 +80,7 @@ function overdueRows(view: Dashboard): OverdueRow[] {
 const EMPTY_FIGURES: FigureRow = { total: 0, share: '', p50: '', p90: '', escalations: '' };
 
 defineComponent({
+  behaviors: [loadBehavior, pullDownBehavior],
   data: {
     villageId: '',
     villageName: '',
@@ -96,20 +99,14 @@ defineComponent({
     overdue: [] as OverdueRow[],
   },
   methods: {
-    async load(): Promise<void> {
+    async reload(): Promise<void> {
       if (this.data.villageId === '') {
         this.setData({ error: MISSING_VILLAGE_MESSAGE });
         return;
       }
-      this.setData({ loading: true, error: '' });
-      const result = await call('getVillageDashboard', { villageId: this.data.villageId });
-      if (!result.ok) {
-        this.setData({ loading: false, error: result.message });
-        return;
-      }
-      const view = result.data;
+      const view = await this.load(() => call('getVillageDashboard', { villageId: this.data.villageId }));
+      if (view === null) return;
       this.setData({
-        loading: false,
         loaded: true,
         villageName: view.village.name,
         emergencyMode: view.emergencyMode,
@@ -124,7 +121,7 @@ defineComponent({
       });
     },
     onRefresh(): Promise<void> {
-      return this.load();
+      return this.reload();
     },
     /** The switch shows the new value only once the village policy has really changed. */
     async onEmergency(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>): Promise<void> {
@@ -158,9 +155,6 @@ defineComponent({
   async onLoad(query): Promise<void> {
     // The dashboard also serves duty officers: any village work place will do.
     this.setData({ villageId: await committeeVillageFor(query) });
-    return this.load();
-  },
-  onPullDownRefresh() {
-    return this.load();
+    return this.reload();
   },
 });

@@ -4,6 +4,7 @@
 // and change who answers a grid's requests of one category (routing, audited, so a reason is required).
 import type { GridRole, InvitableRole } from '../../../../core/src/model';
 import type { IssueInvitationInput, UpdateRoutingRuleInput } from '../../../../core/src/schemas';
+import { loadBehavior } from '../../../behaviors/load';
 import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
@@ -40,6 +41,7 @@ function routingToggles(): RoleToggle[] {
 }
 
 defineComponent({
+  behaviors: [loadBehavior],
   data: {
     villageId: '',
     grids: [] as GridItem[],
@@ -69,14 +71,14 @@ defineComponent({
   },
   methods: {
     async loadGrids(): Promise<void> {
-      this.setData({ loading: true, error: '' });
-      const result = await call('listVillageGrids', { villageId: this.data.villageId });
-      if (!result.ok) {
-        this.setData({ loading: false, error: result.message });
+      if (this.data.villageId === '') {
+        this.setData({ loading: false, error: MISSING_VILLAGE_MESSAGE });
         return;
       }
-      const grids = result.data.grids.map((g) => ({ gridId: g.id, name: g.name }));
-      this.setData({ loading: false, grids, gridNames: grids.map((g) => g.name) });
+      const list = await this.load(() => call('listVillageGrids', { villageId: this.data.villageId }));
+      if (list === null) return;
+      const grids = list.grids.map((g) => ({ gridId: g.id, name: g.name }));
+      this.setData({ grids, gridNames: grids.map((g) => g.name) });
     },
 
     /** The grid's households and people: the leaders' roster page, which getGridRoster opens to the committee. */
@@ -203,10 +205,6 @@ defineComponent({
   },
   async onLoad(query): Promise<void> {
     this.setData({ villageId: await committeeVillageFor(query, COMMITTEE_WORK_ROLES) });
-    if (this.data.villageId === '') {
-      this.setData({ error: MISSING_VILLAGE_MESSAGE });
-      return;
-    }
     return this.loadGrids();
   },
 });

@@ -3,6 +3,8 @@
 // one idempotency key per draft so a retried publish is stored (and delivered) once. After
 // publishing it shows how many households the notice reached so far (getNoticeReach).
 import type { PublishNoticeInput } from '../../../../core/src/schemas';
+import { loadBehavior } from '../../../behaviors/load';
+import { NOTICE_TITLE_MAX_LENGTH } from '../../../generated/rules';
 import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { newIdempotencyKey } from '../../../utils/ids';
@@ -23,15 +25,18 @@ interface ReachSummary {
 }
 
 defineComponent({
+  behaviors: [loadBehavior],
   data: {
     villageId: '',
     grids: [] as GridChoice[],
+    titleMax: NOTICE_TITLE_MAX_LENGTH,
     wholeVillage: true,
     title: '',
     body: '',
     urgent: false,
     idempotencyKey: '',
     sending: false,
+    loading: false,
     error: '',
     titleError: '',
     bodyError: '',
@@ -41,12 +46,12 @@ defineComponent({
   },
   methods: {
     async loadGrids(): Promise<void> {
-      const result = await call('listVillageGrids', { villageId: this.data.villageId });
-      if (!result.ok) {
-        this.setData({ error: result.message });
+      if (this.data.villageId === '') {
+        this.setData({ loading: false, error: MISSING_VILLAGE_MESSAGE });
         return;
       }
-      this.setData({ grids: result.data.grids.map((g) => ({ gridId: g.id, name: g.name, chosen: false })) });
+      const list = await this.load(() => call('listVillageGrids', { villageId: this.data.villageId }));
+      if (list !== null) this.setData({ grids: list.grids.map((g) => ({ gridId: g.id, name: g.name, chosen: false })) });
     },
     onTitle(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ title: String(e.detail.value ?? ''), titleError: '' });
@@ -123,10 +128,6 @@ defineComponent({
   },
   async onLoad(query): Promise<void> {
     this.setData({ villageId: await committeeVillageFor(query, COMMITTEE_WORK_ROLES) });
-    if (this.data.villageId === '') {
-      this.setData({ error: MISSING_VILLAGE_MESSAGE });
-      return;
-    }
     return this.loadGrids();
   },
 });

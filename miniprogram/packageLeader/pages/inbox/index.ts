@@ -1,79 +1,70 @@
 // A grid leader's inbox: my open items, live. New requests appear without a refresh (database watch,
 // or listInbox polling where the watch is unavailable); each waiting item counts down to its
 // response target, amber when little time is left and red once it has passed.
-import { watchInbox, type InboxSource, type InboxWatch } from '../../inboxWatch';
 import { countdownBehavior } from '../../../behaviors/countdown';
+import { pullDownBehavior } from '../../../behaviors/pullDown';
+import { requestRow, type RequestRowBase } from '../../../services/models';
+import type { InboxItem } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
-import { AWAITING_RESPONSE_STATES } from '../../../utils/labels';
-import { formatChinaShort, formatCountdown } from '../../../utils/time';
+import { SECOND_MS } from '../../../utils/time';
 import { leaderGridFor, rememberLeaderGrid } from '../../grid';
-import type { InboxEntry } from '../../models';
+import { INBOX_POLL_MS, watchInbox, type InboxSource, type InboxWatch } from '../../inboxWatch';
 
-interface Row {
+interface Row extends RequestRowBase {
   id: string;
-  categoryLabel: string;
-  stateLabel: string;
   excerpt: string;
-  urgent: boolean;
-  when: string;
-  countdown: string;
-  tone: string;
 }
 
-let watch: InboxWatch | null = null;
+/** Each open inbox page's own watch, so two pages never share one. */
+const watches = new WeakMap<object, InboxWatch>();
 
-function toRows(entries: InboxEntry[], nowMs: number): Row[] {
-  return entries.map((e) => {
-    const counting = e.state !== null && AWAITING_RESPONSE_STATES.includes(e.state) && e.responseDueAt !== null;
-    const countdown = counting && e.responseDueAt !== null ? formatCountdown(e.responseDueAt, nowMs) : null;
-    return {
-      id: e.requestId,
-      categoryLabel: e.categoryLabel,
-      stateLabel: e.stateLabel,
-      excerpt: e.excerpt,
-      urgent: e.urgent,
-      when: e.createdAt === null ? '' : formatChinaShort(e.createdAt, nowMs),
-      countdown: countdown?.text ?? '',
-      tone: countdown?.tone ?? 'normal',
-    };
-  });
+function toRows(items: readonly InboxItem[], nowMs: number): Row[] {
+  return items.map((item) => ({ id: item.requestId, excerpt: item.excerpt, ...requestRow(item, item.createdAt, nowMs) }));
 }
 
 defineComponent({
-  behaviors: [countdownBehavior],
+  behaviors: [countdownBehavior, pullDownBehavior],
   data: {
-    entries: [] as InboxEntry[],
+    items: [] as InboxItem[],
     rows: [] as Row[],
     loading: true,
     error: '',
     source: 'poll' as InboxSource,
+    /** How often the list refreshes itself when it polls, as the page says it. */
+    pollSeconds: INBOX_POLL_MS / SECOND_MS,
     gridId: '',
   },
   methods: {
-    onItems(entries: InboxEntry[], source: InboxSource): void {
-      const first = entries.find((e) => e.gridId !== '');
+    onItems(items: InboxItem[], source: InboxSource): void {
+      const first = items.find((i) => i.gridId !== '');
       if (first !== undefined && this.data.gridId === '') {
         rememberLeaderGrid(first.gridId);
         this.setData({ gridId: first.gridId });
       }
-      this.setData({ entries, source, loading: false, error: '', rows: toRows(entries, Date.now()) });
+      this.setData({ items, source, loading: false, error: '', rows: toRows(items, Date.now()) });
     },
     /** Re-render the countdowns for the current instant. */
     tick(): void {
-      this.setData({ rows: toRows(this.data.entries, Date.now()) });
+      this.setData({ rows: toRows(this.data.items, Date.now()) });
     },
     start(): void {
       this.stop();
-      watch = watchInbox({
-        onItems: (entries, source) => this.onItems(entries, source),
-        onError: (message) => this.setData({ loading: false, error: message }),
-      });
+      watches.set(
+        this,
+        watchInbox({
+          onItems: (items, source) => this.onItems(items, source),
+          onError: (message) => this.setData({ loading: false, error: message }),
+        }),
+      );
       this.startTicking();
     },
     stop(): void {
-      watch?.close();
-      watch = null;
+      watches.get(this)?.close();
+      watches.delete(this);
       this.stopTicking();
+    },
+    async reload(): Promise<void> {
+      await watches.get(this)?.refresh();
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
       wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
@@ -98,9 +89,5 @@ defineComponent({
   },
   onUnload(): void {
     this.stop();
-  },
-  async onPullDownRefresh(): Promise<void> {
-    await watch?.refresh();
-    wx.stopPullDownRefresh();
   },
 });

@@ -3,8 +3,10 @@
 // explanation and a way to the settings when the album permission was refused. Also binds the
 // grid's WeChat group: opened from inside the group, wx.getGroupEnterInfo gives the group's
 // cloudID, which bindGridGroup turns into the group id on the server.
+import { loadBehavior } from '../../../behaviors/load';
 import { call } from '../../../services/api';
 import { downloadToLocal } from '../../../services/files';
+import type { JoinCode } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
@@ -20,21 +22,6 @@ const USER_CANCELLED = /cancel/i;
 const ALBUM_DENIED_MESSAGE = '没有相册权限，二维码没有保存。请点“去设置”，打开“添加到相册”后再点保存。';
 const NOT_IN_GROUP_MESSAGE = '请先把小程序转发到本网格的微信群，再从群里点开它，然后点“绑定本网格微信群”。';
 
-interface JoinCodeView {
-  fileID: string;
-  tempFileURL: string;
-  expiresAt: number | null;
-}
-
-function toJoinCode(value: unknown): JoinCodeView | null {
-  if (value === null || typeof value !== 'object') return null;
-  const o = value as Record<string, unknown>;
-  const fileID = typeof o['fileID'] === 'string' ? o['fileID'] : '';
-  const tempFileURL = typeof o['tempFileURL'] === 'string' ? o['tempFileURL'] : '';
-  if (fileID === '' && tempFileURL === '') return null;
-  return { fileID, tempFileURL, expiresAt: typeof o['expiresAt'] === 'number' ? o['expiresAt'] : null };
-}
-
 function errMsgOf(err: unknown): string {
   return String((err as { errMsg?: unknown } | null)?.errMsg ?? err);
 }
@@ -46,9 +33,10 @@ function saveToAlbum(filePath: string): Promise<void> {
 }
 
 defineComponent({
+  behaviors: [loadBehavior],
   data: {
     gridId: '',
-    code: null as JoinCodeView | null,
+    code: null as JoinCode | null,
     imageSrc: '',
     expires: '',
     loading: true,
@@ -59,24 +47,14 @@ defineComponent({
     error: '',
   },
   methods: {
-    async load(): Promise<void> {
+    async showCode(): Promise<void> {
       if (this.data.gridId === '') {
         this.setData({ loading: false, error: '请从收件箱进入本网格的二维码' });
         return;
       }
-      const result = await call('getJoinCode', { gridId: this.data.gridId });
-      const code = result.ok ? toJoinCode(result.data) : null;
-      if (code === null) {
-        this.setData({ loading: false, error: result.ok ? '二维码生成失败，请稍后再试' : result.message });
-        return;
-      }
-      this.setData({
-        loading: false,
-        error: '',
-        code,
-        imageSrc: code.tempFileURL || code.fileID,
-        expires: code.expiresAt === null ? '' : formatChinaDateTime(code.expiresAt),
-      });
+      const code = await this.load(() => call('getJoinCode', { gridId: this.data.gridId }));
+      if (code === null) return;
+      this.setData({ code, imageSrc: code.tempFileURL ?? code.fileID, expires: formatChinaDateTime(code.expiresAt) });
     },
     async onSave(): Promise<void> {
       const code = this.data.code;
@@ -138,12 +116,11 @@ defineComponent({
         this.setData({ binding: false, groupMessage: result.message });
         return;
       }
-      const already = (result.data as { alreadyBound?: unknown } | null)?.alreadyBound === true;
-      this.setData({ binding: false, groupMessage: already ? '这个群早已绑定本网格' : '已绑定本网格微信群，群里的居民可直接入格' });
+      this.setData({ binding: false, groupMessage: result.data.alreadyBound ? '这个群早已绑定本网格' : '已绑定本网格微信群，群里的居民可直接入格' });
     },
   },
   async onLoad(query): Promise<void> {
     this.setData({ gridId: await leaderGridFor(query) });
-    return this.load();
+    return this.showCode();
   },
 });

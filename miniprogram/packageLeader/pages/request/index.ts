@@ -2,28 +2,23 @@
 // mark it in progress, resolve it with a note and photos, or hand it over to another of the 三长.
 // Every action goes through services/api.ts and the page reloads the request afterwards, so what
 // the leader sees is what the backend stored.
+import { countdownBehavior } from '../../../behaviors/countdown';
+import { loadBehavior } from '../../../behaviors/load';
+import { PAGE_SIZE_MIN, REQUEST_PHOTO_MAX_COUNT } from '../../../generated/rules';
 import { call, checkInput } from '../../../services/api';
 import { displayUrls } from '../../../services/files';
-import { countdownBehavior } from '../../../behaviors/countdown';
+import { allows, categoryLabel, responseCountdown, stateLabel } from '../../../services/models';
+import type { RequestDetail, RosterLeader } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
-import { formatChinaShort, formatCountdown } from '../../../utils/time';
-import { choosePhotos, PHOTOS_MAX, uploadPending, withoutPhoto, type Photo } from '../../../utils/photos';
 import { ROLE_LABELS } from '../../../utils/labels';
+import { choosePhotos, uploadPending, withoutPhoto, type Photo } from '../../../utils/photos';
+import { formatChinaShort } from '../../../utils/time';
 import { rememberLeaderGrid } from '../../grid';
-import {
-  HAND_OVER_STATES,
-  REPLY_STATES,
-  RESOLVE_STATES,
-  START_STATES,
-  toLeaderRequest,
-  type LeaderRequest,
-} from '../../models';
-import { toRoster, type RosterLeader } from '../../roster';
 
 const UPLOAD_FOLDER = 'resolutions';
-/** The roster call only serves the 三长 list here: one household is the least it can read. */
-const LEADERS_ONLY_LIMIT = 1;
+/** The roster call only serves the 三长 list here: it reads the fewest households a call may. */
+const LEADERS_ONLY_LIMIT = PAGE_SIZE_MIN;
 
 interface HandOverChoice {
   userId: string;
@@ -38,10 +33,12 @@ interface StepRow {
 }
 
 defineComponent({
-  behaviors: [countdownBehavior],
+  behaviors: [countdownBehavior, loadBehavior],
   data: {
     requestId: '',
-    request: null as LeaderRequest | null,
+    request: null as RequestDetail | null,
+    categoryLabel: '',
+    stateLabel: '',
     steps: [] as StepRow[],
     countdown: '',
     tone: 'normal',
@@ -56,35 +53,29 @@ defineComponent({
     photos: [] as Photo[],
     /** What <image> loads for the request's photos (services/files.ts displayUrls). */
     photoUrls: [] as string[],
-    maxPhotos: PHOTOS_MAX,
+    maxPhotos: REQUEST_PHOTO_MAX_COUNT,
     choices: [] as HandOverChoice[],
     showHandOver: false,
     busy: false,
+    loading: true,
     error: '',
   },
   methods: {
-    async load(): Promise<void> {
-      const result = await call('getRequest', { requestId: this.data.requestId });
-      if (!result.ok) {
-        this.setData({ error: result.message });
-        return;
-      }
-      const request = toLeaderRequest(result.data);
-      if (request === null) {
-        this.setData({ error: '无法读取这条诉求，请稍后再试' });
-        return;
-      }
+    async reload(): Promise<void> {
+      const request = await this.load(() => call('getRequest', { requestId: this.data.requestId }));
+      if (request === null) return;
       rememberLeaderGrid(request.gridId);
-      const state = request.state;
+      const { state } = request;
       const nowMs = Date.now();
       this.setData({
         request,
-        error: '',
-        steps: request.timeline.map((s) => ({ text: s.text, note: s.note, when: s.when === null ? '' : formatChinaShort(s.when, nowMs) })),
-        canReply: state !== null && REPLY_STATES.includes(state),
-        canStart: state !== null && START_STATES.includes(state),
-        canResolve: state !== null && RESOLVE_STATES.includes(state),
-        canHandOver: state !== null && HAND_OVER_STATES.includes(state),
+        categoryLabel: categoryLabel(request.category),
+        stateLabel: stateLabel(state),
+        steps: request.events.map((e) => ({ text: e.label, note: e.note ?? '', when: formatChinaShort(e.at, nowMs) })),
+        canReply: allows(state, 'respond'),
+        canStart: allows(state, 'startProgress'),
+        canResolve: allows(state, 'resolve'),
+        canHandOver: allows(state, 'handOver'),
       });
       this.tick();
       await this.showPhotos(request.photos);
@@ -101,16 +92,16 @@ defineComponent({
     /** The countdown runs only while the request waits for its first reply. */
     tick(): void {
       const r = this.data.request;
-      if (r === null || !this.data.canReply || r.responseDueAt === null) {
+      const c = r === null ? null : responseCountdown(r, Date.now());
+      if (c === null) {
         if (this.data.countdown !== '') this.setData({ countdown: '' });
         return;
       }
-      const c = formatCountdown(r.responseDueAt, Date.now());
       this.setData({ countdown: c.text, tone: c.tone });
     },
     expectedVersion(): { expectedVersion?: number } {
-      const v = this.data.request?.version;
-      return typeof v === 'number' ? { expectedVersion: v } : {};
+      const r = this.data.request;
+      return r === null ? {} : { expectedVersion: r.version };
     },
     /** After an action: tell the leader, then show what the backend stored. */
     async after(result: { ok: boolean; message?: string }, done: string): Promise<boolean> {
@@ -119,7 +110,7 @@ defineComponent({
         return false;
       }
       toast(done);
-      await this.load();
+      await this.reload();
       this.setData({ busy: false });
       return true;
     },
@@ -187,11 +178,11 @@ defineComponent({
       if (r === null || this.data.busy) return;
       this.setData({ busy: true, error: '' });
       const result = await call('getGridRoster', { gridId: r.gridId, limit: LEADERS_ONLY_LIMIT });
-      const roster = result.ok ? toRoster(result.data) : null;
-      if (roster === null) {
-        this.setData({ busy: false, error: result.ok ? '无法读取本网格的三长' : result.message });
+      if (!result.ok) {
+        this.setData({ busy: false, error: result.message });
         return;
       }
+      const roster = result.data;
       // Those already answering it need no hand-over; if that leaves nobody, offer all three.
       const others = roster.leaders.filter((l) => !r.responders.includes(l.userId));
       const pool = others.length > 0 ? others : roster.leaders;
@@ -229,10 +220,10 @@ defineComponent({
   onLoad(query): Promise<void> {
     this.setData({ requestId: decodeURIComponent(query['id'] ?? '') });
     if (this.data.requestId === '') {
-      this.setData({ error: '没有指定诉求' });
+      this.setData({ loading: false, error: '没有指定诉求' });
       return Promise.resolve();
     }
-    return this.load();
+    return this.reload();
   },
   onShow(): void {
     this.startTicking();

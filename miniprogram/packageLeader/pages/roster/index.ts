@@ -2,16 +2,19 @@
 // and who has not heard the latest notice (不落一户). Each unreached household has a big
 // "已当面告知" button that records the visit (markHouseholdReached), so the count goes down as the
 // leader knocks on doors.
+import { loadBehavior } from '../../../behaviors/load';
+import { pullDownBehavior } from '../../../behaviors/pullDown';
+import { PAGE_SIZE_MAX } from '../../../generated/rules';
 import { call } from '../../../services/api';
+import type { NoticeReachState, RosterHousehold } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort } from '../../../utils/time';
 import { leaderGridFor } from '../../grid';
 import { addressOf, careLabels } from '../../models';
-import { toRoster, type NoticeReachState, type RosterHousehold } from '../../roster';
 
-/** Households per call; more load as the leader asks (a grid has 300 to 500). */
-const ROSTER_PAGE_LIMIT = 50;
+/** Households per call, the most one call may read; more load as the leader asks (a grid has 300 to 500). */
+const ROSTER_PAGE_LIMIT = PAGE_SIZE_MAX;
 
 const NOTICE_STATE_LABELS: Record<NoticeReachState, string> = {
   read: '已读',
@@ -54,6 +57,7 @@ function summarise(rows: Row[]): { unreached: number; unreachedCare: number } {
 }
 
 defineComponent({
+  behaviors: [loadBehavior, pullDownBehavior],
   data: {
     gridId: '',
     gridName: '',
@@ -71,28 +75,22 @@ defineComponent({
     error: '',
   },
   methods: {
-    async load(more: boolean): Promise<void> {
+    /** The first page of households again, or (`more`) the next one after those shown. */
+    async loadPage(more: boolean): Promise<void> {
       if (this.data.gridId === '') {
         this.setData({ loading: false, error: '请从收件箱进入本网格的花名册' });
         return;
       }
-      this.setData({ loading: true });
       const input = {
         gridId: this.data.gridId,
         limit: ROSTER_PAGE_LIMIT,
         ...(this.data.noticeId !== '' ? { noticeId: this.data.noticeId } : {}),
         ...(more && this.data.nextCursor !== '' ? { cursor: this.data.nextCursor } : {}),
       };
-      const result = await call('getGridRoster', input);
-      const roster = result.ok ? toRoster(result.data) : null;
-      if (roster === null) {
-        this.setData({ loading: false, error: result.ok ? '无法读取花名册，请稍后再试' : result.message });
-        return;
-      }
+      const roster = await this.load(() => call('getGridRoster', input));
+      if (roster === null) return;
       const rows = [...(more ? this.data.rows : []), ...roster.households.map(toRow)];
       this.setData({
-        loading: false,
-        error: '',
         gridName: roster.grid.name,
         noticeId: roster.notice?.id ?? '',
         noticeTitle: roster.notice?.title ?? '',
@@ -103,8 +101,11 @@ defineComponent({
         ...summarise(rows),
       });
     },
+    reload(): Promise<void> {
+      return this.loadPage(false);
+    },
     onMore(): Promise<void> {
-      return this.load(true);
+      return this.loadPage(true);
     },
     onToggleUnreached() {
       this.setData({ onlyUnreached: !this.data.onlyUnreached });
@@ -125,10 +126,6 @@ defineComponent({
   },
   async onLoad(query): Promise<void> {
     this.setData({ gridId: await leaderGridFor(query), noticeId: decodeURIComponent(query['noticeId'] ?? '') });
-    return this.load(false);
-  },
-  async onPullDownRefresh(): Promise<void> {
-    await this.load(false);
-    wx.stopPullDownRefresh();
+    return this.reload();
   },
 });
