@@ -21,6 +21,7 @@ import { FUNCTION_NAMES, INPUT_SCHEMAS, PAGE_SIZE_DEFAULT, pageProperties } from
 import { AJV_OPTIONS } from '../core/src/validate';
 import { ERROR_MESSAGES } from '../core/src/errors';
 import { TRANSITIONS } from '../core/src/lifecycle';
+import { VILLAGE_MANAGER_ROLES } from '../core/src/access';
 import {
   CARE_NEEDS,
   GRID_ROLES,
@@ -85,7 +86,7 @@ export async function generateValidators(): Promise<{ js: string; dts: string }>
 }
 
 /** The words pages show for the backend's codes and enumerations, as data the mini-program can load. */
-const WORDS_HEADER = HEADER.replace('core/src/schemas', 'core/src/errors.ts, model.ts, policy.ts and chinaTime.ts');
+const WORDS_HEADER = HEADER.replace('core/src/schemas', 'core/src/errors.ts, model.ts, access.ts, policy.ts and chinaTime.ts');
 
 export function generateWords(): { js: string; dts: string } {
   const words = {
@@ -100,6 +101,8 @@ export function generateWords(): { js: string; dts: string } {
     GRID_ROLES,
     /** The 三长 first, as the invitation picker shows them. */
     INVITABLE_ROLES,
+    /** Who manages a village (core/src/access.ts): the committee pages open to them. */
+    VILLAGE_MANAGER_ROLES,
     STATE_LABELS: Object.fromEntries(Object.entries(REQUEST_STATES).map(([state, info]) => [state, info.label])),
     /** The phone formats China time by this fixed offset: 构建 npm cannot ship dayjs's plugins. */
     CHINA_UTC_OFFSET_MS,
@@ -118,6 +121,7 @@ export function generateWords(): { js: string; dts: string } {
     'export declare const THREE_LEADER_ROLES: readonly LeaderRole[];',
     'export declare const GRID_ROLES: readonly GridRole[];',
     'export declare const INVITABLE_ROLES: readonly InvitableRole[];',
+    "export declare const VILLAGE_MANAGER_ROLES: readonly ('committee' | 'streetAdmin')[];",
     'export declare const CATEGORY_ORDER: readonly RequestCategory[];',
     'export declare const CARE_NEED_ORDER: readonly CareNeed[];',
     'export declare const CHINA_UTC_OFFSET_MS: number;',

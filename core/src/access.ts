@@ -21,6 +21,9 @@ export interface GridPlace extends VillagePlace {
 /** Village roles that oversee the whole village: its committee and its duty officers. */
 const VILLAGE_OVERSIGHT_ROLES: readonly Role[] = ['committee', 'dutyOfficer'];
 
+/** Who manages a village (mayManageVillage): its committee, and the street admins above it. The phone opens the committee pages to them. */
+export const VILLAGE_MANAGER_ROLES = ['committee', 'streetAdmin'] as const satisfies readonly Role[];
+
 /** One person's assignments out of a list that holds many people's. */
 export function rolesOf(assignments: Roles, userId: Id): RoleAssignment[] {
   return assignments.filter((a) => a.userId === userId);
@@ -37,7 +40,8 @@ export function mayAdministerStreet(roles: Roles, place: StreetPlace): boolean {
 
 /** The village's committee, or a street admin above it: may set up and configure the village, publish its notices. */
 export function mayManageVillage(roles: Roles, place: VillagePlace): boolean {
-  return holdsIn(roles, ['committee'], (s) => s.villageId === place.villageId) || mayAdministerStreet(roles, place);
+  const [committee] = VILLAGE_MANAGER_ROLES;
+  return holdsIn(roles, [committee], (s) => s.villageId === place.villageId) || mayAdministerStreet(roles, place);
 }
 
 /** Village managers or the village's duty officers: may read the village's requests, grids, notices and dashboard. */

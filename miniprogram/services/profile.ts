@@ -2,6 +2,7 @@
 // time it shows, and the leader and committee pages read it to find their grid or village when they
 // were opened without one (e.g. from a subscribe message). The phone has no other way to know roles.
 import { call } from './api';
+import { VILLAGE_MANAGER_ROLES } from '../generated/words';
 import type { MyProfile } from './outputs';
 
 export type { MyProfile };
@@ -16,8 +17,8 @@ const PENDING_KEY = 'lxProfilePending';
 
 const EMPTY_PROFILE: MyProfile = { membership: null, grids: [], villages: [], streetAdmin: false };
 
-/** Roles that run the village's committee pages (publish, grids); the dashboard also admits duty officers. */
-export const COMMITTEE_WORK_ROLES: readonly VillageWorkRole[] = ['committee', 'streetAdmin'];
+/** Roles that run the village's committee pages (publish, grids): core's village managers. The dashboard also admits duty officers. */
+export const COMMITTEE_WORK_ROLES: readonly VillageWorkRole[] = VILLAGE_MANAGER_ROLES;
 
 interface SessionStore {
   [PROFILE_KEY]?: MyProfile;
