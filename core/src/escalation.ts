@@ -4,10 +4,12 @@
 // escalates: once someone has really replied, the request stops escalating (an unresolved but
 // answered request is followed up through reports and satisfaction, not paged).
 //
-// The sweeper runs every SWEEP_INTERVAL_MS and may overlap with another sweep, so every decision
-// carries a guard (expected level and version). The handler applies it with a conditional update
-// `where escalationLevel == guard.expectedLevel && version == guard.expectedVersion`; the loser of
-// a race updates nothing. lifecycle.transition(…, { kind: 'escalate', … }) checks the same guard.
+// decideEscalation() is the one answer: the level, who is told, and the deadline after it.
+// lifecycle.transition() applies that answer as it is. The sweeper runs every SWEEP_INTERVAL_MS and
+// may overlap with another sweep, so every answer carries the version it was decided on (its guard):
+// transition refuses an answer whose guard no longer holds, and the handler stores it
+// `where version == guard.expectedVersion` (every change bumps the version), so the loser of a race
+// updates nothing.
 
 import type { EpochMs, EscalationAudience, Id, Request, RoleAssignment } from './model';
 import { isAwaitingResponse, isClosed } from './model';
@@ -18,17 +20,21 @@ export interface EscalationGuard {
   expectedVersion: number;
 }
 
-export type EscalationDecision =
-  | { kind: 'none'; reason: 'responded' | 'closed' | 'finalLevelReached' }
-  | { kind: 'notDue'; dueAt: EpochMs }
-  | {
-      kind: 'escalate';
-      toLevel: number;
-      audience: EscalationAudience;
-      /** Deadline of the level after this one, or null when this is the last. */
-      nextEscalationAt: EpochMs | null;
-      guard: EscalationGuard;
-    };
+/** A request due to move up one level: everything transition() needs to apply it. */
+export interface EscalationDue {
+  kind: 'escalate';
+  toLevel: number;
+  audience: EscalationAudience;
+  /** When this level fell due; the answer may not be applied before. */
+  dueAt: EpochMs;
+  /** Deadline of the level after this one, or null when this is the last. */
+  nextEscalationAt: EpochMs | null;
+  /** Who is told: the audience's staff, less those already responsible. */
+  recipients: Id[];
+  guard: EscalationGuard;
+}
+
+export type EscalationDecision = { kind: 'none'; reason: 'responded' | 'closed' | 'finalLevelReached' } | { kind: 'notDue'; dueAt: EpochMs } | EscalationDue;
 
 export const ESCALATION_EVENT_LABELS: Record<EscalationAudience, string> = {
   otherLeaders: '已通知其他三长',
@@ -36,14 +42,17 @@ export const ESCALATION_EVENT_LABELS: Record<EscalationAudience, string> = {
   streetAdmins: '已上报街道',
 };
 
-type EscalationView = Pick<Request, 'state' | 'escalationLevel' | 'escalationPlan' | 'nextEscalationAt' | 'version'>;
+type EscalationView = Pick<
+  Request,
+  'state' | 'escalationLevel' | 'escalationPlan' | 'nextEscalationAt' | 'version' | 'streetId' | 'villageId' | 'gridId' | 'responders'
+>;
 
 /**
- * What the sweeper should do with this request at `now`. One level per decision: if the sweeper
- * was down and several deadlines passed, the next sweep takes the next level (notifications stay
- * in order and each level gets its own event).
+ * What the sweeper should do with this request at `now`, given the staff of its place. One level
+ * per decision: if the sweeper was down and several deadlines passed, the next sweep takes the next
+ * level (notifications stay in order and each level gets its own event).
  */
-export function decideEscalation(request: EscalationView, now: EpochMs): EscalationDecision {
+export function decideEscalation(request: EscalationView, staff: readonly RoleAssignment[], now: EpochMs): EscalationDecision {
   if (isClosed(request.state)) return { kind: 'none', reason: 'closed' };
   if (!isAwaitingResponse(request.state)) return { kind: 'none', reason: 'responded' };
   const plan = [...request.escalationPlan].sort((a, b) => a.level - b.level);
@@ -55,7 +64,9 @@ export function decideEscalation(request: EscalationView, now: EpochMs): Escalat
     kind: 'escalate',
     toLevel: next.level,
     audience: next.audience,
+    dueAt: next.dueAt,
     nextEscalationAt: after ? after.dueAt : null,
+    recipients: escalationRecipients(next.audience, request, staff),
     guard: { expectedLevel: request.escalationLevel, expectedVersion: request.version },
   };
 }

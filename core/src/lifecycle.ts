@@ -1,7 +1,8 @@
 // The request state machine (诉求闭环). Every change goes through transition(), which checks the
 // state, who is acting, and the action's own rules, and returns the new request plus the event the
 // resident sees — or a failure with a stable code. submitRequest() creates a request (there is no
-// prior state). The handler stores the result with `where version == expectedVersion`.
+// prior state). Escalation is decided in escalation.ts; transition() applies that decision. The
+// handler stores the result with `where version == expectedVersion`.
 //
 //   submitted ─respond→ responded ─startProgress→ inProgress ─resolve→ resolved ─confirm→ confirmed
 //       │                   └──────────resolve────────────────────────↗   │ └─reopen→ reopened ─┐
@@ -9,7 +10,7 @@
 //       └─escalate (stays submitted, level+1)     reopened ─startProgress/resolve→ …  ←──────────┘
 
 import { fail, ok, type Result } from './errors';
-import { ESCALATION_EVENT_LABELS, guardHolds, type EscalationGuard } from './escalation';
+import { ESCALATION_EVENT_LABELS, guardHolds, type EscalationDue } from './escalation';
 import type {
   EpochMs,
   EscalationStep,
@@ -21,7 +22,7 @@ import type {
   RequestState,
   RoleAssignment,
 } from './model';
-import { isAwaitingResponse, isLeaderRole, REQUEST_STATES, ROLE_LABELS } from './model';
+import { isLeaderRole, REQUEST_STATES, ROLE_LABELS } from './model';
 import {
   DAY_MS,
   NOTE_MAX_LENGTH,
@@ -34,6 +35,7 @@ import {
 } from './policy';
 import type { RoutingDecision } from './routing';
 import { escalationPlan, responseDeadline } from './sla';
+import { gridRoleHolders } from './staff';
 import { characterCount } from './text';
 import { mayHandleRequestsAt, rolesOf } from './access';
 
@@ -50,8 +52,18 @@ export type RequestAction =
   | { kind: 'reopen'; reason: string }
   | { kind: 'cancel'; reason?: string }
   | { kind: 'autoClose' }
-  | { kind: 'escalate'; guard: EscalationGuard; recipients: Id[] }
-  | { kind: 'handOver'; toUserId: Id; toRole: LeaderRole; note?: string };
+  | EscalationDue
+  | {
+      kind: 'handOver';
+      toUserId: Id;
+      toRole: LeaderRole;
+      /** The target's role assignments (others' may be among them): they must hold `toRole` in the request's grid. */
+      toUserAssignments: readonly RoleAssignment[];
+      note?: string;
+    };
+
+/** What transition() needs of the village policy: fixed on the request at submission, so a later policy edit does not move it. */
+export type AutoCloseRule = Pick<ResolvedPolicy, 'autoCloseAfterDays'>;
 
 /** Who may take an action: the resident who owns the request, those handling it, or the system. */
 type ActorRule = 'owner' | 'handler' | 'system';
@@ -175,15 +187,15 @@ export function submitRequest(draft: RequestDraft, routing: RoutingDecision, pol
   return ok({ request, event, expectedVersion: 0 });
 }
 
-/** When a resolved request closes itself; null when it is not resolved. */
-export function autoCloseDueAt(request: Pick<Request, 'state' | 'resolvedAt'>, policy: ResolvedPolicy): EpochMs | null {
+/** When a resolved request closes itself; null when it is not resolved. The one place this instant is computed. */
+export function autoCloseDueAt(request: Pick<Request, 'state' | 'resolvedAt'>, rule: AutoCloseRule): EpochMs | null {
   if (request.state !== 'resolved' || request.resolvedAt === undefined) return null;
-  return request.resolvedAt + policy.autoCloseAfterDays * DAY_MS;
+  return request.resolvedAt + rule.autoCloseAfterDays * DAY_MS;
 }
 
 /** Whether the auto-close sweeper should close this request now. */
-export function isAutoCloseDue(request: Pick<Request, 'state' | 'resolvedAt'>, now: EpochMs, policy: ResolvedPolicy): boolean {
-  const dueAt = autoCloseDueAt(request, policy);
+export function isAutoCloseDue(request: Pick<Request, 'state' | 'resolvedAt'>, now: EpochMs, rule: AutoCloseRule): boolean {
+  const dueAt = autoCloseDueAt(request, rule);
   return dueAt !== null && now >= dueAt;
 }
 
@@ -203,16 +215,15 @@ function illegal(request: Request, action: RequestActionKind): Result<never> {
 }
 
 /**
- * Apply one action to a request at `now`. Checks, in order: the state allows the action
- * (REQUEST.ILLEGAL_TRANSITION), the actor may take it (AUTH.FORBIDDEN), then the action's own rules.
- * `policy` is the village's (auto-close uses it). For handOver the handler has checked that
- * `toUserId` really holds `toRole` in the request's grid.
+ * Apply one action to a request at `now`. Checks, in order: an escalation's guard still holds
+ * (ESCALATION.STALE), the state allows the action (REQUEST.ILLEGAL_TRANSITION), the actor may take it
+ * (AUTH.FORBIDDEN), then the action's own rules. `autoClose` is the request's auto-close rule.
  */
-export function transition(request: Request, action: RequestAction, actor: Actor, now: EpochMs, policy: ResolvedPolicy): Result<TransitionOutcome> {
+export function transition(request: Request, action: RequestAction, actor: Actor, now: EpochMs, autoClose: AutoCloseRule): Result<TransitionOutcome> {
   const rule = TRANSITIONS[action.kind];
-  if (action.kind === 'escalate' && !isAwaitingResponse(request.state)) {
-    // A sweep that lost the race to a reply: not a user error, a stale decision.
-    return fail('ESCALATION.STALE', undefined, { state: request.state });
+  if (action.kind === 'escalate' && !guardHolds(request, action.guard)) {
+    // A sweep that lost the race to another sweep or a reply: not a user error, a stale decision.
+    return fail('ESCALATION.STALE', undefined, { guard: action.guard });
   }
   if (!rule.from.includes(request.state)) return illegal(request, action.kind);
   if (!actorAllowed(rule.by, request, actor)) return fail('AUTH.FORBIDDEN');
@@ -285,7 +296,7 @@ export function transition(request: Request, action: RequestAction, actor: Actor
       break;
     }
     case 'autoClose': {
-      const dueAt = autoCloseDueAt(request, policy);
+      const dueAt = autoCloseDueAt(request, autoClose);
       if (dueAt === null || now < dueAt) {
         return fail('REQUEST.ILLEGAL_TRANSITION', '还未到自动关闭时间', { dueAt });
       }
@@ -293,16 +304,12 @@ export function transition(request: Request, action: RequestAction, actor: Actor
       break;
     }
     case 'escalate': {
-      if (!guardHolds(request, action.guard)) return fail('ESCALATION.STALE', undefined, { guard: action.guard });
-      const step = [...request.escalationPlan].sort((a, b) => a.level - b.level).find((s) => s.level > request.escalationLevel);
-      if (!step) return illegal(request, 'escalate');
-      if (now < step.dueAt) return fail('ESCALATION.NOT_DUE', undefined, { dueAt: step.dueAt });
-      const after = request.escalationPlan.filter((s) => s.level > step.level).sort((a, b) => a.level - b.level)[0];
-      next.escalationLevel = step.level;
-      next.nextEscalationAt = after ? after.dueAt : null;
+      if (now < action.dueAt) return fail('ESCALATION.NOT_DUE', undefined, { dueAt: action.dueAt });
+      next.escalationLevel = action.toLevel;
+      next.nextEscalationAt = action.nextEscalationAt;
       next.responders = [...new Set([...request.responders, ...action.recipients])];
-      label = ESCALATION_EVENT_LABELS[step.audience];
-      data = { level: step.level, audience: step.audience, recipients: action.recipients };
+      label = ESCALATION_EVENT_LABELS[action.audience];
+      data = { level: action.toLevel, audience: action.audience, recipients: action.recipients };
       break;
     }
     case 'handOver': {
@@ -310,6 +317,9 @@ export function transition(request: Request, action: RequestAction, actor: Actor
       if (action.toUserId === actorId) return fail('INPUT.INVALID', '不能转交给自己');
       const checked = checkOptionalText(action.note, NOTE_MAX_LENGTH, '转交说明');
       if (!checked.ok) return checked;
+      if (!gridRoleHolders(action.toUserAssignments, request.gridId, [action.toRole]).includes(action.toUserId)) {
+        return fail('INPUT.INVALID', '转交对象不是本网格的这一角色');
+      }
       note = checked.value;
       next.responders = [...request.responders.filter((id) => id !== actorId), action.toUserId];
       label = `已转交${ROLE_LABELS[action.toRole]}`;

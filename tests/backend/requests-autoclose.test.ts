@@ -2,7 +2,7 @@
 // village policy's days (default 7), through the sweeper's autoCloseAt index query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS, MINUTE_MS } from '../../core/src/policy';
-import type { RequestView } from '../../backend/src/requests/store';
+import type { RequestView } from '../../core/src/schemas';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 import { getAs, inboxItems, submit } from './requestsHelpers';
 

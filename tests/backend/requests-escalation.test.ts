@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
 import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
-import type { RequestView } from '../../backend/src/requests/store';
-import type { SweepReport } from '../../backend/src/requests/sweep';
+import type { RequestView, SweepReport } from '../../core/src/schemas';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 import { getAs, inboxItems, submit } from './requestsHelpers';
 

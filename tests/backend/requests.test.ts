@@ -2,7 +2,7 @@
 // golden 10 minutes, idempotent submission, content safety, illegal transitions, scope and schema.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE_MS, DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS } from '../../core/src/policy';
-import type { InboxItem, RequestView } from '../../backend/src/requests/store';
+import type { InboxItem, RequestView } from '../../core/src/schemas';
 import { remainingAuthorisations, TEMPLATE_IDS } from '../../backend/src/notify';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 import { getAs, inboxItems, newKey, requestCount, sendsTo, submit, type SubmitReply } from './requestsHelpers';

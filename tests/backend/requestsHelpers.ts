@@ -1,5 +1,5 @@
 // Shared helpers for the requests suites: typed calls and small readers over the emulator.
-import type { InboxItem, RequestView } from '../../backend/src/requests/store';
+import type { InboxItem, RequestView } from '../../core/src/schemas';
 import type { TestBackend } from '../helpers/backend';
 
 export interface SubmitReply {

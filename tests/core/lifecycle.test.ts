@@ -140,12 +140,32 @@ describe('the closed loop', () => {
     expect(transition(r, { kind: 'autoClose' }, SYSTEM, at('2026-11-26T11:00'), quick).ok).toBe(true);
   });
 
+  it('needs only the auto-close rule fixed at submission, not the whole village policy', () => {
+    const rule = { autoCloseAfterDays: 2 };
+    expect(autoCloseDueAt(requestIn('resolved'), rule)).toBe(at('2026-11-26T11:00'));
+    expect(autoCloseDueAt(requestIn('inProgress'), rule)).toBeNull();
+    expect(autoCloseDueAt(requestIn('reopened'), rule)).toBeNull();
+    expect(transition(requestIn('resolved'), { kind: 'autoClose' }, SYSTEM, at('2026-11-26T10:59'), rule)).toMatchObject({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION' });
+    expect(transition(requestIn('resolved'), { kind: 'autoClose' }, SYSTEM, at('2026-11-26T11:00'), rule).ok).toBe(true);
+  });
+
   it('hands a request over to another of the 三长', () => {
-    const handed = step(requestIn('responded'), { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader', note: '李书记熟悉情况' }, leader, at('2026-11-24T10:30'));
+    const handed = step(requestIn('responded'), { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader', toUserAssignments: ASSIGNMENTS, note: '李书记熟悉情况' }, leader, at('2026-11-24T10:30'));
     expect(handed.request.responders).toEqual(['partyLi']);
     expect(handed.request.state).toBe('responded');
     expect(handed.event.label).toBe('已转交党小组长');
-    expect(transition(requestIn('responded'), { kind: 'handOver', toUserId: 'leaderWang', toRole: 'gridLeader' }, leader, T0, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(transition(requestIn('responded'), { kind: 'handOver', toUserId: 'leaderWang', toRole: 'gridLeader', toUserAssignments: ASSIGNMENTS }, leader, T0, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+  });
+
+  it('hands over only to someone who holds that role in the request\'s grid', () => {
+    const handOver = (toUserId: string, toRole: 'gridLeader' | 'partyGroupLeader' | 'buildingLeader') =>
+      transition(requestIn('responded'), { kind: 'handOver', toUserId, toRole, toUserAssignments: ASSIGNMENTS }, leader, at('2026-11-24T10:30'), DEFAULT_POLICY);
+    const refused = { ok: false, code: 'INPUT.INVALID', message: '转交对象不是本网格的这一角色' };
+    // Another grid's grid leader, a 三长 named with the wrong role, and a resident.
+    expect(handOver('leaderOther', 'gridLeader')).toMatchObject(refused);
+    expect(handOver('partyLi', 'buildingLeader')).toMatchObject(refused);
+    expect(handOver(RESIDENT, 'partyGroupLeader')).toMatchObject(refused);
+    expect(handOver('buildingZhao', 'buildingLeader').ok).toBe(true);
   });
 });
 
@@ -197,8 +217,16 @@ describe('illegal transitions', () => {
     reopen: { kind: 'reopen', reason: '没办好' },
     cancel: { kind: 'cancel' },
     autoClose: { kind: 'autoClose' },
-    escalate: { kind: 'escalate', guard: { expectedLevel: 0, expectedVersion: 1 }, recipients: [] },
-    handOver: { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader' },
+    escalate: {
+      kind: 'escalate',
+      toLevel: 1,
+      audience: 'otherLeaders',
+      dueAt: T0,
+      nextEscalationAt: null,
+      recipients: [],
+      guard: { expectedLevel: 0, expectedVersion: 1 },
+    },
+    handOver: { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader', toUserAssignments: ASSIGNMENTS },
   };
   const states = REQUEST_STATE_NAMES;
 

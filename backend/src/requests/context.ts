@@ -5,7 +5,8 @@ import type { Grid, Household, Id, MicroGrid, RoleAssignment, RoutingRule, Villa
 import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
+import { fetchAll, fetchById, fromStored, MAX_GET_LIMIT } from '../db';
+import { fetchGrid, type MicroGridDoc } from '../organisation/repo';
 
 /** Routing rules of one grid: at most one per category plus the wildcard. */
 const RULES_PAGE = 100;
@@ -21,19 +22,22 @@ function bootstrapAdmins(adminOpenids: readonly string[], streetId: Id): RoleAss
  * Role assignments of the given villages (grid roles carry villageId too) and the street admins of
  * the given streets. One round trip (two queries in parallel).
  */
-export async function loadStaff(
-  db: Database,
-  villageIds: readonly Id[],
-  streetIds: readonly Id[],
-  adminOpenids: readonly string[],
-): Promise<RoleAssignment[]> {
+export async function loadStaff(db: Database, villageIds: readonly Id[], streetIds: readonly Id[], adminOpenids: readonly string[]): Promise<RoleAssignment[]> {
   const _ = db.command;
   const [village, admins] = await Promise.all([
     villageIds.length === 0
       ? Promise.resolve([])
-      : fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': _.in([...villageIds]) }).limit(MAX_GET_LIMIT)),
+      : fetchAll<RoleAssignment>(
+          db
+            .collection(COLLECTIONS.roleAssignments)
+            .where({ 'scope.villageId': _.in([...villageIds]) })
+            .limit(MAX_GET_LIMIT),
+        ),
     fetchAll<RoleAssignment>(
-      db.collection(COLLECTIONS.roleAssignments).where({ role: 'streetAdmin', 'scope.streetId': _.in([...streetIds]) }).limit(MAX_GET_LIMIT),
+      db
+        .collection(COLLECTIONS.roleAssignments)
+        .where({ role: 'streetAdmin', 'scope.streetId': _.in([...streetIds]) })
+        .limit(MAX_GET_LIMIT),
     ),
   ]);
   return [...village, ...admins, ...streetIds.flatMap((streetId) => bootstrapAdmins(adminOpenids, streetId))];
@@ -64,19 +68,26 @@ export async function loadSubmitContext(
 ): Promise<SubmitContext | null> {
   const _ = db.command;
   const [gridDoc, rules, village, admins, policyDoc, household, microGridDocs] = await Promise.all([
-    fetchById<Omit<Grid, 'id'> & { _id: Id }>(db, COLLECTIONS.grids, gridId),
+    fetchGrid(db, gridId),
     fetchAll<RoutingRule>(db.collection(COLLECTIONS.routingRules).where({ gridId }).limit(RULES_PAGE)),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId }).limit(MAX_GET_LIMIT)),
-    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ role: _.eq('streetAdmin') }).limit(MAX_GET_LIMIT)),
+    fetchAll<RoleAssignment>(
+      db
+        .collection(COLLECTIONS.roleAssignments)
+        .where({ role: _.eq('streetAdmin') })
+        .limit(MAX_GET_LIMIT),
+    ),
     fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, villageId),
     householdId === undefined ? Promise.resolve(null) : fetchById<Household>(db, COLLECTIONS.households, householdId),
-    fetchAll<MicroGrid & { _id: Id }>(db.collection(COLLECTIONS.microGrids).where({ gridId }).limit(MICRO_GRIDS_PAGE)),
+    fetchAll<MicroGridDoc>(db.collection(COLLECTIONS.microGrids).where({ gridId }).limit(MICRO_GRIDS_PAGE)),
   ]);
   if (!gridDoc) return null;
-  const { _id, ...gridRest } = gridDoc;
-  const grid: Grid = { id: _id, ...gridRest };
+  const grid: Grid = fromStored(gridDoc);
   const streetAdmins = admins.filter((a) => a.scope.streetId === grid.streetId);
-  const microGrid = microGridOfHousehold(microGridDocs.map(({ _id, ...m }) => ({ ...m, id: _id })), household);
+  const microGrid = microGridOfHousehold(
+    microGridDocs.map((doc) => fromStored(doc)),
+    household,
+  );
   return {
     grid,
     rules,

@@ -1,10 +1,12 @@
 // Subscribe messages about requests: "a request is yours" to responders, "your request changed" to
 // the resident. Each send spends one counted authorisation (notify.ts); the outcome is returned per
-// user so callers can record it (e.g. on the responder's inbox item).
+// user so callers can record it, and new responders get an inbox item that records it.
 import type { EpochMs, Id, Request, RequestEvent } from '../../../core/src/model';
 import { REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
+import type { InboxReason } from '../../../core/src/schemas';
 import type { Database, WxCloud } from '../cloud';
 import { sendSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SendOutcome } from '../notify';
+import { inboxItemFor, insertInboxItems } from './store';
 
 /** The mini-program page that shows one request (leaders and residents alike). */
 const REQUEST_PAGE = 'pages/request/index';
@@ -42,6 +44,28 @@ export async function notifyResponders(
     ),
   );
   return Object.fromEntries(userIds.map((id, i) => [id, outcomes[i] ?? 'failed']));
+}
+
+/**
+ * Gives new responders the request (a submission's, an escalation's, a hand-over's): tells each it is
+ * theirs, then stores their inbox items with how the message went. Round trips: one authorisation
+ * update + one send per responder (in parallel), then the inbox batch (1).
+ */
+export async function deliverToResponders(
+  cloud: WxCloud,
+  db: Database,
+  request: Request,
+  userIds: readonly Id[],
+  reason: InboxReason,
+  why: string,
+  now: EpochMs,
+): Promise<void> {
+  if (userIds.length === 0) return;
+  const outcomes = await notifyResponders(cloud, db, request, userIds, why, now);
+  await insertInboxItems(
+    db,
+    userIds.map((userId) => inboxItemFor(request, userId, reason, now, outcomes[userId] ?? 'failed')),
+  );
 }
 
 /** Tells the resident what happened to their request. */

@@ -2,30 +2,18 @@
 // (their own items, or a grid's / village's requests for staff). Every list goes through an index
 // and is paginated with an opaque cursor.
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Grid, Id, Request, RequestState, Village } from '../../../core/src/model';
-import { PAGE_SIZE_DEFAULT, type FunctionInputs } from '../../../core/src/schemas';
+import type { Id } from '../../../core/src/model';
+import { PAGE_SIZE_DEFAULT, type FunctionInputs, type InboxPage, type Page, type RequestSummary, type RequestView } from '../../../core/src/schemas';
 import { mayHandleRequestsAt, mayOverseeVillage } from '../../../core/src/access';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
-import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById } from '../db';
 import type { CallContext } from '../handler';
+import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
 import { loadVisible } from './act';
-import { toView, type InboxItem, type RequestDoc, type RequestView } from './store';
+import { fetchInboxPage, fetchRequestPage, requestMapper, type Paging, type RequestOwner } from './store';
 
-export interface Page<T> {
-  items: T[];
-  /** Pass back to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
-
-/** A request in a list: everything but the event log (getRequest has it). */
-export type RequestSummary = Omit<Request, 'id'> & { id: Id; autoCloseAt: number | null };
-
-interface Paging {
-  offset: number;
-  limit: number;
-}
+// Reply types, still read from here by tests/miniprogram/api-types.test.ts.
+export type { Page, RequestSummary };
 
 /** Cursors are the offset of the next page, as a decimal string. */
 function paging(input: { limit?: number; cursor?: string }): Result<Paging> {
@@ -34,53 +22,29 @@ function paging(input: { limit?: number; cursor?: string }): Result<Paging> {
   return ok({ offset, limit: input.limit ?? PAGE_SIZE_DEFAULT });
 }
 
-/** Runs a page query fetching one extra document to know whether another page follows. */
-async function page<T>(query: { skip(n: number): { limit(n: number): { get(): unknown } } }, { offset, limit }: Paging): Promise<Page<T>> {
-  const docs = await fetchAll<T>(query.skip(offset).limit(limit + 1));
-  return { items: docs.slice(0, limit), nextCursor: docs.length > limit ? String(offset + limit) : null };
-}
-
-/** Lists are fetched without `events`, so the destructured log is absent. */
-function summaryOf(doc: RequestDoc): RequestSummary {
-  const { _id, events: _events, autoCloseAfterDays: _days, ...rest } = doc;
-  return { id: _id, ...rest };
-}
-
-function stateFilter(db: Database, states: readonly RequestState[] | undefined): Record<string, unknown> {
-  return states === undefined ? {} : { state: db.command.in([...states]) };
-}
-
 /** getRequest. Round trips: loadActor ∥ request (1). */
 export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<RequestView>> {
   const loaded = await loadVisible(ctx, input.requestId);
   if (!loaded.ok) return loaded;
-  return ok(toView(loaded.value.doc));
+  return ok(requestMapper.toView(loaded.value.doc));
 }
 
 /** listMyRequests. Round trips: 1 (residentId+submittedAt index). No loadActor: the openid is the resident. */
 export async function listMyRequests(input: FunctionInputs['listMyRequests'], ctx: CallContext): Promise<Result<Page<RequestSummary>>> {
   const p = paging(input);
   if (!p.ok) return p;
-  const query = ctx.db
-    .collection(COLLECTIONS.requests)
-    .where({ residentId: ctx.openid, ...stateFilter(ctx.db, input.states) })
-    .orderBy('submittedAt', 'desc')
-    .field({ events: false });
-  const result = await page<RequestDoc>(query, p.value);
-  return ok({ items: result.items.map(summaryOf), nextCursor: result.nextCursor });
+  return ok(await fetchRequestPage(ctx.db, { residentId: ctx.openid }, input.states, p.value));
 }
-
-export type InboxPage = { view: 'mine'; page: Page<InboxItem> } | { view: 'grid' | 'village'; page: Page<RequestSummary> };
 
 async function mayWatchGrid(db: Database, actor: Actor, gridId: Id): Promise<boolean> {
   if (actor.roles.some((a) => a.scope.gridId === gridId)) return true;
-  const grid = await fetchById<Omit<Grid, 'id'>>(db, COLLECTIONS.grids, gridId);
-  return grid !== null && mayHandleRequestsAt(actor.roles, { streetId: grid.streetId, villageId: grid.villageId, gridId });
+  const grid = await fetchGrid(db, gridId);
+  return grid !== null && mayHandleRequestsAt(actor.roles, gridPlace(grid));
 }
 
 async function mayWatchVillage(db: Database, actor: Actor, villageId: Id): Promise<boolean> {
-  const village = await fetchById<Omit<Village, 'id'>>(db, COLLECTIONS.villages, villageId);
-  return village !== null && mayOverseeVillage(actor.roles, { streetId: village.streetId, villageId });
+  const village = await fetchVillage(db, villageId);
+  return village !== null && mayOverseeVillage(actor.roles, villagePlace(village));
 }
 
 /**
@@ -93,23 +57,17 @@ export async function listInbox(input: FunctionInputs['listInbox'], ctx: CallCon
   const p = paging(input);
   if (!p.ok) return p;
   const { db } = ctx;
-  const states = stateFilter(db, input.states);
-  if (input.view === 'mine') {
-    const query = db.collection(COLLECTIONS.inbox).where({ userId: ctx.openid, ...states }).orderBy('open', 'desc').orderBy('responseDueAt', 'asc');
-    return ok({ view: 'mine', page: await page<InboxItem>(query, p.value) });
-  }
+  if (input.view === 'mine') return ok({ view: 'mine', page: await fetchInboxPage(db, ctx.openid, input.states, p.value) });
   const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
-  let where: Record<string, unknown>;
+  let owner: RequestOwner;
   if (input.view === 'grid') {
     if (input.gridId === undefined) return fail('INPUT.INVALID', '请指定网格');
     if (!(await mayWatchGrid(db, actor, input.gridId))) return fail('AUTH.FORBIDDEN');
-    where = { gridId: input.gridId };
+    owner = { gridId: input.gridId };
   } else {
     if (input.villageId === undefined) return fail('INPUT.INVALID', '请指定村（社区）');
     if (!(await mayWatchVillage(db, actor, input.villageId))) return fail('AUTH.FORBIDDEN');
-    where = { villageId: input.villageId };
+    owner = { villageId: input.villageId };
   }
-  const query = db.collection(COLLECTIONS.requests).where({ ...where, ...states }).orderBy('submittedAt', 'desc').field({ events: false });
-  const result = await page<RequestDoc>(query, p.value);
-  return ok({ view: input.view, page: { items: result.items.map(summaryOf), nextCursor: result.nextCursor } });
+  return ok({ view: input.view, page: await fetchRequestPage(db, owner, input.states, p.value) });
 }

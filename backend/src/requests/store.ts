@@ -1,107 +1,80 @@
-// Storage of requests (诉求) and responders' inbox items: document shapes, deterministic ids, and
-// the conditional writes every transition goes through (`where version == expected`).
+// The requests area's collections: requests (诉求), each stored with its event log, and the
+// responders' inbox items. One mapper between stored requests and the core's Request and replies, the
+// deterministic ids, the list queries (each through an index), and the one conditional write every
+// transition goes through (`where version == expected`).
 import { createHash } from 'node:crypto';
+import { autoCloseDueAt, type AutoCloseRule, type TransitionOutcome } from '../../../core/src/lifecycle';
 import type { EpochMs, Id, Request, RequestEvent, RequestState } from '../../../core/src/model';
 import { isOpen } from '../../../core/src/model';
-import { DAY_MS } from '../../../core/src/policy';
+import type { InboxItem, InboxReason, Page, RequestSummary, RequestView } from '../../../core/src/schemas';
+import { truncateChars } from '../../../core/src/text';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { truncateChars } from '../../../core/src/text';
-import { fetchById, isDuplicateKeyError, updateWhere } from '../db';
-import type { SendOutcome } from '../notify';
+import { fetchAll, fetchById, fromStored, insertMany, insertOnce, isDuplicateKeyError, setById, toStored, updateWhere, type Stored } from '../db';
+
+// Reply types, still read from here by tests/miniprogram/api-types.test.ts.
+export type { InboxItem, RequestView };
 
 /**
- * A stored request: the core's Request with `_id` for `id`, the event log the resident reads in one
- * go, and the auto-close fields the sweeper queries through the `autoCloseAt` index.
+ * A stored request: what getRequest answers (the request, its event log, and `autoCloseAt`, which the
+ * sweeper finds through its index) plus the auto-close rule fixed at submission from the village policy.
  */
-export type RequestDoc = Omit<Request, 'id'> & {
-  _id: Id;
-  events: RequestEvent[];
-  /** Days after resolution at which the request closes itself, fixed at submission from the village policy. */
-  autoCloseAfterDays: number;
-  /** When a resolved request closes itself; null unless resolved. */
-  autoCloseAt: EpochMs | null;
-};
+export type RequestDoc = Stored<RequestView & AutoCloseRule>;
 
-/** Why someone has an inbox item for a request. */
-export type InboxReason = 'routed' | 'fallback' | 'escalation' | 'handOver';
-
-/** What a responder's inbox shows (watched live by the mini-program, so kept small). */
-export interface InboxItem {
-  _id: string;
-  userId: Id;
-  requestId: Id;
-  gridId: Id;
-  villageId: Id;
-  state: RequestState;
-  /** isOpen(state), stored so the inbox can sort open items first through an index. */
-  open: boolean;
-  category: Request['category'];
-  urgent: boolean;
-  excerpt: string;
-  responseDueAt: EpochMs;
-  createdAt: EpochMs;
-  reason: InboxReason;
-  escalationLevel: number;
-  /** How the subscribe message to this responder went (committees see missing authorisations). */
-  notified: SendOutcome | 'notAttempted';
-}
+/** A stored request as lists fetch it (without the event log, which only getRequest needs). */
+export type RequestListDoc = Omit<RequestDoc, 'events'> & Partial<Pick<RequestDoc, 'events'>>;
 
 /** Characters of the request text kept on inbox items. */
 const INBOX_EXCERPT_LENGTH = 40;
 /** Length of the hex digest used as a request id (CloudBase ids are 32 characters). */
 const REQUEST_ID_HEX_LENGTH = 32;
+/** Inbox items of one request: its responders over every escalation level. */
+const INBOX_PER_REQUEST_MAX = 100;
+/** Lists leave the event log out. */
+const WITHOUT_EVENTS = { events: false } as const;
 
 /** The request id for a resident's draft: the same (resident, key) always gives the same id. */
 export function requestIdFor(residentId: Id, idempotencyKey: string): Id {
   return createHash('sha256').update(`${residentId}\n${idempotencyKey}`).digest('hex').slice(0, REQUEST_ID_HEX_LENGTH);
 }
 
-function inboxItemId(requestId: Id, userId: Id): string {
-  return `${requestId}:${userId}`;
-}
+/** The one mapper between stored requests and the core's Request and the replies made of it. */
+export const requestMapper = {
+  /** A new request with its first event, closing itself by the village's rule once resolved. */
+  toDocument(request: Request, event: RequestEvent, rule: AutoCloseRule): RequestDoc {
+    return toStored({ ...request, events: [event], autoCloseAfterDays: rule.autoCloseAfterDays, autoCloseAt: autoCloseDueAt(request, rule) });
+  },
 
-function excerptOf(text: string): string {
-  return truncateChars(text, INBOX_EXCERPT_LENGTH);
-}
+  toRequest(doc: RequestListDoc): Request {
+    const { events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, ...request } = fromStored(doc);
+    return request;
+  },
 
-export function toRequest(doc: RequestDoc): Request {
-  const { _id, events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, ...rest } = doc;
-  return { id: _id, ...rest };
-}
+  toAutoCloseRule(doc: RequestListDoc): AutoCloseRule {
+    return { autoCloseAfterDays: doc.autoCloseAfterDays };
+  },
 
-/** When a request in this state closes itself (only resolved ones do). */
-export function autoCloseAtFor(request: Pick<Request, 'state' | 'resolvedAt'>, autoCloseAfterDays: number): EpochMs | null {
-  return request.state === 'resolved' && request.resolvedAt !== undefined ? request.resolvedAt + autoCloseAfterDays * DAY_MS : null;
-}
+  toSummary(doc: RequestListDoc): RequestSummary {
+    const { events: _events, autoCloseAfterDays: _days, ...summary } = fromStored(doc);
+    return summary;
+  },
 
-export function newRequestDoc(request: Request, event: RequestEvent, autoCloseAfterDays: number): RequestDoc {
-  const { id, ...rest } = request;
-  return { _id: id, ...rest, events: [event], autoCloseAfterDays, autoCloseAt: null };
-}
+  toView(doc: RequestDoc): RequestView {
+    const { autoCloseAfterDays: _days, ...view } = fromStored(doc);
+    return view;
+  },
+};
 
-export function inboxItemFor(request: Request, userId: Id, reason: InboxReason, now: EpochMs, notified: InboxItem['notified']): InboxItem {
-  return {
-    _id: inboxItemId(request.id, userId),
-    userId,
-    requestId: request.id,
-    gridId: request.gridId,
-    villageId: request.villageId,
-    state: request.state,
-    open: isOpen(request.state),
-    category: request.category,
-    urgent: request.urgent,
-    excerpt: excerptOf(request.text),
-    responseDueAt: request.responseDueAt,
-    createdAt: now,
-    reason,
-    escalationLevel: request.escalationLevel,
-    notified,
-  };
-}
+// ---------------------------------------------------------------------------------------------
+// Requests
 
-export async function loadRequestDoc(db: Database, requestId: Id): Promise<RequestDoc | null> {
+export function fetchRequest(db: Database, requestId: Id): Promise<RequestDoc | null> {
   return fetchById<RequestDoc>(db, COLLECTIONS.requests, requestId);
+}
+
+/** Stores a new request; false when its id is there already (a retried submission). One round trip. */
+export function insertRequestOnce(db: Database, doc: RequestDoc): Promise<boolean> {
+  return insertOnce(db, COLLECTIONS.requests, doc);
 }
 
 const SAME = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -110,7 +83,7 @@ const SAME = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * The update that turns `before` into `after` and appends `event` to the log: changed fields set
  * (objects whole, through `_.set`), dropped fields removed.
  */
-function transitionUpdate(db: Database, before: Request, after: Request, event: RequestEvent, autoCloseAt: EpochMs | null): Record<string, unknown> {
+function transitionUpdate(db: Database, before: RequestSummary, after: RequestSummary, event: RequestEvent): Record<string, unknown> {
   const _ = db.command;
   const data: Record<string, unknown> = {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -124,29 +97,123 @@ function transitionUpdate(db: Database, before: Request, after: Request, event: 
       data[key] = now !== null && typeof now === 'object' && !Array.isArray(now) ? _.set(now) : now;
     }
   }
-  data.autoCloseAt = autoCloseAt;
   data.events = _.push([event]);
   return data;
 }
 
 /**
- * Stores a transition if the request still has `expectedVersion` (and, for escalation, the level
- * the decision was made on). Returns false when another writer got there first. One round trip.
+ * Stores a transition if the request still has the version it was decided on. Every change bumps the
+ * version, so this one condition also keeps overlapping sweeps from escalating or closing a request
+ * twice. Returns the request as now stored (its event log aside), or null when another writer got
+ * there first. One round trip.
  */
 export async function saveTransition(
   db: Database,
-  doc: RequestDoc,
-  after: Request,
-  event: RequestEvent,
-  expectedVersion: number,
-  extraGuard: Record<string, unknown> = {},
-): Promise<boolean> {
-  const autoCloseAt = autoCloseAtFor(after, doc.autoCloseAfterDays);
+  doc: RequestListDoc,
+  { request, event, expectedVersion }: TransitionOutcome,
+): Promise<RequestSummary | null> {
+  const after: RequestSummary = { ...request, autoCloseAt: autoCloseDueAt(request, requestMapper.toAutoCloseRule(doc)) };
   const updated = await updateWhere(
-    db.collection(COLLECTIONS.requests).where({ _id: doc._id, version: expectedVersion, ...extraGuard }),
-    transitionUpdate(db, toRequest(doc), after, event, autoCloseAt),
+    db.collection(COLLECTIONS.requests).where({ _id: doc._id, version: expectedVersion }),
+    transitionUpdate(db, requestMapper.toSummary(doc), after, event),
   );
-  return updated === 1;
+  return updated === 1 ? after : null;
+}
+
+/** The sweeper's two lists: requests in `state` whose `dueField` instant has come, each through that field's index. */
+const DUE_LISTS = {
+  escalation: { dueField: 'nextEscalationAt', state: 'submitted' },
+  autoClose: { dueField: 'autoCloseAt', state: 'resolved' },
+} as const;
+
+/** Requests due for escalation or auto-close at `now`, the longest overdue first, at most `limit`. One round trip. */
+export function fetchDue(db: Database, list: keyof typeof DUE_LISTS, now: EpochMs, limit: number): Promise<RequestListDoc[]> {
+  const { dueField, state } = DUE_LISTS[list];
+  return fetchAll<RequestListDoc>(
+    db
+      .collection(COLLECTIONS.requests)
+      .where({ [dueField]: db.command.lte(now), state })
+      .orderBy(dueField, 'asc')
+      .limit(limit)
+      .field(WITHOUT_EVENTS),
+  );
+}
+
+/** One page of a list: `offset` documents in, at most `limit` of them. */
+export interface Paging {
+  offset: number;
+  limit: number;
+}
+
+/** Runs a page query fetching one extra document to know whether another page follows. Cursors are offsets. */
+async function fetchPage<T>(query: { skip(n: number): { limit(n: number): { get(): unknown } } }, { offset, limit }: Paging): Promise<Page<T>> {
+  const docs = await fetchAll<T>(query.skip(offset).limit(limit + 1));
+  return { items: docs.slice(0, limit), nextCursor: docs.length > limit ? String(offset + limit) : null };
+}
+
+function stateFilter(db: Database, states: readonly RequestState[] | undefined): Record<string, unknown> {
+  return states === undefined ? {} : { state: db.command.in([...states]) };
+}
+
+/** Whose requests a list shows: a resident's own, or a grid's or a village's. */
+export type RequestOwner = { residentId: Id } | { gridId: Id } | { villageId: Id };
+
+/** A page of the owner's requests, newest first (residentId / gridId / villageId + submittedAt index). One round trip. */
+export async function fetchRequestPage(
+  db: Database,
+  owner: RequestOwner,
+  states: readonly RequestState[] | undefined,
+  paging: Paging,
+): Promise<Page<RequestSummary>> {
+  const query = db
+    .collection(COLLECTIONS.requests)
+    .where({ ...owner, ...stateFilter(db, states) })
+    .orderBy('submittedAt', 'desc')
+    .field(WITHOUT_EVENTS);
+  const page = await fetchPage<RequestListDoc>(query, paging);
+  return { items: page.items.map(requestMapper.toSummary), nextCursor: page.nextCursor };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbox items
+
+function inboxItemId(requestId: Id, userId: Id): string {
+  return `${requestId}:${userId}`;
+}
+
+/** The inbox item a responder gets for a request: the one place it is derived from the request. */
+export function inboxItemFor(request: Request, userId: Id, reason: InboxReason, now: EpochMs, notified: InboxItem['notified']): InboxItem {
+  return {
+    _id: inboxItemId(request.id, userId),
+    userId,
+    requestId: request.id,
+    gridId: request.gridId,
+    villageId: request.villageId,
+    state: request.state,
+    open: isOpen(request.state),
+    category: request.category,
+    urgent: request.urgent,
+    excerpt: truncateChars(request.text, INBOX_EXCERPT_LENGTH),
+    responseDueAt: request.responseDueAt,
+    createdAt: now,
+    reason,
+    escalationLevel: request.escalationLevel,
+    notified,
+  };
+}
+
+/**
+ * Inserts inbox items in one batch (one round trip). Ids are deterministic, so if a retry finds some
+ * already there, each item is written on its own with `set` (idempotent) instead.
+ */
+export async function insertInboxItems(db: Database, items: readonly InboxItem[]): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await insertMany(db, COLLECTIONS.inbox, items);
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    await Promise.all(items.map(({ _id, ...item }) => setById(db, COLLECTIONS.inbox, _id, item)));
+  }
 }
 
 /** Keeps every inbox item of the request in step with its state. One round trip (requestId index). */
@@ -158,25 +225,17 @@ export async function syncInboxState(db: Database, request: Pick<Request, 'id' |
   });
 }
 
-/**
- * Inserts inbox items in one batch (one round trip). Ids are deterministic, so if a retry finds some
- * already there, each item is written on its own with `set` (idempotent) instead.
- */
-export async function insertInboxItems(db: Database, items: readonly InboxItem[]): Promise<void> {
-  if (items.length === 0) return;
-  try {
-    await db.collection(COLLECTIONS.inbox).add({ data: items as never });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    await Promise.all(
-      items.map(({ _id, ...item }) => db.collection(COLLECTIONS.inbox).doc(_id).set({ data: item as never })),
-    );
-  }
+/** Every inbox item of one request. One round trip (requestId index). */
+export function fetchInboxItemsOf(db: Database, requestId: Id): Promise<InboxItem[]> {
+  return fetchAll<InboxItem>(db.collection(COLLECTIONS.inbox).where({ requestId }).limit(INBOX_PER_REQUEST_MAX));
 }
 
-/** The request as clients see it: `id` rather than `_id`, events included. */
-export type RequestView = Request & { events: RequestEvent[]; autoCloseAt: EpochMs | null };
-
-export function toView(doc: RequestDoc): RequestView {
-  return { ...toRequest(doc), events: doc.events, autoCloseAt: doc.autoCloseAt };
+/** A page of the user's inbox, open items first, then the soonest due (userId + open + responseDueAt index). One round trip. */
+export function fetchInboxPage(db: Database, userId: Id, states: readonly RequestState[] | undefined, paging: Paging): Promise<Page<InboxItem>> {
+  const query = db
+    .collection(COLLECTIONS.inbox)
+    .where({ userId, ...stateFilter(db, states) })
+    .orderBy('open', 'desc')
+    .orderBy('responseDueAt', 'asc');
+  return fetchPage<InboxItem>(query, paging);
 }

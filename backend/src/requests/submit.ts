@@ -10,46 +10,23 @@ import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
 import type { Id, Request } from '../../../core/src/model';
 import { routeRequest } from '../../../core/src/routing';
-import type { FunctionInputs } from '../../../core/src/schemas';
+import type { FunctionInputs, SubmitRequestOutput } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { Database, WxCloud } from '../cloud';
-import { COLLECTIONS } from '../collections';
 import { checkContent } from '../content';
-import { fetchAll, insertOnce } from '../db';
 import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
-import { notifyResponders } from './notifications';
-import {
-  inboxItemFor,
-  insertInboxItems,
-  loadRequestDoc,
-  newRequestDoc,
-  requestIdFor,
-  toRequest,
-  toView,
-  type InboxItem,
-  type RequestView,
-} from './store';
-
-export interface SubmitRequestOutput {
-  request: RequestView;
-  /** True when this call was a retry of a request already stored (same idempotency key). */
-  duplicate: boolean;
-}
+import { deliverToResponders } from './notifications';
+import { fetchInboxItemsOf, fetchRequest, insertRequestOnce, requestIdFor, requestMapper } from './store';
 
 /** The line responders see in the subscribe message for a new request. */
 const NEW_REQUEST_NOTE = '新诉求，请尽快回复';
 const FALLBACK_NOTE = '网格暂无负责人，请代为回复';
-/** Inbox items of one request: its responders over every escalation level. */
-const INBOX_PER_REQUEST_MAX = 100;
 
-/** Notifies these responders of the request and stores their inbox items with the outcome. */
-async function deliver(cloud: WxCloud, db: Database, request: Request, userIds: readonly Id[], now: number): Promise<void> {
-  if (userIds.length === 0) return;
+/** Gives the submission's responders the request; when nobody in the grid could take it, says so. */
+function deliverSubmission(cloud: WxCloud, db: Database, request: Request, userIds: readonly Id[], now: number): Promise<void> {
   const fallback = request.routingOutcome === 'noResponderFallback';
-  const outcomes = await notifyResponders(cloud, db, request, userIds, fallback ? FALLBACK_NOTE : NEW_REQUEST_NOTE, now);
-  const items = userIds.map((userId) => inboxItemFor(request, userId, fallback ? 'fallback' : 'routed', now, outcomes[userId] ?? 'failed'));
-  await insertInboxItems(db, items);
+  return deliverToResponders(cloud, db, request, userIds, fallback ? 'fallback' : 'routed', fallback ? FALLBACK_NOTE : NEW_REQUEST_NOTE, now);
 }
 
 export async function submitRequest(input: FunctionInputs['submitRequest'], ctx: CallContext): Promise<Result<SubmitRequestOutput>> {
@@ -63,7 +40,11 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   const context = await loadSubmitContext(db, membership.gridId, membership.villageId, membership.householdId, ctx.adminOpenids);
   if (!context) return fail('GRID.NOT_FOUND');
   const place = { streetId: context.grid.streetId, villageId: membership.villageId, gridId: membership.gridId };
-  const routing = routeRequest({ place, category: input.category, ...(context.microGrid ? { microGrid: context.microGrid } : {}) }, context.rules, context.assignments);
+  const routing = routeRequest(
+    { place, category: input.category, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
+    context.rules,
+    context.assignments,
+  );
   const submitted = coreSubmit(
     {
       id: requestIdFor(actor.userId, input.idempotencyKey),
@@ -84,22 +65,25 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   if (!submitted.ok) return submitted;
   const { request, event } = submitted.value;
 
-  const doc = newRequestDoc(request, event, context.policy.autoCloseAfterDays);
-  if (!(await insertOnce(db, COLLECTIONS.requests, doc))) return resumeExisting(cloud, db, request.id, now);
-  await deliver(cloud, db, request, request.responders, now);
-  return ok({ request: toView(doc), duplicate: false });
+  const doc = requestMapper.toDocument(request, event, context.policy);
+  if (!(await insertRequestOnce(db, doc))) return resumeExisting(cloud, db, request.id, now);
+  await deliverSubmission(cloud, db, request, request.responders, now);
+  return ok({ request: requestMapper.toView(doc), duplicate: false });
 }
 
 /** A retry: return the stored request, finishing any delivery the first attempt did not complete. */
 async function resumeExisting(cloud: WxCloud, db: Database, requestId: Id, now: number): Promise<Result<SubmitRequestOutput>> {
-  const [doc, items] = await Promise.all([
-    loadRequestDoc(db, requestId),
-    fetchAll<InboxItem>(db.collection(COLLECTIONS.inbox).where({ requestId }).limit(INBOX_PER_REQUEST_MAX)),
-  ]);
+  const [doc, items] = await Promise.all([fetchRequest(db, requestId), fetchInboxItemsOf(db, requestId)]);
   if (!doc) return fail('INTERNAL');
-  const existing = toRequest(doc);
+  const existing = requestMapper.toRequest(doc);
   const delivered = new Set(items.map((i) => i.userId));
   // Only the submission's responders: escalation delivers to its own audience.
-  await deliver(cloud, db, existing, existing.routedTo.filter((id) => !delivered.has(id)), now);
-  return ok({ request: toView(doc), duplicate: true });
+  await deliverSubmission(
+    cloud,
+    db,
+    existing,
+    existing.routedTo.filter((id) => !delivered.has(id)),
+    now,
+  );
+  return ok({ request: requestMapper.toView(doc), duplicate: true });
 }

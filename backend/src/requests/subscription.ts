@@ -4,19 +4,13 @@
 // that grant's authorisations rather than inventing any (the dashboard shows who has none left).
 // Round trips: the grant insert (1), then one per template (an increment, or a create), in parallel.
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { FunctionInputs } from '../../../core/src/schemas';
+import type { FunctionInputs, RecordSubscriptionOutput } from '../../../core/src/schemas';
 import { COLLECTIONS } from '../collections';
 import { insertOnce } from '../db';
 import type { CallContext } from '../handler';
 import { addAuthorisations, TEMPLATE_IDS } from '../notify';
 
 const KNOWN_TEMPLATE_IDS: readonly string[] = Object.values(TEMPLATE_IDS);
-
-export interface RecordSubscriptionOutput {
-  recorded: string[];
-  /** True when this grant had been recorded already (a retry): nothing was added. */
-  duplicate: boolean;
-}
 
 export async function recordSubscription(input: FunctionInputs['recordSubscription'], ctx: CallContext): Promise<Result<RecordSubscriptionOutput>> {
   const unknown = input.acceptedTemplateIds.filter((id) => !KNOWN_TEMPLATE_IDS.includes(id));

@@ -1,18 +1,10 @@
-// Input schemas: residents' requests (诉求) and the leaders' work on them.
+// Input schemas and replies: residents' requests (诉求) and the leaders' work on them.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { THREE_LEADER_ROLES } from '../model';
+import type { SendOutcome } from '../delivery';
+import { THREE_LEADER_ROLES, type EpochMs, type Id, type Request, type RequestEvent, type RequestState } from '../model';
 import { NOTE_MAX_LENGTH, RATING_COMMENT_MAX_LENGTH, RATING_MAX, RATING_MIN, REQUEST_TEXT_MAX_LENGTH } from '../policy';
-import {
-  categorySchema,
-  idempotencyKeySchema,
-  idSchema,
-  locationSchema,
-  NOT_BLANK_PATTERN,
-  pageProperties,
-  photosSchema,
-  requestStateSchema,
-} from './common';
+import { categorySchema, idempotencyKeySchema, idSchema, locationSchema, NOT_BLANK_PATTERN, pageProperties, photosSchema, requestStateSchema } from './common';
 
 /** Template ids per wx.requestSubscribeMessage call (WeChat allows at most 3). */
 const SUBSCRIBE_TEMPLATES_PER_CALL_MAX = 3;
@@ -183,3 +175,72 @@ export const recordSubscriptionSchema = {
   additionalProperties: false,
 } as const;
 export type RecordSubscriptionInput = FromSchema<typeof recordSubscriptionSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+
+/** A request in a list: the request and when it closes itself (null unless resolved). */
+export interface RequestSummary extends Request {
+  autoCloseAt: EpochMs | null;
+}
+
+/** One request as getRequest and every action on it answer: the summary with its event log. */
+export interface RequestView extends RequestSummary {
+  events: RequestEvent[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface SubmitRequestOutput {
+  request: RequestView;
+  /** True when this call was a retry of a request already stored (same idempotency key). */
+  duplicate: boolean;
+}
+
+/** Why someone has an inbox item for a request. */
+export type InboxReason = 'routed' | 'fallback' | 'escalation' | 'handOver';
+
+/**
+ * One responder's inbox item. The mini-program also watches these documents live, so the reply is
+ * the stored document itself, `_id` included; kept small for that reason.
+ */
+export interface InboxItem {
+  _id: string;
+  userId: Id;
+  requestId: Id;
+  gridId: Id;
+  villageId: Id;
+  state: RequestState;
+  /** isOpen(state), stored so the inbox can sort open items first through an index. */
+  open: boolean;
+  category: Request['category'];
+  urgent: boolean;
+  excerpt: string;
+  responseDueAt: EpochMs;
+  createdAt: EpochMs;
+  reason: InboxReason;
+  escalationLevel: number;
+  /** How the subscribe message to this responder went (committees see missing authorisations). */
+  notified: SendOutcome | 'notAttempted';
+}
+
+/** listInbox: my own items, or a grid's / village's requests for its staff. */
+export type InboxPage = { view: 'mine'; page: Page<InboxItem> } | { view: 'grid' | 'village'; page: Page<RequestSummary> };
+
+export interface RecordSubscriptionOutput {
+  recorded: string[];
+  /** True when this grant had been recorded already (a retry): nothing was added. */
+  duplicate: boolean;
+}
+
+/** What one run of the sweeper (a timer) did. */
+export interface SweepReport {
+  escalated: number;
+  autoClosed: number;
+  /** Decisions another sweep or a reply overtook: nothing was written for them. */
+  skippedStale: number;
+}
