@@ -23,6 +23,7 @@ import { ERROR_MESSAGES } from '../core/src/errors';
 import { TRANSITIONS } from '../core/src/lifecycle';
 import { VILLAGE_MANAGER_ROLES } from '../core/src/access';
 import {
+  CARE_NEED_LABELS,
   CARE_NEEDS,
   GRID_ROLES,
   INVITABLE_ROLES,
@@ -95,6 +96,7 @@ export function generateWords(): { js: string; dts: string } {
     /** The core's order, which pickers follow. */
     CATEGORY_ORDER: REQUEST_CATEGORIES,
     CARE_NEED_ORDER: CARE_NEEDS,
+    CARE_NEED_LABELS,
     ROLE_LABELS,
     THREE_LEADER_ROLES,
     /** Roles held within one grid (the 三长 and the grid worker), in picker order. */
@@ -116,6 +118,7 @@ export function generateWords(): { js: string; dts: string } {
     '',
     'export declare const ERROR_MESSAGES: Record<ErrorCode, string>;',
     'export declare const CATEGORY_LABELS: Record<RequestCategory, string>;',
+    'export declare const CARE_NEED_LABELS: Record<CareNeed, string>;',
     'export declare const STATE_LABELS: Record<RequestState, string>;',
     'export declare const ROLE_LABELS: Record<Role, string>;',
     'export declare const THREE_LEADER_ROLES: readonly LeaderRole[];',

@@ -4,7 +4,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fail, type Failure, type Result } from '../../core/src/errors';
-import { INPUT_SCHEMAS, type FunctionInputs, type FunctionName } from '../../core/src/schemas';
+import { INPUT_SCHEMAS, type FunctionInputs, type FunctionName, type FunctionOutputs } from '../../core/src/schemas';
 import { AJV_OPTIONS, validateInput, type InputValidator } from '../../core/src/validate';
 import { getCloud, getDb, type Database, type WxCloud } from './cloud';
 
@@ -53,11 +53,11 @@ interface ScfContext {
   request_id?: string;
 }
 
-/** A function a user calls: `name` picks its schema from INPUT_SCHEMAS, which also types `input`. */
-export function defineFunction<N extends FunctionName, O>(
+/** A function a user calls: `name` picks its schema from INPUT_SCHEMAS, which types `input`, and its reply from FunctionOutputs. */
+export function defineFunction<N extends FunctionName>(
   name: N,
-  run: (input: FunctionInputs[N], ctx: CallContext) => Promise<Result<O>>,
-): (event: unknown, context?: ScfContext) => Promise<FunctionResponse<O>> {
+  run: (input: FunctionInputs[N], ctx: CallContext) => Promise<Result<FunctionOutputs[N]>>,
+): (event: unknown, context?: ScfContext) => Promise<FunctionResponse<FunctionOutputs[N]>> {
   let validator: ValidateFunction | undefined;
   return async (event, context) => {
     const requestId = context?.request_id ?? '';

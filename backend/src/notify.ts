@@ -62,7 +62,6 @@ export interface SubscribeMessage {
   data: Record<string, { value: string }>;
 }
 
-export type { SendOutcome };
 
 /** Adds one-time authorisations the user just granted (recordSubscription). One round trip per template. */
 export async function addAuthorisations(db: Database, userId: string, templateIds: readonly string[], now: number): Promise<void> {

@@ -52,6 +52,13 @@ export interface MicroGrid {
 
 export const CARE_NEEDS = ['elderlyAlone', 'sick', 'disabled', 'pregnant'] as const;
 export type CareNeed = (typeof CARE_NEEDS)[number];
+/** The words staff and residents see for each care need (the join page's choices, the roster). */
+export const CARE_NEED_LABELS: Record<CareNeed, string> = {
+  elderlyAlone: '独居老人',
+  sick: '患病',
+  disabled: '残疾',
+  pregnant: '孕妇',
+};
 
 export interface Household {
   id: Id;
@@ -335,7 +342,7 @@ export interface ReadReceipt {
 }
 
 export const REACH_CHANNELS = ['inPerson', 'phone'] as const;
-export type ReachChannel = (typeof REACH_CHANNELS)[number];
+type ReachChannel = (typeof REACH_CHANNELS)[number];
 
 /** A leader's record that a household was told another way; counts as reached. */
 export interface ReachMark {

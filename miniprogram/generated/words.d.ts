@@ -4,6 +4,7 @@ import type { CareNeed, GridRole, InvitableRole, LeaderRole, RequestCategory, Re
 
 export declare const ERROR_MESSAGES: Record<ErrorCode, string>;
 export declare const CATEGORY_LABELS: Record<RequestCategory, string>;
+export declare const CARE_NEED_LABELS: Record<CareNeed, string>;
 export declare const STATE_LABELS: Record<RequestState, string>;
 export declare const ROLE_LABELS: Record<Role, string>;
 export declare const THREE_LEADER_ROLES: readonly LeaderRole[];

@@ -57,6 +57,12 @@ exports.CARE_NEED_ORDER = [
   "disabled",
   "pregnant"
 ];
+exports.CARE_NEED_LABELS = {
+  "elderlyAlone": "独居老人",
+  "sick": "患病",
+  "disabled": "残疾",
+  "pregnant": "孕妇"
+};
 exports.ROLE_LABELS = {
   "resident": "居民",
   "gridLeader": "网格长",

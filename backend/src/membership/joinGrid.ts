@@ -29,7 +29,6 @@ import {
 } from './repo';
 
 /** Kept for the mini-program's type tests, which import it from here; the contract is in core/src/schemas. */
-export type { JoinResult };
 
 const stored = (household: Household): HouseholdFound => ({ kind: 'stored', household });
 

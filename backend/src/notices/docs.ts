@@ -5,7 +5,6 @@ import { fromStored, toStored, type Stored } from '../db';
 
 export { deliveryId } from '../../../core/src/delivery';
 // One GridDoc for the deployment; reports import it from here (to move to organisation/repo).
-export type { GridDoc } from '../organisation/repo';
 
 export type NoticeDoc = Stored<Notice> & {
   /** The publisher's client key, when the client sent one (the _id derives from it). */

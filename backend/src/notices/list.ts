@@ -21,7 +21,6 @@ import { noticeFromDoc, receiptId, type ReceiptDoc } from './docs';
 import { noticesReaching, type Audience, type NoticeCursor } from './repo';
 
 // The phone's API type test reads the reply type here (tests/miniprogram/api-types.test.ts).
-export type { NoticePage } from '../../../core/src/schemas/notices';
 
 function encodeCursor(notice: Pick<Notice, 'publishedAt' | 'id'>): string {
   return `${notice.publishedAt}.${notice.id}`;

@@ -19,8 +19,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { gridsServed, mayServeGrid, streetAdministered, villagesManaged } from '../../../core/src/access';
-import { gridPlace } from '../organisation/repo';
-import type { GridDoc } from '../notices/docs';
+import { gridPlace, type GridDoc } from '../organisation/repo';
 
 /** Requests read per grid or village at most; a report that would need more says it is truncated. */
 const REPORT_MAX_REQUESTS = 50_000;

@@ -5,7 +5,8 @@ import type { EpochMs, Id, Request, RequestEvent } from '../../../core/src/model
 import { REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
 import type { InboxReason } from '../../../core/src/schemas';
 import type { Database, WxCloud } from '../cloud';
-import { sendSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SendOutcome } from '../notify';
+import type { SendOutcome } from '../../../core/src/delivery';
+import { sendSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time } from '../notify';
 import { inboxItemFor, insertInboxItems } from './store';
 
 /** The mini-program page that shows one request (leaders and residents alike). */

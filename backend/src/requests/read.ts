@@ -13,7 +13,6 @@ import { loadVisible } from './act';
 import { fetchInboxPage, fetchRequestPage, requestMapper, type Paging, type RequestOwner } from './store';
 
 // Reply types, still read from here by tests/miniprogram/api-types.test.ts.
-export type { Page, RequestSummary };
 
 /** Cursors are the offset of the next page, as a decimal string. */
 function paging(input: { limit?: number; cursor?: string }): Result<Paging> {

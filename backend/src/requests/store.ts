@@ -13,7 +13,6 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, fromStored, insertMany, insertOnce, isDuplicateKeyError, setById, toStored, updateWhere, type Stored } from '../db';
 
 // Reply types, still read from here by tests/miniprogram/api-types.test.ts.
-export type { InboxItem, RequestView };
 
 /**
  * A stored request: what getRequest answers (the request, its event log, and `autoCloseAt`, which the

@@ -1,5 +1,6 @@
-// One source of truth for cloud-function inputs: every function's JSON Schema, keyed by the
-// function's name, and the input types derived from the same schemas. The backend compiles these
+// One source of truth for cloud-function contracts: every function's JSON Schema, keyed by the
+// function's name, the input types derived from the same schemas, and the reply each function answers
+// (FunctionOutputs: defineFunction holds the backend to it, and the mini-program reads it). The backend compiles these
 // with ajv at runtime; scripts/build-validators.ts precompiles them for the mini-program.
 
 import * as dashboard from './dashboard';
@@ -96,3 +97,39 @@ export interface FunctionInputs {
 }
 
 type FunctionInput<N extends FunctionName> = FunctionInputs[N];
+
+/** What each cloud function answers inside `{ ok: true, data }`. */
+export interface FunctionOutputs {
+  joinGrid: membership.JoinResult;
+  getJoinCode: membership.JoinCode;
+  bindGridGroup: membership.GridGroupBinding;
+  resolveGroupGrid: membership.GroupGrid;
+  issueInvitation: membership.IssuedInvitation;
+  acceptInvitation: membership.AcceptedInvitation;
+  createVillage: organisation.VillageCreated;
+  createGrid: organisation.GridCreated;
+  listVillageGrids: organisation.VillageGrids;
+  createMicroGrid: organisation.MicroGridCreated;
+  updateRoutingRule: organisation.RoutingRuleChangeResult;
+  setVillagePolicy: organisation.VillagePolicySet;
+  rotateJoinKeys: membership.RotationResult;
+  submitRequest: requests.SubmitRequestOutput;
+  getRequest: requests.RequestView;
+  listMyRequests: requests.Page<requests.RequestSummary>;
+  listInbox: requests.InboxPage;
+  respondRequest: requests.RequestView;
+  updateRequestStatus: requests.RequestView;
+  confirmRequest: requests.RequestView;
+  reopenRequest: requests.RequestView;
+  cancelRequest: requests.RequestView;
+  recordSubscription: requests.RecordSubscriptionOutput;
+  publishNotice: notices.PublishResult;
+  listNotices: notices.NoticePage;
+  markNoticeRead: notices.ReadResult;
+  markHouseholdReached: notices.ReachedResult;
+  getNoticeReach: notices.NoticeReachView;
+  getReport: reports.ReportView;
+  getVillageDashboard: dashboard.VillageDashboard;
+  getGridRoster: roster.GridRoster;
+  getMyProfile: profile.MyProfile;
+}

@@ -12,7 +12,7 @@ export const getMyProfileSchema = {
 export type GetMyProfileInput = FromSchema<typeof getMyProfileSchema>;
 
 /** The household address as the resident gave it when joining (collect once). */
-export interface ProfileHousehold {
+interface ProfileHousehold {
   householdId: Id;
   building?: string;
   unit?: string;
