@@ -23,5 +23,3 @@ export const COLLECTIONS = {
   noticeDeliveries: 'noticeDeliveries',
   deliveryJobs: 'deliveryJobs',
 } as const;
-
-type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

@@ -87,7 +87,10 @@ export async function insertMany(db: Database, collection: string, docs: readonl
 
 /** Writes the whole document `_id` (created or replaced): idempotent, so a retry may repeat it. */
 export async function setById(db: Database, collection: string, id: string, data: object): Promise<void> {
-  await db.collection(collection).doc(id).set({ data: documentData(data) });
+  await db
+    .collection(collection)
+    .doc(id)
+    .set({ data: documentData(data) });
 }
 
 /** CloudBase reports a unique-index (or _id) collision with this text in the error. */

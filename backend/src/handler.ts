@@ -31,7 +31,10 @@ const ajv = new Ajv(AJV_OPTIONS);
 addFormats(ajv);
 
 function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS): string[] {
-  return (env ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (env ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function callContext(openid: string, requestId: string): CallContext {

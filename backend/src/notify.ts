@@ -62,7 +62,6 @@ export interface SubscribeMessage {
   data: Record<string, { value: string }>;
 }
 
-
 /** Adds one-time authorisations the user just granted (recordSubscription). One round trip per template. */
 export async function addAuthorisations(db: Database, userId: string, templateIds: readonly string[], now: number): Promise<void> {
   const _ = db.command;
@@ -71,7 +70,10 @@ export async function addAuthorisations(db: Database, userId: string, templateId
       const id = subscriptionId(userId, templateId);
       const updated = await updateWhere(db.collection(COLLECTIONS.subscriptions).where({ _id: id }), { remaining: _.inc(1), updatedAt: now });
       if (updated === 0) {
-        await db.collection(COLLECTIONS.subscriptions).doc(id).set({ data: { userId, templateId, remaining: 1, updatedAt: now } });
+        await db
+          .collection(COLLECTIONS.subscriptions)
+          .doc(id)
+          .set({ data: { userId, templateId, remaining: 1, updatedAt: now } });
       }
     }),
   );
@@ -103,7 +105,10 @@ export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message
     const errCode = (err as { errCode?: number }).errCode;
     if (errCode === ERRCODE_USER_REFUSED) {
       // WeChat says the user holds no authorisation: our count was stale, so clear it.
-      await db.collection(COLLECTIONS.subscriptions).doc(subscriptionId(message.touser, message.templateId)).update({ data: { remaining: 0, updatedAt: now } });
+      await db
+        .collection(COLLECTIONS.subscriptions)
+        .doc(subscriptionId(message.touser, message.templateId))
+        .update({ data: { remaining: 0, updatedAt: now } });
       return 'refused';
     }
     console.error('[notify] subscribeMessage.send failed', errCode, err instanceof Error ? err.message : err);
@@ -117,7 +122,10 @@ export async function remainingAuthorisations(db: Database, userIds: readonly st
   const out: Record<string, number> = Object.fromEntries(userIds.map((u) => [u, 0]));
   if (userIds.length === 0) return out;
   const docs = await fetchAll<SubscriptionDoc>(
-    db.collection(COLLECTIONS.subscriptions).where({ _id: _.in(userIds.map((u) => subscriptionId(u, templateId))) }).limit(MAX_GET_LIMIT),
+    db
+      .collection(COLLECTIONS.subscriptions)
+      .where({ _id: _.in(userIds.map((u) => subscriptionId(u, templateId))) })
+      .limit(MAX_GET_LIMIT),
   );
   for (const doc of docs) out[doc.userId] = doc.remaining;
   return out;

@@ -30,7 +30,31 @@ const NO_SMARTPHONE_EVERY = 9;
  * coprime, so the first 460 staff all get different names, and the same street always gets the same ones.
  */
 const SURNAMES = ['张', '王', '李', '赵', '陈', '刘', '杨', '黄', '周', '吴', '徐', '孙', '朱', '马', '胡', '郭', '林', '何', '高', '罗'];
-const GIVEN_NAMES = ['建国', '秀英', '志强', '桂兰', '海燕', '德明', '春梅', '国华', '丽娟', '永福', '玉珍', '文斌', '淑芬', '红军', '美玲', '卫东', '凤英', '晓明', '金花', '立新', '爱华', '家豪', '雪梅'];
+const GIVEN_NAMES = [
+  '建国',
+  '秀英',
+  '志强',
+  '桂兰',
+  '海燕',
+  '德明',
+  '春梅',
+  '国华',
+  '丽娟',
+  '永福',
+  '玉珍',
+  '文斌',
+  '淑芬',
+  '红军',
+  '美玲',
+  '卫东',
+  '凤英',
+  '晓明',
+  '金花',
+  '立新',
+  '爱华',
+  '家豪',
+  '雪梅',
+];
 /** Staff carry mobiles 139 0000 nnnn; the duty desk of each village a landline (苏州 area code). */
 const STAFF_MOBILE_PREFIX = '1390000';
 const STAFF_MOBILE_DIGITS = 4;
@@ -109,9 +133,7 @@ export function buildDemoStreet(options: SeedOptions, now: number): DemoStreet {
       // Seven base62 characters, as the join-token core expects (GRID_CODE_LENGTH).
       const code = `D${pad(v, 3)}${pad(g, 3)}`;
       out.grids.push({ id: gridId, villageId, streetId: street.id, name: `第${g}网格`, code });
-      const leaders = Object.fromEntries(
-        THREE_LEADER_ROLES.map((role) => [role, `o-${gridId}-${role}`]),
-      ) as Record<LeaderRole, string>;
+      const leaders = Object.fromEntries(THREE_LEADER_ROLES.map((role) => [role, `o-${gridId}-${role}`])) as Record<LeaderRole, string>;
       for (const role of THREE_LEADER_ROLES) assign(leaders[role], role, { streetId: street.id, villageId, gridId });
       const people: DemoGridPeople = { gridId, villageId, code, leaders, residents: [], unjoined: [] };
       for (let h = 1; h <= options.householdsPerGrid; h++) {
@@ -163,7 +185,11 @@ export async function writeDemoStreet(db: Database, street: DemoStreet): Promise
   await insertAll(db, COLLECTIONS.villages, street.villages.map(toDoc));
   await insertAll(db, COLLECTIONS.grids, street.grids.map(toDoc));
   await insertAll(db, COLLECTIONS.households, street.households.map(toDoc));
-  await insertAll(db, COLLECTIONS.memberships, street.memberships.map((m) => ({ _id: m.userId, ...m })));
+  await insertAll(
+    db,
+    COLLECTIONS.memberships,
+    street.memberships.map((m) => ({ _id: m.userId, ...m })),
+  );
   await insertAll(
     db,
     COLLECTIONS.roleAssignments,

@@ -77,7 +77,8 @@ export function streetAdministered(roles: Roles): Id | null {
 function villagesHolding(roles: Roles, wanted: readonly Role[]): Map<Id, VillagePlace> {
   const out = new Map<Id, VillagePlace>();
   for (const { role, scope } of roles) {
-    if (wanted.includes(role) && scope.villageId !== undefined && scope.gridId === undefined) out.set(scope.villageId, { streetId: scope.streetId, villageId: scope.villageId });
+    if (wanted.includes(role) && scope.villageId !== undefined && scope.gridId === undefined)
+      out.set(scope.villageId, { streetId: scope.streetId, villageId: scope.villageId });
   }
   return out;
 }

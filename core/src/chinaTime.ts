@@ -12,7 +12,6 @@ dayjs.extend(utc);
 
 const CHINA_UTC_OFFSET_MINUTES = 8 * 60;
 export const CHINA_UTC_OFFSET_MS = CHINA_UTC_OFFSET_MINUTES * MINUTE_MS;
-const CHINA_TIME_ZONE = 'Asia/Shanghai';
 
 const MINUTES_PER_HOUR = 60;
 const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
@@ -53,8 +52,4 @@ export function minutesOfDay(time: TimeOfDay): number | null {
   if (!match) return null;
   const minutes = Number(match[1]) * MINUTES_PER_HOUR + Number(match[2]);
   return minutes <= MINUTES_PER_DAY ? minutes : null;
-}
-
-function isChinaDate(value: string): boolean {
-  return chinaDateStart(value) !== null;
 }

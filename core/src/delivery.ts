@@ -131,7 +131,14 @@ export function yieldJob(now: EpochMs): Release {
 
 /** A batch failed: the job goes back to pending and is retried from its cursor after RETRY_DELAY_MS. */
 export function retryJob(error: unknown, now: EpochMs): Release & Transition<'lastError'> {
-  return { state: 'pending', nextRunAt: now + RETRY_DELAY_MS, leaseId: null, leaseUntil: null, lastError: String(error instanceof Error ? error.message : error), updatedAt: now };
+  return {
+    state: 'pending',
+    nextRunAt: now + RETRY_DELAY_MS,
+    leaseId: null,
+    leaseUntil: null,
+    lastError: String(error instanceof Error ? error.message : error),
+    updatedAt: now,
+  };
 }
 
 /**

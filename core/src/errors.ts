@@ -38,8 +38,6 @@ export const ERROR_MESSAGES = {
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
-const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
-
 export interface Failure {
   readonly ok: false;
   readonly code: ErrorCode;
@@ -64,4 +62,3 @@ export function fail(code: ErrorCode, message?: string, details?: unknown): Fail
   const failure: Failure = { ok: false, code, message: message ?? ERROR_MESSAGES[code] };
   return details === undefined ? failure : { ...failure, details };
 }
-

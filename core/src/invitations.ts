@@ -113,10 +113,7 @@ function scopeOf(invitation: Invitation): RoleScope {
 export type InvitedRoleAssignment = RoleAssignment & { invitationId: Id };
 
 /** The role the accept gives `holder`, assigned by whoever invited them. */
-export function roleAssignmentFor(
-  acceptance: Acceptance,
-  holder: { userId: Id; displayName: string; phone?: string | undefined },
-): InvitedRoleAssignment {
+export function roleAssignmentFor(acceptance: Acceptance, holder: { userId: Id; displayName: string; phone?: string | undefined }): InvitedRoleAssignment {
   const { invitation } = acceptance;
   return {
     userId: holder.userId,

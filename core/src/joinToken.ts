@@ -145,12 +145,7 @@ function purposeOf(code: string): TokenPurpose | undefined {
  * Check a scene at `now`: format and MAC (TOKEN.INVALID), key retired (TOKEN.REVOKED), expiry
  * (TOKEN.EXPIRED), and, if given, the purpose the caller expects (TOKEN.WRONG_PURPOSE).
  */
-export function verifyJoinToken(
-  scene: string,
-  keyring: SigningKeyring,
-  now: EpochMs,
-  expectedPurpose?: TokenPurpose,
-): Result<VerifiedToken> {
+export function verifyJoinToken(scene: string, keyring: SigningKeyring, now: EpochMs, expectedPurpose?: TokenPurpose): Result<VerifiedToken> {
   if (scene.length > SCENE_MAX_LENGTH || scene.length < HEADER_LENGTH + 1 + MAC_LENGTH || !SUBJECT_PATTERN.test(scene)) {
     return fail('TOKEN.INVALID');
   }

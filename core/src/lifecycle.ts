@@ -11,17 +11,7 @@
 
 import { fail, ok, type Result } from './errors';
 import { ESCALATION_EVENT_LABELS, guardHolds, type EscalationDue } from './escalation';
-import type {
-  EpochMs,
-  EscalationStep,
-  Id,
-  LeaderRole,
-  Request,
-  RequestActionKind,
-  RequestEvent,
-  RequestState,
-  RoleAssignment,
-} from './model';
+import type { EpochMs, EscalationStep, Id, LeaderRole, Request, RequestActionKind, RequestEvent, RequestState, RoleAssignment } from './model';
 import { isLeaderRole, REQUEST_STATES, ROLE_LABELS } from './model';
 import {
   DAY_MS,
@@ -207,11 +197,7 @@ function actorAllowed(rule: ActorRule, request: Request, actor: Actor): boolean 
 }
 
 function illegal(request: Request, action: RequestActionKind): Result<never> {
-  return fail(
-    'REQUEST.ILLEGAL_TRANSITION',
-    `诉求${REQUEST_STATES[request.state].label}，不能${ACTION_NAMES[action]}`,
-    { state: request.state, action },
-  );
+  return fail('REQUEST.ILLEGAL_TRANSITION', `诉求${REQUEST_STATES[request.state].label}，不能${ACTION_NAMES[action]}`, { state: request.state, action });
 }
 
 /**

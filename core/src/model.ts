@@ -86,16 +86,7 @@ export interface Membership {
 // ---------------------------------------------------------------------------------------------
 // People and roles
 
-const ROLES = [
-  'resident',
-  'gridLeader',
-  'partyGroupLeader',
-  'buildingLeader',
-  'gridWorker',
-  'dutyOfficer',
-  'committee',
-  'streetAdmin',
-] as const;
+const ROLES = ['resident', 'gridLeader', 'partyGroupLeader', 'buildingLeader', 'gridWorker', 'dutyOfficer', 'committee', 'streetAdmin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The one word for each role, on every page and in every message (the phone gets a generated copy). */
@@ -154,17 +145,7 @@ export interface RoleAssignment {
 // ---------------------------------------------------------------------------------------------
 // Requests (诉求)
 
-export const REQUEST_CATEGORIES = [
-  'supplies',
-  'medicine',
-  'elderlyCare',
-  'sanitation',
-  'repairs',
-  'dispute',
-  'healthReport',
-  'consultation',
-  'other',
-] as const;
+export const REQUEST_CATEGORIES = ['supplies', 'medicine', 'elderlyCare', 'sanitation', 'repairs', 'dispute', 'healthReport', 'consultation', 'other'] as const;
 export type RequestCategory = (typeof REQUEST_CATEGORIES)[number];
 
 export const REQUEST_CATEGORY_LABELS: Record<RequestCategory, string> = {
@@ -212,7 +193,6 @@ export function isClosed(state: RequestState): boolean {
 export function isAwaitingResponse(state: RequestState): boolean {
   return REQUEST_STATES[state].awaitingResponse;
 }
-const CLOSED_STATES = REQUEST_STATE_NAMES.filter(isClosed);
 
 interface GeoLocation {
   latitude: number;
@@ -280,18 +260,7 @@ export interface Request {
   reopenCount: number;
 }
 
-const REQUEST_ACTIONS = [
-  'submit',
-  'respond',
-  'startProgress',
-  'resolve',
-  'confirm',
-  'reopen',
-  'cancel',
-  'autoClose',
-  'escalate',
-  'handOver',
-] as const;
+const REQUEST_ACTIONS = ['submit', 'respond', 'startProgress', 'resolve', 'confirm', 'reopen', 'cancel', 'autoClose', 'escalate', 'handOver'] as const;
 export type RequestActionKind = (typeof REQUEST_ACTIONS)[number];
 
 /** One line of the request's history, as the resident sees it (label in Chinese). */
@@ -314,13 +283,7 @@ export interface RequestEvent {
 // ---------------------------------------------------------------------------------------------
 // Notices
 
-const NOTICE_SCOPE_KINDS = ['street', 'village', 'grids'] as const;
-type NoticeScopeKind = (typeof NOTICE_SCOPE_KINDS)[number];
-
-export type NoticeScope =
-  | { kind: 'street' }
-  | { kind: 'village'; villageId: Id }
-  | { kind: 'grids'; villageId: Id; gridIds: Id[] };
+export type NoticeScope = { kind: 'street' } | { kind: 'village'; villageId: Id } | { kind: 'grids'; villageId: Id; gridIds: Id[] };
 
 export interface Notice {
   id: Id;

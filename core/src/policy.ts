@@ -66,9 +66,9 @@ export const DEFAULT_SERVICE_CALENDAR: ServiceCalendar = {
   emergencyMode: false,
 };
 
-/** Bounds a village may choose within (setVillagePolicy's schema uses the same numbers). */
-const MIN_RESPONSE_TARGET_MS = 1 * MINUTE_MS;
-const MAX_RESPONSE_TARGET_MS = 24 * HOUR_MS;
+/** Bounds a village may choose its response targets within (setVillagePolicy's schema, in minutes). */
+export const MIN_RESPONSE_TARGET_MS = 1 * MINUTE_MS;
+export const MAX_RESPONSE_TARGET_MS = 24 * HOUR_MS;
 export const MAX_AUTO_CLOSE_AFTER_DAYS = 90;
 export const MAX_ESCALATION_LEVEL = 3;
 

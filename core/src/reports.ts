@@ -153,9 +153,7 @@ export function buildReport(requests: readonly Request[], by: ReportGrouping, pe
     by,
     period,
     asOf,
-    groups: [...groups.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, list]) => ({ key, figures: computeFigures(list, asOf) })),
+    groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, list]) => ({ key, figures: computeFigures(list, asOf) })),
     overall: computeFigures(selected, asOf),
   };
 }

@@ -11,12 +11,7 @@ function effectiveCalendar(policy: ResolvedPolicy, calendar: ServiceCalendar, ur
 }
 
 /** When the first reply to a request submitted at `submittedAt` is due. */
-export function responseDeadline(
-  submittedAt: EpochMs,
-  policy: ResolvedPolicy,
-  calendar: ServiceCalendar = policy.calendar,
-  urgent = false,
-): EpochMs {
+export function responseDeadline(submittedAt: EpochMs, policy: ResolvedPolicy, calendar: ServiceCalendar = policy.calendar, urgent = false): EpochMs {
   return addServiceTime(effectiveCalendar(policy, calendar, urgent), submittedAt, responseTargetFor(policy, urgent));
 }
 
@@ -24,12 +19,7 @@ export function responseDeadline(
  * The whole escalation plan, fixed at submission: level N is due `afterTargetMs` of service time
  * after the response target (so a request submitted at 19:55 escalates the next morning, not at night).
  */
-export function escalationPlan(
-  submittedAt: EpochMs,
-  policy: ResolvedPolicy,
-  calendar: ServiceCalendar = policy.calendar,
-  urgent = false,
-): EscalationStep[] {
+export function escalationPlan(submittedAt: EpochMs, policy: ResolvedPolicy, calendar: ServiceCalendar = policy.calendar, urgent = false): EscalationStep[] {
   const effective = effectiveCalendar(policy, calendar, urgent);
   const target = responseTargetFor(policy, urgent);
   return [...policy.escalationSteps]
@@ -50,10 +40,7 @@ export function firstResponseMs(request: Pick<Request, 'submittedAt' | 'firstRes
  * Whether the request was answered within its target. Unanswered requests are within target
  * until the deadline passes (`now`), after which they count as missed.
  */
-export function isWithinTarget(
-  request: Pick<Request, 'firstResponseAt' | 'responseDueAt'>,
-  now?: EpochMs,
-): boolean | null {
+export function isWithinTarget(request: Pick<Request, 'firstResponseAt' | 'responseDueAt'>, now?: EpochMs): boolean | null {
   if (request.firstResponseAt !== undefined) return request.firstResponseAt <= request.responseDueAt;
   if (now !== undefined && now > request.responseDueAt) return false;
   return null;

@@ -46,20 +46,20 @@ function describeSchemaError(error: SchemaError): FieldProblem {
   let message: string;
   switch (error.keyword) {
     case 'required':
-      return { path: `${error.instancePath}/${String(p['missingProperty'])}`, message: '必填' };
+      return { path: `${error.instancePath}/${String(p.missingProperty)}`, message: '必填' };
     case 'additionalProperties':
-      return { path: `${error.instancePath}/${String(p['additionalProperty'])}`, message: '不认识的字段' };
+      return { path: `${error.instancePath}/${String(p.additionalProperty)}`, message: '不认识的字段' };
     case 'maxLength':
-      message = `最多 ${String(p['limit'])} 字`;
+      message = `最多 ${String(p.limit)} 字`;
       break;
     case 'minLength':
       message = '不能为空';
       break;
     case 'maxItems':
-      message = `最多 ${String(p['limit'])} 项`;
+      message = `最多 ${String(p.limit)} 项`;
       break;
     case 'minItems':
-      message = `至少 ${String(p['limit'])} 项`;
+      message = `至少 ${String(p.limit)} 项`;
       break;
     case 'enum':
     case 'const':

@@ -10,7 +10,10 @@ export const countdownBehavior = defineBehavior<{ startTicking(): void; stopTick
   methods: {
     startTicking() {
       this.stopTicking();
-      timers.set(this, setInterval(() => this.tick(), SECOND_MS));
+      timers.set(
+        this,
+        setInterval(() => this.tick(), SECOND_MS),
+      );
     },
     stopTicking() {
       const timer = timers.get(this);

@@ -74,7 +74,6 @@ var ERROR_MESSAGES = {
   "NOTICE.NOT_FOUND": "找不到这条通知",
   "POLICY.INVALID": "响应时限或服务时间设置有误"
 };
-var ERROR_CODES = Object.keys(ERROR_MESSAGES);
 function ok(value) {
   return { ok: true, value };
 }
@@ -89,20 +88,20 @@ function describeSchemaError(error) {
   let message;
   switch (error.keyword) {
     case "required":
-      return { path: `${error.instancePath}/${String(p["missingProperty"])}`, message: "必填" };
+      return { path: `${error.instancePath}/${String(p.missingProperty)}`, message: "必填" };
     case "additionalProperties":
-      return { path: `${error.instancePath}/${String(p["additionalProperty"])}`, message: "不认识的字段" };
+      return { path: `${error.instancePath}/${String(p.additionalProperty)}`, message: "不认识的字段" };
     case "maxLength":
-      message = `最多 ${String(p["limit"])} 字`;
+      message = `最多 ${String(p.limit)} 字`;
       break;
     case "minLength":
       message = "不能为空";
       break;
     case "maxItems":
-      message = `最多 ${String(p["limit"])} 项`;
+      message = `最多 ${String(p.limit)} 项`;
       break;
     case "minItems":
-      message = `至少 ${String(p["limit"])} 项`;
+      message = `至少 ${String(p.limit)} 项`;
       break;
     case "enum":
     case "const":

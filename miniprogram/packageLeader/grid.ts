@@ -11,7 +11,7 @@ export function rememberLeaderGrid(gridId: string): void {
 
 /** The gridId from the page query, else the remembered one, else ''. */
 function leaderGridFrom(query: Record<string, string | undefined>): string {
-  const fromQuery = query['gridId'];
+  const fromQuery = query.gridId;
   if (fromQuery !== undefined && fromQuery !== '') {
     const gridId = decodeURIComponent(fromQuery);
     rememberLeaderGrid(gridId);
@@ -26,7 +26,7 @@ function leaderGridFrom(query: Record<string, string | undefined>): string {
  * (remembered for next time); without a profile grid, the remembered one; else ''.
  */
 export async function leaderGridFor(query: Record<string, string | undefined>): Promise<string> {
-  const fromQuery = query['gridId'];
+  const fromQuery = query.gridId;
   if (fromQuery !== undefined && fromQuery !== '') return leaderGridFrom(query);
   const fromProfile = await firstWorkGridId();
   if (fromProfile !== '') {

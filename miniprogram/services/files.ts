@@ -32,8 +32,8 @@ function uploadToEmulator(cloudPath: string, filePath: string): Promise<string> 
       header: { 'X-WX-OPENID': APP_CONFIG.devOpenid },
       success(res) {
         const body = parseBody(res.data);
-        const fileId = body?.['fileID'];
-        if (!isHttpOk(res.statusCode) || typeof fileId !== 'string') reject(failed('uploadFile', body?.['errMsg'] ?? `HTTP ${res.statusCode}`));
+        const fileId = body?.fileID;
+        if (!isHttpOk(res.statusCode) || typeof fileId !== 'string') reject(failed('uploadFile', body?.errMsg ?? `HTTP ${res.statusCode}`));
         else resolve(fileId);
       },
       fail: (err) => reject(failed('uploadFile', err)),
@@ -74,7 +74,7 @@ export function displayUrls(fileIds: readonly string[]): Promise<string[]> {
       header: { 'content-type': 'application/json', 'X-WX-OPENID': APP_CONFIG.devOpenid },
       data: { fileList: fileIds },
       success(res) {
-        const list = parseBody(res.data)?.['fileList'];
+        const list = parseBody(res.data)?.fileList;
         if (!Array.isArray(list)) reject(failed('getTempFileURL', `HTTP ${res.statusCode}`));
         else resolve(list.map((entry) => String((entry as { tempFileURL?: unknown }).tempFileURL ?? '')));
       },

@@ -44,7 +44,9 @@ export interface SharedBehavior<B> {
  * A behavior several pages share (vant-weapp's mixins): methods B, which may call the page's own
  * methods N, and a lifetime for when the page goes away.
  */
-export function defineBehavior<B extends Record<string, AnyMethod>, N extends object = object>(definition: { methods: B; detached?(): void } & ThisType<B & N>): SharedBehavior<B> {
+export function defineBehavior<B extends Record<string, AnyMethod>, N extends object = object>(
+  definition: { methods: B; detached?(): void } & ThisType<B & N>,
+): SharedBehavior<B> {
   const detached = definition.detached;
   const id = Behavior({
     methods: definition.methods as WechatMiniprogram.Component.MethodOption,
@@ -84,7 +86,7 @@ export function defineComponent<D extends object, M extends Record<string, AnyMe
   }
   const userShow = definition.onShow;
   // The mode may have been switched on another page: re-read it whenever a page shows.
-  methods['onShow'] = function onShow(this: ComponentThis<D, M & GivenBy<Bs>>) {
+  methods.onShow = function onShow(this: ComponentThis<D, M & GivenBy<Bs>>) {
     this.setData(elderData() as Partial<D & BaseData>);
     return userShow?.call(this);
   };

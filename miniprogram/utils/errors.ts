@@ -15,5 +15,5 @@ export const ERROR_MESSAGES: Record<ApiErrorCode, string> = {
 };
 
 export function isApiErrorCode(code: unknown): code is ApiErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, code);
+  return typeof code === 'string' && Object.keys(ERROR_MESSAGES).includes(code);
 }

@@ -94,8 +94,17 @@ beforeAll(async () => {
   // 10:25: the unanswered request passed level 1 (10:10) and level 2 (10:20), not level 3 (10:30).
   await backend.emu.control.setClock(MORNING_IN_CHINA_MS + min(25));
   // g1's party-group leader renews: they drop off the list of staff to remind.
-  await backend.call('recordSubscription', { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned], grantId: 'grant-dashboard-0002' }, g1.leaders.partyGroupLeader);
-  for (const doc of (await backend.emu.control.collection('requests')) as { _id: string; submittedAt: number; firstResponseMs?: number; responseDueAt: number }[]) {
+  await backend.call(
+    'recordSubscription',
+    { acceptedTemplateIds: [TEMPLATE_IDS.requestAssigned], grantId: 'grant-dashboard-0002' },
+    g1.leaders.partyGroupLeader,
+  );
+  for (const doc of (await backend.emu.control.collection('requests')) as {
+    _id: string;
+    submittedAt: number;
+    firstResponseMs?: number;
+    responseDueAt: number;
+  }[]) {
     stored.set(doc._id, doc);
   }
   dashboardCalledAt = await backend.emu.control.now();
@@ -223,7 +232,10 @@ describe('getVillageDashboard access', () => {
   });
 
   it('answers VILLAGE.NOT_FOUND to an admin, FORBIDDEN to a resident, for a village that does not exist', async () => {
-    expect(await backend.call('getVillageDashboard', { villageId: 'v99' }, backend.street.people.admin)).toMatchObject({ ok: false, code: 'VILLAGE.NOT_FOUND' });
+    expect(await backend.call('getVillageDashboard', { villageId: 'v99' }, backend.street.people.admin)).toMatchObject({
+      ok: false,
+      code: 'VILLAGE.NOT_FOUND',
+    });
     const resident = backend.street.people.grids[0]!.residents[0]!.openid;
     expect(await backend.call('getVillageDashboard', { villageId: 'v99' }, resident)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
   });

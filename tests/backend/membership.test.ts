@@ -70,7 +70,8 @@ async function joinCode(gridIndex: number, openid = grid(gridIndex).leaders.grid
 }
 
 const membershipOf = (openid: string) => fetchById<Membership>(backend.db, COLLECTIONS.memberships, openid);
-const historyOf = (openid: string) => fetchAll<{ gridId: string; kind: string; fromGridId?: string }>(backend.db.collection(COLLECTIONS.membershipHistory).where({ userId: openid }));
+const historyOf = (openid: string) =>
+  fetchAll<{ gridId: string; kind: string; fromGridId?: string }>(backend.db.collection(COLLECTIONS.membershipHistory).where({ userId: openid }));
 
 describe('join codes and joining a grid', () => {
   it('gives a committee member a mini-program code whose scene is the signed token', async () => {
@@ -84,8 +85,8 @@ describe('join codes and joining a grid', () => {
     expect(code.expiresAt % HOUR_MS).toBe(0);
     expect(code.expiresAt).toBeGreaterThan(Date.UTC(2027, 4, 20));
     const calls = await outbox('wxacode.getUnlimited');
-    expect(calls.at(-1)?.request['scene']).toBe(code.scene);
-    expect(calls.at(-1)?.request['page']).toBe('pages/join/index');
+    expect(calls.at(-1)?.request.scene).toBe(code.scene);
+    expect(calls.at(-1)?.request.page).toBe('pages/join/index');
     const url = await decodeQr(code.fileID);
     expect(url.searchParams.get('page')).toBe('pages/join/index');
     expect(url.searchParams.get('scene')).toBe(code.scene);
@@ -173,7 +174,11 @@ describe('join codes and joining a grid', () => {
     const tampered = code.scene.slice(0, -1) + (last === 'A' ? 'B' : 'A');
     const openid = grid(0).unjoined[1]!.openid;
     expect((await backend.call('joinGrid', { scene: tampered }, openid)).code).toBe('TOKEN.INVALID');
-    const invitation = await backend.call<{ scene: string }>('issueInvitation', { villageId: grid(0).villageId, role: 'dutyOfficer' }, people().committee[grid(0).villageId]!);
+    const invitation = await backend.call<{ scene: string }>(
+      'issueInvitation',
+      { villageId: grid(0).villageId, role: 'dutyOfficer' },
+      people().committee[grid(0).villageId]!,
+    );
     expect((await backend.call('joinGrid', { scene: invitation.data!.scene }, openid)).code).toBe('TOKEN.WRONG_PURPOSE');
     expect(await membershipOf(openid)).toBeNull();
   });
@@ -208,7 +213,11 @@ describe('invitations', () => {
     // Without a name the accept is refused before anything is written.
     const nameless = await backend.call('acceptInvitation', { scene: issued.data!.scene }, invitee);
     expect(nameless.code).toBe('INPUT.INVALID');
-    const accepted = await backend.call<{ assignmentId: string }>('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME, phone: NEW_PHONE }, invitee);
+    const accepted = await backend.call<{ assignmentId: string }>(
+      'acceptInvitation',
+      { scene: issued.data!.scene, displayName: NEW_NAME, phone: NEW_PHONE },
+      invitee,
+    );
     expect(accepted.ok, JSON.stringify(accepted)).toBe(true);
     const assignment = await fetchById<RoleAssignment>(backend.db, COLLECTIONS.roleAssignments, accepted.data!.assignmentId);
     expect(assignment).toMatchObject({
@@ -230,10 +239,14 @@ describe('invitations', () => {
 
   it('lets only one of two simultaneous accepts win', async () => {
     const issued = await backend.call<Issued>('issueInvitation', { villageId: village(), role: 'committee' }, committee());
-    const results = await Promise.all(['o-racer-1', 'o-racer-2'].map((u) => backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, u)));
+    const results = await Promise.all(
+      ['o-racer-1', 'o-racer-2'].map((u) => backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, u)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => r.code === 'INVITATION.USED')).toHaveLength(1);
-    const holders = await countOf(backend.db.collection(COLLECTIONS.roleAssignments).where({ role: 'committee', userId: backend.db.command.in(['o-racer-1', 'o-racer-2']) }));
+    const holders = await countOf(
+      backend.db.collection(COLLECTIONS.roleAssignments).where({ role: 'committee', userId: backend.db.command.in(['o-racer-1', 'o-racer-2']) }),
+    );
     expect(holders).toBe(1);
   });
 
@@ -256,7 +269,6 @@ describe('invitations', () => {
     expect(forged.code).toBe('INPUT.INVALID');
     expect(await countOf(backend.db.collection(COLLECTIONS.invitations))).toBe(before);
   });
-
 });
 
 describe('WeChat group binding', () => {
@@ -285,9 +297,17 @@ describe('WeChat group binding', () => {
   it('keeps one group to one grid, and lets only the grid leaders bind', async () => {
     const other = await backend.call('bindGridGroup', { gridId: grid(1).gridId, groupCloudId: await mintGroupCloudId(openGId) }, grid(1).leaders.gridLeader);
     expect(other.code).toBe('GROUP.ALREADY_BOUND');
-    const byResident = await backend.call('bindGridGroup', { gridId: grid(1).gridId, groupCloudId: await mintGroupCloudId('G-other') }, grid(1).residents[0]!.openid);
+    const byResident = await backend.call(
+      'bindGridGroup',
+      { gridId: grid(1).gridId, groupCloudId: await mintGroupCloudId('G-other') },
+      grid(1).residents[0]!.openid,
+    );
     expect(byResident.code).toBe('AUTH.FORBIDDEN');
-    const byOtherLeader = await backend.call('bindGridGroup', { gridId: grid(1).gridId, groupCloudId: await mintGroupCloudId('G-other') }, grid(0).leaders.gridLeader);
+    const byOtherLeader = await backend.call(
+      'bindGridGroup',
+      { gridId: grid(1).gridId, groupCloudId: await mintGroupCloudId('G-other') },
+      grid(0).leaders.gridLeader,
+    );
     expect(byOtherLeader.code).toBe('AUTH.FORBIDDEN');
     expect((await fetchById<{ openGId?: string }>(backend.db, COLLECTIONS.grids, grid(1).gridId))?.openGId).toBeUndefined();
   });
@@ -313,7 +333,11 @@ describe('join key rotation and expiry', () => {
     scene: string;
   }
   it('answers INVITATION.EXPIRED once the invitation has run out', async () => {
-    const issued = await backend.call<Issued>('issueInvitation', { villageId: grid(0).villageId, role: 'dutyOfficer', validDays: 1 }, people().committee[grid(0).villageId]!);
+    const issued = await backend.call<Issued>(
+      'issueInvitation',
+      { villageId: grid(0).villageId, role: 'dutyOfficer', validDays: 1 },
+      people().committee[grid(0).villageId]!,
+    );
     // Past the invitation's day, within the hour its signed scene outlives it.
     await backend.emu.control.advance(DAY_MS + HOUR_AND_A_HALF_MS, { skipTimers: true });
     const res = await backend.call('acceptInvitation', { scene: issued.data!.scene, displayName: NEW_NAME }, 'o-late-invitee');

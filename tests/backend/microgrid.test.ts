@@ -30,14 +30,22 @@ describe('micro-grid routing', () => {
     expect(created.ok).toBe(true);
     expect(created.data!.microGrid.buildings).toEqual([household.building]);
 
-    const first = await backend.call<Submitted>('submitRequest', { category: 'supplies', text: '需要米和油', idempotencyKey: 'microgrid-test-0001' }, resident.openid);
+    const first = await backend.call<Submitted>(
+      'submitRequest',
+      { category: 'supplies', text: '需要米和油', idempotencyKey: 'microgrid-test-0001' },
+      resident.openid,
+    );
     expect(first.data!.request.responders).toEqual(expect.arrayContaining([grid.leaders.gridLeader, TEMPORARY_LEADER]));
     const inbox = await backend.call<{ page: { items: Array<{ requestId: string }> } }>('listInbox', { view: 'mine' }, TEMPORARY_LEADER);
     expect(inbox.data!.page.items.map((i) => i.requestId)).toContain(first.data!.request.id);
 
     // Redrawn to another building: the household is no longer covered.
     await backend.call('createMicroGrid', { gridId: grid.gridId, name: '一号楼小网格', buildings: ['99栋'] }, committee);
-    const second = await backend.call<Submitted>('submitRequest', { category: 'supplies', text: '还需要蔬菜', idempotencyKey: 'microgrid-test-0002' }, resident.openid);
+    const second = await backend.call<Submitted>(
+      'submitRequest',
+      { category: 'supplies', text: '还需要蔬菜', idempotencyKey: 'microgrid-test-0002' },
+      resident.openid,
+    );
     expect(second.data!.request.responders).not.toContain(TEMPORARY_LEADER);
   });
 

@@ -45,7 +45,10 @@ async function sendsByUser(): Promise<Map<string, number>> {
 describe('deliverNotices', () => {
   it('delivers over several ticks, resumes after a write fault and after a dead worker’s lease, never twice', async () => {
     const village = 'v01';
-    const residents = backend.street.people.grids.filter((g) => g.villageId === village).flatMap((g) => g.residents.map((r) => r.openid)).sort();
+    const residents = backend.street.people.grids
+      .filter((g) => g.villageId === village)
+      .flatMap((g) => g.residents.map((r) => r.openid))
+      .sort();
     expect(residents.length).toBe(45);
     const res = await backend.call<PublishResult>(
       'publishNotice',
@@ -108,7 +111,12 @@ describe('deliverNotices', () => {
     const sends = await sendsByUser();
     for (const userId of residents) expect(sends.get(userId) ?? 0).toBe(crashed.includes(userId) ? 0 : 1);
     // The crashed worker's three stay 'pending': sent at most once, shown as such.
-    expect(docs.filter((d) => d.outcome === 'pending').map((d) => d.userId).sort()).toEqual(crashed);
+    expect(
+      docs
+        .filter((d) => d.outcome === 'pending')
+        .map((d) => d.userId)
+        .sort(),
+    ).toEqual(crashed);
     for (const g of backend.street.people.grids.filter((x) => x.villageId !== village)) {
       for (const r of g.residents) expect(sends.has(r.openid)).toBe(false);
     }
@@ -121,7 +129,13 @@ describe('deliverNotices', () => {
       const grid = one.street.people.grids[0]!;
       const [granted, notGranted] = grid.residents;
       await one.db.collection(COLLECTIONS.subscriptions).add({
-        data: { _id: `${granted!.openid}:tmpl-notice-published`, userId: granted!.openid, templateId: 'tmpl-notice-published', remaining: 1, updatedAt: 0 } as never,
+        data: {
+          _id: `${granted!.openid}:tmpl-notice-published`,
+          userId: granted!.openid,
+          templateId: 'tmpl-notice-published',
+          remaining: 1,
+          updatedAt: 0,
+        } as never,
       });
       const res = await one.call<PublishResult>(
         'publishNotice',

@@ -128,7 +128,11 @@ describe('a committee notice to three grids of its village', () => {
     const resident = await backend.call('markHouseholdReached', { noticeId, householdId: visited, channel: 'inPerson' }, grid(1).residents[0]!.openid);
     expect(resident).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
     // Grid 4 of the village is outside the notice: its own leader cannot mark it either.
-    const outside = await backend.call('markHouseholdReached', { noticeId, householdId: grid(3).unjoined[0]!.householdId, channel: 'inPerson' }, grid(3).leaders.gridLeader);
+    const outside = await backend.call(
+      'markHouseholdReached',
+      { noticeId, householdId: grid(3).unjoined[0]!.householdId, channel: 'inPerson' },
+      grid(3).leaders.gridLeader,
+    );
     expect(outside).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
   });
 
@@ -187,7 +191,11 @@ describe('who may publish what', () => {
   it('rejects a risky body and writes nothing', async () => {
     const before = (await backend.emu.control.collection(COLLECTIONS.notices)).length;
     const jobsBefore = (await backend.emu.control.collection(COLLECTIONS.deliveryJobs)).length;
-    const res = await backend.call('publishNotice', { ...base, body: '有人在网上组织赌博，请大家报名', scope: { kind: 'village', villageId: 'v01' } }, backend.street.people.committee.v01!);
+    const res = await backend.call(
+      'publishNotice',
+      { ...base, body: '有人在网上组织赌博，请大家报名', scope: { kind: 'village', villageId: 'v01' } },
+      backend.street.people.committee.v01!,
+    );
     expect(res).toMatchObject({ ok: false, code: 'CONTENT.RISKY' });
     expect(await backend.emu.control.collection(COLLECTIONS.notices)).toHaveLength(before);
     expect(await backend.emu.control.collection(COLLECTIONS.deliveryJobs)).toHaveLength(jobsBefore);
@@ -223,7 +231,15 @@ describe('who may publish what', () => {
     expect(deliveries.map((d) => d.userId).sort()).toEqual(grids.flatMap((g) => g.residents.map((r) => r.openid)).sort());
     // One job per village, worked in parallel.
     const jobs = (await backend.emu.control.collection(COLLECTIONS.deliveryJobs)) as Array<{ _id: string; noticeId: string; state: string }>;
-    expect(jobs.filter((j) => j.noticeId === id).map((j) => [j._id, j.state]).sort()).toEqual([[`${id}:v01`, 'done'], [`${id}:v02`, 'done']]);
+    expect(
+      jobs
+        .filter((j) => j.noticeId === id)
+        .map((j) => [j._id, j.state])
+        .sort(),
+    ).toEqual([
+      [`${id}:v01`, 'done'],
+      [`${id}:v02`, 'done'],
+    ]);
     const list = await backend.call<NoticePage>('listNotices', {}, grid(7).residents[0]!.openid);
     expect(list.data?.notices[0]?.id).toBe(id);
   });
@@ -239,7 +255,12 @@ describe('who may record that a household was reached in person', () => {
     const committee = backend.street.people.committee[village]!;
     const published = await backend.call<PublishResult>(
       'publishNotice',
-      { title: '独居老人上门走访', body: '请两委和网格长本周内上门走访独居老人。', scope: { kind: 'village', villageId: village }, idempotencyKey: 'notice-test-reach-01' },
+      {
+        title: '独居老人上门走访',
+        body: '请两委和网格长本周内上门走访独居老人。',
+        scope: { kind: 'village', villageId: village },
+        idempotencyKey: 'notice-test-reach-01',
+      },
       committee,
     );
     expect(published.ok, JSON.stringify(published)).toBe(true);
@@ -249,7 +270,7 @@ describe('who may record that a household was reached in person', () => {
       ['duty officer', backend.street.people.dutyOfficers[village]!],
       ['street admin', backend.street.people.admin],
       ['resident of the grid', grid(5).residents[0]!.openid],
-      ['committee of another village', backend.street.people.committee['v01']!],
+      ['committee of another village', backend.street.people.committee.v01!],
     ];
     for (const [who, openid] of refused) {
       const res = await backend.call('markHouseholdReached', { noticeId, householdId: household(), channel: 'inPerson' }, openid);
@@ -258,9 +279,15 @@ describe('who may record that a household was reached in person', () => {
     expect((await backend.emu.control.collection(COLLECTIONS.reachMarks)).filter((m) => (m as { noticeId: string }).noticeId === noticeId)).toHaveLength(0);
 
     const unreached = async (): Promise<string[]> =>
-      (await backend.call<NoticeReachView>('getNoticeReach', { noticeId, gridId: grid(5).gridId }, committee)).data!.grids[0]!.unreached.map((h) => h.householdId);
+      (await backend.call<NoticeReachView>('getNoticeReach', { noticeId, gridId: grid(5).gridId }, committee)).data!.grids[0]!.unreached.map(
+        (h) => h.householdId,
+      );
     expect(await unreached()).toContain(household());
-    const marked = await backend.call<{ firstMark: boolean; markedBy: string }>('markHouseholdReached', { noticeId, householdId: household(), channel: 'inPerson', note: '村委上门' }, committee);
+    const marked = await backend.call<{ firstMark: boolean; markedBy: string }>(
+      'markHouseholdReached',
+      { noticeId, householdId: household(), channel: 'inPerson', note: '村委上门' },
+      committee,
+    );
     expect(marked).toMatchObject({ ok: true, data: { firstMark: true, markedBy: committee } });
     expect(await unreached()).not.toContain(household());
   });

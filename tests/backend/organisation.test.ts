@@ -25,17 +25,27 @@ const count = (collection: string) => countOf(backend.db.collection(collection))
 
 describe('createVillage', () => {
   it('lets a street admin create a village, and a retry returns the same village', async () => {
-    const first = await backend.call<{ village: Village; created: boolean }>('createVillage', { streetId: streetId(), name: '新河村', kind: 'village' }, people().admin);
+    const first = await backend.call<{ village: Village; created: boolean }>(
+      'createVillage',
+      { streetId: streetId(), name: '新河村', kind: 'village' },
+      people().admin,
+    );
     expect(first.ok, JSON.stringify(first)).toBe(true);
     expect(first.data).toMatchObject({ created: true, village: { streetId: streetId(), name: '新河村', kind: 'village' } });
-    const again = await backend.call<{ village: Village; created: boolean }>('createVillage', { streetId: streetId(), name: '新河村', kind: 'village' }, people().admin);
+    const again = await backend.call<{ village: Village; created: boolean }>(
+      'createVillage',
+      { streetId: streetId(), name: '新河村', kind: 'village' },
+      people().admin,
+    );
     expect(again.data).toMatchObject({ created: false, village: { id: first.data!.village.id } });
     expect(await countOf(backend.db.collection(COLLECTIONS.villages).where({ name: '新河村' }))).toBe(1);
   });
 
   it('refuses a committee member, a resident, and another street', async () => {
     const before = await count(COLLECTIONS.villages);
-    expect((await backend.call('createVillage', { streetId: streetId(), name: '偷建村', kind: 'village' }, committeeOf(villageA()))).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('createVillage', { streetId: streetId(), name: '偷建村', kind: 'village' }, committeeOf(villageA()))).code).toBe(
+      'AUTH.FORBIDDEN',
+    );
     expect((await backend.call('createVillage', { streetId: streetId(), name: '偷建村', kind: 'village' }, resident())).code).toBe('AUTH.FORBIDDEN');
     expect((await backend.call('createVillage', { streetId: 'other-street', name: '外街村', kind: 'village' }, people().admin)).code).toBe('AUTH.FORBIDDEN');
     expect(await count(COLLECTIONS.villages)).toBe(before);
@@ -67,7 +77,9 @@ describe('createGrid', () => {
     expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格' }, resident())).code).toBe('AUTH.FORBIDDEN');
     expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格' }, grid(0).leaders.gridLeader)).code).toBe('AUTH.FORBIDDEN');
     expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格', role: 'committee' }, resident())).code).toBe('INPUT.INVALID');
-    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格', openid: committeeOf(villageA()) }, resident())).code).toBe('INPUT.INVALID');
+    expect((await backend.call('createGrid', { villageId: villageA(), name: '越权网格', openid: committeeOf(villageA()) }, resident())).code).toBe(
+      'INPUT.INVALID',
+    );
     expect((await backend.call('createGrid', { villageId: 'no-such-village', name: '越权网格' }, people().admin)).code).toBe('VILLAGE.NOT_FOUND');
     expect(await count(COLLECTIONS.grids)).toBe(before);
   });
@@ -76,10 +88,21 @@ describe('createGrid', () => {
 describe('createMicroGrid', () => {
   it("lets a grid's leader split it with a temporary leader; calling again hands it over", async () => {
     const g = grid(0);
-    const res = await backend.call<{ microGrid: MicroGrid; created: boolean }>('createMicroGrid', { gridId: g.gridId, name: '3号楼', leaderUserId: g.residents[1]!.openid }, g.leaders.buildingLeader);
+    const res = await backend.call<{ microGrid: MicroGrid; created: boolean }>(
+      'createMicroGrid',
+      { gridId: g.gridId, name: '3号楼', leaderUserId: g.residents[1]!.openid },
+      g.leaders.buildingLeader,
+    );
     expect(res.ok, JSON.stringify(res)).toBe(true);
-    expect(res.data).toMatchObject({ created: true, microGrid: { gridId: g.gridId, villageId: g.villageId, name: '3号楼', leaderUserId: g.residents[1]!.openid } });
-    const handOver = await backend.call<{ microGrid: MicroGrid; created: boolean }>('createMicroGrid', { gridId: g.gridId, name: '3号楼', leaderUserId: g.residents[2]!.openid }, committeeOf(g.villageId));
+    expect(res.data).toMatchObject({
+      created: true,
+      microGrid: { gridId: g.gridId, villageId: g.villageId, name: '3号楼', leaderUserId: g.residents[1]!.openid },
+    });
+    const handOver = await backend.call<{ microGrid: MicroGrid; created: boolean }>(
+      'createMicroGrid',
+      { gridId: g.gridId, name: '3号楼', leaderUserId: g.residents[2]!.openid },
+      committeeOf(g.villageId),
+    );
     expect(handOver.data).toMatchObject({ created: false, microGrid: { id: res.data!.microGrid.id } });
     expect((await fetchById<MicroGrid>(backend.db, COLLECTIONS.microGrids, res.data!.microGrid.id))?.leaderUserId).toBe(g.residents[2]!.openid);
     expect(await countOf(backend.db.collection(COLLECTIONS.microGrids).where({ gridId: g.gridId }))).toBe(1);
@@ -95,18 +118,43 @@ describe('createMicroGrid', () => {
 });
 
 describe('updateRoutingRule', () => {
-  const change = (over: Record<string, unknown> = {}) => ({ gridId: grid(0).gridId, category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记懂药，就医买药由他负责', ...over });
+  const change = (over: Record<string, unknown> = {}) => ({
+    gridId: grid(0).gridId,
+    category: 'medicine',
+    roles: ['partyGroupLeader'],
+    userIds: [],
+    reason: '李书记懂药，就医买药由他负责',
+    ...over,
+  });
   const ruleId = () => `${grid(0).gridId}:medicine`;
   const audits = () =>
-    fetchAll<RoutingAuditEntry>(backend.db.collection(COLLECTIONS.routingAudit).where({ gridId: grid(0).gridId }).orderBy('changedAt', 'asc').limit(100));
+    fetchAll<RoutingAuditEntry>(
+      backend.db
+        .collection(COLLECTIONS.routingAudit)
+        .where({ gridId: grid(0).gridId })
+        .orderBy('changedAt', 'asc')
+        .limit(100),
+    );
 
   it('stores the rule and an audit entry with who, when, why, before and after', async () => {
     const res = await backend.call<{ rule: RoutingRule }>('updateRoutingRule', change(), committeeOf(villageA()));
     expect(res.ok, JSON.stringify(res)).toBe(true);
     const rule = await fetchById<RoutingRule>(backend.db, COLLECTIONS.routingRules, ruleId());
-    expect(rule).toMatchObject({ gridId: grid(0).gridId, category: 'medicine', roles: ['partyGroupLeader'], userIds: [], version: 1, updatedBy: committeeOf(villageA()) });
+    expect(rule).toMatchObject({
+      gridId: grid(0).gridId,
+      category: 'medicine',
+      roles: ['partyGroupLeader'],
+      userIds: [],
+      version: 1,
+      updatedBy: committeeOf(villageA()),
+    });
     const [first] = await audits();
-    expect(first).toMatchObject({ changedBy: committeeOf(villageA()), reason: '李书记懂药，就医买药由他负责', before: null, after: { roles: ['partyGroupLeader'], version: 1 } });
+    expect(first).toMatchObject({
+      changedBy: committeeOf(villageA()),
+      reason: '李书记懂药，就医买药由他负责',
+      before: null,
+      after: { roles: ['partyGroupLeader'], version: 1 },
+    });
     expect(first!.changedAt).toBeGreaterThan(0);
 
     // A street admin changes it again: the audit keeps the previous rule as "before".
@@ -115,14 +163,21 @@ describe('updateRoutingRule', () => {
     expect(second.ok, JSON.stringify(second)).toBe(true);
     const trail = await audits();
     expect(trail).toHaveLength(2);
-    expect(trail[1]).toMatchObject({ changedBy: people().admin, reason: '两人共同负责', before: { roles: ['partyGroupLeader'], version: 1 }, after: { roles: ['gridLeader', 'partyGroupLeader'], version: 2 } });
+    expect(trail[1]).toMatchObject({
+      changedBy: people().admin,
+      reason: '两人共同负责',
+      before: { roles: ['partyGroupLeader'], version: 1 },
+      after: { roles: ['gridLeader', 'partyGroupLeader'], version: 2 },
+    });
   });
 
   it('requires a reason (ROUTING.REASON_REQUIRED), writing nothing', async () => {
     const before = await count(COLLECTIONS.routingAudit);
     const { reason: _omitted, ...withoutReason } = change({ roles: ['buildingLeader'] });
     expect((await backend.call('updateRoutingRule', withoutReason, committeeOf(villageA()))).code).toBe('ROUTING.REASON_REQUIRED');
-    expect((await backend.call('updateRoutingRule', change({ roles: ['buildingLeader'], reason: '   ' }), committeeOf(villageA()))).code).toBe('ROUTING.REASON_REQUIRED');
+    expect((await backend.call('updateRoutingRule', change({ roles: ['buildingLeader'], reason: '   ' }), committeeOf(villageA()))).code).toBe(
+      'ROUTING.REASON_REQUIRED',
+    );
     expect(await count(COLLECTIONS.routingAudit)).toBe(before);
     expect((await fetchById<RoutingRule>(backend.db, COLLECTIONS.routingRules, ruleId()))?.roles).not.toContain('buildingLeader');
   });
@@ -154,16 +209,29 @@ describe('setVillagePolicy', () => {
     );
     expect(res.ok, JSON.stringify(res)).toBe(true);
     const stored = await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA());
-    expect(stored).toMatchObject({ villageId: villageA(), responseTargetMs: 15 * MINUTE_MS, calendar: { emergencyMode: true, holidays: ['2027-01-01'] }, updatedBy: committeeOf(villageA()) });
+    expect(stored).toMatchObject({
+      villageId: villageA(),
+      responseTargetMs: 15 * MINUTE_MS,
+      calendar: { emergencyMode: true, holidays: ['2027-01-01'] },
+      updatedBy: committeeOf(villageA()),
+    });
     // Fields left out keep their stored value.
     await backend.call('setVillagePolicy', { villageId: villageA(), calendar: { emergencyMode: false } }, people().admin);
-    expect(await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA())).toMatchObject({ responseTargetMs: 15 * MINUTE_MS, calendar: { emergencyMode: false, holidays: ['2027-01-01'] } });
+    expect(await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA())).toMatchObject({
+      responseTargetMs: 15 * MINUTE_MS,
+      calendar: { emergencyMode: false, holidays: ['2027-01-01'] },
+    });
   });
 
   it('refuses a resident and another village; an inconsistent policy is POLICY.INVALID; nothing is written', async () => {
     expect((await backend.call('setVillagePolicy', { villageId: villageB(), calendar: { emergencyMode: true } }, resident())).code).toBe('AUTH.FORBIDDEN');
-    expect((await backend.call('setVillagePolicy', { villageId: villageB(), calendar: { emergencyMode: true } }, committeeOf(villageA()))).code).toBe('AUTH.FORBIDDEN');
-    expect((await backend.call('setVillagePolicy', { villageId: villageB(), responseTargetMinutes: 5, urgentResponseTargetMinutes: 10 }, committeeOf(villageB()))).code).toBe('POLICY.INVALID');
+    expect((await backend.call('setVillagePolicy', { villageId: villageB(), calendar: { emergencyMode: true } }, committeeOf(villageA()))).code).toBe(
+      'AUTH.FORBIDDEN',
+    );
+    expect(
+      (await backend.call('setVillagePolicy', { villageId: villageB(), responseTargetMinutes: 5, urgentResponseTargetMinutes: 10 }, committeeOf(villageB())))
+        .code,
+    ).toBe('POLICY.INVALID');
     expect((await backend.call('setVillagePolicy', { villageId: villageB(), emergencyMode: true }, committeeOf(villageB()))).code).toBe('INPUT.INVALID');
     expect(await fetchById(backend.db, COLLECTIONS.villagePolicies, villageB())).toBeNull();
   });

@@ -80,7 +80,11 @@ describe('getMyProfile', () => {
     const profile = await profileOf(otherGrid.residents[0]!.openid);
     const expected: GridLeaderContact[] = [
       { role: 'gridLeader', displayName: seededLeader(otherGrid, 'gridLeader').displayName!, phone: seededLeader(otherGrid, 'gridLeader').phone! },
-      { role: 'partyGroupLeader', displayName: seededLeader(otherGrid, 'partyGroupLeader').displayName!, phone: seededLeader(otherGrid, 'partyGroupLeader').phone! },
+      {
+        role: 'partyGroupLeader',
+        displayName: seededLeader(otherGrid, 'partyGroupLeader').displayName!,
+        phone: seededLeader(otherGrid, 'partyGroupLeader').phone!,
+      },
       { role: 'buildingLeader' },
     ];
     expect(profile.membership!.leaders).toEqual(expected);
@@ -89,7 +93,9 @@ describe('getMyProfile', () => {
   it('shows a grid leader their grid with the role gridLeader (and nothing of the other leaders)', async () => {
     const profile = await profileOf(grid.leaders.gridLeader);
     expect(profile.membership).toBeNull();
-    expect(profile.grids).toEqual([{ gridId: grid.gridId, gridName: gridName(grid.gridId), villageId: VILLAGE, villageName: villageName(VILLAGE), roles: ['gridLeader'] }]);
+    expect(profile.grids).toEqual([
+      { gridId: grid.gridId, gridName: gridName(grid.gridId), villageId: VILLAGE, villageName: villageName(VILLAGE), roles: ['gridLeader'] },
+    ]);
     expect(profile.villages).toEqual([]);
     expect(profile.streetAdmin).toBe(false);
     // Other people's openids never appear in the answer.
@@ -111,7 +117,9 @@ describe('getMyProfile', () => {
   it('shows the street admin every village of the street as streetAdmin', async () => {
     const profile = await profileOf(backend.street.people.admin);
     expect(profile.streetAdmin).toBe(true);
-    const expected = backend.street.villages.map((v) => ({ villageId: v.id, villageName: v.name, roles: ['streetAdmin'] })).sort((a, b) => (a.villageId < b.villageId ? -1 : 1));
+    const expected = backend.street.villages
+      .map((v) => ({ villageId: v.id, villageName: v.name, roles: ['streetAdmin'] }))
+      .sort((a, b) => (a.villageId < b.villageId ? -1 : 1));
     expect(expected.length).toBeGreaterThan(1);
     expect(profile.villages).toEqual(expected);
     expect(profile.grids).toEqual([]);

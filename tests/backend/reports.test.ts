@@ -64,7 +64,9 @@ function requestDoc(f: Fixture): Omit<Request, 'id'> & { _id: string } {
     escalationLevel: f.escalationLevel ?? 0,
     escalationPlan: [],
     nextEscalationAt: null,
-    ...(responded ? { firstResponseAt: f.at + f.responseMin! * MINUTE_MS, firstResponseBy: g.leaders.gridLeader, firstResponseMs: f.responseMin! * MINUTE_MS } : {}),
+    ...(responded
+      ? { firstResponseAt: f.at + f.responseMin! * MINUTE_MS, firstResponseBy: g.leaders.gridLeader, firstResponseMs: f.responseMin! * MINUTE_MS }
+      : {}),
     ...(f.rating !== undefined ? { resolvedAt: f.at + HOUR_MS, confirmedAt: f.at + 2 * HOUR_MS, rating: f.rating } : {}),
     reopenCount: 0,
   };
@@ -105,9 +107,24 @@ describe('getReport', () => {
     const [g1, g2] = backend.street.people.grids;
     expect(res.data!.groups.map((x) => x.key)).toEqual([g1!.gridId, g2!.gridId]);
     const second = res.data!.groups[1]!.figures;
-    expect(second).toMatchObject({ total: 2, shareWithinTarget: 0, firstResponseP50Ms: min(12), firstResponseP90Ms: min(30), escalationsByLevel: [1, 1, 0], averageRating: 2.5 });
+    expect(second).toMatchObject({
+      total: 2,
+      shareWithinTarget: 0,
+      firstResponseP50Ms: min(12),
+      firstResponseP90Ms: min(30),
+      escalationsByLevel: [1, 1, 0],
+      averageRating: 2.5,
+    });
     const village = res.data!.overall;
-    expect(village).toMatchObject({ total: 6, shareWithinTarget: 2 / 6, firstResponseP50Ms: min(12), firstResponseP90Ms: min(30), escalationsByLevel: [3, 2, 1], averageRating: 3.25, lowRatings: 1 });
+    expect(village).toMatchObject({
+      total: 6,
+      shareWithinTarget: 2 / 6,
+      firstResponseP50Ms: min(12),
+      firstResponseP90Ms: min(30),
+      escalationsByLevel: [3, 2, 1],
+      averageRating: 3.25,
+      lowRatings: 1,
+    });
 
     const byLeader = await backend.call<ReportView>('getReport', { groupBy: 'leader', period: lastWeek }, committee);
     expect(byLeader.data!.groups.map((x) => [x.key, x.figures.total])).toEqual([
@@ -122,16 +139,31 @@ describe('getReport', () => {
       ['v01', 6],
       ['v02', 1],
     ]);
-    expect(res.data!.overall).toMatchObject({ total: 7, shareWithinTarget: 3 / 7, firstResponseP50Ms: min(5), firstResponseP90Ms: min(30), escalationsByLevel: [3, 2, 1], averageRating: 3.6 });
+    expect(res.data!.overall).toMatchObject({
+      total: 7,
+      shareWithinTarget: 3 / 7,
+      firstResponseP50Ms: min(5),
+      firstResponseP90Ms: min(30),
+      escalationsByLevel: [3, 2, 1],
+      averageRating: 3.6,
+    });
     const one = await backend.call<ReportView>('getReport', { groupBy: 'grid', villageId: 'v02', period: lastWeek }, backend.street.people.admin);
     expect(one.data!.overall.total).toBe(1);
   });
 
   it('a date range covers whole China days, both ends included', async () => {
-    const res = await backend.call<ReportView>('getReport', { groupBy: 'street', period: { kind: 'range', from: '2026-11-15', to: '2026-11-16' } }, backend.street.people.admin);
+    const res = await backend.call<ReportView>(
+      'getReport',
+      { groupBy: 'street', period: { kind: 'range', from: '2026-11-15', to: '2026-11-16' } },
+      backend.street.people.admin,
+    );
     // Sunday 15th and Monday 16th: r8 (Sunday 23:59:59.999) and r7 (Monday 00:00).
     expect(res.data!.overall.total).toBe(2);
-    const backwards = await backend.call('getReport', { groupBy: 'street', period: { kind: 'range', from: '2026-11-16', to: '2026-11-15' } }, backend.street.people.admin);
+    const backwards = await backend.call(
+      'getReport',
+      { groupBy: 'street', period: { kind: 'range', from: '2026-11-16', to: '2026-11-15' } },
+      backend.street.people.admin,
+    );
     expect(backwards).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
   });
 

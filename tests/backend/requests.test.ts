@@ -90,7 +90,7 @@ describe('the whole story within the golden 10 minutes', () => {
     expect(reply.ok).toBe(true);
     const sends = await sendsTo(backend, me, TEMPLATE_IDS.requestUpdated);
     expect(sends).toHaveLength(1);
-    expect(sends[0]!.request.data!['thing2']!.value).toBe('已响应');
+    expect(sends[0]!.request.data!.thing2!.value).toBe('已响应');
   });
 });
 
@@ -195,9 +195,15 @@ describe('transitions and scope', () => {
     expect(await backend.call('getRequest', { requestId: request.id }, outsider)).toMatchObject({ ok: false, code: 'REQUEST.NOT_FOUND' });
     expect(await backend.call('respondRequest', { requestId: request.id, message: '好的' }, outsider)).toMatchObject({ ok: false, code: 'REQUEST.NOT_FOUND' });
     const otherLeader = grid(5).leaders.gridLeader;
-    expect(await backend.call('respondRequest', { requestId: request.id, message: '好的' }, otherLeader)).toMatchObject({ ok: false, code: 'REQUEST.NOT_FOUND' });
+    expect(await backend.call('respondRequest', { requestId: request.id, message: '好的' }, otherLeader)).toMatchObject({
+      ok: false,
+      code: 'REQUEST.NOT_FOUND',
+    });
     // The owner sees it but may not answer it herself.
-    expect(await backend.call('respondRequest', { requestId: request.id, message: '好的' }, resident(4, 0))).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+    expect(await backend.call('respondRequest', { requestId: request.id, message: '好的' }, resident(4, 0))).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+    });
     // Staff of the village see it.
     expect((await getAs(backend, request.id, people().committee[grid(4).villageId]!)).id).toBe(request.id);
     expect((await getAs(backend, request.id, people().admin)).id).toBe(request.id);
@@ -215,9 +221,17 @@ describe('transitions and scope', () => {
   it('hands over to another of the 三长 of the grid, but not to someone outside it', async () => {
     const g = grid(4);
     const request = await submit(backend, resident(4, 2), '需要办理居住证明');
-    const outside = await backend.call('updateRequestStatus', { requestId: request.id, action: 'handOver', toUserId: grid(5).leaders.partyGroupLeader, toRole: 'partyGroupLeader' }, g.leaders.gridLeader);
+    const outside = await backend.call(
+      'updateRequestStatus',
+      { requestId: request.id, action: 'handOver', toUserId: grid(5).leaders.partyGroupLeader, toRole: 'partyGroupLeader' },
+      g.leaders.gridLeader,
+    );
     expect(outside).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
-    const moved = await backend.call<RequestView>('updateRequestStatus', { requestId: request.id, action: 'handOver', toUserId: g.leaders.partyGroupLeader, toRole: 'partyGroupLeader', note: '党小组长熟悉' }, g.leaders.gridLeader);
+    const moved = await backend.call<RequestView>(
+      'updateRequestStatus',
+      { requestId: request.id, action: 'handOver', toUserId: g.leaders.partyGroupLeader, toRole: 'partyGroupLeader', note: '党小组长熟悉' },
+      g.leaders.gridLeader,
+    );
     expect(moved.ok).toBe(true);
     expect(moved.data!.responders).toEqual([g.leaders.partyGroupLeader]);
     const items = await inboxItems(backend, request.id);
@@ -226,7 +240,11 @@ describe('transitions and scope', () => {
     const early = await backend.call('updateRequestStatus', { requestId: request.id, action: 'startProgress' }, g.leaders.partyGroupLeader);
     expect(early).toMatchObject({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION' });
     expect((await backend.call('respondRequest', { requestId: request.id, message: '我来办' }, g.leaders.partyGroupLeader)).ok).toBe(true);
-    const progress = await backend.call<RequestView>('updateRequestStatus', { requestId: request.id, action: 'startProgress', note: '已约好时间' }, g.leaders.partyGroupLeader);
+    const progress = await backend.call<RequestView>(
+      'updateRequestStatus',
+      { requestId: request.id, action: 'startProgress', note: '已约好时间' },
+      g.leaders.partyGroupLeader,
+    );
     expect(progress.data!.state).toBe('inProgress');
   });
 
@@ -241,7 +259,11 @@ describe('transitions and scope', () => {
     expect(reopened.data!.state).toBe('reopened');
     expect(reopened.data!.reopenCount).toBe(1);
     expect(reopened.data!.autoCloseAt).toBeNull();
-    const again = await backend.call<RequestView>('updateRequestStatus', { requestId: request.id, action: 'resolve', note: '换了新的井盖' }, g.leaders.gridLeader);
+    const again = await backend.call<RequestView>(
+      'updateRequestStatus',
+      { requestId: request.id, action: 'resolve', note: '换了新的井盖' },
+      g.leaders.gridLeader,
+    );
     expect(again.data!.state).toBe('resolved');
   });
 
@@ -274,7 +296,10 @@ describe('lists', () => {
     expect(asLeader.data!.page.items.length).toBeGreaterThan(0);
     expect(asLeader.data!.page.items.every((r) => (r as unknown as RequestView).gridId === g.gridId)).toBe(true);
     expect(await backend.call('listInbox', { view: 'grid', gridId: g.gridId }, resident(1, 0))).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
-    expect(await backend.call('listInbox', { view: 'village', villageId: g.villageId }, g.leaders.gridLeader)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+    expect(await backend.call('listInbox', { view: 'village', villageId: g.villageId }, g.leaders.gridLeader)).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+    });
     const village = await backend.call<InboxReply>('listInbox', { view: 'village', villageId: g.villageId }, people().dutyOfficers[g.villageId]!);
     expect(village.ok).toBe(true);
   });
@@ -289,6 +314,9 @@ describe('lists', () => {
   });
 
   it('recordSubscription refuses unknown template ids', async () => {
-    expect(await backend.call('recordSubscription', { acceptedTemplateIds: ['not-ours'], grantId: 'grant-requests-0003' }, resident(0))).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(await backend.call('recordSubscription', { acceptedTemplateIds: ['not-ours'], grantId: 'grant-requests-0003' }, resident(0))).toMatchObject({
+      ok: false,
+      code: 'INPUT.INVALID',
+    });
   });
 });

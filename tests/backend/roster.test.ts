@@ -22,7 +22,12 @@ beforeAll(async () => {
   otherGrid = grids[1]!;
   const published = await backend.call<PublishResult>(
     'publishNotice',
-    { title: '周六停水通知', body: '周六上午 9 点到 12 点检修水管，请提前储水。', scope: { kind: 'village', villageId: VILLAGE }, idempotencyKey: 'roster-notice-01' },
+    {
+      title: '周六停水通知',
+      body: '周六上午 9 点到 12 点检修水管，请提前储水。',
+      scope: { kind: 'village', villageId: VILLAGE },
+      idempotencyKey: 'roster-notice-01',
+    },
     backend.street.people.committee[VILLAGE]!,
   );
   expect(published.ok).toBe(true);
@@ -51,7 +56,10 @@ describe('getGridRoster', () => {
       { userId: grid.leaders.partyGroupLeader, role: 'partyGroupLeader' },
       { userId: grid.leaders.buildingLeader, role: 'buildingLeader' },
     ]);
-    const expectedIds = backend.street.households.filter((h) => h.gridId === grid.gridId).map((h) => h.id).sort();
+    const expectedIds = backend.street.households
+      .filter((h) => h.gridId === grid.gridId)
+      .map((h) => h.id)
+      .sort();
     expect(roster.households.map((h) => h.householdId)).toEqual(expectedIds);
     expect(roster.totalHouseholds).toBe(expectedIds.length);
     expect(roster.nextCursor).toBeNull();
@@ -76,7 +84,10 @@ describe('getGridRoster', () => {
     expect(state.get(secondReader!.householdId)).toBe('read');
     expect(state.get(told)).toBe('toldInPerson');
     const readOrTold = new Set([firstReader!.householdId, secondReader!.householdId, told]);
-    const unreached = roster.households.filter((h) => h.noticeState === 'unreached').map((h) => h.householdId).sort();
+    const unreached = roster.households
+      .filter((h) => h.noticeState === 'unreached')
+      .map((h) => h.householdId)
+      .sort();
     expect(unreached).toEqual(expectedIds.filter((id) => !readOrTold.has(id)));
   });
 
@@ -87,14 +98,24 @@ describe('getGridRoster', () => {
     expect(first.data!.nextCursor).toBe(first.data!.households[pageSize - 1]!.householdId);
     const second = await backend.call<GridRoster>('getGridRoster', { gridId: grid.gridId, limit: pageSize, cursor: first.data!.nextCursor }, gridLeader());
     const all = [...first.data!.households, ...second.data!.households].map((h) => h.householdId);
-    expect(all).toEqual(backend.street.households.filter((h) => h.gridId === grid.gridId).map((h) => h.id).sort());
+    expect(all).toEqual(
+      backend.street.households
+        .filter((h) => h.gridId === grid.gridId)
+        .map((h) => h.id)
+        .sort(),
+    );
     expect(second.data!.nextCursor).toBeNull();
   });
 
   it('answers for an older notice when asked, and refuses a notice that does not cover the grid', async () => {
     const newer = await backend.call<PublishResult>(
       'publishNotice',
-      { title: '只给第二网格', body: '第二网格周日消杀。', scope: { kind: 'grids', villageId: VILLAGE, gridIds: [otherGrid.gridId] }, idempotencyKey: 'roster-notice-02' },
+      {
+        title: '只给第二网格',
+        body: '第二网格周日消杀。',
+        scope: { kind: 'grids', villageId: VILLAGE, gridIds: [otherGrid.gridId] },
+        idempotencyKey: 'roster-notice-02',
+      },
       backend.street.people.committee[VILLAGE]!,
     );
     expect(newer.ok).toBe(true);

@@ -45,7 +45,16 @@ describe('access', () => {
   });
 
   it('lets grid staff, village overseers and street admins handle a place’s requests', () => {
-    expect(who((r) => mayHandleRequestsAt(r, grid))).toEqual(['leaderWang', 'partyLi', 'buildingZhao', 'workerSun', 'dutyZhou', 'dutyWu', 'committeeZheng', 'streetQian']);
+    expect(who((r) => mayHandleRequestsAt(r, grid))).toEqual([
+      'leaderWang',
+      'partyLi',
+      'buildingZhao',
+      'workerSun',
+      'dutyZhou',
+      'dutyWu',
+      'committeeZheng',
+      'streetQian',
+    ]);
   });
 
   it('shows a request to its resident and responders as well as to staff', () => {

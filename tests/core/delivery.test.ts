@@ -168,6 +168,12 @@ describe('tallyBatch', () => {
   });
 
   it('adds counts outcome by outcome', () => {
-    expect(addCounts({ ...EMPTY_COUNTS, sent: 1, failed: 2 }, { ...EMPTY_COUNTS, sent: 3, skipped: 4 })).toEqual({ sent: 4, noAuthorisation: 0, refused: 0, failed: 2, skipped: 4 });
+    expect(addCounts({ ...EMPTY_COUNTS, sent: 1, failed: 2 }, { ...EMPTY_COUNTS, sent: 3, skipped: 4 })).toEqual({
+      sent: 4,
+      noAuthorisation: 0,
+      refused: 0,
+      failed: 2,
+      skipped: 4,
+    });
   });
 });

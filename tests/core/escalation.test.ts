@@ -119,7 +119,12 @@ describe('escalation', () => {
 
   it('tells the audience of each level, leaving out those already responsible', () => {
     const level1 = sweep(newRequest(submittedAt), at('2026-11-24T10:10'));
-    expect(due(level1, at('2026-11-24T10:20'))).toMatchObject({ toLevel: 2, audience: 'dutyOfficers', recipients: ['dutyZhou', 'dutyWu'], nextEscalationAt: at('2026-11-24T10:30') });
+    expect(due(level1, at('2026-11-24T10:20'))).toMatchObject({
+      toLevel: 2,
+      audience: 'dutyOfficers',
+      recipients: ['dutyZhou', 'dutyWu'],
+      nextEscalationAt: at('2026-11-24T10:30'),
+    });
     const level2 = sweep(level1, at('2026-11-24T10:20'));
     expect(due(level2, at('2026-11-24T10:30'))).toMatchObject({ toLevel: 3, audience: 'streetAdmins', recipients: ['streetQian'], nextEscalationAt: null });
   });
@@ -129,7 +134,12 @@ describe('escalation', () => {
     const decision = due(request, at('2026-11-24T10:10'));
     const later = at('2026-11-24T10:45');
     const applied = transition(request, { ...decision, nextEscalationAt: later, recipients: ['dutyZhou'] }, SYSTEM, at('2026-11-24T10:10'), DEFAULT_POLICY);
-    expect(applied.ok && applied.value.request).toMatchObject({ escalationLevel: 1, nextEscalationAt: later, responders: ['leaderWang', 'dutyZhou'], version: 2 });
+    expect(applied.ok && applied.value.request).toMatchObject({
+      escalationLevel: 1,
+      nextEscalationAt: later,
+      responders: ['leaderWang', 'dutyZhou'],
+      version: 2,
+    });
     expect(applied.ok && applied.value.event.data).toEqual({ level: 1, audience: 'otherLeaders', recipients: ['dutyZhou'] });
   });
 

@@ -43,11 +43,7 @@ export const SYSTEM: Actor = { kind: 'system' };
 
 /** A request submitted by RESIDENT in GRID at `submittedAt`, routed by default (to the grid leader). */
 export function newRequest(submittedAt: number, overrides: { urgent?: boolean; category?: Request['category'] } = {}): Request {
-  const routing = routeRequest(
-    { place: { streetId: STREET, villageId: VILLAGE, gridId: GRID }, category: overrides.category ?? 'supplies' },
-    [],
-    ASSIGNMENTS,
-  );
+  const routing = routeRequest({ place: { streetId: STREET, villageId: VILLAGE, gridId: GRID }, category: overrides.category ?? 'supplies' }, [], ASSIGNMENTS);
   const result = submitRequest(
     {
       id: 'r1',

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { afterLostClaim, DAY_MS, decideAcceptance, draftInvitation, HOUR_MS, invitationSceneExpiry, roleAssignmentFor, rolesOf, type Invitation } from '../../core/src';
+import {
+  afterLostClaim,
+  DAY_MS,
+  decideAcceptance,
+  draftInvitation,
+  HOUR_MS,
+  invitationSceneExpiry,
+  roleAssignmentFor,
+  rolesOf,
+  type Invitation,
+} from '../../core/src';
 import { ASSIGNMENTS, at, GRID, OTHER_GRID, STREET, VILLAGE } from './fixtures';
 
 const NOW = at('2026-11-24T09:00');
@@ -24,7 +34,15 @@ describe('draftInvitation', () => {
   it('drafts what the committee asks for, valid a week by default and whole hours', () => {
     expect(draftInvitation({ villageId: VILLAGE, gridId: GRID, role: 'buildingLeader' }, committee, village, grid, 'committeeZheng', NOW)).toEqual({
       ok: true,
-      value: { streetId: STREET, villageId: VILLAGE, gridId: GRID, role: 'buildingLeader', invitedBy: 'committeeZheng', createdAt: NOW, expiresAt: NOW + 7 * DAY_MS },
+      value: {
+        streetId: STREET,
+        villageId: VILLAGE,
+        gridId: GRID,
+        role: 'buildingLeader',
+        invitedBy: 'committeeZheng',
+        createdAt: NOW,
+        expiresAt: NOW + 7 * DAY_MS,
+      },
     });
     const later = at('2026-11-24T09:20');
     const oneDay = draftInvitation({ villageId: VILLAGE, role: 'dutyOfficer', validDays: 1 }, committee, village, null, 'committeeZheng', later);
@@ -59,7 +77,10 @@ describe('decideAcceptance', () => {
 
   it('lets the same person finish an earlier accept, even after the expiry, at the first accept’s time', () => {
     const mine = accepted('u1');
-    expect(decideAcceptance(mine, 'u1', invitation.expiresAt + DAY_MS)).toEqual({ ok: true, value: { invitation: mine, acceptedAt: NOW + HOUR_MS, mustClaim: false } });
+    expect(decideAcceptance(mine, 'u1', invitation.expiresAt + DAY_MS)).toEqual({
+      ok: true,
+      value: { invitation: mine, acceptedAt: NOW + HOUR_MS, mustClaim: false },
+    });
   });
 });
 
@@ -86,7 +107,10 @@ describe('roleAssignmentFor', () => {
       phone: '13955556666',
     });
     const { gridId: _grid, ...villageWide } = invitation;
-    const duty = roleAssignmentFor({ invitation: { ...villageWide, role: 'dutyOfficer' }, acceptedAt: NOW, mustClaim: true }, { userId: 'u2', displayName: '王' });
+    const duty = roleAssignmentFor(
+      { invitation: { ...villageWide, role: 'dutyOfficer' }, acceptedAt: NOW, mustClaim: true },
+      { userId: 'u2', displayName: '王' },
+    );
     expect(duty.scope).toEqual({ streetId: STREET, villageId: VILLAGE });
     expect(duty).not.toHaveProperty('phone');
   });

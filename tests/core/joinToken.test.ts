@@ -45,7 +45,10 @@ describe('join tokens', () => {
     const scene = issue('Z'.repeat(SUBJECT_MAX_LENGTH));
     expect(scene.length).toBe(SCENE_MAX_LENGTH);
     expect(verifyJoinToken(scene, KEYRING, NOW).ok).toBe(true);
-    expect(issueJoinToken({ purpose: 'join', subject: 'Z'.repeat(SUBJECT_MAX_LENGTH + 1), expiresAt: NOW + DAY_MS }, KEYRING)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(issueJoinToken({ purpose: 'join', subject: 'Z'.repeat(SUBJECT_MAX_LENGTH + 1), expiresAt: NOW + DAY_MS }, KEYRING)).toMatchObject({
+      ok: false,
+      code: 'INPUT.INVALID',
+    });
     expect(issueJoinToken({ purpose: 'join', subject: 'bad-code', expiresAt: NOW + DAY_MS }, KEYRING)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
   });
 
@@ -56,9 +59,9 @@ describe('join tokens', () => {
       expect(result.ok, `position ${i}`).toBe(false);
       expect(['TOKEN.INVALID', 'TOKEN.REVOKED']).toContain(result.ok ? '' : result.code);
     }
-    expect(verifyJoinToken(scene + 'x', KEYRING, NOW)).toMatchObject({ ok: false, code: 'TOKEN.INVALID' });
+    expect(verifyJoinToken(`${scene}x`, KEYRING, NOW)).toMatchObject({ ok: false, code: 'TOKEN.INVALID' });
     expect(verifyJoinToken('', KEYRING, NOW)).toMatchObject({ ok: false, code: 'TOKEN.INVALID' });
-    expect(verifyJoinToken('J#' + scene.slice(2), KEYRING, NOW)).toMatchObject({ ok: false, code: 'TOKEN.INVALID' });
+    expect(verifyJoinToken(`J#${scene.slice(2)}`, KEYRING, NOW)).toMatchObject({ ok: false, code: 'TOKEN.INVALID' });
   });
 
   it('rejects a token signed with another secret under the same key id', () => {
@@ -69,18 +72,34 @@ describe('join tokens', () => {
   it('expires', () => {
     const scene = issue('Gx7Kp2Q', at('2026-11-25T10:00'));
     expect(verifyJoinToken(scene, KEYRING, at('2026-11-25T09:59')).ok).toBe(true);
-    expect(verifyJoinToken(scene, KEYRING, at('2026-11-25T10:00'))).toMatchObject({ ok: false, code: 'TOKEN.EXPIRED', message: '二维码已过期，请向网格长索取新的二维码' });
+    expect(verifyJoinToken(scene, KEYRING, at('2026-11-25T10:00'))).toMatchObject({
+      ok: false,
+      code: 'TOKEN.EXPIRED',
+      message: '二维码已过期，请向网格长索取新的二维码',
+    });
   });
 
   it('revokes codes signed with a retired key, while codes from the next key still work', () => {
     const old = issue();
-    const rotated: SigningKeyring = { currentKeyId: 'B', keys: [{ id: 'A', secret: 'secret-A-0123456789abcdef' }, { id: 'B', secret: 'secret-B-fedcba9876543210' }] };
+    const rotated: SigningKeyring = {
+      currentKeyId: 'B',
+      keys: [
+        { id: 'A', secret: 'secret-A-0123456789abcdef' },
+        { id: 'B', secret: 'secret-B-fedcba9876543210' },
+      ],
+    };
     const fresh = issue('Gx7Kp2Q', NOW + DAY_MS, 'join', rotated);
     expect(fresh.charAt(1)).toBe('B');
     // During rotation both verify.
     expect(verifyJoinToken(old, rotated, NOW).ok).toBe(true);
     expect(verifyJoinToken(fresh, rotated, NOW).ok).toBe(true);
-    const retired: SigningKeyring = { currentKeyId: 'B', keys: [{ id: 'A', retired: true }, { id: 'B', secret: 'secret-B-fedcba9876543210' }] };
+    const retired: SigningKeyring = {
+      currentKeyId: 'B',
+      keys: [
+        { id: 'A', retired: true },
+        { id: 'B', secret: 'secret-B-fedcba9876543210' },
+      ],
+    };
     expect(verifyJoinToken(old, retired, NOW)).toMatchObject({ ok: false, code: 'TOKEN.REVOKED' });
     expect(verifyJoinToken(fresh, retired, NOW).ok).toBe(true);
     // A key nobody knows is just invalid.
@@ -116,7 +135,10 @@ describe('canAcceptInvitation', () => {
 
   it('accepts a fresh invitation once, until it expires', () => {
     expect(canAcceptInvitation(invitation, NOW + DAY_MS)).toEqual({ ok: true, value: invitation });
-    expect(canAcceptInvitation({ ...invitation, acceptedAt: NOW + DAY_MS, acceptedBy: 'u2' }, NOW + 2 * DAY_MS)).toMatchObject({ ok: false, code: 'INVITATION.USED' });
+    expect(canAcceptInvitation({ ...invitation, acceptedAt: NOW + DAY_MS, acceptedBy: 'u2' }, NOW + 2 * DAY_MS)).toMatchObject({
+      ok: false,
+      code: 'INVITATION.USED',
+    });
     expect(canAcceptInvitation(invitation, NOW + 7 * DAY_MS)).toMatchObject({ ok: false, code: 'INVITATION.EXPIRED' });
     expect(canAcceptInvitation({ ...invitation, revokedAt: NOW + 1 }, NOW + 2)).toMatchObject({ ok: false, code: 'INVITATION.REVOKED' });
     expect(canAcceptInvitation(null, NOW)).toMatchObject({ ok: false, code: 'INVITATION.NOT_FOUND' });

@@ -62,12 +62,28 @@ describe('states as data', () => {
 describe('submitRequest', () => {
   it('fixes the deadline and the escalation plan, and routes to the grid leader', () => {
     const r = newRequest(T0);
-    expect(r).toMatchObject({ state: 'submitted', version: 1, responseDueAt: at('2026-11-24T10:10'), nextEscalationAt: at('2026-11-24T10:10'), escalationLevel: 0, routedTo: ['leaderWang'], routingOutcome: 'routed' });
+    expect(r).toMatchObject({
+      state: 'submitted',
+      version: 1,
+      responseDueAt: at('2026-11-24T10:10'),
+      nextEscalationAt: at('2026-11-24T10:10'),
+      escalationLevel: 0,
+      routedTo: ['leaderWang'],
+      routingOutcome: 'routed',
+    });
   });
 
   it('rejects blank or too long text and too many photos', () => {
     const routing = routeRequest({ place: { streetId: STREET, villageId: VILLAGE, gridId: GRID }, category: 'other' }, [], ASSIGNMENTS);
-    const draft = { id: 'r9', streetId: STREET, villageId: VILLAGE, gridId: GRID, residentId: RESIDENT, category: 'other' as const, idempotencyKey: 'draft-0009' };
+    const draft = {
+      id: 'r9',
+      streetId: STREET,
+      villageId: VILLAGE,
+      gridId: GRID,
+      residentId: RESIDENT,
+      category: 'other' as const,
+      idempotencyKey: 'draft-0009',
+    };
     expect(submitRequest({ ...draft, text: '   ' }, routing, DEFAULT_POLICY, T0)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     expect(submitRequest({ ...draft, text: '字'.repeat(501) }, routing, DEFAULT_POLICY, T0)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     // 500 characters, some outside the BMP, is still fine: limits count characters, not UTF-16 units.
@@ -78,7 +94,21 @@ describe('submitRequest', () => {
 
   it('says so in the event when nobody in the grid could take it', () => {
     const routing = routeRequest({ place: { streetId: STREET, villageId: VILLAGE, gridId: 'emptyGrid' }, category: 'other' }, [], ASSIGNMENTS);
-    const result = submitRequest({ id: 'r2', streetId: STREET, villageId: VILLAGE, gridId: 'emptyGrid', residentId: RESIDENT, category: 'other', text: '求助', idempotencyKey: 'draft-0002' }, routing, DEFAULT_POLICY, T0);
+    const result = submitRequest(
+      {
+        id: 'r2',
+        streetId: STREET,
+        villageId: VILLAGE,
+        gridId: 'emptyGrid',
+        residentId: RESIDENT,
+        category: 'other',
+        text: '求助',
+        idempotencyKey: 'draft-0002',
+      },
+      routing,
+      DEFAULT_POLICY,
+      T0,
+    );
     expect(result.ok && result.value.event.label).toBe('网格暂无负责人，已转值班员');
     expect(result.ok && result.value.request.responders).toEqual(['dutyZhou', 'dutyWu']);
   });
@@ -90,8 +120,22 @@ describe('the closed loop', () => {
     const responded = step(r, { kind: 'respond', message: '收到，十分钟内到' }, leader, at('2026-11-24T10:07'));
     expect(responded.expectedVersion).toBe(1);
     r = responded.request;
-    expect(r).toMatchObject({ state: 'responded', version: 2, firstResponseAt: at('2026-11-24T10:07'), firstResponseBy: 'leaderWang', firstResponseMs: 7 * 60_000, nextEscalationAt: null });
-    expect(responded.event).toMatchObject({ kind: 'respond', fromState: 'submitted', toState: 'responded', label: '已响应', note: '收到，十分钟内到', data: { withinTarget: true } });
+    expect(r).toMatchObject({
+      state: 'responded',
+      version: 2,
+      firstResponseAt: at('2026-11-24T10:07'),
+      firstResponseBy: 'leaderWang',
+      firstResponseMs: 7 * 60_000,
+      nextEscalationAt: null,
+    });
+    expect(responded.event).toMatchObject({
+      kind: 'respond',
+      fromState: 'submitted',
+      toState: 'responded',
+      label: '已响应',
+      note: '收到，十分钟内到',
+      data: { withinTarget: true },
+    });
 
     r = step(r, { kind: 'startProgress' }, user('partyLi'), at('2026-11-24T10:20')).request;
     expect(r.state).toBe('inProgress');
@@ -132,7 +176,10 @@ describe('the closed loop', () => {
     expect(isAutoCloseDue(r, at('2026-12-01T10:59'), DEFAULT_POLICY)).toBe(false);
     expect(isAutoCloseDue(r, at('2026-12-01T11:00'), DEFAULT_POLICY)).toBe(true);
     expect(isAutoCloseDue(requestIn('confirmed'), at('2027-01-01T00:00'), DEFAULT_POLICY)).toBe(false);
-    expect(transition(r, { kind: 'autoClose' }, SYSTEM, at('2026-12-01T10:59'), DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION' });
+    expect(transition(r, { kind: 'autoClose' }, SYSTEM, at('2026-12-01T10:59'), DEFAULT_POLICY)).toMatchObject({
+      ok: false,
+      code: 'REQUEST.ILLEGAL_TRANSITION',
+    });
     const closed = transition(r, { kind: 'autoClose' }, SYSTEM, at('2026-12-01T11:00'), DEFAULT_POLICY);
     expect(closed.ok && closed.value.request).toMatchObject({ state: 'closed', closedAt: at('2026-12-01T11:00') });
     // A village with a shorter auto-close.
@@ -145,21 +192,43 @@ describe('the closed loop', () => {
     expect(autoCloseDueAt(requestIn('resolved'), rule)).toBe(at('2026-11-26T11:00'));
     expect(autoCloseDueAt(requestIn('inProgress'), rule)).toBeNull();
     expect(autoCloseDueAt(requestIn('reopened'), rule)).toBeNull();
-    expect(transition(requestIn('resolved'), { kind: 'autoClose' }, SYSTEM, at('2026-11-26T10:59'), rule)).toMatchObject({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION' });
+    expect(transition(requestIn('resolved'), { kind: 'autoClose' }, SYSTEM, at('2026-11-26T10:59'), rule)).toMatchObject({
+      ok: false,
+      code: 'REQUEST.ILLEGAL_TRANSITION',
+    });
     expect(transition(requestIn('resolved'), { kind: 'autoClose' }, SYSTEM, at('2026-11-26T11:00'), rule).ok).toBe(true);
   });
 
   it('hands a request over to another of the 三长', () => {
-    const handed = step(requestIn('responded'), { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader', toUserAssignments: ASSIGNMENTS, note: '李书记熟悉情况' }, leader, at('2026-11-24T10:30'));
+    const handed = step(
+      requestIn('responded'),
+      { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader', toUserAssignments: ASSIGNMENTS, note: '李书记熟悉情况' },
+      leader,
+      at('2026-11-24T10:30'),
+    );
     expect(handed.request.responders).toEqual(['partyLi']);
     expect(handed.request.state).toBe('responded');
     expect(handed.event.label).toBe('已转交党小组长');
-    expect(transition(requestIn('responded'), { kind: 'handOver', toUserId: 'leaderWang', toRole: 'gridLeader', toUserAssignments: ASSIGNMENTS }, leader, T0, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(
+      transition(
+        requestIn('responded'),
+        { kind: 'handOver', toUserId: 'leaderWang', toRole: 'gridLeader', toUserAssignments: ASSIGNMENTS },
+        leader,
+        T0,
+        DEFAULT_POLICY,
+      ),
+    ).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
   });
 
-  it('hands over only to someone who holds that role in the request\'s grid', () => {
+  it("hands over only to someone who holds that role in the request's grid", () => {
     const handOver = (toUserId: string, toRole: 'gridLeader' | 'partyGroupLeader' | 'buildingLeader') =>
-      transition(requestIn('responded'), { kind: 'handOver', toUserId, toRole, toUserAssignments: ASSIGNMENTS }, leader, at('2026-11-24T10:30'), DEFAULT_POLICY);
+      transition(
+        requestIn('responded'),
+        { kind: 'handOver', toUserId, toRole, toUserAssignments: ASSIGNMENTS },
+        leader,
+        at('2026-11-24T10:30'),
+        DEFAULT_POLICY,
+      );
     const refused = { ok: false, code: 'INPUT.INVALID', message: '转交对象不是本网格的这一角色' };
     // Another grid's grid leader, a 三长 named with the wrong role, and a resident.
     expect(handOver('leaderOther', 'gridLeader')).toMatchObject(refused);
@@ -176,26 +245,38 @@ describe('who may act', () => {
       expect(transition(newRequest(T0), { kind: 'respond', message: '收到' }, user(who), now, DEFAULT_POLICY).ok).toBe(true);
     }
     for (const who of ['leaderOther', 'dutyFar', RESIDENT, 'stranger']) {
-      expect(transition(newRequest(T0), { kind: 'respond', message: '收到' }, user(who), now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+      expect(transition(newRequest(T0), { kind: 'respond', message: '收到' }, user(who), now, DEFAULT_POLICY)).toMatchObject({
+        ok: false,
+        code: 'AUTH.FORBIDDEN',
+      });
     }
   });
 
   it('lets only the owner confirm, reopen or cancel', () => {
     const now = at('2026-11-24T12:00');
     expect(transition(requestIn('resolved'), { kind: 'confirm', rating: 4 }, leader, now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
-    expect(transition(requestIn('resolved'), { kind: 'reopen', reason: '不满意' }, user('residentOther'), now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+    expect(transition(requestIn('resolved'), { kind: 'reopen', reason: '不满意' }, user('residentOther'), now, DEFAULT_POLICY)).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+    });
     expect(transition(newRequest(T0), { kind: 'cancel' }, leader, now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
   });
 
   it('lets only the system auto-close', () => {
-    expect(transition(requestIn('resolved'), { kind: 'autoClose' }, resident, at('2026-12-30T00:00'), DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+    expect(transition(requestIn('resolved'), { kind: 'autoClose' }, resident, at('2026-12-30T00:00'), DEFAULT_POLICY)).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+    });
   });
 });
 
 describe('action rules', () => {
   it('rates 1 to 5 whole stars', () => {
     for (const rating of [0, 6, 2.5]) {
-      expect(transition(requestIn('resolved'), { kind: 'confirm', rating }, resident, at('2026-11-24T12:00'), DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'REQUEST.RATING_OUT_OF_RANGE' });
+      expect(transition(requestIn('resolved'), { kind: 'confirm', rating }, resident, at('2026-11-24T12:00'), DEFAULT_POLICY)).toMatchObject({
+        ok: false,
+        code: 'REQUEST.RATING_OUT_OF_RANGE',
+      });
     }
   });
 
@@ -203,7 +284,10 @@ describe('action rules', () => {
     const now = at('2026-11-24T12:00');
     expect(transition(newRequest(T0), { kind: 'respond', message: '  ' }, leader, now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     expect(transition(requestIn('inProgress'), { kind: 'resolve', note: '' }, leader, now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
-    expect(transition(requestIn('resolved'), { kind: 'reopen', reason: '' }, resident, now, DEFAULT_POLICY)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(transition(requestIn('resolved'), { kind: 'reopen', reason: '' }, resident, now, DEFAULT_POLICY)).toMatchObject({
+      ok: false,
+      code: 'INPUT.INVALID',
+    });
   });
 });
 
@@ -244,6 +328,11 @@ describe('illegal transitions', () => {
 
   it('states the current state and the action in the message', () => {
     const result = transition(requestIn('confirmed'), { kind: 'reopen', reason: '又坏了' }, resident, at('2026-11-25T10:00'), DEFAULT_POLICY);
-    expect(result).toEqual({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION', message: '诉求已确认，不能重新打开', details: { state: 'confirmed', action: 'reopen' } });
+    expect(result).toEqual({
+      ok: false,
+      code: 'REQUEST.ILLEGAL_TRANSITION',
+      message: '诉求已确认，不能重新打开',
+      details: { state: 'confirmed', action: 'reopen' },
+    });
   });
 });

@@ -26,7 +26,14 @@ const JOINED = at('2026-03-01T10:00');
 const grid: Grid = { id: GRID, villageId: VILLAGE, streetId: STREET, name: '第一网格', code: 'Gx7Kp2Q' };
 const village = { name: '连心村' };
 const household: Household = { id: 'h1', gridId: GRID, villageId: VILLAGE, building: '3栋', unit: '2单元', room: '301', careNeeds: ['sick'] };
-const member = (over: Partial<MembershipRecord> = {}): MembershipRecord => ({ userId: RESIDENT, gridId: GRID, villageId: VILLAGE, householdId: 'h1', joinedAt: JOINED, ...over });
+const member = (over: Partial<MembershipRecord> = {}): MembershipRecord => ({
+  userId: RESIDENT,
+  gridId: GRID,
+  villageId: VILLAGE,
+  householdId: 'h1',
+  joinedAt: JOINED,
+  ...over,
+});
 
 function facts(over: Partial<JoinFacts>): JoinFacts {
   return { userId: RESIDENT, grid, village, current: null, household: null, given: undefined, now: NOW, ...over };
@@ -49,7 +56,9 @@ describe('addresses and household lookup', () => {
 
 describe('decideJoin', () => {
   it('joins a first-time resident to the stored household at the address, adding care needs in their order', () => {
-    const join = decideJoin(facts({ household: { kind: 'stored', household }, given: { building: '3栋', unit: '2单元', room: '301', careNeeds: ['elderlyAlone'] } }));
+    const join = decideJoin(
+      facts({ household: { kind: 'stored', household }, given: { building: '3栋', unit: '2单元', room: '301', careNeeds: ['elderlyAlone'] } }),
+    );
     expect(join).toMatchObject({
       kind: 'join',
       membership: { userId: RESIDENT, gridId: GRID, villageId: VILLAGE, householdId: 'h1', joinedAt: NOW, updatedAt: NOW },
@@ -79,7 +88,13 @@ describe('decideJoin', () => {
 
   it('moves a resident from another grid, creating the new household with what they gave', () => {
     const from = member({ gridId: OTHER_GRID, householdId: 'h9', updatedAt: JOINED });
-    const join = decideJoin(facts({ current: from, household: { kind: 'new', id: 'h2' }, given: { building: ' 9栋', room: '901', careNeeds: ['pregnant', 'elderlyAlone'], noSmartphone: true } }));
+    const join = decideJoin(
+      facts({
+        current: from,
+        household: { kind: 'new', id: 'h2' },
+        given: { building: ' 9栋', room: '901', careNeeds: ['pregnant', 'elderlyAlone'], noSmartphone: true },
+      }),
+    );
     expect(join).toMatchObject({
       kind: 'move',
       membership: { gridId: GRID, householdId: 'h2', joinedAt: NOW },
@@ -93,8 +108,18 @@ describe('decideJoin', () => {
   });
 
   it('records a change of household within the grid, keeping when the resident joined it', () => {
-    const join = decideJoin(facts({ current: member(), household: { kind: 'stored', household: { ...household, id: 'h3' } }, given: { building: '3栋', unit: '2单元', room: '301' } }));
-    expect(join).toMatchObject({ kind: 'householdChange', membership: { householdId: 'h3', joinedAt: JOINED, updatedAt: NOW }, history: { fromGridId: GRID, fromHouseholdId: 'h1' } });
+    const join = decideJoin(
+      facts({
+        current: member(),
+        household: { kind: 'stored', household: { ...household, id: 'h3' } },
+        given: { building: '3栋', unit: '2单元', room: '301' },
+      }),
+    );
+    expect(join).toMatchObject({
+      kind: 'householdChange',
+      membership: { householdId: 'h3', joinedAt: JOINED, updatedAt: NOW },
+      history: { fromGridId: GRID, fromHouseholdId: 'h1' },
+    });
     expect(join.household).toBeNull();
   });
 
@@ -157,7 +182,9 @@ describe('join key rotation', () => {
     const ids = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
     const full: StoredKeyring = {
       currentKeyId: 'z',
-      keys: [...ids].map((id, i) => (id === 'z' ? { id, secret: 'sz', createdAt: NOW } : { id, createdAt: JOINED, retiredAt: JOINED + (id === '5' ? 0 : i + 1) * HOUR_MS })),
+      keys: [...ids].map((id, i) =>
+        id === 'z' ? { id, secret: 'sz', createdAt: NOW } : { id, createdAt: JOINED, retiredAt: JOINED + (id === '5' ? 0 : i + 1) * HOUR_MS },
+      ),
     };
     const rotated = rotatedKeyring(full, 'new', NOW);
     expect(rotated.currentKeyId).toBe('5');

@@ -11,7 +11,12 @@ const grids = [
   { id: GRID, villageId: VILLAGE },
   { id: OTHER_GRID, villageId: VILLAGE },
 ];
-const input = (scope: NoticeScope, extra: Partial<PublishNoticeInput> = {}): PublishNoticeInput => ({ title: '停水通知', body: '明天上午停水。', scope, ...extra });
+const input = (scope: NoticeScope, extra: Partial<PublishNoticeInput> = {}): PublishNoticeInput => ({
+  title: '停水通知',
+  body: '明天上午停水。',
+  scope,
+  ...extra,
+});
 
 describe('publishingStreet', () => {
   it('lets the committee publish in its village and the street admin anywhere in the street', () => {
@@ -21,8 +26,16 @@ describe('publishingStreet', () => {
   });
 
   it('refuses the street to a committee, another village to a committee, and everything to grid staff', () => {
-    expect(publishingStreet(roles('committeeZheng'), { kind: 'street' })).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN', message: '只有街道管理员可以向全街道发布通知' });
-    expect(publishingStreet(roles('committeeZheng'), { kind: 'village', villageId: 'v2' })).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN', message: '只能向本村（社区）发布通知' });
+    expect(publishingStreet(roles('committeeZheng'), { kind: 'street' })).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+      message: '只有街道管理员可以向全街道发布通知',
+    });
+    expect(publishingStreet(roles('committeeZheng'), { kind: 'village', villageId: 'v2' })).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+      message: '只能向本村（社区）发布通知',
+    });
     expect(publishingStreet(roles('leaderWang'), villageScope)).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
   });
 });
@@ -56,7 +69,10 @@ describe('newNotice', () => {
 
   it('sends chosen grids as named, and names those not found in the village', () => {
     const scope: NoticeScope = { kind: 'grids', villageId: VILLAGE, gridIds: [OTHER_GRID] };
-    expect(newNotice(input(scope), draft, { village, grids }, NOW)).toMatchObject({ ok: true, value: { shards: [{ villageId: VILLAGE, gridIds: [OTHER_GRID] }] } });
+    expect(newNotice(input(scope), draft, { village, grids }, NOW)).toMatchObject({
+      ok: true,
+      value: { shards: [{ villageId: VILLAGE, gridIds: [OTHER_GRID] }] },
+    });
     const missing: NoticeScope = { kind: 'grids', villageId: VILLAGE, gridIds: [GRID, 'gElsewhere', 'gGone'] };
     const elsewhere = [...grids, { id: 'gElsewhere', villageId: 'v2' }];
     expect(newNotice(input(missing), draft, { village, grids: elsewhere }, NOW)).toMatchObject({
@@ -68,7 +84,10 @@ describe('newNotice', () => {
 
   it('answers VILLAGE.NOT_FOUND for a missing village or one of another street', () => {
     expect(newNotice(input(villageScope), draft, { village: null, grids: [] }, NOW)).toMatchObject({ ok: false, code: 'VILLAGE.NOT_FOUND' });
-    expect(newNotice(input(villageScope), draft, { village: { id: VILLAGE, streetId: 'st2' }, grids }, NOW)).toMatchObject({ ok: false, code: 'VILLAGE.NOT_FOUND' });
+    expect(newNotice(input(villageScope), draft, { village: { id: VILLAGE, streetId: 'st2' }, grids }, NOW)).toMatchObject({
+      ok: false,
+      code: 'VILLAGE.NOT_FOUND',
+    });
   });
 
   it('splits a street notice into one shard per village, in the order the grids came', () => {

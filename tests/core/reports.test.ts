@@ -119,12 +119,23 @@ describe('buildReport', () => {
 
   it('groups by grid, village, street and leader for the period', () => {
     const byGrid = buildReport(requests, 'grid', week, week.end);
-    expect(byGrid.groups.map((g) => [g.key, g.figures.total])).toEqual([['g1', 1], ['g2', 1], ['g3', 1]]);
+    expect(byGrid.groups.map((g) => [g.key, g.figures.total])).toEqual([
+      ['g1', 1],
+      ['g2', 1],
+      ['g3', 1],
+    ]);
     expect(byGrid.overall.total).toBe(3);
-    expect(buildReport(requests, 'village', week, week.end).groups.map((g) => [g.key, g.figures.withinTarget])).toEqual([['v1', 1], ['v2', 1]]);
+    expect(buildReport(requests, 'village', week, week.end).groups.map((g) => [g.key, g.figures.withinTarget])).toEqual([
+      ['v1', 1],
+      ['v2', 1],
+    ]);
     expect(buildReport(requests, 'street', week, week.end).groups).toHaveLength(1);
     const byLeader = buildReport(requests, 'leader', week, week.end);
-    expect(byLeader.groups.map((g) => [g.key, g.figures.total])).toEqual([['leaderOther', 1], ['leaderWang', 1], ['partyLi', 2]]);
+    expect(byLeader.groups.map((g) => [g.key, g.figures.total])).toEqual([
+      ['leaderOther', 1],
+      ['leaderWang', 1],
+      ['partyLi', 2],
+    ]);
     expect(byLeader.overall.total).toBe(3);
   });
 });

@@ -11,18 +11,36 @@ function rule(id: string, category: RoutingRule['category'], roles: RoutingRule[
 
 describe('routeRequest', () => {
   it('defaults to the grid leader', () => {
-    expect(routeRequest({ place, category: 'repairs' }, [], ASSIGNMENTS)).toEqual({ outcome: 'routed', responders: ['leaderWang'], source: { kind: 'default' } });
+    expect(routeRequest({ place, category: 'repairs' }, [], ASSIGNMENTS)).toEqual({
+      outcome: 'routed',
+      responders: ['leaderWang'],
+      source: { kind: 'default' },
+    });
   });
 
   it('uses the rule for the category, then the grid-wide rule', () => {
-    const rules = [rule('ruleMed', 'medicine', ['partyGroupLeader'], ['doctorHu']), rule('ruleAll', '*', ['gridLeader', 'buildingLeader']), rule('ruleElsewhere', 'repairs', ['gridWorker'], [], OTHER_GRID)];
+    const rules = [
+      rule('ruleMed', 'medicine', ['partyGroupLeader'], ['doctorHu']),
+      rule('ruleAll', '*', ['gridLeader', 'buildingLeader']),
+      rule('ruleElsewhere', 'repairs', ['gridWorker'], [], OTHER_GRID),
+    ];
     expect(findRoutingRule(rules, GRID, 'medicine')?.id).toBe('ruleMed');
-    expect(routeRequest({ place, category: 'medicine' }, rules, ASSIGNMENTS)).toEqual({ outcome: 'routed', responders: ['partyLi', 'doctorHu'], source: { kind: 'rule', ruleId: 'ruleMed' } });
-    expect(routeRequest({ place, category: 'repairs' }, rules, ASSIGNMENTS)).toMatchObject({ responders: ['leaderWang', 'buildingZhao'], source: { kind: 'rule', ruleId: 'ruleAll' } });
+    expect(routeRequest({ place, category: 'medicine' }, rules, ASSIGNMENTS)).toEqual({
+      outcome: 'routed',
+      responders: ['partyLi', 'doctorHu'],
+      source: { kind: 'rule', ruleId: 'ruleMed' },
+    });
+    expect(routeRequest({ place, category: 'repairs' }, rules, ASSIGNMENTS)).toMatchObject({
+      responders: ['leaderWang', 'buildingZhao'],
+      source: { kind: 'rule', ruleId: 'ruleAll' },
+    });
   });
 
   it('adds the micro-grid leader during an emergency split', () => {
-    expect(routeRequest({ place, category: 'supplies', microGrid: { leaderUserId: 'volunteerMa' } }, [], ASSIGNMENTS).responders).toEqual(['leaderWang', 'volunteerMa']);
+    expect(routeRequest({ place, category: 'supplies', microGrid: { leaderUserId: 'volunteerMa' } }, [], ASSIGNMENTS).responders).toEqual([
+      'leaderWang',
+      'volunteerMa',
+    ]);
   });
 
   it('falls back to the duty officers, recorded as an outcome, when the grid has nobody', () => {
@@ -37,19 +55,42 @@ describe('routeRequest', () => {
 
   it('goes on to the committee, then the street, and records nobody as a last resort', () => {
     const only = (roles: RoleAssignment['role'][]) => ASSIGNMENTS.filter((a) => roles.includes(a.role));
-    expect(routeRequest({ place, category: 'other' }, [], only(['committee', 'streetAdmin']))).toMatchObject({ fallbackTo: 'committee', responders: ['committeeZheng'] });
+    expect(routeRequest({ place, category: 'other' }, [], only(['committee', 'streetAdmin']))).toMatchObject({
+      fallbackTo: 'committee',
+      responders: ['committeeZheng'],
+    });
     expect(routeRequest({ place, category: 'other' }, [], only(['streetAdmin']))).toMatchObject({ fallbackTo: 'streetAdmins', responders: ['streetQian'] });
-    expect(routeRequest({ place, category: 'other' }, [], [])).toEqual({ outcome: 'noResponderFallback', responders: [], source: { kind: 'default' }, fallbackTo: 'nobody' });
+    expect(routeRequest({ place, category: 'other' }, [], [])).toEqual({
+      outcome: 'noResponderFallback',
+      responders: [],
+      source: { kind: 'default' },
+      fallbackTo: 'nobody',
+    });
   });
 });
 
 describe('changeRoutingRule', () => {
   it('creates a rule with an audit entry', () => {
-    const result = changeRoutingRule(null, { gridId: GRID, category: 'medicine', set: { roles: ['partyGroupLeader'], userIds: [] }, reason: '李书记负责买药' }, 'committeeZheng', NOW, 'ruleNew');
+    const result = changeRoutingRule(
+      null,
+      { gridId: GRID, category: 'medicine', set: { roles: ['partyGroupLeader'], userIds: [] }, reason: '李书记负责买药' },
+      'committeeZheng',
+      NOW,
+      'ruleNew',
+    );
     expect(result).toEqual({
       ok: true,
       value: {
-        rule: { id: 'ruleNew', gridId: GRID, category: 'medicine', roles: ['partyGroupLeader'], userIds: [], updatedAt: NOW, updatedBy: 'committeeZheng', version: 1 },
+        rule: {
+          id: 'ruleNew',
+          gridId: GRID,
+          category: 'medicine',
+          roles: ['partyGroupLeader'],
+          userIds: [],
+          updatedAt: NOW,
+          updatedBy: 'committeeZheng',
+          version: 1,
+        },
         audit: {
           ruleId: 'ruleNew',
           gridId: GRID,
@@ -66,7 +107,13 @@ describe('changeRoutingRule', () => {
 
   it('records before and after on change and removal', () => {
     const existing = rule('ruleMed', 'medicine', ['partyGroupLeader']);
-    const changed = changeRoutingRule(existing, { gridId: GRID, category: 'medicine', set: { roles: ['gridLeader'], userIds: ['doctorHu'] }, reason: '换人' }, 'committeeZheng', NOW + 1, 'unused');
+    const changed = changeRoutingRule(
+      existing,
+      { gridId: GRID, category: 'medicine', set: { roles: ['gridLeader'], userIds: ['doctorHu'] }, reason: '换人' },
+      'committeeZheng',
+      NOW + 1,
+      'unused',
+    );
     expect(changed.ok && changed.value.rule).toMatchObject({ id: 'ruleMed', version: 2, roles: ['gridLeader'], userIds: ['doctorHu'] });
     expect(changed.ok && changed.value.audit.before).toBe(existing);
     const removed = changeRoutingRule(existing, { gridId: GRID, category: 'medicine', set: null, reason: '恢复默认' }, 'committeeZheng', NOW + 2, 'unused');
@@ -74,7 +121,13 @@ describe('changeRoutingRule', () => {
   });
 
   it('needs a reason and a matching rule', () => {
-    expect(changeRoutingRule(null, { gridId: GRID, category: '*', set: null, reason: '  ' }, 'u', NOW, 'id')).toMatchObject({ ok: false, code: 'ROUTING.REASON_REQUIRED' });
-    expect(changeRoutingRule(rule('x', 'medicine', []), { gridId: OTHER_GRID, category: 'medicine', set: null, reason: 'r' }, 'u', NOW, 'id')).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(changeRoutingRule(null, { gridId: GRID, category: '*', set: null, reason: '  ' }, 'u', NOW, 'id')).toMatchObject({
+      ok: false,
+      code: 'ROUTING.REASON_REQUIRED',
+    });
+    expect(changeRoutingRule(rule('x', 'medicine', []), { gridId: OTHER_GRID, category: 'medicine', set: null, reason: 'r' }, 'u', NOW, 'id')).toMatchObject({
+      ok: false,
+      code: 'INPUT.INVALID',
+    });
   });
 });

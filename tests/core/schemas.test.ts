@@ -20,15 +20,35 @@ const SCENE = 'JA00aBGx7Kp2Q0123456789abcd';
 /** For every function: inputs that must pass and inputs that must fail. */
 const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] } } = {
   joinGrid: {
-    good: [{ scene: SCENE }, { scene: SCENE, household: { building: '3栋', unit: '2单元', room: '501', careNeeds: ['elderlyAlone', 'sick'], noSmartphone: true } }],
-    bad: [{}, { scene: '' }, { scene: 'x'.repeat(33) }, { scene: 'has space' }, { scene: SCENE, household: { careNeeds: ['rich'] } }, { scene: SCENE, openid: 'spoofed' }],
+    good: [
+      { scene: SCENE },
+      { scene: SCENE, household: { building: '3栋', unit: '2单元', room: '501', careNeeds: ['elderlyAlone', 'sick'], noSmartphone: true } },
+    ],
+    bad: [
+      {},
+      { scene: '' },
+      { scene: 'x'.repeat(33) },
+      { scene: 'has space' },
+      { scene: SCENE, household: { careNeeds: ['rich'] } },
+      { scene: SCENE, openid: 'spoofed' },
+    ],
   },
-  getJoinCode: { good: [{ gridId: 'g1' }, { gridId: 'g1', validDays: 30 }], bad: [{ gridId: 'g1', validDays: 0 }, { gridId: 'g 1' }, { gridId: 'g1', validDays: 1.5 }] },
+  getJoinCode: {
+    good: [{ gridId: 'g1' }, { gridId: 'g1', validDays: 30 }],
+    bad: [{ gridId: 'g1', validDays: 0 }, { gridId: 'g 1' }, { gridId: 'g1', validDays: 1.5 }],
+  },
   bindGridGroup: { good: [{ gridId: 'g1', groupCloudId: 'cloudid-abc' }], bad: [{ gridId: 'g1' }] },
   resolveGroupGrid: { good: [{ groupCloudId: 'cloudid-abc' }], bad: [{ groupCloudId: '' }] },
   issueInvitation: {
-    good: [{ villageId: 'v1', gridId: 'g1', role: 'buildingLeader', validDays: 7 }, { villageId: 'v1', role: 'dutyOfficer' }],
-    bad: [{ villageId: 'v1', role: 'streetAdmin' }, { villageId: 'v1', role: 'resident' }, { villageId: 'v1', role: 'gridLeader', validDays: 31 }],
+    good: [
+      { villageId: 'v1', gridId: 'g1', role: 'buildingLeader', validDays: 7 },
+      { villageId: 'v1', role: 'dutyOfficer' },
+    ],
+    bad: [
+      { villageId: 'v1', role: 'streetAdmin' },
+      { villageId: 'v1', role: 'resident' },
+      { villageId: 'v1', role: 'gridLeader', validDays: 31 },
+    ],
   },
   acceptInvitation: {
     good: [
@@ -53,13 +73,26 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
       { scene: SCENE, displayName: '张建国', phone: '' },
     ],
   },
-  createVillage: { good: [{ streetId: 'st1', name: '幸福社区', kind: 'community' }], bad: [{ streetId: 'st1', name: '  ', kind: 'community' }, { streetId: 'st1', name: '幸福村', kind: 'town' }] },
+  createVillage: {
+    good: [{ streetId: 'st1', name: '幸福社区', kind: 'community' }],
+    bad: [
+      { streetId: 'st1', name: '  ', kind: 'community' },
+      { streetId: 'st1', name: '幸福村', kind: 'town' },
+    ],
+  },
   createGrid: { good: [{ villageId: 'v1', name: '第一网格' }], bad: [{ villageId: 'v1', name: 'x'.repeat(41) }] },
   listVillageGrids: { good: [{ villageId: 'v1' }], bad: [{}, { villageId: 'v1', streetId: 's1' }] },
   createMicroGrid: { good: [{ gridId: 'g1', name: '3号楼', leaderUserId: 'u1' }], bad: [{ gridId: 'g1' }] },
   updateRoutingRule: {
-    good: [{ gridId: 'g1', category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记负责' }, { gridId: 'g1', category: '*', roles: [], userIds: [], reason: '恢复默认' }],
-    bad: [{ gridId: 'g1', category: 'medicine', roles: ['dutyOfficer'], userIds: [], reason: 'x' }, { gridId: 'g1', category: 'all', roles: [], userIds: [], reason: 'x' }, { gridId: 'g1', category: 'medicine', roles: [], userIds: [], reason: 'x'.repeat(201) }],
+    good: [
+      { gridId: 'g1', category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记负责' },
+      { gridId: 'g1', category: '*', roles: [], userIds: [], reason: '恢复默认' },
+    ],
+    bad: [
+      { gridId: 'g1', category: 'medicine', roles: ['dutyOfficer'], userIds: [], reason: 'x' },
+      { gridId: 'g1', category: 'all', roles: [], userIds: [], reason: 'x' },
+      { gridId: 'g1', category: 'medicine', roles: [], userIds: [], reason: 'x'.repeat(201) },
+    ],
   },
   setVillagePolicy: {
     good: [
@@ -72,7 +105,15 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
         escalationSteps: [{ level: 1, audience: 'otherLeaders', afterTargetMinutes: 0 }],
         autoCloseAfterDays: 3,
         calendar: {
-          weeklyHours: [{ weekday: 1, intervals: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '24:00' }] }],
+          weeklyHours: [
+            {
+              weekday: 1,
+              intervals: [
+                { start: '08:30', end: '12:00' },
+                { start: '14:00', end: '24:00' },
+              ],
+            },
+          ],
           holidays: ['2026-10-01'],
           specialHours: [{ date: '2026-10-10', intervals: [{ start: '09:00', end: '17:00' }] }],
           emergencyMode: false,
@@ -90,7 +131,15 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   submitRequest: {
     good: [
       { category: 'supplies', text: '家里缺米', idempotencyKey: 'draft-0001' },
-      { gridId: 'g1', category: 'medicine', text: '字'.repeat(500), photos: [FILE], location: { latitude: 31.2, longitude: 121.5, name: '3栋' }, urgent: true, idempotencyKey: 'a1b2c3d4e5f6' },
+      {
+        gridId: 'g1',
+        category: 'medicine',
+        text: '字'.repeat(500),
+        photos: [FILE],
+        location: { latitude: 31.2, longitude: 121.5, name: '3栋' },
+        urgent: true,
+        idempotencyKey: 'a1b2c3d4e5f6',
+      },
       { category: 'other', text: '😀'.repeat(500), idempotencyKey: 'draft-0002' },
     ],
     bad: [
@@ -109,7 +158,13 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   getRequest: { good: [{ requestId: 'r1' }], bad: [{}, { requestId: 'r1', extra: 1 }] },
   listMyRequests: { good: [{}, { states: ['submitted', 'resolved'], limit: 20, cursor: 'abc' }], bad: [{ states: ['done'] }, { limit: 51 }, { states: [] }] },
   listInbox: { good: [{ view: 'mine' }, { view: 'village', villageId: 'v1', states: ['submitted'] }], bad: [{ view: 'all' }, {}] },
-  respondRequest: { good: [{ requestId: 'r1', message: '收到', expectedVersion: 1 }], bad: [{ requestId: 'r1', message: '' }, { requestId: 'r1', message: 'ok', expectedVersion: 0 }] },
+  respondRequest: {
+    good: [{ requestId: 'r1', message: '收到', expectedVersion: 1 }],
+    bad: [
+      { requestId: 'r1', message: '' },
+      { requestId: 'r1', message: 'ok', expectedVersion: 0 },
+    ],
+  },
   updateRequestStatus: {
     good: [
       { requestId: 'r1', action: 'startProgress' },
@@ -123,7 +178,17 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
       { requestId: 'r1', action: 'startProgress', toUserId: 'u2' },
     ],
   },
-  confirmRequest: { good: [{ requestId: 'r1', rating: 5, comment: '很好' }, { requestId: 'r1', rating: 1 }], bad: [{ requestId: 'r1', rating: 0 }, { requestId: 'r1', rating: 6 }, { requestId: 'r1', rating: 4.5 }] },
+  confirmRequest: {
+    good: [
+      { requestId: 'r1', rating: 5, comment: '很好' },
+      { requestId: 'r1', rating: 1 },
+    ],
+    bad: [
+      { requestId: 'r1', rating: 0 },
+      { requestId: 'r1', rating: 6 },
+      { requestId: 'r1', rating: 4.5 },
+    ],
+  },
   reopenRequest: { good: [{ requestId: 'r1', reason: '还没修好' }], bad: [{ requestId: 'r1' }] },
   cancelRequest: { good: [{ requestId: 'r1' }, { requestId: 'r1', reason: '' }], bad: [{ reason: 'x' }] },
   recordSubscription: {
@@ -151,15 +216,28 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   },
   listNotices: { good: [{}, { gridId: 'g1', limit: 10 }], bad: [{ limit: 0 }] },
   markNoticeRead: { good: [{ noticeId: 'n1' }], bad: [{ noticeId: 'n1', householdId: 'h1' }] },
-  markHouseholdReached: { good: [{ noticeId: 'n1', householdId: 'h1', channel: 'phone', note: '已电话告知' }], bad: [{ noticeId: 'n1', householdId: 'h1', channel: 'wechat' }] },
+  markHouseholdReached: {
+    good: [{ noticeId: 'n1', householdId: 'h1', channel: 'phone', note: '已电话告知' }],
+    bad: [{ noticeId: 'n1', householdId: 'h1', channel: 'wechat' }],
+  },
   getNoticeReach: { good: [{ noticeId: 'n1' }, { noticeId: 'n1', gridId: 'g1' }], bad: [{}] },
   getVillageDashboard: { good: [{ villageId: 'v01' }], bad: [{}, { villageId: '' }, { villageId: 'v 1' }, { villageId: 'v01', openid: 'spoofed' }] },
-  getGridRoster: { good: [{ gridId: 'g1' }, { gridId: 'g1', noticeId: 'n1', limit: 20, cursor: 'h1' }], bad: [{}, { gridId: 'g1', limit: 51 }, { gridId: 'g1', userId: 'spoofed' }] },
+  getGridRoster: {
+    good: [{ gridId: 'g1' }, { gridId: 'g1', noticeId: 'n1', limit: 20, cursor: 'h1' }],
+    bad: [{}, { gridId: 'g1', limit: 51 }, { gridId: 'g1', userId: 'spoofed' }],
+  },
   getMyProfile: { good: [{}], bad: [{ openid: 'spoofed' }, { userId: 'someone-else' }] },
   rotateJoinKeys: { good: [{}], bad: [{ keyId: 'A' }, { secret: 'x' }] },
   getReport: {
-    good: [{ groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'leader', period: { kind: 'range', from: '2026-11-01', to: '2026-11-30' } }],
-    bad: [{ groupBy: 'household', period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'grid', period: { kind: 'week' } }, { groupBy: 'grid', period: { kind: 'range', from: '2026-11-01' } }],
+    good: [
+      { groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } },
+      { groupBy: 'leader', period: { kind: 'range', from: '2026-11-01', to: '2026-11-30' } },
+    ],
+    bad: [
+      { groupBy: 'household', period: { kind: 'week', date: '2026-11-24' } },
+      { groupBy: 'grid', period: { kind: 'week' } },
+      { groupBy: 'grid', period: { kind: 'range', from: '2026-11-01' } },
+    ],
   },
 };
 
@@ -170,10 +248,15 @@ describe('input schemas', () => {
 
   it('forbid additional properties in every object', () => {
     const visit = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) return node.forEach((child, i) => visit(child, `${path}/${i}`));
+      if (Array.isArray(node)) {
+        node.forEach((child, i) => {
+          visit(child, `${path}/${i}`);
+        });
+        return;
+      }
       if (!node || typeof node !== 'object') return;
       const record = node as Record<string, unknown>;
-      if (record['properties'] !== undefined) expect(record['additionalProperties'], path).toBe(false);
+      if (record.properties !== undefined) expect(record.additionalProperties, path).toBe(false);
       for (const [key, child] of Object.entries(record)) visit(child, `${path}/${key}`);
     };
     for (const name of FUNCTION_NAMES) visit(INPUT_SCHEMAS[name], name);

@@ -18,11 +18,26 @@ import { at } from './fixtures';
 
 const WEEKDAYS_ONLY: ServiceCalendar = {
   weeklyHours: {
-    1: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '17:30' }],
-    2: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '17:30' }],
-    3: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '17:30' }],
-    4: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '17:30' }],
-    5: [{ start: '08:30', end: '12:00' }, { start: '14:00', end: '17:30' }],
+    1: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '17:30' },
+    ],
+    2: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '17:30' },
+    ],
+    3: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '17:30' },
+    ],
+    4: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '17:30' },
+    ],
+    5: [
+      { start: '08:30', end: '12:00' },
+      { start: '14:00', end: '17:30' },
+    ],
   },
   holidays: [],
   emergencyMode: false,

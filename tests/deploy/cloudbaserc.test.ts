@@ -10,7 +10,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_SEC } from '../../emulator/src';
 import { functionNames } from '../../scripts/build-functions';
-import { DEFAULT_CONFIG_PATH, environmentOf, type DryRunReport, type FunctionDryRun, type JsonObject, type RecordedRequest } from '../../scripts/check-cloudbaserc';
+import {
+  DEFAULT_CONFIG_PATH,
+  environmentOf,
+  type DryRunReport,
+  type FunctionDryRun,
+  type JsonObject,
+  type RecordedRequest,
+} from '../../scripts/check-cloudbaserc';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FUNCTIONS_DIR = path.join(REPO_ROOT, 'cloudfunctions');
@@ -40,7 +47,9 @@ const configJsonOf = (name: string): ConfigJson => {
  * is listed as unresolved, so a new way of reading the environment cannot slip past the check.
  */
 function backendEnvReads(dirs = ENV_SOURCE_DIRS): { names: Set<string>; unresolved: string[] } {
-  const files = dirs.flatMap((dir) => (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)));
+  const files = dirs.flatMap((dir) =>
+    (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)),
+  );
   const sources = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
   const names = new Set<string>();
   const unresolved: string[] = [];
@@ -60,7 +69,14 @@ function backendEnvReads(dirs = ENV_SOURCE_DIRS): { names: Set<string>; unresolv
         else unresolved.push(`${where(at)}: process.env[${param}]`);
       } else {
         const destructured = /\{([^{}]*)\}\s*=\s*$/.exec(text.slice(Math.max(0, at - 200), at));
-        if (destructured?.[1]) destructured[1].split(',').map((s) => s.split(':')[0]?.trim()).filter(Boolean).forEach((n) => names.add(n as string));
+        if (destructured?.[1])
+          destructured[1]
+            .split(',')
+            .map((s) => s.split(':')[0]?.trim())
+            .filter(Boolean)
+            .forEach((n) => {
+              names.add(n as string);
+            });
         else unresolved.push(`${where(at)}: process.env used whole`);
       }
     }
@@ -68,7 +84,7 @@ function backendEnvReads(dirs = ENV_SOURCE_DIRS): { names: Set<string>; unresolv
   for (const fn of readers) {
     const calls = [...sources.values()].flatMap((text) => [...text.matchAll(new RegExp(`\\b${fn}\\(\\s*(['"])(\\w+)\\1`, 'g'))].map((m) => m[2] as string));
     if (calls.length === 0) unresolved.push(`${fn}(): reads process.env[…] but no call names a variable`);
-    calls.forEach((n) => names.add(n));
+    for (const n of calls) names.add(n);
   }
   return { names, unresolved };
 }
@@ -82,7 +98,7 @@ function buildTargetNodeMajor(): number {
 
 const NODE_RUNTIME = /^Nodejs(\d+)\.\d+$/;
 const request = (requests: RecordedRequest[], action: string): RecordedRequest | undefined => requests.find((r) => r.action === action);
-const triggersSent = (r: RecordedRequest | undefined): unknown => (r ? JSON.parse(String(r.params['Triggers'])) : []);
+const triggersSent = (r: RecordedRequest | undefined): unknown => (r ? JSON.parse(String(r.params.Triggers)) : []);
 
 const rawConfig = readJson<{ envId?: string; functions?: { name: string }[] }>(DEFAULT_CONFIG_PATH);
 const envReads = backendEnvReads();
@@ -96,13 +112,23 @@ beforeAll(() => {
   for (const name of envReads.names) env[name] = sentinel(name);
   let stdout: string;
   try {
-    stdout = execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'check-cloudbaserc.ts'), '--json', '--config', DEFAULT_CONFIG_PATH], {
-      cwd: scratch,
-      env,
-      encoding: 'utf8',
-      timeout: DRY_RUN_TIMEOUT_MS,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    stdout = execFileSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        path.join(REPO_ROOT, 'scripts', 'check-cloudbaserc.ts'),
+        '--json',
+        '--config',
+        DEFAULT_CONFIG_PATH,
+      ],
+      {
+        cwd: scratch,
+        env,
+        encoding: 'utf8',
+        timeout: DRY_RUN_TIMEOUT_MS,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
   } catch (err) {
     // Exit 1 (the CLI refused a function) still printed the report: the checks below name the function.
     stdout = String((err as { stdout?: string }).stdout ?? '');
@@ -136,16 +162,19 @@ describe('cloudbaserc.json', () => {
     });
   });
 
-  it("validates against the cloudbaserc JSON schema the CLI ships", () => {
+  it('validates against the cloudbaserc JSON schema the CLI ships', () => {
     const { schema, runtimes } = report;
-    const definitions = schema['definitions'] as Record<string, JsonObject>;
-    const cloudFunction = definitions['ICloudFunction'] as JsonObject & { properties: Record<string, JsonObject> };
+    const definitions = schema.definitions as Record<string, JsonObject>;
+    const cloudFunction = definitions.ICloudFunction as JsonObject & { properties: Record<string, JsonObject> };
     // The shipped schema is `tcb framework deploy`'s: it requires a framework block, which `tcb fn deploy`
     // does not use, and its function definition predates the current runtimes and the memorySize name
     // the CLI sends. So: runtimes from the CLI's own list, memorySize against the schema's memory enum.
-    const functionSchema = { ...cloudFunction, properties: { ...cloudFunction.properties, runtime: { type: 'string', enum: runtimes }, memorySize: cloudFunction.properties['memory'] } };
-    const required = (schema['required'] as string[]).filter((key) => key !== 'framework');
-    const properties = { ...(schema['properties'] as JsonObject), functions: { type: 'array', items: functionSchema } };
+    const functionSchema = {
+      ...cloudFunction,
+      properties: { ...cloudFunction.properties, runtime: { type: 'string', enum: runtimes }, memorySize: cloudFunction.properties.memory },
+    };
+    const required = (schema.required as string[]).filter((key) => key !== 'framework');
+    const properties = { ...(schema.properties as JsonObject), functions: { type: 'array', items: functionSchema } };
     // strict off: the CLI's schema has annotations ajv's strict mode rejects (e.g. "default" beside "$ref").
     const validate = new Ajv({ strict: false, allErrors: true }).compile({ ...schema, required, properties });
     const resolved = { version: report.version, envId: report.envId, functionRoot: report.functionRoot, functions: report.functions.map((fn) => fn.resolved) };
@@ -155,8 +184,8 @@ describe('cloudbaserc.json', () => {
   it("gives each function its config.json timeout (the emulator's default when it has none)", () => {
     eachFunction((fn) => {
       const expected = configJsonOf(fn.name).timeout ?? DEFAULT_TIMEOUT_SEC;
-      expect(request(fn.create, 'CreateFunction')?.params['Timeout'], `${fn.name} on create`).toBe(expected);
-      expect(request(fn.update, 'UpdateFunctionConfiguration')?.params['Timeout'], `${fn.name} on update`).toBe(expected);
+      expect(request(fn.create, 'CreateFunction')?.params.Timeout, `${fn.name} on create`).toBe(expected);
+      expect(request(fn.update, 'UpdateFunctionConfiguration')?.params.Timeout, `${fn.name} on update`).toBe(expected);
     });
   });
 
@@ -164,7 +193,10 @@ describe('cloudbaserc.json', () => {
     eachFunction((fn) => {
       const triggers = configJsonOf(fn.name).triggers ?? [];
       // The CLI sends name, type and cron only: a trigger message in config.json would be lost.
-      expect(triggers.filter((t) => t.message !== undefined).map((t) => t.name), `${fn.name}: trigger message`).toEqual([]);
+      expect(
+        triggers.filter((t) => t.message !== undefined).map((t) => t.name),
+        `${fn.name}: trigger message`,
+      ).toEqual([]);
       const expected = triggers.map((t) => ({ TriggerName: t.name, Type: t.type, TriggerDesc: t.config }));
       expect(triggersSent(request(fn.create, 'BatchCreateTrigger')), `${fn.name} on create`).toEqual(expected);
       expect(triggersSent(request(fn.update, 'BatchCreateTrigger')), `${fn.name} on update`).toEqual(expected);
@@ -177,7 +209,10 @@ describe('cloudbaserc.json', () => {
     expect(Object.keys(expected)).toContain('ADMIN_OPENIDS');
     eachFunction((fn) => {
       // Exactly these: a deploy replaces the function's whole environment, so a stale name would linger.
-      for (const [when, requests, action] of [['create', fn.create, 'CreateFunction'], ['update', fn.update, 'UpdateFunctionConfiguration']] as const) {
+      for (const [when, requests, action] of [
+        ['create', fn.create, 'CreateFunction'],
+        ['update', fn.update, 'UpdateFunctionConfiguration'],
+      ] as const) {
         const sent = environmentOf(request(requests, action)) ?? {};
         expect(Object.fromEntries(Object.entries(sent).sort()), `${fn.name} on ${when}`).toEqual(expected);
       }
@@ -187,21 +222,21 @@ describe('cloudbaserc.json', () => {
   it('takes the environment id from ENV_ID, not a hard-coded environment', () => {
     expect(rawConfig.envId).toBe('{{env.ENV_ID}}');
     expect(report.envId).toBe(DRY_RUN_ENV_ID);
-    eachFunction((fn) => expect(request(fn.create, 'CreateFunction')?.params['Namespace'], fn.name).toBe(DRY_RUN_ENV_ID));
+    eachFunction((fn) => expect(request(fn.create, 'CreateFunction')?.params.Namespace, fn.name).toBe(DRY_RUN_ENV_ID));
   });
 
   it('runs the built bundles: a Node.js runtime no older than their build target, index.main, wx-server-sdk installed in the cloud', () => {
     const targetMajor = buildTargetNodeMajor();
     eachFunction((fn) => {
       const params = request(fn.create, 'CreateFunction')?.params ?? {};
-      const runtime = String(params['Runtime']);
+      const runtime = String(params.Runtime);
       expect(report.runtimes, `${fn.name}: a runtime the CLI offers`).toContain(runtime);
       expect(Number(NODE_RUNTIME.exec(runtime)?.[1]), `${fn.name}: ${runtime} vs esbuild target node${targetMajor}`).toBeGreaterThanOrEqual(targetMajor);
       const pkg = readJson<{ main?: string; dependencies?: Record<string, string> }>(path.join(FUNCTIONS_DIR, fn.name, 'package.json'));
-      expect(params['Handler'], fn.name).toBe(`${path.basename(pkg.main ?? 'index.js', '.js')}.main`);
+      expect(params.Handler, fn.name).toBe(`${path.basename(pkg.main ?? 'index.js', '.js')}.main`);
       // wx-server-sdk is left out of the bundle (external), so the cloud must install it.
       expect(Object.keys(pkg.dependencies ?? {}), fn.name).toContain('wx-server-sdk');
-      expect(params['InstallDependency'], fn.name).toBe('TRUE');
+      expect(params.InstallDependency, fn.name).toBe('TRUE');
     });
   });
 });
@@ -211,8 +246,14 @@ describe('the scan for environment variables the backend reads', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-reads-'));
     try {
       fs.mkdirSync(path.join(dir, 'nested'));
-      fs.writeFileSync(path.join(dir, 'a.ts'), "const a = process.env.DOTTED;\nconst b = process.env['QUOTED'];\nconst { DESTRUCTURED, OTHER: renamed } = process.env;\n");
-      fs.writeFileSync(path.join(dir, 'nested', 'b.ts'), "function fromEnv(name: string) { return process.env[name]; }\nfromEnv('VIA_HELPER');\nconst all = process.env;\nconst k = 'x'; const c = process.env[k];\n");
+      fs.writeFileSync(
+        path.join(dir, 'a.ts'),
+        "const a = process.env.DOTTED;\nconst b = process.env['QUOTED'];\nconst { DESTRUCTURED, OTHER: renamed } = process.env;\n",
+      );
+      fs.writeFileSync(
+        path.join(dir, 'nested', 'b.ts'),
+        "function fromEnv(name: string) { return process.env[name]; }\nfromEnv('VIA_HELPER');\nconst all = process.env;\nconst k = 'x'; const c = process.env[k];\n",
+      );
       const { names, unresolved } = backendEnvReads([dir]);
       expect([...names].sort()).toEqual(['DESTRUCTURED', 'DOTTED', 'OTHER', 'QUOTED', 'VIA_HELPER']);
       expect(unresolved).toHaveLength(2);

@@ -23,9 +23,7 @@ export interface TestBackend {
   call<T = unknown>(name: string, data: unknown, openid: string): Promise<FunctionReply<T>>;
 }
 
-export async function startTestBackend(
-  options: { seed?: SeedOptions; startMs?: number; functionEnv?: Record<string, string> } = {},
-): Promise<TestBackend> {
+export async function startTestBackend(options: { seed?: SeedOptions; startMs?: number; functionEnv?: Record<string, string> } = {}): Promise<TestBackend> {
   const startMs = options.startMs ?? MORNING_IN_CHINA_MS;
   const emu = await startTestEmulator({
     // The built functions, database/indexes.json, the demo admin; extra environment for every

@@ -44,12 +44,28 @@ describe('pages', () => {
 function drawn(tagName: string, attrs: Record<string, string>, children: ExparserNode[] = [], events: string[] = [], text = ''): ExparserNode {
   const dom = document.createElement(`wx-${tagName}`);
   dom.textContent = text;
-  return { $$: dom, _vt: { tagName, attrs: Object.entries(attrs).map(([name, value]) => ({ name, value })), event: Object.fromEntries(events.map((e) => [e, { handler: 'onIt' }])) }, childNodes: children };
+  return {
+    $$: dom,
+    _vt: {
+      tagName,
+      attrs: Object.entries(attrs).map(([name, value]) => ({ name, value })),
+      event: Object.fromEntries(events.map((e) => [e, { handler: 'onIt' }])),
+    },
+    childNodes: children,
+  };
 }
 
 /** A component with a virtual host: nothing of its own is drawn; its template's elements are. */
 function component(tagName: string, attrs: Record<string, string>, drawnInside: ExparserNode[], events: string[]): ExparserNode {
-  return { _vt: { tagName, attrs: Object.entries(attrs).map(([name, value]) => ({ name, value })), event: Object.fromEntries(events.map((e) => [e, { handler: 'onIt' }])) }, shadowRoot: { childNodes: drawnInside }, childNodes: [] };
+  return {
+    _vt: {
+      tagName,
+      attrs: Object.entries(attrs).map(([name, value]) => ({ name, value })),
+      event: Object.fromEntries(events.map((e) => [e, { handler: 'onIt' }])),
+    },
+    shadowRoot: { childNodes: drawnInside },
+    childNodes: [],
+  };
 }
 
 function page(...children: ExparserNode[]): ExparserNode {

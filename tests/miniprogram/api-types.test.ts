@@ -40,7 +40,7 @@ describe('call() types', () => {
 });
 
 describe('outputs follow the contracts', () => {
-  it('types each function\'s data with the reply core/src/schemas declares', () => {
+  it("types each function's data with the reply core/src/schemas declares", () => {
     expectTypeOf<OutputOf<'joinGrid'>>().toEqualTypeOf<JoinResult>();
     expectTypeOf<OutputOf<'submitRequest'>['request']>().toEqualTypeOf<RequestView>();
     expectTypeOf<OutputOf<'submitRequest'>['duplicate']>().toEqualTypeOf<boolean>();

@@ -3,7 +3,7 @@
 // as it is, so no transpiler helper reaches the page. Input (browser.ts): { thresholds: { contrast,
 // minTextPx, minTargetPx }, tags, controlAttribute }.
 /* global axe */
-// eslint-disable-next-line no-unused-vars
+// biome-ignore lint/correctness/noUnusedVariables: browser.ts calls it inside the page
 async function lxRunChecks({ thresholds, tags, controlAttribute }) {
   const ratio = { expected: thresholds.contrast };
   const ourRules = ['lx-control-name'];
@@ -23,7 +23,7 @@ async function lxRunChecks({ thresholds, tags, controlAttribute }) {
         if (axe.commons.text.accessibleTextVirtual(virtualNode).trim() !== '') return true;
         if (axe.commons.text.visibleVirtual(virtualNode, true).trim() !== '') return true;
         // The labelled-wrapper pattern: a role and a name on the element around a component.
-        const wrapper = node.parentElement && node.parentElement.closest('[role][aria-label]');
+        const wrapper = node.parentElement?.closest('[role][aria-label]');
         return wrapper !== null && (wrapper.getAttribute('aria-label') || '').trim() !== '';
       },
       metadata: { messages: { fail: 'no aria-label on it or a labelled wrapper, and no visible text' } },
@@ -49,6 +49,7 @@ async function lxRunChecks({ thresholds, tags, controlAttribute }) {
         this.data({ px });
         return px >= options.minPx;
       },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: axe fills in its own ${data.…} placeholders
       metadata: { messages: { fail: 'text is ${data.px} px' } },
     });
   }
@@ -68,6 +69,7 @@ async function lxRunChecks({ thresholds, tags, controlAttribute }) {
         this.data({ width: Math.round(box.width), height: Math.round(box.height) });
         return box.width >= options.minPx && box.height >= options.minPx;
       },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: axe fills in its own ${data.…} placeholders
       metadata: { messages: { fail: 'target is ${data.width} × ${data.height} px' } },
     });
   }
@@ -77,8 +79,11 @@ async function lxRunChecks({ thresholds, tags, controlAttribute }) {
   return result.violations.flatMap((violation) =>
     violation.nodes.map((node) => ({
       rule: violation.id,
-      element: (node.element && node.element.getAttribute(controlAttribute)) || node.target.join(' '),
-      message: `${violation.help}: ${(node.failureSummary || '').replace(/^Fix (any|all) of the following:\s*/, '').replace(/\s+/g, ' ').trim()} — ${node.html.slice(0, 160)}`,
+      element: node.element?.getAttribute(controlAttribute) || node.target.join(' '),
+      message: `${violation.help}: ${(node.failureSummary || '')
+        .replace(/^Fix (any|all) of the following:\s*/, '')
+        .replace(/\s+/g, ' ')
+        .trim()} — ${node.html.slice(0, 160)}`,
     })),
   );
 }

@@ -10,7 +10,7 @@ import { CONTROL_ATTRIBUTE } from './page-document';
 
 const nodeRequire = createRequire(__filename);
 /** Where Debian's chromium package puts the browser; CHROMIUM_PATH names another. */
-const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type DisplayMode = 'normal' | 'elder';
 export const DISPLAY_MODES: readonly DisplayMode[] = ['normal', 'elder'];
@@ -24,7 +24,15 @@ const THRESHOLDS: Record<DisplayMode, { contrast: number; minTextPx: number | nu
 /** axe's own rules we hold every page to: WCAG 2.2 A and AA, of which color-contrast takes our ratio. */
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** Chromium's switches for a machine with no display, GPU or network to spare. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-extensions', '--no-first-run', '--font-render-hinting=none'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-extensions',
+  '--no-first-run',
+  '--font-render-hinting=none',
+];
 
 export interface Finding {
   rule: string;
@@ -66,7 +74,8 @@ export async function openPhoneBrowser(): Promise<PhoneBrowser> {
       try {
         await page.setContent(html, { waitUntil: 'load' });
         if (photos.screenshotPath !== undefined) await page.screenshot({ path: photos.screenshotPath, fullPage: true, animations: 'disabled' });
-        if (photos.smallScreenshotPath !== undefined) await page.screenshot({ path: photos.smallScreenshotPath, fullPage: true, animations: 'disabled', scale: 'css' });
+        if (photos.smallScreenshotPath !== undefined)
+          await page.screenshot({ path: photos.smallScreenshotPath, fullPage: true, animations: 'disabled', scale: 'css' });
         await page.addScriptTag({ content: axeSource });
         await page.addScriptTag({ content: checksSource });
         // A string, so that no transpiler's helper lands in the page's code.

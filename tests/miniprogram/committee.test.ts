@@ -43,9 +43,32 @@ function villageGridsReply(): FunctionOutputs['listVillageGrids'] {
 }
 
 function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashboard'] {
-  const g1Week = figures({ total: 2, responded: 1, withinTarget: 1, shareWithinTarget: 0.5, firstResponseP50Ms: 3 * MINUTE_MS, firstResponseP90Ms: 3 * MINUTE_MS, escalationsByLevel: [1, 1, 0] });
-  const g2Week = figures({ total: 1, responded: 1, shareWithinTarget: 0, firstResponseP50Ms: 12 * MINUTE_MS, firstResponseP90Ms: 12 * MINUTE_MS, escalationsByLevel: [1, 0, 0] });
-  const overall = figures({ total: 3, responded: 2, withinTarget: 1, shareWithinTarget: 1 / 3, firstResponseP50Ms: 3 * MINUTE_MS, firstResponseP90Ms: 12 * MINUTE_MS, escalationsByLevel: [2, 1, 0] });
+  const g1Week = figures({
+    total: 2,
+    responded: 1,
+    withinTarget: 1,
+    shareWithinTarget: 0.5,
+    firstResponseP50Ms: 3 * MINUTE_MS,
+    firstResponseP90Ms: 3 * MINUTE_MS,
+    escalationsByLevel: [1, 1, 0],
+  });
+  const g2Week = figures({
+    total: 1,
+    responded: 1,
+    shareWithinTarget: 0,
+    firstResponseP50Ms: 12 * MINUTE_MS,
+    firstResponseP90Ms: 12 * MINUTE_MS,
+    escalationsByLevel: [1, 0, 0],
+  });
+  const overall = figures({
+    total: 3,
+    responded: 2,
+    withinTarget: 1,
+    shareWithinTarget: 1 / 3,
+    firstResponseP50Ms: 3 * MINUTE_MS,
+    firstResponseP90Ms: 12 * MINUTE_MS,
+    escalationsByLevel: [2, 1, 0],
+  });
   return {
     village: { id: 'v01', name: '东风村', kind: 'village' },
     asOf: AS_OF,
@@ -65,8 +88,24 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
       { gridId: 'v01-g02', name: '第2网格', week: g2Week, today: g2Week, overdueCount: 1, unreachableStaff: [] },
     ],
     overdue: [
-      { requestId: 'r-old', gridId: 'v01-g02', category: 'repairs', urgent: false, submittedAt: AS_OF - DAY_MS, responseDueAt: AS_OF - DAY_MS + 10 * MINUTE_MS, escalationLevel: 0 },
-      { requestId: 'r-new', gridId: 'v01-g01', category: 'medicine', urgent: true, submittedAt: AS_OF - 25 * MINUTE_MS, responseDueAt: AS_OF - 15 * MINUTE_MS, escalationLevel: 2 },
+      {
+        requestId: 'r-old',
+        gridId: 'v01-g02',
+        category: 'repairs',
+        urgent: false,
+        submittedAt: AS_OF - DAY_MS,
+        responseDueAt: AS_OF - DAY_MS + 10 * MINUTE_MS,
+        escalationLevel: 0,
+      },
+      {
+        requestId: 'r-new',
+        gridId: 'v01-g01',
+        category: 'medicine',
+        urgent: true,
+        submittedAt: AS_OF - 25 * MINUTE_MS,
+        responseDueAt: AS_OF - 15 * MINUTE_MS,
+        escalationLevel: 2,
+      },
     ],
     truncated: false,
     authorisationsCounted: true,
@@ -176,9 +215,10 @@ describe('publish a notice', () => {
     expect(world.calls).toEqual([]);
     await page.tap('#grid-v01-g02');
     world.handlers.publishNotice = () => ok({ notice: { id: 'n1' }, duplicate: false });
-    world.handlers.getNoticeReach = () => ok({ noticeId: 'n1', grids: [], totals: { total: 10, read: 0, toldInPerson: 0, reached: 0, unreached: 10, unreachedWithCareNeeds: 1 } });
+    world.handlers.getNoticeReach = () =>
+      ok({ noticeId: 'n1', grids: [], totals: { total: 10, read: 0, toldInPerson: 0, reached: 0, unreached: 10, unreachedWithCareNeeds: 1 } });
     await page.tap('#publish');
-    expect(world.calls[0]?.data['scope']).toEqual({ kind: 'grids', villageId: 'v01', gridIds: ['v01-g02'] });
+    expect(world.calls[0]?.data.scope).toEqual({ kind: 'grids', villageId: 'v01', gridIds: ['v01-g02'] });
   });
 
   it('keeps the text when publishing fails and retries with the same idempotency key, then shows the reach', async () => {
@@ -188,23 +228,29 @@ describe('publish a notice', () => {
     await page.check('#urgent', true);
     await page.tap('#publish');
     expect(page.node('#error').dom.textContent).toBe('系统繁忙，请稍后再试');
-    expect(page.comp.instance.data['title']).toBe('紧急通知');
-    expect(page.comp.instance.data['body']).toBe('今晚有暴雨，请留意独居老人');
+    expect(page.comp.instance.data.title).toBe('紧急通知');
+    expect(page.comp.instance.data.body).toBe('今晚有暴雨，请留意独居老人');
 
     world.handlers.publishNotice = () => ok({ notice: { id: 'n7' }, duplicate: false });
-    world.handlers.getNoticeReach = () => ok({ noticeId: 'n7', grids: [], totals: { total: 40, read: 30, toldInPerson: 2, reached: 32, unreached: 8, unreachedWithCareNeeds: 3 } });
+    world.handlers.getNoticeReach = () =>
+      ok({ noticeId: 'n7', grids: [], totals: { total: 40, read: 30, toldInPerson: 2, reached: 32, unreached: 8, unreachedWithCareNeeds: 3 } });
     await page.tap('#publish');
     const publishes = world.calls.filter((c) => c.name === 'publishNotice');
     expect(publishes).toHaveLength(2);
-    expect(publishes[0]?.data).toMatchObject({ title: '紧急通知', body: '今晚有暴雨，请留意独居老人', urgent: true, scope: { kind: 'village', villageId: 'v01' } });
-    expect(publishes[0]?.data['idempotencyKey']).toMatch(/^[0-9A-Za-z_-]{8,64}$/);
-    expect(publishes[1]?.data['idempotencyKey']).toBe(publishes[0]?.data['idempotencyKey']);
+    expect(publishes[0]?.data).toMatchObject({
+      title: '紧急通知',
+      body: '今晚有暴雨，请留意独居老人',
+      urgent: true,
+      scope: { kind: 'village', villageId: 'v01' },
+    });
+    expect(publishes[0]?.data.idempotencyKey).toMatch(/^[0-9A-Za-z_-]{8,64}$/);
+    expect(publishes[1]?.data.idempotencyKey).toBe(publishes[0]?.data.idempotencyKey);
     expect(world.calls.at(-1)).toEqual({ name: 'getNoticeReach', data: { noticeId: 'n7' } });
     expect(page.node('#reach-reached').dom.textContent).toBe('32 / 40 户');
     expect(page.node('#reach-unreached').dom.textContent).toBe('8 户');
     expect(page.node('#reach-care').dom.textContent).toBe('3 户');
     // The draft is done: the next notice gets a new key.
-    expect(page.comp.instance.data['idempotencyKey']).toBe('');
+    expect(page.comp.instance.data.idempotencyKey).toBe('');
   });
 });
 
@@ -239,22 +285,32 @@ describe('grids and people', () => {
     expect(page.node('#invite-error').dom.textContent).toBe('这个角色属于网格，请选择网格');
     expect(world.calls).toEqual([]);
     world.handlers.issueInvitation = () =>
-      ok({ invitationId: 'i1', role: 'gridLeader', villageId: 'v01', gridId: 'v01-g02', scene: 'SCENE123', fileID: 'cloud://env/invite/i1.png', tempFileURL: 'https://tmp/i1.png', expiresAt: AS_OF + 7 * DAY_MS });
+      ok({
+        invitationId: 'i1',
+        role: 'gridLeader',
+        villageId: 'v01',
+        gridId: 'v01-g02',
+        scene: 'SCENE123',
+        fileID: 'cloud://env/invite/i1.png',
+        tempFileURL: 'https://tmp/i1.png',
+        expiresAt: AS_OF + 7 * DAY_MS,
+      });
     await page.change('#invite-grid', '1');
     await page.tap('#issue-invitation');
     expect(world.calls).toEqual([{ name: 'issueInvitation', data: { villageId: 'v01', role: 'gridLeader', validDays: 7, gridId: 'v01-g02' } }]);
-    expect(page.comp.instance.data['invitation']).toMatchObject({ src: 'https://tmp/i1.png' });
+    expect(page.comp.instance.data.invitation).toMatchObject({ src: 'https://tmp/i1.png' });
     expect(page.node('#invitation-text').dom.textContent).toBe('请第2网格网格长用微信扫码加入');
     expect(page.node('#invitation-expiry').dom.textContent).toBe('有效期至 2026-12-01 10:25，只能使用一次');
   });
 
   it('invites a duty officer for the village, without a grid', async () => {
-    world.handlers.issueInvitation = () => ok({ invitationId: 'i2', role: 'dutyOfficer', villageId: 'v01', scene: 'S2', fileID: 'cloud://env/invite/i2.png', expiresAt: AS_OF });
+    world.handlers.issueInvitation = () =>
+      ok({ invitationId: 'i2', role: 'dutyOfficer', villageId: 'v01', scene: 'S2', fileID: 'cloud://env/invite/i2.png', expiresAt: AS_OF });
     await page.change('#invite-role', '4'); // 值班员
     expect(page.comp.querySelector('#invite-grid')).toBeFalsy();
     await page.tap('#issue-invitation');
     expect(world.calls).toEqual([{ name: 'issueInvitation', data: { villageId: 'v01', role: 'dutyOfficer', validDays: 7 } }]);
-    expect(page.comp.instance.data['invitation']).toMatchObject({ src: 'cloud://env/invite/i2.png' });
+    expect(page.comp.instance.data.invitation).toMatchObject({ src: 'cloud://env/invite/i2.png' });
     expect(page.node('#invitation-text').dom.textContent).toBe('请值班员用微信扫码加入');
   });
 
@@ -270,7 +326,10 @@ describe('grids and people', () => {
     await page.change('#routing-reason', '网格员懂医药，买药由他负责');
     await page.tap('#save-routing');
     expect(world.calls).toEqual([
-      { name: 'updateRoutingRule', data: { gridId: 'v01-g01', category: 'medicine', roles: ['gridWorker'], userIds: [], reason: '网格员懂医药，买药由他负责' } },
+      {
+        name: 'updateRoutingRule',
+        data: { gridId: 'v01-g01', category: 'medicine', roles: ['gridWorker'], userIds: [], reason: '网格员懂医药，买药由他负责' },
+      },
     ]);
     expect(world.toasts).toContain('分派已更新');
   });

@@ -34,7 +34,9 @@ function setWx(world: FakeWorld, name: string, fn: unknown): void {
 /** Opens the mini-program from a group card: WeChat gives a shareTicket and, on request, the group's cloudID. */
 function enterFromGroup(world: FakeWorld, cloudID: string): void {
   setWx(world, 'getEnterOptionsSync', () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-e2e' }));
-  setWx(world, 'getGroupEnterInfo', (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID, encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' }));
+  setWx(world, 'getGroupEnterInfo', (opts: { success?: (r: unknown) => void }) =>
+    opts.success?.({ cloudID, encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' }),
+  );
 }
 
 describe('resident journey against the real backend', () => {
@@ -84,7 +86,7 @@ describe('resident journey against the real backend', () => {
     return next;
   }
 
-  it('joins with a real scene from getJoinCode, giving an unjoined household\'s address once', async () => {
+  it("joins with a real scene from getJoinCode, giving an unjoined household's address once", async () => {
     const code = await backend.call<{ scene: string }>('getJoinCode', { gridId }, leader);
     expect(code.ok).toBe(true);
     const unjoined = backend.street.people.grids[0]?.unjoined[0];
@@ -108,7 +110,7 @@ describe('resident journey against the real backend', () => {
     expect(memberships.find((m) => m._id === RESIDENT)?.householdId).toBe(household.id);
   });
 
-  it('home shows the grid and the committee\'s notice, unread', async () => {
+  it("home shows the grid and the committee's notice, unread", async () => {
     const home = remount(await mount('pages/home/index'));
     await until('notices listed', () => home.text().includes(NOTICE_TITLE));
     expect(home.node('#grid-name').dom.textContent).toBe(gridName);
@@ -149,7 +151,7 @@ describe('resident journey against the real backend', () => {
     vi.useRealTimers();
   });
 
-  it('shows the leader\'s reply and resolution in the timeline, then confirms with a rating', async () => {
+  it("shows the leader's reply and resolution in the timeline, then confirms with a rating", async () => {
     const responded = await backend.call('respondRequest', { requestId, message: '收到，电工下午两点上门' }, leader);
     expect(responded.ok).toBe(true);
     const resolved = await backend.call('updateRequestStatus', { requestId, action: 'resolve', note: '已换新灯泡' }, leader);
@@ -183,14 +185,16 @@ describe('resident journey against the real backend', () => {
     expect(home.node(`#notice-${noticeId}`).dom.textContent).not.toContain('未读');
   });
 
-  it('the seeded grid leader\'s home shows their grid under 我的工作, linking to the inbox with its id', async () => {
+  it("the seeded grid leader's home shows their grid under 我的工作, linking to the inbox with its id", async () => {
     phone.openid = leader;
     try {
       const before = forwarded.length;
       const home = remount(await mount('pages/home/index'));
       await until('work section shown', () => home.comp.querySelector(`#work-inbox-${gridId}`) != null);
       // Asked over real HTTP as the leader; the answer named the grid by its stored name.
-      expect(forwarded.slice(before).filter((f) => f.name === 'getMyProfile')).toEqual([{ name: 'getMyProfile', openid: leader, result: expect.objectContaining({ ok: true }) }]);
+      expect(forwarded.slice(before).filter((f) => f.name === 'getMyProfile')).toEqual([
+        { name: 'getMyProfile', openid: leader, result: expect.objectContaining({ ok: true }) },
+      ]);
       expect(home.node('#work').dom.textContent).toContain(gridName);
       expect(home.node('#work').dom.textContent).toContain('网格长');
       await home.tap(`#work-inbox-${gridId}`);
@@ -200,7 +204,7 @@ describe('resident journey against the real backend', () => {
     }
   });
 
-  it('a new person accepts the committee\'s gridLeader invitation on the invite page and serves in the grid', async () => {
+  it("a new person accepts the committee's gridLeader invitation on the invite page and serves in the grid", async () => {
     const invitee = 'o-e2e-invitee';
     const villageId = backend.street.people.grids[0]?.villageId ?? '';
     const issued = await backend.call<FunctionOutputs['issueInvitation']>('issueInvitation', { villageId, gridId, role: 'gridLeader' }, committee);
@@ -214,7 +218,9 @@ describe('resident journey against the real backend', () => {
       const navigated = world.navigations.length;
       await invite.tap('#accept');
       await until('invitation accepted', () => world.navigations.length > navigated);
-      expect(forwarded.filter((f) => f.name === 'acceptInvitation')).toEqual([{ name: 'acceptInvitation', openid: invitee, result: expect.objectContaining({ ok: true }) }]);
+      expect(forwarded.filter((f) => f.name === 'acceptInvitation')).toEqual([
+        { name: 'acceptInvitation', openid: invitee, result: expect.objectContaining({ ok: true }) },
+      ]);
       expect(world.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/home/index' });
     } finally {
       phone.openid = null;
@@ -226,7 +232,7 @@ describe('resident journey against the real backend', () => {
     expect(assignments.find((a) => a._id === `gridLeader:${gridId}:${invitee}`)?.displayName).toBe('赵卫东');
   });
 
-  describe('from the grid\'s WeChat group card', () => {
+  describe("from the grid's WeChat group card", () => {
     const OPEN_GID = 'G-e2e-grid-1';
 
     beforeAll(async () => {
@@ -234,7 +240,7 @@ describe('resident journey against the real backend', () => {
       expect(bound).toMatchObject({ ok: true, data: { gridId, alreadyBound: false } });
     }, STEP_LIMIT_MS);
 
-    it('a newcomer sees the grid named, gives the address once and joins with the group\'s scene', async () => {
+    it("a newcomer sees the grid named, gives the address once and joins with the group's scene", async () => {
       const newcomer = backend.street.people.grids[0]?.unjoined[1]?.openid ?? 'o-e2e-newcomer';
       phone.openid = newcomer;
       world.storage.clear();

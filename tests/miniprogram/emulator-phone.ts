@@ -24,11 +24,15 @@ export interface Phone {
 export function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ statusCode: number; data: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
-    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -36,7 +40,13 @@ export function postJson(url: string, headers: Record<string, string>, body: unk
 
 /** Points the fake wx.request at the emulator: same path and body, the phone holder's X-WX-OPENID. */
 export function routeToEmulator(world: FakeWorld, emuUrl: string, phone: Phone, log: Forwarded[] = []): void {
-  world.wx['request'] = (opts: { url: string; header?: Record<string, string>; data: { name: string; data: unknown }; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+  world.wx.request = (opts: {
+    url: string;
+    header?: Record<string, string>;
+    data: { name: string; data: unknown };
+    success?: (r: unknown) => void;
+    fail?: (e: unknown) => void;
+  }) => {
     const { pathname } = new URL(opts.url);
     const headers = { ...(opts.header ?? {}) };
     if (phone.openid !== null) headers['X-WX-OPENID'] = phone.openid;

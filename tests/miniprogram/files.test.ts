@@ -36,22 +36,38 @@ function send(url: string, options: http.RequestOptions, body: Buffer | string):
 function multipart(fields: Record<string, string>, fileField: string, file: Buffer): { boundary: string; body: Buffer } {
   const boundary = '----lx-test-boundary';
   const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
+  parts.push(
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="photo.png"\r\nContent-Type: image/png\r\n\r\n`),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
   return { boundary, body: Buffer.concat(parts) };
 }
 
 /** Points wx.uploadFile and wx.request at the emulator; local temp paths hold PHOTO_BYTES. */
 function routeFilesToEmulator(world: FakeWorld, emuUrl: string): { uploadsSent: number } {
   const counts = { uploadsSent: 0 };
-  world.wx['uploadFile'] = (opts: { url: string; filePath: string; name: string; formData: Record<string, string>; header: Record<string, string>; success(r: unknown): void; fail(e: unknown): void }) => {
+  world.wx.uploadFile = (opts: {
+    url: string;
+    filePath: string;
+    name: string;
+    formData: Record<string, string>;
+    header: Record<string, string>;
+    success(r: unknown): void;
+    fail(e: unknown): void;
+  }) => {
     counts.uploadsSent += 1;
     const { boundary, body } = multipart(opts.formData, opts.name, PHOTO_BYTES);
-    send(emuUrl + new URL(opts.url).pathname, { method: 'POST', headers: { ...opts.header, 'content-type': `multipart/form-data; boundary=${boundary}` } }, body).then(
+    send(
+      emuUrl + new URL(opts.url).pathname,
+      { method: 'POST', headers: { ...opts.header, 'content-type': `multipart/form-data; boundary=${boundary}` } },
+      body,
+    ).then(
       (res) => opts.success({ statusCode: res.statusCode, data: res.body.toString('utf8'), errMsg: 'uploadFile:ok' }),
       (err: Error) => opts.fail({ errMsg: `uploadFile:fail ${err.message}` }),
     );
   };
-  world.wx['request'] = (opts: { url: string; header: Record<string, string>; data: unknown; success(r: unknown): void; fail(e: unknown): void }) => {
+  world.wx.request = (opts: { url: string; header: Record<string, string>; data: unknown; success(r: unknown): void; fail(e: unknown): void }) => {
     const payload = JSON.stringify(opts.data);
     send(emuUrl + new URL(opts.url).pathname, { method: 'POST', headers: { ...opts.header, 'content-type': 'application/json' } }, payload).then(
       (res) => opts.success({ statusCode: res.statusCode, data: JSON.parse(res.body.toString('utf8')) as unknown, errMsg: 'request:ok' }),
@@ -80,7 +96,11 @@ describe('photos in develop mode reach the emulator', () => {
 
   it('uploads once through wx.uploadFile and shows a URL that loads the same bytes', async () => {
     const progress: string[][] = [];
-    const ids = await uploadPending([{ path: LOCAL_PATH, fileId: '' }], (i, ext) => `requests/key-1-${i}${ext}`, (photos) => progress.push(photos.map((p) => p.fileId)));
+    const ids = await uploadPending(
+      [{ path: LOCAL_PATH, fileId: '' }],
+      (i, ext) => `requests/key-1-${i}${ext}`,
+      (photos) => progress.push(photos.map((p) => p.fileId)),
+    );
     expect(ids).toHaveLength(1);
     expect(ids[0]).toMatch(/^cloud:\/\/.+\/requests\/key-1-0\.png$/);
     expect(progress).toEqual([ids]);
@@ -96,13 +116,20 @@ describe('photos in develop mode reach the emulator', () => {
   });
 
   it('a photo already uploaded is not sent again', async () => {
-    const ids = await uploadPending([{ path: LOCAL_PATH, fileId: 'cloud://done' }], () => 'requests/never', () => undefined);
+    const ids = await uploadPending(
+      [{ path: LOCAL_PATH, fileId: 'cloud://done' }],
+      () => 'requests/never',
+      () => undefined,
+    );
     expect(ids).toEqual(['cloud://done']);
     expect(counts.uploadsSent).toBe(0);
   });
 
   it('a refused upload fails with the network code instead of a fileID', async () => {
-    await expect(uploadFile('/starts-with-slash.png', LOCAL_PATH)).rejects.toMatchObject({ code: 'NETWORK.FAILED', message: expect.stringContaining('cloudPath must not start with "/"') });
+    await expect(uploadFile('/starts-with-slash.png', LOCAL_PATH)).rejects.toMatchObject({
+      code: 'NETWORK.FAILED',
+      message: expect.stringContaining('cloudPath must not start with "/"'),
+    });
   });
 
   it('a missing file shows as no URL', async () => {
@@ -125,7 +152,11 @@ describe('photos on CloudBase', () => {
   it('go to wx.cloud.uploadFile and show as their fileIDs', async () => {
     const world = installWorld({ envVersion: 'release' });
     resetTransport();
-    const ids = await uploadPending([{ path: LOCAL_PATH, fileId: '' }], (i, ext) => `requests/k-${i}${ext}`, () => undefined);
+    const ids = await uploadPending(
+      [{ path: LOCAL_PATH, fileId: '' }],
+      (i, ext) => `requests/k-${i}${ext}`,
+      () => undefined,
+    );
     expect(world.uploads).toEqual([{ cloudPath: 'requests/k-0.png', filePath: LOCAL_PATH }]);
     expect(await displayUrls(ids)).toEqual(ids);
   });

@@ -108,7 +108,8 @@ async function writeStory(backend: TestBackend): Promise<Story> {
   const grid = backend.street.people.grids[0];
   const resident = grid?.residents[0]?.openid;
   const [newcomer, invitee] = grid?.unjoined ?? [];
-  if (grid === undefined || resident === undefined || newcomer === undefined || invitee === undefined) throw new Error('the seed has no grid with residents and unjoined households');
+  if (grid === undefined || resident === undefined || newcomer === undefined || invitee === undefined)
+    throw new Error('the seed has no grid with residents and unjoined households');
   const leader = grid.leaders.gridLeader;
   const committee = backend.street.people.committee[grid.villageId] ?? '';
   const must = async <T>(name: string, data: unknown, openid: string): Promise<T> => {
@@ -116,11 +117,23 @@ async function writeStory(backend: TestBackend): Promise<Story> {
     if (!reply.ok || reply.data === undefined) throw new Error(`${name} failed: ${reply.code ?? ''} ${reply.message ?? ''}`);
     return reply.data;
   };
-  const notice = await must<{ notice: { id: string } }>('publishNotice', { title: '周六上午停水通知', body: '因管道检修，周六 8 点到 12 点停水，请提前储水。', scope: { kind: 'village', villageId: grid.villageId } }, committee);
-  const answered = await must<{ request: { id: string } }>('submitRequest', { category: 'repairs', text: '三单元楼道灯坏了一周，晚上看不见台阶', idempotencyKey: 'gallery-request-answered' }, resident);
+  const notice = await must<{ notice: { id: string } }>(
+    'publishNotice',
+    { title: '周六上午停水通知', body: '因管道检修，周六 8 点到 12 点停水，请提前储水。', scope: { kind: 'village', villageId: grid.villageId } },
+    committee,
+  );
+  const answered = await must<{ request: { id: string } }>(
+    'submitRequest',
+    { category: 'repairs', text: '三单元楼道灯坏了一周，晚上看不见台阶', idempotencyKey: 'gallery-request-answered' },
+    resident,
+  );
   await backend.emu.control.advance(LEADER_ANSWERS_AFTER_MS);
   await must('respondRequest', { requestId: answered.request.id, message: '收到，电工下午两点上门' }, leader);
-  const waiting = await must<{ request: { id: string } }>('submitRequest', { category: 'medicine', text: '家里老人降压药吃完了，腿脚不便出不了门', urgent: true, idempotencyKey: 'gallery-request-waiting' }, resident);
+  const waiting = await must<{ request: { id: string } }>(
+    'submitRequest',
+    { category: 'medicine', text: '家里老人降压药吃完了，腿脚不便出不了门', urgent: true, idempotencyKey: 'gallery-request-waiting' },
+    resident,
+  );
   await backend.emu.control.advance(WAITING_FOR_MS);
   const join = await must<{ scene: string }>('getJoinCode', { gridId: grid.gridId }, leader);
   const invitation = await must<{ scene: string }>('issueInvitation', { villageId: grid.villageId, gridId: grid.gridId, role: 'partyGroupLeader' }, committee);

@@ -212,7 +212,9 @@ const TDESIGN_CLASS_PREFIX = 't-';
 function tdesignKind(node: RenderedNode): { kind: string; data: TDesignData } | null {
   const data = node.instance?.data as TDesignData | undefined;
   const prefix = data?.classPrefix;
-  return data !== undefined && typeof prefix === 'string' && prefix.startsWith(TDESIGN_CLASS_PREFIX) ? { kind: prefix.slice(TDESIGN_CLASS_PREFIX.length), data } : null;
+  return data !== undefined && typeof prefix === 'string' && prefix.startsWith(TDESIGN_CLASS_PREFIX)
+    ? { kind: prefix.slice(TDESIGN_CLASS_PREFIX.length), data }
+    : null;
 }
 
 /** A length TDesign accepts as a number or 'Npx' (the rate's size and gap), in CSS px. */
@@ -240,7 +242,7 @@ function typeInto(node: RenderedNode, text: string): void {
 function tapStar(node: RenderedNode, data: TDesignData, stars: number): void {
   const count = data.count ?? 0;
   if (!Number.isInteger(stars) || stars < 1 || stars > count) throw new Error(`t-rate has ${count} stars; cannot pick ${stars}`);
-  const wrapper = findDrawn(exparserNodeOf(node), (n) => n._vt?.event?.['tap'] !== undefined);
+  const wrapper = findDrawn(exparserNodeOf(node), (n) => n._vt?.event?.tap !== undefined);
   if (wrapper?.$$ === undefined) throw new Error('t-rate draws no tappable wrapper');
   const star = cssPixels(data.size, 'size');
   const gap = cssPixels(data.gap, 'gap');
@@ -270,7 +272,8 @@ function setControl(node: RenderedNode, value: unknown): void {
       return;
     case undefined: {
       const picker = node.instance as { triggerEvent?: (name: string, detail: unknown) => void } | undefined;
-      if (exparserNodeOf(node)._vt?.tagName !== 'picker' || typeof picker?.triggerEvent !== 'function') throw new Error('change() drives TDesign input, textarea and rate, and native pickers; check() drives t-checkbox');
+      if (exparserNodeOf(node)._vt?.tagName !== 'picker' || typeof picker?.triggerEvent !== 'function')
+        throw new Error('change() drives TDesign input, textarea and rate, and native pickers; check() drives t-checkbox');
       picker.triggerEvent('change', { value });
       return;
     }
@@ -321,7 +324,10 @@ export interface Mounted {
  * Render the page or component at `relativePath` (e.g. 'pages/submit/index'), attach it, and run
  * onLoad(query) and onShow as the framework would for a page.
  */
-export async function mount(relativePath: string, options: { query?: Record<string, string>; properties?: Record<string, unknown>; page?: boolean } = {}): Promise<Mounted> {
+export async function mount(
+  relativePath: string,
+  options: { query?: Record<string, string>; properties?: Record<string, unknown>; page?: boolean } = {},
+): Promise<Mounted> {
   const componentPath = path.join(COMPILED_DIR, relativePath);
   const sim = simulate();
   const id = sim.load(componentPath, ROOT_TAG, { compiler: 'official', rootPath: COMPILED_DIR, compilerOptions: { maxBuffer: WCC_OUTPUT_LIMIT_BYTES } });
@@ -383,12 +389,12 @@ export async function mount(relativePath: string, options: { query?: Record<stri
       await settle();
     },
     async pullDown() {
-      if (typeof instance['onPullDownRefresh'] !== 'function') throw new Error(`${relativePath} cannot be pulled down: it has no onPullDownRefresh`);
+      if (typeof instance.onPullDownRefresh !== 'function') throw new Error(`${relativePath} cannot be pulled down: it has no onPullDownRefresh`);
       await lifecycle('onPullDownRefresh');
       await settle();
     },
     unmount() {
-      if (isPage && typeof instance['onUnload'] === 'function') (instance['onUnload'] as () => void).call(instance);
+      if (isPage && typeof instance.onUnload === 'function') (instance.onUnload as () => void).call(instance);
       comp.detach();
       parent.remove();
     },
@@ -454,7 +460,14 @@ const PHONE = {
     screenHeight: PHONE_SCREEN.height,
     pixelRatio: PHONE_SCREEN.pixelRatio,
     statusBarHeight: STATUS_BAR_PX,
-    safeArea: { top: STATUS_BAR_PX, left: 0, right: PHONE_SCREEN.width, bottom: PHONE_SCREEN.height - HOME_INDICATOR_PX, width: PHONE_SCREEN.width, height: PHONE_SCREEN.height - STATUS_BAR_PX - HOME_INDICATOR_PX },
+    safeArea: {
+      top: STATUS_BAR_PX,
+      left: 0,
+      right: PHONE_SCREEN.width,
+      bottom: PHONE_SCREEN.height - HOME_INDICATOR_PX,
+      width: PHONE_SCREEN.width,
+      height: PHONE_SCREEN.height - STATUS_BAR_PX - HOME_INDICATOR_PX,
+    },
   },
   app: { SDKVersion: BASE_LIBRARY_VERSION, fontSizeSetting: 16, language: 'zh_CN', theme: 'light', version: '8.0.50' },
 };
@@ -541,7 +554,13 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
       return done({ errMsg: 'makePhoneCall:ok' }, opts);
     },
     chooseMedia: (opts: { count?: number; success?: (r: unknown) => void }) =>
-      done({ type: 'image', tempFiles: world.chosenMedia.slice(0, opts.count ?? world.chosenMedia.length).map((tempFilePath) => ({ tempFilePath, size: 1, fileType: 'image' })) }, opts),
+      done(
+        {
+          type: 'image',
+          tempFiles: world.chosenMedia.slice(0, opts.count ?? world.chosenMedia.length).map((tempFilePath) => ({ tempFilePath, size: 1, fileType: 'image' })),
+        },
+        opts,
+      ),
     chooseLocation: (opts?: object) => done({ latitude: 31.2, longitude: 121.5, name: '测试小区', address: '' }, opts as { success?: (r: unknown) => void }),
     requestSubscribeMessage: (opts: { tmplIds: string[]; success?: (r: unknown) => void }) => {
       world.subscribeRequests.push(opts.tmplIds);
@@ -549,7 +568,14 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
       for (const id of opts.tmplIds) result[id] = world.subscribeAnswers[id] ?? 'reject';
       return done(result, opts);
     },
-    request: (opts: { url: string; method?: string; header?: Record<string, string>; data: unknown; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+    request: (opts: {
+      url: string;
+      method?: string;
+      header?: Record<string, string>;
+      data: unknown;
+      success?: (r: unknown) => void;
+      fail?: (e: unknown) => void;
+    }) => {
       world.requests.push({ url: opts.url, method: opts.method, header: opts.header, data: opts.data });
       const reply = world.requestReply;
       Promise.resolve().then(() => {

@@ -29,7 +29,18 @@ const villagePlace = (n: number) => ({ villageId: `v0${n}`, villageName: `第${n
 
 /** A notice as listNotices answers it (the type follows the backend's). */
 function notice(id: string, title: string, read: boolean): NoticeListItem {
-  return { id, streetId: 's1', title, body: '', attachments: [], scope: { kind: 'street' }, urgent: false, publishedAt: PUBLISHED_AT, publishedBy: 'o-committee', read };
+  return {
+    id,
+    streetId: 's1',
+    title,
+    body: '',
+    attachments: [],
+    scope: { kind: 'street' },
+    urgent: false,
+    publishedAt: PUBLISHED_AT,
+    publishedBy: 'o-committee',
+    read,
+  };
 }
 function noticePage(notices: NoticeListItem[]): FunctionOutputs['listNotices'] {
   return { notices, nextCursor: null };
@@ -56,8 +67,7 @@ describe('home page', () => {
 
   it('shows my grid and the latest notices, marking the unread ones', async () => {
     world.storage.set('lx.membership', MEMBERSHIP);
-    world.handlers.listNotices = () =>
-      ok(noticePage([notice('n1', '周六核酸检测安排', false), notice('n2', '停水通知', true)]));
+    world.handlers.listNotices = () => ok(noticePage([notice('n1', '周六核酸检测安排', false), notice('n2', '停水通知', true)]));
     page = await mount('pages/home/index');
     expect(page.text()).toContain('幸福里第三网格');
     expect(world.calls).toEqual([
@@ -97,7 +107,7 @@ describe('home page', () => {
     await page.tap('#call-partyGroupLeader-1');
     await page.tap('#call-gridLeader-0');
     expect(world.phoneCalls).toEqual([PARTY_LEADER_PHONE, GRID_LEADER_PHONE]);
-    expect(page.node('#call-gridLeader-0').instance?.data['ariaLabel']).toBe('拨打网格长张建国的电话');
+    expect(page.node('#call-gridLeader-0').instance?.data.ariaLabel).toBe('拨打网格长张建国的电话');
   });
 
   it('shows no leaders block when the grid has none named yet', async () => {

@@ -37,12 +37,16 @@ describe('the one door to CloudBase', () => {
   const code = (file: string): string => fs.readFileSync(file, 'utf8').replace(/^\s*(\/\/|\*|\/\*).*$/gm, '');
 
   it('only services/cloud.ts calls wx.cloud', () => {
-    const callers = sources(ROOT).filter((f) => /\bwx\.cloud\b/.test(code(f))).map((f) => path.relative(ROOT, f));
+    const callers = sources(ROOT)
+      .filter((f) => /\bwx\.cloud\b/.test(code(f)))
+      .map((f) => path.relative(ROOT, f));
     expect(callers).toEqual([path.join('services', 'cloud.ts')]);
   });
 
   it('only services/cloud.ts reads the envVersion and decides cloud or emulator by it', () => {
-    const readers = sources(ROOT).filter((f) => /getAccountInfoSync|'develop'/.test(code(f))).map((f) => path.relative(ROOT, f));
+    const readers = sources(ROOT)
+      .filter((f) => /getAccountInfoSync|'develop'/.test(code(f)))
+      .map((f) => path.relative(ROOT, f));
     expect(readers).toEqual([path.join('services', 'cloud.ts')]);
   });
 });

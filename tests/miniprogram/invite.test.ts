@@ -8,7 +8,11 @@ import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from 
 const SCENE = 'Ik0a1b2cINV0123456abcdef';
 const HOME = { kind: 'reLaunch', url: '/pages/home/index' };
 
-const ACCEPTED: FunctionOutputs['acceptInvitation'] = { assignmentId: 'gridLeader:g1:o-me', role: 'gridLeader', scope: { streetId: 's1', villageId: 'v1', gridId: 'g1' } };
+const ACCEPTED: FunctionOutputs['acceptInvitation'] = {
+  assignmentId: 'gridLeader:g1:o-me',
+  role: 'gridLeader',
+  scope: { streetId: 's1', villageId: 'v1', gridId: 'g1' },
+};
 const LEADER_PROFILE: FunctionOutputs['getMyProfile'] = {
   membership: null,
   grids: [{ gridId: 'g1', gridName: '第三网格', villageId: 'v1', villageName: '幸福里', roles: ['gridLeader'] }],
@@ -66,7 +70,7 @@ describe('invite page', () => {
     expect(world.calls).toEqual([]);
     expect(invite.node('#phone-error').dom.textContent).toContain('电话号码不对');
     expect(invite.comp.querySelector('#name-error') ?? null).toBeNull();
-    expect(invite.node('#name').instance?.data['value']).toBe('王秀英');
+    expect(invite.node('#name').instance?.data.value).toBe('王秀英');
   });
 
   it('an invitation already used: says so, says to ask the village again, and keeps what was typed', async () => {
@@ -78,13 +82,13 @@ describe('invite page', () => {
     const error = invite.node('#error').dom.textContent ?? '';
     expect(error).toContain('已被使用');
     expect(error).toContain('重新邀请');
-    expect(invite.node('#name').instance?.data['value']).toBe('王秀英');
-    expect(invite.node('#phone').instance?.data['value']).toBe('13812345678');
+    expect(invite.node('#name').instance?.data.value).toBe('王秀英');
+    expect(invite.node('#phone').instance?.data.value).toBe('13812345678');
     expect(world.navigations).toEqual([]);
     expect(world.calls.map((c) => c.name)).toEqual(['acceptInvitation']);
   });
 
-  it('a resident\'s join code scanned here is told apart from an invitation', async () => {
+  it("a resident's join code scanned here is told apart from an invitation", async () => {
     world.handlers.acceptInvitation = () => failWith('TOKEN.WRONG_PURPOSE');
     const invite = await openInvite();
     await invite.change('#name', '王秀英');

@@ -25,7 +25,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const cloud = (): Record<string, unknown> => world.wx['cloud'] as Record<string, unknown>;
+const cloud = (): Record<string, unknown> => world.wx.cloud as Record<string, unknown>;
 const callsOf = (name: string) => world.calls.filter((c) => c.name === name);
 
 function inboxItem(requestId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -74,7 +74,8 @@ describe('leader inbox', () => {
   });
 
   it('shows only open items and stops polling when left', async () => {
-    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1'), inboxItem('r9', { state: 'confirmed', open: false })], nextCursor: null } });
+    world.handlers.listInbox = () =>
+      ok({ view: 'mine', page: { items: [inboxItem('r1'), inboxItem('r9', { state: 'confirmed', open: false })], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     expect(page.comp.querySelector('#item-r9')).toBeFalsy();
     page.unmount();
@@ -108,7 +109,7 @@ describe('leader inbox', () => {
     let watchOptions: { onChange(s: { docs: unknown[] }): void; onError(e: unknown): void } | null = null;
     const wheres: unknown[] = [];
     let closed = 0;
-    cloud()['database'] = () => ({
+    cloud().database = () => ({
       collection: (name: string) => {
         expect(name).toBe('inbox');
         return {
@@ -117,7 +118,11 @@ describe('leader inbox', () => {
             return {
               watch: (opts: typeof watchOptions) => {
                 watchOptions = opts;
-                return { close: () => void (closed += 1) };
+                return {
+                  close: () => {
+                    closed += 1;
+                  },
+                };
               },
             };
           },
@@ -147,7 +152,7 @@ describe('leader inbox', () => {
   it('polls in develop mode against the emulator even when wx.cloud.database exists', async () => {
     world = installWorld({ envVersion: 'develop' });
     let watched = false;
-    cloud()['database'] = () => {
+    cloud().database = () => {
       watched = true;
       return {};
     };
@@ -190,7 +195,9 @@ function requestView(extra: Record<string, unknown> = {}): Record<string, unknow
     responders: ['leader-a'],
     responseDueAt: NOW + 8 * MINUTE,
     escalationLevel: 0,
-    events: [{ requestId: 'r1', kind: 'submit', fromState: null, toState: 'submitted', actorId: 'resident-1', at: NOW - MINUTE, label: '居民提交', version: 1 }],
+    events: [
+      { requestId: 'r1', kind: 'submit', fromState: null, toState: 'submitted', actorId: 'resident-1', at: NOW - MINUTE, label: '居民提交', version: 1 },
+    ],
     autoCloseAt: null,
     ...extra,
   };
@@ -201,7 +208,7 @@ describe('leader request page', () => {
     const photos = ['cloud://env-test.bucket/requests/k-0.jpg', 'cloud://env-test.bucket/requests/k-1.jpg'];
     world.handlers.getRequest = () => ok(requestView({ photos }));
     const previewed: { urls: string[]; current: string }[] = [];
-    world.wx['previewImage'] = (opts: { urls: string[]; current: string }) => void previewed.push({ urls: opts.urls, current: opts.current });
+    world.wx.previewImage = (opts: { urls: string[]; current: string }) => void previewed.push({ urls: opts.urls, current: opts.current });
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     const images = page.comp.querySelectorAll('.photo');
     expect(images).toHaveLength(photos.length);
@@ -270,7 +277,16 @@ describe('leader request page', () => {
     expect(world.uploads[0]!.filePath).toBe('wxfile://tmp/after.jpg');
     expect(world.uploads[0]!.cloudPath).toMatch(/^resolutions\/r1-.*\.jpg$/);
     expect(callsOf('updateRequestStatus')).toEqual([
-      { name: 'updateRequestStatus', data: { requestId: 'r1', action: 'resolve', note: '药已送到，老人已服药', expectedVersion: 5, photos: [`cloud://env-test.bucket/${world.uploads[0]!.cloudPath}`] } },
+      {
+        name: 'updateRequestStatus',
+        data: {
+          requestId: 'r1',
+          action: 'resolve',
+          note: '药已送到，老人已服药',
+          expectedVersion: 5,
+          photos: [`cloud://env-test.bucket/${world.uploads[0]!.cloudPath}`],
+        },
+      },
     ]);
   });
 
@@ -318,8 +334,25 @@ function roster(extra: Record<string, unknown> = {}): Record<string, unknown> {
     notice: { id: 'n1', title: '周六停水通知', publishedAt: NOW - 30 * MINUTE, urgent: false },
     totalHouseholds: 3,
     households: [
-      { householdId: 'h1', building: '3号楼', unit: '2单元', room: '501', careNeeds: ['elderlyAlone'], noSmartphone: true, members: [], noticeState: 'unreached' },
-      { householdId: 'h2', building: '3号楼', room: '502', careNeeds: [], noSmartphone: false, members: [{ userId: 'u2', joinedAt: NOW - 86400000 }], noticeState: 'read' },
+      {
+        householdId: 'h1',
+        building: '3号楼',
+        unit: '2单元',
+        room: '501',
+        careNeeds: ['elderlyAlone'],
+        noSmartphone: true,
+        members: [],
+        noticeState: 'unreached',
+      },
+      {
+        householdId: 'h2',
+        building: '3号楼',
+        room: '502',
+        careNeeds: [],
+        noSmartphone: false,
+        members: [{ userId: 'u2', joinedAt: NOW - 86400000 }],
+        noticeState: 'read',
+      },
       { householdId: 'h3', careNeeds: ['sick'], noSmartphone: false, members: [{ userId: 'u3', joinedAt: NOW }], noticeState: 'unreached' },
     ],
     nextCursor: null,
@@ -361,7 +394,7 @@ describe('leader roster page', () => {
     let pageNo = 0;
     world.handlers.getGridRoster = (data) => {
       pageNo += 1;
-      return data['cursor'] === undefined
+      return data.cursor === undefined
         ? ok(roster({ nextCursor: 'h3' }))
         : ok(roster({ households: [{ householdId: 'h4', building: '4号楼', careNeeds: [], noSmartphone: false, members: [], noticeState: 'toldInPerson' }] }));
     };
@@ -393,25 +426,28 @@ describe('leader QR page', () => {
     saved = [];
     saveError = null;
     settingsOpened = 0;
-    world.handlers.getJoinCode = () => ok({ gridId: 'g1', fileID: 'cloud://env/joincodes/g1.png', tempFileURL: TEMP_URL, scene: 'JA00', expiresAt: NOW + 180 * 86400000 });
-    world.wx['downloadFile'] = (opts: { url: string; success?: (r: unknown) => void }) => {
+    world.handlers.getJoinCode = () =>
+      ok({ gridId: 'g1', fileID: 'cloud://env/joincodes/g1.png', tempFileURL: TEMP_URL, scene: 'JA00', expiresAt: NOW + 180 * 86400000 });
+    world.wx.downloadFile = (opts: { url: string; success?: (r: unknown) => void }) => {
       opts.success?.({ statusCode: 200, tempFilePath: `wxfile://tmp/${opts.url.length}.png` });
     };
-    world.wx['saveImageToPhotosAlbum'] = (opts: { filePath: string; success?: () => void; fail?: (e: unknown) => void }) => {
+    world.wx.saveImageToPhotosAlbum = (opts: { filePath: string; success?: () => void; fail?: (e: unknown) => void }) => {
       if (saveError !== null) opts.fail?.({ errMsg: saveError });
       else {
         saved.push(opts.filePath);
         opts.success?.();
       }
     };
-    world.wx['openSetting'] = () => void (settingsOpened += 1);
+    world.wx.openSetting = () => {
+      settingsOpened += 1;
+    };
   });
 
   it('shows the grid code from its temporary URL and saves it to the album', async () => {
     page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
     expect(callsOf('getJoinCode')).toEqual([{ name: 'getJoinCode', data: { gridId: 'g1' } }]);
     expect(page.comp.querySelector('#qr')).toBeTruthy();
-    expect(page.comp.instance.data['imageSrc']).toBe(TEMP_URL);
+    expect(page.comp.instance.data.imageSrc).toBe(TEMP_URL);
     expect(page.node('#expires').dom.textContent).toContain('2027-05-23');
     await page.tap('#save');
     expect(saved).toEqual([`wxfile://tmp/${TEMP_URL.length}.png`]);
@@ -421,7 +457,7 @@ describe('leader QR page', () => {
   it('downloads through wx.cloud when only a fileID is given', async () => {
     world.handlers.getJoinCode = () => ok({ gridId: 'g1', fileID: 'cloud://env/joincodes/g1.png', scene: 'JA00', expiresAt: NOW });
     const asked: string[] = [];
-    cloud()['downloadFile'] = async (opts: { fileID: string }) => {
+    cloud().downloadFile = async (opts: { fileID: string }) => {
       asked.push(opts.fileID);
       return { tempFilePath: 'wxfile://tmp/cloud.png', statusCode: 200, errMsg: 'ok' };
     };
@@ -446,8 +482,9 @@ describe('leader QR page', () => {
   });
 
   it('binds the grid group from inside the group chat', async () => {
-    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, shareTicket: 'ticket-1', path: '', query: {} });
-    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-123', encryptedData: '', iv: '', errMsg: 'ok' });
+    world.wx.getEnterOptionsSync = () => ({ scene: 1044, shareTicket: 'ticket-1', path: '', query: {} });
+    world.wx.getGroupEnterInfo = (opts: { success?: (r: unknown) => void }) =>
+      opts.success?.({ cloudID: 'cloud-id-123', encryptedData: '', iv: '', errMsg: 'ok' });
     world.handlers.bindGridGroup = () => ok({ gridId: 'g1', alreadyBound: false });
     page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
     await page.tap('#bind-group');
@@ -456,7 +493,7 @@ describe('leader QR page', () => {
   });
 
   it('tells the leader to open it from the group when it was not', async () => {
-    world.wx['getEnterOptionsSync'] = () => ({ scene: 1001, path: '', query: {} });
+    world.wx.getEnterOptionsSync = () => ({ scene: 1001, path: '', query: {} });
     page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
     await page.tap('#bind-group');
     expect(callsOf('bindGridGroup')).toHaveLength(0);

@@ -37,7 +37,10 @@ wx-textarea { display: block; width: 300px; height: 150px; overflow: hidden; whi
 function ariaAttributeName(property: string): string | null {
   if (!property.startsWith('aria') || property.length === 'aria'.length) return null;
   if (property === 'ariaRole') return 'role';
-  return `aria-${property.slice('aria'.length).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^-/, '')}`;
+  return `aria-${property
+    .slice('aria'.length)
+    .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+    .replace(/^-/, '')}`;
 }
 
 function escapeText(text: string): string {

@@ -45,13 +45,32 @@ function requestItem(over: Partial<RequestListItem> & Pick<RequestListItem, 'id'
 
 function requestDetail(state: RequestDetail['state'], notes: string[]): RequestDetail {
   const { autoCloseAt, ...base } = requestItem({ id: 'r1', state });
-  const events = notes.map((note, i) => ({ requestId: 'r1', kind: 'respond' as const, fromState: 'submitted' as const, toState: state, actorId: 'o-leader', at: NOW + i * MINUTE, label: '已响应', note, version: i + 2 }));
+  const events = notes.map((note, i) => ({
+    requestId: 'r1',
+    kind: 'respond' as const,
+    fromState: 'submitted' as const,
+    toState: state,
+    actorId: 'o-leader',
+    at: NOW + i * MINUTE,
+    label: '已响应',
+    note,
+    version: i + 2,
+  }));
   return { ...base, autoCloseAt, events };
 }
 
 function noticePage(notices: Array<Pick<NoticeListItem, 'id' | 'title' | 'read'> & Partial<NoticeListItem>>): FunctionOutputs['listNotices'] {
   return {
-    notices: notices.map((n) => ({ streetId: 's1', body: '', attachments: [], scope: { kind: 'street' }, urgent: false, publishedAt: NOW, publishedBy: 'o-committee', ...n })),
+    notices: notices.map((n) => ({
+      streetId: 's1',
+      body: '',
+      attachments: [],
+      scope: { kind: 'street' },
+      urgent: false,
+      publishedAt: NOW,
+      publishedBy: 'o-committee',
+      ...n,
+    })),
     nextCursor: null,
   };
 }
@@ -78,7 +97,9 @@ describe('join page', () => {
     await page.change('#room', '501');
     await page.check('#care-elderlyAlone', true);
     await page.tap('#join');
-    expect(world.calls).toEqual([{ name: 'joinGrid', data: { scene: 'j=abc123', household: { building: '3号楼', room: '501', careNeeds: ['elderlyAlone'] } } }]);
+    expect(world.calls).toEqual([
+      { name: 'joinGrid', data: { scene: 'j=abc123', household: { building: '3号楼', room: '501', careNeeds: ['elderlyAlone'] } } },
+    ]);
     expect(world.storage.get('lx.membership')).toEqual({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
     expect(world.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/home/index' }]);
     expect(world.toasts).toEqual(['已加入第三网格']);
@@ -93,8 +114,9 @@ describe('join page', () => {
   });
 
   it('opened from the grid group card: names the grid from the group, then joins with the scene it gave', async () => {
-    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
-    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1', encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' });
+    world.wx.getEnterOptionsSync = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
+    world.wx.getGroupEnterInfo = (opts: { success?: (r: unknown) => void }) =>
+      opts.success?.({ cloudID: 'cloud-id-1', encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' });
     const resolved: FunctionOutputs['resolveGroupGrid'] = { grid: GRID, scene: 'group-scene-1', expiresAt: NOW + 60 * MINUTE, alreadyMember: false };
     world.handlers.resolveGroupGrid = () => ok(resolved);
     world.handlers.joinGrid = () => ok(joined());
@@ -110,8 +132,8 @@ describe('join page', () => {
   });
 
   it('opened from the group card by a member: says so and goes home without asking anything', async () => {
-    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
-    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1' });
+    world.wx.getEnterOptionsSync = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
+    world.wx.getGroupEnterInfo = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1' });
     world.handlers.resolveGroupGrid = () => ok({ grid: GRID, scene: 's', expiresAt: NOW, alreadyMember: true });
     page = await mount('pages/join/index');
     expect(world.calls.map((c) => c.name)).toEqual(['resolveGroupGrid']);
@@ -120,8 +142,8 @@ describe('join page', () => {
   });
 
   it('tells the resident when the group is not bound to any grid', async () => {
-    world.wx['getEnterOptionsSync'] = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
-    world.wx['getGroupEnterInfo'] = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1' });
+    world.wx.getEnterOptionsSync = () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-1' });
+    world.wx.getGroupEnterInfo = (opts: { success?: (r: unknown) => void }) => opts.success?.({ cloudID: 'cloud-id-1' });
     world.handlers.resolveGroupGrid = () => failWith('GRID.NOT_FOUND', '这个微信群还没有绑定网格，请联系网格长');
     page = await mount('pages/join/index');
     expect(page.node('#error').dom.textContent).toBe('这个微信群还没有绑定网格，请联系网格长');
@@ -215,7 +237,13 @@ describe('request page', () => {
 
 describe('notices', () => {
   it('lists notices with the unread marked and opens one', async () => {
-    world.handlers.listNotices = () => ok(noticePage([{ id: 'n1', title: '停水', read: false }, { id: 'n2', title: '疫苗', read: true }]));
+    world.handlers.listNotices = () =>
+      ok(
+        noticePage([
+          { id: 'n1', title: '停水', read: false },
+          { id: 'n2', title: '疫苗', read: true },
+        ]),
+      );
     page = await mount('pages/notices/index');
     expect(page.node('#notice-n1').dom.textContent).toContain('未读');
     expect(page.node('#notice-n2').dom.textContent).not.toContain('未读');

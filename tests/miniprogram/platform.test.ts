@@ -74,7 +74,9 @@ describe('each rule catches its defect', () => {
 
   it('a main-package file may not require a subpackage file', () => {
     const files = withChanges({ 'services/api.js': (s) => `${s}\nrequire("../packageLeader/models");` });
-    expect(checkRequires(files, app).problems).toEqual([{ file: 'services/api.js', message: expect.stringContaining('in subpackage packageLeader from (main package)') }]);
+    expect(checkRequires(files, app).problems).toEqual([
+      { file: 'services/api.js', message: expect.stringContaining('in subpackage packageLeader from (main package)') },
+    ]);
   });
 
   it('a require inside a string is not a call', () => {
@@ -124,6 +126,12 @@ describe('each rule catches its defect', () => {
     const projectConfig = { ...readProjectConfig(), libVersion: '3.7.0', setting: { ...readProjectConfig().setting, urlCheck: true } };
     const problems = checkProjectSettings({ projectConfig, app: { ...app, componentFramework: 'glass-easel' }, developReachesEmulator: true });
     expect(problems.map((p) => p.file)).toEqual(['miniprogram/app.json', 'project.config.json']);
-    expect(checkProjectSettings({ projectConfig: { ...projectConfig, libVersion: '3.8.12' }, app: { ...app, componentFramework: 'glass-easel' }, developReachesEmulator: false })).toEqual([]);
+    expect(
+      checkProjectSettings({
+        projectConfig: { ...projectConfig, libVersion: '3.8.12' },
+        app: { ...app, componentFramework: 'glass-easel' },
+        developReachesEmulator: false,
+      }),
+    ).toEqual([]);
   });
 });

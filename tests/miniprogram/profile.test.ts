@@ -15,7 +15,14 @@ const MEMBERSHIP = { gridId: 'v01-g02', gridName: '第2网格', villageName: '�
 const EMPTY: Profile = { membership: null, grids: [], villages: [], streetAdmin: false };
 const RESIDENT: Profile = {
   ...EMPTY,
-  membership: { gridId: 'v01-g02', gridName: '第2网格', villageId: VILLAGE, villageName: '东风村', household: { householdId: 'v01-g02-h001', building: '1栋', unit: '1单元', room: '101' }, leaders: [] },
+  membership: {
+    gridId: 'v01-g02',
+    gridName: '第2网格',
+    villageId: VILLAGE,
+    villageName: '东风村',
+    household: { householdId: 'v01-g02-h001', building: '1栋', unit: '1单元', room: '101' },
+    leaders: [],
+  },
 };
 const LEADER: Profile = { ...EMPTY, grids: [{ gridId: GRID, gridName: '第1网格', villageId: VILLAGE, villageName: '东风村', roles: ['gridLeader'] }] };
 const COMMITTEE: Profile = { ...EMPTY, villages: [{ villageId: VILLAGE, villageName: '东风村', roles: ['committee'] }] };
@@ -24,7 +31,14 @@ const DUTY: Profile = { ...EMPTY, villages: [{ villageId: VILLAGE, villageName: 
 const callsOf = (world: FakeWorld, name: string) => world.calls.filter((c) => c.name === name);
 
 /** What the leader pages read for whichever grid they open: an empty roster, a join code. */
-const EMPTY_ROSTER: FunctionOutputs['getGridRoster'] = { grid: { id: GRID, name: '第1网格', villageId: VILLAGE }, leaders: [], notice: null, totalHouseholds: 0, households: [], nextCursor: null };
+const EMPTY_ROSTER: FunctionOutputs['getGridRoster'] = {
+  grid: { id: GRID, name: '第1网格', villageId: VILLAGE },
+  leaders: [],
+  notice: null,
+  totalHouseholds: 0,
+  households: [],
+  nextCursor: null,
+};
 const JOIN_CODE: FunctionOutputs['getJoinCode'] = { gridId: GRID, fileID: 'cloud://env/joincodes/g.png', scene: 'JA00', expiresAt: Date.UTC(2027, 0, 1) };
 
 describe('home: 我的工作', () => {
@@ -45,7 +59,11 @@ describe('home: 我的工作', () => {
     expect(work).toContain('我的工作');
     expect(work).toContain('东风村第1网格');
     expect(work).toContain('网格长');
-    for (const [kind, pagePath] of [['inbox', 'inbox'], ['roster', 'roster'], ['qrcode', 'qrcode']] as const) {
+    for (const [kind, pagePath] of [
+      ['inbox', 'inbox'],
+      ['roster', 'roster'],
+      ['qrcode', 'qrcode'],
+    ] as const) {
       await page.tap(`#work-${kind}-${GRID}`);
       expect(world.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: `/packageLeader/pages/${pagePath}/index?gridId=${GRID}` });
     }
@@ -76,7 +94,7 @@ describe('home: 我的工作', () => {
     expect(page.comp.querySelector(`#work-grids-${VILLAGE}`)).toBeFalsy();
   });
 
-  it("shows a resident no work section, and restores their grid from the profile when the phone forgot it", async () => {
+  it('shows a resident no work section, and restores their grid from the profile when the phone forgot it', async () => {
     world.handlers.getMyProfile = () => ok(RESIDENT);
     world.handlers.listNotices = () => ok({ notices: [], nextCursor: null });
     page = await mount('pages/home/index');
@@ -164,7 +182,11 @@ describe('leader and committee pages opened without an id', () => {
 
   it('the committee grids page opens a grid’s roster in the leader subpackage', async () => {
     world.handlers.getMyProfile = () => ok(COMMITTEE);
-    world.handlers.listVillageGrids = () => ok({ village: { id: VILLAGE, streetId: 's1', name: '东风村', kind: 'village' }, grids: [{ id: GRID, villageId: VILLAGE, streetId: 's1', name: '第1网格', code: 'G000001' }] });
+    world.handlers.listVillageGrids = () =>
+      ok({
+        village: { id: VILLAGE, streetId: 's1', name: '东风村', kind: 'village' },
+        grids: [{ id: GRID, villageId: VILLAGE, streetId: 's1', name: '第1网格', code: 'G000001' }],
+      });
     page = await mount('packageCommittee/pages/grids/index');
     expect(callsOf(world, 'listVillageGrids')[0]?.data).toEqual({ villageId: VILLAGE });
     await page.tap(`#grid-${GRID}`);

@@ -34,27 +34,47 @@ describe('every page in a real browser', () => {
       return found;
     };
     const withCss = (html: string, css: string): string => html.replace('</head>', `<style>${css}</style></head>`);
-    it('grey text too light to read, in app.wxss\'s muted colour', async () => {
+    it("grey text too light to read, in app.wxss's muted colour", async () => {
       const html = withCss(await gallery.render(screenNamed('resident', 'pages/home/index'), 'normal'), 'body { --lx-muted: #bbbbbb; }');
       const findings = await browser.inspect(html, 'normal');
-      expect(findings).toContainEqual(expect.objectContaining({ rule: 'color-contrast', message: expect.stringMatching(/contrast of 1\.\d+ \(foreground color: #bbbbbb.*lx-root--lx-muted/) }));
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'color-contrast',
+          message: expect.stringMatching(/contrast of 1\.\d+ \(foreground color: #bbbbbb.*lx-root--lx-muted/),
+        }),
+      );
     });
     it('a control that has lost its name', async () => {
-      const html = (await gallery.render(screenNamed('resident', 'pages/submit/index'), 'normal')).replace(' aria-label="提交诉求"', '').replace(/>提交</, '><');
+      const html = (await gallery.render(screenNamed('resident', 'pages/submit/index'), 'normal'))
+        .replace(' aria-label="提交诉求"', '')
+        .replace(/>提交</, '><');
       const findings = await browser.inspect(html, 'normal');
       expect(findings).toContainEqual(expect.objectContaining({ rule: 'lx-control-name', element: '<t-button id="send"> (tap → onSend)' }));
     });
     it('small type and a small target in elder mode', async () => {
-      const html = withCss(await gallery.render(screenNamed('resident', 'pages/home/index'), 'elder'), '.lx-root--lx-muted { font-size: 14px !important; } wx-button { height: 40px !important; }');
+      const html = withCss(
+        await gallery.render(screenNamed('resident', 'pages/home/index'), 'elder'),
+        '.lx-root--lx-muted { font-size: 14px !important; } wx-button { height: 40px !important; }',
+      );
       const findings = await browser.inspect(html, 'elder');
       expect(findings).toContainEqual(expect.objectContaining({ rule: 'lx-elder-text-size', message: expect.stringContaining('text is 14 px') }));
-      expect(findings).toContainEqual(expect.objectContaining({ rule: 'lx-elder-target-size', element: '<t-button id="report"> (tap → onReport)', message: expect.stringContaining('× 40 px') }));
+      expect(findings).toContainEqual(
+        expect.objectContaining({
+          rule: 'lx-elder-target-size',
+          element: '<t-button id="report"> (tap → onReport)',
+          message: expect.stringContaining('× 40 px'),
+        }),
+      );
     });
   });
 
   const cases = SCREENS.flatMap((screen) => DISPLAY_MODES.map((mode) => ({ screen, mode, name: `${screenName(screen)} (${mode})` })));
-  it.each(cases)('$name', async ({ screen, mode, name }) => {
-    const findings = await browser.inspect(await gallery.render(screen, mode), mode);
-    expect(findings, `${name}:\n${describeFindings(findings)}`).toEqual([]);
-  }, SCREEN_LIMIT_MS);
+  it.each(cases)(
+    '$name',
+    async ({ screen, mode, name }) => {
+      const findings = await browser.inspect(await gallery.render(screen, mode), mode);
+      expect(findings, `${name}:\n${describeFindings(findings)}`).toEqual([]);
+    },
+    SCREEN_LIMIT_MS,
+  );
 });

@@ -51,12 +51,12 @@ describe('submit page', () => {
     await fill('三单元楼道灯坏了一周');
     await page.tap('#send');
     expect(page.node('#error').dom.textContent).toBe('系统繁忙，请稍后再试');
-    expect(page.comp.instance.data['text']).toBe('三单元楼道灯坏了一周');
+    expect(page.comp.instance.data.text).toBe('三单元楼道灯坏了一周');
     expect(world.navigations).toEqual([]);
     world.handlers.submitRequest = () => ok(submitted('r1'));
     await page.tap('#send');
     expect(world.calls.map((c) => c.name)).toEqual(['submitRequest', 'submitRequest']);
-    expect(world.calls[0]?.data['idempotencyKey']).toBe(world.calls[1]?.data['idempotencyKey']);
+    expect(world.calls[0]?.data.idempotencyKey).toBe(world.calls[1]?.data.idempotencyKey);
     expect(world.navigations).toEqual([{ kind: 'redirectTo', url: '/pages/request/index?id=r1' }]);
   });
 

@@ -7,5 +7,8 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export default function setup(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/build-miniprogram.ts', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/build-miniprogram.ts', '--if-stale'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }

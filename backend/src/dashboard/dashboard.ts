@@ -11,9 +11,9 @@
 // village's staff, where the inbox would need a scan of the week's items with no index on `notified`.
 import type { Failure, Result } from '../../../core/src/errors';
 import { fail, ok } from '../../../core/src/errors';
-import type { EpochMs, GridRole, Id, Request, RequestCategory, RoleAssignment, VillageKind, VillagePolicy } from '../../../core/src/model';
+import type { EpochMs, GridRole, Id, Request, RoleAssignment, VillagePolicy } from '../../../core/src/model';
 import { isGridRole } from '../../../core/src/model';
-import { computeFigures, weekRange, type Period, type ReportFigures, type WeekRange } from '../../../core/src/reports';
+import { computeFigures, weekRange, type Period } from '../../../core/src/reports';
 import { chinaDayStart } from '../../../core/src/chinaTime';
 import { DAY_MS } from '../../../core/src/policy';
 import type { FunctionInputs } from '../../../core/src/schemas';
@@ -126,10 +126,7 @@ function groupByGrid<T extends { gridId: Id }>(items: readonly T[]): Map<Id, T[]
  */
 export async function getVillageDashboard(input: FunctionInputs['getVillageDashboard'], ctx: CallContext): Promise<Result<VillageDashboard>> {
   const { db, now } = ctx;
-  const [actor, village] = await Promise.all([
-    loadActor(db, ctx.openid, ctx.adminOpenids),
-    fetchById<VillageDoc>(db, COLLECTIONS.villages, input.villageId),
-  ]);
+  const [actor, village] = await Promise.all([loadActor(db, ctx.openid, ctx.adminOpenids), fetchById<VillageDoc>(db, COLLECTIONS.villages, input.villageId)]);
   const refused = refusal(actor, village);
   if (refused !== null || village === null) return refused ?? fail('VILLAGE.NOT_FOUND');
 

@@ -61,11 +61,7 @@ export async function bindGridGroup(input: FunctionInputs['bindGridGroup'], ctx:
 
 export async function resolveGroupGrid(input: FunctionInputs['resolveGroupGrid'], ctx: CallContext): Promise<Result<GroupGrid>> {
   const { db, now } = ctx;
-  const [group, keyring, membership] = await Promise.all([
-    openGroupId(ctx.cloud, input.groupCloudId),
-    loadKeyring(db, now),
-    loadMembership(db, ctx.openid),
-  ]);
+  const [group, keyring, membership] = await Promise.all([openGroupId(ctx.cloud, input.groupCloudId), loadKeyring(db, now), loadMembership(db, ctx.openid)]);
   if (!group.ok) return group;
   const gridDoc = await fetchGridByGroup(db, group.value);
   if (!gridDoc) return fail('GRID.NOT_FOUND', '这个微信群还没有绑定网格，请联系网格长');

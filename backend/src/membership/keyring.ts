@@ -46,10 +46,10 @@ export async function rotateKeys(db: Database, now: number): Promise<RotationRes
   for (let attempt = 0; attempt < ROTATE_ATTEMPTS; attempt += 1) {
     const doc = await loadKeysDoc(db, now);
     const rotated = rotatedKeyring(doc, newSecret(), now);
-    const updated = await updateWhere(
-      db.collection(COLLECTIONS.settings).where({ _id: JOIN_KEYS_DOC_ID, version: doc.version }),
-      { ...rotated, version: doc.version + 1 },
-    );
+    const updated = await updateWhere(db.collection(COLLECTIONS.settings).where({ _id: JOIN_KEYS_DOC_ID, version: doc.version }), {
+      ...rotated,
+      version: doc.version + 1,
+    });
     if (updated === 1) return { retiredKeyId: doc.currentKeyId, currentKeyId: rotated.currentKeyId, rotatedAt: now };
   }
   throw new Error(`join keys changed concurrently ${ROTATE_ATTEMPTS} times`);

@@ -128,7 +128,13 @@ async function deliverBatch(ctx: CallContext, job: DeliveryJob, members: readonl
   const { db, cloud, now } = ctx;
   const templateId = TEMPLATE_IDS.noticePublished;
   // One read for the whole batch, so residents without an authorisation cost no spend attempt.
-  const remaining = LONG_TERM_SUBSCRIPTIONS ? null : await remainingAuthorisations(db, members.map((m) => m.userId), templateId);
+  const remaining = LONG_TERM_SUBSCRIPTIONS
+    ? null
+    : await remainingAuthorisations(
+        db,
+        members.map((m) => m.userId),
+        templateId,
+      );
   const data = { thing1: thingValue(job.title), time2: timeValue(job.publishedAt), thing3: thingValue(noticeMessageLine(job.urgent)) };
   const page = `pages/notice/index?id=${job.noticeId}`;
 
@@ -155,7 +161,13 @@ async function deliverBatch(ctx: CallContext, job: DeliveryJob, members: readonl
 type JobOutcome = 'finished' | 'budget' | 'failure' | 'leaseLost';
 
 /** Works one claimed job until it is done, the budget runs out or a batch fails. */
-async function workJob(ctx: CallContext, claimed: DeliveryJob, settings: DeliverySettings, budget: RunBudget, summary: DeliveryRunSummary): Promise<JobOutcome> {
+async function workJob(
+  ctx: CallContext,
+  claimed: DeliveryJob,
+  settings: DeliverySettings,
+  budget: RunBudget,
+  summary: DeliveryRunSummary,
+): Promise<JobOutcome> {
   const { db, now } = ctx;
   let job = claimed;
   for (;;) {

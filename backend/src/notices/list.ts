@@ -8,7 +8,7 @@
 // scope.villageId+publishedAt, street-wide ones by streetId+scope.kind+publishedAt) + 1 receipts read.
 import { gridsServed, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Id, Notice } from '../../../core/src/model';
+import type { Notice } from '../../../core/src/model';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
 import type { NoticePage } from '../../../core/src/schemas/notices';
 import { loadActor, type Actor } from '../actor';
@@ -86,7 +86,10 @@ export async function listNotices(input: FunctionInputs['listNotices'], ctx: Cal
     pageDocs.length === 0
       ? []
       : await fetchAll<ReceiptDoc>(
-          db.collection(COLLECTIONS.noticeReceipts).where({ _id: _.in(pageDocs.map((d) => receiptId(d._id, actor.userId))) }).limit(limit),
+          db
+            .collection(COLLECTIONS.noticeReceipts)
+            .where({ _id: _.in(pageDocs.map((d) => receiptId(d._id, actor.userId))) })
+            .limit(limit),
         );
   const read = new Set(receipts.map((r) => r.noticeId));
   const notices = pageDocs.map((d) => ({ ...noticeFromDoc(d), read: read.has(d._id) }));

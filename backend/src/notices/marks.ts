@@ -54,10 +54,7 @@ export async function markHouseholdReached(input: FunctionInputs['markHouseholdR
   const grids = gridsServed(actor.roles);
   const villages = villagesManaged(actor.roles);
   if (grids.size === 0 && villages.size === 0) return fail('AUTH.FORBIDDEN', '只有网格长、党小组长、楼栋长、网格员或村（社区）两委可以登记');
-  const [noticeDoc, household] = await Promise.all([
-    fetchNotice(db, input.noticeId),
-    fetchById<HouseholdDoc>(db, COLLECTIONS.households, input.householdId),
-  ]);
+  const [noticeDoc, household] = await Promise.all([fetchNotice(db, input.noticeId), fetchById<HouseholdDoc>(db, COLLECTIONS.households, input.householdId)]);
   if (noticeDoc === null) return fail('NOTICE.NOT_FOUND');
   if (household === null) return fail('INPUT.INVALID', '找不到这一户');
   const grid = grids.get(household.gridId) ?? committeeGridPlace(villages, household);

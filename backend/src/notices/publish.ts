@@ -46,7 +46,10 @@ async function loadScopeGrids(db: Database, scope: NoticeScope, streetId: Id): P
 
 /** Queues the notice's jobs (one per village); a retried publish finds those the first attempt queued. */
 async function enqueue(db: Database, notice: Notice, shards: readonly DeliveryShard[], now: EpochMs): Promise<void> {
-  await insertJobsOnce(db, shards.map((shard) => newDeliveryJob(notice, shard, now)));
+  await insertJobsOnce(
+    db,
+    shards.map((shard) => newDeliveryJob(notice, shard, now)),
+  );
 }
 
 export async function publishNotice(input: FunctionInputs['publishNotice'], ctx: CallContext): Promise<Result<PublishResult>> {

@@ -31,10 +31,7 @@ const STREET_GRIDS_MAX = MAX_GET_LIMIT * MAX_GET_LIMIT;
 export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ctx: CallContext): Promise<Result<NoticeReachView>> {
   const { db } = ctx;
   const _ = db.command;
-  const [actor, notice] = await Promise.all([
-    loadActor(db, ctx.openid, ctx.adminOpenids),
-    fetchNotice(db, input.noticeId),
-  ]);
+  const [actor, notice] = await Promise.all([loadActor(db, ctx.openid, ctx.adminOpenids), fetchNotice(db, input.noticeId)]);
   if (notice === null) return fail('NOTICE.NOT_FOUND');
   if (!couldSeeAny(actor)) return fail('AUTH.FORBIDDEN');
   const inScope = (await scopeGridDocs(db, notice.scope, notice.streetId, STREET_GRIDS_MAX)).filter((g) => noticeReachesGrid(notice, gridPlace(g)));

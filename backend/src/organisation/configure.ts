@@ -6,7 +6,7 @@
 // write or remove it, add the audit entry). setVillagePolicy 2 (actor ∥ village ∥ stored policy; set).
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { changeRoutingRule } from '../../../core/src/routing';
-import type { RoutingAuditEntry, RoutingRule, VillagePolicy } from '../../../core/src/model';
+import type { RoutingRule, VillagePolicy } from '../../../core/src/model';
 import { villagePolicyFromInput } from '../../../core/src/fromInput';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { RoutingRuleChangeResult, VillagePolicySet } from '../../../core/src/schemas/organisation';

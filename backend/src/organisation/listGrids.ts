@@ -2,7 +2,6 @@
 // roles, the village and its grids through the villageId index, in parallel) — the committee pages
 // used to read the whole dashboard for this.
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Grid, Village } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { VillageGrids } from '../../../core/src/schemas/organisation';
 import { loadActor } from '../actor';
@@ -12,7 +11,6 @@ import type { CallContext } from '../handler';
 import { mayOverseeVillage } from '../../../core/src/access';
 import { fetchVillage, villagePlace, type GridDoc } from './repo';
 import { gridOf, villageOf } from './setup';
-
 
 export async function listVillageGrids(input: FunctionInputs['listVillageGrids'], ctx: CallContext): Promise<Result<VillageGrids>> {
   const [actor, villageDoc, gridDocs] = await Promise.all([

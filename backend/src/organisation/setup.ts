@@ -22,17 +22,18 @@ import { fetchGrid, fetchVillage, gridPlace, villagePlace, type GridDoc, type Mi
 /** A fresh grid code collides with probability ~n/62^7; a few attempts make failure practically impossible. */
 const GRID_CODE_ATTEMPTS = 5;
 
-interface Created<T> {
-  created: boolean;
-  value: T;
-}
-
-
 export async function createVillage(input: FunctionInputs['createVillage'], ctx: CallContext): Promise<Result<VillageCreated>> {
   const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);
   if (!mayAdministerStreet(actor.roles, { streetId: input.streetId })) return fail('AUTH.FORBIDDEN');
   const name = input.name.trim();
-  const doc: VillageDoc = { _id: stableId('v', input.streetId, name), streetId: input.streetId, name, kind: input.kind, createdAt: ctx.now, createdBy: ctx.openid };
+  const doc: VillageDoc = {
+    _id: stableId('v', input.streetId, name),
+    streetId: input.streetId,
+    name,
+    kind: input.kind,
+    createdAt: ctx.now,
+    createdBy: ctx.openid,
+  };
   if (await insertOnce(ctx.db, COLLECTIONS.villages, doc)) return ok({ village: villageOf(doc), created: true });
   const existing = await fetchVillage(ctx.db, doc._id);
   if (!existing) throw new Error(`village ${doc._id} collided but cannot be read`);
@@ -63,10 +64,7 @@ export async function createGrid(input: FunctionInputs['createGrid'], ctx: CallC
   throw new Error(`no free grid code after ${GRID_CODE_ATTEMPTS} attempts`);
 }
 
-export async function createMicroGrid(
-  input: FunctionInputs['createMicroGrid'],
-  ctx: CallContext,
-): Promise<Result<MicroGridCreated>> {
+export async function createMicroGrid(input: FunctionInputs['createMicroGrid'], ctx: CallContext): Promise<Result<MicroGridCreated>> {
   const [actor, grid] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchGrid(ctx.db, input.gridId)]);
   if (!grid) return fail('GRID.NOT_FOUND');
   if (!mayLeadGrid(actor.roles, gridPlace(grid))) return fail('AUTH.FORBIDDEN');

@@ -15,7 +15,17 @@
 //   `_id` ∥ the member grid's 三长 by `scope.gridId`, 1 each in parallel, each skipped when it has nothing to read.
 // So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 4 reads.
 import { ok, type Result } from '../../../core/src/errors';
-import { GRID_ROLES, isGridRole, isLeaderRole, isVillageRole, THREE_LEADER_ROLES, type GridRole, type Id, type LeaderRole, type RoleAssignment, type VillageRole } from '../../../core/src/model';
+import {
+  GRID_ROLES,
+  isGridRole,
+  isLeaderRole,
+  isVillageRole,
+  THREE_LEADER_ROLES,
+  type GridRole,
+  type Id,
+  type RoleAssignment,
+  type VillageRole,
+} from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { GridLeaderContact, GridWorkPlace, MyProfile, ProfileMembership, VillageWorkPlace, VillageWorkRole } from '../../../core/src/schemas/profile';
 import { loadActor, type Actor } from '../actor';
@@ -71,7 +81,12 @@ function leaderContacts(assignments: RoleAssignment[]): GridLeaderContact[] {
 
 function fetchByIds<T>(db: Database, collection: string, ids: Id[]): Promise<T[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return fetchAll<T>(db.collection(collection).where({ _id: db.command.in(ids) }).limit(MAX_GET_LIMIT));
+  return fetchAll<T>(
+    db
+      .collection(collection)
+      .where({ _id: db.command.in(ids) })
+      .limit(MAX_GET_LIMIT),
+  );
 }
 
 export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: CallContext): Promise<Result<MyProfile>> {

@@ -10,7 +10,7 @@
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { reportPeriodFromInput } from '../../../core/src/fromInput';
 import type { EpochMs, Id, Request } from '../../../core/src/model';
-import { buildReport, type GroupedReport, type Period } from '../../../core/src/reports';
+import { buildReport, type Period } from '../../../core/src/reports';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { ReportPlace, ReportView } from '../../../core/src/schemas/reports';
 import { loadActor, type Actor } from '../actor';
@@ -61,7 +61,12 @@ async function requestsOf(db: Database, field: 'gridId' | 'villageId', value: Id
     const conditions: object[] = [{ [field]: value }, { submittedAt: _.gte(period.start) }, { submittedAt: _.lt(period.end) }];
     if (after !== null) conditions.push(_.or([{ submittedAt: _.gt(after.submittedAt) }, { submittedAt: after.submittedAt, _id: _.gt(after.id) }]));
     const page: RequestDoc[] = await fetchAll<RequestDoc>(
-      db.collection(COLLECTIONS.requests).where(_.and(conditions as never[])).orderBy('submittedAt', 'asc').orderBy('_id', 'asc').limit(MAX_GET_LIMIT),
+      db
+        .collection(COLLECTIONS.requests)
+        .where(_.and(conditions as never[]))
+        .orderBy('submittedAt', 'asc')
+        .orderBy('_id', 'asc')
+        .limit(MAX_GET_LIMIT),
     );
     docs.push(...page);
     const last: RequestDoc | undefined = page[page.length - 1];

@@ -72,7 +72,9 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
 
   const none = <T>(): Promise<PagedFetch<T>> => Promise.resolve({ docs: [], truncated: false });
   const [members, receipts, marks] = await Promise.all([
-    ids.length === 0 ? none<Membership & { _id: Id }>() : fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { householdId: _.in(ids) }, ROSTER_RELATED_MAX),
+    ids.length === 0
+      ? none<Membership & { _id: Id }>()
+      : fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { householdId: _.in(ids) }, ROSTER_RELATED_MAX),
     ids.length === 0 || notice === null
       ? none<ReceiptDoc>()
       : fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, { noticeId: notice._id, householdId: _.in(ids) }, ROSTER_RELATED_MAX),

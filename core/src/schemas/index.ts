@@ -96,8 +96,6 @@ export interface FunctionInputs {
   getMyProfile: profile.GetMyProfileInput;
 }
 
-type FunctionInput<N extends FunctionName> = FunctionInputs[N];
-
 /** What each cloud function answers inside `{ ok: true, data }`. */
 export interface FunctionOutputs {
   joinGrid: membership.JoinResult;

@@ -1,13 +1,23 @@
 // Input schemas and replies: setting up the organisation (villages, grids, micro-grids), routing and policy.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import { ESCALATION_AUDIENCES, GRID_ROLES, VILLAGE_KINDS, type Grid, type MicroGrid, type RoutingAuditEntry, type RoutingRule, type Village, type VillagePolicy } from '../model';
-import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL } from '../policy';
+import {
+  ESCALATION_AUDIENCES,
+  GRID_ROLES,
+  VILLAGE_KINDS,
+  type Grid,
+  type MicroGrid,
+  type RoutingAuditEntry,
+  type RoutingRule,
+  type Village,
+  type VillagePolicy,
+} from '../model';
+import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL, MAX_RESPONSE_TARGET_MS, MIN_RESPONSE_TARGET_MS, MINUTE_MS } from '../policy';
 import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
 /** Response targets are set in whole minutes: 1 minute to 24 hours. */
-const RESPONSE_TARGET_MINUTES_MIN = 1;
-const RESPONSE_TARGET_MINUTES_MAX = 24 * 60;
+const RESPONSE_TARGET_MINUTES_MIN = MIN_RESPONSE_TARGET_MS / MINUTE_MS;
+const RESPONSE_TARGET_MINUTES_MAX = MAX_RESPONSE_TARGET_MS / MINUTE_MS;
 const ESCALATION_OFFSET_MINUTES_MAX = 24 * 60;
 const INTERVALS_PER_DAY_MAX = 4;
 const HOLIDAYS_MAX = 366;

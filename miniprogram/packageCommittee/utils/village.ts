@@ -8,7 +8,7 @@ export const MISSING_VILLAGE_MESSAGE = '缺少村（社区），请从首页进�
 
 /** The villageId from the query, else the profile's first village with one of `roles` (any role when omitted), else ''. */
 export async function committeeVillageFor(query: Record<string, string | undefined>, roles?: readonly VillageWorkRole[]): Promise<string> {
-  const fromQuery = query['villageId'];
+  const fromQuery = query.villageId;
   if (fromQuery !== undefined && fromQuery !== '') return decodeURIComponent(fromQuery);
   return firstWorkVillageId(roles);
 }

@@ -7,14 +7,7 @@
 import { pullDownBehavior } from '../../behaviors/pullDown';
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
-import {
-  COMMITTEE_WORK_ROLES,
-  loadProfile,
-  type GridLeaderContact,
-  type GridWorkPlace,
-  type MyProfile,
-  type VillageWorkPlace,
-} from '../../services/profile';
+import { COMMITTEE_WORK_ROLES, loadProfile, type GridLeaderContact, type GridWorkPlace, type MyProfile, type VillageWorkPlace } from '../../services/profile';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
 import { ROLE_LABELS } from '../../utils/labels';
@@ -149,12 +142,12 @@ defineComponent({
       this.setData({ villagePickerOpen: !this.data.villagePickerOpen });
     },
     onPickVillage(e: WechatMiniprogram.BaseEvent) {
-      const key = String(e.currentTarget.dataset['key'] ?? '');
+      const key = String(e.currentTarget.dataset.key ?? '');
       const picked = this.data.workVillages.find((v) => v.key === key) ?? null;
       this.setData({ pickedVillage: picked, villagePickerOpen: false });
     },
     onCallLeader(e: WechatMiniprogram.BaseEvent) {
-      const phoneNumber = String(e.currentTarget.dataset['phone'] ?? '');
+      const phoneNumber = String(e.currentTarget.dataset.phone ?? '');
       if (phoneNumber !== '') wx.makePhoneCall({ phoneNumber });
     },
     async loadNotices(): Promise<void> {
@@ -168,7 +161,7 @@ defineComponent({
       this.setData({ notices, noticesError: '' });
     },
     onOpenWork(e: WechatMiniprogram.BaseEvent) {
-      const url = String(e.currentTarget.dataset['url'] ?? '');
+      const url = String(e.currentTarget.dataset.url ?? '');
       if (url !== '') wx.navigateTo({ url });
     },
     onReport() {
@@ -181,7 +174,7 @@ defineComponent({
       wx.navigateTo({ url: '/pages/notices/index' });
     },
     onOpenNotice(e: WechatMiniprogram.BaseEvent) {
-      const id = String(e.currentTarget.dataset['id'] ?? '');
+      const id = String(e.currentTarget.dataset.id ?? '');
       wx.navigateTo({ url: `/pages/notice/index?id=${encodeURIComponent(id)}` });
     },
     onScan() {

@@ -94,7 +94,7 @@ defineComponent({
   },
   onLoad(query: PageQuery): void {
     // A mini-program code puts the scene URL-encoded in options.scene; a shared link passes it plain.
-    const raw = query['scene'] ?? '';
+    const raw = query.scene ?? '';
     this.setData(raw === '' ? { status: 'none' } : { status: 'form', scene: decodeURIComponent(raw) });
   },
 });

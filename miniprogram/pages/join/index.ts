@@ -71,11 +71,11 @@ defineComponent({
   },
   methods: {
     onField(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      const field = String(e.currentTarget.dataset['field']) as AddressField;
+      const field = String(e.currentTarget.dataset.field) as AddressField;
       this.setData({ [field]: String(e.detail.value ?? '').trim() } as Partial<Record<AddressField, string>>);
     },
     onCare(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
-      const value = String(e.currentTarget.dataset['value']);
+      const value = String(e.currentTarget.dataset.value);
       this.setData({ careOptions: this.data.careOptions.map((o) => (o.value === value ? { ...o, checked: e.detail.checked === true } : o)) });
     },
     onNoSmartphone(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
@@ -127,7 +127,7 @@ defineComponent({
   },
   onLoad(query: PageQuery): Promise<void> | void {
     // A mini-program code puts the scene URL-encoded in options.scene; a shared link passes it plain.
-    const raw = query['scene'] ?? '';
+    const raw = query.scene ?? '';
     if (raw !== '') {
       this.setData({ status: 'form', scene: decodeURIComponent(raw) });
       return;

@@ -31,7 +31,7 @@ defineComponent({
     },
   },
   onLoad(query: PageQuery): Promise<void> {
-    this.setData({ noticeId: query['id'] ?? '' });
+    this.setData({ noticeId: query.id ?? '' });
     return this.show();
   },
 });

@@ -22,7 +22,7 @@ defineComponent({
       this.setData({ rows: page.notices.map((n) => ({ id: n.id, title: n.title, read: n.read, when: formatChinaShort(n.publishedAt, now) })) });
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/notice/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
+      wx.navigateTo({ url: `/pages/notice/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
     },
   },
   onShow(): Promise<void> {

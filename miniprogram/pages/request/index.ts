@@ -59,7 +59,12 @@ defineComponent({
         return;
       }
       const comment = this.data.comment.trim();
-      await this.act(call('confirmRequest', comment === '' ? { requestId: this.data.requestId, rating: this.data.rating } : { requestId: this.data.requestId, rating: this.data.rating, comment }));
+      await this.act(
+        call(
+          'confirmRequest',
+          comment === '' ? { requestId: this.data.requestId, rating: this.data.rating } : { requestId: this.data.requestId, rating: this.data.rating, comment },
+        ),
+      );
     },
     async onReopen(): Promise<void> {
       const reason = this.data.reason.trim();
@@ -81,7 +86,7 @@ defineComponent({
     },
   },
   onLoad(query: PageQuery): Promise<void> {
-    this.setData({ requestId: query['id'] ?? '' });
+    this.setData({ requestId: query.id ?? '' });
     return this.reload();
   },
 });

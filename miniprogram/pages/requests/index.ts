@@ -36,7 +36,7 @@ defineComponent({
       this.setData({ rows: toRows(this.data.requests, Date.now()) });
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
+      wx.navigateTo({ url: `/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
     },
   },
   onShow(): Promise<void> {

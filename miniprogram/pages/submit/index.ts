@@ -70,7 +70,7 @@ defineComponent({
       choosePhotos(this.data.photos, (photos) => this.setData({ photos }));
     },
     onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
-      this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset['index'])) });
+      this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset.index)) });
     },
     onLocation() {
       wx.chooseLocation({
@@ -87,7 +87,11 @@ defineComponent({
       return input;
     },
     uploadPhotos(): Promise<string[]> {
-      return uploadPending(this.data.photos, (i, extension) => `${UPLOAD_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`, (photos) => this.setData({ photos }));
+      return uploadPending(
+        this.data.photos,
+        (i, extension) => `${UPLOAD_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`,
+        (photos) => this.setData({ photos }),
+      );
     },
     async onSend(): Promise<void> {
       if (this.data.sending) return;

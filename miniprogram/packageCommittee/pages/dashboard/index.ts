@@ -132,9 +132,7 @@ defineComponent({
       const confirmed = await new Promise<boolean>((resolve) => {
         wx.showModal({
           title: wanted ? '开启应急模式？' : '关闭应急模式？',
-          content: wanted
-            ? '开启后，全村所有网格 24 小时计时响应，诉求超时会在夜间和节假日照常上报。'
-            : '关闭后，恢复正常服务时间计时。',
+          content: wanted ? '开启后，全村所有网格 24 小时计时响应，诉求超时会在夜间和节假日照常上报。' : '关闭后，恢复正常服务时间计时。',
           confirmText: wanted ? '开启' : '关闭',
           cancelText: '取消',
           success: (res) => resolve(res.confirm === true),

@@ -83,7 +83,7 @@ defineComponent({
 
     /** The grid's households and people: the leaders' roster page, which getGridRoster opens to the committee. */
     onOpenRoster(e: WechatMiniprogram.BaseEvent) {
-      const gridId = String(e.currentTarget.dataset['id'] ?? '');
+      const gridId = String(e.currentTarget.dataset.id ?? '');
       if (gridId !== '') wx.navigateTo({ url: `/packageLeader/pages/roster/index?gridId=${encodeURIComponent(gridId)}` });
     },
 
@@ -166,7 +166,7 @@ defineComponent({
       this.setData({ categoryIndex: Number(e.detail.value), routingError: '' });
     },
     onToggleRoutingRole(e: WechatMiniprogram.BaseEvent) {
-      const role = String(e.currentTarget.dataset['role']);
+      const role = String(e.currentTarget.dataset.role);
       this.setData({ routingRoles: this.data.routingRoles.map((t) => (t.role === role ? { ...t, on: !t.on } : t)), routingError: '' });
     },
     onReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {

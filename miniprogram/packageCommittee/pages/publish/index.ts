@@ -66,7 +66,7 @@ defineComponent({
       this.setData({ wholeVillage: e.detail.checked === true, scopeError: '' });
     },
     onToggleGrid(e: WechatMiniprogram.BaseEvent) {
-      const gridId = String(e.currentTarget.dataset['gridId']);
+      const gridId = String(e.currentTarget.dataset.gridId);
       this.setData({ grids: this.data.grids.map((g) => (g.gridId === gridId ? { ...g, chosen: !g.chosen } : g)), scopeError: '' });
     },
     draftInput(): PublishNoticeInput {

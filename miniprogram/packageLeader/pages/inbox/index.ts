@@ -67,7 +67,7 @@ defineComponent({
       await watches.get(this)?.refresh();
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset['id']))}` });
+      wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
     },
     onRoster() {
       wx.navigateTo({ url: `/packageLeader/pages/roster/index?gridId=${encodeURIComponent(this.data.gridId)}` });

@@ -141,11 +141,15 @@ defineComponent({
       choosePhotos(this.data.photos, (photos) => this.setData({ photos }));
     },
     onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
-      this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset['index'])) });
+      this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset.index)) });
     },
     /** Uploads each photo once (a retry after a failed call does not upload again). */
     uploadPhotos(): Promise<string[]> {
-      return uploadPending(this.data.photos, (i, extension) => `${UPLOAD_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`, (photos) => this.setData({ photos }));
+      return uploadPending(
+        this.data.photos,
+        (i, extension) => `${UPLOAD_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`,
+        (photos) => this.setData({ photos }),
+      );
     },
     async onResolve(): Promise<void> {
       if (this.data.busy) return;
@@ -189,7 +193,7 @@ defineComponent({
       this.setData({ busy: false, showHandOver: true, choices: pool.map((l) => ({ userId: l.userId, role: l.role, label: ROLE_LABELS[l.role] })) });
     },
     onHandOver(e: WechatMiniprogram.BaseEvent) {
-      const choice = this.data.choices[Number(e.currentTarget.dataset['index'])];
+      const choice = this.data.choices[Number(e.currentTarget.dataset.index)];
       if (choice === undefined || this.data.busy) return;
       wx.showModal({
         title: '转交诉求',
@@ -214,11 +218,11 @@ defineComponent({
       if (await this.after(result, `已转交${choice.label}`)) this.setData({ showHandOver: false });
     },
     onPreview(e: WechatMiniprogram.BaseEvent) {
-      wx.previewImage({ urls: this.data.photoUrls, current: String(e.currentTarget.dataset['src']) });
+      wx.previewImage({ urls: this.data.photoUrls, current: String(e.currentTarget.dataset.src) });
     },
   },
   onLoad(query): Promise<void> {
-    this.setData({ requestId: decodeURIComponent(query['id'] ?? '') });
+    this.setData({ requestId: decodeURIComponent(query.id ?? '') });
     if (this.data.requestId === '') {
       this.setData({ loading: false, error: '没有指定诉求' });
       return Promise.resolve();

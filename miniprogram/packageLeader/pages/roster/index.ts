@@ -111,7 +111,7 @@ defineComponent({
       this.setData({ onlyUnreached: !this.data.onlyUnreached });
     },
     async onTold(e: WechatMiniprogram.BaseEvent): Promise<void> {
-      const householdId = String(e.currentTarget.dataset['id']);
+      const householdId = String(e.currentTarget.dataset.id);
       if (this.data.busy || this.data.noticeId === '') return;
       this.setData({ busy: true, error: '' });
       const result = await call('markHouseholdReached', { noticeId: this.data.noticeId, householdId, channel: 'inPerson' });
@@ -119,13 +119,15 @@ defineComponent({
         this.setData({ busy: false, error: result.message });
         return;
       }
-      const rows = this.data.rows.map((r) => (r.id === householdId ? { ...r, state: 'toldInPerson' as const, stateLabel: NOTICE_STATE_LABELS.toldInPerson } : r));
+      const rows = this.data.rows.map((r) =>
+        r.id === householdId ? { ...r, state: 'toldInPerson' as const, stateLabel: NOTICE_STATE_LABELS.toldInPerson } : r,
+      );
       this.setData({ busy: false, rows, ...summarise(rows) });
       toast('已登记当面告知');
     },
   },
   async onLoad(query): Promise<void> {
-    this.setData({ gridId: await leaderGridFor(query), noticeId: decodeURIComponent(query['noticeId'] ?? '') });
+    this.setData({ gridId: await leaderGridFor(query), noticeId: decodeURIComponent(query.noticeId ?? '') });
     return this.reload();
   },
 });
