@@ -1,12 +1,10 @@
 // Declared indexes (the indexes file): SQLite uses them to pre-filter queries (proved with
 // EXPLAIN QUERY PLAN and the candidate row count), they never lose a match, and unique indexes
 // reject duplicates with the server's E11000 error.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseIndexes } from '../src/database/indexes';
-import { startTestEmulator, type TestEmulator } from './helpers';
+import { useTestEmulator } from './helpers';
 
-// wx-server-sdk's typings return callback-overload unions; the handle is untyped as in JavaScript callers.
-type Db = any;
 type AnyDoc = Record<string, any>;
 
 interface ScanReport {
@@ -21,29 +19,22 @@ const STATUSES = ['open', 'closed', 'pending'];
 const DAY_MS = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-let emu: TestEmulator;
-let db: Db;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  db = emu.cloud.database() as Db;
-});
-afterAll(() => emu.stop());
-beforeEach(async () => {
-  await emu.control.reset();
-  const docs = Array.from({ length: TOTAL }, (_, i) => ({ n: i, status: STATUSES[i % STATUSES.length], createdAt: new Date(T0 + i * DAY_MS) }));
-  await db.collection(ORDERS).add({ data: docs });
+const suite = useTestEmulator({
+  seed: async () => {
+    const docs = Array.from({ length: TOTAL }, (_, i) => ({ n: i, status: STATUSES[i % STATUSES.length], createdAt: new Date(T0 + i * DAY_MS) }));
+    await suite.db.collection(ORDERS).add({ data: docs });
+  },
 });
 
 async function lastScan(): Promise<ScanReport> {
-  const health = (await (await fetch(`${emu.url}/__emulator/health`)).json()) as { database: { lastScan: ScanReport } };
+  const health = (await (await fetch(`${suite.emu.url}/__emulator/health`)).json()) as { database: { lastScan: ScanReport } };
   return health.database.lastScan;
 }
 
 describe('index use', () => {
   it('pre-filters an indexed equality + range query through the SQLite index', async () => {
-    const _ = db.command;
-    const res = await db
+    const _ = suite.db.command;
+    const res = await suite.db
       .collection(ORDERS)
       .where({ status: 'open', createdAt: _.gte(new Date(T0 + 150 * DAY_MS)) })
       .limit(1000)
@@ -58,37 +49,37 @@ describe('index use', () => {
   });
 
   it('scans the whole collection for a field without an index', async () => {
-    await db.collection(ORDERS).where({ n: 7 }).get();
+    await suite.db.collection(ORDERS).where({ n: 7 }).get();
     const scan = await lastScan();
     expect(scan.candidateRows).toBe(TOTAL);
     expect(scan.plan.join('\n')).not.toMatch(/dbidx_/);
   });
 
   it('looks documents up by _id through the primary key', async () => {
-    const { _id } = (await db.collection(ORDERS).add({ data: { status: 'x' } })) as AnyDoc;
-    await db.collection(ORDERS).doc(_id).get();
+    const { _id } = (await suite.db.collection(ORDERS).add({ data: { status: 'x' } })) as AnyDoc;
+    await suite.db.collection(ORDERS).doc(_id).get();
     const scan = await lastScan();
     expect(scan.candidateRows).toBe(1);
     expect(scan.plan.join('\n')).toMatch(/USING INDEX/);
   });
 
   it('never loses a match: array values, $in, and counts agree with an unindexed scan', async () => {
-    await db.collection(ORDERS).add({
+    await suite.db.collection(ORDERS).add({
       data: [
         { status: ['open', 'vip'], n: 1000 },
         { status: { nested: true }, n: 1001 },
       ],
     });
-    const _ = db.command;
-    const open = await db.collection(ORDERS).where({ status: 'open' }).limit(1000).get();
+    const _ = suite.db.command;
+    const open = await suite.db.collection(ORDERS).where({ status: 'open' }).limit(1000).get();
     expect(open.data.map((d: AnyDoc) => d.n)).toContain(1000);
     expect(open.data).toHaveLength(TOTAL / STATUSES.length + 1);
-    const viaIn = await db
+    const viaIn = await suite.db
       .collection(ORDERS)
       .where({ status: _.in(['vip', 'closed']) })
       .count();
     expect(viaIn.total).toBe(TOTAL / STATUSES.length + 1);
-    const before = await db
+    const before = await suite.db
       .collection(ORDERS)
       .where({ createdAt: _.lt(new Date(T0 + 10 * DAY_MS)) })
       .count();
@@ -96,8 +87,8 @@ describe('index use', () => {
   });
 
   it('uses an index on a nested path', async () => {
-    await db.collection('example_users').add({ data: [{ profile: { city: 'sh' } }, { profile: { city: 'bj' } }] });
-    const res = await db.collection('example_users').where({ 'profile.city': 'bj' }).get();
+    await suite.db.collection('example_users').add({ data: [{ profile: { city: 'sh' } }, { profile: { city: 'bj' } }] });
+    const res = await suite.db.collection('example_users').where({ 'profile.city': 'bj' }).get();
     expect(res.data).toHaveLength(1);
     expect((await lastScan()).plan.join('\n')).toMatch(/SEARCH db_documents USING INDEX dbidx_example_users__profile_city/);
   });
@@ -105,43 +96,43 @@ describe('index use', () => {
 
 describe('unique indexes', () => {
   it('rejects a duplicate key on add with E11000 and keeps the first document', async () => {
-    await db.collection(ORDERS).add({ data: { requestKey: 'req-1', v: 1 } });
-    const err = (await db
+    await suite.db.collection(ORDERS).add({ data: { requestKey: 'req-1', v: 1 } });
+    const err = (await suite.db
       .collection(ORDERS)
       .add({ data: { requestKey: 'req-1', v: 2 } })
       .catch((e: unknown) => e)) as AnyDoc;
     expect(err.errCode).toBe(-502001);
     expect(String(err.errMsg)).toMatch(/E11000 duplicate key error collection: example_orders index: requestKey_unique/);
-    const rows = await db.collection(ORDERS).where({ requestKey: 'req-1' }).get();
+    const rows = await suite.db.collection(ORDERS).where({ requestKey: 'req-1' }).get();
     expect(rows.data.map((d: AnyDoc) => d.v)).toEqual([1]);
   });
 
   it('rejects a batch atomically and an update that would collide', async () => {
-    await expect(db.collection(ORDERS).add({ data: [{ requestKey: 'a' }, { requestKey: 'a' }] })).rejects.toThrow(/E11000/);
-    expect((await db.collection(ORDERS).where({ requestKey: 'a' }).count()).total).toBe(0);
-    await db.collection(ORDERS).add({
+    await expect(suite.db.collection(ORDERS).add({ data: [{ requestKey: 'a' }, { requestKey: 'a' }] })).rejects.toThrow(/E11000/);
+    expect((await suite.db.collection(ORDERS).where({ requestKey: 'a' }).count()).total).toBe(0);
+    await suite.db.collection(ORDERS).add({
       data: [
         { _id: 'one', requestKey: 'a' },
         { _id: 'two', requestKey: 'b' },
       ],
     });
     await expect(
-      db
+      suite.db
         .collection(ORDERS)
         .doc('two')
         .update({ data: { requestKey: 'a' } }),
     ).rejects.toThrow(/E11000/);
-    expect(((await db.collection(ORDERS).doc('two').get()).data as AnyDoc).requestKey).toBe('b');
+    expect(((await suite.db.collection(ORDERS).doc('two').get()).data as AnyDoc).requestKey).toBe('b');
   });
 
   it('fails the commit of a transaction that would duplicate a key', async () => {
-    await db.collection(ORDERS).add({ data: { requestKey: 'tx' } });
+    await suite.db.collection(ORDERS).add({ data: { requestKey: 'tx' } });
     await expect(
-      db.runTransaction(async (t: any) => {
+      suite.db.runTransaction(async (t: any) => {
         await t.collection(ORDERS).add({ data: { _id: 'tx-dup', requestKey: 'tx' } });
       }),
     ).rejects.toThrow(/E11000/);
-    expect((await db.collection(ORDERS).where({ _id: 'tx-dup' }).count()).total).toBe(0);
+    expect((await suite.db.collection(ORDERS).where({ _id: 'tx-dup' }).count()).total).toBe(0);
   });
 });
 

@@ -3,13 +3,11 @@
 // (where) writes inside a transaction. Each refusal rejects the call and writes nothing; the
 // positive controls show what stays allowed.
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from './helpers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestEmulator } from './helpers';
 
 const requireCjs = createRequire(__filename);
 
-// wx-server-sdk's typings return callback-overload unions; the handle is untyped as in JavaScript callers.
-type Db = any;
 type AnyDoc = Record<string, any>;
 
 /** wx-server-sdk's errCode for the server's DATABASE_REQUEST_FAILED. */
@@ -27,22 +25,15 @@ const SEED: AnyDoc = {
   obj: { k: 1 },
 };
 
-let emu: TestEmulator;
-let db: Db;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  db = emu.cloud.database() as Db;
-});
-afterAll(() => emu.stop());
-beforeEach(async () => {
-  await emu.control.reset();
-  await db.createCollection(COLL);
-  await db.collection(COLL).add({ data: SEED });
+const suite = useTestEmulator({
+  seed: async () => {
+    await suite.db.createCollection(COLL);
+    await suite.db.collection(COLL).add({ data: SEED });
+  },
 });
 
-const read = async (id = 'd'): Promise<AnyDoc> => (await db.collection(COLL).doc(id).get()).data as AnyDoc;
-const update = (data: AnyDoc, id = 'd') => db.collection(COLL).doc(id).update({ data });
+const read = async (id = 'd'): Promise<AnyDoc> => (await suite.db.collection(COLL).doc(id).get()).data as AnyDoc;
+const update = (data: AnyDoc, id = 'd') => suite.db.collection(COLL).doc(id).update({ data });
 
 /** The call rejects with DATABASE_REQUEST_FAILED and MongoDB's message. */
 async function expectRefused(call: Promise<unknown>, message: RegExp): Promise<void> {
@@ -56,7 +47,7 @@ async function expectRefused(call: Promise<unknown>, message: RegExp): Promise<v
 
 describe('$inc and $mul on a value that is not a number', () => {
   it('refuses $inc of null, a string and a boolean, and writes nothing', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(
       update({ nothing: _.inc(1) }),
       /Cannot apply \$inc to a value of non-numeric type\. \{_id: "d"\} has the field 'nothing' of non-numeric type null/,
@@ -67,7 +58,7 @@ describe('$inc and $mul on a value that is not a number', () => {
   });
 
   it('refuses $mul of null and fails the whole update when one operator fails', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(update({ nothing: _.mul(2) }), /Cannot apply \$mul to a value of non-numeric type/);
     // The valid $inc of `count` in the same update is not applied either.
     await expectRefused(update({ count: _.inc(1), nothing: _.inc(1) }), /non-numeric type null/);
@@ -75,7 +66,7 @@ describe('$inc and $mul on a value that is not a number', () => {
   });
 
   it('creates a missing field (positive control)', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await update({ fresh: _.inc(5), other: _.mul(3), count: _.inc(1) });
     expect(await read()).toMatchObject({ fresh: 5, other: 0, count: 2 });
   });
@@ -83,14 +74,14 @@ describe('$inc and $mul on a value that is not a number', () => {
 
 describe('array operators on a value that is not an array', () => {
   it('refuses $push onto null and onto a string, and writes nothing', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(update({ nothing: _.push(['x']) }), /The field 'nothing' must be an array but is of type null in document \{_id: "d"\}/);
     await expectRefused(update({ text: _.push(['x']) }), /The field 'text' must be an array but is of type string/);
     expect(await read()).toEqual(SEED);
   });
 
   it('refuses $addToSet, $pull, $pullAll and $pop on a non-array', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(update({ nothing: _.addToSet('x') }), /Cannot apply \$addToSet to non-array field\. Field named 'nothing' has non-array type null/);
     await expectRefused(update({ text: _.pull('h') }), /Cannot apply \$pull to a non-array value/);
     await expectRefused(update({ count: _.pullAll([1]) }), /Cannot apply \$pullAll to a non-array value/);
@@ -99,7 +90,7 @@ describe('array operators on a value that is not an array', () => {
   });
 
   it('creates an array on a missing field; $pull and $pop of a missing field change nothing (positive control)', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await update({ tags: _.push(['a']), set: _.addToSet('b'), list: _.push([3]) });
     expect(await read()).toMatchObject({ tags: ['a'], set: ['b'], list: [1, 2, 3] });
     const res = await update({ absent: _.pull(1), alsoAbsent: _.pop() });
@@ -114,7 +105,7 @@ describe('a dotted path through null or a scalar', () => {
   });
 
   it('refuses dotted paths through a string, a number, a boolean, a nested scalar and an array', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(update({ 'text.b': 1 }), /Cannot create field 'b' in element \{text: "hello"\}/);
     await expectRefused(update({ 'count.b': 1 }), /Cannot create field 'b' in element \{count: 1\}/);
     await expectRefused(update({ flag: { b: 1 } }), /Cannot create field 'b' in element \{flag: true\}/);
@@ -127,7 +118,7 @@ describe('a dotted path through null or a scalar', () => {
   });
 
   it('creates through a missing field, merges into an object, indexes an array, replaces null with _.set (positive control)', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await update({ fresh: { deep: { x: 1 } }, obj: { extra: 2 }, 'list.0': 9, 'items.0.q': 5, nothing: _.set({ b: 1 }) });
     expect(await read()).toMatchObject({
       fresh: { deep: { x: 1 } },
@@ -141,7 +132,7 @@ describe('a dotted path through null or a scalar', () => {
 
 describe('multi-document updates', () => {
   beforeEach(async () => {
-    await db.collection(COLL).add({
+    await suite.db.collection(COLL).add({
       data: [
         { _id: 'm1', group: 'g', v: 1 },
         { _id: 'm2', group: 'g', v: null },
@@ -151,9 +142,9 @@ describe('multi-document updates', () => {
   });
 
   it('fails the whole where().update() when one matched document would fail, writing none of them', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(
-      db
+      suite.db
         .collection(COLL)
         .where({ group: 'g' })
         .update({ data: { v: _.inc(1) } }),
@@ -166,8 +157,8 @@ describe('multi-document updates', () => {
   });
 
   it('updates every document when none fails (positive control)', async () => {
-    const _ = db.command;
-    const res = await db
+    const _ = suite.db.command;
+    const res = await suite.db
       .collection(COLL)
       .where({ group: 'g', v: _.neq(null) })
       .update({ data: { v: _.inc(10) } });
@@ -179,7 +170,7 @@ describe('multi-document updates', () => {
 describe('transactions', () => {
   /** The SDK's own request shape, posted with a transaction id as an SDK that sends one would. */
   const admin = async (body: AnyDoc): Promise<AnyDoc> => {
-    const res = await fetch(`${emu.url}/admin`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await fetch(`${suite.emu.url}/admin`, { method: 'POST', body: JSON.stringify(body) });
     return (await res.json()) as AnyDoc;
   };
 
@@ -229,7 +220,7 @@ describe('transactions', () => {
     // neither the emulator nor CloudBase can tell the write belongs to the transaction. This pins that
     // hazard: use doc(id) writes inside transactions (the backend does).
     await expect(
-      db.runTransaction(async (t: any) => {
+      suite.db.runTransaction(async (t: any) => {
         await t
           .collection(COLL)
           .where({ _id: 'd' })
@@ -241,9 +232,9 @@ describe('transactions', () => {
   });
 
   it('refuses an invalid doc().update inside runTransaction and commits nothing of the transaction', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     await expectRefused(
-      db.runTransaction(async (t: any) => {
+      suite.db.runTransaction(async (t: any) => {
         await t.collection(COLL).add({ data: { _id: 'staged' } });
         await t
           .collection(COLL)
@@ -253,13 +244,13 @@ describe('transactions', () => {
       /Cannot apply \$inc to a value of non-numeric type/,
     );
     expect(await read()).toEqual(SEED);
-    expect((await db.collection(COLL).where({ _id: 'staged' }).count()).total).toBe(0);
+    expect((await suite.db.collection(COLL).where({ _id: 'staged' }).count()).total).toBe(0);
   });
 
   it('still runs doc() updates, set, remove and add inside a transaction (positive control)', async () => {
-    const _ = db.command;
-    await db.collection(COLL).add({ data: { _id: 'gone' } });
-    await db.runTransaction(async (t: any) => {
+    const _ = suite.db.command;
+    await suite.db.collection(COLL).add({ data: { _id: 'gone' } });
+    await suite.db.runTransaction(async (t: any) => {
       await t
         .collection(COLL)
         .doc('d')
@@ -274,6 +265,6 @@ describe('transactions', () => {
     expect(await read()).toMatchObject({ count: 2, list: [1, 2, 3], obj: { k: 1, extra: true } });
     expect(await read('other')).toEqual({ _id: 'other', v: 1 });
     expect(await read('added')).toEqual({ _id: 'added' });
-    expect((await db.collection(COLL).where({ _id: 'gone' }).count()).total).toBe(0);
+    expect((await suite.db.collection(COLL).where({ _id: 'gone' }).count()).total).toBe(0);
   });
 });

@@ -1,36 +1,27 @@
 // Database transactions through the real wx-server-sdk: runTransaction commit/abort/retry,
 // startTransaction commit/rollback, isolation of uncommitted writes and write conflicts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { useTestEmulator } from './helpers';
 
-// wx-server-sdk's typings return callback-overload unions; the handle is untyped as in JavaScript callers.
-type Db = any;
 type AnyDoc = Record<string, any>;
 
-let emu: TestEmulator;
-let db: Db;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  db = emu.cloud.database() as Db;
-});
-afterAll(() => emu.stop());
-beforeEach(async () => {
-  await emu.control.reset();
-  await db.createCollection('acct');
-  await db.collection('acct').add({
-    data: [
-      { _id: 'alice', balance: 100 },
-      { _id: 'bob', balance: 0 },
-    ],
-  });
+const suite = useTestEmulator({
+  seed: async () => {
+    await suite.db.createCollection('acct');
+    await suite.db.collection('acct').add({
+      data: [
+        { _id: 'alice', balance: 100 },
+        { _id: 'bob', balance: 0 },
+      ],
+    });
+  },
 });
 
-const balance = async (id: string): Promise<number> => ((await db.collection('acct').doc(id).get()).data as AnyDoc).balance;
+const balance = async (id: string): Promise<number> => ((await suite.db.collection('acct').doc(id).get()).data as AnyDoc).balance;
 
 describe('runTransaction', () => {
   it('commits all writes together and returns the callback result', async () => {
-    const result = await db.runTransaction(async (t: any) => {
+    const result = await suite.db.runTransaction(async (t: any) => {
       const from = (await t.collection('acct').doc('alice').get()).data as AnyDoc;
       await t
         .collection('acct')
@@ -39,19 +30,19 @@ describe('runTransaction', () => {
       await t
         .collection('acct')
         .doc('bob')
-        .update({ data: { balance: db.command.inc(30) } });
+        .update({ data: { balance: suite.db.command.inc(30) } });
       await t.collection('acct').add({ data: { _id: 'log1', amount: 30 } });
       return 'done';
     });
     expect(result).toBe('done');
     expect(await balance('alice')).toBe(70);
     expect(await balance('bob')).toBe(30);
-    expect((await db.collection('acct').doc('log1').get()).data).toEqual({ _id: 'log1', amount: 30 });
+    expect((await suite.db.collection('acct').doc('log1').get()).data).toEqual({ _id: 'log1', amount: 30 });
   });
 
   it('discards every write when the callback throws', async () => {
     await expect(
-      db.runTransaction(async (t: any) => {
+      suite.db.runTransaction(async (t: any) => {
         await t
           .collection('acct')
           .doc('alice')
@@ -61,14 +52,14 @@ describe('runTransaction', () => {
       }),
     ).rejects.toThrow('business rule failed');
     expect(await balance('alice')).toBe(100);
-    expect((await db.collection('acct').where({ _id: 'ghost' }).count()).total).toBe(0);
-    const health = (await (await fetch(`${emu.url}/__emulator/health`)).json()) as AnyDoc;
+    expect((await suite.db.collection('acct').where({ _id: 'ghost' }).count()).total).toBe(0);
+    const health = (await (await fetch(`${suite.emu.url}/__emulator/health`)).json()) as AnyDoc;
     expect(health.database.openTransactions).toBe(0);
   });
 
   it('rejects with the rollback reason and writes nothing', async () => {
     await expect(
-      db.runTransaction(async (t: any) => {
+      suite.db.runTransaction(async (t: any) => {
         await t
           .collection('acct')
           .doc('bob')
@@ -81,15 +72,15 @@ describe('runTransaction', () => {
 
   it('retries when the commit reports a conflict, then succeeds', async () => {
     let attempts = 0;
-    await db.runTransaction(async (t: any) => {
+    await suite.db.runTransaction(async (t: any) => {
       attempts += 1;
       await t
         .collection('acct')
         .doc('bob')
-        .update({ data: { balance: db.command.inc(10) } });
+        .update({ data: { balance: suite.db.command.inc(10) } });
       // A plain write changes the document this attempt wrote: its commit must fail with a conflict.
       if (attempts === 1)
-        await db
+        await suite.db
           .collection('acct')
           .doc('bob')
           .update({ data: { balance: 50 } });
@@ -101,7 +92,7 @@ describe('runTransaction', () => {
 
 describe('startTransaction', () => {
   it('hides uncommitted writes from plain reads and publishes them on commit', async () => {
-    const t = await db.startTransaction();
+    const t = await suite.db.startTransaction();
     await t
       .collection('acct')
       .doc('alice')
@@ -112,15 +103,15 @@ describe('startTransaction', () => {
     expect(((await t.collection('acct').doc('carol').get()).data as AnyDoc).balance).toBe(5);
     // Outside, nothing changed yet.
     expect(await balance('alice')).toBe(100);
-    expect((await db.collection('acct').where({ _id: 'carol' }).count()).total).toBe(0);
-    expect(await emu.control.collection('acct')).toHaveLength(2);
+    expect((await suite.db.collection('acct').where({ _id: 'carol' }).count()).total).toBe(0);
+    expect(await suite.emu.control.collection('acct')).toHaveLength(2);
     await t.commit();
     expect(await balance('alice')).toBe(1);
     expect(await balance('carol')).toBe(5);
   });
 
   it('rolls back: writes vanish and the transaction is closed', async () => {
-    const t = await db.startTransaction();
+    const t = await suite.db.startTransaction();
     await t.collection('acct').doc('alice').remove();
     await t
       .collection('acct')
@@ -133,9 +124,9 @@ describe('startTransaction', () => {
   });
 
   it('keeps reads repeatable while another writer commits', async () => {
-    const t = await db.startTransaction();
+    const t = await suite.db.startTransaction();
     expect(((await t.collection('acct').doc('alice').get()).data as AnyDoc).balance).toBe(100);
-    await db
+    await suite.db
       .collection('acct')
       .doc('alice')
       .update({ data: { balance: 5 } });
@@ -151,8 +142,8 @@ describe('startTransaction', () => {
   });
 
   it('fails the second of two transactions that write the same document', async () => {
-    const t1 = await db.startTransaction();
-    const t2 = await db.startTransaction();
+    const t1 = await suite.db.startTransaction();
+    const t2 = await suite.db.startTransaction();
     await t1
       .collection('acct')
       .doc('bob')
@@ -171,7 +162,7 @@ describe('startTransaction', () => {
   });
 
   it('rejects a duplicate _id inserted in a transaction at the insert', async () => {
-    const t = await db.startTransaction();
+    const t = await suite.db.startTransaction();
     await expect(t.collection('acct').add({ data: { _id: 'alice' } })).rejects.toThrow(/E11000/);
     await t.rollback();
   });

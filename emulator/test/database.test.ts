@@ -1,82 +1,70 @@
 // The emulator's database through the real wx-server-sdk: CRUD, query operators, paging and limits,
 // projection, update operators, set vs update, upsert, serverDate on the emulator clock, Dates,
 // aggregation, collection rules, unsupported features and injected write faults.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { startTestEmulator, type TestEmulator } from './helpers';
+import { useTestEmulator } from './helpers';
 
 const requireCjs = createRequire(__filename);
 
-// wx-server-sdk's typings return `void | string | Promise<...>` unions (callback overloads); the tests
-// read results the way JavaScript callers do, so the database handle is untyped here.
-type Db = any;
+// The tests read results the way JavaScript callers do (suite.db is untyped: see helpers.ts).
 type AnyDoc = Record<string, any>;
 
 const CLOCK_START = Date.UTC(2026, 0, 15, 8, 0, 0);
-let emu: TestEmulator;
-let db: Db;
-
-beforeAll(async () => {
-  emu = await startTestEmulator({ clockStartMs: CLOCK_START });
-  db = emu.cloud.database() as Db;
-});
-afterAll(() => emu.stop());
-beforeEach(async () => {
-  await emu.control.reset();
-});
+const suite = useTestEmulator({ options: { clockStartMs: CLOCK_START } });
 
 async function seed(name: string, docs: AnyDoc[]): Promise<void> {
-  await db.createCollection(name);
-  if (docs.length > 0) await db.collection(name).add({ data: docs } as any);
+  await suite.db.createCollection(name);
+  if (docs.length > 0) await suite.db.collection(name).add({ data: docs } as any);
 }
 
 async function list(name: string, query: AnyDoc): Promise<AnyDoc[]> {
-  const res = await db.collection(name).where(query).get();
+  const res = await suite.db.collection(name).where(query).get();
   return res.data as AnyDoc[];
 }
 
 describe('add, get, doc().get and count', () => {
   it('adds one document and reads it back by id and by query', async () => {
-    await db.createCollection('items');
-    const added = (await db.collection('items').add({ data: { name: 'a', n: 1, tags: ['x'] } })) as AnyDoc;
+    await suite.db.createCollection('items');
+    const added = (await suite.db.collection('items').add({ data: { name: 'a', n: 1, tags: ['x'] } })) as AnyDoc;
     expect(added._id).toMatch(/^[0-9a-f]{32}$/);
-    const byId = await db.collection('items').doc(added._id).get();
+    const byId = await suite.db.collection('items').doc(added._id).get();
     expect(byId.data).toEqual({ _id: added._id, name: 'a', n: 1, tags: ['x'] });
     // Server-side writes carry no _openid (CloudBase adds it only for client-side writes).
     expect(byId.data).not.toHaveProperty('_openid');
     expect((await list('items', { name: 'a' })).map((d) => d._id)).toEqual([added._id]);
-    expect((await db.collection('items').where({ n: 1 }).count()).total).toBe(1);
+    expect((await suite.db.collection('items').where({ n: 1 }).count()).total).toBe(1);
   });
 
   it('adds a batch, honours a caller _id and rejects a duplicate _id', async () => {
-    await db.createCollection('items');
-    const res = (await db.collection('items').add({ data: [{ _id: 'k1', v: 1 }, { v: 2 }] } as any)) as AnyDoc;
+    await suite.db.createCollection('items');
+    const res = (await suite.db.collection('items').add({ data: [{ _id: 'k1', v: 1 }, { v: 2 }] } as any)) as AnyDoc;
     expect(res._ids).toHaveLength(2);
     expect(res._ids[0]).toBe('k1');
-    await expect(db.collection('items').add({ data: { _id: 'k1', v: 3 } as any })).rejects.toThrow(/E11000 duplicate key/);
-    expect((await db.collection('items').count()).total).toBe(2);
+    await expect(suite.db.collection('items').add({ data: { _id: 'k1', v: 3 } as any })).rejects.toThrow(/E11000 duplicate key/);
+    expect((await suite.db.collection('items').count()).total).toBe(2);
   });
 
   it('fails a read on a collection that does not exist, like CloudBase', async () => {
-    const err = (await db
+    const err = (await suite.db
       .collection('nope')
       .get()
       .catch((e: unknown) => e)) as AnyDoc;
     // wx-server-sdk turns the server's code into errCode (DATABASE_COLLECTION_NOT_EXIST -> -502005).
     expect(err.errCode).toBe(-502005);
     expect(String(err.errMsg)).toContain('nope');
-    await expect(db.collection('nope').add({ data: { a: 1 } })).rejects.toThrow(/not exist/);
+    await expect(suite.db.collection('nope').add({ data: { a: 1 } })).rejects.toThrow(/not exist/);
   });
 
   it('auto-creates the collections declared in the indexes file and refuses to create one twice', async () => {
-    expect((await db.collection('example_orders').count()).total).toBe(0);
-    await db.createCollection('fresh');
-    await expect(db.createCollection('fresh')).rejects.toThrow(/exist/);
+    expect((await suite.db.collection('example_orders').count()).total).toBe(0);
+    await suite.db.createCollection('fresh');
+    await expect(suite.db.createCollection('fresh')).rejects.toThrow(/exist/);
   });
 
   it('doc().get of a missing document fails as in wx-server-sdk', async () => {
-    await db.createCollection('items');
-    const res = await db
+    await suite.db.createCollection('items');
+    const res = await suite.db
       .collection('items')
       .doc('missing')
       .get()
@@ -97,7 +85,7 @@ describe('query operators', () => {
   const ids = (rows: AnyDoc[]) => rows.map((d) => d._id).sort();
 
   it('compares with eq, neq, gt, gte, lt, lte, in and nin', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     expect(ids(await list('q', { n: _.eq(5) }))).toEqual(['b']);
     expect(ids(await list('q', { n: _.neq(5) }))).toEqual(['a', 'c']);
     expect(ids(await list('q', { n: _.gt(1) }))).toEqual(['b', 'c']);
@@ -109,7 +97,7 @@ describe('query operators', () => {
   });
 
   it('combines with and, or, nor and not', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     expect(ids(await list('q', { n: _.gt(1).and(_.lt(10)) }))).toEqual(['b']);
     expect(ids(await list('q', _.or([{ n: 1 }, { s: 'Cherry' }]) as any))).toEqual(['a', 'c']);
     expect(ids(await list('q', _.and([{ n: _.gt(1) }, { tags: 'red' }]) as any))).toEqual(['c']);
@@ -118,7 +106,7 @@ describe('query operators', () => {
   });
 
   it('tests arrays and presence with exists, size, all and elemMatch', async () => {
-    const _ = db.command;
+    const _ = suite.db.command;
     expect(ids(await list('q', { opt: _.exists(true) }))).toEqual(['c']);
     expect(ids(await list('q', { nested: _.exists(false) }))).toEqual(['c']);
     expect(ids(await list('q', { tags: _.size(2) }))).toEqual(['a', 'b']);
@@ -128,17 +116,17 @@ describe('query operators', () => {
   });
 
   it('matches regular expressions and nested paths', async () => {
-    expect(ids(await list('q', { s: db.RegExp({ regexp: '^c', options: 'i' }) }))).toEqual(['c']);
+    expect(ids(await list('q', { s: suite.db.RegExp({ regexp: '^c', options: 'i' }) }))).toEqual(['c']);
     expect(ids(await list('q', { s: /an/ }))).toEqual(['b']);
     expect(ids(await list('q', { 'nested.x': 2 }))).toEqual(['b']);
     expect(ids(await list('q', { nested: { x: 1 } }))).toEqual(['a']);
-    expect(ids(await list('q', { 'items.q': db.command.gte(2) }))).toEqual(['a', 'b']);
+    expect(ids(await list('q', { 'items.q': suite.db.command.gte(2) }))).toEqual(['a', 'b']);
   });
 
   it('rejects an operator the emulator lacks with an error naming it', async () => {
-    const err = (await db
+    const err = (await suite.db
       .collection('q')
-      .where({ loc: (db.command as any).geoNear({ geometry: db.Geo.Point(1, 2) }) })
+      .where({ loc: (suite.db.command as any).geoNear({ geometry: suite.db.Geo.Point(1, 2) }) })
       .get()
       .catch((e: unknown) => e)) as AnyDoc;
     expect(String(err.errMsg)).toMatch(/emulator does not support .*\$nearSphere/);
@@ -151,19 +139,19 @@ describe('order, paging, limits and projection', () => {
       'p',
       Array.from({ length: 25 }, (_, i) => ({ i, group: i % 2 })),
     );
-    const page = await db.collection('p').orderBy('group', 'desc').orderBy('i', 'asc').skip(5).limit(5).get();
+    const page = await suite.db.collection('p').orderBy('group', 'desc').orderBy('i', 'asc').skip(5).limit(5).get();
     expect(page.data.map((d: AnyDoc) => d.i)).toEqual([11, 13, 15, 17, 19]);
   });
 
   it('returns 100 documents by default and 1000 at most', async () => {
-    await db.createCollection('big');
+    await suite.db.createCollection('big');
     const docs = Array.from({ length: 1100 }, (_, i) => ({ i }));
-    await db.collection('big').add({ data: docs } as any);
-    expect((await db.collection('big').get()).data).toHaveLength(100);
-    expect((await db.collection('big').limit(1000).get()).data).toHaveLength(1000);
-    expect((await db.collection('big').skip(1000).limit(1000).get()).data).toHaveLength(100);
+    await suite.db.collection('big').add({ data: docs } as any);
+    expect((await suite.db.collection('big').get()).data).toHaveLength(100);
+    expect((await suite.db.collection('big').limit(1000).get()).data).toHaveLength(1000);
+    expect((await suite.db.collection('big').skip(1000).limit(1000).get()).data).toHaveLength(100);
     // The SDK already caps at 1000; the server does too when a caller asks for more.
-    const raw = await fetch(`${emu.url}/admin`, {
+    const raw = await fetch(`${suite.emu.url}/admin`, {
       method: 'POST',
       body: JSON.stringify({ action: 'database.getDocument', collectionName: 'big', queryType: 'WHERE', limit: 5000 }),
     });
@@ -172,9 +160,9 @@ describe('order, paging, limits and projection', () => {
 
   it('projects fields with field()', async () => {
     await seed('f', [{ _id: 'x', a: 1, b: 2, c: { d: 3, e: 4 } }]);
-    expect((await db.collection('f').field({ a: true, 'c.d': true }).get()).data).toEqual([{ _id: 'x', a: 1, c: { d: 3 } }]);
-    expect((await db.collection('f').field({ b: false, c: false }).get()).data).toEqual([{ _id: 'x', a: 1 }]);
-    expect((await db.collection('f').doc('x').field({ b: true }).get()).data).toEqual({ _id: 'x', b: 2 });
+    expect((await suite.db.collection('f').field({ a: true, 'c.d': true }).get()).data).toEqual([{ _id: 'x', a: 1, c: { d: 3 } }]);
+    expect((await suite.db.collection('f').field({ b: false, c: false }).get()).data).toEqual([{ _id: 'x', a: 1 }]);
+    expect((await suite.db.collection('f').doc('x').field({ b: true }).get()).data).toEqual({ _id: 'x', b: 2 });
   });
 
   it('sorts before projecting away the sort key', async () => {
@@ -182,18 +170,18 @@ describe('order, paging, limits and projection', () => {
       { a: 1, k: 2 },
       { a: 2, k: 1 },
     ]);
-    const res = await db.collection('f').orderBy('k', 'asc').field({ a: true, _id: false }).get();
+    const res = await suite.db.collection('f').orderBy('k', 'asc').field({ a: true, _id: false }).get();
     expect(res.data).toEqual([{ a: 2 }, { a: 1 }]);
   });
 });
 
 describe('updates', () => {
   beforeEach(() => seed('u', [{ _id: 'd', n: 1, m: 3, list: [1, 2, 3], set: ['a'], obj: { keep: 1, old: 2 }, gone: true }]));
-  const read = async () => (await db.collection('u').doc('d').get()).data as AnyDoc;
+  const read = async () => (await suite.db.collection('u').doc('d').get()).data as AnyDoc;
 
   it('applies every update operator the SDK has', async () => {
-    const _ = db.command;
-    const res = await db
+    const _ = suite.db.command;
+    const res = await suite.db
       .collection('u')
       .doc('d')
       .update({
@@ -212,19 +200,19 @@ describe('updates', () => {
     expect(d).toMatchObject({ n: 3, m: 6, list: [0, 1, 2, 3], set: ['a', 'b'], obj: { keep: 1, old: 2, new: 5 }, fresh: { a: 1 } });
     expect(d).not.toHaveProperty('gone');
 
-    await db
+    await suite.db
       .collection('u')
       .doc('d')
       .update({ data: { list: _.pull(_.gt(1)), set: _.addToSet('a') } });
     expect(await read()).toMatchObject({ list: [0, 1], set: ['a', 'b'] });
 
-    await db
+    await suite.db
       .collection('u')
       .doc('d')
       .update({ data: { n: _.min(0), m: _.max(100), list: _.push({ each: [7, 8, 9], slice: -3 }) } });
     expect(await read()).toMatchObject({ n: 0, m: 100, list: [7, 8, 9] });
 
-    await db
+    await suite.db
       .collection('u')
       .doc('d')
       .update({ data: { obj: _.rename('renamed') as any, list: _.pop() } });
@@ -233,12 +221,12 @@ describe('updates', () => {
     expect(after).not.toHaveProperty('obj');
     expect(after.list).toEqual([7, 8]);
 
-    await db
+    await suite.db
       .collection('u')
       .doc('d')
       .update({ data: { list: _.shift(), set: _.pullAll(['a']) } });
     expect(await read()).toMatchObject({ list: [8], set: ['b'] });
-    await db
+    await suite.db
       .collection('u')
       .doc('d')
       .update({ data: { list: _.unshift([1, 2]) } });
@@ -246,30 +234,30 @@ describe('updates', () => {
   });
 
   it('set replaces the whole document and upserts; update merges', async () => {
-    await db
+    await suite.db
       .collection('u')
       .doc('d')
       .update({ data: { obj: { only: 1 } } });
     expect((await read()).obj).toEqual({ keep: 1, old: 2, only: 1 });
-    const setRes = await db
+    const setRes = await suite.db
       .collection('u')
       .doc('d')
       .set({ data: { replaced: true } });
     expect(setRes.stats.updated).toBe(1);
     expect(await read()).toEqual({ _id: 'd', replaced: true });
-    const upserted = (await db
+    const upserted = (await suite.db
       .collection('u')
       .doc('new-id')
       .set({ data: { v: 1 } })) as AnyDoc;
     expect(upserted._id).toBe('new-id');
     expect(upserted.stats.updated).toBe(0);
-    expect((await db.collection('u').doc('new-id').get()).data).toEqual({ _id: 'new-id', v: 1 });
+    expect((await suite.db.collection('u').doc('new-id').get()).data).toEqual({ _id: 'new-id', v: 1 });
   });
 
   it('reports updated 0 when nothing changes or nothing matches', async () => {
     expect(
       (
-        await db
+        await suite.db
           .collection('u')
           .doc('d')
           .update({ data: { n: 1 } })
@@ -277,7 +265,7 @@ describe('updates', () => {
     ).toBe(0);
     expect(
       (
-        await db
+        await suite.db
           .collection('u')
           .doc('missing')
           .update({ data: { n: 2 } })
@@ -285,7 +273,7 @@ describe('updates', () => {
     ).toBe(0);
     expect(
       (
-        await db
+        await suite.db
           .collection('u')
           .where({ n: 99 })
           .update({ data: { n: 2 } })
@@ -294,24 +282,24 @@ describe('updates', () => {
   });
 
   it('updates and removes many with where()', async () => {
-    await db.collection('u').add({ data: [{ n: 1 }, { n: 1 }, { n: 2 }] } as any);
+    await suite.db.collection('u').add({ data: [{ n: 1 }, { n: 1 }, { n: 2 }] } as any);
     expect(
       (
-        await db
+        await suite.db
           .collection('u')
           .where({ n: 1 })
           .update({ data: { hit: true } })
       ).stats.updated,
     ).toBe(3);
-    expect((await db.collection('u').where({ hit: true }).count()).total).toBe(3);
-    expect((await db.collection('u').where({ n: 1 }).remove()).stats.removed).toBe(3);
-    expect((await db.collection('u').count()).total).toBe(1);
-    expect((await db.collection('u').doc('missing').remove()).stats.removed).toBe(0);
+    expect((await suite.db.collection('u').where({ hit: true }).count()).total).toBe(3);
+    expect((await suite.db.collection('u').where({ n: 1 }).remove()).stats.removed).toBe(3);
+    expect((await suite.db.collection('u').count()).total).toBe(1);
+    expect((await suite.db.collection('u').doc('missing').remove()).stats.removed).toBe(0);
   });
 
   it('upserts from the query equalities with the node SDK update options', async () => {
     // wx-server-sdk's where().update has no upsert; send the SDK's own request shape for it.
-    const res = await fetch(`${emu.url}/admin`, {
+    const res = await fetch(`${suite.emu.url}/admin`, {
       method: 'POST',
       body: JSON.stringify({
         action: 'database.modifyDocument',
@@ -347,12 +335,12 @@ describe('updates', () => {
 
   it('refuses an update that would change _id or uses an unknown operator', async () => {
     await expect(
-      db
+      suite.db
         .collection('u')
         .doc('d')
         .update({ data: { _id: 'x' } as any }),
     ).rejects.toThrow(/_id/);
-    const raw = await fetch(`${emu.url}/admin`, {
+    const raw = await fetch(`${suite.emu.url}/admin`, {
       method: 'POST',
       body: JSON.stringify({ action: 'database.modifyDocument', collectionName: 'u', query: '{}', data: '{"$frobnicate":{"a":1}}', merge: true }),
     });
@@ -364,40 +352,40 @@ describe('updates', () => {
 
 describe('dates and serverDate', () => {
   it('stamps serverDate from the emulator clock, offset included', async () => {
-    await db.createCollection('t');
-    await emu.control.setClock(Date.UTC(2027, 5, 1, 12, 0, 0));
-    const { _id } = (await db.collection('t').add({ data: { at: db.serverDate(), later: db.serverDate({ offset: 60_000 }) } })) as AnyDoc;
-    const doc = (await db.collection('t').doc(_id).get()).data as AnyDoc;
+    await suite.db.createCollection('t');
+    await suite.emu.control.setClock(Date.UTC(2027, 5, 1, 12, 0, 0));
+    const { _id } = (await suite.db.collection('t').add({ data: { at: suite.db.serverDate(), later: suite.db.serverDate({ offset: 60_000 }) } })) as AnyDoc;
+    const doc = (await suite.db.collection('t').doc(_id).get()).data as AnyDoc;
     expect(doc.at).toBeInstanceOf(Date);
     expect(Math.abs(doc.at.getTime() - Date.UTC(2027, 5, 1, 12, 0, 0))).toBeLessThan(5_000);
     expect(doc.later.getTime() - doc.at.getTime()).toBe(60_000);
 
-    await emu.control.advance(3_600_000);
-    await db
+    await suite.emu.control.advance(3_600_000);
+    await suite.db
       .collection('t')
       .doc(_id)
-      .update({ data: { at: db.serverDate() } });
-    const moved = (await db.collection('t').doc(_id).get()).data as AnyDoc;
+      .update({ data: { at: suite.db.serverDate() } });
+    const moved = (await suite.db.collection('t').doc(_id).get()).data as AnyDoc;
     expect(moved.at.getTime() - doc.at.getTime()).toBeGreaterThanOrEqual(3_600_000);
   });
 
   it('round-trips Dates and compares them in queries', async () => {
-    await db.createCollection('t');
+    await suite.db.createCollection('t');
     const when = new Date(Date.UTC(2020, 1, 29, 23, 59, 59, 123));
     const old = new Date(Date.UTC(1960, 0, 1));
-    await db.collection('t').add({
+    await suite.db.collection('t').add({
       data: [
         { k: 1, when },
         { k: 2, when: old },
         { k: 3, when: 'not a date' },
       ],
     } as any);
-    const rows = await list('t', { when: db.command.gt(new Date(Date.UTC(2000, 0, 1))) });
+    const rows = await list('t', { when: suite.db.command.gt(new Date(Date.UTC(2000, 0, 1))) });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.when).toBeInstanceOf(Date);
     expect(rows[0]!.when.getTime()).toBe(when.getTime());
     expect((await list('t', { when: old }))[0]!.k).toBe(2);
-    const plain = (await emu.control.collection('t')) as AnyDoc[];
+    const plain = (await suite.emu.control.collection('t')) as AnyDoc[];
     expect(plain[0]!.when).toBe(when.toISOString());
   });
 });
@@ -413,11 +401,11 @@ describe('aggregation', () => {
   );
 
   it('runs match, group, sort, project, skip, limit and count', async () => {
-    const $ = db.command.aggregate;
-    const res = await db
+    const $ = suite.db.command.aggregate;
+    const res = await suite.db
       .collection('sales')
       .aggregate()
-      .match({ price: db.command.lt(50) })
+      .match({ price: suite.db.command.lt(50) })
       .group({ _id: '$item', total: $.sum($.multiply(['$qty', '$price'])), n: $.sum(1) })
       .sort({ total: -1 })
       .project({ _id: 0, item: '$_id', total: 1 })
@@ -428,7 +416,7 @@ describe('aggregation', () => {
       { item: 'a', total: 70 },
       { item: 'b', total: 20 },
     ]);
-    const counted = await db.collection('sales').aggregate().match({ city: 'sh' }).count('n').end();
+    const counted = await suite.db.collection('sales').aggregate().match({ city: 'sh' }).count('n').end();
     expect(counted.list).toEqual([{ n: 2 }]);
   });
 
@@ -437,7 +425,7 @@ describe('aggregation', () => {
       { code: 'sh', name: 'Shanghai' },
       { code: 'bj', name: 'Beijing' },
     ]);
-    const res = await db
+    const res = await suite.db
       .collection('sales')
       .aggregate()
       .match({ item: 'b' })
@@ -454,16 +442,16 @@ describe('aggregation', () => {
       'many',
       Array.from({ length: 30 }, (_, i) => ({ i })),
     );
-    expect((await db.collection('many').aggregate().match({}).end()).list).toHaveLength(20);
-    expect((await db.collection('many').aggregate().match({}).limit(30).end()).list).toHaveLength(30);
+    expect((await suite.db.collection('many').aggregate().match({}).end()).list).toHaveLength(20);
+    expect((await suite.db.collection('many').aggregate().match({}).limit(30).end()).list).toHaveLength(30);
   });
 
   it('refuses $geoNear by name', async () => {
     await expect(
-      db
+      suite.db
         .collection('sales')
         .aggregate()
-        .geoNear({ near: db.Geo.Point(1, 2), distanceField: 'd', spherical: true })
+        .geoNear({ near: suite.db.Geo.Point(1, 2), distanceField: 'd', spherical: true })
         .end(),
     ).rejects.toThrow(/\$geoNear/);
   });
@@ -471,21 +459,21 @@ describe('aggregation', () => {
 
 describe('injected write faults', () => {
   it('fails the write with the armed error and writes nothing', async () => {
-    await db.createCollection('w');
-    await emu.control.injectFault({ target: 'databaseWrite', name: 'w', count: 1 });
-    const err = (await db
+    await suite.db.createCollection('w');
+    await suite.emu.control.injectFault({ target: 'databaseWrite', name: 'w', count: 1 });
+    const err = (await suite.db
       .collection('w')
       .add({ data: { a: 1 } })
       .catch((e: unknown) => e)) as AnyDoc;
     expect(err.errCode).toBe(-502001);
     expect(String(err.errMsg)).toContain('injected database write fault');
-    expect((await db.collection('w').count()).total).toBe(0);
+    expect((await suite.db.collection('w').count()).total).toBe(0);
     // Only one write was armed: the next one succeeds.
-    await db.collection('w').add({ data: { a: 2 } });
-    expect(await emu.control.collection('w')).toHaveLength(1);
+    await suite.db.collection('w').add({ data: { a: 2 } });
+    expect(await suite.emu.control.collection('w')).toHaveLength(1);
 
-    await emu.control.injectFault({ target: 'databaseWrite', count: 1, errcode: 'DATABASE_PERMISSION_DENIED', errmsg: 'denied' });
-    const denied = (await db
+    await suite.emu.control.injectFault({ target: 'databaseWrite', count: 1, errcode: 'DATABASE_PERMISSION_DENIED', errmsg: 'denied' });
+    const denied = (await suite.db
       .collection('w')
       .where({ a: 2 })
       .update({ data: { a: 3 } })
@@ -499,10 +487,10 @@ describe('injected write faults', () => {
 describe('control route and health', () => {
   it('lists documents as plain JSON and counts collections in health', async () => {
     await seed('h', [{ a: 1 }, { a: 2 }]);
-    const docs = (await emu.control.collection('h')) as AnyDoc[];
+    const docs = (await suite.emu.control.collection('h')) as AnyDoc[];
     expect(docs.map((d) => d.a)).toEqual([1, 2]);
-    const health = (await (await fetch(`${emu.url}/__emulator/health`)).json()) as AnyDoc;
+    const health = (await (await fetch(`${suite.emu.url}/__emulator/health`)).json()) as AnyDoc;
     expect(health.database.collections.h).toBe(2);
-    expect(await emu.control.collection('absent')).toEqual([]);
+    expect(await suite.emu.control.collection('absent')).toEqual([]);
   });
 });

@@ -2,19 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { failure, startTestEmulator, useTestEmulator } from './helpers';
 
 const ENV = 'local-env';
 const FILE_ID_PREFIX = `cloud://${ENV}.`;
 const TWO_MINUTES_MS = 2 * 60_000;
 
 /** What wx-server-sdk throws for storage failures: node-sdk's TcbError (with the server's `code`) plus errCode/errMsg. */
-interface SdkError {
-  code?: string;
-  errCode: number | string;
-  errMsg: string;
-}
 interface TempFile {
   fileID: string;
   tempFileURL: string;
@@ -23,31 +18,16 @@ interface TempFile {
   maxAge: number;
 }
 
-let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator({ clockStartMs: Date.UTC(2026, 10, 24, 2, 0, 0) });
-  emu.actAs('o-storage-user');
-});
-afterAll(() => emu.stop());
-beforeEach(() => emu.control.reset());
+const suite = useTestEmulator({ options: { clockStartMs: Date.UTC(2026, 10, 24, 2, 0, 0) }, actAs: 'o-storage-user' });
 
-async function failure(p: unknown): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const upload = async (cloudPath: string, content: Buffer): Promise<string> => (await emu.cloud.uploadFile({ cloudPath, fileContent: content })).fileID;
+const upload = async (cloudPath: string, content: Buffer): Promise<string> => (await suite.emu.cloud.uploadFile({ cloudPath, fileContent: content })).fileID;
 
 // The SDK's typings allow void results; at runtime these calls resolve with { fileList } or throw.
 const tempUrls = async (fileList: (string | { fileID: string; maxAge: number })[]): Promise<TempFile[]> =>
-  ((await emu.cloud.getTempFileURL({ fileList: fileList as never })) as unknown as { fileList: TempFile[] }).fileList;
+  ((await suite.emu.cloud.getTempFileURL({ fileList: fileList as never })) as unknown as { fileList: TempFile[] }).fileList;
 
 const deleteFiles = async (fileList: string[]): Promise<{ fileID: string; status: number; errMsg: string }[]> =>
-  ((await emu.cloud.deleteFile({ fileList })) as unknown as { fileList: { fileID: string; status: number; errMsg: string }[] }).fileList;
+  ((await suite.emu.cloud.deleteFile({ fileList })) as unknown as { fileList: { fileID: string; status: number; errMsg: string }[] }).fileList;
 
 describe('storage', () => {
   it('uploads, serves a temp URL, downloads and deletes a file', async () => {
@@ -67,7 +47,7 @@ describe('storage', () => {
     const head = await fetch(temp!.tempFileURL, { method: 'HEAD' });
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
 
-    const downloaded = await emu.cloud.downloadFile({ fileID });
+    const downloaded = await suite.emu.cloud.downloadFile({ fileID });
     expect(Buffer.isBuffer(downloaded.fileContent)).toBe(true);
     expect((downloaded.fileContent as Buffer).equals(bytes)).toBe(true);
 
@@ -78,20 +58,20 @@ describe('storage', () => {
     expect(gone?.tempFileURL).toBe('');
     // The old URL no longer serves the bytes either.
     expect((await fetch(temp!.tempFileURL)).status).toBe(404);
-    expect((await failure(emu.cloud.downloadFile({ fileID }))).code).toBe('STORAGE_FILE_NONEXIST');
+    expect((await failure(suite.emu.cloud.downloadFile({ fileID }))).code).toBe('STORAGE_FILE_NONEXIST');
   });
 
   it('overwrites a file uploaded twice to the same path and keeps non-ASCII names', async () => {
     const first = await upload('报告/第一期.txt', Buffer.from('v1'));
     const second = await upload('报告/第一期.txt', Buffer.from('第二版'));
     expect(second).toBe(first);
-    const downloaded = await emu.cloud.downloadFile({ fileID: first });
+    const downloaded = await suite.emu.cloud.downloadFile({ fileID: first });
     expect((downloaded.fileContent as Buffer).toString('utf8')).toBe('第二版');
     const [temp] = await tempUrls([first]);
     const res = await fetch(temp!.tempFileURL);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toBe('第二版');
-    const health = (await (await fetch(`${emu.url}/__emulator/health`)).json()) as { storage: { files: number } };
+    const health = (await (await fetch(`${suite.emu.url}/__emulator/health`)).json()) as { storage: { files: number } };
     expect(health.storage.files).toBe(1);
   });
 
@@ -100,7 +80,7 @@ describe('storage', () => {
     const [temp] = await tempUrls([{ fileID, maxAge: 60 }]);
     expect(temp?.maxAge).toBe(60);
     expect((await fetch(temp!.tempFileURL)).status).toBe(200);
-    await emu.control.advance(TWO_MINUTES_MS);
+    await suite.emu.control.advance(TWO_MINUTES_MS);
     const expired = await fetch(temp!.tempFileURL);
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('Request has expired');
@@ -126,13 +106,13 @@ describe('storage', () => {
   });
 
   it('rejects an invalid cloud path with a clear error', async () => {
-    const err = await failure(emu.cloud.uploadFile({ cloudPath: '/leading/slash.txt', fileContent: Buffer.from('x') }));
+    const err = await failure(suite.emu.cloud.uploadFile({ cloudPath: '/leading/slash.txt', fileContent: Buffer.from('x') }));
     expect(err.code).toBe('INVALID_PARAM');
     expect(err.errMsg).toContain('must not start with "/"');
   });
 
   it('rejects an upload whose signature does not match, as COS does', async () => {
-    const res = await fetch(`${emu.url}/__storage/upload/a/forged.txt`, {
+    const res = await fetch(`${suite.emu.url}/__storage/upload/a/forged.txt`, {
       method: 'PUT',
       headers: { authorization: 'q-sign-time=9999999999&q-signature=00' },
       body: 'forged',
@@ -143,7 +123,7 @@ describe('storage', () => {
 
   it('reset drops every file', async () => {
     const fileID = await upload('a/b.txt', Buffer.from('b'));
-    await emu.control.reset();
+    await suite.emu.control.reset();
     const [temp] = await tempUrls([fileID]);
     expect(temp?.status).toBe(-503003);
   });
@@ -173,7 +153,7 @@ describe('storage with a data folder', () => {
       }
     } finally {
       // Point the SDK back at this file's shared emulator.
-      Object.assign(process.env, emu.emulator.sdkEnvironment());
+      Object.assign(process.env, suite.emu.emulator.sdkEnvironment());
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

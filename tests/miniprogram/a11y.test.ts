@@ -4,7 +4,7 @@
 // here every page is rendered once on its own, and the rule itself is shown to tell named from unnamed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { installWorld, mount, MINIPROGRAM_ROOT, ok, unnamedControls, type ExparserNode, type Mounted } from './harness';
 
 interface AppJson {
@@ -27,10 +27,6 @@ describe('pages', () => {
       // Lists answer empty; other calls answer { ok, data: {} }, which every page shows as nothing yet.
       world.handlers.listMyRequests = () => ok({ items: [], nextCursor: null });
       world.handlers.listNotices = () => ok({ notices: [], nextCursor: null });
-    });
-    afterEach(() => {
-      page?.unmount();
-      page = null;
     });
     it.each(PAGES)('%s', async (relativePath) => {
       // mount() throws, naming the control, when one has no accessible name.

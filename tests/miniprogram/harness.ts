@@ -320,6 +320,9 @@ export interface Mounted {
   unmount(): void;
 }
 
+/** What is on screen: a fresh world (installWorld) closes what the previous test left open. */
+const mountedPages = new Set<Mounted>();
+
 /**
  * Render the page or component at `relativePath` (e.g. 'pages/submit/index'), attach it, and run
  * onLoad(query) and onShow as the framework would for a page.
@@ -394,11 +397,13 @@ export async function mount(
       await settle();
     },
     unmount() {
+      if (!mountedPages.delete(mounted)) return;
       if (isPage && typeof instance.onUnload === 'function') (instance.onUnload as () => void).call(instance);
       comp.detach();
       parent.remove();
     },
   };
+  mountedPages.add(mounted);
   return mounted;
 }
 
@@ -480,8 +485,9 @@ export function failWith(code: string, message?: string): { ok: false; code: str
   return { ok: false, code, message: message ?? '' };
 }
 
-/** Install a fresh fake wx / getApp / getCurrentPages; call in beforeEach. */
+/** Install a fresh fake wx / getApp / getCurrentPages, unmounting the pages still shown; call in beforeEach. */
 export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> = {}): FakeWorld {
+  for (const page of mountedPages) page.unmount();
   const world: FakeWorld = {
     calls: [],
     handlers: {},

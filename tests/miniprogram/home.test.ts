@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 // Home page: my grid, latest notices with unread marked, the big report button, elder mode.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs, NoticeListItem } from '../../miniprogram/services/outputs';
 import { installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
@@ -51,10 +51,6 @@ describe('home page', () => {
   let page: Mounted | null = null;
   beforeEach(() => {
     world = installWorld();
-  });
-  afterEach(() => {
-    page?.unmount();
-    page = null;
   });
 
   it('asks a resident without a grid to scan the QR, and asks the backend only who they are', async () => {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The invite page: what a person invited to a role types, what acceptInvitation is sent, what a
 // refusal says, and that accepting refreshes the profile and goes home.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
@@ -24,10 +24,6 @@ let world: FakeWorld;
 let page: Mounted | null = null;
 beforeEach(() => {
   world = installWorld();
-});
-afterEach(() => {
-  page?.unmount();
-  page = null;
 });
 
 async function openInvite(): Promise<Mounted> {

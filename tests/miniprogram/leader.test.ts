@@ -20,8 +20,6 @@ beforeEach(() => {
   vi.setSystemTime(NOW);
 });
 afterEach(() => {
-  page?.unmount();
-  page = null;
   vi.useRealTimers();
 });
 

@@ -84,8 +84,6 @@ beforeEach(() => {
   vi.setSystemTime(NOW);
 });
 afterEach(() => {
-  page?.unmount();
-  page = null;
   vi.useRealTimers();
 });
 

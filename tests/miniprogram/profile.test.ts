@@ -2,7 +2,7 @@
 // "Who am I" on the phone: the home page's 我的工作 section from getMyProfile (links carry the grid or
 // village id), nothing for a resident, the session cache, and the leader and committee pages finding
 // their grid or village from the profile when opened without one.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
@@ -46,10 +46,6 @@ describe('home: 我的工作', () => {
   let page: Mounted | null = null;
   beforeEach(() => {
     world = installWorld();
-  });
-  afterEach(() => {
-    page?.unmount();
-    page = null;
   });
 
   it("shows a grid leader's grid with links to the inbox, roster and QR code, each carrying the grid id", async () => {
@@ -124,10 +120,6 @@ describe('leader and committee pages opened without an id', () => {
   beforeEach(() => {
     world = installWorld();
     answerLeaderPages();
-  });
-  afterEach(() => {
-    page?.unmount();
-    page = null;
   });
 
   it("the roster uses the profile's grid (not a remembered one) and remembers it", async () => {
