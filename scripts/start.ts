@@ -1,18 +1,10 @@
 // `npm start`: the product on the local CloudBase emulator. Runs the emulator CLI with the product's
 // settings (durable data under .data/, its functions and collections, --admin), and on first start
 // seeds the demo street and has its committee publish a notice.
-import { runEmulatorCli, type EmulatorConfig, type EmulatorInstance } from '../emulator/src';
+import { commaList as list, runEmulatorCli, type EmulatorConfig, type EmulatorInstance } from '../emulator/src';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET } from '../backend/src/seed';
 import { seedDemoStreetIfEmpty } from './lib/demo-street';
 import { LOCAL_DATA_DIR, productEmulatorOptions } from './lib/local-emulator';
-
-const list = (s: string | undefined): string[] | undefined =>
-  s === undefined
-    ? undefined
-    : s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
 
 async function afterStart(emulator: EmulatorInstance, config: EmulatorConfig): Promise<void> {
   console.log(`  admins: ${config.functionEnv.ADMIN_OPENIDS || '(none)'}`);

@@ -41,7 +41,8 @@ export interface CliHooks {
   afterStart?(emulator: EmulatorInstance, config: EmulatorConfig): Promise<void>;
 }
 
-const list = (s: string | undefined): string[] | undefined =>
+/** A flag's comma-separated values, trimmed, empty ones dropped; undefined when the flag is absent. */
+export const list = (s: string | undefined): string[] | undefined =>
   s === undefined
     ? undefined
     : s

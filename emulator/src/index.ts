@@ -11,6 +11,6 @@ export { DEFAULT_APP_ID, DEFAULT_ENV_ID, DEFAULT_HOST, DEFAULT_PORT, resolveConf
 export type { EmulatorConfig } from './context';
 export type { EmulatorClock } from './clock';
 export type { FaultSpec, FaultTarget, Faults } from './faults';
-export { parseEmulatorArgs, runEmulatorCli, type CliFlag, type CliHooks } from './cli';
+export { list as commaList, parseEmulatorArgs, runEmulatorCli, type CliFlag, type CliHooks } from './cli';
 /** CloudBase's function timeout when a function's config.json gives none, in seconds. */
 export { DEFAULT_TIMEOUT_SEC } from './functions/discovery';
