@@ -62,12 +62,7 @@ export async function generateValidators(): Promise<{ js: string; dts: string }>
   // Inline ajv's runtime helpers (ucs2length, deep equality) so the file needs no npm package.
   const bundled = await build({
     stdin: { contents: source, resolveDir: ROOT, loader: 'js', sourcefile: 'validators.js' },
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'browser',
-    target: CLIENT_TARGET,
-    legalComments: 'none',
+    ...PHONE_BUNDLE,
     // Generated code is not read by people; whitespace alone is about half its size.
     minifyWhitespace: true,
     banner: { js: HEADER },
@@ -85,6 +80,9 @@ export async function generateValidators(): Promise<{ js: string; dts: string }>
   ].join('\n');
   return { js, dts };
 }
+
+/** How a generated module is bundled for the phone: one CommonJS file, no npm package, the base library's syntax. */
+const PHONE_BUNDLE = { bundle: true, write: false, format: 'cjs', platform: 'browser', target: CLIENT_TARGET, legalComments: 'none' } as const;
 
 /** The words pages show for the backend's codes and enumerations, as data the mini-program can load. */
 const WORDS_HEADER = HEADER.replace('core/src/schemas', 'core/src/errors.ts, model.ts, access.ts, policy.ts and chinaTime.ts');
@@ -197,12 +195,7 @@ const VALIDATE_HEADER = HEADER.replace('core/src/schemas', 'core/src/validate.ts
 export async function generateValidate(): Promise<{ js: string; dts: string }> {
   const bundled = await build({
     stdin: { contents: "export { validateInput } from './core/src/validate';", resolveDir: ROOT, loader: 'ts', sourcefile: 'validate.ts' },
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'browser',
-    target: CLIENT_TARGET,
-    legalComments: 'none',
+    ...PHONE_BUNDLE,
     // Core's Chinese words as they are written there, not as \u escapes.
     charset: 'utf8',
     banner: { js: VALIDATE_HEADER },
