@@ -18,6 +18,7 @@ export * from './invitations';
 export * from './reach';
 export * from './notices';
 export * from './delivery';
+export * from './effects';
 export * from './reports';
 export * from './text';
 export * from './validate';
