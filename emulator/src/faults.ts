@@ -1,4 +1,5 @@
-// Fault injection: tests arm "the next N database writes / open-API calls fail" through the control API.
+// Fault injection: tests arm "the next N database writes / open-API calls fail" (optionally after
+// letting `skip` of them through, to fail the k-th write of a use case) through the control API.
 
 export type FaultTarget = 'databaseWrite' | 'openApi' | 'functionInvoke';
 
@@ -6,6 +7,8 @@ export interface FaultSpec {
   target: FaultTarget;
   /** How many upcoming matching calls fail. */
   count: number;
+  /** How many matching calls pass before the first one fails (0 when absent). */
+  skip?: number;
   /** Only calls to this API (e.g. "subscribeMessage.send") or function name; any when absent. */
   name?: string;
   /** Error code to report, e.g. 43101 for a refused subscription. */
@@ -24,6 +27,10 @@ export class Faults {
   take(target: FaultTarget, name?: string): FaultSpec | undefined {
     const spec = this.armed.find((f) => f.target === target && (f.name === undefined || f.name === name));
     if (!spec) return undefined;
+    if (spec.skip !== undefined && spec.skip > 0) {
+      spec.skip -= 1;
+      return undefined;
+    }
     spec.count -= 1;
     if (spec.count <= 0) this.armed = this.armed.filter((f) => f !== spec);
     return spec;

@@ -211,8 +211,13 @@ function controlRoutes(ctx: EmulatorContext, modules: EmulatorModule[]): Route[]
       async handle(req, res) {
         const body = (await readJson(req)) as Partial<FaultSpec>;
         const targets = ['databaseWrite', 'openApi', 'functionInvoke'];
-        if (!targets.includes(String(body.target)) || typeof body.count !== 'number' || body.count < 1) {
-          throw new EmulatorError('INVALID_PARAM', `body must be { target: ${targets.join('|')}, count: N >= 1, name?, errcode?, errmsg? }`, 400);
+        const skipValid = body.skip === undefined || (Number.isInteger(body.skip) && body.skip >= 0);
+        if (!targets.includes(String(body.target)) || typeof body.count !== 'number' || body.count < 1 || !skipValid) {
+          throw new EmulatorError(
+            'INVALID_PARAM',
+            `body must be { target: ${targets.join('|')}, count: N >= 1, skip?: N >= 0, name?, errcode?, errmsg? }`,
+            400,
+          );
         }
         ctx.faults.arm(body as FaultSpec);
         sendJson(res, 200, { ok: true, faults: ctx.faults.list() });

@@ -482,6 +482,24 @@ describe('injected write faults', () => {
     expect(String(denied.errMsg)).toContain('denied');
     expect(await list('w', { a: 2 })).toHaveLength(1);
   });
+
+  it('lets `skip` writes through first, so a test can fail the k-th write of a use case', async () => {
+    await suite.db.createCollection('k');
+    await suite.emu.control.injectFault({ target: 'databaseWrite', name: 'k', count: 1, skip: 2 });
+    const attempts: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const outcome = await suite.db
+        .collection('k')
+        .add({ data: { _id: `d${n}` } })
+        .then(
+          () => 'written',
+          () => 'failed',
+        );
+      attempts.push(outcome);
+    }
+    expect(attempts).toEqual(['written', 'written', 'failed', 'written']);
+    expect(((await suite.emu.control.collection('k')) as AnyDoc[]).map((d) => d._id).sort()).toEqual(['d1', 'd2', 'd4']);
+  });
 });
 
 describe('control route and health', () => {
