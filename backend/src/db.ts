@@ -94,7 +94,7 @@ export async function setById(db: Database, collection: string, id: string, data
 }
 
 /** CloudBase reports a unique-index (or _id) collision with this text in the error. */
-export function isDuplicateKeyError(err: unknown): boolean {
+function isDuplicateKeyError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);
   return /duplicate key|E11000|DATABASE_DUPLICATE/i.test(text);
 }

@@ -8,7 +8,7 @@ import type { EpochMs } from '../../core/src/model';
 import { truncateChars } from '../../core/src/text';
 import type { Database, WxCloud } from './cloud';
 import { COLLECTIONS } from './collections';
-import { fetchAll, MAX_GET_LIMIT, updateWhere } from './db';
+import { fetchAll, fetchById, MAX_GET_LIMIT, updateWhere } from './db';
 
 /** Subscription templates, configured per deployment through the function environment. */
 export const TEMPLATE_IDS = {
@@ -80,18 +80,18 @@ export async function addAuthorisations(db: Database, userId: string, templateId
 }
 
 /**
- * Sends one subscribe message if the user holds an authorisation for it, spending it first with a
- * conditional decrement so that two concurrent sends never spend the same authorisation twice.
- * Round trips: one update, plus the send.
+ * Sends one subscribe message if the user holds an authorisation for it. The authorisation is spent
+ * only by a send WeChat accepted (or refused for the user's reason, 43101, which clears the count): a
+ * system error keeps it for the retry. The spend is a conditional decrement, so two concurrent sends
+ * never take the count below zero; if that write fails after an accepted send the count stays one too
+ * high, and WeChat's 43101 on a later send corrects it.
+ * Round trips: one read, the send, one update.
  */
 export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message: SubscribeMessage, now: number): Promise<SendOutcome> {
+  const id = subscriptionId(message.touser, message.templateId);
   if (!LONG_TERM_SUBSCRIPTIONS) {
-    const _ = db.command;
-    const spent = await updateWhere(
-      db.collection(COLLECTIONS.subscriptions).where({ _id: subscriptionId(message.touser, message.templateId), remaining: _.gt(0) }),
-      { remaining: _.inc(-1), updatedAt: now },
-    );
-    if (spent === 0) return 'noAuthorisation';
+    const held = await fetchById<SubscriptionDoc>(db, COLLECTIONS.subscriptions, id);
+    if (!held || held.remaining <= 0) return 'noAuthorisation';
   }
   try {
     await cloud.openapi.subscribeMessage.send({
@@ -100,19 +100,26 @@ export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message
       page: message.page,
       data: message.data,
     });
-    return 'sent';
   } catch (err) {
     const errCode = (err as { errCode?: number }).errCode;
     if (errCode === ERRCODE_USER_REFUSED) {
       // WeChat says the user holds no authorisation: our count was stale, so clear it.
-      await db
-        .collection(COLLECTIONS.subscriptions)
-        .doc(subscriptionId(message.touser, message.templateId))
-        .update({ data: { remaining: 0, updatedAt: now } });
+      await spendAuthorisation(db, id, { remaining: 0, updatedAt: now });
       return 'refused';
     }
     console.error('[notify] subscribeMessage.send failed', errCode, err instanceof Error ? err.message : err);
     return 'failed';
+  }
+  if (!LONG_TERM_SUBSCRIPTIONS) await spendAuthorisation(db, id, { remaining: db.command.inc(-1), updatedAt: now });
+  return 'sent';
+}
+
+/** Writes down a spent (or cleared) authorisation; a failure is logged, not thrown: the send's outcome stands. */
+async function spendAuthorisation(db: Database, id: string, update: Record<string, unknown>): Promise<void> {
+  try {
+    await updateWhere(db.collection(COLLECTIONS.subscriptions).where({ _id: id, remaining: db.command.gt(0) }), update);
+  } catch (err) {
+    console.error('[notify] authorisation count not updated', id, err instanceof Error ? err.message : err);
   }
 }
 

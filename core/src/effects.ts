@@ -65,3 +65,21 @@ export function nextEffectAt(effects: readonly Pick<Effect, 'state' | 'nextAttem
   for (const e of effects) if (e.state === 'pending' && (next === null || e.nextAttemptAt < next)) next = e.nextAttemptAt;
   return next;
 }
+
+/**
+ * The last error a claimed attempt carries until it records how it went. Seen on a due effect it
+ * means the attempt's outcome is unknown: the dispatcher crashed (or could not write) between
+ * performing it and recording it.
+ */
+export const EFFECT_INTERRUPTED = 'interrupted';
+
+/**
+ * Claims a due effect for one attempt: the try is counted and the next attempt pushed out by the
+ * backoff, so another dispatcher leaves it alone meanwhile and a crash leaves it due again later
+ * (marked EFFECT_INTERRUPTED). An effect whose tries are used up is given up instead.
+ */
+export function claimEffect<E extends Effect>(effect: E, now: EpochMs): E {
+  if (effect.tries >= EFFECT_MAX_TRIES) return { ...effect, state: 'failed', outcome: 'gaveUp', finishedAt: now };
+  const tries = effect.tries + 1;
+  return { ...effect, tries, nextAttemptAt: now + retryDelayMs(tries), lastError: EFFECT_INTERRUPTED };
+}

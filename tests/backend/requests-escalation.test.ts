@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
 import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
-import type { RequestView, SweepReport } from '../../core/src/schemas';
+import type { RequestView } from '../../core/src/schemas';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
-import { getAs, inboxItems, submit } from './requestsHelpers';
+import { getAs, inboxItems, submit, sweepNow } from './requestsHelpers';
 
 let backend: TestBackend;
 beforeAll(async () => {
@@ -16,15 +16,6 @@ afterAll(() => backend.emu.stop());
 
 const grid = (i: number) => backend.street.people.grids[i]!;
 const escalations = (r: RequestView) => r.events.filter((e) => e.kind === 'escalate');
-
-/** Runs the sweeper as its timer trigger would (a server-side call carries no openid). */
-async function sweepNow(): Promise<SweepReport> {
-  backend.emu.actAs(undefined);
-  const res = (await backend.emu.cloud.callFunction({ name: 'sweepRequests', data: { Type: 'Timer' } })) as { result: unknown };
-  const reply = res.result as { ok: boolean; data: SweepReport };
-  expect(reply.ok).toBe(true);
-  return reply.data;
-}
 
 /** Moves the clock to the middle of a sweep interval, so a deadline computed from now is not on a tick. */
 async function alignMidInterval(): Promise<void> {
@@ -88,7 +79,7 @@ describe('escalation', () => {
     await backend.emu.control.advance(request.responseDueAt - now + 1);
     expect((await getAs(backend, request.id, resident)).escalationLevel).toBe(0);
 
-    const reports = await Promise.all([sweepNow(), sweepNow(), sweepNow(), sweepNow()]);
+    const reports = await Promise.all([sweepNow(backend), sweepNow(backend), sweepNow(backend), sweepNow(backend)]);
     expect(reports.reduce((n, r) => n + r.escalated, 0)).toBe(1);
     const seen = await getAs(backend, request.id, resident);
     expect(seen.escalationLevel).toBe(1);

@@ -1,5 +1,6 @@
 // Shared helpers for the requests suites: typed calls and small readers over the emulator.
-import type { InboxItem, RequestView } from '../../core/src/schemas';
+import { expect } from 'vitest';
+import type { InboxItem, RequestView, SweepReport } from '../../core/src/schemas';
 import type { TestBackend } from '../helpers/backend';
 
 export interface SubmitReply {
@@ -38,9 +39,20 @@ export async function requestCount(backend: TestBackend): Promise<number> {
 export interface OutboxEntry {
   api: string;
   request: { touser?: string; template_id?: string; page?: string; data?: Record<string, { value: string }> };
+  /** Present when WeChat refused the call (an injected fault, a refused subscription). */
+  error?: { errcode: number; errmsg: string };
 }
 
 export async function sendsTo(backend: TestBackend, openid: string, templateId: string): Promise<OutboxEntry[]> {
   const all = (await backend.emu.control.outbox()) as OutboxEntry[];
   return all.filter((m) => m.api === 'subscribeMessage.send' && m.request.touser === openid && m.request.template_id === templateId);
+}
+
+/** Runs the sweeper as its timer trigger would (a server-side call carries no openid). */
+export async function sweepNow(backend: TestBackend): Promise<SweepReport> {
+  backend.emu.actAs(undefined);
+  const res = (await backend.emu.cloud.callFunction({ name: 'sweepRequests', data: { Type: 'Timer' } })) as { result: unknown };
+  const reply = res.result as { ok: boolean; data: SweepReport };
+  expect(reply.ok).toBe(true);
+  return reply.data;
 }

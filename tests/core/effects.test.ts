@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { EFFECT_MAX_TRIES, effectDone, effectRetry, isEffectDue, newEffect, nextEffectAt, retryDelayMs } from '../../core/src/effects';
+import {
+  claimEffect,
+  EFFECT_INTERRUPTED,
+  EFFECT_MAX_TRIES,
+  effectDone,
+  effectRetry,
+  isEffectDue,
+  newEffect,
+  nextEffectAt,
+  retryDelayMs,
+} from '../../core/src/effects';
 import { SECOND_MS } from '../../core/src/policy';
 import { at } from './fixtures';
 
@@ -36,5 +46,19 @@ describe('effects', () => {
     const b = effectRetry(newEffect('b', 'x', {}, NOW), 'fault', NOW);
     expect(nextEffectAt([a, b])).toBe(NOW + 5);
     expect(nextEffectAt([effectDone(a, 'sent', NOW)])).toBeNull();
+  });
+});
+
+describe('claimEffect', () => {
+  it('counts the try and holds the effect off for the backoff, so a crash leaves it due again marked interrupted', () => {
+    const claimed = claimEffect(newEffect('r1:1:message:o-a', 'message', {}, NOW), NOW);
+    expect(claimed).toMatchObject({ state: 'pending', tries: 1, lastError: EFFECT_INTERRUPTED, nextAttemptAt: NOW + retryDelayMs(1) });
+    expect(isEffectDue(claimed, NOW + retryDelayMs(1) - 1)).toBe(false);
+    expect(isEffectDue(claimed, NOW + retryDelayMs(1))).toBe(true);
+  });
+
+  it('gives up an effect whose tries are used up instead of claiming it', () => {
+    const used = { ...newEffect('r1:1:inbox:o-a', 'inbox', {}, NOW), tries: EFFECT_MAX_TRIES };
+    expect(claimEffect(used, NOW)).toMatchObject({ state: 'failed', outcome: 'gaveUp', tries: EFFECT_MAX_TRIES, finishedAt: NOW });
   });
 });

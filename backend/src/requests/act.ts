@@ -2,20 +2,24 @@
 // confirm, reopen, cancel): load the request, let the core's transition() decide, store the change
 // with `where version == expected`, keep the inbox in step and tell whoever should know.
 //
+// The change and what follows it (messages, inbox items, the inbox state update, as effects) are one
+// conditional write; the effects are then performed at once and, if that fails, by the timer.
+//
 // Round trips: loadActor ∥ request [∥ hand-over: the target's roles] (1), conditional update (1), then
-// in parallel: inbox state (1), the resident's or responders' notification (update + send) [hand-over:
-// the target's notification, then their inbox item (1)].
+// the dispatch: claim (1), messages (an authorisation read + send + spend each, in parallel), the new
+// inbox items (1), the inbox state (1), the record (1).
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { transition, type Actor as CoreActor, type RequestAction } from '../../../core/src/lifecycle';
-import type { Id, Request, RequestEvent, RoleAssignment } from '../../../core/src/model';
+import type { Id, Request, RoleAssignment } from '../../../core/src/model';
 import type { FunctionInputs, RequestView } from '../../../core/src/schemas';
 import { maySeeRequest } from '../../../core/src/access';
 import { loadActor, type Actor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { deliverToResponders, notifyResident, notifyResponders } from './notifications';
-import { fetchRequest, requestMapper, saveTransition, syncInboxState, type RequestDoc } from './store';
+import { dispatchRequestEffects } from './dispatch';
+import { effectsOf, type FollowUp } from './effects';
+import { fetchRequest, requestMapper, saveTransition, type RequestDoc } from './store';
 
 /** Who is told about a change: the resident, the responders, the one it was handed to, or nobody (they watch the inbox). */
 type Audience = 'resident' | 'responders' | 'handedTo' | 'none';
@@ -51,13 +55,15 @@ function coreActor(actor: Actor): CoreActor {
   return { kind: 'user', userId: actor.userId, assignments: actor.roles };
 }
 
-async function tellAudience(ctx: CallContext, action: RequestAction, request: Request, event: RequestEvent): Promise<void> {
+/** Who hears of an action: its audience is told; every action after the submission moves the inbox items' state. */
+function followUpOf(action: RequestAction, request: Request): FollowUp {
   const audience = AUDIENCE_BY_ACTION[action.kind];
-  if (audience === 'resident') await notifyResident(ctx.cloud, ctx.db, request, event, ctx.now);
-  else if (audience === 'responders') await notifyResponders(ctx.cloud, ctx.db, request, request.responders, REOPEN_NOTE, ctx.now);
-  else if (audience === 'handedTo' && action.kind === 'handOver') {
-    await deliverToResponders(ctx.cloud, ctx.db, request, [action.toUserId], 'handOver', HAND_OVER_NOTE, ctx.now);
+  if (audience === 'resident') return { toldResident: true, syncInbox: true };
+  if (audience === 'responders') return { toldResponders: { userIds: request.responders, why: REOPEN_NOTE }, syncInbox: true };
+  if (audience === 'handedTo' && action.kind === 'handOver') {
+    return { assigned: { userIds: [action.toUserId], reason: 'handOver', why: HAND_OVER_NOTE }, syncInbox: true };
   }
+  return { syncInbox: true };
 }
 
 /**
@@ -73,12 +79,11 @@ async function act(ctx: CallContext, requestId: Id, action: RequestAction | Prom
   const decided = transition(requestMapper.toRequest(doc), asked, coreActor(actor), ctx.now, requestMapper.toAutoCloseRule(doc));
   if (!decided.ok) return decided;
 
-  const saved = await saveTransition(ctx.db, doc, decided.value);
-  if (!saved) return fail('REQUEST.STALE');
-
   const { request, event } = decided.value;
-  await Promise.all([syncInboxState(ctx.db, request), tellAudience(ctx, asked, request, event)]);
-  return ok({ ...saved, events: [...doc.events, event] });
+  const saved = await saveTransition(ctx.db, doc, decided.value, effectsOf(request, event, followUpOf(asked, request), ctx.now), ctx.now);
+  if (!saved) return fail('REQUEST.STALE');
+  await dispatchRequestEffects(ctx, saved);
+  return ok(requestMapper.toView(saved));
 }
 
 export function respondRequest(input: FunctionInputs['respondRequest'], ctx: CallContext): Promise<Result<RequestView>> {

@@ -10,6 +10,7 @@ import type { Database } from '../cloud';
 import type { CallContext } from '../handler';
 import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
 import { loadVisible } from './act';
+import { openEffects } from './effects';
 import { fetchInboxPage, fetchRequestPage, requestMapper, type Paging, type RequestOwner } from './store';
 
 // Reply types, still read from here by tests/miniprogram/api-types.test.ts.
@@ -21,11 +22,14 @@ function paging(input: { limit?: number; cursor?: string }): Result<Paging> {
   return ok({ offset, limit: input.limit ?? PAGE_SIZE_DEFAULT });
 }
 
-/** getRequest. Round trips: loadActor ∥ request (1). */
+/** getRequest (with the effects still owed or failed, for staff). Round trips: loadActor ∥ request (1). */
 export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<RequestView>> {
   const loaded = await loadVisible(ctx, input.requestId);
   if (!loaded.ok) return loaded;
-  return ok(requestMapper.toView(loaded.value.doc));
+  const { actor, doc } = loaded.value;
+  const view = requestMapper.toView(doc);
+  // Pending and failed deliveries are the staff's to follow up, not the resident's.
+  return ok(mayHandleRequestsAt(actor.roles, doc) ? { ...view, openEffects: openEffects(doc) } : view);
 }
 
 /** listMyRequests. Round trips: 1 (residentId+submittedAt index). No loadActor: the openid is the resident. */

@@ -1,8 +1,10 @@
-// The requests area's collections: requests (诉求), each stored with its event log, and the
-// responders' inbox items. One mapper between stored requests and the core's Request and replies, the
-// deterministic ids, the list queries (each through an index), and the one conditional write every
-// transition goes through (`where version == expected`).
+// The requests area's collections: requests (诉求), each stored with its event log and the effects
+// that follow its changes (effects.ts), and the responders' inbox items. One mapper between stored
+// requests and the core's Request and replies, the deterministic ids, the list queries (each through
+// an index), and the one conditional write every transition goes through (`where version ==
+// expected`), which also records the transition's effects.
 import { createHash } from 'node:crypto';
+import { nextEffectAt, type Effect } from '../../../core/src/effects';
 import { autoCloseDueAt, type AutoCloseRule, type TransitionOutcome } from '../../../core/src/lifecycle';
 import type { EpochMs, Id, Request, RequestEvent, RequestState } from '../../../core/src/model';
 import { isOpen } from '../../../core/src/model';
@@ -10,7 +12,8 @@ import type { InboxItem, InboxReason, Page, RequestSummary, RequestView } from '
 import { truncateChars } from '../../../core/src/text';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, fromStored, insertMany, insertOnce, isDuplicateKeyError, setById, toStored, updateWhere, type Stored } from '../db';
+import { fetchAll, fetchById, fromStored, insertOnce, toStored, updateWhere, type Stored } from '../db';
+import type { EffectFields } from '../effects/dispatcher';
 
 // Reply types, still read from here by tests/miniprogram/api-types.test.ts.
 
@@ -18,7 +21,7 @@ import { fetchAll, fetchById, fromStored, insertMany, insertOnce, isDuplicateKey
  * A stored request: what getRequest answers (the request, its event log, and `autoCloseAt`, which the
  * sweeper finds through its index) plus the auto-close rule fixed at submission from the village policy.
  */
-export type RequestDoc = Stored<RequestView & AutoCloseRule>;
+export type RequestDoc = Stored<RequestView & AutoCloseRule> & EffectFields;
 
 /** A stored request as lists fetch it (without the event log, which only getRequest needs). */
 export type RequestListDoc = Omit<RequestDoc, 'events'> & Partial<Pick<RequestDoc, 'events'>>;
@@ -27,10 +30,10 @@ export type RequestListDoc = Omit<RequestDoc, 'events'> & Partial<Pick<RequestDo
 const INBOX_EXCERPT_LENGTH = 40;
 /** Length of the hex digest used as a request id (CloudBase ids are 32 characters). */
 const REQUEST_ID_HEX_LENGTH = 32;
-/** Inbox items of one request: its responders over every escalation level. */
-const INBOX_PER_REQUEST_MAX = 100;
-/** Lists leave the event log out. */
+/** The sweeper's lists leave the event log out (they need the effects). */
 const WITHOUT_EVENTS = { events: false } as const;
+/** Pages of requests leave out the event log and the effects: neither is shown in a list. */
+const LIST_FIELDS = { events: false, effects: false } as const;
 
 /** The request id for a resident's draft: the same (resident, key) always gives the same id. */
 export function requestIdFor(residentId: Id, idempotencyKey: string): Id {
@@ -40,12 +43,13 @@ export function requestIdFor(residentId: Id, idempotencyKey: string): Id {
 /** The one mapper between stored requests and the core's Request and the replies made of it. */
 export const requestMapper = {
   /** A new request with its first event, closing itself by the village's rule once resolved. */
-  toDocument(request: Request, event: RequestEvent, rule: AutoCloseRule): RequestDoc {
-    return toStored({ ...request, events: [event], autoCloseAfterDays: rule.autoCloseAfterDays, autoCloseAt: autoCloseDueAt(request, rule) });
+  toDocument(request: Request, event: RequestEvent, rule: AutoCloseRule, effects: Record<string, Effect>): RequestDoc {
+    const stored = toStored({ ...request, events: [event], autoCloseAfterDays: rule.autoCloseAfterDays, autoCloseAt: autoCloseDueAt(request, rule) });
+    return { ...stored, effects, effectsRev: 1, effectsDueAt: nextEffectAt(Object.values(effects)) };
   },
 
   toRequest(doc: RequestListDoc): Request {
-    const { events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, ...request } = fromStored(doc);
+    const { events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, effects: _e, effectsRev: _r, effectsDueAt: _d, ...request } = fromStored(doc);
     return request;
   },
 
@@ -54,12 +58,12 @@ export const requestMapper = {
   },
 
   toSummary(doc: RequestListDoc): RequestSummary {
-    const { events: _events, autoCloseAfterDays: _days, ...summary } = fromStored(doc);
+    const { events: _events, autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, ...summary } = fromStored(doc);
     return summary;
   },
 
   toView(doc: RequestDoc): RequestView {
-    const { autoCloseAfterDays: _days, ...view } = fromStored(doc);
+    const { autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, ...view } = fromStored(doc);
     return view;
   },
 };
@@ -101,37 +105,58 @@ function transitionUpdate(db: Database, before: RequestSummary, after: RequestSu
 }
 
 /**
- * Stores a transition if the request still has the version it was decided on. Every change bumps the
- * version, so this one condition also keeps overlapping sweeps from escalating or closing a request
- * twice. Returns the request as now stored (its event log aside), or null when another writer got
- * there first. One round trip.
+ * Stores a transition, and the effects that follow it in the same write, if the request still has
+ * the version it was decided on. Every change bumps the version, so this one condition also keeps
+ * overlapping sweeps from escalating or closing a request twice. Returns the request document as now
+ * stored, or null when another writer got there first. One round trip.
  */
 export async function saveTransition(
   db: Database,
   doc: RequestListDoc,
   { request, event, expectedVersion }: TransitionOutcome,
-): Promise<RequestSummary | null> {
+  effects: Record<string, Effect>,
+  now: EpochMs,
+): Promise<RequestDoc | null> {
   const after: RequestSummary = { ...request, autoCloseAt: autoCloseDueAt(request, requestMapper.toAutoCloseRule(doc)) };
-  const updated = await updateWhere(
-    db.collection(COLLECTIONS.requests).where({ _id: doc._id, version: expectedVersion }),
-    transitionUpdate(db, requestMapper.toSummary(doc), after, event),
-  );
-  return updated === 1 ? after : null;
+  const effectWrites = Object.fromEntries(Object.entries(effects).map(([key, effect]) => [`effects.${key}`, db.command.set(effect)]));
+  const owes = Object.keys(effects).length > 0;
+  const updated = await updateWhere(db.collection(COLLECTIONS.requests).where({ _id: doc._id, version: expectedVersion }), {
+    ...transitionUpdate(db, requestMapper.toSummary(doc), after, event),
+    ...effectWrites,
+    // Added effects are due now: the timer's list must find this request (never later than the truth).
+    ...(owes ? { effectsRev: db.command.inc(1), effectsDueAt: now } : {}),
+  });
+  if (updated !== 1) return null;
+  return {
+    ...doc,
+    ...toStored(after),
+    autoCloseAfterDays: doc.autoCloseAfterDays,
+    events: [...(doc.events ?? []), event],
+    effects: { ...(doc.effects ?? {}), ...effects },
+    effectsRev: (doc.effectsRev ?? 0) + (owes ? 1 : 0),
+    effectsDueAt: owes ? now : (doc.effectsDueAt ?? null),
+  };
 }
 
 /** The sweeper's two lists: requests in `state` whose `dueField` instant has come, each through that field's index. */
 const DUE_LISTS = {
   escalation: { dueField: 'nextEscalationAt', state: 'submitted' },
   autoClose: { dueField: 'autoCloseAt', state: 'resolved' },
+  effects: { dueField: 'effectsDueAt', state: null },
 } as const;
 
-/** Requests due for escalation or auto-close at `now`, the longest overdue first, at most `limit`. One round trip. */
-export function fetchDue(db: Database, list: keyof typeof DUE_LISTS, now: EpochMs, limit: number): Promise<RequestListDoc[]> {
+/**
+ * Requests due for escalation or auto-close at `now` (or owing effects, `effects`), the longest
+ * overdue first, at most `limit`, leaving out `excluded` (those that failed earlier in this sweep).
+ * One round trip.
+ */
+export function fetchDue(db: Database, list: keyof typeof DUE_LISTS, now: EpochMs, limit: number, excluded: readonly Id[] = []): Promise<RequestListDoc[]> {
   const { dueField, state } = DUE_LISTS[list];
+  const _ = db.command;
   return fetchAll<RequestListDoc>(
     db
       .collection(COLLECTIONS.requests)
-      .where({ [dueField]: db.command.lte(now), state })
+      .where({ [dueField]: _.lte(now), ...(state === null ? {} : { state }), ...(excluded.length > 0 ? { _id: _.nin([...excluded]) } : {}) })
       .orderBy(dueField, 'asc')
       .limit(limit)
       .field(WITHOUT_EVENTS),
@@ -168,7 +193,7 @@ export async function fetchRequestPage(
     .collection(COLLECTIONS.requests)
     .where({ ...owner, ...stateFilter(db, states) })
     .orderBy('submittedAt', 'desc')
-    .field(WITHOUT_EVENTS);
+    .field(LIST_FIELDS);
   const page = await fetchPage<RequestListDoc>(query, paging);
   return { items: page.items.map(requestMapper.toSummary), nextCursor: page.nextCursor };
 }
@@ -176,7 +201,7 @@ export async function fetchRequestPage(
 // ---------------------------------------------------------------------------------------------
 // Inbox items
 
-function inboxItemId(requestId: Id, userId: Id): string {
+export function inboxItemId(requestId: Id, userId: Id): string {
   return `${requestId}:${userId}`;
 }
 
@@ -199,34 +224,6 @@ export function inboxItemFor(request: Request, userId: Id, reason: InboxReason, 
     escalationLevel: request.escalationLevel,
     notified,
   };
-}
-
-/**
- * Inserts inbox items in one batch (one round trip). Ids are deterministic, so if a retry finds some
- * already there, each item is written on its own with `set` (idempotent) instead.
- */
-export async function insertInboxItems(db: Database, items: readonly InboxItem[]): Promise<void> {
-  if (items.length === 0) return;
-  try {
-    await insertMany(db, COLLECTIONS.inbox, items);
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    await Promise.all(items.map(({ _id, ...item }) => setById(db, COLLECTIONS.inbox, _id, item)));
-  }
-}
-
-/** Keeps every inbox item of the request in step with its state. One round trip (requestId index). */
-export async function syncInboxState(db: Database, request: Pick<Request, 'id' | 'state' | 'escalationLevel'>): Promise<void> {
-  await updateWhere(db.collection(COLLECTIONS.inbox).where({ requestId: request.id }), {
-    state: request.state,
-    open: isOpen(request.state),
-    escalationLevel: request.escalationLevel,
-  });
-}
-
-/** Every inbox item of one request. One round trip (requestId index). */
-export function fetchInboxItemsOf(db: Database, requestId: Id): Promise<InboxItem[]> {
-  return fetchAll<InboxItem>(db.collection(COLLECTIONS.inbox).where({ requestId }).limit(INBOX_PER_REQUEST_MAX));
 }
 
 /** A page of the user's inbox, open items first, then the soonest due (userId + open + responseDueAt index). One round trip. */

@@ -2,6 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { SendOutcome } from '../delivery';
+import type { EffectState } from '../effects';
 import { THREE_LEADER_ROLES, type EpochMs, type Id, type Request, type RequestEvent, type RequestState } from '../model';
 import { NOTE_MAX_LENGTH, RATING_COMMENT_MAX_LENGTH, RATING_MAX, RATING_MIN, REQUEST_TEXT_MAX_LENGTH } from '../policy';
 import { categorySchema, idempotencyKeySchema, idSchema, locationSchema, NOT_BLANK_PATTERN, pageProperties, photosSchema, requestStateSchema } from './common';
@@ -187,6 +188,24 @@ export interface RequestSummary extends Request {
 /** One request as getRequest and every action on it answer: the summary with its event log. */
 export interface RequestView extends RequestSummary {
   events: RequestEvent[];
+  /**
+   * What the request still owes, or failed to do, after its changes (messages, inbox items): shown
+   * by getRequest to the staff who may handle it, never to the resident.
+   */
+  openEffects?: RequestEffectView[];
+}
+
+/** One pending or failed effect of a request, as staff see it. */
+export interface RequestEffectView {
+  id: string;
+  kind: string;
+  state: Exclude<EffectState, 'done'>;
+  tries: number;
+  nextAttemptAt: EpochMs;
+  /** Whom it is for (a message's or an inbox item's recipient). */
+  recipient?: Id;
+  lastError?: string;
+  outcome?: string;
 }
 
 export interface Page<T> {
@@ -243,4 +262,8 @@ export interface SweepReport {
   autoClosed: number;
   /** Decisions another sweep or a reply overtook: nothing was written for them. */
   skippedStale: number;
+  /** Requests whose owed effects (messages, inbox items) this sweep performed or rescheduled. */
+  effectsDispatched: number;
+  /** Requests whose handling failed (logged); still due, so the next sweep tries them again. */
+  failed: number;
 }
