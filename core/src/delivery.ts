@@ -2,20 +2,38 @@
 // that village's residents by whoever holds its lease. Every function here is pure and takes `now`;
 // backend/src/notices/deliver.ts reads, asks these, writes and sends.
 //
-//   pending ──claim──▶ running ──batch──▶ running (cursor and counts move on, lease renewed)
+//   pending ──claim──▶ running ──batch──▶ running (cursor moves on, lease renewed)
 //      ▲                  │ out of time or batches: back to pending at once, resumed from the cursor
 //      └──────────────────┤ a batch failed: back to pending after RETRY_DELAY_MS, redone from the cursor
 //                         └ last page handled: done
 //
 // A running job whose lease ran out (its holder died) is workable again: the next claim takes it over.
-// Each resident is handled at most once: their delivery record is inserted before the send, so a
-// second attempt finds it and skips them.
+// A job's work is to give every resident of its grids a delivery record and a first attempt; a batch
+// is redone from the cursor until every member has a record.
+//
+// Each resident's delivery is an effect (core/src/effects.ts) with the id `${noticeId}:${userId}`:
+//
+//   pending (claimed) ──send──▶ done: sent / noAuthorisation / refused
+//      ▲        │ the send failed (system error -1) or a write failed: pending again after the backoff
+//      └────────┘ … up to EFFECT_MAX_TRIES, then failed ('gaveUp', the last error kept)
+//
+// It is created claimed by the worker that makes the first attempt, and claimed again (a conditional
+// write) before every retry, so one attempt at a time is made per id. A claim that runs out without
+// a recorded outcome means the worker stopped between claiming and recording: the attempt counts as
+// failed (OUTCOME_UNKNOWN) and the message is sent again — at least once. The harm is bounded: a
+// one-time authorisation the first send consumed makes WeChat refuse the second (43101, recorded as
+// refused), and the tries are bounded too. Delivery figures are counted from these records, never
+// kept beside them, so they add up across retries and crashes.
 
+import { effectDone, effectRetry, type Effect, type EffectState } from './effects';
 import type { EpochMs, Id, Notice } from './model';
 
-/** What one subscribe message send came to. */
+/** What one subscribe message send came to ('failed': WeChat answered another error, e.g. -1, or none). */
 export type SendOutcome = 'sent' | 'noAuthorisation' | 'refused' | 'failed';
-/** What handling one resident came to; skipped when their delivery was already recorded (handled before). */
+/**
+ * What one attempt of a run came to; 'failed' is an attempt to be retried, skipped a resident whose
+ * delivery was recorded already (its retries are the due-delivery sweep's).
+ */
 type MemberOutcome = SendOutcome | 'skipped';
 export type DeliveryCounts = Record<MemberOutcome, number>;
 export const EMPTY_COUNTS: Readonly<DeliveryCounts> = { sent: 0, noAuthorisation: 0, refused: 0, failed: 0, skipped: 0 };
@@ -57,25 +75,43 @@ export interface DeliveryJob {
   /** The last membership id handled; the next batch starts after it. */
   cursor: string | null;
   attempts: number;
-  counts: DeliveryCounts;
   createdAt: EpochMs;
   updatedAt: EpochMs;
   finishedAt?: EpochMs;
   lastError?: string;
 }
 
-/** One resident's copy of a notice; id = `${noticeId}:${userId}`, so nobody gets it twice. */
-export interface NoticeDelivery {
-  id: Id;
+/** How a finished delivery ended: a send outcome, or given up after EFFECT_MAX_TRIES (see lastError). */
+type DeliveryOutcome = Exclude<SendOutcome, 'failed'> | 'gaveUp';
+
+/**
+ * One resident's delivery of a notice, an effect with id `${noticeId}:${userId}`. The recipient is in
+ * top-level fields (reach queries them by notice and grid); what to send is the notice's.
+ */
+export interface NoticeDelivery extends Effect<'noticeDelivery', null> {
   noticeId: Id;
   userId: Id;
   gridId: Id;
   householdId?: Id;
-  createdAt: EpochMs;
-  /** 'pending' until the send returns; one left pending means the worker died mid-send. */
-  outcome: SendOutcome | 'pending';
+  outcome?: DeliveryOutcome;
+  /** The attempt in progress: set by the claim, cleared when its outcome is recorded. */
+  claimId: string | null;
   sentAt?: EpochMs;
 }
+
+/**
+ * Work due this close ahead is taken by the tick at hand: a timer tick starts a little after its
+ * instant, and what fell due at that instant (a retry 10 s after the last tick) should not wait a
+ * whole interval more.
+ */
+export const DUE_AHEAD_MS = 1_000;
+
+/** How long a claimed attempt belongs to its claimer: longer than the function's timeout, so a live attempt is never taken over. */
+export const DELIVERY_CLAIM_MS = LEASE_MS;
+/** The reason recorded for an attempt whose claim ran out with nothing recorded. */
+export const OUTCOME_UNKNOWN = 'outcome unknown: the attempt stopped between claiming and recording';
+/** The reason recorded for a send WeChat failed with another error than a refusal (e.g. -1, system busy). */
+const SEND_FAILED = 'subscribeMessage.send failed';
 
 /** A resident the notice goes to: a membership of one of the job's grids. */
 export interface Recipient {
@@ -109,7 +145,6 @@ export function newDeliveryJob(notice: Notice, shard: DeliveryShard, now: EpochM
     leaseId: null,
     cursor: null,
     attempts: 0,
-    counts: { ...EMPTY_COUNTS },
     createdAt: now,
     updatedAt: now,
   };
@@ -136,22 +171,21 @@ export function retryJob(error: unknown, now: EpochMs): Release & Transition<'la
     nextRunAt: now + RETRY_DELAY_MS,
     leaseId: null,
     leaseUntil: null,
-    lastError: String(error instanceof Error ? error.message : error),
+    lastError: errorText(error),
     updatedAt: now,
   };
 }
 
 /**
- * A batch went out: the cursor moves past its last member, its counts are added, and the lease is renewed.
+ * A batch went out: the cursor moves past its last member and the lease is renewed.
  * `lastMemberId` is null for an empty page (the cursor stays).
  */
 export function advanceJob(
-  job: Pick<DeliveryJob, 'cursor' | 'counts'>,
+  job: Pick<DeliveryJob, 'cursor'>,
   lastMemberId: string | null,
-  counts: DeliveryCounts,
   now: EpochMs,
-): Transition<'cursor' | 'counts' | 'leaseUntil' | 'nextRunAt' | 'updatedAt'> {
-  return { cursor: lastMemberId ?? job.cursor, counts: addCounts(job.counts, counts), leaseUntil: now + LEASE_MS, nextRunAt: now + LEASE_MS, updatedAt: now };
+): Transition<'cursor' | 'leaseUntil' | 'nextRunAt' | 'updatedAt'> {
+  return { cursor: lastMemberId ?? job.cursor, leaseUntil: now + LEASE_MS, nextRunAt: now + LEASE_MS, updatedAt: now };
 }
 
 /** Every member has been handled. */
@@ -181,17 +215,103 @@ export function addCounts(a: DeliveryCounts, b: DeliveryCounts): DeliveryCounts 
   return out;
 }
 
-/** A resident's delivery record, inserted before the send; the insert failing as a duplicate means handled before. */
-export function newDelivery(noticeId: Id, recipient: Recipient, now: EpochMs): NoticeDelivery {
+/** A resident's delivery, created claimed (by `claimId`) for its first attempt. */
+export function newDelivery(noticeId: Id, recipient: Recipient, claimId: string, now: EpochMs): NoticeDelivery {
   return {
     id: deliveryId(noticeId, recipient.userId),
+    kind: 'noticeDelivery',
+    payload: null,
+    state: 'pending',
+    tries: 0,
+    nextAttemptAt: now + DELIVERY_CLAIM_MS,
+    createdAt: now,
     noticeId,
     userId: recipient.userId,
     gridId: recipient.gridId,
     ...(recipient.householdId !== undefined ? { householdId: recipient.householdId } : {}),
-    createdAt: now,
-    outcome: 'pending',
+    claimId,
   };
+}
+
+/**
+ * A due delivery claimed for another attempt. One whose earlier claim ran out unrecorded counts that
+ * attempt as failed (OUTCOME_UNKNOWN) first, and may so be given up instead (state failed: nothing to send).
+ */
+export function claimDelivery(delivery: NoticeDelivery, claimId: string, now: EpochMs): NoticeDelivery {
+  const counted = delivery.claimId === null ? delivery : effectRetry(delivery, OUTCOME_UNKNOWN, now);
+  if (counted.state !== 'pending') return { ...counted, claimId: null };
+  return { ...counted, claimId, nextAttemptAt: now + DELIVERY_CLAIM_MS };
+}
+
+/** What one attempt came to: what the send said, or an error (a write failed, the send call threw). */
+export type AttemptResult = SendOutcome | { error: unknown };
+
+function errorText(error: unknown): string {
+  return String(error instanceof Error ? error.message : error);
+}
+
+/**
+ * The claimed delivery after its attempt: done with a send's answer; retried after the backoff when
+ * the send failed for a passing reason (a system error, a failed write), until the tries run out.
+ */
+export function settleDelivery(delivery: NoticeDelivery, result: AttemptResult, now: EpochMs): NoticeDelivery {
+  const released = { ...delivery, claimId: null };
+  if (typeof result !== 'string') return effectRetry(released, errorText(result.error), now);
+  if (result === 'failed') return effectRetry(released, SEND_FAILED, now);
+  const done = effectDone(released, result, now);
+  return result === 'sent' ? { ...done, sentAt: now } : done;
+}
+
+/** A notice's delivery figures, counted from its residents' records: finished by outcome, and still owed. */
+export interface DeliveryFigures {
+  sent: number;
+  noAuthorisation: number;
+  refused: number;
+  /** Given up after EFFECT_MAX_TRIES. */
+  failed: number;
+  /** Not finished yet: a first attempt or a retry is owed. */
+  pending: number;
+}
+const NO_DELIVERIES: Readonly<DeliveryFigures> = { sent: 0, noAuthorisation: 0, refused: 0, failed: 0, pending: 0 };
+
+export function deliveryFigures(deliveries: readonly Pick<NoticeDelivery, 'state' | 'outcome'>[]): DeliveryFigures {
+  const figures = { ...NO_DELIVERIES };
+  for (const d of deliveries) {
+    if (d.state === 'pending') figures.pending += 1;
+    else if (d.state === 'failed' || d.outcome === undefined || d.outcome === 'gaveUp') figures.failed += 1;
+    else figures[d.outcome] += 1;
+  }
+  return figures;
+}
+
+/** A delivery not finished well: still owed an attempt, or given up (with the last error). */
+type UndeliveredResident = Pick<NoticeDelivery, 'userId' | 'householdId' | 'tries' | 'lastError'> & { state: UndeliveredState };
+export type UndeliveredState = Exclude<EffectState, 'done'>;
+
+function isUndelivered<D extends Pick<NoticeDelivery, 'state'>>(delivery: D): delivery is D & { state: UndeliveredState } {
+  return delivery.state !== 'done';
+}
+
+export interface GridDeliveries {
+  gridId: Id;
+  figures: DeliveryFigures;
+  /** Pending and failed deliveries, in the order given. */
+  undelivered: UndeliveredResident[];
+}
+
+/** Per grid, the delivery figures and who is not delivered yet (or never will be). */
+export function deliveriesByGrid(gridIds: readonly Id[], deliveries: readonly NoticeDelivery[]): GridDeliveries[] {
+  return gridIds.map((gridId) => {
+    const inGrid = deliveries.filter((d) => d.gridId === gridId);
+    const undelivered = inGrid.filter(isUndelivered).map(({ userId, householdId, state, tries, lastError }) => ({
+      userId,
+      ...(householdId !== undefined ? { householdId } : {}),
+      state,
+      tries,
+      ...(lastError !== undefined ? { lastError } : {}),
+    }));
+    return { gridId, figures: deliveryFigures(inGrid), undelivered };
+  });
 }
 
 /**
@@ -212,27 +332,17 @@ export type MemberResult = { userId: Id; outcome: MemberOutcome } | { userId: Id
 
 export interface BatchTally {
   counts: DeliveryCounts;
-  /** The delivery ids to record with each send outcome (skipped members were recorded by whoever handled them). */
-  deliveriesByOutcome: Map<SendOutcome, Id[]>;
-  /** The first member's error, when any failed: the batch then counts as failed and is redone. */
+  /** The first member's error, when any could not be recorded: the batch then counts as failed and is redone. */
   failure: { error: unknown } | null;
 }
 
 /** What a batch came to, member by member. */
-export function tallyBatch(noticeId: Id, results: readonly MemberResult[]): BatchTally {
+export function tallyBatch(results: readonly MemberResult[]): BatchTally {
   const counts: DeliveryCounts = { ...EMPTY_COUNTS };
-  const deliveriesByOutcome = new Map<SendOutcome, Id[]>();
   let failure: BatchTally['failure'] = null;
   for (const result of results) {
-    if ('error' in result) {
-      failure ??= { error: result.error };
-      continue;
-    }
-    counts[result.outcome] += 1;
-    if (result.outcome === 'skipped') continue;
-    const ids = deliveriesByOutcome.get(result.outcome) ?? [];
-    ids.push(deliveryId(noticeId, result.userId));
-    deliveriesByOutcome.set(result.outcome, ids);
+    if ('error' in result) failure ??= { error: result.error };
+    else counts[result.outcome] += 1;
   }
-  return { counts, deliveriesByOutcome, failure };
+  return { counts, failure };
 }

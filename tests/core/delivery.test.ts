@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   addCounts,
   advanceJob,
+  claimDelivery,
   claimJob,
+  DELIVERY_CLAIM_MS,
+  deliveriesByGrid,
+  deliveryFigures,
+  EFFECT_MAX_TRIES,
   EMPTY_COUNTS,
   finishJob,
   isLastPage,
@@ -11,11 +16,15 @@ import {
   newDelivery,
   newDeliveryJob,
   noticeMessageLine,
+  OUTCOME_UNKNOWN,
+  retryDelayMs,
   retryJob,
+  settleDelivery,
   shouldSend,
   tallyBatch,
   yieldJob,
   type DeliveryJob,
+  type NoticeDelivery,
   type Notice,
 } from '../../core/src';
 import { at, GRID, OTHER_GRID, STREET, VILLAGE } from './fixtures';
@@ -54,7 +63,6 @@ describe('a delivery job', () => {
       leaseId: null,
       cursor: null,
       attempts: 0,
-      counts: EMPTY_COUNTS,
       createdAt: PUBLISHED,
       updatedAt: PUBLISHED,
     });
@@ -72,18 +80,17 @@ describe('a delivery job', () => {
     expect(claimJob({ attempts: 4 }, 'lease-2', NOW).attempts).toBe(5);
   });
 
-  it('moves its cursor past each batch, adds the counts and renews the lease', () => {
-    const running = { ...job, ...claimJob(job, 'lease-1', NOW), counts: { ...EMPTY_COUNTS, sent: 3 } };
+  it('moves its cursor past each batch and renews the lease; it keeps no counts of its own (they are counted from the deliveries)', () => {
+    const running = { ...job, ...claimJob(job, 'lease-1', NOW) };
     const later = NOW + 5 * SECOND_MS;
-    expect(advanceJob(running, 'user-10', { ...EMPTY_COUNTS, sent: 2, skipped: 1 }, later)).toEqual({
+    expect(advanceJob(running, 'user-10', later)).toEqual({
       cursor: 'user-10',
-      counts: { ...EMPTY_COUNTS, sent: 5, skipped: 1 },
       leaseUntil: later + LEASE_MS,
       nextRunAt: later + LEASE_MS,
       updatedAt: later,
     });
     // An empty page leaves the cursor where it was.
-    expect(advanceJob({ ...running, cursor: 'user-10' }, null, EMPTY_COUNTS, later).cursor).toBe('user-10');
+    expect(advanceJob({ ...running, cursor: 'user-10' }, null, later).cursor).toBe('user-10');
   });
 
   it('yields back to pending at once when the run is out of time, and retries a failed batch after a delay', () => {
@@ -112,17 +119,22 @@ describe('a delivery run', () => {
 });
 
 describe('a resident in a batch', () => {
-  it('gets a pending delivery record, with the household when the membership names one', () => {
-    expect(newDelivery('n1', { userId: 'u1', gridId: GRID, householdId: 'h1' }, NOW)).toEqual({
+  it('gets a pending delivery, claimed for its first attempt, with the household when the membership names one', () => {
+    expect(newDelivery('n1', { userId: 'u1', gridId: GRID, householdId: 'h1' }, 'claim-1', NOW)).toEqual({
       id: 'n1:u1',
+      kind: 'noticeDelivery',
+      payload: null,
+      state: 'pending',
+      tries: 0,
+      nextAttemptAt: NOW + DELIVERY_CLAIM_MS,
       noticeId: 'n1',
       userId: 'u1',
       gridId: GRID,
       householdId: 'h1',
       createdAt: NOW,
-      outcome: 'pending',
+      claimId: 'claim-1',
     });
-    expect(newDelivery('n1', { userId: 'u2', gridId: GRID }, NOW)).not.toHaveProperty('householdId');
+    expect(newDelivery('n1', { userId: 'u2', gridId: GRID }, 'claim-1', NOW)).not.toHaveProperty('householdId');
   });
 
   it('is sent to only with an authorisation left, or when authorisations are not counted', () => {
@@ -138,8 +150,8 @@ describe('a resident in a batch', () => {
 });
 
 describe('tallyBatch', () => {
-  it('counts every outcome, records each send outcome once per delivery, and leaves the skipped alone', () => {
-    const tally = tallyBatch('n1', [
+  it('counts every outcome, the skipped too, and fails nothing when every member was recorded', () => {
+    const tally = tallyBatch([
       { userId: 'u1', outcome: 'sent' },
       { userId: 'u2', outcome: 'skipped' },
       { userId: 'u3', outcome: 'noAuthorisation' },
@@ -147,24 +159,20 @@ describe('tallyBatch', () => {
       { userId: 'u5', outcome: 'refused' },
     ]);
     expect(tally.counts).toEqual({ sent: 2, noAuthorisation: 1, refused: 1, failed: 0, skipped: 1 });
-    expect([...tally.deliveriesByOutcome]).toEqual([
-      ['sent', ['n1:u1', 'n1:u4']],
-      ['noAuthorisation', ['n1:u3']],
-      ['refused', ['n1:u5']],
-    ]);
+    expect(Object.values(tally.counts).reduce((a, b) => a + b, 0)).toBe(5);
     expect(tally.failure).toBeNull();
   });
 
-  it('fails the batch with the first error, still recording what went out', () => {
+  it('fails the batch with the first error, still counting what went out', () => {
     const first = new Error('write fault');
-    const tally = tallyBatch('n1', [
+    const tally = tallyBatch([
       { userId: 'u1', outcome: 'sent' },
       { userId: 'u2', error: first },
       { userId: 'u3', error: new Error('second') },
     ]);
     expect(tally.failure).toEqual({ error: first });
     expect(tally.counts.sent).toBe(1);
-    expect([...tally.deliveriesByOutcome]).toEqual([['sent', ['n1:u1']]]);
+    expect(tally.counts).toEqual({ ...EMPTY_COUNTS, sent: 1 });
   });
 
   it('adds counts outcome by outcome', () => {
@@ -175,5 +183,62 @@ describe('tallyBatch', () => {
       failed: 2,
       skipped: 4,
     });
+  });
+});
+
+describe('a resident’s delivery as an effect', () => {
+  const first: NoticeDelivery = newDelivery('n1', { userId: 'u1', gridId: GRID }, 'claim-1', NOW);
+  const later = NOW + 3 * SECOND_MS;
+
+  it('is done with the send’s answer, the claim released; sentAt only when sent', () => {
+    const sent = settleDelivery(first, 'sent', later);
+    expect(sent).toMatchObject({ state: 'done', outcome: 'sent', tries: 1, claimId: null, sentAt: later, finishedAt: later });
+    const refused = settleDelivery(first, 'refused', later);
+    expect(refused).toMatchObject({ state: 'done', outcome: 'refused', claimId: null });
+    expect(refused).not.toHaveProperty('sentAt');
+    expect(settleDelivery(first, 'noAuthorisation', later)).toMatchObject({ state: 'done', outcome: 'noAuthorisation', tries: 1 });
+  });
+
+  it('is retried after the backoff when the send failed (a system error) or a write threw, and given up after the last try', () => {
+    const failed = settleDelivery(first, 'failed', later);
+    expect(failed).toMatchObject({ state: 'pending', tries: 1, claimId: null, nextAttemptAt: later + retryDelayMs(1) });
+    expect(failed.lastError).toMatch(/subscribeMessage\.send/);
+    expect(failed).not.toHaveProperty('outcome');
+    const threw = settleDelivery(first, { error: new Error('injected database write fault') }, later);
+    expect(threw).toMatchObject({ state: 'pending', tries: 1, lastError: 'injected database write fault' });
+    let d = first;
+    for (let i = 0; i < EFFECT_MAX_TRIES; i += 1) d = settleDelivery({ ...d, claimId: 'c' }, 'failed', later);
+    expect(d).toMatchObject({ state: 'failed', outcome: 'gaveUp', tries: EFFECT_MAX_TRIES, finishedAt: later });
+  });
+
+  it('is claimed again for a retry; an earlier claim that ran out unrecorded counts as a failed try (outcome unknown)', () => {
+    const due = settleDelivery(first, 'failed', NOW);
+    const retried = claimDelivery(due, 'claim-2', later);
+    expect(retried).toMatchObject({ state: 'pending', tries: 1, claimId: 'claim-2', nextAttemptAt: later + DELIVERY_CLAIM_MS });
+    // The first attempt's worker died after claiming: that attempt is counted, and it is sent again.
+    const orphaned = claimDelivery(first, 'claim-3', later);
+    expect(orphaned).toMatchObject({ state: 'pending', tries: 1, claimId: 'claim-3', lastError: OUTCOME_UNKNOWN });
+    // With the tries used up, it is given up instead of claimed: nothing more is sent.
+    const lastTry = { ...first, tries: EFFECT_MAX_TRIES - 1 };
+    expect(claimDelivery(lastTry, 'claim-4', later)).toMatchObject({ state: 'failed', outcome: 'gaveUp', claimId: null, lastError: OUTCOME_UNKNOWN });
+  });
+
+  it('gives figures that add up to the deliveries, and per grid who is pending or failed', () => {
+    const other = newDelivery('n1', { userId: 'u2', gridId: OTHER_GRID, householdId: 'h2' }, 'claim-1', NOW);
+    const deliveries = [
+      settleDelivery(first, 'sent', later),
+      settleDelivery({ ...first, id: 'n1:u3', userId: 'u3' }, 'refused', later),
+      settleDelivery({ ...first, id: 'n1:u4', userId: 'u4' }, 'noAuthorisation', later),
+      { ...settleDelivery(other, 'failed', later), state: 'failed' as const, outcome: 'gaveUp' as const },
+      other,
+    ];
+    expect(deliveryFigures(deliveries)).toEqual({ sent: 1, refused: 1, noAuthorisation: 1, failed: 1, pending: 1 });
+    const [mine, theirs] = deliveriesByGrid([GRID, OTHER_GRID], deliveries);
+    expect(mine).toEqual({ gridId: GRID, figures: { sent: 1, refused: 1, noAuthorisation: 1, failed: 0, pending: 0 }, undelivered: [] });
+    expect(theirs?.figures).toEqual({ sent: 0, refused: 0, noAuthorisation: 0, failed: 1, pending: 1 });
+    expect(theirs?.undelivered).toEqual([
+      { userId: 'u2', householdId: 'h2', state: 'failed', tries: 1, lastError: expect.stringMatching(/send failed/) },
+      { userId: 'u2', householdId: 'h2', state: 'pending', tries: 0 },
+    ]);
   });
 });

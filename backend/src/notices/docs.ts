@@ -1,5 +1,5 @@
 // Stored shapes of the notices area (`_id` = the model id) and the mappers to what clients see.
-import type { DeliveryJob, NoticeDelivery } from '../../../core/src/delivery';
+import type { DeliveryJob, DeliveryShard, NoticeDelivery } from '../../../core/src/delivery';
 import type { Household, Id, Notice, ReachMark, ReadReceipt } from '../../../core/src/model';
 import { fromStored, toStored, type Stored } from '../db';
 
@@ -9,6 +9,14 @@ export { deliveryId } from '../../../core/src/delivery';
 export type NoticeDoc = Stored<Notice> & {
   /** The publisher's client key, when the client sent one (the _id derives from it). */
   idempotencyKey?: string;
+  /**
+   * The delivery jobs the notice owes (one per village), stored in the notice's own insert so a
+   * notice is never stored without its delivery; the dispatcher (publish, then every deliverNotices
+   * tick) creates the jobs, by their deterministic ids, until jobsQueued.
+   */
+  deliveryShards?: DeliveryShard[];
+  /** False while a job may be missing; absent on notices stored before jobs were owed this way. */
+  jobsQueued?: boolean;
 };
 
 export type HouseholdDoc = Stored<Household>;
@@ -40,12 +48,12 @@ export function reachMarkId(noticeId: Id, householdId: Id): string {
   return `${noticeId}:${householdId}`;
 }
 
-export function noticeToDoc(notice: Notice, idempotencyKey: string | undefined): NoticeDoc {
-  return { ...toStored(notice), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+export function noticeToDoc(notice: Notice, idempotencyKey: string | undefined, shards: readonly DeliveryShard[]): NoticeDoc {
+  return { ...toStored(notice), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}), deliveryShards: [...shards], jobsQueued: false };
 }
 
-/** The notice as clients see it: the idempotency key stays on the server. */
+/** The notice as clients see it: the idempotency key and the owed jobs stay on the server. */
 export function noticeFromDoc(doc: NoticeDoc): Notice {
-  const { idempotencyKey: _key, ...stored } = doc;
+  const { idempotencyKey: _key, deliveryShards: _shards, jobsQueued: _queued, ...stored } = doc;
   return fromStored(stored);
 }

@@ -1,17 +1,18 @@
 // publishNotice: a committee member (their village, or chosen grids of it) or a street admin (the
 // street, a village or grids) publishes a notice. Who may publish where, the grids the scope reaches
-// and the notice itself are the core's (core/src/notices.ts); this runs msgSecCheck, stores the notice
-// and enqueues durable delivery jobs, one per village (so villages go out in parallel); deliverNotices
-// sends them. Nothing is sent here.
+// and the notice itself are the core's (core/src/notices.ts); this runs msgSecCheck and stores the
+// notice together with the delivery jobs it owes (one per village, so villages go out in parallel)
+// in one insert, then creates those jobs (dispatch.ts); deliverNotices sends them. Nothing is sent here.
+// Guarantee: once the notice is stored its delivery is owed; a job creation cut short here is done by
+// the next deliverNotices tick.
 //
 // Round trips: loadActor 2 (3 for a street admin) + scope 2 in parallel (village and its grids, or
 // the chosen grids; street: the villages, then their grids) + msgSecCheck 1 + insert notice 1 +
-// job inserts in parallel (1 per village) = 6 for a committee, 7 + villages for a street notice.
-// A retry with the same idempotencyKey finds the notice (+1 read) and re-inserts the job if missing.
+// job inserts in parallel (1 per village) + 1 mark = 7 for a committee, 8 + villages for a street notice.
+// A retry with the same idempotencyKey finds the notice (+1 read) and creates its jobs if still owed.
 import { createHash, randomUUID } from 'node:crypto';
-import { newDeliveryJob, type DeliveryShard } from '../../../core/src/delivery';
 import { ok, type Result } from '../../../core/src/errors';
-import type { EpochMs, Id, Notice, NoticeScope } from '../../../core/src/model';
+import type { EpochMs, Id, NoticeScope } from '../../../core/src/model';
 import { newNotice, publishingStreet, type ScopeGrids } from '../../../core/src/notices';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { PublishResult } from '../../../core/src/schemas/notices';
@@ -21,8 +22,9 @@ import { checkContent } from '../content';
 import { fromStored } from '../db';
 import type { CallContext } from '../handler';
 import { fetchVillage } from '../organisation/repo';
-import { noticeFromDoc } from './docs';
-import { fetchNotice, insertJobsOnce, insertNoticeOnce, scopeGridDocs } from './repo';
+import { queueOwedJobs } from './dispatch';
+import { noticeFromDoc, noticeToDoc, type NoticeDoc } from './docs';
+import { fetchNotice, insertNoticeOnce, scopeGridDocs } from './repo';
 
 /** Length of the hex digest used as a notice id (CloudBase ids are 32 characters). */
 const NOTICE_ID_HEX_LENGTH = 32;
@@ -44,12 +46,13 @@ async function loadScopeGrids(db: Database, scope: NoticeScope, streetId: Id): P
   return { village: village === null ? null : fromStored(village), grids: grids.map(fromStored) };
 }
 
-/** Queues the notice's jobs (one per village); a retried publish finds those the first attempt queued. */
-async function enqueue(db: Database, notice: Notice, shards: readonly DeliveryShard[], now: EpochMs): Promise<void> {
-  await insertJobsOnce(
-    db,
-    shards.map((shard) => newDeliveryJob(notice, shard, now)),
-  );
+/** Creates the jobs the stored notice owes; a failure leaves them owed, for the next deliverNotices tick. */
+async function queueNow(db: Database, doc: NoticeDoc, now: EpochMs): Promise<void> {
+  try {
+    await queueOwedJobs(db, doc, now);
+  } catch (err) {
+    console.error(`[publishNotice] notice ${doc._id}: jobs not created yet; deliverNotices creates them`, err);
+  }
 }
 
 export async function publishNotice(input: FunctionInputs['publishNotice'], ctx: CallContext): Promise<Result<PublishResult>> {
@@ -65,16 +68,16 @@ export async function publishNotice(input: FunctionInputs['publishNotice'], ctx:
   if (!content.ok) return content;
 
   const { notice, shards } = published.value;
-  if (!(await insertNoticeOnce(db, notice, input.idempotencyKey))) return resumeExisting(db, notice.id, shards, now);
-  await enqueue(db, notice, shards, now);
+  const doc = noticeToDoc(notice, input.idempotencyKey, shards);
+  if (!(await insertNoticeOnce(db, doc))) return resumeExisting(db, notice.id, now);
+  await queueNow(db, doc, now);
   return ok({ notice, duplicate: false });
 }
 
-/** A retry: the first call stored the notice; make sure its jobs exist too (it may have died between). */
-async function resumeExisting(db: Database, noticeId: Id, shards: readonly DeliveryShard[], now: EpochMs): Promise<Result<PublishResult>> {
+/** A retry: the first call stored the notice; create its jobs if they are still owed (it may have died between). */
+async function resumeExisting(db: Database, noticeId: Id, now: EpochMs): Promise<Result<PublishResult>> {
   const existing = await fetchNotice(db, noticeId);
   if (existing === null) throw new Error(`notice ${noticeId} collided but cannot be read`);
-  const stored = noticeFromDoc(existing);
-  await enqueue(db, stored, shards, now);
-  return ok({ notice: stored, duplicate: true });
+  if (existing.jobsQueued === false) await queueNow(db, existing, now);
+  return ok({ notice: noticeFromDoc(existing), duplicate: true });
 }

@@ -6,8 +6,11 @@
 //
 // Round trips: loadActor 2 (3 for a street admin) with the notice 1 in parallel + the scope's grids
 // 1 (grids or village scope) / 2 (street: villages, then their grids) + households, receipts and
-// marks in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000 households).
+// marks and deliveries in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000
+// households). The delivery figures (sent, noAuthorisation, refused, failed, pending) are counted from
+// the residents' deliveries, with who is pending or failed.
 import { mayServeGrid } from '../../../core/src/access';
+import { deliveriesByGrid, deliveryFigures } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Id } from '../../../core/src/model';
 import { computeNoticeReach, noticeReachesGrid } from '../../../core/src/reach';
@@ -15,15 +18,15 @@ import type { FunctionInputs } from '../../../core/src/schemas';
 import type { GridReachRow, NoticeReachView } from '../../../core/src/schemas/notices';
 import { loadActor, type Actor } from '../actor';
 import { COLLECTIONS } from '../collections';
-import { fetchPagedById, MAX_GET_LIMIT } from '../db';
+import { fetchPagedById, fromStored, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { gridPlace } from '../organisation/repo';
-import type { HouseholdDoc, ReachMarkDoc, ReceiptDoc } from './docs';
+import type { DeliveryDoc, HouseholdDoc, ReachMarkDoc, ReceiptDoc } from './docs';
 import { fetchNotice, scopeGridDocs } from './repo';
 
 /** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
 const REACH_MAX_GRIDS = 60;
-/** Households, receipts or marks one call reads at most (60 grids × 500 households, with room). */
+/** Households, receipts, marks or deliveries one call reads at most (60 grids × 500 households, with room). */
 const REACH_MAX_DOCS = 40_000;
 /** Every grid of a street: one page of villages, each with at most a page of grids. */
 const STREET_GRIDS_MAX = MAX_GET_LIMIT * MAX_GET_LIMIT;
@@ -45,12 +48,16 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
   visible.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
 
   const gridIds = visible.map((g) => g._id);
-  const [households, receipts, marks] = await Promise.all([
+  const ofNotice = { noticeId: notice._id, gridId: _.in(gridIds) };
+  const [households, receipts, marks, deliveries] = await Promise.all([
     fetchPagedById<HouseholdDoc>(db, COLLECTIONS.households, { gridId: _.in(gridIds) }, REACH_MAX_DOCS),
-    fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, { noticeId: notice._id, gridId: _.in(gridIds) }, REACH_MAX_DOCS),
-    fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, { noticeId: notice._id, gridId: _.in(gridIds) }, REACH_MAX_DOCS),
+    fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, REACH_MAX_DOCS),
+    fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, REACH_MAX_DOCS),
+    fetchPagedById<DeliveryDoc>(db, COLLECTIONS.noticeDeliveries, ofNotice, REACH_MAX_DOCS),
   ]);
-  if (households.truncated || receipts.truncated || marks.truncated) return fail('INPUT.INVALID', '范围太大，请选择网格查看');
+  if (households.truncated || receipts.truncated || marks.truncated || deliveries.truncated) return fail('INPUT.INVALID', '范围太大，请选择网格查看');
+  const delivered = deliveries.docs.map(fromStored);
+  const deliveriesOfGrid = new Map(deliveriesByGrid(gridIds, delivered).map((g) => [g.gridId, g]));
 
   const reach = computeNoticeReach(
     gridIds,
@@ -60,9 +67,18 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
   );
   const householdById = new Map(households.docs.map((h) => [h._id, h]));
   const gridById = new Map(visible.map((g) => [g._id, g]));
+  const door = (householdId: Id | undefined) => {
+    const h = householdId === undefined ? undefined : householdById.get(householdId);
+    return {
+      ...(h?.building !== undefined ? { building: h.building } : {}),
+      ...(h?.unit !== undefined ? { unit: h.unit } : {}),
+      ...(h?.room !== undefined ? { room: h.room } : {}),
+    };
+  };
   const rows = reach.grids.map((row): GridReachRow => {
     const grid = gridById.get(row.gridId);
     const showCare = grid !== undefined && mayServeGrid(actor.roles, gridPlace(grid));
+    const gridDeliveries = deliveriesOfGrid.get(row.gridId);
     return {
       gridId: row.gridId,
       gridName: grid?.name ?? '',
@@ -75,16 +91,21 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
         const h = householdById.get(id);
         return {
           householdId: id,
-          ...(h?.building !== undefined ? { building: h.building } : {}),
-          ...(h?.unit !== undefined ? { unit: h.unit } : {}),
-          ...(h?.room !== undefined ? { room: h.room } : {}),
+          ...door(id),
           ...(h?.noSmartphone ? { noSmartphone: true } : {}),
           ...(showCare ? { careNeeds: h?.careNeeds ?? [] } : {}),
         };
       }),
+      ...(gridDeliveries !== undefined
+        ? {
+            deliveries: gridDeliveries.figures,
+            // Only staff who may see the grid's households see whose message is owed or failed.
+            undelivered: showCare ? gridDeliveries.undelivered.map(({ userId: _user, ...d }) => ({ ...d, ...door(d.householdId) })) : [],
+          }
+        : {}),
     };
   });
-  return ok({ noticeId: notice._id, grids: rows, totals: reach.totals });
+  return ok({ noticeId: notice._id, grids: rows, totals: reach.totals, deliveries: deliveryFigures(delivered) });
 }
 
 /** Only staff (grid roles, committee, street admins) see reach; residents and duty officers do not. */

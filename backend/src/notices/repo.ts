@@ -1,13 +1,14 @@
 // The notices area's collections: notices (and the queries that find the ones reaching a place),
-// delivery jobs (claimed and moved on only by their lease holder) and residents' deliveries.
-import type { DeliveryJob, Lease, NoticeDelivery, SendOutcome } from '../../../core/src/delivery';
+// delivery jobs (claimed and moved on only by their lease holder) and residents' deliveries (each
+// written only by the holder of its claim).
+import type { DeliveryJob, Lease, NoticeDelivery } from '../../../core/src/delivery';
 import { WORKABLE_JOB_STATES } from '../../../core/src/delivery';
-import type { EpochMs, Id, Notice, NoticeScope } from '../../../core/src/model';
+import type { EpochMs, Id, NoticeScope } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, fetchPagedById, fromStored, insertOnce, MAX_GET_LIMIT, toStored, updateWhere } from '../db';
 import type { GridDoc } from '../organisation/repo';
-import { noticeToDoc, type DeliveryJobDoc, type NoticeDoc } from './docs';
+import type { DeliveryDoc, DeliveryJobDoc, NoticeDoc } from './docs';
 
 /** A condition the SDK's logic commands (and, or) take. */
 type QueryCondition = Parameters<Database['command']['and']>[number];
@@ -28,9 +29,34 @@ export function fetchNotice(db: Database, noticeId: Id): Promise<NoticeDoc | nul
   return fetchById<NoticeDoc>(db, COLLECTIONS.notices, noticeId);
 }
 
-/** Stores the notice; false when a notice with its id is there already (a retried publish). */
-export function insertNoticeOnce(db: Database, notice: Notice, idempotencyKey: string | undefined): Promise<boolean> {
-  return insertOnce(db, COLLECTIONS.notices, noticeToDoc(notice, idempotencyKey));
+/** Stores the notice (with the jobs it owes); false when a notice with its id is there already (a retried publish). */
+export function insertNoticeOnce(db: Database, doc: NoticeDoc): Promise<boolean> {
+  return insertOnce(db, COLLECTIONS.notices, doc);
+}
+
+/** Notices some of whose jobs may not exist yet (indexed `jobsQueued`). */
+export function noticesOwingJobs(db: Database, limit: number): Promise<NoticeDoc[]> {
+  return fetchAll<NoticeDoc>(db.collection(COLLECTIONS.notices).where({ jobsQueued: false }).limit(limit));
+}
+
+/** Every job of the notice exists: nothing is owed any more. Repeatable. */
+export async function markJobsQueued(db: Database, noticeId: Id): Promise<void> {
+  await updateWhere(db.collection(COLLECTIONS.notices).where({ _id: noticeId, jobsQueued: false }), { jobsQueued: true });
+}
+
+/** What a subscribe message about a notice says, as stored. */
+export type NoticeMessageDoc = Pick<NoticeDoc, '_id' | 'title' | 'urgent' | 'publishedAt'>;
+
+/** The message fields of notices by id (a run's due deliveries name a few; a street notice's shards are not read). */
+export function noticeMessagesById(db: Database, ids: readonly Id[]): Promise<NoticeMessageDoc[]> {
+  const _ = db.command;
+  return fetchAll<NoticeMessageDoc>(
+    db
+      .collection(COLLECTIONS.notices)
+      .where({ _id: _.in([...ids]) })
+      .field({ title: true, urgent: true, publishedAt: true })
+      .limit(MAX_GET_LIMIT),
+  );
 }
 
 /**
@@ -86,13 +112,13 @@ export async function insertJobsOnce(db: Database, jobs: readonly DeliveryJob[])
   await Promise.all(jobs.map((job) => insertOnce(db, COLLECTIONS.deliveryJobs, toStored(job))));
 }
 
-/** Jobs a worker may take `now`, soonest due first. */
-export async function workableJobs(db: Database, now: EpochMs, limit: number): Promise<DeliveryJob[]> {
+/** Jobs due by `dueBy`, soonest due first. */
+export async function workableJobs(db: Database, dueBy: EpochMs, limit: number): Promise<DeliveryJob[]> {
   const _ = db.command;
   const docs = await fetchAll<DeliveryJobDoc>(
     db
       .collection(COLLECTIONS.deliveryJobs)
-      .where({ state: _.in([...WORKABLE_JOB_STATES]), nextRunAt: _.lte(now) })
+      .where({ state: _.in([...WORKABLE_JOB_STATES]), nextRunAt: _.lte(dueBy) })
       .orderBy('nextRunAt', 'asc')
       .limit(limit),
   );
@@ -115,17 +141,38 @@ export async function saveLeasedJob(db: Database, job: Pick<DeliveryJob, 'id' | 
   return (await updateWhere(mine, transition)) > 0;
 }
 
-/** Records a resident's delivery before the send; false when it was recorded before (handled already). */
+/** Records a resident's delivery (claimed for its first attempt, or already done); false when it was recorded before. */
 export function insertDeliveryOnce(db: Database, delivery: NoticeDelivery): Promise<boolean> {
   return insertOnce(db, COLLECTIONS.noticeDeliveries, toStored(delivery));
 }
 
-/** Records how each send went: one update per outcome. */
-export async function recordOutcomes(db: Database, deliveriesByOutcome: ReadonlyMap<SendOutcome, readonly Id[]>, sentAt: EpochMs): Promise<void> {
+/** Deliveries owed an attempt by `dueBy` (a retry, or a claim that ran out), soonest due first. */
+export async function dueDeliveries(db: Database, dueBy: EpochMs, limit: number): Promise<NoticeDelivery[]> {
   const _ = db.command;
-  await Promise.all(
-    [...deliveriesByOutcome].map(([outcome, ids]) =>
-      updateWhere(db.collection(COLLECTIONS.noticeDeliveries).where({ _id: _.in([...ids]) }), { outcome, sentAt }),
-    ),
+  const docs = await fetchAll<DeliveryDoc>(
+    db
+      .collection(COLLECTIONS.noticeDeliveries)
+      .where({ state: 'pending', nextAttemptAt: _.lte(dueBy) })
+      .orderBy('nextAttemptAt', 'asc')
+      .limit(limit),
   );
+  return docs.map(fromStored);
+}
+
+/** The delivery's fields to write (all but its id). */
+function deliveryFields(delivery: NoticeDelivery): Omit<DeliveryDoc, '_id'> {
+  const { _id, ...fields } = toStored(delivery);
+  return fields;
+}
+
+/** Writes `claimed` if the delivery is as it was read (another claim changes nextAttemptAt and claimId); false when another worker won it. */
+export async function claimDeliveryIfUnchanged(db: Database, read: NoticeDelivery, claimed: NoticeDelivery): Promise<boolean> {
+  const unchanged = { _id: read.id, state: 'pending', nextAttemptAt: read.nextAttemptAt, claimId: read.claimId };
+  return (await updateWhere(db.collection(COLLECTIONS.noticeDeliveries).where(unchanged), deliveryFields(claimed))) === 1;
+}
+
+/** Records how the claimed attempt went; false when the claim was lost (it ran out and another worker took it over). */
+export async function saveSettledDelivery(db: Database, claimed: Pick<NoticeDelivery, 'id' | 'claimId'>, settled: NoticeDelivery): Promise<boolean> {
+  const mine = db.collection(COLLECTIONS.noticeDeliveries).where({ _id: claimed.id, claimId: claimed.claimId });
+  return (await updateWhere(mine, deliveryFields(settled))) === 1;
 }

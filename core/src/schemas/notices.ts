@@ -1,6 +1,7 @@
 // Input schemas and replies: notices (通知) and their reach.
 
 import type { FromSchema } from 'json-schema-to-ts';
+import type { DeliveryFigures, UndeliveredState } from '../delivery';
 import { REACH_CHANNELS, type CareNeed, type Id, type Notice, type ReachMark } from '../model';
 import type { NoticeReach } from '../reach';
 import { fileIdSchema, idempotencyKeySchema, idSchema, NOT_BLANK_PATTERN, pageProperties } from './common';
@@ -131,14 +132,28 @@ interface UnreachedHousehold {
   careNeeds?: CareNeed[];
 }
 
+/** A resident whose subscribe message is still owed (pending: being retried) or was given up (failed, with why). */
+interface UndeliveredResident extends Omit<UnreachedHousehold, 'householdId' | 'noSmartphone' | 'careNeeds'> {
+  householdId?: Id;
+  state: UndeliveredState;
+  tries: number;
+  lastError?: string;
+}
+
 /** A grid's counts as computeNoticeReach gives them, with its name and the unreached households' doors. */
 export type GridReachRow = Omit<NoticeReach['grids'][number], 'unreached'> & {
   gridName: string;
   unreached: UnreachedHousehold[];
+  /** The grid's subscribe message figures, counted from its residents' deliveries. */
+  deliveries?: DeliveryFigures;
+  /** Residents whose message is pending or failed (only the grid's staff, the committee and street admins see reach). */
+  undelivered?: UndeliveredResident[];
 };
 
 export interface NoticeReachView {
   noticeId: Id;
   grids: GridReachRow[];
   totals: NoticeReach['totals'];
+  /** The subscribe message figures of the grids shown, summed. */
+  deliveries?: DeliveryFigures;
 }
