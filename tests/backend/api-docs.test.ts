@@ -18,6 +18,11 @@ describe('docs/API.md', () => {
     expect(headings.has(name)).toBe(true);
   });
 
+  it.each([...new Set([...FUNCTION_NAMES, ...functionFolders])])('states the delivery guarantee of %s in one line', (name) => {
+    const section = apiDoc.split(/^#{2,5} /m).find((s) => s.startsWith(`${name}`) && /^\w+\b/.exec(s)?.[0] === name) ?? '';
+    expect(section.match(/^- Delivery: .+$/gm) ?? []).toHaveLength(1);
+  });
+
   it('covers a function folder for every schema, and a schema for every user-called folder', () => {
     const timerOnly = functionFolders.filter((f) => !(FUNCTION_NAMES as string[]).includes(f));
     expect(FUNCTION_NAMES.filter((n) => !functionFolders.includes(n))).toEqual([]);
