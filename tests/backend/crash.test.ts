@@ -131,18 +131,23 @@ describe('a crash mid-sweep', () => {
         }
       }
 
-      // Past every deadline: the clock's advance fires the sweep, and the process dies under it.
-      const crashAt = (await clockOf(first.url)) + 11 * MINUTE_MS;
+      // A burst submitted outside service hours falls due when they open: skip the quiet hours (no
+      // timer fires), then advance past every deadline so the sweep runs, and the process dies under it.
+      const isBurst = (r: Doc): boolean => String(r.idempotencyKey).startsWith('crash-');
+      const burstOf = async (base: string): Promise<Doc[]> => (await collection(base, 'requests')).filter(isBurst);
+      const deadlines = (await burstOf(first.url)).map((r) => Number(r.nextEscalationAt));
+      await post(`${first.url}/__emulator/clock`, { setMs: Math.min(...deadlines) - MINUTE_MS, skipTimers: true });
+      const crashAt = Math.max(...deadlines) + MINUTE_MS;
       void post(`${first.url}/__emulator/clock`, { setMs: crashAt }).catch(() => undefined);
       let escalatedAtKill = 0;
       while (escalatedAtKill === 0) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        escalatedAtKill = (await collection(first.url, 'requests')).filter((r) => r.escalationLevel > 0).length;
+        escalatedAtKill = (await burstOf(first.url)).filter((r) => r.escalationLevel > 0).length;
       }
       await kill(first.child);
 
       const second = await startProduct(dataDir);
-      const escalatedAtRestart = (await collection(second.url, 'requests')).filter((r) => r.escalationLevel > 0).length;
+      const escalatedAtRestart = (await burstOf(second.url)).filter((r) => r.escalationLevel > 0).length;
       // The process died mid-sweep: some of the burst escalated, not all of it.
       expect(escalatedAtRestart).toBeLessThan(street.grids.length * REQUESTS_PER_GRID);
       await post(`${second.url}/__emulator/clock`, { setMs: crashAt + 2 * SWEEP_INTERVAL_MS });
@@ -152,7 +157,7 @@ describe('a crash mid-sweep', () => {
         collection(second.url, 'inbox'),
         fetch(`${second.url}/__emulator/outbox?api=subscribeMessage.send`).then(async (r) => ((await r.json()) as { messages: Doc[] }).messages),
       ]);
-      const burst = requests.filter((r) => String(r.idempotencyKey).startsWith('crash-'));
+      const burst = requests.filter(isBurst);
       expect(burst).toHaveLength(street.grids.length * REQUESTS_PER_GRID);
       console.log(`crash test: ${escalatedAtRestart} of ${burst.length} requests escalated when the process died`);
 
