@@ -5,20 +5,16 @@
 import { chinaDayjs } from '../../core/src/chinaTime';
 import type { SendOutcome } from '../../core/src/delivery';
 import type { EpochMs } from '../../core/src/model';
+import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS, type TemplateKey } from '../../core/src/subscriptions';
 import { truncateChars } from '../../core/src/text';
 import type { Database, WxCloud } from './cloud';
 import { COLLECTIONS } from './collections';
 import { fetchAll, fetchById, MAX_GET_LIMIT, updateWhere } from './db';
 
-/** Subscription templates, configured per deployment through the function environment. */
-export const TEMPLATE_IDS = {
-  /** To a responder: a new request or an escalation. */
-  requestAssigned: process.env.TEMPLATE_REQUEST_ASSIGNED ?? 'tmpl-request-assigned',
-  /** To a resident: their request changed state. */
-  requestUpdated: process.env.TEMPLATE_REQUEST_UPDATED ?? 'tmpl-request-updated',
-  /** To a resident: a new notice for their grid. */
-  noticePublished: process.env.TEMPLATE_NOTICE_PUBLISHED ?? 'tmpl-notice-published',
-} as const;
+/** Subscription templates, configured per deployment through the function environment (TEMPLATE_REQUEST_ASSIGNED, …). */
+export const TEMPLATE_IDS: Readonly<Record<TemplateKey, string>> = Object.fromEntries(
+  TEMPLATE_KEYS.map((key) => [key, process.env[`TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] || DEFAULT_TEMPLATE_IDS[key]]),
+) as Record<TemplateKey, string>;
 
 /** True when the deployment's mini-program is a government-affairs account with long-term subscriptions. */
 export const LONG_TERM_SUBSCRIPTIONS = process.env.LONG_TERM_SUBSCRIPTIONS === 'true';

@@ -376,11 +376,37 @@ export interface VillagePolicy {
   escalationSteps?: EscalationStepPolicy[];
   autoCloseAfterDays?: number;
   calendar?: Partial<ServiceCalendar>;
+  /** When true, an urgent request goes to all three 三长 at submission, not only the routed ones. */
+  urgentToAllLeaders?: boolean;
+  /** Which duty officer covers which hours (值班表); level 2 goes to the officer on duty. */
+  dutyRota?: DutyShift[];
+  /** How long before a response target the responders get a due-soon reminder (0: none). */
+  dueSoonBeforeMs?: number;
+  sms?: Partial<SmsPolicy>;
   updatedAt: EpochMs;
   updatedBy: Id;
 }
 
 /** Escalation level `level` is due `afterTargetMs` of service time after the response target. */
+/** One duty officer's turn: on these weekdays (every day when absent) or dates, between two China times. */
+export interface DutyShift {
+  officerId: Id;
+  /** Weekdays the shift repeats on (0 = Sunday); absent with no dates: every day. */
+  weekdays?: Weekday[];
+  /** Particular dates the shift covers (e.g. a holiday's duty), in addition to its weekdays. */
+  dates?: ChinaDate[];
+  /** 'HH:mm' China time; a shift whose end is not after its start runs past midnight. */
+  start: string;
+  end: string;
+}
+
+/** The SMS channel of one village: SMS costs money, so it can be switched off and is budgeted per day. */
+export interface SmsPolicy {
+  enabled: boolean;
+  /** SMS the village may send per China day; past it, nothing more is sent that day. */
+  dailyBudget: number;
+}
+
 export interface EscalationStepPolicy {
   level: number;
   audience: EscalationAudience;

@@ -2,7 +2,7 @@
 // Defaults live here; a village's overrides merge over them (resolvePolicy). Nothing else in the
 // core hard-codes a duration or a limit.
 
-import type { EscalationStepPolicy, ServiceCalendar, VillagePolicy } from './model';
+import type { DutyShift, EscalationStepPolicy, ServiceCalendar, SmsPolicy, VillagePolicy } from './model';
 
 export const SECOND_MS = 1_000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -11,13 +11,16 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** 黄金10分钟: the first real reply is due 10 minutes (of service time) after submission. */
 export const DEFAULT_RESPONSE_TARGET_MS = 10 * MINUTE_MS;
-/** Requests flagged urgent are due sooner. */
-const DEFAULT_URGENT_RESPONSE_TARGET_MS = 5 * MINUTE_MS;
-/**
- * By default an urgent request's clock also counts only service hours (like any other request);
- * a village whose duty officers answer at night can switch this on.
- */
-const DEFAULT_URGENT_AROUND_THE_CLOCK = false;
+/** Urgent requests have the same ten minutes, counted around the clock (below). */
+const DEFAULT_URGENT_RESPONSE_TARGET_MS = DEFAULT_RESPONSE_TARGET_MS;
+/** An urgent request (medicine, a fall) at 03:15 is due at 03:25, not when service opens; a village can turn this off. */
+const DEFAULT_URGENT_AROUND_THE_CLOCK = true;
+/** An urgent request goes to all three 三长 at once; a village can turn this off. */
+const DEFAULT_URGENT_TO_ALL_LEADERS = true;
+/** Responders are reminded this long before a response target (as Zammad warns before an SLA breach). */
+const DEFAULT_DUE_SOON_BEFORE_MS = 3 * MINUTE_MS;
+/** SMS is on, within a daily budget per village (SMS is paid for from the CloudBase SMS pack). */
+const DEFAULT_SMS_POLICY: SmsPolicy = { enabled: true, dailyBudget: 200 };
 
 /**
  * Escalation table. Level 1 at the target (the other 三长 of the grid), level 2 ten minutes later
@@ -80,6 +83,10 @@ export interface ResolvedPolicy {
   escalationSteps: readonly EscalationStepPolicy[];
   autoCloseAfterDays: number;
   calendar: ServiceCalendar;
+  urgentToAllLeaders: boolean;
+  dutyRota: readonly DutyShift[];
+  dueSoonBeforeMs: number;
+  sms: SmsPolicy;
 }
 
 export const DEFAULT_POLICY: ResolvedPolicy = {
@@ -89,6 +96,10 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   escalationSteps: DEFAULT_ESCALATION_STEPS,
   autoCloseAfterDays: DEFAULT_AUTO_CLOSE_AFTER_DAYS,
   calendar: DEFAULT_SERVICE_CALENDAR,
+  urgentToAllLeaders: DEFAULT_URGENT_TO_ALL_LEADERS,
+  dutyRota: [],
+  dueSoonBeforeMs: DEFAULT_DUE_SOON_BEFORE_MS,
+  sms: DEFAULT_SMS_POLICY,
 };
 
 /** Merge a village's overrides over the defaults (absent fields keep the default). */
@@ -107,6 +118,10 @@ export function resolvePolicy(overrides?: Partial<Omit<VillagePolicy, 'villageId
       ...(calendar?.specialHours ? { specialHours: calendar.specialHours } : {}),
       emergencyMode: calendar?.emergencyMode ?? DEFAULT_SERVICE_CALENDAR.emergencyMode,
     },
+    urgentToAllLeaders: overrides.urgentToAllLeaders ?? DEFAULT_POLICY.urgentToAllLeaders,
+    dutyRota: overrides.dutyRota ?? DEFAULT_POLICY.dutyRota,
+    dueSoonBeforeMs: overrides.dueSoonBeforeMs ?? DEFAULT_POLICY.dueSoonBeforeMs,
+    sms: { ...DEFAULT_SMS_POLICY, ...overrides.sms },
   };
 }
 
