@@ -28,8 +28,6 @@ import {
   saveMembership,
 } from './repo';
 
-/** Kept for the mini-program's type tests, which import it from here; the contract is in core/src/schemas. */
-
 const stored = (household: Household): HouseholdFound => ({ kind: 'stored', household });
 
 /** Reads the household the lookup names; a new one gets its deterministic id. */
