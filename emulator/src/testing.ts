@@ -25,13 +25,32 @@ export interface TestEmulator {
     setClock(ms: number): Promise<number>;
     now(): Promise<number>;
     reset(): Promise<void>;
-    outbox(): Promise<unknown[]>;
+    /** Every open-API call so far, or only those to `api` (e.g. "cloudbase.sendSmsV2"). */
+    outbox(api?: string): Promise<unknown[]>;
+    /**
+     * Where a URL Link from urllink.generate (e.g. one carried by an SMS) opens the mini-program; rejects
+     * for a link this emulator did not issue.
+     */
+    resolveUrlLink(url: string): Promise<ResolvedUrlLink>;
     collection(name: string): Promise<unknown[]>;
     injectFault(spec: FaultSpec): Promise<void>;
   };
   /** POST /wx/callFunction as the mini-program would, from `openid`. */
   callFunction(name: string, data: unknown, openid: string): Promise<{ status: number; body: Record<string, unknown> }>;
   stop(): Promise<void>;
+}
+
+/** A URL Link as GET /__emulator/urllink/<code> reports it. */
+export interface ResolvedUrlLink {
+  code: string;
+  /** The page, e.g. "pages/request/detail"; empty for the home page. */
+  path: string;
+  query: string;
+  envVersion: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+  /** Expired on the emulator clock. */
+  expired: boolean;
 }
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
@@ -69,7 +88,12 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       setClock: async (ms) => (await ok('POST', '/__emulator/clock', { setMs: ms })).nowMs as number,
       now: async () => (await ok('GET', '/__emulator/clock')).nowMs as number,
       reset: async () => void (await ok('POST', '/__emulator/reset', {})),
-      outbox: async () => (await ok('GET', '/__emulator/outbox')).messages as unknown[],
+      outbox: async (api) => (await ok('GET', `/__emulator/outbox${api === undefined ? '' : `?api=${encodeURIComponent(api)}`}`)).messages as unknown[],
+      resolveUrlLink: async (url) => {
+        // The ticket is the link's path: https://wxaurl.cn/<code>, possibly with ?cq=… appended.
+        const code = new URL(url).pathname.slice(1);
+        return (await ok('GET', `/__emulator/urllink/${encodeURIComponent(code)}`)) as unknown as ResolvedUrlLink;
+      },
       collection: async (name) => (await ok('GET', `/__emulator/collections/${encodeURIComponent(name)}`)).documents as unknown[],
       injectFault: async (spec) => void (await ok('POST', '/__emulator/faults', spec)),
     },

@@ -226,11 +226,11 @@ describe('outbox and unsupported APIs', () => {
   });
 
   it('answers an unsupported API with an error naming it', async () => {
-    const api = suite.emu.cloud.openapi as unknown as { urllink: { generate(a: unknown): Promise<unknown> } };
-    const err = await failure(api.urllink.generate({ path: 'pages/index/index' }));
-    expect(err.errMsg).toContain('urllink.generate');
+    const api = suite.emu.cloud.openapi as unknown as { urlscheme: { generate(a: unknown): Promise<unknown> } };
+    const err = await failure(api.urlscheme.generate({ jumpWxa: { path: 'pages/index/index' } }));
+    expect(err.errMsg).toContain('urlscheme.generate');
     expect(err.errMsg).toContain('not supported');
-    const [msg] = await outbox('urllink.generate');
+    const [msg] = await outbox('urlscheme.generate');
     expect(msg?.error?.errcode).toBe('OPENAPI_NOT_SUPPORTED');
   });
 

@@ -1,5 +1,6 @@
 // The WeChat open APIs the emulator answers, each validating its arguments the way WeChat does and
 // returning WeChat's JSON body (or an image). Arguments arrive snake_cased, as wx-server-sdk sends them.
+import { randomBytes, randomInt } from 'node:crypto';
 import QRCode from 'qrcode';
 import type { EmulatorContext } from '../context';
 
@@ -23,11 +24,17 @@ export type OpenApiHandler = (args: OpenApiArgs, ctx: EmulatorContext) => Promis
 const ERR_INVALID_OPENID = 40003;
 const ERR_INVALID_TEMPLATE_ID = 40037;
 const ERR_INVALID_ARGS = 40097;
+const ERR_INVALID_PAGEPATH = 40165;
 const ERR_INVALID_SCENE = 40169;
+const ERR_INVALID_QUERY = 40212;
 const ERR_INVALID_PAGE = 41030;
 const ERR_DATA_FORMAT = 47001;
 const ERR_ARGUMENT_INVALID = 47003;
+const ERR_INVALID_EXPIRE_TIME = 85401;
 const ERR_RISKY_CONTENT = 87014;
+
+const MS_PER_SECOND = 1000;
+const MS_PER_DAY = 24 * 60 * 60 * MS_PER_SECOND;
 
 const ok = (extra: Record<string, unknown> = {}): ApiResult => ({ kind: 'json', body: { errcode: 0, errmsg: 'ok', ...extra } });
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -169,5 +176,172 @@ export const securityMsgSecCheck: OpenApiHandler = (args, ctx) => {
     result: { suggest, label },
     detail,
     trace_id: `emu-${ctx.clock.now().toString(TRACE_ID_RADIX)}-${Math.random().toString(TRACE_ID_RADIX).slice(2)}`,
+  });
+};
+
+// ---------------------------------------------------------------- urllink.generate
+
+/** The host of the links the emulator issues; WeChat also issues them on wxmpurl.cn. */
+const URL_LINK_HOST = 'wxaurl.cn';
+const URL_LINK_HOSTS = [URL_LINK_HOST, 'wxmpurl.cn'];
+/** Tickets WeChat issues are 11 letters and digits, e.g. tN5huKl2Gwg. */
+const URL_LINK_CODE_LENGTH = 11;
+const URL_LINK_CODE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const EXPIRE_TYPE_TIME = 0;
+const EXPIRE_TYPE_INTERVAL = 1;
+/** Since April 2022 every URL Link expires, at most 30 days after it is generated. */
+const URL_LINK_MAX_DAYS = 30;
+const URL_LINK_MIN_INTERVAL_DAYS = 1;
+const URL_LINK_QUERY_MAX_LENGTH = 1024;
+const URL_LINK_QUERY_PATTERN = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/;
+
+/** What the emulator keeps of one URL Link (openapi_url_links), for SMS checks and the test endpoint. */
+interface UrlLinkInfo {
+  code: string;
+  path: string;
+  query: string;
+  envVersion: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+/** The table the open-API module creates for the links urllink.generate issues. */
+export const URL_LINKS_TABLE_SQL = `
+  CREATE TABLE IF NOT EXISTS openapi_url_links (
+    code TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    query TEXT NOT NULL,
+    env_version TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+  );
+`;
+
+export function findUrlLink(ctx: EmulatorContext, code: string): UrlLinkInfo | undefined {
+  const row = ctx.store.prepare('SELECT * FROM openapi_url_links WHERE code = ?').get(code) as
+    | { code: string; path: string; query: string; env_version: string; created_ms: number; expires_ms: number }
+    | undefined;
+  if (!row) return undefined;
+  return { code: row.code, path: row.path, query: row.query, envVersion: row.env_version, createdAtMs: row.created_ms, expiresAtMs: row.expires_ms };
+}
+
+/** The ticket of a URL Link such as https://wxaurl.cn/tN5huKl2Gwg (WeChat lets callers append ?cq=…), if it is one. */
+function urlLinkCode(link: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return undefined;
+  }
+  const code = url.pathname.slice(1);
+  if (url.protocol !== 'https:' || !URL_LINK_HOSTS.includes(url.hostname) || !/^[0-9A-Za-z]+$/.test(code)) return undefined;
+  return code;
+}
+
+function newUrlLinkCode(): string {
+  return Array.from({ length: URL_LINK_CODE_LENGTH }, () => URL_LINK_CODE_ALPHABET[randomInt(URL_LINK_CODE_ALPHABET.length)]).join('');
+}
+
+/** When a link asked for with these arguments expires, on the emulator clock. */
+function urlLinkExpiry(args: OpenApiArgs, nowMs: number): number {
+  const latestMs = nowMs + URL_LINK_MAX_DAYS * MS_PER_DAY;
+  const expireType = args.expire_type ?? EXPIRE_TYPE_TIME;
+  if (expireType === EXPIRE_TYPE_INTERVAL) {
+    const days = args.expire_interval;
+    if (!Number.isInteger(days) || (days as number) < URL_LINK_MIN_INTERVAL_DAYS || (days as number) > URL_LINK_MAX_DAYS) {
+      throw new WxApiError(ERR_INVALID_EXPIRE_TIME, `invalid expire_interval: whole days from ${URL_LINK_MIN_INTERVAL_DAYS} to ${URL_LINK_MAX_DAYS}`);
+    }
+    return nowMs + (days as number) * MS_PER_DAY;
+  }
+  if (expireType !== EXPIRE_TYPE_TIME) {
+    throw new WxApiError(ERR_INVALID_ARGS, `invalid args: expire_type must be ${EXPIRE_TYPE_TIME} (expire_time) or ${EXPIRE_TYPE_INTERVAL} (expire_interval)`);
+  }
+  // Without an expire_time the link lives as long as WeChat allows.
+  if (args.expire_time === undefined) return latestMs;
+  const seconds = args.expire_time;
+  if (!Number.isInteger(seconds)) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: expire_time must be a Unix time in seconds');
+  const expiresAtMs = (seconds as number) * MS_PER_SECOND;
+  if (expiresAtMs <= nowMs || expiresAtMs > latestMs) {
+    throw new WxApiError(ERR_INVALID_EXPIRE_TIME, `invalid expire_time: must be after now and at most ${URL_LINK_MAX_DAYS} days ahead`);
+  }
+  return expiresAtMs;
+}
+
+export const urllinkGenerate: OpenApiHandler = (args, ctx) => {
+  const path = args.path ?? '';
+  // A page such as "pages/index/index": no leading slash and no query string (that goes in `query`); empty is the home page.
+  if (typeof path !== 'string' || path.startsWith('/') || path.includes('?')) throw new WxApiError(ERR_INVALID_PAGEPATH, 'invalid weapp pagepath');
+  const query = args.query ?? '';
+  if (typeof query !== 'string' || query.length > URL_LINK_QUERY_MAX_LENGTH || !URL_LINK_QUERY_PATTERN.test(query)) {
+    throw new WxApiError(ERR_INVALID_QUERY, `invalid query: at most ${URL_LINK_QUERY_MAX_LENGTH} characters of 0-9A-Za-z!#$&'()*+,/:;=?@-._~%`);
+  }
+  const envVersion = args.env_version ?? 'release';
+  if (typeof envVersion !== 'string' || !ENV_VERSIONS.includes(envVersion)) {
+    throw new WxApiError(ERR_INVALID_ARGS, `invalid args: env_version must be one of ${ENV_VERSIONS.join('|')}`);
+  }
+  const cloudBase = args.cloud_base;
+  if (cloudBase !== undefined && (!cloudBase || typeof cloudBase !== 'object' || !isNonEmptyString((cloudBase as Record<string, unknown>).env))) {
+    throw new WxApiError(ERR_DATA_FORMAT, 'data format error: cloud_base must be an object with env');
+  }
+  const nowMs = ctx.clock.now();
+  const expiresAtMs = urlLinkExpiry(args, nowMs);
+  const code = newUrlLinkCode();
+  ctx.store
+    .prepare('INSERT INTO openapi_url_links (code, path, query, env_version, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(code, path, query, envVersion, nowMs, expiresAtMs);
+  return ok({ url_link: `https://${URL_LINK_HOST}/${code}` });
+};
+
+// ---------------------------------------------------------------- cloudbase.sendSmsV2
+
+const SMS_MAX_PHONE_NUMBERS = 1000;
+/** Mainland numbers only, with the +86 prefix: +86 then an 11-digit mobile number starting with 1. */
+const SMS_PHONE_NUMBER_PATTERN = /^\+861\d{10}$/;
+/** The template's custom variable {1} ({2} is the URL Link), counted in characters (code points). */
+const SMS_CUSTOM_VARIABLE_MAX_LENGTH = 30;
+const SMS_SERIAL_NO_BYTES = 8;
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+export const cloudbaseSendSmsV2: OpenApiHandler = (args, ctx) => {
+  const { env, url_link: urlLink, template_id: templateId, template_param_list: params, phone_number_list: numbers } = args;
+  if (!isNonEmptyString(env)) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: env is required');
+  if (env !== ctx.config.envId) throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! env ${env} is not this environment (${ctx.config.envId})`);
+  if (!isNonEmptyString(urlLink)) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: url_link is required');
+  if (!isNonEmptyString(templateId)) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: template_id is required');
+  if (!isStringArray(params)) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: template_param_list must be an array of strings');
+  if (!isStringArray(numbers)) throw new WxApiError(ERR_DATA_FORMAT, 'data format error: phone_number_list must be an array of strings');
+  if (args.use_short_name !== undefined && typeof args.use_short_name !== 'boolean') {
+    throw new WxApiError(ERR_DATA_FORMAT, 'data format error: use_short_name must be a boolean');
+  }
+  if (args.resource_appid !== undefined && typeof args.resource_appid !== 'string') {
+    throw new WxApiError(ERR_DATA_FORMAT, 'data format error: resource_appid must be a string');
+  }
+  // The SMS opens the mini-program through the link, so it must be a live link of this app: the emulator
+  // knows the ones it issued (stricter than WeChat about expiry, so a stale link fails in tests).
+  const code = urlLinkCode(urlLink);
+  const link = code === undefined ? undefined : findUrlLink(ctx, code);
+  if (!link) throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! url_link ${urlLink} is not a URL Link from urllink.generate`);
+  if (link.expiresAtMs <= ctx.clock.now()) throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! url_link ${urlLink} has expired`);
+  const customVariable = params[0];
+  if (customVariable === undefined) throw new WxApiError(ERR_ARGUMENT_INVALID, 'argument invalid! template_param_list is empty');
+  if ([...customVariable].length > SMS_CUSTOM_VARIABLE_MAX_LENGTH) {
+    throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! template_param_list[0] exceeds limit of ${SMS_CUSTOM_VARIABLE_MAX_LENGTH} characters`);
+  }
+  if (numbers.length === 0 || numbers.length > SMS_MAX_PHONE_NUMBERS) {
+    throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! phone_number_list must hold 1 to ${SMS_MAX_PHONE_NUMBERS} numbers`);
+  }
+  const badNumber = numbers.find((n) => !SMS_PHONE_NUMBER_PATTERN.test(n));
+  if (badNumber !== undefined) {
+    throw new WxApiError(ERR_ARGUMENT_INVALID, `argument invalid! phone number ${badNumber} is not a mainland mobile number starting with +86`);
+  }
+  return ok({
+    send_status_list: numbers.map((phoneNumber) => ({
+      serial_no: randomBytes(SMS_SERIAL_NO_BYTES).toString('hex'),
+      phone_number: phoneNumber,
+      code: 'Ok',
+      message: 'send success',
+      iso_code: 'CN',
+    })),
   });
 };
