@@ -1,14 +1,28 @@
 // The service calendar: when a village's grid leaders are expected to answer. Response targets
-// count only service time (see sla.ts). Pure: holidays, hours and instants are all arguments.
+// count only service time (see sla.ts). Pure: the village's days and hours and the instants are
+// arguments; China's public days are data (publicDays.ts).
 //
-// Defaults (policy.ts): 08:00–20:00 China time every day, weekends included, no holidays.
-// Holidays have no service unless `specialHours` gives that date hours (调休 make-up days work the
-// other way round: a date in specialHours uses its own hours whatever the weekday).
+// Defaults (policy.ts): 08:00–20:00 China time every day, weekends included, no holidays of its own.
+//
+// Which hours a China date has, first rule that applies:
+//   1. the village's `specialHours` for that date: those hours, whatever the day;
+//   2. the village's own `holidays`: no service;
+//   3. a public holiday (publicDays.ts, from chinese-days): the rest-day hours, Sunday's `weeklyHours[0]`;
+//   4. a make-up workday (调休上班, a Saturday or Sunday worked): the workday hours, Monday's `weeklyHours[1]`;
+//   5. otherwise the weekday's own hours.
+// With the default hours (the same every day) public days change nothing — residents' needs don't stop
+// on holidays; a village whose weekends differ sees its weekend hours on holidays and its weekday
+// hours on make-up workdays without typing either.
 // Emergency mode makes service run around the clock, every day.
 
 import { chinaDateOf, chinaDayStart, chinaWeekdayOf, minutesOfDay } from './chinaTime';
 import { DAY_MS, MINUTE_MS } from './policy';
-import type { EpochMs, ServiceCalendar, ServiceInterval } from './model';
+import type { EpochMs, ServiceCalendar, ServiceInterval, Weekday } from './model';
+import { publicDayKind } from './publicDays';
+
+/** Whose hours a public holiday keeps (a rest day), and whose a make-up workday keeps (a workday). */
+const REST_DAY_HOURS_OF: Weekday = 0;
+const WORKDAY_HOURS_OF: Weekday = 1;
 
 /** How far ahead we look for service time before giving up (a calendar with no hours at all). */
 const SERVICE_SEARCH_HORIZON_DAYS = 400;
@@ -23,7 +37,9 @@ function intervalsFor(calendar: ServiceCalendar, dayStart: EpochMs): readonly Se
   const special = calendar.specialHours?.[date];
   if (special) return special;
   if (calendar.holidays.includes(date)) return [];
-  return calendar.weeklyHours[chinaWeekdayOf(dayStart)] ?? [];
+  const publicDay = publicDayKind(date);
+  const hoursOf = publicDay === 'holiday' ? REST_DAY_HOURS_OF : publicDay === 'makeUpWorkday' ? WORKDAY_HOURS_OF : chinaWeekdayOf(dayStart);
+  return calendar.weeklyHours[hoursOf] ?? [];
 }
 
 /** Service windows of the China day starting at `dayStart`, sorted, malformed intervals ignored. */

@@ -1,6 +1,7 @@
 // Escalation (升级), in the manner of PagerDuty's escalation policies and Zammad's escalation
 // times: a request nobody has answered moves up one level per deadline — level 1 the other 三长 of
-// the grid, level 2 the village duty officers, level 3 the street. Only the first response target
+// the grid, level 2 the village duty officer on the rota at that instant (all duty officers when the
+// rota has a hole; dutyRota.ts), level 3 the street. Only the first response target
 // escalates: once someone has really replied, the request stops escalating (an unresolved but
 // answered request is followed up through reports and satisfaction, not paged).
 //
@@ -11,9 +12,11 @@
 // `where version == guard.expectedVersion` (every change bumps the version), so the loser of a race
 // updates nothing.
 
-import type { EpochMs, EscalationAudience, Id, Request, RoleAssignment } from './model';
+import { dutyOfficersAt } from './dutyRota';
+import type { DutyShift, EpochMs, EscalationAudience, Id, Request, RoleAssignment } from './model';
 import { isAwaitingResponse, isClosed } from './model';
-import { dutyOfficers, gridLeaders, streetAdmins } from './staff';
+import type { ResolvedPolicy } from './policy';
+import { gridLeaders, streetAdmins } from './staff';
 
 export interface EscalationGuard {
   expectedLevel: number;
@@ -48,11 +51,17 @@ type EscalationView = Pick<
 >;
 
 /**
- * What the sweeper should do with this request at `now`, given the staff of its place. One level
+ * What the sweeper should do with this request at `now`, given the staff of its place and its
+ * village's policy in force (for the duty rota). One level
  * per decision: if the sweeper was down and several deadlines passed, the next sweep takes the next
  * level (notifications stay in order and each level gets its own event).
  */
-export function decideEscalation(request: EscalationView, staff: readonly RoleAssignment[], now: EpochMs): EscalationDecision {
+export function decideEscalation(
+  request: EscalationView,
+  staff: readonly RoleAssignment[],
+  now: EpochMs,
+  policy: Pick<ResolvedPolicy, 'dutyRota'>,
+): EscalationDecision {
   if (isClosed(request.state)) return { kind: 'none', reason: 'closed' };
   if (!isAwaitingResponse(request.state)) return { kind: 'none', reason: 'responded' };
   const plan = [...request.escalationPlan].sort((a, b) => a.level - b.level);
@@ -66,7 +75,7 @@ export function decideEscalation(request: EscalationView, staff: readonly RoleAs
     audience: next.audience,
     dueAt: next.dueAt,
     nextEscalationAt: after ? after.dueAt : null,
-    recipients: escalationRecipients(next.audience, request, staff),
+    recipients: escalationRecipients(next.audience, request, staff, policy.dutyRota, now),
     guard: { expectedLevel: request.escalationLevel, expectedVersion: request.version },
   };
 }
@@ -77,19 +86,22 @@ export function guardHolds(request: Pick<Request, 'escalationLevel' | 'version'>
 }
 
 /**
- * Who is notified for an audience: the 三长 of the request's grid, its village's duty officers, or
- * its street's admins — leaving out those already responsible (they were notified before).
+ * Who is notified for an audience at `at`: the 三长 of the request's grid, its village's duty officers
+ * on the rota (all of them when the rota has a hole), or its street's admins — leaving out those
+ * already responsible (they were notified before).
  */
 export function escalationRecipients(
   audience: EscalationAudience,
   request: Pick<Request, 'streetId' | 'villageId' | 'gridId' | 'responders'>,
   assignments: readonly RoleAssignment[],
+  dutyRota: readonly DutyShift[],
+  at: EpochMs,
 ): Id[] {
   const candidates =
     audience === 'otherLeaders'
       ? gridLeaders(assignments, request.gridId)
       : audience === 'dutyOfficers'
-        ? dutyOfficers(assignments, request.villageId)
+        ? dutyOfficersAt(assignments, request.villageId, dutyRota, at)
         : streetAdmins(assignments, request.streetId);
   return candidates.filter((id) => !request.responders.includes(id));
 }

@@ -1,11 +1,13 @@
 // Routing (分派): who answers a request, from a table of rules keyed by (grid, category). The table
 // is data with an audit trail (FixMyStreet's habit), not code. When nobody is found, that is a
 // recorded outcome: the request goes to the village duty officers (then the committee, then the
-// street) and is never lost.
+// street) and is never lost. An urgent request (medicine, a fall) goes to all three 三长 of its grid
+// at once, besides whoever the rule names, unless the village turns `urgentToAllLeaders` off.
 
 import { fail, ok, type Result } from './errors';
 import type { GridRole, Id, MicroGrid, RequestCategory, RoleAssignment, RoutingAuditEntry, RoutingCategory, RoutingRule, RoutingOutcome } from './model';
-import { committeeMembers, dutyOfficers, gridRoleHolders, streetAdmins, type RequestPlace } from './staff';
+import { DEFAULT_POLICY, type ResolvedPolicy } from './policy';
+import { committeeMembers, dutyOfficers, gridLeaders, gridRoleHolders, streetAdmins, type RequestPlace } from './staff';
 
 /** With no rule for the grid, requests go to the grid leader (网格长). */
 const DEFAULT_RESPONDER_ROLES: readonly GridRole[] = ['gridLeader'];
@@ -34,13 +36,21 @@ export interface RouteInput {
   category: RequestCategory;
   /** The resident's micro-grid, if any: its temporary leader answers too. */
   microGrid?: Pick<MicroGrid, 'leaderUserId'>;
+  /** Flagged urgent by the resident: with `urgentToAllLeaders`, all three 三长 answer. */
+  urgent?: boolean;
 }
 
-export function routeRequest(input: RouteInput, rules: readonly RoutingRule[], assignments: readonly RoleAssignment[]): RoutingDecision {
+export function routeRequest(
+  input: RouteInput,
+  rules: readonly RoutingRule[],
+  assignments: readonly RoleAssignment[],
+  policy: Pick<ResolvedPolicy, 'urgentToAllLeaders'> = DEFAULT_POLICY,
+): RoutingDecision {
   const rule = findRoutingRule(rules, input.place.gridId, input.category);
   const roles = rule ? rule.roles : DEFAULT_RESPONDER_ROLES;
   const responders = new Set<Id>([...gridRoleHolders(assignments, input.place.gridId, roles), ...(rule?.userIds ?? [])]);
   if (input.microGrid?.leaderUserId) responders.add(input.microGrid.leaderUserId);
+  if (input.urgent && policy.urgentToAllLeaders) for (const leader of gridLeaders(assignments, input.place.gridId)) responders.add(leader);
   const source: RoutingDecision['source'] = rule ? { kind: 'rule', ruleId: rule.id } : { kind: 'default' };
   if (responders.size > 0) return { outcome: 'routed', responders: [...responders], source };
 

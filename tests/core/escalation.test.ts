@@ -4,7 +4,7 @@ import { ASSIGNMENTS, at, newRequest, SYSTEM, user } from './fixtures';
 
 /** One sweep: decide with the staff the handler would load, then apply the decision. */
 function sweep(request: Request, now: number): Request {
-  const decision = decideEscalation(request, ASSIGNMENTS, now);
+  const decision = decideEscalation(request, ASSIGNMENTS, now, DEFAULT_POLICY);
   if (decision.kind !== 'escalate') return request;
   const applied = transition(request, decision, SYSTEM, now, DEFAULT_POLICY);
   if (!applied.ok) throw new Error(applied.code);
@@ -13,7 +13,7 @@ function sweep(request: Request, now: number): Request {
 
 /** The decision a sweep at `now` makes, which must be to escalate. */
 function due(request: Request, now: number): EscalationDue {
-  const decision = decideEscalation(request, ASSIGNMENTS, now);
+  const decision = decideEscalation(request, ASSIGNMENTS, now, DEFAULT_POLICY);
   if (decision.kind !== 'escalate') throw new Error('expected escalation');
   return decision;
 }
@@ -23,14 +23,14 @@ describe('escalation', () => {
 
   it('is not due before the response target', () => {
     const request = newRequest(submittedAt);
-    expect(decideEscalation(request, ASSIGNMENTS, at('2026-11-24T10:09') + 59_000)).toEqual({ kind: 'notDue', dueAt: at('2026-11-24T10:10') });
+    expect(decideEscalation(request, ASSIGNMENTS, at('2026-11-24T10:09') + 59_000, DEFAULT_POLICY)).toEqual({ kind: 'notDue', dueAt: at('2026-11-24T10:10') });
   });
 
   it('goes to the other 三长 at 10 minutes, the duty officers at 20, the street at 30', () => {
     let request = newRequest(submittedAt);
     expect(request.responders).toEqual(['leaderWang']);
 
-    const first = decideEscalation(request, ASSIGNMENTS, at('2026-11-24T10:10'));
+    const first = decideEscalation(request, ASSIGNMENTS, at('2026-11-24T10:10'), DEFAULT_POLICY);
     expect(first).toEqual({
       kind: 'escalate',
       toLevel: 1,
@@ -40,7 +40,7 @@ describe('escalation', () => {
       recipients: ['partyLi', 'buildingZhao'],
       guard: { expectedLevel: 0, expectedVersion: 1 },
     });
-    expect(escalationRecipients('otherLeaders', request, ASSIGNMENTS)).toEqual(['partyLi', 'buildingZhao']);
+    expect(escalationRecipients('otherLeaders', request, ASSIGNMENTS, [], at('2026-11-24T10:10'))).toEqual(['partyLi', 'buildingZhao']);
     request = sweep(request, at('2026-11-24T10:10'));
     expect(request.escalationLevel).toBe(1);
     expect(request.nextEscalationAt).toBe(at('2026-11-24T10:20'));
@@ -48,7 +48,7 @@ describe('escalation', () => {
     expect(request.state).toBe('submitted');
 
     // The next sweep, 10 s later, does nothing.
-    expect(decideEscalation(request, ASSIGNMENTS, at('2026-11-24T10:10') + SWEEP_INTERVAL_MS).kind).toBe('notDue');
+    expect(decideEscalation(request, ASSIGNMENTS, at('2026-11-24T10:10') + SWEEP_INTERVAL_MS, DEFAULT_POLICY).kind).toBe('notDue');
 
     request = sweep(request, at('2026-11-24T10:20'));
     expect(request.escalationLevel).toBe(2);
@@ -61,7 +61,7 @@ describe('escalation', () => {
     expect(request.nextEscalationAt).toBeNull();
     expect(request.responders).toContain('streetQian');
 
-    expect(decideEscalation(request, ASSIGNMENTS, at('2026-11-24T12:00'))).toEqual({ kind: 'none', reason: 'finalLevelReached' });
+    expect(decideEscalation(request, ASSIGNMENTS, at('2026-11-24T12:00'), DEFAULT_POLICY)).toEqual({ kind: 'none', reason: 'finalLevelReached' });
   });
 
   it('labels each level for the resident', () => {
@@ -77,7 +77,7 @@ describe('escalation', () => {
 
   it('takes one level per sweep even when the sweeper was down', () => {
     const request = newRequest(submittedAt);
-    const decision = decideEscalation(request, ASSIGNMENTS, at('2026-11-24T11:00'));
+    const decision = decideEscalation(request, ASSIGNMENTS, at('2026-11-24T11:00'), DEFAULT_POLICY);
     expect(decision.kind === 'escalate' && decision.toLevel).toBe(1);
   });
 
@@ -105,7 +105,7 @@ describe('escalation', () => {
     const responded = transition(request, { kind: 'respond', message: '收到，马上送米过去' }, user('leaderWang'), at('2026-11-24T10:11'), DEFAULT_POLICY);
     if (!responded.ok) throw new Error(responded.code);
     expect(responded.value.request.nextEscalationAt).toBeNull();
-    expect(decideEscalation(responded.value.request, ASSIGNMENTS, at('2026-11-24T11:00'))).toEqual({ kind: 'none', reason: 'responded' });
+    expect(decideEscalation(responded.value.request, ASSIGNMENTS, at('2026-11-24T11:00'), DEFAULT_POLICY)).toEqual({ kind: 'none', reason: 'responded' });
     const late = transition(responded.value.request, staleDecision, SYSTEM, at('2026-11-24T10:12'), DEFAULT_POLICY);
     expect(late).toMatchObject({ ok: false, code: 'ESCALATION.STALE' });
   });
@@ -114,7 +114,7 @@ describe('escalation', () => {
     const request = newRequest(submittedAt);
     const cancelled = transition(request, { kind: 'cancel' }, user('residentChen'), at('2026-11-24T10:02'), DEFAULT_POLICY);
     if (!cancelled.ok) throw new Error(cancelled.code);
-    expect(decideEscalation(cancelled.value.request, ASSIGNMENTS, at('2026-11-24T10:30'))).toEqual({ kind: 'none', reason: 'closed' });
+    expect(decideEscalation(cancelled.value.request, ASSIGNMENTS, at('2026-11-24T10:30'), DEFAULT_POLICY)).toEqual({ kind: 'none', reason: 'closed' });
   });
 
   it('tells the audience of each level, leaving out those already responsible', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeRoutingRule, findRoutingRule, routeRequest, type RoleAssignment, type RoutingRule } from '../../core/src';
+import { changeRoutingRule, DEFAULT_POLICY, findRoutingRule, resolvePolicy, routeRequest, type RoleAssignment, type RoutingRule } from '../../core/src';
 import { ASSIGNMENTS, at, GRID, OTHER_GRID, STREET, VILLAGE } from './fixtures';
 
 const place = { streetId: STREET, villageId: VILLAGE, gridId: GRID };
@@ -41,6 +41,36 @@ describe('routeRequest', () => {
       'leaderWang',
       'volunteerMa',
     ]);
+  });
+
+  it("sends an urgent request to all three 三长 of the grid by default, besides the rule's people", () => {
+    const urgent = routeRequest({ place, category: 'repairs', urgent: true }, [], ASSIGNMENTS, DEFAULT_POLICY);
+    expect(urgent).toMatchObject({ outcome: 'routed', source: { kind: 'default' } });
+    expect(urgent.responders).toEqual(['leaderWang', 'partyLi', 'buildingZhao']);
+    const rules = [rule('r-med', 'medicine', ['gridWorker'], ['volunteerMa'])];
+    expect(routeRequest({ place, category: 'medicine', urgent: true }, rules, ASSIGNMENTS, DEFAULT_POLICY).responders).toEqual([
+      'workerSun',
+      'volunteerMa',
+      'leaderWang',
+      'partyLi',
+      'buildingZhao',
+    ]);
+    // Not urgent: the rule alone.
+    expect(routeRequest({ place, category: 'medicine' }, rules, ASSIGNMENTS, DEFAULT_POLICY).responders).toEqual(['workerSun', 'volunteerMa']);
+  });
+
+  it('routes an urgent request like any other when the village turns urgentToAllLeaders off', () => {
+    const policy = resolvePolicy({ urgentToAllLeaders: false });
+    expect(routeRequest({ place, category: 'repairs', urgent: true }, [], ASSIGNMENTS, policy).responders).toEqual(['leaderWang']);
+  });
+
+  it('keeps the fallback for an urgent request in a grid with no 三长', () => {
+    const noLeaders = ASSIGNMENTS.filter((a) => a.scope.gridId !== GRID);
+    expect(routeRequest({ place, category: 'repairs', urgent: true }, [], noLeaders, DEFAULT_POLICY)).toMatchObject({
+      outcome: 'noResponderFallback',
+      fallbackTo: 'dutyOfficers',
+      responders: ['dutyZhou', 'dutyWu'],
+    });
   });
 
   it('falls back to the duty officers, recorded as an outcome, when the grid has nobody', () => {

@@ -81,9 +81,22 @@ describe('responseDeadline (default 08:00–20:00 every day, 10 minutes)', () =>
     expect(responseDeadline(at('2026-11-24T03:00'), policy, policy.calendar)).toBe(at('2026-11-24T03:10'));
   });
 
-  it('gives urgent requests the shorter target, still in service time by default', () => {
-    expect(responseDeadline(at('2026-11-24T10:00'), DEFAULT_POLICY, DEFAULT_SERVICE_CALENDAR, true)).toBe(at('2026-11-24T10:05'));
-    expect(responseDeadline(at('2026-11-24T19:58'), DEFAULT_POLICY, DEFAULT_SERVICE_CALENDAR, true)).toBe(at('2026-11-25T08:03'));
+  it('counts urgent requests around the clock by default: 03:15 is due 03:25, not 08:10', () => {
+    expect(responseDeadline(at('2026-11-24T03:15'), DEFAULT_POLICY, DEFAULT_SERVICE_CALENDAR, true)).toBe(at('2026-11-24T03:25'));
+    expect(responseDeadline(at('2026-11-24T19:58'), DEFAULT_POLICY, DEFAULT_SERVICE_CALENDAR, true)).toBe(at('2026-11-24T20:08'));
+    // The same request not flagged urgent waits for service hours.
+    expect(responseDeadline(at('2026-11-24T03:15'), DEFAULT_POLICY, DEFAULT_SERVICE_CALENDAR, false)).toBe(at('2026-11-24T08:10'));
+  });
+
+  it("plans an urgent request's escalations around the clock too", () => {
+    const plan = escalationPlan(at('2026-11-24T03:15'), DEFAULT_POLICY, DEFAULT_SERVICE_CALENDAR, true);
+    expect(plan.map((s) => s.dueAt)).toEqual([at('2026-11-24T03:25'), at('2026-11-24T03:35'), at('2026-11-24T03:45')]);
+  });
+
+  it('lets a village keep urgent clocks in service time', () => {
+    const policy = resolvePolicy({ urgentAroundTheClock: false, urgentResponseTargetMs: 5 * MINUTE_MS });
+    expect(responseDeadline(at('2026-11-24T10:00'), policy, policy.calendar, true)).toBe(at('2026-11-24T10:05'));
+    expect(responseDeadline(at('2026-11-24T19:58'), policy, policy.calendar, true)).toBe(at('2026-11-25T08:03'));
   });
 
   it('lets a village run urgent clocks around the clock', () => {

@@ -1,9 +1,11 @@
-// Reads of the organisation documents (streets, villages, grids), stored with `_id` = the model id.
+// Reads of the organisation documents (streets, villages, grids, village policies), stored with
+// `_id` = the model id.
 import type { GridPlace, VillagePlace } from '../../../core/src/access';
-import type { Grid, MicroGrid, Village } from '../../../core/src/model';
+import type { Grid, Id, MicroGrid, RoleAssignment, Village, VillagePolicy } from '../../../core/src/model';
+import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, fetchOne, type Stored } from '../db';
+import { fetchAll, fetchById, fetchOne, MAX_GET_LIMIT, type Stored } from '../db';
 
 export type VillageDoc = Stored<Village> & { createdAt?: number; createdBy?: string };
 export type GridDoc = Stored<Grid> & { createdAt?: number; createdBy?: string; groupBoundAt?: number; groupBoundBy?: string };
@@ -34,4 +36,28 @@ export function fetchGridByCode(db: Database, code: string): Promise<GridDoc | n
 /** Through the `openGId` index. */
 export function fetchGridByGroup(db: Database, openGId: string): Promise<GridDoc | null> {
   return fetchOne<GridDoc>(db.collection(COLLECTIONS.grids).where({ openGId }).limit(1));
+}
+
+/**
+ * The policies in force of several villages (one query through `_id`): a lookup that answers the
+ * defaults for a village that never set one.
+ */
+export async function loadVillagePolicies(db: Database, villageIds: readonly Id[]): Promise<(villageId: Id) => ResolvedPolicy> {
+  const _ = db.command;
+  const docs =
+    villageIds.length === 0
+      ? []
+      : await fetchAll<VillagePolicy & { _id: string }>(
+          db
+            .collection(COLLECTIONS.villagePolicies)
+            .where({ _id: _.in([...villageIds]) })
+            .limit(MAX_GET_LIMIT),
+        );
+  const byVillage = new Map(docs.map((doc) => [doc._id, resolvePolicy(doc)]));
+  return (villageId) => byVillage.get(villageId) ?? resolvePolicy();
+}
+
+/** The duty officers' assignments of one village (through the `scope.villageId` index). */
+export function fetchDutyOfficerAssignments(db: Database, villageId: Id): Promise<RoleAssignment[]> {
+  return fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId, role: 'dutyOfficer' }).limit(MAX_GET_LIMIT));
 }

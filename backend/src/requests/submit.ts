@@ -48,9 +48,10 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   if (!context) return fail('GRID.NOT_FOUND');
   const place = { streetId: context.grid.streetId, villageId: membership.villageId, gridId: membership.gridId };
   const routing = routeRequest(
-    { place, category: input.category, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
+    { place, category: input.category, urgent: input.urgent === true, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
     context.rules,
     context.assignments,
+    context.policy,
   );
   const submitted = coreSubmit(
     {

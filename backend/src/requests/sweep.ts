@@ -7,17 +7,18 @@
 // escalate (or close) the same request twice; each request is handled on its own, so one failing
 // request is logged, counted and left due for the next sweep while the others go on.
 //
-// Round trips per batch: the due list (1); for escalations the staff of the batch's villages and
+// Round trips per batch: the due list (1); for escalations the staff and policies (duty rota) of the batch's villages and
 // streets (1); per request a conditional update (1), then the dispatch of its effects (claim 1,
 // messages in parallel, inbox writes 1, record 1). Requests are handled SWEEP_CONCURRENCY at a time.
 import { ok, type Result } from '../../../core/src/errors';
 import { decideEscalation } from '../../../core/src/escalation';
 import { SYSTEM_ACTOR_ID, transition } from '../../../core/src/lifecycle';
 import type { Id, RoleAssignment } from '../../../core/src/model';
-import { SECOND_MS } from '../../../core/src/policy';
+import { SECOND_MS, type ResolvedPolicy } from '../../../core/src/policy';
 import type { SweepReport } from '../../../core/src/schemas';
 import { MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
+import { loadVillagePolicies } from '../organisation/repo';
 import { loadStaff } from './context';
 import { dispatchRequestEffects } from './dispatch';
 import { effectsOf } from './effects';
@@ -41,9 +42,14 @@ async function inChunks<T>(items: readonly T[], size: number, run: (item: T) => 
 
 type Outcome = 'done' | 'stale' | 'notDue';
 
-async function escalateOne(ctx: CallContext, doc: RequestListDoc, staff: readonly RoleAssignment[]): Promise<Outcome> {
+async function escalateOne(
+  ctx: CallContext,
+  doc: RequestListDoc,
+  staff: readonly RoleAssignment[],
+  policyOf: (villageId: Id) => ResolvedPolicy,
+): Promise<Outcome> {
   const request = requestMapper.toRequest(doc);
-  const decision = decideEscalation(request, staff, ctx.now);
+  const decision = decideEscalation(request, staff, ctx.now, policyOf(request.villageId));
   if (decision.kind !== 'escalate') return 'notDue';
   const decided = transition(request, decision, SYSTEM, ctx.now, requestMapper.toAutoCloseRule(doc));
   if (!decided.ok) return 'stale';
@@ -123,8 +129,12 @@ export async function sweepRequests(ctx: CallContext): Promise<Result<SweepRepor
     'escalation',
     withinBudget,
     async (batch) => {
-      const staff = await loadStaff(ctx.db, unique(batch.map((d) => d.villageId)), unique(batch.map((d) => d.streetId)), ctx.adminOpenids);
-      return (doc) => escalateOne(ctx, doc, staff);
+      const villageIds = unique(batch.map((d) => d.villageId));
+      const [staff, policyOf] = await Promise.all([
+        loadStaff(ctx.db, villageIds, unique(batch.map((d) => d.streetId)), ctx.adminOpenids),
+        loadVillagePolicies(ctx.db, villageIds),
+      ]);
+      return (doc) => escalateOne(ctx, doc, staff, policyOf);
     },
     tally('escalated'),
   );
