@@ -8,7 +8,9 @@
 //   words on the phone as on the server;
 // - words.js: the core's user-facing words (error messages, category, state and role labels, orders);
 // - rules.js: the limits the pages show or send, and what a person may do in each request state
-//   (core/src/lifecycle.ts's transition table).
+//   (core/src/lifecycle.ts's transition table);
+// - subscriptions.js: the subscribe-message templates (core/src/subscriptions.ts): their keys, the
+//   emulator's ids, which ones each kind of person is asked for, and when a reminder count is few.
 // The output is committed; tests/core/schemas.test.ts and tests/miniprogram/generated.test.ts
 // regenerate it in memory and fail if the committed copy is stale, so run
 // `npx tsx scripts/build-validators.ts` after editing core.
@@ -38,6 +40,14 @@ import {
   type RequestState,
 } from '../core/src/model';
 import { CHINA_UTC_OFFSET_MS } from '../core/src/chinaTime';
+import {
+  DEFAULT_TEMPLATE_IDS,
+  FEW_REMINDERS_LEFT,
+  RESIDENT_NOTICE_TEMPLATE_KEYS,
+  RESIDENT_REQUEST_TEMPLATE_KEYS,
+  RESPONDER_TEMPLATE_KEYS,
+  TEMPLATE_KEYS,
+} from '../core/src/subscriptions';
 import { DAY_MS, HOUR_MS, MINUTE_MS, RATING_MAX, RATING_MIN, REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH, SECOND_MS } from '../core/src/policy';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,6 +59,8 @@ export const WORDS_DTS = path.join(GENERATED_DIR, 'words.d.ts');
 export const RULES_JS = path.join(GENERATED_DIR, 'rules.js');
 export const RULES_DTS = path.join(GENERATED_DIR, 'rules.d.ts');
 export const VALIDATE_JS = path.join(GENERATED_DIR, 'validate.js');
+export const SUBSCRIPTIONS_JS = path.join(GENERATED_DIR, 'subscriptions.js');
+export const SUBSCRIPTIONS_DTS = path.join(GENERATED_DIR, 'subscriptions.d.ts');
 export const VALIDATE_DTS = path.join(GENERATED_DIR, 'validate.d.ts');
 /** Older WeChat clients' JavaScript engines; the DevTools may still transpile further. */
 const CLIENT_TARGET = 'es2017';
@@ -189,6 +201,36 @@ export function generateRules(): { js: string; dts: string } {
   return { js, dts };
 }
 
+const SUBSCRIPTIONS_HEADER = HEADER.replace('core/src/schemas', 'core/src/subscriptions.ts');
+
+/** The subscribe-message templates and who is asked for which, as data the mini-program can load. */
+export function generateSubscriptions(): { js: string; dts: string } {
+  const subscriptions = {
+    TEMPLATE_KEYS,
+    /** The emulator's ids; miniprogram/config.ts names the deployment's. */
+    DEFAULT_TEMPLATE_IDS,
+    RESPONDER_TEMPLATE_KEYS,
+    RESIDENT_REQUEST_TEMPLATE_KEYS,
+    RESIDENT_NOTICE_TEMPLATE_KEYS,
+    FEW_REMINDERS_LEFT,
+  };
+  const js = dataModule(SUBSCRIPTIONS_HEADER, subscriptions);
+  const dts = [
+    SUBSCRIPTIONS_HEADER,
+    "import type { TemplateKey } from '../../core/src/subscriptions';",
+    '',
+    'export type { TemplateKey };',
+    'export declare const TEMPLATE_KEYS: readonly TemplateKey[];',
+    'export declare const DEFAULT_TEMPLATE_IDS: Readonly<Record<TemplateKey, string>>;',
+    'export declare const RESPONDER_TEMPLATE_KEYS: readonly TemplateKey[];',
+    'export declare const RESIDENT_REQUEST_TEMPLATE_KEYS: readonly TemplateKey[];',
+    'export declare const RESIDENT_NOTICE_TEMPLATE_KEYS: readonly TemplateKey[];',
+    'export declare const FEW_REMINDERS_LEFT: number;',
+    '',
+  ].join('\n');
+  return { js, dts };
+}
+
 const VALIDATE_HEADER = HEADER.replace('core/src/schemas', 'core/src/validate.ts');
 
 /** core/src/validate.ts's validateInput for the phone: the server's own words for each field problem. */
@@ -218,6 +260,9 @@ async function main(): Promise<void> {
   const rules = generateRules();
   fs.writeFileSync(RULES_JS, rules.js);
   fs.writeFileSync(RULES_DTS, rules.dts);
+  const subscriptions = generateSubscriptions();
+  fs.writeFileSync(SUBSCRIPTIONS_JS, subscriptions.js);
+  fs.writeFileSync(SUBSCRIPTIONS_DTS, subscriptions.dts);
   const validate = await generateValidate();
   fs.writeFileSync(VALIDATE_JS, validate.js);
   fs.writeFileSync(VALIDATE_DTS, validate.dts);

@@ -302,7 +302,12 @@ export interface ReadReceipt {
   userId: Id;
   householdId: Id;
   readAt: EpochMs;
+  /** How the first read came: 'group' when opened from a card forwarded into the grid's bound WeChat group. */
+  channel?: ReadChannel;
 }
+
+/** How a read came, beyond the mini-program itself: from a card in the grid's bound WeChat group. */
+type ReadChannel = 'group';
 
 export const REACH_CHANNELS = ['inPerson', 'phone'] as const;
 type ReachChannel = (typeof REACH_CHANNELS)[number];

@@ -4,7 +4,8 @@
 //
 // Counting: a household is `read` if any member opened the notice; `toldInPerson` counts
 // households marked by a leader (in person or by phone) that had not read it, so read + toldInPerson
-// = reached, and nothing is counted twice.
+// = reached, and nothing is counted twice. `readInGroup` is the part of `read` whose first read came
+// from a card forwarded into the grid's bound WeChat group: how much the group carries.
 //
 // Which grids a notice reaches is decided here once (scopeCoversGrid): publish, the reads, the marks,
 // reach and the roster all ask it. The notice queries of listNotices and the roster say the same rule
@@ -21,6 +22,8 @@ interface GridReach {
   gridId: Id;
   total: number;
   read: number;
+  /** Of `read`, households a member of which first read it from the grid's WeChat group. */
+  readInGroup: number;
   toldInPerson: number;
   reached: number;
   /** Unreached household ids, households with care needs first. */
@@ -58,20 +61,24 @@ export function householdReachState(read: boolean, told: boolean): NoticeReachSt
 export function computeNoticeReach(
   gridIds: readonly Id[],
   households: readonly Pick<Household, 'id' | 'gridId' | 'careNeeds'>[],
-  receipts: readonly Pick<ReadReceipt, 'householdId'>[],
+  receipts: readonly Pick<ReadReceipt, 'householdId' | 'channel'>[],
   marks: readonly Pick<ReachMark, 'householdId'>[],
 ): NoticeReach {
   const readHouseholds = new Set(receipts.map((r) => r.householdId));
+  const readInGroupHouseholds = new Set(receipts.filter((r) => r.channel === 'group').map((r) => r.householdId));
   const markedHouseholds = new Set(marks.map((m) => m.householdId));
   const grids = gridIds.map((gridId): GridReach => {
     const inGrid = households.filter((h) => h.gridId === gridId);
     let read = 0;
+    let readInGroup = 0;
     let toldInPerson = 0;
     const unreached: Array<Pick<Household, 'id' | 'careNeeds'>> = [];
     for (const household of inGrid) {
       const state = householdReachState(readHouseholds.has(household.id), markedHouseholds.has(household.id));
-      if (state === 'read') read += 1;
-      else if (state === 'toldInPerson') toldInPerson += 1;
+      if (state === 'read') {
+        read += 1;
+        if (readInGroupHouseholds.has(household.id)) readInGroup += 1;
+      } else if (state === 'toldInPerson') toldInPerson += 1;
       else unreached.push(household);
     }
     // Stable sort: households with care needs first, otherwise in the given order.
@@ -80,6 +87,7 @@ export function computeNoticeReach(
       gridId,
       total: inGrid.length,
       read,
+      readInGroup,
       toldInPerson,
       reached: read + toldInPerson,
       unreached: ordered.map((h) => h.id),
@@ -92,6 +100,7 @@ export function computeNoticeReach(
     totals: {
       total: sum((g) => g.total),
       read: sum((g) => g.read),
+      readInGroup: sum((g) => g.readInGroup),
       toldInPerson: sum((g) => g.toldInPerson),
       reached: sum((g) => g.reached),
       unreached: sum((g) => g.unreached.length),

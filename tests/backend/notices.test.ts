@@ -35,6 +35,12 @@ async function sendsByUser(): Promise<Map<string, number>> {
   return out;
 }
 
+/** The cloudID wx.getGroupEnterInfo would give inside that group (the emulator mints it). */
+async function mintGroupCloudId(opengid: string): Promise<string> {
+  const res = await fetch(`${backend.emu.url}/__emulator/cloudid`, { method: 'POST', body: JSON.stringify({ opengid }) });
+  return ((await res.json()) as { cloudID: string }).cloudID;
+}
+
 async function deliveriesOf(noticeId: string): Promise<DeliveryDoc[]> {
   return fetchAll<DeliveryDoc>(backend.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId }).limit(1000));
 }
@@ -171,6 +177,39 @@ describe('a committee notice to three grids of its village', () => {
     expect(resident).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
     const otherVillage = await backend.call('getNoticeReach', { noticeId }, backend.street.people.committee.v02!);
     expect(otherVillage).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+  });
+
+  it('a read from a card in the grid’s bound WeChat group records the group channel; another group’s card, a plain read', async () => {
+    const g = grid(2);
+    const groupId = 'G-notice-grid-2';
+    const bound = await backend.call('bindGridGroup', { gridId: g.gridId, groupCloudId: await mintGroupCloudId(groupId) }, g.leaders.gridLeader);
+    expect(bound).toMatchObject({ ok: true });
+    const [fromGroup, fromElsewhere, withBadId] = [g.residents[0]!, g.residents[1]!, g.residents[2]!];
+
+    const inGroup = await backend.call('markNoticeRead', { noticeId, groupCloudId: await mintGroupCloudId(groupId) }, fromGroup.openid);
+    expect(inGroup).toMatchObject({ ok: true, data: { firstRead: true, channel: 'group' } });
+    const inOther = await backend.call<{ channel?: string }>(
+      'markNoticeRead',
+      { noticeId, groupCloudId: await mintGroupCloudId('G-some-other-group') },
+      fromElsewhere.openid,
+    );
+    expect(inOther).toMatchObject({ ok: true, data: { firstRead: true } });
+    expect(inOther.data?.channel).toBeUndefined();
+    // A cloudID WeChat cannot open still counts the read, without the channel.
+    expect(await backend.call('markNoticeRead', { noticeId, groupCloudId: 'not-a-cloud-id' }, withBadId.openid)).toMatchObject({
+      ok: true,
+      data: { firstRead: true },
+    });
+
+    const receipts = await fetchAll<{ userId: string; channel?: string }>(
+      backend.db.collection(COLLECTIONS.noticeReceipts).where({ noticeId, gridId: g.gridId }).limit(1000),
+    );
+    const channelOf = new Map(receipts.map((r) => [r.userId, r.channel ?? 'app']));
+    expect([fromGroup, fromElsewhere, withBadId].map((r) => channelOf.get(r.openid))).toEqual(['group', 'app', 'app']);
+
+    const reach = await backend.call<NoticeReachView>('getNoticeReach', { noticeId, gridId: g.gridId }, g.leaders.gridLeader);
+    expect(reach.data?.grids.map((r) => [r.read, r.readInGroup])).toEqual([[3, 1]]);
+    expect(reach.data?.totals.readInGroup).toBe(1);
   });
 
   it('leaders and the committee list the notices of their grids and village', async () => {

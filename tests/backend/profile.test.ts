@@ -5,9 +5,12 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import type { GridLeaderContact, MyProfile } from '../../core/src/schemas/profile';
 import { roleAssignmentId, type DemoGridPeople } from '../../backend/src/seed';
 import { THREE_LEADER_ROLES } from '../../core/src/model';
+import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../../core/src/subscriptions';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
 const VILLAGE = 'v01';
+/** Someone who never accepted a subscribe message: no reminders of any template. */
+const NO_REMINDERS: MyProfile['reminders'] = { longTerm: false, left: Object.fromEntries(TEMPLATE_KEYS.map((k) => [k, 0])) as MyProfile['reminders']['left'] };
 
 let backend: TestBackend;
 let grid: DemoGridPeople;
@@ -47,6 +50,7 @@ describe('getMyProfile', () => {
       grids: [],
       villages: [],
       streetAdmin: false,
+      reminders: profile.reminders,
     });
   });
 
@@ -126,7 +130,26 @@ describe('getMyProfile', () => {
   });
 
   it('gives an unknown user an empty profile, not an error', async () => {
-    expect(await profileOf('o-nobody-we-know')).toEqual({ membership: null, grids: [], villages: [], streetAdmin: false });
+    expect(await profileOf('o-nobody-we-know')).toEqual({ membership: null, grids: [], villages: [], streetAdmin: false, reminders: NO_REMINDERS });
+  });
+
+  it('counts the reminders the caller holds per template: each accepted consent adds one, a retried grant none', async () => {
+    const leader = grid.leaders.partyGroupLeader;
+    const before = (await profileOf(leader)).reminders;
+    expect(before.longTerm).toBe(false);
+    const grant = async (grantId: string, acceptedTemplateIds: string[]) =>
+      expect(await backend.call('recordSubscription', { grantId, acceptedTemplateIds }, leader)).toMatchObject({ ok: true });
+    await grant('grant-profile-1', [DEFAULT_TEMPLATE_IDS.requestAssigned, DEFAULT_TEMPLATE_IDS.requestDueSoon]);
+    await grant('grant-profile-2', [DEFAULT_TEMPLATE_IDS.requestAssigned]);
+    await grant('grant-profile-2', [DEFAULT_TEMPLATE_IDS.requestAssigned]);
+    const after = (await profileOf(leader)).reminders;
+    expect(after.left).toEqual({
+      ...before.left,
+      requestAssigned: (before.left.requestAssigned ?? 0) + 2,
+      requestDueSoon: (before.left.requestDueSoon ?? 0) + 1,
+    });
+    // Only the caller's own: another leader's counts did not move.
+    expect((await profileOf(grid.leaders.buildingLeader)).reminders.left.requestAssigned).toBe(before.left.requestAssigned);
   });
 
   it('refuses any field in the input (the caller is only ever the openid)', async () => {

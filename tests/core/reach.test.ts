@@ -41,15 +41,30 @@ describe('computeNoticeReach', () => {
     ];
     const reach = computeNoticeReach(['g1', 'g2'], HOUSEHOLDS, receipts, marks);
     expect(reach.grids).toEqual([
-      { gridId: 'g1', total: 5, read: 2, toldInPerson: 1, reached: 3, unreached: ['h4', 'h5'], unreachedWithCareNeeds: 1 },
-      { gridId: 'g2', total: 2, read: 1, toldInPerson: 0, reached: 1, unreached: ['h7'], unreachedWithCareNeeds: 1 },
+      { gridId: 'g1', total: 5, read: 2, readInGroup: 0, toldInPerson: 1, reached: 3, unreached: ['h4', 'h5'], unreachedWithCareNeeds: 1 },
+      { gridId: 'g2', total: 2, read: 1, readInGroup: 0, toldInPerson: 0, reached: 1, unreached: ['h7'], unreachedWithCareNeeds: 1 },
     ]);
-    expect(reach.totals).toEqual({ total: 7, read: 3, toldInPerson: 1, reached: 4, unreached: 3, unreachedWithCareNeeds: 2 });
+    expect(reach.totals).toEqual({ total: 7, read: 3, readInGroup: 0, toldInPerson: 1, reached: 4, unreached: 3, unreachedWithCareNeeds: 2 });
   });
 
   it('reports an empty grid as zero, not missing', () => {
     expect(computeNoticeReach(['gEmpty'], HOUSEHOLDS, [], []).grids).toEqual([
-      { gridId: 'gEmpty', total: 0, read: 0, toldInPerson: 0, reached: 0, unreached: [], unreachedWithCareNeeds: 0 },
+      { gridId: 'gEmpty', total: 0, read: 0, readInGroup: 0, toldInPerson: 0, reached: 0, unreached: [], unreachedWithCareNeeds: 0 },
     ]);
+  });
+
+  it('counts as read in the group the households whose read came from the grid group card, once each, and only if read', () => {
+    const receipts = [
+      { householdId: 'h1', channel: 'group' as const },
+      { householdId: 'h1', channel: 'group' as const }, // two members, both from the group: one household
+      { householdId: 'h3' }, // read in the mini-program
+      { householdId: 'h6', channel: 'group' as const },
+    ];
+    const reach = computeNoticeReach(['g1', 'g2'], HOUSEHOLDS, receipts, [{ householdId: 'h2' }]);
+    expect(reach.grids.map((g) => [g.gridId, g.read, g.readInGroup, g.reached])).toEqual([
+      ['g1', 2, 1, 3],
+      ['g2', 1, 1, 1],
+    ]);
+    expect(reach.totals.readInGroup).toBe(2);
   });
 });

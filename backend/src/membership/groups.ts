@@ -28,8 +28,8 @@ interface OpenDataResult {
   list?: Array<{ data?: { openGId?: unknown } }>;
 }
 
-/** The group's openGId, or GROUP.INVALID when WeChat cannot open the cloudID. */
-async function openGroupId(cloud: WxCloud, groupCloudId: string): Promise<Result<string>> {
+/** The group's openGId, or GROUP.INVALID when WeChat cannot open the cloudID (markNoticeRead asks it too). */
+export async function openGroupId(cloud: WxCloud, groupCloudId: string): Promise<Result<string>> {
   try {
     const res = (await (cloud.getOpenData({ list: [groupCloudId] }) as unknown as Promise<OpenDataResult>)) ?? {};
     const openGId = res.list?.[0]?.data?.openGId;

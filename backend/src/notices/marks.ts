@@ -3,8 +3,11 @@
 // smartphones count as reached). Committee members visit households too; duty officers and street
 // admins do not record reach.
 // Both are idempotent inserts with deterministic ids: a repeat changes nothing.
+// A notice opened from a card in a WeChat group carries the group's cloudID: when that group is the
+// reader's grid's bound group, the receipt records the `group` channel (reach counts what the group
+// carries). Another group, or a cloudID WeChat cannot open, records a plain read: the read is what counts.
 //
-// Round trips — markNoticeRead: loadActor 2 + notice and grid 2 in parallel + 1 insert = 5.
+// Round trips — markNoticeRead: loadActor 2 + notice and grid 2 (∥ the group's open data, when sent) + 1 insert = 5.
 // markHouseholdReached: loadActor 2 + notice and household 2 in parallel + 1 insert (+1 read on a repeat).
 import { gridsServed, villagesManaged, type GridPlace, type VillagePlace } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
@@ -16,6 +19,7 @@ import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
 import { fetchById, insertOnce } from '../db';
 import type { CallContext } from '../handler';
+import { openGroupId } from '../membership/groups';
 import { fetchGrid, gridPlace } from '../organisation/repo';
 import { reachMarkId, receiptId, type HouseholdDoc, type ReachMarkDoc, type ReceiptDoc } from './docs';
 import { fetchNotice } from './repo';
@@ -25,11 +29,17 @@ export async function markNoticeRead(input: FunctionInputs['markNoticeRead'], ct
   const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
   const membership = actor.membership;
   if (membership === null) return fail('AUTH.FORBIDDEN', '请先加入您所在的网格');
-  const [noticeDoc, grid] = await Promise.all([fetchNotice(db, input.noticeId), fetchGrid(db, membership.gridId)]);
+  const [noticeDoc, grid, openGId] = await Promise.all([
+    fetchNotice(db, input.noticeId),
+    fetchGrid(db, membership.gridId),
+    input.groupCloudId === undefined ? Promise.resolve(null) : groupOf(ctx, input.groupCloudId),
+  ]);
   if (noticeDoc === null) return fail('NOTICE.NOT_FOUND');
   if (grid === null || !noticeReachesGrid(noticeDoc, gridPlace(grid))) {
     return fail('AUTH.FORBIDDEN', '这条通知不是发给您所在网格的');
   }
+  // Only the reader's own grid's group counts: a card forwarded into another group is a plain read.
+  const fromBoundGroup = openGId !== null && grid.openGId !== undefined && grid.openGId === openGId;
   const receipt: ReceiptDoc = {
     _id: receiptId(noticeDoc._id, actor.userId),
     noticeId: noticeDoc._id,
@@ -37,9 +47,21 @@ export async function markNoticeRead(input: FunctionInputs['markNoticeRead'], ct
     gridId: grid._id,
     ...(membership.householdId !== undefined ? { householdId: membership.householdId } : {}),
     readAt: ctx.now,
+    ...(fromBoundGroup ? { channel: 'group' as const } : {}),
   };
   const firstRead = await insertOnce(db, COLLECTIONS.noticeReceipts, receipt);
-  return ok({ noticeId: noticeDoc._id, firstRead });
+  return ok({ noticeId: noticeDoc._id, firstRead, ...(firstRead && fromBoundGroup ? { channel: 'group' as const } : {}) });
+}
+
+/** The group's openGId, or null when WeChat cannot open the cloudID or the open-data call fails: the read stands without it. */
+async function groupOf(ctx: CallContext, groupCloudId: string): Promise<string | null> {
+  try {
+    const group = await openGroupId(ctx.cloud, groupCloudId);
+    return group.ok ? group.value : null;
+  } catch (err) {
+    console.error('[markNoticeRead] group not read', err instanceof Error ? err.message : err);
+    return null;
+  }
 }
 
 /** The household's grid as the committee of its village sees it, or undefined when the caller is not on that committee. */

@@ -8,7 +8,8 @@
 // 1 (grids or village scope) / 2 (street: villages, then their grids) + households, receipts and
 // marks and deliveries in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000
 // households). The delivery figures (sent, noAuthorisation, refused, failed, pending) are counted from
-// the residents' deliveries, with who is pending or failed.
+// the residents' deliveries, with who is pending or failed; `readInGroup` says how many reads came
+// through the grid's WeChat group.
 import { mayServeGrid } from '../../../core/src/access';
 import { deliveriesByGrid, deliveryFigures } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
@@ -84,6 +85,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
       gridName: grid?.name ?? '',
       total: row.total,
       read: row.read,
+      readInGroup: row.readInGroup,
       toldInPerson: row.toldInPerson,
       reached: row.reached,
       unreachedWithCareNeeds: row.unreachedWithCareNeeds,

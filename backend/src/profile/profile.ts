@@ -13,7 +13,10 @@
 // Round trips: loadActor 2 (∥; 3 for an ADMIN_OPENIDS admin)
 // → grids by `_id in` ∥ villages by `_id in` (a street admin: villages by `streetId`) ∥ the household by
 //   `_id` ∥ the member grid's 三长 by `scope.gridId`, 1 each in parallel, each skipped when it has nothing to read.
-// So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 4 reads.
+//   ∥ the caller's authorisations left per subscribe-message template (notify.ts), one read each,
+//   none under long-term subscriptions.
+// So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 4 reads
+// and the template reads.
 import { ok, type Result } from '../../../core/src/errors';
 import {
   GRID_ROLES,
@@ -27,13 +30,23 @@ import {
   type VillageRole,
 } from '../../../core/src/model';
 import type { FunctionInputs } from '../../../core/src/schemas';
-import type { GridLeaderContact, GridWorkPlace, MyProfile, ProfileMembership, VillageWorkPlace, VillageWorkRole } from '../../../core/src/schemas/profile';
+import type {
+  GridLeaderContact,
+  GridWorkPlace,
+  MyProfile,
+  ProfileMembership,
+  ReminderCounts,
+  VillageWorkPlace,
+  VillageWorkRole,
+} from '../../../core/src/schemas/profile';
+import { TEMPLATE_KEYS, type TemplateKey } from '../../../core/src/subscriptions';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import type { HouseholdDoc } from '../notices/docs';
+import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, TEMPLATE_IDS } from '../notify';
 import type { GridDoc, VillageDoc } from '../organisation/repo';
 
 /** A grid has one of each of the 三长, sometimes two; anything past this is a data error, not shown. */
@@ -79,6 +92,15 @@ function leaderContacts(assignments: RoleAssignment[]): GridLeaderContact[] {
   return contacts.sort((a, b) => rank(a) - rank(b) || (a.displayName ?? '').localeCompare(b.displayName ?? '', 'zh-CN'));
 }
 
+/** The caller's reminders left per template; under long-term subscriptions nothing is counted (null each). */
+async function reminderCounts(db: Database, userId: Id): Promise<ReminderCounts> {
+  if (LONG_TERM_SUBSCRIPTIONS) return { longTerm: true, left: Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, null])) as Record<TemplateKey, null> };
+  const counts = await Promise.all(
+    TEMPLATE_KEYS.map(async (key) => [key, (await remainingAuthorisations(db, [userId], TEMPLATE_IDS[key]))[userId] ?? 0] as const),
+  );
+  return { longTerm: false, left: Object.fromEntries(counts) as Record<TemplateKey, number> };
+}
+
 function fetchByIds<T>(db: Database, collection: string, ids: Id[]): Promise<T[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return fetchAll<T>(
@@ -102,7 +124,7 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
   for (const a of actor.roles) if (isGridRole(a.role) && a.scope.villageId !== undefined) villageIds.add(a.scope.villageId);
   if (membership !== null) villageIds.add(membership.villageId);
 
-  const [grids, villages, household, leaderAssignments] = await Promise.all([
+  const [grids, villages, household, leaderAssignments, reminders] = await Promise.all([
     fetchByIds<GridDoc>(db, COLLECTIONS.grids, [...gridIds].slice(0, MAX_GET_LIMIT)),
     adminStreetId !== null
       ? fetchAll<VillageDoc>(db.collection(COLLECTIONS.villages).where({ streetId: adminStreetId }).limit(MAX_GET_LIMIT))
@@ -116,6 +138,7 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
             .where({ 'scope.gridId': membership.gridId, role: db.command.in([...THREE_LEADER_ROLES]) })
             .limit(GRID_LEADERS_MAX),
         ),
+    reminderCounts(db, actor.userId),
   ]);
   const gridById = byId(grids);
   const villageById = byId(villages);
@@ -168,5 +191,5 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
   }
   villagePlaces.sort((a, b) => (a.villageId < b.villageId ? -1 : a.villageId > b.villageId ? 1 : 0));
 
-  return ok({ membership: profileMembership, grids: gridPlaces, villages: villagePlaces, streetAdmin: adminStreetId !== null });
+  return ok({ membership: profileMembership, grids: gridPlaces, villages: villagePlaces, streetAdmin: adminStreetId !== null, reminders });
 }

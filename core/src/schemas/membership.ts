@@ -44,7 +44,7 @@ export const getJoinCodeSchema = {
 export type GetJoinCodeInput = FromSchema<typeof getJoinCodeSchema>;
 
 /** The group's cloudID from wx.getGroupEnterInfo / share info, opened server-side to get openGId. */
-const groupCloudIdSchema = { type: 'string', minLength: 1, maxLength: 512 } as const;
+export const groupCloudIdSchema = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
 export const bindGridGroupSchema = {
   $id: 'bindGridGroup',

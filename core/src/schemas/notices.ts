@@ -5,6 +5,7 @@ import type { DeliveryFigures, UndeliveredState } from '../delivery';
 import { REACH_CHANNELS, type CareNeed, type Id, type Notice, type ReachMark } from '../model';
 import type { NoticeReach } from '../reach';
 import { fileIdSchema, idempotencyKeySchema, idSchema, NOT_BLANK_PATTERN, pageProperties } from './common';
+import { groupCloudIdSchema } from './membership';
 
 const NOTICE_TITLE_MAX_LENGTH = 60;
 const NOTICE_BODY_MAX_LENGTH = 5000;
@@ -65,7 +66,11 @@ export type ListNoticesInput = FromSchema<typeof listNoticesSchema>;
 export const markNoticeReadSchema = {
   $id: 'markNoticeRead',
   type: 'object',
-  properties: { noticeId: idSchema },
+  properties: {
+    noticeId: idSchema,
+    /** The group's cloudID (wx.getGroupEnterInfo) when the notice was opened from a card in a WeChat group. */
+    groupCloudId: groupCloudIdSchema,
+  },
   required: ['noticeId'],
   additionalProperties: false,
 } as const;
@@ -115,6 +120,8 @@ export interface ReadResult {
   noticeId: Id;
   /** False when the caller had already read it (nothing written). */
   firstRead: boolean;
+  /** 'group' when this read came from the grid's bound WeChat group (the first read's channel on a repeat is not re-read). */
+  channel?: 'group';
 }
 
 export type ReachedResult = Pick<ReachMark, 'noticeId' | 'householdId' | 'channel' | 'markedBy' | 'markedAt'> & {

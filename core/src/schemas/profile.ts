@@ -2,6 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { GridRole, Id, LeaderRole, VillageRole } from '../model';
+import type { TemplateKey } from '../subscriptions';
 
 export const getMyProfileSchema = {
   $id: 'getMyProfile',
@@ -66,4 +67,15 @@ export interface MyProfile {
   /** Sorted by village id. Villages that no longer exist are left out. */
   villages: VillageWorkPlace[];
   streetAdmin: boolean;
+  /** How many more subscribe messages of each template may reach the caller (the phone's reminder counts). */
+  reminders: ReminderCounts;
+}
+
+/**
+ * The caller's subscribe-message authorisations: each one-time consent allows one message of that
+ * template. Under long-term subscriptions (长期订阅) a send spends nothing, so no count is kept: null.
+ */
+export interface ReminderCounts {
+  longTerm: boolean;
+  left: Record<TemplateKey, number | null>;
 }
