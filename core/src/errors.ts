@@ -34,6 +34,8 @@ export const ERROR_MESSAGES = {
   'VILLAGE.NOT_FOUND': '找不到这个村（社区）',
   'NOTICE.NOT_FOUND': '找不到这条通知',
   'POLICY.INVALID': '响应时限或服务时间设置有误',
+  /** setVillagePolicy: the duty rota names someone who is not a duty officer of the village. */
+  'POLICY.ROTA_NOT_DUTY_OFFICER': '值班表只能安排本村（社区）的值班员',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -6,7 +6,7 @@
 import { hasAnyServiceHours } from './calendar';
 import { chinaDateStart, minutesOfDay } from './chinaTime';
 import { fail, ok, type Result } from './errors';
-import type { EpochMs, Id, InvitableRole, ServiceCalendar, ServiceInterval, VillagePolicy, Weekday } from './model';
+import type { DutyShift, EpochMs, Id, InvitableRole, ServiceCalendar, ServiceInterval, VillagePolicy, Weekday } from './model';
 import { isGridRole } from './model';
 import { DAY_MS, MINUTE_MS, resolvePolicy, type ResolvedPolicy } from './policy';
 import { weekRange, type Period } from './reports';
@@ -26,6 +26,16 @@ function intervalsProblem(intervals: readonly ServiceInterval[]): string | null 
     if ((sorted[i]?.[0] ?? 0) < previousEnd) return '同一天的服务时段不能重叠';
   }
   return null;
+}
+
+function dutyShiftFromInput(shift: NonNullable<SetVillagePolicyInput['dutyRota']>[number]): DutyShift {
+  return {
+    officerId: shift.officerId,
+    ...(shift.weekdays ? { weekdays: shift.weekdays.map((day) => day as Weekday) } : {}),
+    ...(shift.dates ? { dates: [...shift.dates] } : {}),
+    start: shift.start,
+    end: shift.end,
+  };
 }
 
 /** Rules across fields of a resolved policy; null when it is consistent. */
@@ -91,10 +101,18 @@ export function villagePolicyFromInput(
   if (input.escalationSteps) {
     policy.escalationSteps = input.escalationSteps.map((s) => ({ level: s.level, audience: s.audience, afterTargetMs: s.afterTargetMinutes * MINUTE_MS }));
   }
+  if (input.urgentToAllLeaders !== undefined) policy.urgentToAllLeaders = input.urgentToAllLeaders;
+  if (input.dutyRota) policy.dutyRota = input.dutyRota.map(dutyShiftFromInput);
+  if (input.dueSoonBeforeMs !== undefined) policy.dueSoonBeforeMs = input.dueSoonBeforeMs;
+  if (input.sms) policy.sms = { ...stored?.sms, ...input.sms };
 
   const resolved = resolvePolicy(policy);
   const problem = policyProblem(resolved);
   if (problem) return fail('POLICY.INVALID', problem);
+  // A lead the village chose must fall inside its target (the default lead is the reminder's to fit).
+  if (policy.dueSoonBeforeMs !== undefined && resolved.dueSoonBeforeMs >= resolved.responseTargetMs) {
+    return fail('POLICY.INVALID', '到期提醒的提前量须短于响应时限');
+  }
   return ok({ policy, resolved });
 }
 

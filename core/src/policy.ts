@@ -74,6 +74,15 @@ export const MIN_RESPONSE_TARGET_MS = 1 * MINUTE_MS;
 export const MAX_RESPONSE_TARGET_MS = 24 * HOUR_MS;
 export const MAX_AUTO_CLOSE_AFTER_DAYS = 90;
 export const MAX_ESCALATION_LEVEL = 3;
+/** A duty rota's shifts: a week of a few shifts a day for a handful of officers, plus holiday duty. */
+export const MAX_DUTY_SHIFTS = 50;
+/** Particular dates one shift may list (a month of holiday duty). */
+export const MAX_DUTY_SHIFT_DATES = 31;
+/** The due-soon lead is at least 0 (no reminder) and below the response target (checked in fromInput). */
+export const MIN_DUE_SOON_BEFORE_MS = 0;
+export const MAX_DUE_SOON_BEFORE_MS = MAX_RESPONSE_TARGET_MS - 1;
+/** The most SMS a village may budget per China day. */
+export const MAX_SMS_DAILY_BUDGET = 10_000;
 
 /** The policy in force for one village, every field filled in. */
 export interface ResolvedPolicy {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf, fetchAll, fetchById } from '../../backend/src/db';
 import type { Grid, MicroGrid, RoutingAuditEntry, RoutingRule, Village, VillagePolicy } from '../../core/src/model';
-import { MINUTE_MS } from '../../core/src/policy';
+import { MAX_DUTY_SHIFTS, MAX_SMS_DAILY_BUDGET, MINUTE_MS } from '../../core/src/policy';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
@@ -234,5 +234,72 @@ describe('setVillagePolicy', () => {
     ).toBe('POLICY.INVALID');
     expect((await backend.call('setVillagePolicy', { villageId: villageB(), emergencyMode: true }, committeeOf(villageB()))).code).toBe('INPUT.INVALID');
     expect(await fetchById(backend.db, COLLECTIONS.villagePolicies, villageB())).toBeNull();
+  });
+});
+
+describe('setVillagePolicy: urgent cover, duty rota, due-soon lead, SMS', () => {
+  const dutyOf = (villageId: string) => people().dutyOfficers[villageId]!;
+  const nightShift = (officerId: string) => ({ officerId, weekdays: [5, 6], start: '20:00', end: '08:00' });
+
+  it('stores urgent cover, the rota of its own duty officers, the lead and the SMS budget', async () => {
+    const res = await backend.call<{ policy: VillagePolicy }>(
+      'setVillagePolicy',
+      {
+        villageId: villageA(),
+        urgentToAllLeaders: false,
+        dutyRota: [nightShift(dutyOf(villageA())), { officerId: dutyOf(villageA()), dates: ['2026-10-01'], start: '09:00', end: '17:00' }],
+        dueSoonBeforeMs: 2 * MINUTE_MS,
+        sms: { enabled: false, dailyBudget: 50 },
+      },
+      committeeOf(villageA()),
+    );
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const stored = await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA());
+    expect(stored).toMatchObject({
+      urgentToAllLeaders: false,
+      dutyRota: [nightShift(dutyOf(villageA())), { officerId: dutyOf(villageA()), dates: ['2026-10-01'], start: '09:00', end: '17:00' }],
+      dueSoonBeforeMs: 2 * MINUTE_MS,
+      sms: { enabled: false, dailyBudget: 50 },
+      // What was set before is kept.
+      responseTargetMs: 15 * MINUTE_MS,
+    });
+    // The SMS budget merges over the stored one; an empty rota removes it.
+    await backend.call('setVillagePolicy', { villageId: villageA(), sms: { dailyBudget: 80 }, dutyRota: [] }, committeeOf(villageA()));
+    expect(await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA())).toMatchObject({
+      sms: { enabled: false, dailyBudget: 80 },
+      dutyRota: [],
+    });
+  });
+
+  it('refuses a rota naming someone who is not a duty officer of the village, writing nothing', async () => {
+    const before = await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA());
+    for (const stranger of [dutyOf(villageB()), grid(0).leaders.gridLeader, 'o-nobody']) {
+      const res = await backend.call(
+        'setVillagePolicy',
+        { villageId: villageA(), dutyRota: [nightShift(dutyOf(villageA())), nightShift(stranger)] },
+        committeeOf(villageA()),
+      );
+      expect(res).toMatchObject({ ok: false, code: 'POLICY.ROTA_NOT_DUTY_OFFICER' });
+      expect(res.message).toContain('值班员');
+    }
+    expect(await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA())).toEqual(before);
+  });
+
+  it('refuses malformed shifts, a lead not below the target and a budget past the maximum', async () => {
+    const before = await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA());
+    const attempt = (fields: Record<string, unknown>) => backend.call('setVillagePolicy', { villageId: villageA(), ...fields }, committeeOf(villageA()));
+    const duty = dutyOf(villageA());
+    expect((await attempt({ dutyRota: [{ officerId: duty, weekdays: [1, 1], start: '08:00', end: '18:00' }] })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ dutyRota: [{ officerId: duty, weekdays: [7], start: '08:00', end: '18:00' }] })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ dutyRota: [{ officerId: duty, dates: ['2026/10/01'], start: '08:00', end: '18:00' }] })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ dutyRota: [{ officerId: duty, start: '8:00', end: '18:00' }] })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ dutyRota: Array.from({ length: MAX_DUTY_SHIFTS + 1 }, () => nightShift(duty)) })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ dueSoonBeforeMs: -1 })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ dueSoonBeforeMs: 1.5 })).code).toBe('INPUT.INVALID');
+    // The target is 15 minutes here: a 15-minute lead would remind at submission.
+    expect(await attempt({ dueSoonBeforeMs: 15 * MINUTE_MS })).toMatchObject({ ok: false, code: 'POLICY.INVALID' });
+    expect((await attempt({ sms: { enabled: true, dailyBudget: MAX_SMS_DAILY_BUDGET + 1 } })).code).toBe('INPUT.INVALID');
+    expect((await attempt({ urgentToAllLeaders: 'yes' })).code).toBe('INPUT.INVALID');
+    expect(await fetchById<VillagePolicy>(backend.db, COLLECTIONS.villagePolicies, villageA())).toEqual(before);
   });
 });

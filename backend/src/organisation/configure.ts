@@ -1,10 +1,13 @@
 // Use cases that configure a village: the routing table (who answers which category in a grid; data
 // with an audit trail) and the village policy (response targets, escalation, service calendar,
-// emergency mode). Only the village's committee or a street admin may change either.
+// emergency mode, urgent cover, duty rota, due-soon lead, SMS). Only the village's committee or a
+// street admin may change either.
 //
 // Database round trips: updateRoutingRule 2 (actor ∥ grid ∥ rule; one transaction: re-read the rule,
-// write or remove it, add the audit entry). setVillagePolicy 2 (actor ∥ village ∥ stored policy; set).
+// write or remove it, add the audit entry). setVillagePolicy 2 (actor ∥ village ∥ stored policy ∥ the
+// village's duty officers when a rota is given; set).
 import { fail, ok, type Result } from '../../../core/src/errors';
+import { rotaOfficersWithoutRole } from '../../../core/src/dutyRota';
 import { changeRoutingRule } from '../../../core/src/routing';
 import type { RoutingRule, VillagePolicy } from '../../../core/src/model';
 import { villagePolicyFromInput } from '../../../core/src/fromInput';
@@ -16,7 +19,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchById, fromStored, setById, type Stored } from '../db';
 import type { CallContext } from '../handler';
 import { mayManageVillage } from '../../../core/src/access';
-import { fetchGrid, fetchVillage, gridPlace, villagePlace } from './repo';
+import { fetchDutyOfficerAssignments, fetchGrid, fetchVillage, gridPlace, villagePlace } from './repo';
 
 type RuleDoc = Stored<RoutingRule>;
 type PolicyDoc = VillagePolicy & { _id: string };
@@ -95,10 +98,11 @@ async function storeRuleChange(db: Database, ruleId: string, existing: RoutingRu
 }
 
 export async function setVillagePolicy(input: FunctionInputs['setVillagePolicy'], ctx: CallContext): Promise<Result<VillagePolicySet>> {
-  const [actor, village, stored] = await Promise.all([
+  const [actor, village, stored, dutyOfficers] = await Promise.all([
     loadActor(ctx.db, ctx.openid, ctx.adminOpenids),
     fetchVillage(ctx.db, input.villageId),
     fetchById<PolicyDoc>(ctx.db, COLLECTIONS.villagePolicies, input.villageId),
+    input.dutyRota && input.dutyRota.length > 0 ? fetchDutyOfficerAssignments(ctx.db, input.villageId) : Promise.resolve([]),
   ]);
   if (!village) return fail('VILLAGE.NOT_FOUND');
   if (!mayManageVillage(actor.roles, villagePlace(village))) return fail('AUTH.FORBIDDEN');
@@ -106,6 +110,11 @@ export async function setVillagePolicy(input: FunctionInputs['setVillagePolicy']
   const merged = villagePolicyFromInput(input, storedPolicy, ctx.openid, ctx.now);
   if (!merged.ok) return merged;
   const { policy } = merged.value;
+  // Only a rota given now is checked: a stored one whose officer left the role falls back at escalation.
+  const strangers = input.dutyRota ? rotaOfficersWithoutRole(policy.dutyRota ?? [], dutyOfficers, village._id) : [];
+  if (strangers.length > 0) {
+    return fail('POLICY.ROTA_NOT_DUTY_OFFICER', `值班表里有 ${strangers.length} 人不是本村（社区）的值班员，请先任命或移出值班表`, { officerIds: strangers });
+  }
   await setById(ctx.db, COLLECTIONS.villagePolicies, village._id, policy);
   return ok({ policy });
 }

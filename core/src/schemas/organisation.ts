@@ -12,7 +12,18 @@ import {
   type Village,
   type VillagePolicy,
 } from '../model';
-import { MAX_AUTO_CLOSE_AFTER_DAYS, MAX_ESCALATION_LEVEL, MAX_RESPONSE_TARGET_MS, MIN_RESPONSE_TARGET_MS, MINUTE_MS } from '../policy';
+import {
+  MAX_AUTO_CLOSE_AFTER_DAYS,
+  MAX_DUE_SOON_BEFORE_MS,
+  MAX_DUTY_SHIFT_DATES,
+  MAX_DUTY_SHIFTS,
+  MAX_ESCALATION_LEVEL,
+  MAX_RESPONSE_TARGET_MS,
+  MAX_SMS_DAILY_BUDGET,
+  MIN_DUE_SOON_BEFORE_MS,
+  MIN_RESPONSE_TARGET_MS,
+  MINUTE_MS,
+} from '../policy';
 import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
 /** Response targets are set in whole minutes: 1 minute to 24 hours. */
@@ -105,7 +116,25 @@ const serviceIntervalSchema = {
 
 const intervalsSchema = { type: 'array', items: serviceIntervalSchema, maxItems: INTERVALS_PER_DAY_MAX } as const;
 
-/** Response targets, escalation offsets, auto-close, service calendar and emergency mode of one village. */
+/** One duty officer's turn (DutyShift): weekdays and/or dates, 'HH:mm' China time; end ≤ start runs past midnight. */
+const dutyShiftSchema = {
+  type: 'object',
+  properties: {
+    officerId: idSchema,
+    weekdays: { type: 'array', items: { type: 'integer', minimum: 0, maximum: WEEKDAY_MAX }, uniqueItems: true, maxItems: DAYS_PER_WEEK },
+    dates: { type: 'array', items: chinaDateSchema, uniqueItems: true, maxItems: MAX_DUTY_SHIFT_DATES },
+    start: { type: 'string', pattern: TIME_OF_DAY_SCHEMA_PATTERN },
+    end: { type: 'string', pattern: TIME_OF_DAY_SCHEMA_PATTERN },
+  },
+  required: ['officerId', 'start', 'end'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * Response targets, escalation offsets, auto-close, service calendar and emergency mode of one village;
+ * urgent cover (all 三长), the duty rota (its officers must be the village's duty officers), the
+ * due-soon lead (below the response target) and the SMS budget.
+ */
 export const setVillagePolicySchema = {
   $id: 'setVillagePolicy',
   type: 'object',
@@ -155,6 +184,18 @@ export const setVillagePolicySchema = {
           maxItems: HOLIDAYS_MAX,
         },
         emergencyMode: { type: 'boolean' },
+      },
+      additionalProperties: false,
+    },
+    urgentToAllLeaders: { type: 'boolean' },
+    /** The whole rota (replaces the stored one); [] removes it. */
+    dutyRota: { type: 'array', items: dutyShiftSchema, maxItems: MAX_DUTY_SHIFTS },
+    dueSoonBeforeMs: { type: 'integer', minimum: MIN_DUE_SOON_BEFORE_MS, maximum: MAX_DUE_SOON_BEFORE_MS },
+    sms: {
+      type: 'object',
+      properties: {
+        enabled: { type: 'boolean' },
+        dailyBudget: { type: 'integer', minimum: 0, maximum: MAX_SMS_DAILY_BUDGET },
       },
       additionalProperties: false,
     },
