@@ -22,4 +22,5 @@ export const COLLECTIONS = {
   reachMarks: 'reachMarks',
   noticeDeliveries: 'noticeDeliveries',
   deliveryJobs: 'deliveryJobs',
+  smsUsage: 'smsUsage',
 } as const;

@@ -2,14 +2,16 @@
 // so we count the authorisations each user holds per template; a government-affairs (政务民生) account
 // may hold long-term ones. A user with none left is skipped (the in-app inbox still has the item) and
 // the skip is reported so committees can see whose authorisations ran out.
+import { SMS_LINK_EXPIRY_DAYS, smsDayOf, smsUsageId, withinSmsBudget } from '../../core/src/channels';
 import { chinaDayjs } from '../../core/src/chinaTime';
 import type { SendOutcome } from '../../core/src/delivery';
-import type { EpochMs } from '../../core/src/model';
+import type { EpochMs, SmsPolicy } from '../../core/src/model';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS, type TemplateKey } from '../../core/src/subscriptions';
 import { truncateChars } from '../../core/src/text';
 import type { Database, WxCloud } from './cloud';
 import { COLLECTIONS } from './collections';
-import { fetchAll, fetchById, MAX_GET_LIMIT, updateWhere } from './db';
+import { fetchAll, fetchById, insertOnce, MAX_GET_LIMIT, updateWhere } from './db';
+import { wxacodeEnvVersion } from './membership/qrcode';
 
 /** Subscription templates, configured per deployment through the function environment (TEMPLATE_REQUEST_ASSIGNED, …). */
 export const TEMPLATE_IDS: Readonly<Record<TemplateKey, string>> = Object.fromEntries(
@@ -132,4 +134,100 @@ export async function remainingAuthorisations(db: Database, userIds: readonly st
   );
   for (const doc of docs) out[doc.userId] = doc.remaining;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SMS (CloudBase sendSmsV2): no consent needed, but paid for, so budgeted per village per China day.
+
+/**
+ * The SMS template (CloudBase console → 短信, a template with one variable {1} and the link {2}),
+ * configured per deployment through SMS_TEMPLATE_ID; the default is the emulator's.
+ */
+export const SMS_TEMPLATE_ID = process.env.SMS_TEMPLATE_ID || 'sms-request-waiting';
+
+/** The CloudBase environment the function runs in (sendSmsV2 bills it): TCB_ENV, which the platform sets. */
+export function currentEnvId(): string {
+  return process.env.TCB_ENV ?? '';
+}
+
+/** urllink.generate's expire_type for "expire_interval days after generation". */
+const URL_LINK_EXPIRE_BY_INTERVAL = 1;
+
+/** A URL Link (https://wxaurl.cn/…) opening `path?query` in the mini-program, valid SMS_LINK_EXPIRY_DAYS. One open-API call. */
+export async function generateUrlLink(cloud: WxCloud, path: string, query: string): Promise<string> {
+  const api = cloud.openapi as unknown as { urllink: { generate(args: Record<string, unknown>): Promise<{ urlLink?: string }> } };
+  const result = await api.urllink.generate({
+    path,
+    query,
+    expireType: URL_LINK_EXPIRE_BY_INTERVAL,
+    expireInterval: SMS_LINK_EXPIRY_DAYS,
+    envVersion: wxacodeEnvVersion(),
+  });
+  if (!result.urlLink) throw new Error('urllink.generate returned no url_link');
+  return result.urlLink;
+}
+
+/** What became of one SMS: sent, or refused for a reason (a status other than Ok, or the call's error). */
+export type SmsSend = { sent: true } | { sent: false; reason: string };
+
+/** Sends one SMS with its variable and link to one +86 number. One open-API call; throws only on a call that failed. */
+export async function sendSms(cloud: WxCloud, phoneNumber: string, variable: string, urlLink: string): Promise<SmsSend> {
+  const api = cloud.openapi as unknown as {
+    cloudbase: { sendSmsV2(args: Record<string, unknown>): Promise<{ sendStatusList?: Array<{ code?: string; message?: string }> }> };
+  };
+  const result = await api.cloudbase.sendSmsV2({
+    env: currentEnvId(),
+    urlLink,
+    templateId: SMS_TEMPLATE_ID,
+    templateParamList: [variable],
+    phoneNumberList: [phoneNumber],
+  });
+  const status = result.sendStatusList?.[0];
+  if (status?.code?.toLowerCase() === SMS_STATUS_OK) return { sent: true };
+  return { sent: false, reason: `${status?.code ?? 'noStatus'} ${status?.message ?? ''}`.trim() };
+}
+
+/** sendSmsV2's status code of a number the SMS went to ('Ok'). */
+const SMS_STATUS_OK = 'ok';
+
+/** A village's SMS count for one China day (smsUsage, `_id` = villageId:date). */
+export interface SmsUsageDoc {
+  _id: string;
+  villageId: string;
+  day: string;
+  used: number;
+  updatedAt: number;
+}
+
+/**
+ * Takes one SMS from the village's budget for today, unless it is used up: a conditional increment
+ * (`used < budget`), or the day's first document. Two senders never take the count past the budget.
+ * Round trips: one update, and on the day's first SMS an insert (and a second update if another sender inserted first).
+ */
+export async function reserveSms(db: Database, villageId: string, sms: SmsPolicy, now: number): Promise<boolean> {
+  if (!withinSmsBudget(sms, 0)) return false;
+  const id = smsUsageId(villageId, now);
+  const _ = db.command;
+  const take = () => updateWhere(db.collection(COLLECTIONS.smsUsage).where({ _id: id, used: _.lt(sms.dailyBudget) }), { used: _.inc(1), updatedAt: now });
+  if ((await take()) === 1) return true;
+  const first: SmsUsageDoc = { _id: id, villageId, day: smsDayOf(now), used: 1, updatedAt: now };
+  if (await insertOnce(db, COLLECTIONS.smsUsage, first)) return true;
+  return (await take()) === 1;
+}
+
+/** Gives back an SMS the budget counted but that did not go out (the call failed); a failure is logged. */
+export async function releaseSms(db: Database, villageId: string, now: number): Promise<void> {
+  try {
+    await updateWhere(db.collection(COLLECTIONS.smsUsage).where({ _id: smsUsageId(villageId, now), used: db.command.gt(0) }), {
+      used: db.command.inc(-1),
+      updatedAt: now,
+    });
+  } catch (err) {
+    console.error('[notify] SMS budget not given back', villageId, err instanceof Error ? err.message : err);
+  }
+}
+
+/** SMS the village sent today (China day). One read. */
+export async function smsUsedToday(db: Database, villageId: string, now: number): Promise<number> {
+  return (await fetchById<SmsUsageDoc>(db, COLLECTIONS.smsUsage, smsUsageId(villageId, now)))?.used ?? 0;
 }

@@ -83,3 +83,18 @@ export function claimEffect<E extends Effect>(effect: E, now: EpochMs): E {
   const tries = effect.tries + 1;
   return { ...effect, tries, nextAttemptAt: now + retryDelayMs(tries), lastError: EFFECT_INTERRUPTED };
 }
+
+/** A scheduled effect no longer wanted (a reminder for a request already answered): done with `outcome`, never tried. */
+export function effectCancelled<E extends Effect>(effect: E, outcome: string, now: EpochMs): E {
+  return { ...effect, state: 'done', outcome, finishedAt: now };
+}
+
+/** A pending effect nobody has tried that is not due yet: scheduled for later, not owed now. */
+export function isScheduled(effect: Pick<Effect, 'state' | 'tries' | 'nextAttemptAt'>, now: EpochMs): boolean {
+  return effect.state === 'pending' && effect.tries === 0 && effect.nextAttemptAt > now;
+}
+
+/** An effect scheduled for `at` (a reminder): recorded now, tried from then on. */
+export function newScheduledEffect<K extends string, P>(id: string, kind: K, payload: P, now: EpochMs, at: EpochMs): Effect<K, P> {
+  return { ...newEffect(id, kind, payload, now), nextAttemptAt: Math.max(now, at) };
+}

@@ -9,13 +9,15 @@
 // The counts say who cannot be reached *now* (a leader who renewed yesterday drops off the list, one
 // who ran out an hour ago without a request since is on it), and it is one read by _id for the
 // village's staff, where the inbox would need a scan of the week's items with no index on `notified`.
+//
+// SMS: today's count (China day) against the village's daily budget, read from its smsUsage document.
 import type { Failure, Result } from '../../../core/src/errors';
 import { fail, ok } from '../../../core/src/errors';
 import type { EpochMs, GridRole, Id, Request, RoleAssignment, VillagePolicy } from '../../../core/src/model';
 import { isGridRole } from '../../../core/src/model';
 import { computeFigures, weekRange, type Period } from '../../../core/src/reports';
 import { chinaDayStart } from '../../../core/src/chinaTime';
-import { DAY_MS } from '../../../core/src/policy';
+import { DAY_MS, resolvePolicy } from '../../../core/src/policy';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { GridDashboard, OverdueRequest, UnreachableStaff, VillageDashboard } from '../../../core/src/schemas/dashboard';
 import { loadActor, type Actor } from '../actor';
@@ -24,7 +26,7 @@ import { COLLECTIONS } from '../collections';
 import { countOf, fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { mayOverseeVillage, streetAdministered, villagesOverseen } from '../../../core/src/access';
-import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, TEMPLATE_IDS } from '../notify';
+import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, smsUsedToday, TEMPLATE_IDS } from '../notify';
 import { villagePlace, type GridDoc, type VillageDoc } from '../organisation/repo';
 import type { RequestDoc } from '../requests/store';
 
@@ -121,8 +123,8 @@ function groupByGrid<T extends { gridId: Id }>(items: readonly T[]): Map<Id, T[]
 
 /**
  * Round trips: loadActor (2, or 3 for an ADMIN_OPENIDS admin) in parallel with the village (1); then
- * in parallel grids (1), role assignments (1), policy (1), the week's requests (1 per 1,000) and the
- * overdue requests (1, +1 count past 1,000); then the staff's authorisations (1). Three waves.
+ * in parallel grids (1), role assignments (1), policy (1), the week's requests (1 per 1,000), the
+ * overdue requests (1, +1 count past 1,000) and today's SMS count (1); then the staff's authorisations (1). Three waves.
  */
 export async function getVillageDashboard(input: FunctionInputs['getVillageDashboard'], ctx: CallContext): Promise<Result<VillageDashboard>> {
   const { db, now } = ctx;
@@ -133,13 +135,15 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
   const week = weekRange(now);
   const todayStart = chinaDayStart(now);
   const today: Period = { start: todayStart, end: todayStart + DAY_MS };
-  const [grids, assignments, policy, weekRequests, overdue] = await Promise.all([
+  const [grids, assignments, policy, weekRequests, overdue, smsUsed] = await Promise.all([
     fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: village._id }).limit(MAX_GET_LIMIT)),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': village._id }).limit(MAX_GET_LIMIT)),
     fetchById<VillagePolicy & { _id: string }>(db, COLLECTIONS.villagePolicies, village._id),
     requestsSubmittedIn(db, village._id, week),
     overdueRequests(db, village._id, now),
+    smsUsedToday(db, village._id, now),
   ]);
+  const smsPolicy = resolvePolicy(policy ?? undefined).sms;
 
   const gridIds = new Set(grids.map((g) => g._id));
   const staff = gridStaff(assignments, gridIds);
@@ -190,6 +194,7 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     overdue: overdueList,
     truncated: weekRequests.truncated,
     authorisationsCounted: !LONG_TERM_SUBSCRIPTIONS,
+    sms: { enabled: smsPolicy.enabled, usedToday: smsUsed, dailyBudget: smsPolicy.dailyBudget },
   });
 }
 

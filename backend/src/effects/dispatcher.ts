@@ -16,8 +16,11 @@ export interface EffectFields {
   effectsDueAt?: EpochMs | null;
 }
 
-/** What one attempt came to: done with an outcome, or a passing failure to retry later. */
-export type Attempt = { done: string } | { retry: string };
+/**
+ * What one attempt came to: done with an outcome, a passing failure to retry later, or not yet
+ * decidable (it waits on another effect): left pending as it was, untried, until `waitUntil`.
+ */
+export type Attempt = { done: string } | { retry: string } | { waitUntil: EpochMs };
 
 export interface EffectHost<D extends { _id: string } & EffectFields> {
   collection: string;
@@ -34,7 +37,8 @@ const RECORD_ATTEMPTS = 2;
 /** Characters of an error message kept as an effect's last error. */
 const ERROR_TEXT_MAX = 200;
 
-function errorText(err: unknown): string {
+/** An error as an effect keeps it: its code (if any) and message, cut to ERROR_TEXT_MAX. */
+export function errorText(err: unknown): string {
   const code = (err as { errCode?: unknown }).errCode;
   const message = err instanceof Error ? err.message : String(err);
   return `${code === undefined ? '' : `${String(code)} `}${message}`.slice(0, ERROR_TEXT_MAX);
@@ -106,7 +110,12 @@ async function performAll<D extends { _id: string } & EffectFields>(
           } catch (err) {
             attempt = { retry: errorText(err) };
           }
-          finished[key] = 'done' in attempt ? effectDone(original, attempt.done, now) : effectRetry(original, attempt.retry, now);
+          finished[key] =
+            'done' in attempt
+              ? effectDone(original, attempt.done, now)
+              : 'retry' in attempt
+                ? effectRetry(original, attempt.retry, now)
+                : { ...original, nextAttemptAt: Math.max(attempt.waitUntil, now + 1) };
         }),
     );
   }

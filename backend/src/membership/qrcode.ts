@@ -13,7 +13,7 @@ type EnvVersion = (typeof ENV_VERSIONS)[number];
 const QR_TEMP_URL_MAX_AGE_S = 2 * 60 * 60;
 
 /** Which mini-program build the code opens: WXACODE_ENV_VERSION, else the released one. */
-function wxacodeEnvVersion(value: string | undefined = process.env.WXACODE_ENV_VERSION): EnvVersion {
+export function wxacodeEnvVersion(value: string | undefined = process.env.WXACODE_ENV_VERSION): EnvVersion {
   return (ENV_VERSIONS as readonly string[]).includes(value ?? '') ? (value as EnvVersion) : 'release';
 }
 

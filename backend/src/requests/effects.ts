@@ -1,22 +1,47 @@
 // What follows a change to a request, as effects stored in the request document by the same write as
-// the change (effects/dispatcher.ts performs them): a subscribe message per person told, an inbox
-// item per new responder, and one inbox state update for everyone's items. Keys are deterministic —
-// the request version the change produced, the kind and the recipient — so recording or performing
-// one twice is a no-op.
+// the change (effects/dispatcher.ts performs them): a subscribe message per person told, an SMS owed
+// to each responder told (core/src/channels.ts decides when one goes out), an inbox item per new
+// responder, one inbox state update for everyone's items, and, on a submission, a due-soon reminder
+// per responder scheduled before the response target. Keys are deterministic — the request version
+// the change produced, the kind and the recipient — so recording or performing one twice is a no-op.
 //
-// Unknown outcome: a message whose attempt was claimed but never recorded (a crash between the send
-// and the record) is sent again when its backoff passes: at least once. A one-time authorisation is
-// used up by the first send, so WeChat refuses the second with 43101; only a long-term subscription
-// can show the message twice.
-import { newEffect, type Effect } from '../../../core/src/effects';
-import type { EpochMs, Id, Request, RequestEvent } from '../../../core/src/model';
-import { isOpen, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
+// Unknown outcome: a message or SMS whose attempt was claimed but never recorded (a crash between the
+// send and the record) is sent again when its backoff passes: at least once. A one-time
+// authorisation is used up by the first send, so WeChat refuses the second with 43101; only a
+// long-term subscription can show the message twice, and an SMS may arrive twice (and is counted
+// twice against the budget).
+import {
+  requestPageFor,
+  requestPageQuery,
+  RESPONDER_REQUEST_PAGE,
+  smsDecision,
+  smsNeeded,
+  smsVariable,
+  type SmsOutcome,
+  type SmsRule,
+} from '../../../core/src/channels';
+import { EFFECT_MAX_TRIES, isScheduled, newEffect, newScheduledEffect, retryDelayMs, type Effect } from '../../../core/src/effects';
+import type { EpochMs, Id, Request, RequestEvent, RoleAssignment, VillagePolicy } from '../../../core/src/model';
+import { isAwaitingResponse, isOpen, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
+import { resolvePolicy } from '../../../core/src/policy';
 import type { InboxItem, InboxReason, RequestEffectView } from '../../../core/src/schemas';
+import type { TemplateKey } from '../../../core/src/subscriptions';
 import type { Database, WxCloud } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { setById, updateWhere } from '../db';
-import type { Attempt, EffectHost } from '../effects/dispatcher';
-import { sendSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SubscribeMessage } from '../notify';
+import { fetchAll, fetchById, MAX_GET_LIMIT, setById, updateWhere } from '../db';
+import { errorText, type Attempt, type EffectHost } from '../effects/dispatcher';
+import {
+  generateUrlLink,
+  releaseSms,
+  reserveSms,
+  sendSms,
+  sendSubscribeMessage,
+  TEMPLATE_IDS,
+  thingValue as thing,
+  timeValue as time,
+  type SubscribeMessage,
+} from '../notify';
+import { fetchGrid } from '../organisation/repo';
 import { inboxItemFor, inboxItemId, requestMapper, type RequestDoc } from './store';
 
 interface MessagePayload {
@@ -27,13 +52,18 @@ interface InboxPayload {
   userId: Id;
   reason: InboxReason;
 }
-type RequestEffect = Effect<'message', MessagePayload> | Effect<'inbox', InboxPayload> | Effect<'inboxState', Record<string, never>>;
-
-/** The mini-program page that shows one request (leaders and residents alike). */
-const REQUEST_PAGE = 'pages/request/index';
-function pageFor(requestId: Id): string {
-  return `${REQUEST_PAGE}?id=${requestId}`;
+/** An SMS owed to a responder: always, or only when their subscribe message (the sibling effect) could not reach them. */
+interface SmsPayload {
+  userId: Id;
+  rule: SmsRule;
+  why: string;
 }
+type RequestEffect =
+  | Effect<'message', MessagePayload>
+  | Effect<'dueSoon', MessagePayload>
+  | Effect<'sms', SmsPayload>
+  | Effect<'inbox', InboxPayload>
+  | Effect<'inboxState', Record<string, never>>;
 
 /** Field names may not hold dots; keys are made of the version, the kind and the recipient. */
 function effectKey(version: number, kind: RequestEffect['kind'], userId?: Id): string {
@@ -45,12 +75,12 @@ function add(effects: Record<string, Effect>, request: Request, effect: RequestE
   effects[key] = newEffect(`${request.id}:${key}`, effect, payload, now);
 }
 
-/** "A request is yours" (new, escalated or handed over), to one responder. */
-function assignedMessage(request: Request, userId: Id, why: string): SubscribeMessage {
+/** "A request is yours" (new, handed over, reopened: requestAssigned; escalated: requestEscalated), to one responder. */
+function assignedMessage(request: Request, userId: Id, why: string, template: TemplateKey): SubscribeMessage {
   return {
     touser: userId,
-    templateId: TEMPLATE_IDS.requestAssigned,
-    page: pageFor(request.id),
+    templateId: TEMPLATE_IDS[template],
+    page: requestPageFor('responder', request.id),
     data: {
       thing1: thing(REQUEST_CATEGORY_LABELS[request.category]),
       thing2: thing(request.text),
@@ -65,7 +95,7 @@ function updatedMessage(request: Request, event: RequestEvent): SubscribeMessage
   return {
     touser: request.residentId,
     templateId: TEMPLATE_IDS.requestUpdated,
-    page: pageFor(request.id),
+    page: requestPageFor('resident', request.id),
     data: {
       thing1: thing(request.text),
       thing2: thing(REQUEST_STATES[request.state].label),
@@ -75,32 +105,79 @@ function updatedMessage(request: Request, event: RequestEvent): SubscribeMessage
   };
 }
 
-/** Who hears of a change: new responders (a message and an inbox item each), people only told (a message each), and whether existing inbox items follow the state. */
+/** "Your answer is due soon", to one responder, before the response target. */
+function dueSoonMessage(request: Request, userId: Id): SubscribeMessage {
+  return {
+    touser: userId,
+    templateId: TEMPLATE_IDS.requestDueSoon,
+    page: requestPageFor('responder', request.id),
+    data: {
+      thing1: thing(REQUEST_CATEGORY_LABELS[request.category]),
+      thing2: thing(request.text),
+      time3: time(request.responseDueAt),
+      thing4: thing(DUE_SOON_NOTE),
+    },
+  };
+}
+
+const DUE_SOON_NOTE = '回复时限将到，请尽快回复';
+
+/**
+ * Who hears of a change: new responders (a message, an SMS if owed and an inbox item each), people
+ * only told (a message and an SMS if owed each), the resident, whether existing inbox items follow
+ * the state, and (on a submission) how long before the response target the responders are reminded.
+ */
 export interface FollowUp {
-  assigned?: { userIds: readonly Id[]; reason: InboxReason; why: string };
+  /** `sms` defaults to 'fallback'; escalations to the duty officers or the street pass 'always'. */
+  assigned?: { userIds: readonly Id[]; reason: InboxReason; why: string; sms?: SmsRule };
   toldResponders?: { userIds: readonly Id[]; why: string };
   toldResident?: boolean;
   /** Existing inbox items take the request's new state (every change after the submission). */
   syncInbox: boolean;
+  /** The village's due-soon lead (policy.dueSoonBeforeMs; 0: no reminder). */
+  dueSoonBeforeMs?: number;
+}
+
+/** The template a responder's message uses for why they have the request. */
+function templateFor(reason: InboxReason): TemplateKey {
+  return reason === 'escalation' ? 'requestEscalated' : 'requestAssigned';
 }
 
 /** The effects of a change that produced `request` (at its new version) and `event`. */
 export function effectsOf(request: Request, event: RequestEvent, followUp: FollowUp, now: EpochMs): Record<string, Effect> {
   const effects: Record<string, Effect> = {};
-  for (const userId of followUp.assigned?.userIds ?? []) {
-    const why = followUp.assigned?.why ?? '';
-    add(effects, request, 'message', { userId, message: assignedMessage(request, userId, why) } satisfies MessagePayload, now, userId);
-    add(effects, request, 'inbox', { userId, reason: followUp.assigned?.reason ?? 'routed' } satisfies InboxPayload, now, userId);
+  const assigned = followUp.assigned;
+  for (const userId of assigned?.userIds ?? []) {
+    const message = assignedMessage(request, userId, assigned?.why ?? '', templateFor(assigned?.reason ?? 'routed'));
+    add(effects, request, 'message', { userId, message } satisfies MessagePayload, now, userId);
+    add(effects, request, 'sms', { userId, rule: assigned?.sms ?? 'fallback', why: assigned?.why ?? '' } satisfies SmsPayload, now, userId);
+    add(effects, request, 'inbox', { userId, reason: assigned?.reason ?? 'routed' } satisfies InboxPayload, now, userId);
   }
-  for (const userId of followUp.toldResponders?.userIds ?? []) {
+  const told = followUp.toldResponders;
+  for (const userId of told?.userIds ?? []) {
     add(
       effects,
       request,
       'message',
-      { userId, message: assignedMessage(request, userId, followUp.toldResponders?.why ?? '') } satisfies MessagePayload,
+      { userId, message: assignedMessage(request, userId, told?.why ?? '', 'requestAssigned') } satisfies MessagePayload,
       now,
       userId,
     );
+    add(effects, request, 'sms', { userId, rule: 'fallback', why: told?.why ?? '' } satisfies SmsPayload, now, userId);
+  }
+  const lead = followUp.dueSoonBeforeMs ?? 0;
+  const remindAt = request.responseDueAt - lead;
+  if (lead > 0 && remindAt > now && isAwaitingResponse(request.state)) {
+    for (const userId of assigned?.userIds ?? []) {
+      const key = effectKey(request.version, 'dueSoon', userId);
+      effects[key] = newScheduledEffect(
+        `${request.id}:${key}`,
+        'dueSoon',
+        { userId, message: dueSoonMessage(request, userId) } satisfies MessagePayload,
+        now,
+        remindAt,
+      );
+    }
   }
   if (followUp.toldResident) {
     add(effects, request, 'message', { userId: request.residentId, message: updatedMessage(request, event) } satisfies MessagePayload, now, request.residentId);
@@ -120,13 +197,109 @@ function notifiedOf(message: Effect | undefined): InboxItem['notified'] {
   return message.state === 'failed' ? 'failed' : ((message.outcome as InboxItem['notified'] | undefined) ?? 'notAttempted');
 }
 
-const PHASES: Record<RequestEffect['kind'], number> = { message: 0, inbox: 1, inboxState: 2 };
+/** An SMS that was not needed (the subscribe message reached its recipient) leaves no mark on the inbox item. */
+const SMS_NOT_NEEDED = 'notNeeded';
+
+/** How the SMS to an inbox item's owner went, as far as the dispatcher knows (nothing when none was needed). */
+function smsOf(sms: Effect | undefined): Pick<InboxItem, 'sms' | 'smsError'> {
+  if (!sms) return {};
+  if (sms.state === 'pending') return { sms: 'pending' };
+  if (sms.state === 'failed') return { sms: 'failed', ...(sms.lastError !== undefined ? { smsError: sms.lastError } : {}) };
+  return sms.outcome === SMS_NOT_NEEDED || sms.outcome === undefined ? {} : { sms: sms.outcome as SmsOutcome };
+}
+
+const PHASES: Record<RequestEffect['kind'], number> = { message: 0, dueSoon: 0, sms: 1, inbox: 2, inboxState: 3 };
 
 function keyOf(doc: RequestDoc, effect: Effect): string {
   return effect.id.slice(doc._id.length + 1);
 }
 
-/** The requests collection as a host of effects: messages first, so a new inbox item says how its message went. */
+/** Writes to an existing inbox item how its owner was reached; a failure is logged (the effect's outcome stands). */
+async function noteOnInbox(db: Database, requestId: Id, userId: Id, fields: Partial<InboxItem>): Promise<void> {
+  await updateWhere(db.collection(COLLECTIONS.inbox).where({ _id: inboxItemId(requestId, userId) }), fields).catch((err: unknown) => {
+    console.error('[requests] inbox item not updated', err instanceof Error ? err.message : err);
+  });
+}
+
+/** What an SMS needs to know about its recipient and their village: their phones, the SMS policy, the grid's name. Two reads in parallel. */
+async function smsContext(db: Database, request: Request, userId: Id) {
+  const [assignments, policyDoc, grid] = await Promise.all([
+    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ userId }).limit(MAX_GET_LIMIT)),
+    fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, request.villageId),
+    fetchGrid(db, request.gridId),
+  ]);
+  return { phones: assignments.map((a) => a.phone), sms: resolvePolicy(policyDoc ?? undefined).sms, gridName: grid?.name ?? '' };
+}
+
+/**
+ * One SMS to a responder, if owed: after the subscribe message (the sibling effect) could not reach
+ * them, or always for an escalation to the duty officers or the street; only to a mobile, with SMS on
+ * in the village and today's budget not used up. A failed call gives its budget back and is retried;
+ * the last failed try is written on the inbox item with its reason.
+ * Round trips: phones ∥ policy ∥ grid (1), the budget (1, 2 on the day's first SMS), the link and the send.
+ */
+async function performSms(
+  cloud: WxCloud,
+  db: Database,
+  doc: RequestDoc,
+  effect: Effect<'sms', SmsPayload>,
+  finished: Readonly<Record<string, Effect>>,
+  now: EpochMs,
+): Promise<Attempt> {
+  const request = requestMapper.toRequest(doc);
+  const { userId, rule, why } = effect.payload;
+  const key = keyOf(doc, effect);
+  const message = finished[siblingKey(key, 'message', userId)];
+  const needed = smsNeeded(rule, message);
+  // The subscribe message is still being tried: decide once it has gone (or failed for good), without using a try.
+  if (needed === null) return { waitUntil: Math.max(message?.nextAttemptAt ?? now, now + retryDelayMs(1)) };
+  if (!needed) return { done: SMS_NOT_NEEDED };
+  const inboxDone = finished[siblingKey(key, 'inbox', userId)]?.state === 'done';
+  const settle = async (outcome: SmsOutcome, smsError?: string): Promise<void> => {
+    if (inboxDone) await noteOnInbox(db, request.id, userId, { sms: outcome, ...(smsError !== undefined ? { smsError } : {}) });
+  };
+  const context = await smsContext(db, request, userId);
+  const decision = smsDecision(context.sms, context.phones);
+  if ('skip' in decision) {
+    await settle(decision.skip);
+    return { done: decision.skip };
+  }
+  if (!(await reserveSms(db, request.villageId, context.sms, now))) {
+    await settle('overBudget');
+    return { done: 'overBudget' };
+  }
+  const lastTry = effect.tries >= EFFECT_MAX_TRIES;
+  let reason: string;
+  try {
+    const link = await generateUrlLink(cloud, RESPONDER_REQUEST_PAGE, requestPageQuery(request.id));
+    const sent = await sendSms(cloud, decision.send, smsVariable(REQUEST_CATEGORY_LABELS[request.category], context.gridName, why), link);
+    if (sent.sent) {
+      await settle('sent');
+      return { done: 'sent' };
+    }
+    reason = sent.reason;
+  } catch (err) {
+    reason = errorText(err);
+  }
+  await releaseSms(db, request.villageId, now);
+  if (lastTry) await settle('failed', reason);
+  return { retry: reason };
+}
+
+/**
+ * The due-soon reminder to one responder: sent only while the request still awaits its first reply
+ * and before its target (after it, escalation has taken over); otherwise done without a send.
+ */
+async function performDueSoon(cloud: WxCloud, db: Database, doc: RequestDoc, effect: Effect<'dueSoon', MessagePayload>, now: EpochMs): Promise<Attempt> {
+  const request = requestMapper.toRequest(doc);
+  if (!isAwaitingResponse(request.state)) return { done: 'answered' };
+  if (now >= request.responseDueAt) return { done: 'late' };
+  if (!request.responders.includes(effect.payload.userId)) return { done: 'notResponder' };
+  const outcome = await sendSubscribeMessage(cloud, db, effect.payload.message, now);
+  return outcome === 'failed' ? { retry: 'sendFailed' } : { done: outcome };
+}
+
+/** The requests collection as a host of effects: messages first, then SMS, so a new inbox item says how both went. */
 export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs): EffectHost<RequestDoc> {
   return {
     collection: COLLECTIONS.requests,
@@ -139,19 +312,18 @@ export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs): E
         // A system error keeps the authorisation; try again later.
         if (outcome === 'failed') return { retry: 'sendFailed' };
         // Its inbox item was stored by an earlier pass, before the message went: it says how it went now.
-        const inbox = finished[siblingKey(keyOf(doc, effect), 'inbox', e.payload.userId)];
-        if (inbox?.state === 'done') {
-          await updateWhere(db.collection(COLLECTIONS.inbox).where({ _id: inboxItemId(request.id, e.payload.userId) }), { notified: outcome }).catch(
-            (err: unknown) => {
-              console.error('[requests] inbox notified not updated', err instanceof Error ? err.message : err);
-            },
-          );
+        if (finished[siblingKey(keyOf(doc, effect), 'inbox', e.payload.userId)]?.state === 'done') {
+          await noteOnInbox(db, request.id, e.payload.userId, { notified: outcome });
         }
         return { done: outcome };
       }
+      if (e.kind === 'sms') return performSms(cloud, db, doc, e, finished, now);
+      if (e.kind === 'dueSoon') return performDueSoon(cloud, db, doc, e, now);
       if (e.kind === 'inbox') {
-        const message = finished[siblingKey(keyOf(doc, effect), 'message', e.payload.userId)];
-        const { _id, ...item } = inboxItemFor(request, e.payload.userId, e.payload.reason, effect.createdAt, notifiedOf(message));
+        const key = keyOf(doc, effect);
+        const message = finished[siblingKey(key, 'message', e.payload.userId)];
+        const sms = finished[siblingKey(key, 'sms', e.payload.userId)];
+        const { _id, ...item } = inboxItemFor(request, e.payload.userId, e.payload.reason, effect.createdAt, notifiedOf(message), smsOf(sms));
         // An upsert by id: a repeat writes the same item.
         await setById(db, COLLECTIONS.inbox, _id, item);
         return { done: 'stored' };
@@ -167,9 +339,10 @@ export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs): E
 }
 
 /** Pending and failed effects as staff see them on getRequest (done ones are history). */
-export function openEffects(doc: RequestDoc): RequestEffectView[] {
+export function openEffects(doc: RequestDoc, now: EpochMs): RequestEffectView[] {
   return Object.values(doc.effects ?? {}).flatMap((e): RequestEffectView[] => {
-    if (e.state === 'done') return [];
+    // A reminder scheduled for later is not owed yet.
+    if (e.state === 'done' || isScheduled(e, now)) return [];
     const payload = e.payload as Partial<MessagePayload & InboxPayload>;
     return [
       {

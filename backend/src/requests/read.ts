@@ -29,7 +29,7 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
   const { actor, doc } = loaded.value;
   const view = requestMapper.toView(doc);
   // Pending and failed deliveries are the staff's to follow up, not the resident's.
-  return ok(mayHandleRequestsAt(actor.roles, doc) ? { ...view, openEffects: openEffects(doc) } : view);
+  return ok(mayHandleRequestsAt(actor.roles, doc) ? { ...view, openEffects: openEffects(doc, ctx.now) } : view);
 }
 
 /** listMyRequests. Round trips: 1 (residentId+submittedAt index). No loadActor: the openid is the resident. */

@@ -4,10 +4,10 @@
 // an index), and the one conditional write every transition goes through (`where version ==
 // expected`), which also records the transition's effects.
 import { createHash } from 'node:crypto';
-import { nextEffectAt, type Effect } from '../../../core/src/effects';
+import { effectCancelled, isScheduled, nextEffectAt, type Effect } from '../../../core/src/effects';
 import { autoCloseDueAt, type AutoCloseRule, type TransitionOutcome } from '../../../core/src/lifecycle';
 import type { EpochMs, Id, Request, RequestEvent, RequestState } from '../../../core/src/model';
-import { isOpen } from '../../../core/src/model';
+import { isAwaitingResponse, isOpen } from '../../../core/src/model';
 import type { InboxItem, InboxReason, Page, RequestSummary, RequestView } from '../../../core/src/schemas';
 import { truncateChars } from '../../../core/src/text';
 import type { Database } from '../cloud';
@@ -118,13 +118,18 @@ export async function saveTransition(
   now: EpochMs,
 ): Promise<RequestDoc | null> {
   const after: RequestSummary = { ...request, autoCloseAt: autoCloseDueAt(request, requestMapper.toAutoCloseRule(doc)) };
-  const effectWrites = Object.fromEntries(Object.entries(effects).map(([key, effect]) => [`effects.${key}`, db.command.set(effect)]));
+  const cancelled = cancelledReminders(doc, request, now);
+  const written = { ...cancelled, ...effects };
+  const effectWrites = Object.fromEntries(Object.entries(written).map(([key, effect]) => [`effects.${key}`, db.command.set(effect)]));
   const owes = Object.keys(effects).length > 0;
+  const allEffects = { ...(doc.effects ?? {}), ...written };
+  // Added effects are due now: the timer's list must find this request (never later than the truth).
+  const dueAt = owes ? now : Object.keys(cancelled).length > 0 ? nextEffectAt(Object.values(allEffects)) : (doc.effectsDueAt ?? null);
   const updated = await updateWhere(db.collection(COLLECTIONS.requests).where({ _id: doc._id, version: expectedVersion }), {
     ...transitionUpdate(db, requestMapper.toSummary(doc), after, event),
     ...effectWrites,
-    // Added effects are due now: the timer's list must find this request (never later than the truth).
-    ...(owes ? { effectsRev: db.command.inc(1), effectsDueAt: now } : {}),
+    ...(owes ? { effectsRev: db.command.inc(1) } : {}),
+    ...(dueAt !== (doc.effectsDueAt ?? null) ? { effectsDueAt: dueAt } : {}),
   });
   if (updated !== 1) return null;
   return {
@@ -132,10 +137,27 @@ export async function saveTransition(
     ...toStored(after),
     autoCloseAfterDays: doc.autoCloseAfterDays,
     events: [...(doc.events ?? []), event],
-    effects: { ...(doc.effects ?? {}), ...effects },
+    effects: allEffects,
     effectsRev: (doc.effectsRev ?? 0) + (owes ? 1 : 0),
-    effectsDueAt: owes ? now : (doc.effectsDueAt ?? null),
+    effectsDueAt: dueAt,
   };
+}
+
+/** The effect kind of a due-soon reminder (requests/effects.ts schedules them at submission). */
+const DUE_SOON_KIND = 'dueSoon';
+const REMINDER_NOT_NEEDED = 'answered';
+
+/**
+ * Reminders still scheduled (not yet due, so nobody can have claimed them) for a request that no
+ * longer awaits its first reply: cancelled in the change's own write, so none is ever sent after a reply.
+ */
+function cancelledReminders(doc: RequestListDoc, request: Request, now: EpochMs): Record<string, Effect> {
+  if (isAwaitingResponse(request.state)) return {};
+  return Object.fromEntries(
+    Object.entries(doc.effects ?? {})
+      .filter(([, e]) => e.kind === DUE_SOON_KIND && isScheduled(e, now))
+      .map(([key, e]) => [key, effectCancelled(e, REMINDER_NOT_NEEDED, now)]),
+  );
 }
 
 /** The sweeper's two lists: requests in `state` whose `dueField` instant has come, each through that field's index. */
@@ -206,7 +228,14 @@ export function inboxItemId(requestId: Id, userId: Id): string {
 }
 
 /** The inbox item a responder gets for a request: the one place it is derived from the request. */
-export function inboxItemFor(request: Request, userId: Id, reason: InboxReason, now: EpochMs, notified: InboxItem['notified']): InboxItem {
+export function inboxItemFor(
+  request: Request,
+  userId: Id,
+  reason: InboxReason,
+  now: EpochMs,
+  notified: InboxItem['notified'],
+  sms: Pick<InboxItem, 'sms' | 'smsError'> = {},
+): InboxItem {
   return {
     _id: inboxItemId(request.id, userId),
     userId,
@@ -223,6 +252,7 @@ export function inboxItemFor(request: Request, userId: Id, reason: InboxReason, 
     reason,
     escalationLevel: request.escalationLevel,
     notified,
+    ...sms,
   };
 }
 

@@ -73,7 +73,12 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   if (!submitted.ok) return submitted;
   const { request, event } = submitted.value;
 
-  const doc = requestMapper.toDocument(request, event, context.policy, effectsOf(request, event, submissionFollowUp(request), now));
+  const doc = requestMapper.toDocument(
+    request,
+    event,
+    context.policy,
+    effectsOf(request, event, { ...submissionFollowUp(request), dueSoonBeforeMs: context.policy.dueSoonBeforeMs }, now),
+  );
   if (!(await insertRequestOnce(db, doc))) return resumeExisting(ctx, request.id);
   await dispatchRequestEffects(ctx, doc);
   return ok({ request: requestMapper.toView(doc), duplicate: false });

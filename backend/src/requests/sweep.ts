@@ -10,6 +10,7 @@
 // Round trips per batch: the due list (1); for escalations the staff and policies (duty rota) of the batch's villages and
 // streets (1); per request a conditional update (1), then the dispatch of its effects (claim 1,
 // messages in parallel, inbox writes 1, record 1). Requests are handled SWEEP_CONCURRENCY at a time.
+import { smsRuleForEscalation } from '../../../core/src/channels';
 import { ok, type Result } from '../../../core/src/errors';
 import { decideEscalation } from '../../../core/src/escalation';
 import { SYSTEM_ACTOR_ID, transition } from '../../../core/src/lifecycle';
@@ -54,7 +55,12 @@ async function escalateOne(
   const decided = transition(request, decision, SYSTEM, ctx.now, requestMapper.toAutoCloseRule(doc));
   if (!decided.ok) return 'stale';
   const { request: after, event } = decided.value;
-  const effects = effectsOf(after, event, { assigned: { userIds: decision.recipients, reason: 'escalation', why: event.label }, syncInbox: true }, ctx.now);
+  const effects = effectsOf(
+    after,
+    event,
+    { assigned: { userIds: decision.recipients, reason: 'escalation', why: event.label, sms: smsRuleForEscalation(decision.audience) }, syncInbox: true },
+    ctx.now,
+  );
   const saved = await saveTransition(ctx.db, doc, decided.value, effects, ctx.now);
   if (!saved) return 'stale';
   await dispatchRequestEffects(ctx, saved);

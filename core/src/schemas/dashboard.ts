@@ -59,4 +59,6 @@ export interface VillageDashboard {
    * `unreachableStaff` is always empty there.
    */
   authorisationsCounted: boolean;
+  /** The SMS channel today (China day): whether it is on, how many the village sent, and its daily budget. */
+  sms: { enabled: boolean; usedToday: number; dailyBudget: number };
 }

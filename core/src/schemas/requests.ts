@@ -2,6 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { SendOutcome } from '../delivery';
+import type { SmsOutcome } from '../channels';
 import type { EffectState } from '../effects';
 import { THREE_LEADER_ROLES, type EpochMs, type Id, type Request, type RequestEvent, type RequestState } from '../model';
 import { NOTE_MAX_LENGTH, RATING_COMMENT_MAX_LENGTH, RATING_MAX, RATING_MIN, REQUEST_TEXT_MAX_LENGTH } from '../policy';
@@ -245,6 +246,10 @@ export interface InboxItem {
   escalationLevel: number;
   /** How the subscribe message to this responder went (committees see missing authorisations). */
   notified: SendOutcome | 'notAttempted';
+  /** How the SMS to this responder went, when one was owed (consent ran out, or an escalation to the duty officers or the street). */
+  sms?: SmsOutcome;
+  /** Why the SMS failed, when it did. */
+  smsError?: string;
 }
 
 /** listInbox: my own items, or a grid's / village's requests for its staff. */
