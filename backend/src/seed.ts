@@ -55,11 +55,14 @@ const GIVEN_NAMES = [
   '家豪',
   '雪梅',
 ];
-/** Staff carry mobiles 139 0000 nnnn; the duty desk of each village a landline (苏州 area code). */
+/**
+ * Staff carry mobiles 139 0000 nnnn; each village's duty officer the duty mobile 138 0000 nnnn (值班手机),
+ * so an escalation to the duty desk reaches it by SMS (a landline cannot take one).
+ */
 const STAFF_MOBILE_PREFIX = '1390000';
 const STAFF_MOBILE_DIGITS = 4;
-const DUTY_LANDLINE_PREFIX = '0512-6588';
-const DUTY_LANDLINE_DIGITS = 4;
+const DUTY_MOBILE_PREFIX = '1380000';
+const DUTY_MOBILE_DIGITS = 4;
 
 export interface DemoGridPeople {
   gridId: string;
@@ -126,7 +129,7 @@ export function buildDemoStreet(options: SeedOptions, now: number): DemoStreet {
     const committee = `o-${villageId}-committee`;
     out.people.dutyOfficers[villageId] = duty;
     out.people.committee[villageId] = committee;
-    assign(duty, 'dutyOfficer', { streetId: street.id, villageId }, `${DUTY_LANDLINE_PREFIX}${pad(v, DUTY_LANDLINE_DIGITS)}`);
+    assign(duty, 'dutyOfficer', { streetId: street.id, villageId }, `${DUTY_MOBILE_PREFIX}${pad(v, DUTY_MOBILE_DIGITS)}`);
     assign(committee, 'committee', { streetId: street.id, villageId });
     for (let g = 1; g <= options.gridsPerVillage; g++) {
       const gridId = `${villageId}-g${pad(g, 2)}`;

@@ -3,10 +3,13 @@ import {
   claimEffect,
   EFFECT_INTERRUPTED,
   EFFECT_MAX_TRIES,
+  effectCancelled,
   effectDone,
   effectRetry,
   isEffectDue,
+  isScheduled,
   newEffect,
+  newScheduledEffect,
   nextEffectAt,
   retryDelayMs,
 } from '../../core/src/effects';
@@ -60,5 +63,23 @@ describe('claimEffect', () => {
   it('gives up an effect whose tries are used up instead of claiming it', () => {
     const used = { ...newEffect('r1:1:inbox:o-a', 'inbox', {}, NOW), tries: EFFECT_MAX_TRIES };
     expect(claimEffect(used, NOW)).toMatchObject({ state: 'failed', outcome: 'gaveUp', tries: EFFECT_MAX_TRIES, finishedAt: NOW });
+  });
+});
+
+describe('scheduled effects', () => {
+  it('a reminder scheduled for later is not due nor owed until its time, and a cancelled one is done untried', () => {
+    const now = at('2026-11-24T10:00');
+    const later = now + 7 * 60 * SECOND_MS;
+    const reminder = newScheduledEffect('r1:v1:dueSoon:o-a', 'dueSoon', {}, now, later);
+    expect(isEffectDue(reminder, now)).toBe(false);
+    expect(isScheduled(reminder, now)).toBe(true);
+    expect(isEffectDue(reminder, later)).toBe(true);
+    expect(isScheduled(reminder, later)).toBe(false);
+    expect(nextEffectAt([reminder])).toBe(later);
+    const cancelled = effectCancelled(reminder, 'answered', now);
+    expect(cancelled).toMatchObject({ state: 'done', outcome: 'answered', tries: 0, finishedAt: now });
+    expect(nextEffectAt([cancelled])).toBeNull();
+    // Scheduled in the past: due at once.
+    expect(newScheduledEffect('x', 'dueSoon', {}, now, now - 1).nextAttemptAt).toBe(now);
   });
 });
