@@ -1,6 +1,7 @@
 // Escalation (升级) under clock control: the sweeper timer escalates an unanswered request at 10
 // minutes to the other 三长 and at 20 to the duty officer, once per level, even with sweeps running
 // at the same time; a reply stops it.
+import { smsNumberOf } from '../../core/src/channels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
 import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
@@ -45,7 +46,8 @@ describe('escalation', () => {
     expect(new Set(level1.responders)).toEqual(new Set([g.leaders.gridLeader, g.leaders.partyGroupLeader, g.leaders.buildingLeader]));
     const items1 = await inboxItems(backend, request.id);
     for (const leader of [g.leaders.partyGroupLeader, g.leaders.buildingLeader]) {
-      expect(items1.find((i) => i.userId === leader)).toMatchObject({ reason: 'escalation', escalationLevel: 1, notified: 'noAuthorisation' });
+      // No consent for the escalation template, so the SMS (they carry mobiles) reached them instead.
+      expect(items1.find((i) => i.userId === leader)).toMatchObject({ reason: 'escalation', escalationLevel: 1, notified: 'noAuthorisation', sms: 'sent' });
     }
 
     // Small steps, one sweep each, up to the 20-minute mark: still exactly one escalation per level.
@@ -55,7 +57,12 @@ describe('escalation', () => {
     expect(level2.escalationLevel).toBe(2);
     expect(escalations(level2).map((e) => e.label)).toEqual([ESCALATION_EVENT_LABELS.otherLeaders, ESCALATION_EVENT_LABELS.dutyOfficers]);
     expect(level2.responders).toContain(duty);
-    expect((await inboxItems(backend, request.id)).find((i) => i.userId === duty)).toMatchObject({ reason: 'escalation', escalationLevel: 2 });
+    // Escalations to the duty desk always go by SMS too, once.
+    expect((await inboxItems(backend, request.id)).find((i) => i.userId === duty)).toMatchObject({ reason: 'escalation', escalationLevel: 2, sms: 'sent' });
+    const dutySms = ((await backend.emu.control.outbox('cloudbase.sendSmsV2')) as Array<{ request: { phone_number_list?: string[] } }>).filter((m) =>
+      m.request.phone_number_list?.includes(smsNumberOf(backend.street.roleAssignments.find((a) => a.userId === duty)?.phone) ?? ''),
+    );
+    expect(dutySms).toHaveLength(1);
     // Every inbox item carries the current level.
     expect((await inboxItems(backend, request.id)).every((i) => i.escalationLevel === 2)).toBe(true);
 

@@ -42,7 +42,8 @@ describe('the whole story within the golden 10 minutes', () => {
     expect(item).toMatchObject({ userId: leader, state: 'submitted', open: true, category: 'supplies', notified: 'sent' });
     const sends = await sendsTo(backend, leader, TEMPLATE_IDS.requestAssigned);
     expect(sends.length).toBe(1);
-    expect(sends[0]!.request.page).toContain(request.id);
+    // The leader's own page of the request, in packageLeader.
+    expect(sends[0]!.request.page).toBe(`packageLeader/pages/request/index?id=${request.id}`);
 
     await backend.emu.control.advance(4 * MINUTE_MS);
     const responded = await backend.call<RequestView>('respondRequest', { requestId: request.id, message: '马上帮您去药店买', expectedVersion: 1 }, leader);
@@ -78,7 +79,8 @@ describe('the whole story within the golden 10 minutes', () => {
     const request = await submit(backend, resident(1), '楼道灯坏了');
     const items = await inboxItems(backend, request.id);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ userId: leader, notified: 'noAuthorisation' });
+    // Consent ran out, so the SMS fallback reached the leader's mobile instead.
+    expect(items[0]).toMatchObject({ userId: leader, notified: 'noAuthorisation', sms: 'sent' });
     expect(await sendsTo(backend, leader, TEMPLATE_IDS.requestAssigned)).toHaveLength(0);
   });
 
@@ -91,6 +93,8 @@ describe('the whole story within the golden 10 minutes', () => {
     const sends = await sendsTo(backend, me, TEMPLATE_IDS.requestUpdated);
     expect(sends).toHaveLength(1);
     expect(sends[0]!.request.data!.thing2!.value).toBe('已响应');
+    // The resident's own page of the request, in the main package.
+    expect(sends[0]!.request.page).toBe(`pages/request/index?id=${request.id}`);
   });
 });
 
