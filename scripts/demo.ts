@@ -1,13 +1,20 @@
 // `npm run demo`: drives the demo street through the real wx-server-sdk path (the emulator's client
 // entry runs each cloud function as the user, exactly as wx.cloud.callFunction would): a resident
 // joins by QR and submits, a grid leader answers in four minutes, another request goes unanswered and
-// escalates to the other 三长 and then to the duty officer. Prints what happened and how long each took.
+// escalates to the other 三长 and then to the duty officer. Prints what happened and how long each took,
+// then every notification the run sent (from the emulator's outbox): who got it, on which channel
+// (subscribe message or SMS), and when, in China time; and checks that every responder with a known
+// mobile was reached by one or the other.
 // Uses the emulator of `npm start` when one is running (EMULATOR_URL, default :8787; it moves that
 // emulator's clock forward), otherwise starts its own in memory.
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PORT, startEmulator, type EmulatorInstance } from '../emulator/src';
-import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET } from '../backend/src/seed';
+import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET, type DemoStreet } from '../backend/src/seed';
+import { smsNumberOf } from '../core/src/channels';
+import { chinaDayjs } from '../core/src/chinaTime';
+import { ROLE_LABELS } from '../core/src/model';
 import { DEFAULT_RESPONSE_TARGET_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
+import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../core/src/subscriptions';
 import { callAs, seedDemoStreetIfEmpty } from './lib/demo-street';
 import { productEmulatorOptions } from './lib/local-emulator';
 
@@ -76,6 +83,57 @@ class DemoRun {
   }
 }
 
+/** One open-API call as GET /__emulator/outbox lists it. */
+interface OutboxMessage {
+  api: string;
+  request: { touser?: string; template_id?: string; page?: string; phone_number_list?: string[]; template_param_list?: string[] };
+  error?: { errcode: number; errmsg: string };
+  atMs: number;
+}
+
+const SUBSCRIBE_API = 'subscribeMessage.send';
+const SMS_API = 'cloudbase.sendSmsV2';
+const CHINA_CLOCK_FORMAT = 'MM-DD HH:mm:ss';
+
+async function outbox(url: string): Promise<OutboxMessage[]> {
+  return ((await (await fetch(`${url}/__emulator/outbox`)).json()) as { messages: OutboxMessage[] }).messages;
+}
+
+/** "张建国 (网格长)" for staff, by openid or by mobile; "resident o-…" for anyone else. */
+function whoIs(street: DemoStreet, by: { openid?: string; phone?: string }): string {
+  const staff = street.roleAssignments.find((a) => (by.openid !== undefined ? a.userId === by.openid : smsNumberOf(a.phone) === by.phone));
+  if (staff) return `${staff.displayName ?? staff.userId} (${ROLE_LABELS[staff.role]})`;
+  return `${ROLE_LABELS.resident} ${by.openid ?? by.phone ?? '?'}`;
+}
+
+const TEMPLATE_NAMES: Record<string, string> = Object.fromEntries(TEMPLATE_KEYS.map((key) => [DEFAULT_TEMPLATE_IDS[key], key]));
+
+/** Every notification sent since outbox entry `from`: who, on which channel, when (China time), and what became of it. */
+function notificationLines(street: DemoStreet, messages: readonly OutboxMessage[]): string[] {
+  return messages.flatMap((m) => {
+    const when = chinaDayjs(m.atMs).format(CHINA_CLOCK_FORMAT);
+    const outcome = m.error ? `refused ${m.error.errcode} ${m.error.errmsg}` : 'delivered';
+    if (m.api === SUBSCRIBE_API) {
+      const template = TEMPLATE_NAMES[m.request.template_id ?? ''] ?? m.request.template_id;
+      return [`  ${when}  ${whoIs(street, { openid: m.request.touser })}  subscribe message ${template} → ${m.request.page ?? ''}  ${outcome}`];
+    }
+    if (m.api === SMS_API) {
+      return (m.request.phone_number_list ?? []).map(
+        (phone) => `  ${when}  ${whoIs(street, { phone })}  SMS ${phone} "${m.request.template_param_list?.[0] ?? ''}"  ${outcome}`,
+      );
+    }
+    return [];
+  });
+}
+
+/** How an inbox item's owner heard of it: by subscribe message, by SMS, or why not. */
+function reachOf(item: { notified?: string; sms?: string }): { reached: boolean; how: string } {
+  if (item.notified === 'sent') return { reached: true, how: 'subscribe message' };
+  // Consent ran out (or this was an escalation to the duty desk or the street): the SMS reached them.
+  if (item.sms === 'sent') return { reached: true, how: 'SMS (no subscribe consent left)' };
+  return { reached: false, how: `not reached: subscribe message ${item.notified ?? 'n/a'}, SMS ${item.sms ?? 'not owed'}` };
+}
+
 function formatDuration(ms: number): string {
   const totalSeconds = Math.round(ms / 1000);
   return `${Math.floor(totalSeconds / 60)}:${String(totalSeconds % 60).padStart(2, '0')}`;
@@ -109,13 +167,15 @@ async function connect(): Promise<{ url: string; own?: EmulatorInstance }> {
 async function main(): Promise<void> {
   const { url, own } = await connect();
   try {
-    const people = buildDemoStreet(DEMO_STREET, 0).people;
+    const { people } = buildDemoStreet(DEMO_STREET, 0);
     const grid = people.grids[0];
     const newcomer = grid?.unjoined[0];
     if (!grid || !newcomer) throw new Error('the demo street has no grid with an unjoined household');
     const committee = people.committee[grid.villageId] ?? '';
     const dutyOfficer = people.dutyOfficers[grid.villageId] ?? '';
     const { gridLeader, partyGroupLeader, buildingLeader } = grid.leaders;
+    const street = buildDemoStreet(DEMO_STREET, 0);
+    const outboxBefore = (await outbox(url)).length;
     const run = new DemoRun(url, await (async () => ((await fetch(`${url}/__emulator/clock`).then((r) => r.json())) as { nowMs: number }).nowMs)());
     console.log(`\nGrid ${grid.gridId}: leader ${gridLeader}, resident ${newcomer.openid}\n`);
 
@@ -155,14 +215,14 @@ async function main(): Promise<void> {
       newcomer.openid,
       (r) => `routed to ${r.request.responders.join(', ')}; answer due by T+${formatDuration(r.request.responseDueAt - run.startMs)}`,
     );
-    await run.call<{ page: { items: Array<{ requestId: string; notified?: string }> } }>(
+    await run.call<{ page: { items: Array<{ requestId: string; notified?: string; sms?: string }> } }>(
       'Leader opens the inbox',
       'listInbox',
       { view: 'mine' },
       gridLeader,
       (inbox) => {
         const item = inbox.page.items.find((i) => i.requestId === answered.request.id);
-        return item ? `request is there (subscribe message: ${item.notified ?? 'n/a'})` : 'request missing!';
+        return item ? `request is there (told by ${reachOf(item).how})` : 'request missing!';
       },
     );
     await run.advance(LEADER_ANSWERS_AFTER_MS, 'four minutes pass');
@@ -210,7 +270,31 @@ async function main(): Promise<void> {
       inbox.page.items.some((i) => i.requestId === requestId) ? 'the burst pipe is there' : 'missing!',
     );
 
-    const ok = reply.firstResponseMs !== undefined && level1.escalationLevel >= 1 && level2.escalationLevel >= 2;
+    // Every responder of both requests with a known mobile heard of it, by subscribe message or SMS.
+    const reach: string[] = [];
+    let everyoneReached = true;
+    for (const [request, responders] of [
+      [answered.request.id, answered.request.responders],
+      [requestId, level2.responders],
+    ] as const) {
+      for (const userId of responders) {
+        const inbox = await callAs(url, 'listInbox', { view: 'mine' }, userId);
+        const items = (
+          (inbox.data as { page?: { items?: Array<{ requestId: string; notified?: string; sms?: string }> } } | undefined)?.page?.items ?? []
+        ).filter((i) => i.requestId === request);
+        const phoneKnown = smsNumberOf(street.roleAssignments.find((a) => a.userId === userId)?.phone) !== null;
+        for (const item of items) {
+          const { reached, how } = reachOf(item);
+          if (!reached && phoneKnown) everyoneReached = false;
+          reach.push(`  ${whoIs(street, { openid: userId })} on ${request === requestId ? 'the burst pipe' : 'the medicine'}: ${how}`);
+        }
+      }
+    }
+    console.log(`\nWho heard of each request\n${reach.join('\n')}`);
+    const sent = notificationLines(street, (await outbox(url)).slice(outboxBefore));
+    console.log(`\nNotifications (${sent.length}), China time\n${sent.join('\n')}`);
+
+    const ok = reply.firstResponseMs !== undefined && level1.escalationLevel >= 1 && level2.escalationLevel >= 2 && everyoneReached;
     console.log(`\nSummary
   answered request: first response ${formatDuration(reply.firstResponseMs ?? 0)} (target ${formatDuration(DEFAULT_RESPONSE_TARGET_MS)})
   unanswered request: level ${level1.escalationLevel} (other 三长: ${[partyGroupLeader, buildingLeader].join(', ')}), then level ${level2.escalationLevel} (duty officer ${dutyOfficer})
