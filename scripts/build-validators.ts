@@ -30,6 +30,7 @@ import {
   GRID_ROLES,
   INVITABLE_ROLES,
   isAwaitingResponse,
+  isOpen,
   REQUEST_CATEGORIES,
   REQUEST_CATEGORY_LABELS,
   REQUEST_STATE_NAMES,
@@ -184,6 +185,8 @@ export function generateRules(): { js: string; dts: string } {
     SUBSCRIBE_TEMPLATES_MAX: INPUT_SCHEMAS.recordSubscription.properties.acceptedTemplateIds.maxItems,
     /** States in which the response clock runs (the first real reply is awaited), so pages count down. */
     AWAITING_RESPONSE_STATES: REQUEST_STATE_NAMES.filter(isAwaitingResponse),
+    /** States in which a request is still open (more updates may come), so its resident is asked for the update reminder. */
+    OPEN_STATES: REQUEST_STATE_NAMES.filter(isOpen),
     /** What a person may do in each state, from core/src/lifecycle.ts's transition table (the system's own actions left out). */
     ACTIONS_BY_STATE: actionsByState(),
   };
@@ -195,6 +198,7 @@ export function generateRules(): { js: string; dts: string } {
     '',
     ...numbers.map(([name]) => `export declare const ${name}: number;`),
     'export declare const AWAITING_RESPONSE_STATES: readonly RequestState[];',
+    'export declare const OPEN_STATES: readonly RequestState[];',
     'export declare const ACTIONS_BY_STATE: Record<RequestState, readonly RequestActionKind[]>;',
     '',
   ].join('\n');

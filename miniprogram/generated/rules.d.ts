@@ -12,4 +12,5 @@ export declare const PAGE_SIZE_DEFAULT: number;
 export declare const PAGE_SIZE_MAX: number;
 export declare const SUBSCRIBE_TEMPLATES_MAX: number;
 export declare const AWAITING_RESPONSE_STATES: readonly RequestState[];
+export declare const OPEN_STATES: readonly RequestState[];
 export declare const ACTIONS_BY_STATE: Record<RequestState, readonly RequestActionKind[]>;

@@ -12,6 +12,13 @@ exports.SUBSCRIBE_TEMPLATES_MAX = 3;
 exports.AWAITING_RESPONSE_STATES = [
   "submitted"
 ];
+exports.OPEN_STATES = [
+  "submitted",
+  "responded",
+  "inProgress",
+  "resolved",
+  "reopened"
+];
 exports.ACTIONS_BY_STATE = {
   "submitted": [
     "respond",

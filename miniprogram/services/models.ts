@@ -3,7 +3,7 @@
 // may be done with a request in its state (core's transition table, generated/rules.js).
 // Only the stored membership is untrusted (local storage may hold anything an older build wrote).
 import type { RequestActionKind, RequestCategory, RequestState } from '../../core/src/model';
-import { ACTIONS_BY_STATE, AWAITING_RESPONSE_STATES } from '../generated/rules';
+import { ACTIONS_BY_STATE, AWAITING_RESPONSE_STATES, OPEN_STATES } from '../generated/rules';
 import { CATEGORY_LABELS, STATE_LABELS } from '../utils/labels';
 import { formatChinaShort, formatCountdown, type Countdown } from '../utils/time';
 import type { RequestDetail } from './outputs';
@@ -72,6 +72,11 @@ export function requestRow(
     countdown: countdown?.text ?? '',
     tone: countdown?.tone ?? 'normal',
   };
+}
+
+/** Whether a request in `state` is still open: more updates may come to its resident. */
+export function isOpenState(state: RequestState): boolean {
+  return OPEN_STATES.includes(state);
 }
 
 /** Whether a request in `state` allows `action` (core/src/lifecycle.ts's transitions). */

@@ -3,9 +3,10 @@
 // were opened without one (e.g. from a subscribe message). The phone has no other way to know roles.
 import { call } from './api';
 import { VILLAGE_MANAGER_ROLES } from '../generated/words';
-import type { MyProfile } from './outputs';
+import type { MyProfile as ProfileReply } from './outputs';
 
-export type { MyProfile };
+/** The profile as the phone keeps it: reminders null when an older backend sent none. */
+export type MyProfile = Omit<ProfileReply, 'reminders'> & { reminders: ProfileReply['reminders'] | null };
 export type GridWorkPlace = MyProfile['grids'][number];
 export type VillageWorkPlace = MyProfile['villages'][number];
 export type VillageWorkRole = VillageWorkPlace['roles'][number];
@@ -15,7 +16,7 @@ export type GridLeaderContact = NonNullable<MyProfile['membership']>['leaders'][
 const PROFILE_KEY = 'lxProfile';
 const PENDING_KEY = 'lxProfilePending';
 
-const EMPTY_PROFILE: MyProfile = { membership: null, grids: [], villages: [], streetAdmin: false };
+const EMPTY_PROFILE: MyProfile = { membership: null, grids: [], villages: [], streetAdmin: false, reminders: null };
 
 /** Roles that run the village's committee pages (publish, grids): core's village managers. The dashboard also admits duty officers. */
 export const COMMITTEE_WORK_ROLES: readonly VillageWorkRole[] = VILLAGE_MANAGER_ROLES;
@@ -44,7 +45,21 @@ function toProfile(raw: unknown): MyProfile {
   // An older backend sends no leaders: the home page then shows none rather than failing.
   const leaders = m !== undefined && m !== null && Array.isArray(m.leaders) ? m.leaders.filter((l) => isText(l?.role)) : [];
   const membership = m !== undefined && m !== null && isText(m.gridId) ? { ...m, leaders } : null;
-  return { membership, grids, villages, streetAdmin: o.streetAdmin === true };
+  return { membership, grids, villages, streetAdmin: o.streetAdmin === true, reminders: toReminders(o.reminders) };
+}
+
+/** The reminder counts when they have the expected shape, else null (the pages then show no count). */
+function toReminders(raw: unknown): MyProfile['reminders'] {
+  if (raw === null || typeof raw !== 'object') return null;
+  const r = raw as { longTerm?: unknown; left?: unknown };
+  if (typeof r.longTerm !== 'boolean' || r.left === null || typeof r.left !== 'object') return null;
+  return { longTerm: r.longTerm, left: r.left as ProfileReply['reminders']['left'] };
+}
+
+/** After the person allowed more reminders: the session's copy carries the new counts, so pages opened next show them. */
+export function rememberReminders(reminders: MyProfile['reminders']): void {
+  const cached = session()[PROFILE_KEY];
+  if (cached !== undefined) cached.reminders = reminders;
 }
 
 /**

@@ -28,6 +28,8 @@ interface Hooks {
   onHide?(): void;
   onUnload?(): void;
   onPullDownRefresh?(): void | Promise<void>;
+  /** Defining it gives the page WeChat's 转发 menu (and open-type="share" buttons): the card's title and path. */
+  onShareAppMessage?(options: WechatMiniprogram.Page.IShareAppMessageOption): WechatMiniprogram.Page.ICustomShareContent;
   /** Component lifetimes. */
   attached?(): void;
   detached?(): void;
@@ -76,7 +78,7 @@ export function elderData(): BaseData {
   return { elder, rootClass: elder ? ELDER_CLASS : '' };
 }
 
-const PAGE_HOOKS = ['onLoad', 'onShow', 'onHide', 'onUnload', 'onPullDownRefresh'] as const;
+const PAGE_HOOKS = ['onLoad', 'onShow', 'onHide', 'onUnload', 'onPullDownRefresh', 'onShareAppMessage'] as const;
 
 export function defineComponent<D extends object, M extends Record<string, AnyMethod>, Bs extends AnyBehaviors = []>(definition: Definition<D, M, Bs>): void {
   const methods: Record<string, unknown> = { ...definition.methods };

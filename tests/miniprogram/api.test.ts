@@ -3,6 +3,7 @@
 // plain Chinese messages.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../miniprogram/config';
+import { DEFAULT_TEMPLATE_IDS } from '../../core/src/subscriptions';
 import { call, checkInput, pickTransport, readEnvelope, resetTransport, cloudTransport } from '../../miniprogram/services/api';
 import { ERROR_MESSAGES } from '../../miniprogram/utils/errors';
 import { failWith, installWorld, ok, type FakeWorld } from './harness';
@@ -73,7 +74,14 @@ describe('call()', () => {
 });
 
 describe('the transport switch', () => {
-  const base: AppConfig = { backend: 'auto', emulatorUrl: 'http://127.0.0.1:9', devOpenid: 'o1', cloudEnv: '', requestTemplateIds: [] };
+  const base: AppConfig = {
+    backend: 'auto',
+    emulatorUrl: 'http://127.0.0.1:9',
+    devOpenid: 'o1',
+    cloudEnv: '',
+    templateIds: DEFAULT_TEMPLATE_IDS,
+    longTermSubscriptions: false,
+  };
   it('follows envVersion on auto and obeys an explicit choice', () => {
     expect(pickTransport(base, 'release')).toBe(cloudTransport);
     expect(pickTransport(base, 'trial')).toBe(cloudTransport);

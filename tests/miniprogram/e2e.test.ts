@@ -15,7 +15,7 @@ const GOLDEN_MINUTES = 10;
 const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
 const RATING = 5;
 const RESIDENT = APP_CONFIG.devOpenid;
-const TEMPLATE = APP_CONFIG.requestTemplateIds[0] ?? '';
+const TEMPLATE = APP_CONFIG.templateIds.requestUpdated;
 
 async function mintCloudId(emuUrl: string, opengid: string): Promise<string> {
   const res = await postJson(`${emuUrl}/__emulator/cloudid`, {}, { opengid });

@@ -442,6 +442,8 @@ export interface FakeWorld {
   /** What wx.requestSubscribeMessage answers for each template id ('accept' | 'reject'). */
   subscribeAnswers: Record<string, string>;
   subscribeRequests: string[][];
+  /** What pages passed to wx.showShareMenu (withShareTicket, menus), in order. */
+  shareMenus: Record<string, unknown>[];
   envVersion: 'develop' | 'trial' | 'release';
   pages: Record<string, unknown>[];
   wx: Record<string, unknown>;
@@ -477,6 +479,12 @@ const PHONE = {
   app: { SDKVersion: BASE_LIBRARY_VERSION, fontSizeSetting: 16, language: 'zh_CN', theme: 'light', version: '8.0.50' },
 };
 
+/** getMyProfile's reminders for someone who never accepted a subscribe message. */
+export const NO_REMINDERS = {
+  longTerm: false,
+  left: { requestAssigned: 0, requestEscalated: 0, requestDueSoon: 0, requestUpdated: 0, noticePublished: 0 },
+};
+
 export function ok(data: unknown = {}): { ok: true; data: unknown } {
   return { ok: true, data };
 }
@@ -504,6 +512,7 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
     chosenMedia: [],
     subscribeAnswers: {},
     subscribeRequests: [],
+    shareMenus: [],
     envVersion: overrides.envVersion ?? 'release',
     pages: [],
     wx: {},
@@ -573,6 +582,11 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
       const result: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
       for (const id of opts.tmplIds) result[id] = world.subscribeAnswers[id] ?? 'reject';
       return done(result, opts);
+    },
+    showShareMenu: (opts: Record<string, unknown>) => {
+      const { success: _success, fail: _fail, complete: _complete, ...shown } = opts;
+      world.shareMenus.push(shown);
+      return done({ errMsg: 'showShareMenu:ok' }, opts);
     },
     request: (opts: {
       url: string;

@@ -2,11 +2,11 @@
 // Home page: my grid, latest notices with unread marked, the big report button, elder mode.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs, NoticeListItem } from '../../miniprogram/services/outputs';
-import { installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { installWorld, mount, ok, type FakeWorld, type Mounted, NO_REMINDERS } from './harness';
 
 const MEMBERSHIP = { gridId: 'grid1', gridName: '幸福里第三网格', villageName: '幸福里社区' };
 const PUBLISHED_AT = Date.UTC(2026, 10, 24, 2, 0, 0);
-const EMPTY_PROFILE: FunctionOutputs['getMyProfile'] = { membership: null, grids: [], villages: [], streetAdmin: false };
+const EMPTY_PROFILE: FunctionOutputs['getMyProfile'] = { membership: null, grids: [], villages: [], streetAdmin: false, reminders: NO_REMINDERS };
 const GRID_LEADER_PHONE = '13900001234';
 const PARTY_LEADER_PHONE = '0512-65880001';
 /** A resident's profile: their grid's 三长, the building leader from before names were asked (no name, no phone). */

@@ -3,7 +3,7 @@
 // refusal says, and that accepting refreshes the profile and goes home.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted, NO_REMINDERS } from './harness';
 
 const SCENE = 'Ik0a1b2cINV0123456abcdef';
 const HOME = { kind: 'reLaunch', url: '/pages/home/index' };
@@ -18,6 +18,7 @@ const LEADER_PROFILE: FunctionOutputs['getMyProfile'] = {
   grids: [{ gridId: 'g1', gridName: '第三网格', villageId: 'v1', villageName: '幸福里', roles: ['gridLeader'] }],
   villages: [],
   streetAdmin: false,
+  reminders: NO_REMINDERS,
 };
 
 let world: FakeWorld;

@@ -495,6 +495,6 @@ describe('leader QR page', () => {
     page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
     await page.tap('#bind-group');
     expect(callsOf('bindGridGroup')).toHaveLength(0);
-    expect(page.node('#group-message').dom.textContent).toContain('转发到本网格的微信群');
+    expect(page.node('#group-message').dom.textContent).toContain('转发到本网格微信群');
   });
 });

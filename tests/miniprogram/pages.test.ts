@@ -209,8 +209,9 @@ describe('request page', () => {
     expect(page.node('#step-0').dom.textContent).toContain('已响应：已派电工修好');
     await page.change('#rating', 4);
     await page.tap('#confirm');
-    expect(world.calls.map((c) => c.name)).toEqual(['getRequest', 'confirmRequest', 'getRequest']);
-    expect(world.calls[1]?.data).toEqual({ requestId: 'r1', rating: 4 });
+    // The page also asks who the resident is, for their reminder count.
+    expect(world.calls.map((c) => c.name)).toEqual(['getRequest', 'getMyProfile', 'confirmRequest', 'getRequest']);
+    expect(callsOf('confirmRequest')[0]?.data).toEqual({ requestId: 'r1', rating: 4 });
   });
 
   it('asks for a rating before confirming, and a reason before reopening', async () => {
@@ -222,7 +223,9 @@ describe('request page', () => {
     expect(page.node('#error').dom.textContent).toBe('请写下没有解决的原因');
     await page.change('#reason', '灯还是不亮');
     await page.tap('#reopen');
-    expect(world.calls[1]).toEqual({ name: 'reopenRequest', data: { requestId: 'r1', reason: '灯还是不亮' } });
+    expect(callsOf('reopenRequest')).toEqual([{ name: 'reopenRequest', data: { requestId: 'r1', reason: '灯还是不亮' } }]);
+    // Reopened, it will be answered again: the tap asked for the update reminder.
+    expect(world.subscribeRequests).toEqual([['tmpl-request-updated']]);
   });
 
   it('offers no confirmation before the request is resolved', async () => {

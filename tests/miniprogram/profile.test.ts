@@ -4,7 +4,7 @@
 // their grid or village from the profile when opened without one.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted, NO_REMINDERS } from './harness';
 
 type Profile = FunctionOutputs['getMyProfile'];
 
@@ -12,7 +12,7 @@ const GRID = 'v01-g01';
 const VILLAGE = 'v01';
 const MEMBERSHIP = { gridId: 'v01-g02', gridName: '第2网格', villageName: '东风村' };
 
-const EMPTY: Profile = { membership: null, grids: [], villages: [], streetAdmin: false };
+const EMPTY: Profile = { membership: null, grids: [], villages: [], streetAdmin: false, reminders: NO_REMINDERS };
 const RESIDENT: Profile = {
   ...EMPTY,
   membership: {

@@ -6,7 +6,7 @@ import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
-const TEMPLATE = 'tmpl-request-updated'; // config.ts requestTemplateIds
+const TEMPLATE = 'tmpl-request-updated'; // config.ts templateIds.requestUpdated
 
 /** What submitRequest answers; only the request id matters to the page. */
 function submitted(id: string): FunctionOutputs['submitRequest'] {
@@ -71,8 +71,9 @@ describe('submit page', () => {
     await page.tap('#send');
     expect(world.subscribeRequests).toEqual([[TEMPLATE]]);
     expect(world.uploads.map((u) => u.filePath)).toEqual(['/tmp/a.jpg', '/tmp/b.png']);
-    const sent = world.calls[0];
-    expect(sent?.name).toBe('submitRequest');
+    // The consent is recorded as soon as it is given, without waiting for the upload or the request.
+    expect(world.calls.map((c) => c.name).sort()).toEqual(['recordSubscription', 'submitRequest']);
+    const sent = world.calls.find((c) => c.name === 'submitRequest');
     expect(sent?.data).toMatchObject({
       category: 'repairs',
       text: '独居老人家里停电',
@@ -80,7 +81,11 @@ describe('submit page', () => {
       location: { latitude: 31.2, longitude: 121.5, name: '测试小区' },
       photos: [expect.stringMatching(/^cloud:\/\/.+-0\.jpg$/), expect.stringMatching(/^cloud:\/\/.+-1\.png$/)],
     });
-    expect(world.calls[1]).toEqual({ name: 'recordSubscription', data: { acceptedTemplateIds: [TEMPLATE], grantId: expect.any(String) } });
+    expect(world.calls.find((c) => c.name === 'recordSubscription')).toEqual({
+      name: 'recordSubscription',
+      data: { acceptedTemplateIds: [TEMPLATE], grantId: expect.any(String) },
+    });
+    expect(world.navigations).toEqual([{ kind: 'redirectTo', url: '/pages/request/index?id=r9' }]);
   });
 
   it('does not record a subscription the resident declined', async () => {

@@ -4,12 +4,26 @@
 // Under the grid name, the grid's 三长 with a big 拨打 button each: the people a resident calls.
 // Someone with many villages (a street admin) gets one 村（社区）工作 row that opens a village picker,
 // so the section does not become a wall of three buttons per village.
+// A joined resident sees whether the next notice will reach them in WeChat ("下次有通知时提醒我", with
+// how many reminders are left), and opening a notice asks for the notice reminder too. Forwarded
+// into the grid's WeChat group, home is the grid's card (utils/group.ts joinCard): a leader opening
+// it there binds the group, a resident joins from it.
 import { pullDownBehavior } from '../../behaviors/pullDown';
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
-import { COMMITTEE_WORK_ROLES, loadProfile, type GridLeaderContact, type GridWorkPlace, type MyProfile, type VillageWorkPlace } from '../../services/profile';
+import {
+  COMMITTEE_WORK_ROLES,
+  loadProfile,
+  rememberReminders,
+  type GridLeaderContact,
+  type GridWorkPlace,
+  type MyProfile,
+  type VillageWorkPlace,
+} from '../../services/profile';
+import { askConsent, reminderState, withAccepted, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
+import { enableGroupSharing, groupShareTicket, JOIN_PAGE, joinCard } from '../../utils/group';
 import { ROLE_LABELS } from '../../utils/labels';
 import { readMembership, saveMembership } from '../../utils/membership';
 import { formatChinaShort } from '../../utils/time';
@@ -85,6 +99,17 @@ function villageRow(v: VillageWorkPlace): WorkRow {
   };
 }
 
+/** Whether the next notice will reach the resident in WeChat, in words. */
+function noticeReminder(reminders: ReminderCounts | null): { on: boolean; text: string } {
+  const state = reminderState(reminders, 'residentNotice');
+  if (state.kind === 'longTerm') return { on: true, text: '已开启：有新通知时微信会提醒您' };
+  if (state.kind === 'unknown') return { on: false, text: '点下面的按钮，在弹窗中选“允许”，有新通知时微信会提醒您' };
+  if (state.left === 0) return { on: false, text: '未开启：有新通知时微信不会提醒您' };
+  return { on: true, text: `已开启：下次有通知时微信会提醒您（还能提醒 ${state.left} 次）` };
+}
+
+const HOME_CARD: WechatMiniprogram.Page.ICustomShareContent = { title: '连心网格：有事找网格长', path: '/pages/home/index' };
+
 interface NoticeRow {
   id: string;
   title: string;
@@ -105,9 +130,24 @@ defineComponent({
     pickedVillage: null as WorkRow | null,
     notices: [] as NoticeRow[],
     noticesError: '',
+    /** The grid the home card joins: the first grid the caller works in, else their own. */
+    cardGridId: '',
+    cardGridName: '',
+    reminders: null as ReminderCounts | null,
+    noticeRemindOn: false,
+    noticeRemindText: noticeReminder(null).text,
+    /** Opened from a group card without having joined: the group may name the grid. */
+    fromGroup: false,
+  },
+  onLoad(): void {
+    enableGroupSharing();
+    this.setData({ fromGroup: groupShareTicket() !== '' });
   },
   onShow(): Promise<void> {
     return this.reload();
+  },
+  onShareAppMessage(): WechatMiniprogram.Page.ICustomShareContent {
+    return this.data.cardGridId === '' ? HOME_CARD : joinCard(this.data.cardGridId, this.data.cardGridName);
   },
   methods: {
     async reload(): Promise<void> {
@@ -129,7 +169,11 @@ defineComponent({
       if (profile === null) return;
       const workVillages = profile.villages.map(villageRow);
       const picked = this.data.pickedVillage;
+      const cardGrid = profile.grids[0] ?? profile.membership;
+      this.showReminders(profile.reminders);
       this.setData({
+        cardGridId: cardGrid?.gridId ?? '',
+        cardGridName: cardGrid?.gridName ?? '',
         workGrids: profile.grids.map(gridRow),
         workVillages,
         villagesFolded: workVillages.length > VILLAGE_ROWS_MAX,
@@ -137,6 +181,25 @@ defineComponent({
         pickedVillage: picked === null ? null : (workVillages.find((v) => v.key === picked.key) ?? null),
         leaders: (profile.membership?.leaders ?? []).map(leaderRow),
       });
+    },
+    showReminders(reminders: ReminderCounts | null): void {
+      const remind = noticeReminder(reminders);
+      this.setData({ reminders, noticeRemindOn: remind.on, noticeRemindText: remind.text });
+    },
+    /** Asked in the tap; the state shown changes once the answer is recorded. */
+    askForNotices(): void {
+      void askConsent('residentNotice').then((answer) => {
+        const reminders = withAccepted(this.data.reminders, answer);
+        if (reminders === this.data.reminders) return;
+        rememberReminders(reminders);
+        this.showReminders(reminders);
+      });
+    },
+    onRemindNotices() {
+      this.askForNotices();
+    },
+    onJoinFromGroup() {
+      wx.navigateTo({ url: JOIN_PAGE });
     },
     onToggleVillages() {
       this.setData({ villagePickerOpen: !this.data.villagePickerOpen });
@@ -174,6 +237,7 @@ defineComponent({
       wx.navigateTo({ url: '/pages/notices/index' });
     },
     onOpenNotice(e: WechatMiniprogram.BaseEvent) {
+      this.askForNotices();
       const id = String(e.currentTarget.dataset.id ?? '');
       wx.navigateTo({ url: `/pages/notice/index?id=${encodeURIComponent(id)}` });
     },

@@ -1,14 +1,19 @@
 // Join a grid, from its QR code (options.scene) or from the grid's WeChat group card (opened with a
 // shareTicket → wx.getGroupEnterInfo → cloudID → resolveGroupGrid, which names the grid and hands
 // back a short-lived scene). The household's address is asked once, with optional care flags
-// (重点人群), then joinGrid. The membership is kept on the phone so nothing is asked again; a
-// resident who is already a member is told so and taken home.
+// (重点人群), then joinGrid, whose tap also asks for notice reminders. The membership is kept on the
+// phone so nothing is asked again; a resident who is already a member is told so and taken home.
+// The grid's card (utils/group.ts joinCard, forwarded from home or the QR page) names its grid: a
+// leader of that grid who opens it from the group binds the group here (bindGridGroup).
 import type { CareNeed } from '../../../core/src/model';
 import type { JoinGridInput } from '../../../core/src/schemas';
 import { call } from '../../services/api';
 import { membershipOf } from '../../services/models';
+import { loadProfile } from '../../services/profile';
+import { askConsent } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { toast } from '../../utils/feedback';
+import { groupCloudId, groupShareTicket } from '../../utils/group';
 import { CARE_NEED_LABELS, CARE_NEED_ORDER } from '../../utils/labels';
 import { saveMembership } from '../../utils/membership';
 
@@ -19,35 +24,10 @@ interface CareOption {
 }
 
 type AddressField = 'building' | 'unit' | 'room';
-/** loading: reading the group card; none: no code and no group; form: ready to join. */
-type Status = 'loading' | 'none' | 'form';
+/** loading: reading the group card; none: no code and no group; form: ready to join; bind: a leader of the card's grid, in a group. */
+type Status = 'loading' | 'none' | 'form' | 'bind';
 
 const HOME_URL = '/pages/home/index';
-
-/** The shareTicket WeChat gives when the mini-program is opened from a group chat's card: its presence says this is a group entry. */
-function groupShareTicket(): string {
-  try {
-    const options = wx.getEnterOptionsSync();
-    if (options.shareTicket) return options.shareTicket;
-  } catch {
-    // Older base libraries lack getEnterOptionsSync; the launch options carry the same ticket.
-  }
-  try {
-    return wx.getLaunchOptionsSync().shareTicket ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** The entry group's cloudID, which only the backend can open (cloud.getOpenData); '' when WeChat refuses. */
-function groupCloudId(): Promise<string> {
-  return new Promise((resolve) => {
-    wx.getGroupEnterInfo({
-      success: (res) => resolve(res.cloudID ?? ''),
-      fail: () => resolve(''),
-    });
-  });
-}
 
 function leaveForHome(message: string): void {
   toast(message);
@@ -58,6 +38,10 @@ defineComponent({
   data: {
     status: 'loading' as Status,
     scene: '',
+    /** The grid the card names (joinCard), '' for a QR code or an older card. */
+    cardGridId: '',
+    binding: false,
+    bindMessage: '',
     /** Known before joining only on the group path. */
     gridName: '',
     villageName: '',
@@ -81,11 +65,17 @@ defineComponent({
     onNoSmartphone(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
       this.setData({ noSmartphone: e.detail.checked === true });
     },
-    /** Group path: which grid the group belongs to, and a scene to join it with. */
+    /** Group path: which grid the group belongs to, and a scene to join it with; or, for the card grid's leader, the binding. */
     async openFromGroup(): Promise<void> {
-      const cloudId = await groupCloudId();
+      const cardGridId = this.data.cardGridId;
+      const [cloudId, profile] = await Promise.all([groupCloudId(), cardGridId === '' ? Promise.resolve(null) : loadProfile()]);
       if (cloudId === '') {
         this.setData({ status: 'none', error: '无法读取群信息，请从网格微信群里重新打开小程序' });
+        return;
+      }
+      const leads = profile?.grids.find((g) => g.gridId === cardGridId);
+      if (leads !== undefined) {
+        this.setData({ status: 'bind', gridName: leads.gridName, villageName: leads.villageName, error: '' });
         return;
       }
       const result = await call('resolveGroupGrid', { groupCloudId: cloudId });
@@ -111,8 +101,29 @@ defineComponent({
       if (this.data.noSmartphone) household.noSmartphone = true;
       return Object.keys(household).length > 0 ? { scene: this.data.scene, household } : { scene: this.data.scene };
     },
+    /** A leader binds the group the card was opened in to the card's grid (a fresh cloudID: they last five minutes). */
+    async onBindGroup(): Promise<void> {
+      if (this.data.binding) return;
+      this.setData({ binding: true, bindMessage: '' });
+      const cloudId = await groupCloudId();
+      if (cloudId === '') {
+        this.setData({ binding: false, bindMessage: '读取群信息失败，请从本网格微信群里重新打开这张卡片' });
+        return;
+      }
+      const result = await call('bindGridGroup', { gridId: this.data.cardGridId, groupCloudId: cloudId });
+      if (!result.ok) {
+        this.setData({ binding: false, bindMessage: result.message });
+        return;
+      }
+      this.setData({
+        binding: false,
+        bindMessage: result.data.alreadyBound ? '这个群早已绑定本网格，群里的居民点开卡片就能入格' : '已绑定本网格微信群，群里的居民点开这张卡片就能直接入格',
+      });
+    },
     async onJoin(): Promise<void> {
       if (this.data.joining) return;
+      // Inside the tap, before any await: joining is when a resident first wants to hear of notices.
+      void askConsent('residentNotice');
       this.setData({ joining: true, error: '' });
       const result = await call('joinGrid', this.joinInput());
       if (!result.ok) {
@@ -126,6 +137,7 @@ defineComponent({
     },
   },
   onLoad(query: PageQuery): Promise<void> | void {
+    this.setData({ cardGridId: decodeURIComponent(query.gridId ?? '') });
     // A mini-program code puts the scene URL-encoded in options.scene; a shared link passes it plain.
     const raw = query.scene ?? '';
     if (raw !== '') {

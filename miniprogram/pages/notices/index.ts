@@ -1,7 +1,8 @@
-// All notices for my grid, unread ones marked.
+// All notices for my grid, unread ones marked. Opening one asks for the notice reminder (in the tap).
 import { loadBehavior } from '../../behaviors/load';
 import { pullDownBehavior } from '../../behaviors/pullDown';
 import { call } from '../../services/api';
+import { askConsent } from '../../services/subscriptions';
 import { defineComponent } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
@@ -22,6 +23,7 @@ defineComponent({
       this.setData({ rows: page.notices.map((n) => ({ id: n.id, title: n.title, read: n.read, when: formatChinaShort(n.publishedAt, now) })) });
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
+      void askConsent('residentNotice');
       wx.navigateTo({ url: `/pages/notice/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
     },
   },

@@ -1,10 +1,13 @@
 // One of my requests: its timeline, and once resolved, confirm it with a rating (满意度) or reopen
-// it with a reason (闭环: nothing closes without the resident).
+// it with a reason (闭环: nothing closes without the resident). While it is open, "有新进展时提醒我"
+// asks for the update reminder (one more message each time it is allowed), and reopening asks too.
 import { loadBehavior } from '../../behaviors/load';
 import { RATING_MAX, RATING_MIN } from '../../generated/rules';
 import { call } from '../../services/api';
-import { allows, categoryLabel, stateLabel, timelineOf } from '../../services/models';
+import { allows, categoryLabel, isOpenState, stateLabel, timelineOf } from '../../services/models';
 import type { RequestDetail } from '../../services/outputs';
+import { loadProfile, rememberReminders } from '../../services/profile';
+import { askConsent, reminderState, withAccepted, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
@@ -22,6 +25,10 @@ defineComponent({
     timeline: [] as { text: string; when: string }[],
     canConfirm: false,
     canReopen: false,
+    open: false,
+    reminders: null as ReminderCounts | null,
+    /** What the reminder button says: whether the next update will reach the resident in WeChat. */
+    remindText: '',
     ratingMax: RATING_MAX,
     rating: RATING_NONE,
     comment: '',
@@ -41,8 +48,35 @@ defineComponent({
         stateLabel: stateLabel(request.state),
         canConfirm: allows(request.state, 'confirm'),
         canReopen: allows(request.state, 'reopen'),
+        open: isOpenState(request.state),
         timeline: timelineOf(request).map((t) => ({ text: t.text, when: formatChinaShort(t.at, now) })),
       });
+    },
+    showReminders(reminders: ReminderCounts | null): void {
+      const state = reminderState(reminders, 'residentRequest');
+      const remindText =
+        state.kind === 'longTerm'
+          ? '有新进展时微信会提醒您'
+          : state.kind === 'count' && state.left > 0
+            ? `有新进展时微信会提醒您（还能提醒 ${state.left} 次）`
+            : '有新进展时微信不会提醒您';
+      this.setData({ reminders, remindText });
+    },
+    async loadReminders(): Promise<void> {
+      const profile = await loadProfile();
+      this.showReminders(profile?.reminders ?? null);
+    },
+    /** Asked in the tap; the count on the page goes up once the answer is recorded. */
+    askForUpdates(): void {
+      void askConsent('residentRequest').then((answer) => {
+        const reminders = withAccepted(this.data.reminders, answer);
+        if (reminders === this.data.reminders) return;
+        rememberReminders(reminders);
+        this.showReminders(reminders);
+      });
+    },
+    onRemind() {
+      this.askForUpdates();
     },
     onRating(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
       this.setData({ rating: Number(e.detail.value) });
@@ -72,6 +106,8 @@ defineComponent({
         this.setData({ error: '请写下没有解决的原因' });
         return;
       }
+      // Reopened, it will be answered again: the resident should hear of it.
+      this.askForUpdates();
       await this.act(call('reopenRequest', { requestId: this.data.requestId, reason }));
     },
     async act(pending: Promise<{ ok: boolean; message?: string }>): Promise<void> {
@@ -87,6 +123,6 @@ defineComponent({
   },
   onLoad(query: PageQuery): Promise<void> {
     this.setData({ requestId: query.id ?? '' });
-    return this.reload();
+    return Promise.all([this.reload(), this.loadReminders()]).then(() => undefined);
   },
 });

@@ -1,12 +1,13 @@
 // Submit a request (诉求): category, text and photos up to core's limits (generated/rules.js), optional
-// location, urgent toggle. Checks the input before anything is uploaded or sent, asks for
-// subscribe messages in the tap that sends (WeChat only allows it there), keeps the draft when
-// sending fails, and reuses one idempotency key per draft so a retry is stored once.
+// location, urgent toggle. Checks the input before anything is uploaded or sent, asks for the
+// request-update reminders in the tap that sends (services/subscriptions.ts; WeChat only allows it
+// there), keeps the draft when sending fails, and reuses one idempotency key per draft so a retry
+// is stored once.
 import type { RequestCategory } from '../../../core/src/model';
 import type { SubmitRequestInput } from '../../../core/src/schemas';
-import { APP_CONFIG } from '../../config';
-import { REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH, SUBSCRIBE_TEMPLATES_MAX } from '../../generated/rules';
+import { REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH } from '../../generated/rules';
 import { call, checkInput, type FieldProblem } from '../../services/api';
+import { askConsent } from '../../services/subscriptions';
 import { defineComponent } from '../../utils/component';
 import { newIdempotencyKey } from '../../utils/ids';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
@@ -23,19 +24,6 @@ interface Place {
 
 function problemFor(problems: FieldProblem[] | undefined, path: string): string {
   return problems?.find((p) => p.path === path)?.message ?? '';
-}
-
-/** Ask for subscribe messages (as many as one prompt may); resolves to the ids the resident accepted (never rejects). */
-function askSubscriptions(configured: readonly string[]): Promise<string[]> {
-  const templateIds = configured.slice(0, SUBSCRIBE_TEMPLATES_MAX);
-  if (templateIds.length === 0) return Promise.resolve([]);
-  return new Promise((resolve) => {
-    wx.requestSubscribeMessage({
-      tmplIds: templateIds,
-      success: (res) => resolve(templateIds.filter((id) => (res as unknown as Record<string, string>)[id] === 'accept')),
-      fail: () => resolve([]),
-    });
-  });
 }
 
 defineComponent({
@@ -106,8 +94,9 @@ defineComponent({
         this.setData({ textError: textError === '格式不对' ? '请写下具体情况' : textError, error: invalid.message });
         return;
       }
-      // Asked here, inside the tap, before any await: WeChat refuses the prompt anywhere else.
-      const accepted = askSubscriptions(APP_CONFIG.requestTemplateIds);
+      // Asked here, inside the tap, before any await: WeChat refuses the prompt anywhere else. The
+      // answer is recorded on its own; sending does not wait for it.
+      void askConsent('residentRequest');
       this.setData({ sending: true, error: '' });
       let photoIds: string[];
       try {
@@ -122,8 +111,6 @@ defineComponent({
         this.setData({ sending: false, error: result.message });
         return;
       }
-      const acceptedIds = await accepted;
-      if (acceptedIds.length > 0) await call('recordSubscription', { acceptedTemplateIds: acceptedIds, grantId: newIdempotencyKey() });
       this.setData({ sending: false });
       wx.redirectTo({ url: `/pages/request/index?id=${encodeURIComponent(result.data.request.id)}` });
     },

@@ -1,10 +1,15 @@
 // A grid leader's inbox: my open items, live. New requests appear without a refresh (database watch,
 // or listInbox polling where the watch is unavailable); each waiting item counts down to its
 // response target, amber when little time is left and red once it has passed.
+// The reminder card says how many more WeChat reminders may reach the leader (还能提醒您 N 次, amber
+// when few are left); tapping it, or opening a request, asks for more (services/subscriptions.ts),
+// and the "总是保持以上选择" box is explained once.
 import { countdownBehavior } from '../../../behaviors/countdown';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { requestRow, type RequestRowBase } from '../../../services/models';
 import type { InboxItem } from '../../../services/outputs';
+import { loadProfile, rememberReminders } from '../../../services/profile';
+import { askConsent, firstKeepChoiceExplanation, reminderState, withAccepted, type ReminderCounts } from '../../../services/subscriptions';
 import { defineComponent } from '../../../utils/component';
 import { SECOND_MS } from '../../../utils/time';
 import { leaderGridFor, rememberLeaderGrid } from '../../grid';
@@ -17,6 +22,36 @@ interface Row extends RequestRowBase {
 
 /** Each open inbox page's own watch, so two pages never share one. */
 const watches = new WeakMap<object, InboxWatch>();
+
+/** Each responder template as the card names it. */
+const REMINDER_KINDS = [
+  { key: 'requestAssigned', label: '新诉求' },
+  { key: 'requestEscalated', label: '升级' },
+  { key: 'requestDueSoon', label: '快到期' },
+] as const;
+
+interface ReminderCard {
+  text: string;
+  detail: string;
+  hint: string;
+  few: boolean;
+}
+
+/** The reminder card's words for the counts the profile gave (or none known). */
+function reminderCard(counts: ReminderCounts | null): ReminderCard {
+  const state = reminderState(counts, 'responder');
+  if (state.kind === 'longTerm') return { text: '已开启长期提醒', detail: '', hint: '有新诉求、升级和快到期时，微信都会提醒您', few: false };
+  if (state.kind === 'unknown' || counts === null)
+    return { text: '开启微信提醒', detail: '', hint: '点这里，在弹窗中选“允许”，有新诉求时微信会提醒您', few: false };
+  const detail = REMINDER_KINDS.map((k) => `${k.label} ${counts.left[k.key] ?? 0} 次`).join(' · ');
+  const hint =
+    state.left === 0
+      ? '提醒已用完：有新诉求时微信不会提醒您。点这里，在弹窗中选“允许”'
+      : state.few
+        ? '提醒快用完了，点这里多攒几次'
+        : '每次点按处理诉求都会再攒一次提醒，点这里也可以';
+  return { text: `还能提醒您 ${state.left} 次`, detail, hint, few: state.few };
+}
 
 function toRows(items: readonly InboxItem[], nowMs: number): Row[] {
   return items.map((item) => ({ id: item.requestId, excerpt: item.excerpt, ...requestRow(item, item.createdAt, nowMs) }));
@@ -33,6 +68,12 @@ defineComponent({
     /** How often the list refreshes itself when it polls, as the page says it. */
     pollSeconds: INBOX_POLL_MS / SECOND_MS,
     gridId: '',
+    reminders: null as ReminderCounts | null,
+    reminder: reminderCard(null),
+    /** The "总是保持以上选择" explanation, shown the first time the inbox opens on this phone. */
+    explainKeepChoice: false,
+    /** After the first show the profile is asked again, so counts spent or gained elsewhere show. */
+    shownBefore: false,
   },
   methods: {
     onItems(items: InboxItem[], source: InboxSource): void {
@@ -66,7 +107,31 @@ defineComponent({
     async reload(): Promise<void> {
       await watches.get(this)?.refresh();
     },
+    showReminders(reminders: ReminderCounts | null): void {
+      this.setData({ reminders, reminder: reminderCard(reminders) });
+    },
+    async refreshReminders(): Promise<void> {
+      const profile = await loadProfile({ refresh: this.data.shownBefore });
+      this.setData({ shownBefore: true });
+      if (profile !== null) this.showReminders(profile.reminders);
+    },
+    /** Every tap here may ask for more reminders: the answer shows on the card once it is recorded. */
+    askForReminders(): void {
+      void askConsent('responder').then((answer) => {
+        const reminders = withAccepted(this.data.reminders, answer);
+        if (reminders === this.data.reminders) return;
+        rememberReminders(reminders);
+        this.showReminders(reminders);
+      });
+    },
+    onReminders() {
+      this.askForReminders();
+    },
+    onKeepChoiceSeen() {
+      this.setData({ explainKeepChoice: false });
+    },
     onOpen(e: WechatMiniprogram.BaseEvent) {
+      this.askForReminders();
       wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
     },
     onRoster() {
@@ -81,8 +146,10 @@ defineComponent({
     // The first inbox item may have named the grid while the profile loaded: never blank it.
     if (gridId !== '' || this.data.gridId === '') this.setData({ gridId });
   },
-  onShow(): void {
+  onShow(): Promise<void> {
     this.start();
+    if (!this.data.shownBefore) this.setData({ explainKeepChoice: firstKeepChoiceExplanation() });
+    return this.refreshReminders();
   },
   onHide(): void {
     this.stop();

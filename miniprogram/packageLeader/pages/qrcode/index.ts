@@ -1,14 +1,17 @@
 // The grid's join QR code (入格二维码) for printing on building doors or sending to residents:
 // shown from getJoinCode's temporary URL (or its fileID), saved to the phone's album, with a plain
-// explanation and a way to the settings when the album permission was refused. Also binds the
-// grid's WeChat group: opened from inside the group, wx.getGroupEnterInfo gives the group's
-// cloudID, which bindGridGroup turns into the group id on the server.
+// explanation and a way to the settings when the album permission was refused. Also the grid's
+// WeChat group: the page's 转发 (and its share button) is the grid's card (utils/group.ts joinCard);
+// the leader sends it into the group and opens it there, where the join page offers the binding,
+// or comes back here from inside the group: wx.getGroupEnterInfo gives the group's cloudID, which
+// bindGridGroup turns into the group id on the server.
 import { loadBehavior } from '../../../behaviors/load';
 import { call } from '../../../services/api';
 import { downloadToLocal } from '../../../services/files';
 import type { JoinCode } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
+import { enableGroupSharing, joinCard } from '../../../utils/group';
 import { formatChinaDateTime } from '../../../utils/time';
 import { leaderGridFor } from '../../grid';
 
@@ -20,7 +23,7 @@ const ALBUM_DENIED = /auth den|auth deny|authorize|permission/i;
 const USER_CANCELLED = /cancel/i;
 
 const ALBUM_DENIED_MESSAGE = '没有相册权限，二维码没有保存。请点“去设置”，打开“添加到相册”后再点保存。';
-const NOT_IN_GROUP_MESSAGE = '请先把小程序转发到本网格的微信群，再从群里点开它，然后点“绑定本网格微信群”。';
+const NOT_IN_GROUP_MESSAGE = '请先点“转发到本网格微信群”，把卡片发到本网格的群里，再在群里点开这张卡片，点“绑定本网格微信群”。';
 
 function errMsgOf(err: unknown): string {
   return String((err as { errMsg?: unknown } | null)?.errMsg ?? err);
@@ -120,7 +123,11 @@ defineComponent({
     },
   },
   async onLoad(query): Promise<void> {
+    enableGroupSharing();
     this.setData({ gridId: await leaderGridFor(query) });
     return this.showCode();
+  },
+  onShareAppMessage(): WechatMiniprogram.Page.ICustomShareContent {
+    return joinCard(this.data.gridId, '');
   },
 });

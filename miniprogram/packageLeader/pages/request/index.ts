@@ -1,12 +1,14 @@
 // One request, for the leader who handles it: read it, reply (which stops the response clock),
 // mark it in progress, resolve it with a note and photos, or hand it over to another of the 三长.
 // Every action goes through services/api.ts and the page reloads the request afterwards, so what
-// the leader sees is what the backend stored.
+// the leader sees is what the backend stored. Each action's tap also asks for the responder's
+// reminders (services/subscriptions.ts) and goes on at once, whatever the answer.
 import { countdownBehavior } from '../../../behaviors/countdown';
 import { loadBehavior } from '../../../behaviors/load';
 import { PAGE_SIZE_MIN, REQUEST_PHOTO_MAX_COUNT } from '../../../generated/rules';
 import { call, checkInput } from '../../../services/api';
 import { displayUrls } from '../../../services/files';
+import { askConsent } from '../../../services/subscriptions';
 import { allows, categoryLabel, responseCountdown, stateLabel } from '../../../services/models';
 import type { RequestDetail, RosterLeader } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
@@ -127,12 +129,14 @@ defineComponent({
         this.setData({ replyError: '请写下回复居民的话' });
         return;
       }
+      void askConsent('responder');
       this.setData({ busy: true, error: '' });
       const result = await call('respondRequest', { requestId: this.data.requestId, message, ...this.expectedVersion() });
       if (await this.after(result, '已回复居民')) this.setData({ reply: '' });
     },
     async onStart(): Promise<void> {
       if (this.data.busy) return;
+      void askConsent('responder');
       this.setData({ busy: true, error: '' });
       const result = await call('updateRequestStatus', { requestId: this.data.requestId, action: 'startProgress', ...this.expectedVersion() });
       await this.after(result, '已标记为处理中');
@@ -165,6 +169,7 @@ defineComponent({
         this.setData({ noteError: '处理结果太长，请精简' });
         return;
       }
+      void askConsent('responder');
       this.setData({ busy: true, error: '' });
       let photos: string[];
       try {
@@ -195,6 +200,8 @@ defineComponent({
     onHandOver(e: WechatMiniprogram.BaseEvent) {
       const choice = this.data.choices[Number(e.currentTarget.dataset.index)];
       if (choice === undefined || this.data.busy) return;
+      // Asked at the choice, the tap; the confirmation's callback is not one.
+      void askConsent('responder');
       wx.showModal({
         title: '转交诉求',
         content: `转交给本网格的${choice.label}处理？`,

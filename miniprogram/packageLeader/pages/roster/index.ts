@@ -1,7 +1,8 @@
 // The grid's households for its leaders: address, care needs (重点人群) first-hand, who lives there,
 // and who has not heard the latest notice (不落一户). Each unreached household has a big
 // "已当面告知" button that records the visit (markHouseholdReached), so the count goes down as the
-// leader knocks on doors.
+// leader knocks on doors. "转发最新通知到本网格群" (and the page's 转发) forwards the latest notice's
+// card into the grid's WeChat group, where residents read it and reach records the group channel.
 import { loadBehavior } from '../../../behaviors/load';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { PAGE_SIZE_MAX } from '../../../generated/rules';
@@ -9,6 +10,7 @@ import { call } from '../../../services/api';
 import type { NoticeReachState, RosterHousehold } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
+import { enableGroupSharing, joinCard, noticeCard } from '../../../utils/group';
 import { formatChinaShort } from '../../../utils/time';
 import { leaderGridFor } from '../../grid';
 import { addressOf, careLabels } from '../../models';
@@ -127,7 +129,12 @@ defineComponent({
     },
   },
   async onLoad(query): Promise<void> {
+    enableGroupSharing();
     this.setData({ gridId: await leaderGridFor(query), noticeId: decodeURIComponent(query.noticeId ?? '') });
     return this.reload();
+  },
+  /** The latest notice's card; with no notice yet, the grid's own card (residents join from it). */
+  onShareAppMessage(): WechatMiniprogram.Page.ICustomShareContent {
+    return this.data.noticeId !== '' ? noticeCard(this.data.noticeId, this.data.noticeTitle) : joinCard(this.data.gridId, this.data.gridName);
   },
 });
