@@ -1,7 +1,8 @@
 // Subscribe messages. A one-time authorisation (wx.requestSubscribeMessage) allows exactly one send,
 // so we count the authorisations each user holds per template; a government-affairs (政务民生) account
 // may hold long-term ones. A user with none left is skipped (the in-app inbox still has the item) and
-// the skip is reported so committees can see whose authorisations ran out.
+// the skip is reported so committees can see whose authorisations ran out; a responder is then
+// reached by SMS (below, and core/src/channels.ts), which needs no consent but is paid for.
 import { SMS_LINK_EXPIRY_DAYS, smsDayOf, smsUsageId, withinSmsBudget } from '../../core/src/channels';
 import { chinaDayjs } from '../../core/src/chinaTime';
 import type { SendOutcome } from '../../core/src/delivery';
@@ -18,8 +19,28 @@ export const TEMPLATE_IDS: Readonly<Record<TemplateKey, string>> = Object.fromEn
   TEMPLATE_KEYS.map((key) => [key, process.env[`TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] || DEFAULT_TEMPLATE_IDS[key]]),
 ) as Record<TemplateKey, string>;
 
-/** True when the deployment's mini-program is a government-affairs account with long-term subscriptions. */
-export const LONG_TERM_SUBSCRIPTIONS = process.env.LONG_TERM_SUBSCRIPTIONS === 'true';
+/**
+ * Long-term subscriptions (长期订阅, for government-affairs accounts): LONG_TERM_SUBSCRIPTIONS=true for
+ * every template, or a comma list of the template keys WeChat approved as long-term (e.g.
+ * "requestAssigned,requestEscalated,requestDueSoon"); sends of those consume nothing.
+ */
+const LONG_TERM_SETTING = (process.env.LONG_TERM_SUBSCRIPTIONS ?? '').trim();
+const LONG_TERM_TEMPLATE_IDS: ReadonlySet<string> = new Set(
+  LONG_TERM_SETTING === 'true'
+    ? Object.values(TEMPLATE_IDS)
+    : LONG_TERM_SETTING.split(',')
+        .map((key) => key.trim())
+        .filter((key): key is TemplateKey => (TEMPLATE_KEYS as readonly string[]).includes(key))
+        .map((key) => TEMPLATE_IDS[key]),
+);
+
+/** True when every template is long-term: nothing is counted anywhere. */
+export const LONG_TERM_SUBSCRIPTIONS = TEMPLATE_KEYS.every((key) => LONG_TERM_TEMPLATE_IDS.has(TEMPLATE_IDS[key]));
+
+/** True when sends of this template consume no authorisation. */
+export function isLongTerm(templateId: string): boolean {
+  return LONG_TERM_TEMPLATE_IDS.has(templateId);
+}
 
 /** WeChat's limit for a `thing` keyword of a subscribe message, in characters. */
 const THING_MAX_CHARS = 20;
@@ -87,7 +108,8 @@ export async function addAuthorisations(db: Database, userId: string, templateId
  */
 export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message: SubscribeMessage, now: number): Promise<SendOutcome> {
   const id = subscriptionId(message.touser, message.templateId);
-  if (!LONG_TERM_SUBSCRIPTIONS) {
+  const longTerm = isLongTerm(message.templateId);
+  if (!longTerm) {
     const held = await fetchById<SubscriptionDoc>(db, COLLECTIONS.subscriptions, id);
     if (!held || held.remaining <= 0) return 'noAuthorisation';
   }
@@ -108,7 +130,7 @@ export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message
     console.error('[notify] subscribeMessage.send failed', errCode, err instanceof Error ? err.message : err);
     return 'failed';
   }
-  if (!LONG_TERM_SUBSCRIPTIONS) await spendAuthorisation(db, id, { remaining: db.command.inc(-1), updatedAt: now });
+  if (!longTerm) await spendAuthorisation(db, id, { remaining: db.command.inc(-1), updatedAt: now });
   return 'sent';
 }
 

@@ -206,3 +206,21 @@ describe('the due-soon reminder', () => {
     expect(done.map((e) => [e.state, e.outcome])).toEqual([['done', 'sent']]);
   }, 60_000);
 });
+
+describe('long-term subscriptions, per template', () => {
+  it('a template approved as long-term is sent on every request without consent counted, and no SMS is paid for; the others still count', async () => {
+    await backend.emu.stop();
+    backend = await startTestBackend({ functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'requestAssigned,requestEscalated' } });
+    const leader = grid(0).leaders.gridLeader;
+    const requests = [await submit(backend, resident(0), '楼道灯坏了'), await submit(backend, resident(0, 1), '水管漏水')];
+    for (const r of requests) expect(await itemOf(r.id, leader)).toMatchObject({ notified: 'sent' });
+    expect((await sendsTo(backend, leader, TEMPLATE_IDS.requestAssigned)).filter((m) => m.error === undefined)).toHaveLength(2);
+    expect(await backend.emu.control.outbox(SMS_API)).toHaveLength(0);
+
+    // requestDueSoon is not long-term here: without a tap the reminder is not sent.
+    await backend.emu.control.advance(requests[0]!.responseDueAt - DEFAULT_POLICY.dueSoonBeforeMs - (await backend.emu.control.now()) + SWEEP_INTERVAL_MS);
+    expect(await sendsTo(backend, leader, TEMPLATE_IDS.requestDueSoon)).toHaveLength(0);
+    const reminder = (await storedEffects(requests[0]!.id)).find((e) => e.kind === 'dueSoon');
+    expect(reminder).toMatchObject({ state: 'done', outcome: 'noAuthorisation' });
+  }, 60_000);
+});

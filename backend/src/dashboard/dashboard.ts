@@ -26,7 +26,7 @@ import { COLLECTIONS } from '../collections';
 import { countOf, fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { mayOverseeVillage, streetAdministered, villagesOverseen } from '../../../core/src/access';
-import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, smsUsedToday, TEMPLATE_IDS } from '../notify';
+import { isLongTerm, remainingAuthorisations, smsUsedToday, TEMPLATE_IDS } from '../notify';
 import { villagePlace, type GridDoc, type VillageDoc } from '../organisation/repo';
 import type { RequestDoc } from '../requests/store';
 
@@ -147,9 +147,11 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
 
   const gridIds = new Set(grids.map((g) => g._id));
   const staff = gridStaff(assignments, gridIds);
-  const remaining = LONG_TERM_SUBSCRIPTIONS ? {} : await remainingAuthorisations(db, [...staff.keys()], TEMPLATE_IDS.requestAssigned);
+  // Unreachable means no consent left for "a request is yours"; a long-term template never runs out.
+  const assignedIsLongTerm = isLongTerm(TEMPLATE_IDS.requestAssigned);
+  const remaining = assignedIsLongTerm ? {} : await remainingAuthorisations(db, [...staff.keys()], TEMPLATE_IDS.requestAssigned);
   const unreachable: UnreachableStaff[] = [];
-  if (!LONG_TERM_SUBSCRIPTIONS) {
+  if (!assignedIsLongTerm) {
     for (const [userId, byGrid] of staff) {
       if ((remaining[userId] ?? 0) > 0) continue;
       for (const [gridId, roles] of byGrid) unreachable.push({ userId, gridId, roles });
@@ -193,7 +195,7 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     grids: gridViews,
     overdue: overdueList,
     truncated: weekRequests.truncated,
-    authorisationsCounted: !LONG_TERM_SUBSCRIPTIONS,
+    authorisationsCounted: !assignedIsLongTerm,
     sms: { enabled: smsPolicy.enabled, usedToday: smsUsed, dailyBudget: smsPolicy.dailyBudget },
   });
 }

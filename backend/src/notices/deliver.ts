@@ -58,7 +58,7 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll } from '../db';
 import type { CallContext } from '../handler';
-import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, thingValue, timeValue, type SubscribeMessage } from '../notify';
+import { isLongTerm, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, thingValue, timeValue, type SubscribeMessage } from '../notify';
 import { queueJobsOwedByNotices } from './dispatch';
 import {
   claimDeliveryIfUnchanged,
@@ -141,7 +141,7 @@ function noticeMessage(source: MessageSource, touser: Id): SubscribeMessage {
 
 /** Authorisations left per user (one read), or null when they are not counted (long-term subscriptions). */
 function authorisationsOf(db: Database, userIds: readonly Id[]): Promise<Record<string, number> | null> {
-  return LONG_TERM_SUBSCRIPTIONS ? Promise.resolve(null) : remainingAuthorisations(db, [...new Set(userIds)], TEMPLATE_IDS.noticePublished);
+  return isLongTerm(TEMPLATE_IDS.noticePublished) ? Promise.resolve(null) : remainingAuthorisations(db, [...new Set(userIds)], TEMPLATE_IDS.noticePublished);
 }
 
 function authorisationsLeft(remaining: Record<string, number> | null, userId: Id): number | null {
