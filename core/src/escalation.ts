@@ -52,9 +52,9 @@ type EscalationView = Pick<
 
 /**
  * What the sweeper should do with this request at `now`, given the staff of its place and its
- * village's policy in force (for the duty rota). One level
- * per decision: if the sweeper was down and several deadlines passed, the next sweep takes the next
- * level (notifications stay in order and each level gets its own event).
+ * village's policy in force (for the duty rota). One level per decision: if the sweeper was down and
+ * several deadlines passed, the next sweep takes the next level (notifications stay in order and each
+ * level gets its own event).
  */
 export function decideEscalation(
   request: EscalationView,
