@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import type { VillageDashboard } from '../../core/src/schemas/dashboard';
 import { TEMPLATE_IDS } from '../../backend/src/notify';
-import { DAY_MS, MINUTE_MS } from '../../core/src/policy';
+import { DAY_MS, DEFAULT_POLICY, MINUTE_MS } from '../../core/src/policy';
+import { smsNumberOf } from '../../core/src/channels';
 import { MORNING_IN_CHINA_MS, startTestBackend, type TestBackend } from '../helpers/backend';
 import { submit } from './requestsHelpers';
 
@@ -203,6 +204,16 @@ describe('getVillageDashboard figures', () => {
     // Nobody in the other grids ever authorised: all three leaders of each.
     expect(view.grids[1]?.unreachableStaff).toHaveLength(3);
     expect(view.grids[2]?.unreachableStaff).toHaveLength(3);
+  });
+
+  it("shows today's SMS use against the village's daily budget, as many as went to its staff", async () => {
+    const view = await dashboard(backend.street.people.committee[VILLAGE]!);
+    const villageOf = new Map(backend.street.roleAssignments.map((a) => [smsNumberOf(a.phone), a.scope.villageId]));
+    const sms = (await backend.emu.control.outbox('cloudbase.sendSmsV2')) as Array<{ request: { phone_number_list: string[] }; error?: unknown }>;
+    const sentHere = sms.filter((m) => m.error === undefined && villageOf.get(m.request.phone_number_list[0] ?? '') === VILLAGE).length;
+    // The unanswered request went by SMS to its leader (no consent), the other 三长 and the duty officer.
+    expect(sentHere).toBeGreaterThan(0);
+    expect(view.sms).toEqual({ enabled: true, usedToday: sentHere, dailyBudget: DEFAULT_POLICY.sms.dailyBudget });
   });
 
   it('shows the village emergency mode as the committee set it', async () => {
