@@ -32,8 +32,8 @@ function setWx(world: FakeWorld, name: string, fn: unknown): void {
 }
 
 /** Opens the mini-program from a group card: WeChat gives a shareTicket and, on request, the group's cloudID. */
-function enterFromGroup(world: FakeWorld, cloudID: string): void {
-  setWx(world, 'getEnterOptionsSync', () => ({ scene: 1044, path: 'pages/join/index', query: {}, shareTicket: 'ticket-e2e' }));
+function enterFromGroup(world: FakeWorld, cloudID: string, path = 'pages/join/index', query: Record<string, string> = {}): void {
+  setWx(world, 'getEnterOptionsSync', () => ({ scene: 1044, path, query, shareTicket: 'ticket-e2e' }));
   setWx(world, 'getGroupEnterInfo', (opts: { success?: (r: unknown) => void }) =>
     opts.success?.({ cloudID, encryptedData: '', iv: '', errMsg: 'getGroupEnterInfo:ok' }),
   );
@@ -129,9 +129,12 @@ describe('resident journey against the real backend', () => {
     expect(landed?.kind).toBe('redirectTo');
     requestId = /id=([^&]+)/.exec(landed?.url ?? '')?.[1] ?? '';
     expect(requestId).not.toBe('');
-    expect(forwarded.filter((f) => f.name === 'submitRequest' || f.name === 'recordSubscription')).toEqual([
-      { name: 'submitRequest', openid: RESIDENT, result: expect.objectContaining({ ok: true }) },
+    // The consent is recorded as soon as it is given, beside the submission, not after it.
+    await until('consent recorded', () => forwarded.some((f) => f.name === 'recordSubscription'));
+    const sent = forwarded.filter((f) => f.name === 'submitRequest' || f.name === 'recordSubscription');
+    expect([...sent].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: 'recordSubscription', openid: RESIDENT, result: expect.objectContaining({ ok: true }) },
+      { name: 'submitRequest', openid: RESIDENT, result: expect.objectContaining({ ok: true }) },
     ]);
   });
 
@@ -260,6 +263,41 @@ describe('resident journey against the real backend', () => {
       expect(world.toasts.at(-1)).toBe(`已加入${gridName}`);
       const memberships = (await backend.emu.control.collection('memberships')) as Array<{ _id: string; gridId: string }>;
       expect(memberships.find((m) => m._id === newcomer)?.gridId).toBe(gridId);
+    });
+
+    it('the newcomer opens the notice card forwarded into the group: the read records the group channel and reach counts it', async () => {
+      const newcomer = backend.street.people.grids[0]?.unjoined[1]?.openid ?? 'o-e2e-newcomer';
+      const readInGroup = async (): Promise<number | undefined> =>
+        (await backend.call<FunctionOutputs['getNoticeReach']>('getNoticeReach', { noticeId, gridId }, committee)).data?.totals.readInGroup;
+      const before = await readInGroup();
+      phone.openid = newcomer;
+      try {
+        enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID), 'pages/notice/index', { id: noticeId });
+        const notice = remount(await mount('pages/notice/index', { query: { id: noticeId } }));
+        await until('marked read', () => forwarded.some((f) => f.name === 'markNoticeRead' && f.openid === newcomer));
+        expect(notice.node('#title').dom.textContent).toBe(NOTICE_TITLE);
+        expect(forwarded.at(-1)).toMatchObject({ name: 'markNoticeRead', openid: newcomer, result: { ok: true, data: { firstRead: true, channel: 'group' } } });
+      } finally {
+        phone.openid = null;
+      }
+      const receipts = (await backend.emu.control.collection('noticeReceipts')) as Array<{ _id: string; channel?: string }>;
+      expect(receipts.find((r) => r._id === `${noticeId}:${newcomer}`)?.channel).toBe('group');
+      expect(await readInGroup()).toBe((before ?? 0) + 1);
+    });
+
+    it('the leader opening the grid card in the group is offered the binding, and told the group is bound already', async () => {
+      phone.openid = leader;
+      try {
+        enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID), 'pages/join/index', { gridId });
+        const join = remount(await mount('pages/join/index', { query: { gridId } }));
+        await until('the binding offered', () => join.comp.querySelector('#bind-group') != null);
+        await join.tap('#bind-group');
+        await until('bound', () => join.comp.querySelector('#bind-message') != null);
+        expect(forwarded.at(-1)).toMatchObject({ name: 'bindGridGroup', openid: leader, result: { ok: true, data: { gridId, alreadyBound: true } } });
+        expect(join.node('#bind-message').dom.textContent).toContain('这个群早已绑定本网格');
+      } finally {
+        phone.openid = null;
+      }
     });
 
     it('a member opening the card is told so and taken home, asked nothing', async () => {
