@@ -109,6 +109,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
     ],
     truncated: false,
     authorisationsCounted: true,
+    sms: { enabled: true, usedToday: 3, dailyBudget: 200 },
   };
 }
 
