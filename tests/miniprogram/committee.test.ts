@@ -217,7 +217,7 @@ describe('publish a notice', () => {
     await page.tap('#grid-v01-g02');
     world.handlers.publishNotice = () => ok({ notice: { id: 'n1' }, duplicate: false });
     world.handlers.getNoticeReach = () =>
-      ok({ noticeId: 'n1', grids: [], totals: { total: 10, read: 0, toldInPerson: 0, reached: 0, unreached: 10, unreachedWithCareNeeds: 1 } });
+      ok({ noticeId: 'n1', grids: [], totals: { total: 10, read: 0, readInGroup: 0, toldInPerson: 0, reached: 0, unreached: 10, unreachedWithCareNeeds: 1 } });
     await page.tap('#publish');
     expect(world.calls[0]?.data.scope).toEqual({ kind: 'grids', villageId: 'v01', gridIds: ['v01-g02'] });
   });
@@ -234,7 +234,11 @@ describe('publish a notice', () => {
 
     world.handlers.publishNotice = () => ok({ notice: { id: 'n7' }, duplicate: false });
     world.handlers.getNoticeReach = () =>
-      ok({ noticeId: 'n7', grids: [], totals: { total: 40, read: 30, toldInPerson: 2, reached: 32, unreached: 8, unreachedWithCareNeeds: 3 } });
+      ok({
+        noticeId: 'n7',
+        grids: [],
+        totals: { total: 40, read: 30, readInGroup: 12, toldInPerson: 2, reached: 32, unreached: 8, unreachedWithCareNeeds: 3 },
+      });
     await page.tap('#publish');
     const publishes = world.calls.filter((c) => c.name === 'publishNotice');
     expect(publishes).toHaveLength(2);
@@ -250,6 +254,7 @@ describe('publish a notice', () => {
     expect(page.node('#reach-reached').dom.textContent).toBe('32 / 40 户');
     expect(page.node('#reach-unreached').dom.textContent).toBe('8 户');
     expect(page.node('#reach-care').dom.textContent).toBe('3 户');
+    expect(page.node('#reach-group').dom.textContent).toBe('12 户');
     // The draft is done: the next notice gets a new key.
     expect(page.comp.instance.data.idempotencyKey).toBe('');
   });

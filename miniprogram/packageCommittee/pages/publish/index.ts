@@ -20,6 +20,8 @@ interface GridChoice {
 interface ReachSummary {
   total: number;
   reached: number;
+  /** Of the reads, households that first read it from their grid's WeChat group card. */
+  readInGroup: number;
   unreached: number;
   unreachedWithCareNeeds: number;
 }
@@ -120,7 +122,16 @@ defineComponent({
         return;
       }
       const t = result.data.totals;
-      this.setData({ reach: { total: t.total, reached: t.reached, unreached: t.unreached, unreachedWithCareNeeds: t.unreachedWithCareNeeds } });
+      this.setData({
+        // An older backend counts no group reads.
+        reach: {
+          total: t.total,
+          reached: t.reached,
+          readInGroup: t.readInGroup ?? 0,
+          unreached: t.unreached,
+          unreachedWithCareNeeds: t.unreachedWithCareNeeds,
+        },
+      });
     },
     onRefreshReach(): Promise<void> {
       return this.loadReach();
