@@ -158,3 +158,17 @@ describe('getMyProfile', () => {
     expect(res.code).toBe('INPUT.INVALID');
   });
 });
+
+describe('getMyProfile under long-term subscriptions (长期订阅)', () => {
+  let longTerm: TestBackend;
+  beforeAll(async () => {
+    longTerm = await startTestBackend({ functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'true' } });
+  });
+  afterAll(() => longTerm.emu.stop());
+
+  it('keeps no count: a send spends nothing, so every template is null and longTerm is said', async () => {
+    const leader = longTerm.street.people.grids[0]!.leaders.gridLeader;
+    const res = await longTerm.call<MyProfile>('getMyProfile', {}, leader);
+    expect(res.data?.reminders).toEqual({ longTerm: true, left: Object.fromEntries(TEMPLATE_KEYS.map((k) => [k, null])) });
+  });
+});
