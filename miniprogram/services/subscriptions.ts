@@ -19,6 +19,7 @@ import {
 import { newIdempotencyKey } from '../utils/ids';
 import { call } from './api';
 import type { MyProfile } from './outputs';
+import { rememberReminders } from './profile';
 
 export type ReminderCounts = MyProfile['reminders'];
 
@@ -99,6 +100,20 @@ export function askConsent(purpose: ConsentPurpose): Promise<ConsentAnswer> {
     if (accepted.length === 0) return { accepted, recorded: true };
     if (APP_CONFIG.longTermSubscriptions) wx.setStorageSync(LONG_TERM_GRANTED_KEY, [...new Set([...longTermGranted(), ...accepted])]);
     return { accepted, recorded: await record(accepted) };
+  });
+}
+
+/**
+ * askConsent for a page that shows the counts: once an acceptance is recorded, `show` gets the new
+ * counts (one more per accepted template), and so does the session's profile for the pages opened next.
+ */
+export function askAndCount(purpose: ConsentPurpose, shown: () => ReminderCounts | null, show: (counts: ReminderCounts | null) => void): void {
+  void askConsent(purpose).then((answer) => {
+    const before = shown();
+    const after = withAccepted(before, answer);
+    if (after === before) return;
+    rememberReminders(after);
+    show(after);
   });
 }
 

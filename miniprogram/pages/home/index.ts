@@ -11,16 +11,8 @@
 import { pullDownBehavior } from '../../behaviors/pullDown';
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
-import {
-  COMMITTEE_WORK_ROLES,
-  loadProfile,
-  rememberReminders,
-  type GridLeaderContact,
-  type GridWorkPlace,
-  type MyProfile,
-  type VillageWorkPlace,
-} from '../../services/profile';
-import { askConsent, reminderState, withAccepted, type ReminderCounts } from '../../services/subscriptions';
+import { COMMITTEE_WORK_ROLES, loadProfile, type GridLeaderContact, type GridWorkPlace, type MyProfile, type VillageWorkPlace } from '../../services/profile';
+import { askAndCount, reminderState, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
 import { enableGroupSharing, groupShareTicket, JOIN_PAGE, joinCard } from '../../utils/group';
@@ -188,12 +180,11 @@ defineComponent({
     },
     /** Asked in the tap; the state shown changes once the answer is recorded. */
     askForNotices(): void {
-      void askConsent('residentNotice').then((answer) => {
-        const reminders = withAccepted(this.data.reminders, answer);
-        if (reminders === this.data.reminders) return;
-        rememberReminders(reminders);
-        this.showReminders(reminders);
-      });
+      askAndCount(
+        'residentNotice',
+        () => this.data.reminders,
+        (reminders) => this.showReminders(reminders),
+      );
     },
     onRemindNotices() {
       this.askForNotices();

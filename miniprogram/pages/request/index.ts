@@ -6,8 +6,8 @@ import { RATING_MAX, RATING_MIN } from '../../generated/rules';
 import { call } from '../../services/api';
 import { allows, categoryLabel, isOpenState, stateLabel, timelineOf } from '../../services/models';
 import type { RequestDetail } from '../../services/outputs';
-import { loadProfile, rememberReminders } from '../../services/profile';
-import { askConsent, reminderState, withAccepted, type ReminderCounts } from '../../services/subscriptions';
+import { loadProfile } from '../../services/profile';
+import { askAndCount, reminderState, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
@@ -68,12 +68,11 @@ defineComponent({
     },
     /** Asked in the tap; the count on the page goes up once the answer is recorded. */
     askForUpdates(): void {
-      void askConsent('residentRequest').then((answer) => {
-        const reminders = withAccepted(this.data.reminders, answer);
-        if (reminders === this.data.reminders) return;
-        rememberReminders(reminders);
-        this.showReminders(reminders);
-      });
+      askAndCount(
+        'residentRequest',
+        () => this.data.reminders,
+        (reminders) => this.showReminders(reminders),
+      );
     },
     onRemind() {
       this.askForUpdates();

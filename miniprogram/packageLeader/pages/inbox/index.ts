@@ -8,8 +8,8 @@ import { countdownBehavior } from '../../../behaviors/countdown';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { requestRow, type RequestRowBase } from '../../../services/models';
 import type { InboxItem } from '../../../services/outputs';
-import { loadProfile, rememberReminders } from '../../../services/profile';
-import { askConsent, firstKeepChoiceExplanation, reminderState, withAccepted, type ReminderCounts } from '../../../services/subscriptions';
+import { loadProfile } from '../../../services/profile';
+import { askAndCount, firstKeepChoiceExplanation, reminderState, type ReminderCounts } from '../../../services/subscriptions';
 import { defineComponent } from '../../../utils/component';
 import { SECOND_MS } from '../../../utils/time';
 import { leaderGridFor, rememberLeaderGrid } from '../../grid';
@@ -117,12 +117,11 @@ defineComponent({
     },
     /** Every tap here may ask for more reminders: the answer shows on the card once it is recorded. */
     askForReminders(): void {
-      void askConsent('responder').then((answer) => {
-        const reminders = withAccepted(this.data.reminders, answer);
-        if (reminders === this.data.reminders) return;
-        rememberReminders(reminders);
-        this.showReminders(reminders);
-      });
+      askAndCount(
+        'responder',
+        () => this.data.reminders,
+        (reminders) => this.showReminders(reminders),
+      );
     },
     onReminders() {
       this.askForReminders();
