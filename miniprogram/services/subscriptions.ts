@@ -122,8 +122,10 @@ export type ReminderState = { kind: 'count'; left: number; few: boolean } | { ki
 
 export function reminderState(counts: ReminderCounts | null, purpose: ConsentPurpose): ReminderState {
   if (counts === null) return { kind: 'unknown' };
-  if (counts.longTerm) return { kind: 'longTerm' };
-  const left = Math.min(...TEMPLATES_FOR[purpose].map((k) => counts.left[k] ?? 0));
+  // A long-term template (null) counts nothing: the others say how many reminders are left.
+  const counted = TEMPLATES_FOR[purpose].map((k) => counts.left[k]).filter((n): n is number => typeof n === 'number');
+  if (counts.longTerm || counted.length === 0) return { kind: 'longTerm' };
+  const left = Math.min(...counted);
   return { kind: 'count', left, few: left <= FEW_REMINDERS_LEFT };
 }
 
@@ -131,7 +133,11 @@ export function reminderState(counts: ReminderCounts | null, purpose: ConsentPur
 export function withAccepted(counts: ReminderCounts | null, answer: ConsentAnswer): ReminderCounts | null {
   if (counts === null || counts.longTerm || !answer.recorded || answer.accepted.length === 0) return counts;
   const left = { ...counts.left };
-  for (const key of answer.accepted) left[key] = (left[key] ?? 0) + 1;
+  for (const key of answer.accepted) {
+    const held = left[key];
+    // An older backend may omit a template: none held.
+    if (held !== null) left[key] = (held ?? 0) + 1;
+  }
   return { ...counts, left };
 }
 

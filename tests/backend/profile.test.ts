@@ -159,16 +159,25 @@ describe('getMyProfile', () => {
   });
 });
 
-describe('getMyProfile under long-term subscriptions (长期订阅)', () => {
+describe('getMyProfile with some templates long-term (长期订阅)', () => {
   let longTerm: TestBackend;
   beforeAll(async () => {
-    longTerm = await startTestBackend({ functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'true' } });
+    longTerm = await startTestBackend({ functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'requestAssigned,requestEscalated' } });
   });
   afterAll(() => longTerm.emu.stop());
 
-  it('keeps no count: a send spends nothing, so every template is null and longTerm is said', async () => {
+  it('keeps no count for a long-term template (a send spends nothing: null), and counts the others', async () => {
     const leader = longTerm.street.people.grids[0]!.leaders.gridLeader;
+    const grant = await longTerm.call(
+      'recordSubscription',
+      { grantId: 'grant-long-1', acceptedTemplateIds: [DEFAULT_TEMPLATE_IDS.requestAssigned, DEFAULT_TEMPLATE_IDS.requestDueSoon] },
+      leader,
+    );
+    expect(grant).toMatchObject({ ok: true });
     const res = await longTerm.call<MyProfile>('getMyProfile', {}, leader);
-    expect(res.data?.reminders).toEqual({ longTerm: true, left: Object.fromEntries(TEMPLATE_KEYS.map((k) => [k, null])) });
+    expect(res.data?.reminders).toEqual({
+      longTerm: false,
+      left: { requestAssigned: null, requestEscalated: null, requestDueSoon: 1, requestUpdated: 0, noticePublished: 0 },
+    });
   });
 });

@@ -69,5 +69,13 @@ describe('reminder counts', () => {
     expect(withAccepted(counts, { accepted: ['requestDueSoon'], recorded: false })).toBe(counts);
     expect(reminderState({ ...counts, left: { ...counts.left, requestDueSoon: 2 } }, 'responder')).toEqual({ kind: 'count', left: 2, few: true });
     expect(reminderState(null, 'responder')).toEqual({ kind: 'unknown' });
+    // Long-term templates (null) count nothing: the others say how many are left; all long-term, no count.
+    const someLongTerm = { longTerm: false, left: { ...counts.left, requestAssigned: null, requestEscalated: null } };
+    expect(reminderState(someLongTerm, 'responder')).toEqual({ kind: 'count', left: 3, few: false });
+    expect(withAccepted(someLongTerm, { accepted: ['requestAssigned', 'requestDueSoon'], recorded: true })?.left).toMatchObject({
+      requestAssigned: null,
+      requestDueSoon: 4,
+    });
+    expect(reminderState({ ...someLongTerm, left: { ...someLongTerm.left, requestDueSoon: null } }, 'responder')).toEqual({ kind: 'longTerm' });
   });
 });

@@ -14,7 +14,7 @@
 // → grids by `_id in` ∥ villages by `_id in` (a street admin: villages by `streetId`) ∥ the household by
 //   `_id` ∥ the member grid's 三长 by `scope.gridId`, 1 each in parallel, each skipped when it has nothing to read.
 //   ∥ the caller's authorisations left per subscribe-message template (notify.ts), one read each,
-//   none under long-term subscriptions.
+//   none for a long-term template.
 // So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 4 reads
 // and the template reads.
 import { ok, type Result } from '../../../core/src/errors';
@@ -46,7 +46,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import type { HouseholdDoc } from '../notices/docs';
-import { LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, TEMPLATE_IDS } from '../notify';
+import { isLongTerm, LONG_TERM_SUBSCRIPTIONS, remainingAuthorisations, TEMPLATE_IDS } from '../notify';
 import type { GridDoc, VillageDoc } from '../organisation/repo';
 
 /** A grid has one of each of the 三长, sometimes two; anything past this is a data error, not shown. */
@@ -92,13 +92,15 @@ function leaderContacts(assignments: RoleAssignment[]): GridLeaderContact[] {
   return contacts.sort((a, b) => rank(a) - rank(b) || (a.displayName ?? '').localeCompare(b.displayName ?? '', 'zh-CN'));
 }
 
-/** The caller's reminders left per template; under long-term subscriptions nothing is counted (null each). */
+/** The caller's reminders left per template; a long-term template counts nothing (null), and is not read. */
 async function reminderCounts(db: Database, userId: Id): Promise<ReminderCounts> {
-  if (LONG_TERM_SUBSCRIPTIONS) return { longTerm: true, left: Object.fromEntries(TEMPLATE_KEYS.map((key) => [key, null])) as Record<TemplateKey, null> };
   const counts = await Promise.all(
-    TEMPLATE_KEYS.map(async (key) => [key, (await remainingAuthorisations(db, [userId], TEMPLATE_IDS[key]))[userId] ?? 0] as const),
+    TEMPLATE_KEYS.map(async (key) => {
+      const templateId = TEMPLATE_IDS[key];
+      return [key, isLongTerm(templateId) ? null : ((await remainingAuthorisations(db, [userId], templateId))[userId] ?? 0)] as const;
+    }),
   );
-  return { longTerm: false, left: Object.fromEntries(counts) as Record<TemplateKey, number> };
+  return { longTerm: LONG_TERM_SUBSCRIPTIONS, left: Object.fromEntries(counts) as Record<TemplateKey, number | null> };
 }
 
 function fetchByIds<T>(db: Database, collection: string, ids: Id[]): Promise<T[]> {

@@ -73,9 +73,10 @@ export interface MyProfile {
 
 /**
  * The caller's subscribe-message authorisations: each one-time consent allows one message of that
- * template. Under long-term subscriptions (长期订阅) a send spends nothing, so no count is kept: null.
+ * template. A long-term template's (长期订阅) send spends nothing, so no count is kept: null.
  */
 export interface ReminderCounts {
+  /** Every template is long-term (then every count is null). */
   longTerm: boolean;
   left: Record<TemplateKey, number | null>;
 }

@@ -43,7 +43,10 @@ function reminderCard(counts: ReminderCounts | null): ReminderCard {
   if (state.kind === 'longTerm') return { text: '已开启长期提醒', detail: '', hint: '有新诉求、升级和快到期时，微信都会提醒您', few: false };
   if (state.kind === 'unknown' || counts === null)
     return { text: '开启微信提醒', detail: '', hint: '点这里，在弹窗中选“允许”，有新诉求时微信会提醒您', few: false };
-  const detail = REMINDER_KINDS.map((k) => `${k.label} ${counts.left[k.key] ?? 0} 次`).join(' · ');
+  const detail = REMINDER_KINDS.map((k) => {
+    const held = counts.left[k.key];
+    return `${k.label} ${held === null ? '长期' : `${held ?? 0} 次`}`;
+  }).join(' · ');
   const hint =
     state.left === 0
       ? '提醒已用完：有新诉求时微信不会提醒您。点这里，在弹窗中选“允许”'
