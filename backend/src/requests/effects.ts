@@ -146,24 +146,17 @@ function templateFor(reason: InboxReason): TemplateKey {
 /** The effects of a change that produced `request` (at its new version) and `event`. */
 export function effectsOf(request: Request, event: RequestEvent, followUp: FollowUp, now: EpochMs): Record<string, Effect> {
   const effects: Record<string, Effect> = {};
-  const assigned = followUp.assigned;
+  const { assigned, toldResponders: told } = followUp;
   for (const userId of assigned?.userIds ?? []) {
-    const message = assignedMessage(request, userId, assigned?.why ?? '', templateFor(assigned?.reason ?? 'routed'));
-    add(effects, request, 'message', { userId, message } satisfies MessagePayload, now, userId);
-    add(effects, request, 'sms', { userId, rule: assigned?.sms ?? 'fallback', why: assigned?.why ?? '' } satisfies SmsPayload, now, userId);
-    add(effects, request, 'inbox', { userId, reason: assigned?.reason ?? 'routed' } satisfies InboxPayload, now, userId);
+    const { why, reason, sms = 'fallback' } = assigned ?? { why: '', reason: 'routed' };
+    add(effects, request, 'message', { userId, message: assignedMessage(request, userId, why, templateFor(reason)) } satisfies MessagePayload, now, userId);
+    add(effects, request, 'sms', { userId, rule: sms, why } satisfies SmsPayload, now, userId);
+    add(effects, request, 'inbox', { userId, reason } satisfies InboxPayload, now, userId);
   }
-  const told = followUp.toldResponders;
   for (const userId of told?.userIds ?? []) {
-    add(
-      effects,
-      request,
-      'message',
-      { userId, message: assignedMessage(request, userId, told?.why ?? '', 'requestAssigned') } satisfies MessagePayload,
-      now,
-      userId,
-    );
-    add(effects, request, 'sms', { userId, rule: 'fallback', why: told?.why ?? '' } satisfies SmsPayload, now, userId);
+    const why = told?.why ?? '';
+    add(effects, request, 'message', { userId, message: assignedMessage(request, userId, why, 'requestAssigned') } satisfies MessagePayload, now, userId);
+    add(effects, request, 'sms', { userId, rule: 'fallback', why } satisfies SmsPayload, now, userId);
   }
   const lead = followUp.dueSoonBeforeMs ?? 0;
   const remindAt = request.responseDueAt - lead;
@@ -221,8 +214,9 @@ async function noteOnInbox(db: Database, requestId: Id, userId: Id, fields: Part
   });
 }
 
-/** What an SMS needs to know about its recipient and their village: their phones, the SMS policy, the grid's name. Two reads in parallel. */
+/** What an SMS needs to know about its recipient and their village: their phones, the SMS policy, the grid's name. Three reads in parallel. */
 async function smsContext(db: Database, request: Request, userId: Id) {
+  // The recipient's assignments by the userId index (a responder may hold roles in several places).
   const [assignments, policyDoc, grid] = await Promise.all([
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ userId }).limit(MAX_GET_LIMIT)),
     fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, request.villageId),

@@ -1,6 +1,7 @@
 // Use case: the sweeper (a timer every SWEEP_INTERVAL_MS). It escalates requests nobody answered in
 // time, one level per sweep, closes resolved requests past their auto-close day, and performs the
-// effects requests still owe (messages, inbox items a fault or a crash left undone). All three come
+// effects requests still owe (messages, SMS, inbox items a fault or a crash left undone, and the
+// due-soon reminders scheduled at submission, which fall due on this list). All three come
 // from index range queries (nextEscalationAt, autoCloseAt, effectsDueAt), oldest first, in batches
 // repeated until nothing is due or the time budget is spent — never a scan of the open requests.
 // Every write is conditional on the version the decision was made on, so overlapping sweeps never
