@@ -14,10 +14,14 @@ import { COLLECTIONS } from './collections';
 import { fetchAll, fetchById, insertOnce, MAX_GET_LIMIT, updateWhere } from './db';
 import { wxacodeEnvVersion } from './membership/qrcode';
 
-/** Subscription templates, configured per deployment through the function environment (TEMPLATE_REQUEST_ASSIGNED, …). */
-export const TEMPLATE_IDS: Readonly<Record<TemplateKey, string>> = Object.fromEntries(
-  TEMPLATE_KEYS.map((key) => [key, process.env[`TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] || DEFAULT_TEMPLATE_IDS[key]]),
-) as Record<TemplateKey, string>;
+/** Subscription templates, configured per deployment through the function environment (an empty value keeps the emulator's id). */
+export const TEMPLATE_IDS: Readonly<Record<TemplateKey, string>> = {
+  requestAssigned: process.env.TEMPLATE_REQUEST_ASSIGNED || DEFAULT_TEMPLATE_IDS.requestAssigned,
+  requestEscalated: process.env.TEMPLATE_REQUEST_ESCALATED || DEFAULT_TEMPLATE_IDS.requestEscalated,
+  requestDueSoon: process.env.TEMPLATE_REQUEST_DUE_SOON || DEFAULT_TEMPLATE_IDS.requestDueSoon,
+  requestUpdated: process.env.TEMPLATE_REQUEST_UPDATED || DEFAULT_TEMPLATE_IDS.requestUpdated,
+  noticePublished: process.env.TEMPLATE_NOTICE_PUBLISHED || DEFAULT_TEMPLATE_IDS.noticePublished,
+};
 
 /**
  * Long-term subscriptions (长期订阅, for government-affairs accounts): LONG_TERM_SUBSCRIPTIONS=true for
