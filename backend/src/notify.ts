@@ -169,10 +169,10 @@ export async function remainingAuthorisations(db: Database, userIds: readonly st
  * The SMS template (CloudBase console → 短信, a template with one variable {1} and the link {2}),
  * configured per deployment through SMS_TEMPLATE_ID; the default is the emulator's.
  */
-export const SMS_TEMPLATE_ID = process.env.SMS_TEMPLATE_ID || 'sms-request-waiting';
+const SMS_TEMPLATE_ID = process.env.SMS_TEMPLATE_ID || 'sms-request-waiting';
 
 /** The CloudBase environment the function runs in (sendSmsV2 bills it): TCB_ENV, which the platform sets. */
-export function currentEnvId(): string {
+function currentEnvId(): string {
   return process.env.TCB_ENV ?? '';
 }
 
@@ -217,7 +217,7 @@ export async function sendSms(cloud: WxCloud, phoneNumber: string, variable: str
 const SMS_STATUS_OK = 'ok';
 
 /** A village's SMS count for one China day (smsUsage, `_id` = villageId:date). */
-export interface SmsUsageDoc {
+interface SmsUsageDoc {
   _id: string;
   villageId: string;
   day: string;

@@ -6,7 +6,6 @@
 // by SMS as well as by subscribe message. Residents are reached by subscribe message only.
 import { chinaDateOf } from './chinaTime';
 import type { ChinaDate, EpochMs, EscalationAudience, Id } from './model';
-import { DAY_MS } from './policy';
 import type { SmsPolicy } from './model';
 import { truncateChars } from './text';
 
@@ -46,8 +45,7 @@ export function smsNumberOf(phone: string | undefined): string | null {
   return MAINLAND_MOBILE.test(digits) ? `${SMS_COUNTRY_CODE}${digits}` : null;
 }
 
-/** sendSmsV2's limits: numbers per call, and characters of the template's one variable. */
-export const SMS_MAX_NUMBERS_PER_CALL = 1000;
+/** sendSmsV2's limit on the template's one variable, in characters (it takes 1–1,000 numbers a call; we send one). */
 export const SMS_VARIABLE_MAX_CHARS = 30;
 
 /** The SMS's one variable: what (the category), where (the grid) and why, cut to the template's limit. */
@@ -57,11 +55,9 @@ export function smsVariable(what: string, where: string, why: string): string {
 
 /** A URL Link in an SMS opens the page for this long (WeChat allows at most 30 days). */
 export const SMS_LINK_EXPIRY_DAYS = 7;
-export const SMS_LINK_EXPIRY_MS = SMS_LINK_EXPIRY_DAYS * DAY_MS;
 
 /** What became of an SMS owed to a responder (kept on their inbox item; 'pending' while it is retried). */
-export const SMS_OUTCOMES = ['sent', 'failed', 'noPhone', 'off', 'overBudget', 'pending'] as const;
-export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
+export type SmsOutcome = 'sent' | 'failed' | 'noPhone' | 'off' | 'overBudget' | 'pending';
 
 /** Before the budget: an SMS goes out only to a mobile (the first of the recipient's phones that is one), in a village that has SMS on. */
 export function smsDecision(sms: SmsPolicy, phones: readonly (string | undefined)[]): { send: string } | { skip: 'off' | 'noPhone' } {
@@ -86,7 +82,7 @@ export function withinSmsBudget(sms: SmsPolicy, usedToday: number): boolean {
 
 /** Each message opens its recipient's own page of the request: the leader's in packageLeader, the resident's in the main package. */
 export const RESPONDER_REQUEST_PAGE = 'packageLeader/pages/request/index';
-export const RESIDENT_REQUEST_PAGE = 'pages/request/index';
+const RESIDENT_REQUEST_PAGE = 'pages/request/index';
 
 /** The query that names the request on either page. */
 export function requestPageQuery(requestId: Id): string {
