@@ -171,9 +171,9 @@ export async function remainingAuthorisations(db: Database, userIds: readonly st
  */
 const SMS_TEMPLATE_ID = process.env.SMS_TEMPLATE_ID || 'sms-request-waiting';
 
-/** The CloudBase environment the function runs in (sendSmsV2 bills it): TCB_ENV, which the platform sets. */
-function currentEnvId(): string {
-  return process.env.TCB_ENV ?? '';
+/** The CloudBase environment the function runs in (sendSmsV2 bills it), as the SDK reads it from the platform. */
+function currentEnvId(cloud: WxCloud): string {
+  return cloud.getWXContext().ENV ?? '';
 }
 
 /** urllink.generate's expire_type for "expire_interval days after generation". */
@@ -202,7 +202,7 @@ export async function sendSms(cloud: WxCloud, phoneNumber: string, variable: str
     cloudbase: { sendSmsV2(args: Record<string, unknown>): Promise<{ sendStatusList?: Array<{ code?: string; message?: string }> }> };
   };
   const result = await api.cloudbase.sendSmsV2({
-    env: currentEnvId(),
+    env: currentEnvId(cloud),
     urlLink,
     templateId: SMS_TEMPLATE_ID,
     templateParamList: [variable],
