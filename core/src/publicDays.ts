@@ -6,7 +6,9 @@
 // Only the package's JSON table is read: no code of it runs, so the core stays pure data in, data out.
 
 import chineseDays from 'chinese-days/dist/chinese-days.json';
-import type { ChinaDate } from './model';
+import { chinaDateStart } from './chinaTime';
+import type { ChinaDate, EpochMs } from './model';
+import { DAY_MS } from './policy';
 
 /** What a date is in China's official calendar, when it is not an ordinary day. */
 export type PublicDayKind = 'holiday' | 'makeUpWorkday';
@@ -24,4 +26,16 @@ export function publicDayKind(date: ChinaDate): PublicDayKind | null {
   if (MAKE_UP_WORKDAYS.has(date)) return 'makeUpWorkday';
   if (PUBLIC_HOLIDAYS.has(date)) return 'holiday';
   return null;
+}
+
+/**
+ * The State Council announces a year's holidays around November; from this long before the data runs
+ * out, committees are asked to have the package updated (or to add the days by hand meanwhile).
+ */
+const PUBLIC_DAYS_WARN_AHEAD_DAYS = 60;
+
+/** How far the public days reach, and whether they are about to run out (or have) at `now`. */
+export function publicDaysCoverage(now: EpochMs): { lastYear: number; runningOut: boolean } {
+  const end = chinaDateStart(`${PUBLIC_DAYS_LAST_YEAR + 1}-01-01`) ?? Number.POSITIVE_INFINITY;
+  return { lastYear: PUBLIC_DAYS_LAST_YEAR, runningOut: now >= end - PUBLIC_DAYS_WARN_AHEAD_DAYS * DAY_MS };
 }

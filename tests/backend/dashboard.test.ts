@@ -8,6 +8,7 @@ import type { VillageDashboard } from '../../core/src/schemas/dashboard';
 import { TEMPLATE_IDS } from '../../backend/src/notify';
 import { DAY_MS, DEFAULT_POLICY, MINUTE_MS } from '../../core/src/policy';
 import { smsNumberOf } from '../../core/src/channels';
+import { PUBLIC_DAYS_LAST_YEAR, publicDaysCoverage } from '../../core/src/publicDays';
 import { MORNING_IN_CHINA_MS, startTestBackend, type TestBackend } from '../helpers/backend';
 import { submit } from './requestsHelpers';
 
@@ -214,6 +215,12 @@ describe('getVillageDashboard figures', () => {
     // The unanswered request went by SMS to its leader (no consent), the other 三长 and the duty officer.
     expect(sentHere).toBeGreaterThan(0);
     expect(view.sms).toEqual({ enabled: true, usedToday: sentHere, dailyBudget: DEFAULT_POLICY.sms.dailyBudget });
+  });
+
+  it('says how far the public holidays are known and whether that year is ending', async () => {
+    const view = await dashboard(backend.street.people.committee[VILLAGE]!);
+    expect(view.publicDays).toEqual(publicDaysCoverage(view.asOf));
+    expect(view.publicDays.lastYear).toBe(PUBLIC_DAYS_LAST_YEAR);
   });
 
   it('shows the village emergency mode as the committee set it', async () => {

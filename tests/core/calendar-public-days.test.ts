@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addServiceTime, DEFAULT_SERVICE_CALENDAR, isInService, MINUTE_MS, type ServiceCalendar } from '../../core/src';
-import { MAKE_UP_WORKDAYS, PUBLIC_DAYS_LAST_YEAR, PUBLIC_HOLIDAYS, publicDayKind } from '../../core/src/publicDays';
+import { MAKE_UP_WORKDAYS, PUBLIC_DAYS_LAST_YEAR, PUBLIC_HOLIDAYS, publicDayKind, publicDaysCoverage } from '../../core/src/publicDays';
 import { at } from './fixtures';
 
 const WORKDAY = [{ start: '08:30', end: '17:30' }];
@@ -14,6 +14,13 @@ const WEEKDAYS_AND_SUNDAY_MORNING: ServiceCalendar = {
 const TEN_MINUTES = 10 * MINUTE_MS;
 
 describe('public days (from chinese-days)', () => {
+  it('warns from sixty days before the data runs out', () => {
+    const last = PUBLIC_DAYS_LAST_YEAR;
+    expect(publicDaysCoverage(at(`${last}-10-31T12:00`)).runningOut).toBe(false);
+    expect(publicDaysCoverage(at(`${last}-11-02T12:00`)).runningOut).toBe(true);
+    expect(publicDaysCoverage(at(`${last + 1}-03-01T12:00`))).toEqual({ lastYear: last, runningOut: true });
+  });
+
   it('knows the 2026 National Day holiday and its make-up workdays', () => {
     expect(publicDayKind('2026-10-01')).toBe('holiday');
     expect(publicDayKind('2026-10-07')).toBe('holiday');

@@ -110,6 +110,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
     truncated: false,
     authorisationsCounted: true,
     sms: { enabled: true, usedToday: 3, dailyBudget: 200 },
+    publicDays: { lastYear: 2026, runningOut: true },
   };
 }
 
@@ -132,6 +133,8 @@ describe('committee dashboard', () => {
     expect(page.node('#week-p').dom.textContent).toBe('3 分钟 / 12 分钟');
     expect(page.node('#week-escalations').dom.textContent).toBe('一级 2 · 二级 1 · 三级 0');
     expect(page.node('#unreachable-count').dom.textContent).toBe('1 人收不到新诉求的微信提醒');
+    expect(page.node('#sms-state').dom.textContent).toBe('今天已发 3 / 200 条');
+    expect(page.node('#public-days').dom.textContent).toContain('只到 2026 年');
     // Per grid: its share, first response, escalations, overdue count, whom to remind.
     const grid1 = page.node('#grid-v01-g01').dom.textContent ?? '';
     expect(grid1).toContain('超时 1 件本周按时响应率50%（2 件）首次响应（中位 / 九成）3 分钟 / 3 分钟上报一级 1 · 二级 1 · 三级 0');

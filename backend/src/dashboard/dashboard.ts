@@ -26,6 +26,7 @@ import { COLLECTIONS } from '../collections';
 import { countOf, fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { mayOverseeVillage, streetAdministered, villagesOverseen } from '../../../core/src/access';
+import { publicDaysCoverage } from '../../../core/src/publicDays';
 import { isLongTerm, remainingAuthorisations, smsUsedToday, TEMPLATE_IDS } from '../notify';
 import { villagePlace, type GridDoc, type VillageDoc } from '../organisation/repo';
 import type { RequestDoc } from '../requests/store';
@@ -197,6 +198,7 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     truncated: weekRequests.truncated,
     authorisationsCounted: !assignedIsLongTerm,
     sms: { enabled: smsPolicy.enabled, usedToday: smsUsed, dailyBudget: smsPolicy.dailyBudget },
+    publicDays: publicDaysCoverage(now),
   });
 }
 

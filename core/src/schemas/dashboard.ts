@@ -61,4 +61,6 @@ export interface VillageDashboard {
   authorisationsCounted: boolean;
   /** The SMS channel today (China day): whether it is on, how many the village sent, and its daily budget. */
   sms: { enabled: boolean; usedToday: number; dailyBudget: number };
+  /** The last year China's public holidays are known for, and whether that year is ending (update the data). */
+  publicDays: { lastYear: number; runningOut: boolean };
 }

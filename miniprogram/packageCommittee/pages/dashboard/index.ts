@@ -1,6 +1,7 @@
 // Committee dashboard (工作看板): per grid this week and today, the share answered within target,
 // first-response p50/p90, escalations by level, requests waiting past their deadline right now, and
-// the grid staff whose subscribe-message authorisations ran out (to remind them). The emergency-mode
+// the grid staff whose subscribe-message authorisations ran out (to remind them), today's SMS against
+// the budget, and a warning when China's public-holiday data is about to run out. The emergency-mode
 // switch asks for confirmation first, since it puts every grid's clock on 24/7 service.
 import type { ReportFigures } from '../../../../core/src/reports';
 import { loadBehavior } from '../../../behaviors/load';
@@ -77,6 +78,9 @@ function overdueRows(view: Dashboard): OverdueRow[] {
   }));
 }
 
+/** From this share of the day's SMS budget on, the count is shown in amber. */
+const SMS_NEAR_BUDGET_SHARE = 0.8;
+
 const EMPTY_FIGURES: FigureRow = { total: 0, share: '', p50: '', p90: '', escalations: '' };
 
 defineComponent({
@@ -95,6 +99,12 @@ defineComponent({
     overdueCount: 0,
     unreachableCount: 0,
     authorisationsCounted: true,
+    smsEnabled: false,
+    smsUsedToday: 0,
+    smsDailyBudget: 0,
+    smsNearBudget: false,
+    publicDaysLastYear: 0,
+    publicDaysRunningOut: false,
     grids: [] as GridRow[],
     overdue: [] as OverdueRow[],
   },
@@ -116,6 +126,12 @@ defineComponent({
         overdueCount: view.overall.overdueCount,
         unreachableCount: view.grids.reduce((n, g) => n + g.unreachableStaff.length, 0),
         authorisationsCounted: view.authorisationsCounted,
+        smsEnabled: view.sms.enabled,
+        smsUsedToday: view.sms.usedToday,
+        smsDailyBudget: view.sms.dailyBudget,
+        smsNearBudget: view.sms.usedToday >= view.sms.dailyBudget * SMS_NEAR_BUDGET_SHARE,
+        publicDaysLastYear: view.publicDays.lastYear,
+        publicDaysRunningOut: view.publicDays.runningOut,
         grids: gridRows(view),
         overdue: overdueRows(view),
       });
