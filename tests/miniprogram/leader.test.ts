@@ -5,6 +5,7 @@
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
+import { inboxItem } from './fixtures';
 import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
@@ -26,37 +27,16 @@ afterEach(() => {
 const cloud = (): Record<string, unknown> => world.wx.cloud as Record<string, unknown>;
 const callsOf = (name: string) => world.calls.filter((c) => c.name === name);
 
-function inboxItem(requestId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    _id: `${requestId}:leader`,
-    userId: 'leader',
-    requestId,
-    gridId: 'g1',
-    villageId: 'v1',
-    state: 'submitted',
-    open: true,
-    category: 'medicine',
-    urgent: false,
-    excerpt: '家里老人需要降压药',
-    responseDueAt: NOW + 10 * MINUTE,
-    createdAt: NOW - MINUTE,
-    reason: 'routed',
-    escalationLevel: 0,
-    notified: 'sent',
-    ...extra,
-  };
-}
-
 describe('leader inbox', () => {
   it('polls listInbox when no watch is available and shows a new request after the next poll', async () => {
-    const items = [inboxItem('r1')];
+    const items = [inboxItem(NOW, 'r1')];
     world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [...items], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     expect(callsOf('listInbox')).toEqual([{ name: 'listInbox', data: { view: 'mine', limit: 50 } }]);
     expect(page.node('#item-r1').dom.textContent).toContain('家里老人需要降压药');
     expect(page.comp.querySelector('#item-r2')).toBeFalsy();
 
-    items.push(inboxItem('r2', { excerpt: '楼道灯坏了', category: 'repairs', urgent: true }));
+    items.push(inboxItem(NOW, 'r2', { excerpt: '楼道灯坏了', category: 'repairs', urgent: true }));
     vi.advanceTimersByTime(INBOX_POLL_MS);
     await settle();
     expect(callsOf('listInbox')).toHaveLength(2);
@@ -73,7 +53,7 @@ describe('leader inbox', () => {
 
   it('shows only open items and stops polling when left', async () => {
     world.handlers.listInbox = () =>
-      ok({ view: 'mine', page: { items: [inboxItem('r1'), inboxItem('r9', { state: 'confirmed', open: false })], nextCursor: null } });
+      ok({ view: 'mine', page: { items: [inboxItem(NOW, 'r1'), inboxItem(NOW, 'r9', { state: 'confirmed', open: false })], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     expect(page.comp.querySelector('#item-r9')).toBeFalsy();
     page.unmount();
@@ -84,7 +64,7 @@ describe('leader inbox', () => {
   });
 
   it('counts down to the response target: normal, amber under three minutes, red once passed', async () => {
-    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1', { responseDueAt: NOW + 5 * MINUTE })], nextCursor: null } });
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem(NOW, 'r1', { responseDueAt: NOW + 5 * MINUTE })], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     expect(page.node('#item-r1').dom.textContent).toContain('剩 5 分 0 秒');
     expect(page.hasClass('lx-tone-normal')).toBe(true);
@@ -97,7 +77,7 @@ describe('leader inbox', () => {
   });
 
   it('no countdown once a request has been answered', async () => {
-    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1', { state: 'responded' })], nextCursor: null } });
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem(NOW, 'r1', { state: 'responded' })], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     expect(page.node('#item-r1').dom.textContent).toContain('已响应');
     expect(page.node('#item-r1').dom.textContent).not.toContain('剩');
@@ -127,12 +107,12 @@ describe('leader inbox', () => {
         };
       },
     });
-    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r5', { excerpt: '轮询到的' })], nextCursor: null } });
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem(NOW, 'r5', { excerpt: '轮询到的' })], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     expect(wheres).toEqual([{ userId: '{openid}', open: true }]);
     expect(callsOf('listInbox')).toHaveLength(0);
 
-    watchOptions!.onChange({ docs: [inboxItem('r3', { excerpt: '实时推送的新诉求' })] });
+    watchOptions!.onChange({ docs: [inboxItem(NOW, 'r3', { excerpt: '实时推送的新诉求' })] });
     await settle();
     expect(page.node('#item-r3').dom.textContent).toContain('实时推送的新诉求');
     expect(page.node('#source').dom.textContent).toContain('自动出现');
@@ -154,7 +134,7 @@ describe('leader inbox', () => {
       watched = true;
       return {};
     };
-    const reply = { view: 'mine', page: { items: [inboxItem('r7')], nextCursor: null } };
+    const reply = { view: 'mine', page: { items: [inboxItem(NOW, 'r7')], nextCursor: null } };
     // Whichever transport the service layer picked (emulator over wx.request, or the cloud), it is asked.
     world.handlers.listInbox = () => ok(reply);
     world.requestReply = { statusCode: 200, data: { result: { ok: true, data: reply } } };
@@ -168,7 +148,7 @@ describe('leader inbox', () => {
   });
 
   it('opens a request in the leader subpackage', async () => {
-    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1')], nextCursor: null } });
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem(NOW, 'r1')], nextCursor: null } });
     page = await mount('packageLeader/pages/inbox/index');
     await page.tap('#item-r1');
     expect(world.navigations).toEqual([{ kind: 'navigateTo', url: '/packageLeader/pages/request/index?id=r1' }]);

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 // The resident pages other than home and submit: what the user sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FunctionOutputs, JoinOutput, NoticeListItem, RequestDetail, RequestListItem } from '../../miniprogram/services/outputs';
+import type { FunctionOutputs, JoinOutput, NoticeListItem, RequestDetail } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { requestItem } from './fixtures';
 
 const NOW = Date.UTC(2024, 2, 5, 6, 0, 0);
 const SECOND = 1000;
@@ -16,35 +17,8 @@ function joined(over: Partial<JoinOutput> = {}): JoinOutput {
   return { grid: GRID, householdId: 'h1', alreadyMember: false, moved: false, householdNeeded: false, ...over };
 }
 
-function requestItem(over: Partial<RequestListItem> & Pick<RequestListItem, 'id'>): RequestListItem {
-  return {
-    streetId: 's1',
-    villageId: 'v1',
-    gridId: 'g1',
-    residentId: 'o-me',
-    category: 'repairs',
-    text: '灯坏了',
-    photos: [],
-    urgent: false,
-    idempotencyKey: 'key-00001',
-    state: 'submitted',
-    version: 1,
-    submittedAt: NOW - MINUTE,
-    routedTo: ['o-leader'],
-    routingOutcome: 'routed',
-    responders: ['o-leader'],
-    responseDueAt: NOW + 10 * MINUTE,
-    escalationLevel: 0,
-    escalationPlan: [],
-    nextEscalationAt: null,
-    reopenCount: 0,
-    autoCloseAt: null,
-    ...over,
-  };
-}
-
 function requestDetail(state: RequestDetail['state'], notes: string[]): RequestDetail {
-  const { autoCloseAt, ...base } = requestItem({ id: 'r1', state });
+  const { autoCloseAt, ...base } = requestItem(NOW, { id: 'r1', state });
   const events = notes.map((note, i) => ({
     requestId: 'r1',
     kind: 'respond' as const,
@@ -167,8 +141,15 @@ describe('my requests page', () => {
     world.handlers.listMyRequests = () =>
       ok({
         items: [
-          requestItem({ id: 'r1', category: 'repairs', text: '灯坏了', state: 'submitted', submittedAt: NOW - 60 * SECOND, responseDueAt: NOW + 299 * SECOND }),
-          requestItem({ id: 'r2', category: 'medicine', text: '买药', state: 'inProgress', submittedAt: NOW, responseDueAt: NOW - SECOND }),
+          requestItem(NOW, {
+            id: 'r1',
+            category: 'repairs',
+            text: '灯坏了',
+            state: 'submitted',
+            submittedAt: NOW - 60 * SECOND,
+            responseDueAt: NOW + 299 * SECOND,
+          }),
+          requestItem(NOW, { id: 'r2', category: 'medicine', text: '买药', state: 'inProgress', submittedAt: NOW, responseDueAt: NOW - SECOND }),
         ],
         nextCursor: null,
       });
@@ -185,7 +166,7 @@ describe('my requests page', () => {
   it('ticks the countdown each second to amber and then red, and stops when the page goes', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
     vi.setSystemTime(NOW);
-    world.handlers.listMyRequests = () => ok({ items: [requestItem({ id: 'r1', text: 'x', responseDueAt: NOW + 200 * SECOND })], nextCursor: null });
+    world.handlers.listMyRequests = () => ok({ items: [requestItem(NOW, { id: 'r1', text: 'x', responseDueAt: NOW + 200 * SECOND })], nextCursor: null });
     page = await mount('pages/requests/index');
     vi.advanceTimersByTime(30 * SECOND);
     expect(page.node('#request-r1').dom.textContent).toContain('剩 2 分 50 秒');

@@ -6,7 +6,8 @@
 // with the group's cloudID, and the grid's card lets its leader bind the group.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, RESPONDER_TEMPLATE_KEYS } from '../../core/src/subscriptions';
-import type { FunctionOutputs, NoticeListItem, RequestListItem } from '../../miniprogram/services/outputs';
+import type { FunctionOutputs, NoticeListItem } from '../../miniprogram/services/outputs';
+import { inboxItem, requestItem } from './fixtures';
 import { installWorld, mount, NO_REMINDERS, ok, type FakeWorld, type Mounted } from './harness';
 
 const NOW = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -45,26 +46,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function inboxItem(requestId: string): Record<string, unknown> {
-  return {
-    _id: `${requestId}:leader`,
-    userId: 'leader',
-    requestId,
-    gridId: 'g1',
-    villageId: 'v1',
-    state: 'submitted',
-    open: true,
-    category: 'medicine',
-    urgent: false,
-    excerpt: '家里老人需要降压药',
-    responseDueAt: NOW + 10 * MINUTE,
-    createdAt: NOW - MINUTE,
-    reason: 'routed',
-    escalationLevel: 0,
-    notified: 'sent',
-  };
-}
 
 function leaderRequest(state: string, version: number): Record<string, unknown> {
   return {
@@ -112,7 +93,7 @@ describe('a responder is asked for the three responder templates on every tap of
   });
 
   it('opening a request from the inbox asks for them, records the accepted ones under a grant id, and opens it', async () => {
-    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem('r1')], nextCursor: null } });
+    world.handlers.listInbox = () => ok({ view: 'mine', page: { items: [inboxItem(NOW, 'r1')], nextCursor: null } });
     world.subscribeAnswers = { [RESPONDER_IDS[0]!]: 'accept', [RESPONDER_IDS[2]!]: 'accept' };
     page = await mount('packageLeader/pages/inbox/index', { query: { gridId: 'g1' } });
     await page.tap('#item-r1');
@@ -311,36 +292,13 @@ describe('a resident is asked for the notice template when they join, from home 
   });
 });
 
-function myRequest(id: string, state: RequestListItem['state']): RequestListItem {
-  return {
-    id,
-    streetId: 's1',
-    villageId: 'v1',
-    gridId: 'g1',
-    residentId: 'o-me',
-    category: 'repairs',
-    text: '灯坏了',
-    photos: [],
-    urgent: false,
-    idempotencyKey: 'key-00001',
-    state,
-    version: 2,
-    submittedAt: NOW - MINUTE,
-    routedTo: ['o-leader'],
-    routingOutcome: 'routed',
-    responders: ['o-leader'],
-    responseDueAt: NOW + 10 * MINUTE,
-    escalationLevel: 0,
-    escalationPlan: [],
-    nextEscalationAt: null,
-    reopenCount: 0,
-    autoCloseAt: null,
-  };
-}
-
 describe('a resident is asked for the request-update template whenever they look at an open request of theirs', () => {
   it('opening an open request asks, opening a finished one does not', async () => {
-    world.handlers.listMyRequests = () => ok({ items: [myRequest('r1', 'responded'), myRequest('r2', 'confirmed')], nextCursor: null });
+    world.handlers.listMyRequests = () =>
+      ok({
+        items: [requestItem(NOW, { id: 'r1', state: 'responded', version: 2 }), requestItem(NOW, { id: 'r2', state: 'confirmed', version: 2 })],
+        nextCursor: null,
+      });
     page = await mount('pages/requests/index');
     await page.tap('#request-r2');
     expect(world.subscribeRequests).toEqual([]);
@@ -350,7 +308,7 @@ describe('a resident is asked for the request-update template whenever they look
   });
 
   it('the open request says whether the next update will reach them, and 有新进展时提醒我 asks and counts it', async () => {
-    const { autoCloseAt, ...request } = myRequest('r1', 'inProgress');
+    const { autoCloseAt, ...request } = requestItem(NOW, { id: 'r1', state: 'inProgress', version: 2 });
     world.handlers.getRequest = () => ok({ ...request, autoCloseAt, events: [] });
     world.handlers.getMyProfile = () => ok({ ...RESIDENT_PROFILE, reminders: reminders({ requestUpdated: 1 }) });
     world.subscribeAnswers = { [UPDATE_ID]: 'accept' };
@@ -362,7 +320,7 @@ describe('a resident is asked for the request-update template whenever they look
   });
 
   it('a finished request offers no reminder', async () => {
-    const { autoCloseAt, ...request } = myRequest('r2', 'confirmed');
+    const { autoCloseAt, ...request } = requestItem(NOW, { id: 'r2', state: 'confirmed', version: 2 });
     world.handlers.getRequest = () => ok({ ...request, autoCloseAt, events: [] });
     page = await mount('pages/request/index', { query: { id: 'r2' } });
     expect(page.comp.querySelector('#remind')).toBeFalsy();
