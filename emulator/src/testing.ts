@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { resolveConfig, type EmulatorOptions } from './config';
 import type { FaultSpec } from './faults';
+import type { UrlLinkInfo } from './openapi/apis';
 import { startEmulator, type EmulatorInstance } from './server';
 
 // wx-server-sdk is CommonJS and reads its configuration from process.env at call time.
@@ -41,14 +42,7 @@ export interface TestEmulator {
 }
 
 /** A URL Link as GET /__emulator/urllink/<code> reports it. */
-export interface ResolvedUrlLink {
-  code: string;
-  /** The page, e.g. "pages/request/detail"; empty for the home page. */
-  path: string;
-  query: string;
-  envVersion: string;
-  createdAtMs: number;
-  expiresAtMs: number;
+export interface ResolvedUrlLink extends UrlLinkInfo {
   /** Expired on the emulator clock. */
   expired: boolean;
 }

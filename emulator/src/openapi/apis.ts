@@ -196,8 +196,9 @@ const URL_LINK_QUERY_MAX_LENGTH = 1024;
 const URL_LINK_QUERY_PATTERN = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/;
 
 /** What the emulator keeps of one URL Link (openapi_url_links), for SMS checks and the test endpoint. */
-interface UrlLinkInfo {
+export interface UrlLinkInfo {
   code: string;
+  /** The page, e.g. "pages/request/detail"; empty for the home page. */
   path: string;
   query: string;
   envVersion: string;
