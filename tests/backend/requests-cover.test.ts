@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { roleAssignmentId } from '../../backend/src/seed';
+import { smsNumberOf } from '../../core/src/channels';
 import type { RoleAssignment } from '../../core/src/model';
 import { MINUTE_MS, SECOND_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
@@ -126,6 +127,15 @@ describe('urgent cover at night', () => {
   });
 });
 
+/** The second duty officer's mobile, so level 2's SMS can be told apart from the seeded officer's. */
+const NIGHT_DUTY_MOBILE = '13900009999';
+
+/** The numbers every SMS so far went to, in order. */
+async function smsNumbers(): Promise<string[]> {
+  const sms = (await backend.emu.control.outbox('cloudbase.sendSmsV2')) as Array<{ request: { phone_number_list: string[] }; error?: unknown }>;
+  return sms.filter((m) => m.error === undefined).flatMap((m) => m.request.phone_number_list);
+}
+
 describe('level 2 and the duty rota', () => {
   const village = () => grid(1).villageId;
   const seededDuty = () => backend.street.people.dutyOfficers[village()]!;
@@ -139,6 +149,7 @@ describe('level 2 and the duty rota', () => {
       scope: { streetId: backend.street.street.id, villageId: village() },
       assignedAt: START,
       assignedBy: committeeOf(village()),
+      phone: NIGHT_DUTY_MOBILE,
     };
     await backend.db.collection(COLLECTIONS.roleAssignments).doc(roleAssignmentId(assignment)).set({ data: assignment });
     // Thursdays: the second officer 10:00–11:00, the seeded one 14:00–15:00; 12:00 is a hole.
@@ -151,7 +162,7 @@ describe('level 2 and the duty rota', () => {
   });
 
   /** Submits at `submittedAt` in `g`, lets level 1 and level 2 fall due (sweeping at each), and returns what level 2 told. */
-  async function levelTwoOf(gridIndex: number, submittedAt: number): Promise<{ inboxAt2: string[]; sentAt2: string[] }> {
+  async function levelTwoOf(gridIndex: number, submittedAt: number): Promise<{ inboxAt2: string[]; sentAt2: string[]; smsAt2: string[] }> {
     const g = grid(gridIndex);
     await jumpTo(submittedAt);
     // Whatever an earlier test left open escalates now, so it spends none of the consent given below.
@@ -163,8 +174,10 @@ describe('level 2 and the duty rota', () => {
     await jumpTo(level1!.dueAt + 1);
     await sweepNow(backend);
     const sentBefore = new Set((await sendsAbout(request.id)).map((m) => m.request.touser));
+    const smsBefore = (await smsNumbers()).length;
     await jumpTo(level2!.dueAt + 1);
     await sweepNow(backend);
+    const smsAt2 = (await smsNumbers()).slice(smsBefore);
     const items = await inboxItems(backend, request.id);
     const sent = await sendsAbout(request.id);
     return {
@@ -172,20 +185,25 @@ describe('level 2 and the duty rota', () => {
         .filter((i) => i.reason === 'escalation' && i.escalationLevel === 2 && [seededDuty(), nightDuty()].includes(i.userId))
         .map((i) => i.userId),
       sentAt2: sent.map((m) => m.request.touser!).filter((to) => !sentBefore.has(to)),
+      smsAt2,
     };
   }
 
   it('reaches only the officer the rota has on duty at the escalation instant', async () => {
     // Thursday 10:00: level 2 falls due at 10:20, in the second officer's hour.
-    const { inboxAt2, sentAt2 } = await levelTwoOf(1, at('2026-11-26T10:00'));
+    const { inboxAt2, sentAt2, smsAt2 } = await levelTwoOf(1, at('2026-11-26T10:00'));
     expect(inboxAt2).toEqual([nightDuty()]);
     expect(sentAt2).toEqual([nightDuty()]);
+    // And by SMS (every escalation to the duty desk goes by SMS too), to that officer alone.
+    expect(smsAt2).toEqual([smsNumberOf(NIGHT_DUTY_MOBILE)]);
   });
 
   it('reaches every duty officer of the village when the rota has a hole then', async () => {
     // Thursday 12:00: level 2 at 12:20, which no shift covers.
-    const { inboxAt2, sentAt2 } = await levelTwoOf(2, at('2026-11-26T12:00'));
+    const { inboxAt2, sentAt2, smsAt2 } = await levelTwoOf(2, at('2026-11-26T12:00'));
     expect(inboxAt2.sort()).toEqual([seededDuty(), nightDuty()].sort());
     expect(sentAt2.sort()).toEqual([seededDuty(), nightDuty()].sort());
+    expect(smsAt2).toHaveLength(2);
+    expect(smsAt2).toContain(smsNumberOf(NIGHT_DUTY_MOBILE));
   });
 });
