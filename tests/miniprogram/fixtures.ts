@@ -1,5 +1,7 @@
-// Replies the page tests hand the pages: one request as the resident's list shows it, and one item of a
-// leader's inbox, each around the test's own clock.
+// Replies the page tests hand the pages: one request as the resident's list shows it, one item of a
+// leader's inbox and one request as the leader's page shows it, each around the test's own clock; and
+// the fake Date every page test runs at.
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { RequestListItem } from '../../miniprogram/services/outputs';
 
 const MINUTE_MS = 60_000;
@@ -52,4 +54,42 @@ export function inboxItem(now: number, requestId: string, extra: Record<string, 
     notified: 'sent',
     ...extra,
   };
+}
+
+/** The leader's view of request r1, submitted a minute before `now` and due in eight minutes. */
+export function leaderRequestView(now: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'r1',
+    streetId: 's1',
+    villageId: 'v1',
+    gridId: 'g1',
+    residentId: 'resident-1',
+    category: 'medicine',
+    text: '家里老人需要降压药，走不动路',
+    photos: [],
+    urgent: false,
+    state: 'submitted',
+    version: 3,
+    submittedAt: now - MINUTE_MS,
+    routedTo: ['leader-a'],
+    responders: ['leader-a'],
+    responseDueAt: now + 8 * MINUTE_MS,
+    escalationLevel: 0,
+    events: [
+      { requestId: 'r1', kind: 'submit', fromState: null, toState: 'submitted', actorId: 'resident-1', at: now - MINUTE_MS, label: '居民提交', version: 1 },
+    ],
+    autoCloseAt: null,
+    ...extra,
+  };
+}
+
+/** Each test of the file runs with Date at `now` (only Date: the components' timers stay real). */
+export function fakeDateAt(now: number): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }

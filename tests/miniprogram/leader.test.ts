@@ -5,7 +5,7 @@
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
-import { inboxItem } from './fixtures';
+import { inboxItem, leaderRequestView } from './fixtures';
 import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
@@ -155,36 +155,10 @@ describe('leader inbox', () => {
   });
 });
 
-function requestView(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'r1',
-    streetId: 's1',
-    villageId: 'v1',
-    gridId: 'g1',
-    residentId: 'resident-1',
-    category: 'medicine',
-    text: '家里老人需要降压药，走不动路',
-    photos: [],
-    urgent: false,
-    state: 'submitted',
-    version: 3,
-    submittedAt: NOW - MINUTE,
-    routedTo: ['leader-a'],
-    responders: ['leader-a'],
-    responseDueAt: NOW + 8 * MINUTE,
-    escalationLevel: 0,
-    events: [
-      { requestId: 'r1', kind: 'submit', fromState: null, toState: 'submitted', actorId: 'resident-1', at: NOW - MINUTE, label: '居民提交', version: 1 },
-    ],
-    autoCloseAt: null,
-    ...extra,
-  };
-}
-
 describe('leader request page', () => {
   it("shows the resident's photos and opens them large", async () => {
     const photos = ['cloud://env-test.bucket/requests/k-0.jpg', 'cloud://env-test.bucket/requests/k-1.jpg'];
-    world.handlers.getRequest = () => ok(requestView({ photos }));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { photos }));
     const previewed: { urls: string[]; current: string }[] = [];
     world.wx.previewImage = (opts: { urls: string[]; current: string }) => void previewed.push({ urls: opts.urls, current: opts.current });
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
@@ -197,10 +171,10 @@ describe('leader request page', () => {
 
   it('shows the request with its countdown and replies with the text, then reloads what was stored', async () => {
     let state = 'submitted';
-    world.handlers.getRequest = () => ok(requestView({ state, version: state === 'submitted' ? 3 : 4 }));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state, version: state === 'submitted' ? 3 : 4 }));
     world.handlers.respondRequest = () => {
       state = 'responded';
-      return ok(requestView({ state }));
+      return ok(leaderRequestView(NOW, { state }));
     };
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     expect(page.node('#text').dom.textContent).toContain('走不动路');
@@ -218,7 +192,7 @@ describe('leader request page', () => {
   });
 
   it('does not send an empty reply', async () => {
-    world.handlers.getRequest = () => ok(requestView());
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW));
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     await page.change('#reply', '   ');
     await page.tap('#send-reply');
@@ -227,14 +201,14 @@ describe('leader request page', () => {
   });
 
   it('marks a responded request in progress', async () => {
-    world.handlers.getRequest = () => ok(requestView({ state: 'responded', version: 4 }));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'responded', version: 4 }));
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     await page.tap('#start');
     expect(callsOf('updateRequestStatus')).toEqual([{ name: 'updateRequestStatus', data: { requestId: 'r1', action: 'startProgress', expectedVersion: 4 } }]);
   });
 
   it('refuses to resolve without a note on the phone: nothing uploaded, nothing sent', async () => {
-    world.handlers.getRequest = () => ok(requestView({ state: 'inProgress', version: 5 }));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'inProgress', version: 5 }));
     world.chosenMedia = ['wxfile://tmp/after.jpg'];
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     await page.tap('#add-photo');
@@ -245,7 +219,7 @@ describe('leader request page', () => {
   });
 
   it('resolves with a note and uploaded photos', async () => {
-    world.handlers.getRequest = () => ok(requestView({ state: 'inProgress', version: 5 }));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'inProgress', version: 5 }));
     world.chosenMedia = ['wxfile://tmp/after.jpg'];
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     await page.tap('#add-photo');
@@ -269,7 +243,7 @@ describe('leader request page', () => {
   });
 
   it('hands over to another of the 三长 picked from the grid roster, after a confirmation', async () => {
-    world.handlers.getRequest = () => ok(requestView());
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW));
     world.handlers.getGridRoster = () =>
       ok({
         grid: { id: 'g1', name: '第一网格', villageId: 'v1' },
@@ -297,7 +271,7 @@ describe('leader request page', () => {
   });
 
   it('shows the plain message when someone else changed the request first', async () => {
-    world.handlers.getRequest = () => ok(requestView({ state: 'responded', version: 4 }));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'responded', version: 4 }));
     world.handlers.updateRequestStatus = () => failWith('REQUEST.STALE');
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     await page.tap('#start');

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 // The resident pages other than home and submit: what the user sees and what the service layer was asked.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FunctionOutputs, JoinOutput, NoticeListItem, RequestDetail } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
-import { requestItem } from './fixtures';
+import { fakeDateAt, requestItem } from './fixtures';
 
 const NOW = Date.UTC(2024, 2, 5, 6, 0, 0);
 const SECOND = 1000;
@@ -52,13 +52,9 @@ function noticePage(notices: Array<Pick<NoticeListItem, 'id' | 'title' | 'read'>
 let world: FakeWorld;
 let page: Mounted | null = null;
 const callsOf = (name: string) => world.calls.filter((c) => c.name === name);
+fakeDateAt(NOW);
 beforeEach(() => {
   world = installWorld();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 describe('join page', () => {

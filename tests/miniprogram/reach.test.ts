@@ -4,10 +4,10 @@
 // tapped), the inbox's reminder card and home's notice reminder, and the grid WeChat group: the cards
 // pages forward open the right notice or join page, a notice opened from a group card is marked read
 // with the group's cloudID, and the grid's card lets its leader bind the group.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, RESPONDER_TEMPLATE_KEYS } from '../../core/src/subscriptions';
 import type { FunctionOutputs, NoticeListItem } from '../../miniprogram/services/outputs';
-import { inboxItem, requestItem } from './fixtures';
+import { fakeDateAt, inboxItem, leaderRequestView, requestItem } from './fixtures';
 import { installWorld, mount, NO_REMINDERS, ok, type FakeWorld, type Mounted } from './harness';
 
 const NOW = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -38,37 +38,10 @@ const acceptAll = (ids: readonly string[]) => Object.fromEntries(ids.map((id) =>
 /** The page's 转发: what WeChat asks onShareAppMessage for when the leader or resident forwards it. */
 const forwarded = (p: Mounted) => (p.comp.instance.onShareAppMessage as (o: { from: string }) => { title: string; path: string })({ from: 'menu' });
 
+fakeDateAt(NOW);
 beforeEach(() => {
   world = installWorld();
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-function leaderRequest(state: string, version: number): Record<string, unknown> {
-  return {
-    id: 'r1',
-    streetId: 's1',
-    villageId: 'v1',
-    gridId: 'g1',
-    residentId: 'resident-1',
-    category: 'medicine',
-    text: '家里老人需要降压药',
-    photos: [],
-    urgent: false,
-    state,
-    version,
-    submittedAt: NOW - MINUTE,
-    routedTo: ['leader-a'],
-    responders: ['leader-a'],
-    responseDueAt: NOW + 8 * MINUTE,
-    escalationLevel: 0,
-    events: [],
-    autoCloseAt: null,
-  };
-}
 
 const ROSTER_LEADERS = [
   { userId: 'leader-a', role: 'gridLeader' },
@@ -88,7 +61,7 @@ function rosterReply(notice: { id: string; title: string } | null): Record<strin
 
 describe('a responder is asked for the three responder templates on every tap of their work', () => {
   beforeEach(() => {
-    world.handlers.getRequest = () => ok(leaderRequest('submitted', 3));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'submitted', version: 3, events: [] }));
     world.handlers.getGridRoster = () => ok(rosterReply(null));
   });
 
@@ -107,16 +80,16 @@ describe('a responder is asked for the three responder templates on every tap of
   it('reply, mark in progress, resolve and hand over each ask once, and each action is sent', async () => {
     let state = 'submitted';
     let version = 3;
-    world.handlers.getRequest = () => ok(leaderRequest(state, version));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state, version, events: [] }));
     world.handlers.respondRequest = () => {
       state = 'responded';
       version = 4;
-      return ok(leaderRequest(state, version));
+      return ok(leaderRequestView(NOW, { state, version, events: [] }));
     };
     world.handlers.updateRequestStatus = (data) => {
       state = data.action === 'startProgress' ? 'inProgress' : data.action === 'resolve' ? 'resolved' : state;
       version += 1;
-      return ok(leaderRequest(state, version));
+      return ok(leaderRequestView(NOW, { state, version, events: [] }));
     };
     world.subscribeAnswers = acceptAll(RESPONDER_IDS);
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
@@ -156,7 +129,7 @@ describe('a responder is asked for the three responder templates on every tap of
   });
 
   it('a failed prompt, or a phone without the API, still marks the request in progress', async () => {
-    world.handlers.getRequest = () => ok(leaderRequest('responded', 4));
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'responded', version: 4, events: [] }));
     world.wx.requestSubscribeMessage = (opts: { tmplIds: string[]; fail?: (e: unknown) => void }) => {
       world.subscribeRequests.push(opts.tmplIds);
       opts.fail?.({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.', errCode: 20004 });
