@@ -244,6 +244,10 @@ export async function generateValidate(): Promise<{ js: string; dts: string }> {
     ...PHONE_BUNDLE,
     // Core's Chinese words as they are written there, not as \u escapes.
     charset: 'utf8',
+    // The error messages are words.js's (generated beside it), not a second copy in this file.
+    plugins: [
+      { name: 'error-messages-from-words', setup: (b) => void b.onResolve({ filter: /\/errorMessages$/ }, () => ({ path: './words', external: true })) },
+    ],
     banner: { js: VALIDATE_HEADER },
     logLevel: 'warning',
   });

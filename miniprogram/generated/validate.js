@@ -42,45 +42,12 @@ __export(validate_exports, {
 module.exports = __toCommonJS(validate_exports);
 
 // core/src/errors.ts
-var ERROR_MESSAGES = {
-  "INPUT.INVALID": "填写的内容有误，请检查后再试",
-  /** Something unexpected failed; logged with the request id on the server. */
-  INTERNAL: "系统繁忙，请稍后再试",
-  "AUTH.UNAUTHENTICATED": "请先登录",
-  "AUTH.FORBIDDEN": "您没有权限进行此操作",
-  "CONTENT.RISKY": "内容可能含有不当信息，请修改后再提交",
-  "REQUEST.NOT_FOUND": "找不到这条诉求",
-  "REQUEST.ILLEGAL_TRANSITION": "当前状态下不能进行此操作",
-  "REQUEST.STALE": "诉求已被他人处理，请刷新后再试",
-  "REQUEST.DUPLICATE": "这条诉求已经提交过了",
-  "REQUEST.RATING_OUT_OF_RANGE": "评分须为 1 到 5 星",
-  "ESCALATION.NOT_DUE": "还未到升级时间",
-  "ESCALATION.STALE": "诉求已被其他进程升级或已响应",
-  "TOKEN.INVALID": "二维码无效，请向网格长索取新的二维码",
-  "TOKEN.EXPIRED": "二维码已过期，请向网格长索取新的二维码",
-  "TOKEN.REVOKED": "二维码已作废，请向网格长索取新的二维码",
-  "TOKEN.WRONG_PURPOSE": "这个二维码不能用于此操作",
-  "INVITATION.NOT_FOUND": "找不到这份邀请",
-  "INVITATION.USED": "这份邀请已被使用",
-  "INVITATION.EXPIRED": "邀请已过期，请联系村（社区）重新邀请",
-  "INVITATION.REVOKED": "邀请已撤销",
-  "ROUTING.REASON_REQUIRED": "修改分派规则须填写原因",
-  "ROUTING.STALE": "分派规则已被他人修改，请刷新后再试",
-  "GRID.NOT_FOUND": "找不到这个网格",
-  /** The group cloudID could not be opened (unknown or older than its 5-minute life). */
-  "GROUP.INVALID": "群信息已失效，请从微信群里重新打开小程序",
-  "GROUP.ALREADY_BOUND": "这个微信群已绑定其他网格",
-  "VILLAGE.NOT_FOUND": "找不到这个村（社区）",
-  "NOTICE.NOT_FOUND": "找不到这条通知",
-  "POLICY.INVALID": "响应时限或服务时间设置有误",
-  /** setVillagePolicy: the duty rota names someone who is not a duty officer of the village. */
-  "POLICY.ROTA_NOT_DUTY_OFFICER": "值班表只能安排本村（社区）的值班员"
-};
+var import_errorMessages = require("./words");
 function ok(value) {
   return { ok: true, value };
 }
 function fail(code, message, details) {
-  const failure = { ok: false, code, message: message != null ? message : ERROR_MESSAGES[code] };
+  const failure = { ok: false, code, message: message != null ? message : import_errorMessages.ERROR_MESSAGES[code] };
   return details === void 0 ? failure : __spreadProps(__spreadValues({}, failure), { details });
 }
 
