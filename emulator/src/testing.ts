@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { resolveConfig, type EmulatorOptions } from './config';
 import type { FaultSpec } from './faults';
 import type { UrlLinkInfo } from './openapi/apis';
+import type { OutboxMessage } from './openapi';
+
+export type { OutboxMessage };
 import { startEmulator, type EmulatorInstance } from './server';
 
 // wx-server-sdk is CommonJS and reads its configuration from process.env at call time.

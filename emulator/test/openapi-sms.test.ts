@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failure, startTestEmulator, useTestEmulator } from './helpers';
+import type { OutboxMessage } from '../src/testing';
 
 const START_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,13 +21,7 @@ const MAX_PHONE_NUMBERS = 1000;
 const CUSTOM_VARIABLE_MAX = 30;
 const URL_LINK_FORM = /^https:\/\/wxaurl\.cn\/[0-9A-Za-z]{11}$/;
 
-interface OutboxMsg {
-  id: number;
-  api: string;
-  request: Record<string, unknown>;
-  response?: Record<string, any>;
-  error?: { errcode: number | string; errmsg: string };
-}
+type OutboxMsg = OutboxMessage<Record<string, unknown>, Record<string, any>>;
 
 interface SendStatus {
   serialNo: string;

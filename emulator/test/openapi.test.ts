@@ -4,20 +4,14 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { failure, useTestEmulator } from './helpers';
+import type { OutboxMessage } from '../src/testing';
 
 const START_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
 const USER = 'o-user-openid-1';
 const TEMPLATE = 'tmpl-grid-notice';
 const SIX_MINUTES_MS = 6 * 60_000;
 
-interface OutboxMsg {
-  id: number;
-  api: string;
-  request: Record<string, unknown>;
-  response?: Record<string, unknown>;
-  error?: { errcode: number | string; errmsg: string };
-  atMs: number;
-}
+type OutboxMsg = OutboxMessage<Record<string, unknown>, Record<string, unknown>>;
 
 const suite = useTestEmulator({ options: { clockStartMs: START_MS, riskyWords: ['赌博', '诈骗'] }, actAs: USER });
 

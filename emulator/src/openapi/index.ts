@@ -76,11 +76,12 @@ interface OutboxRow {
   at_ms: number;
 }
 
-interface OutboxMessage {
+/** One open-API call as the outbox keeps it (tests name the shapes of the request and response they read). */
+export interface OutboxMessage<Request = unknown, Response = unknown> {
   id: number;
   api: string;
-  request: unknown;
-  response?: unknown;
+  request: Request;
+  response?: Response;
   error?: { errcode: number | string; errmsg: string };
   atMs: number;
 }
