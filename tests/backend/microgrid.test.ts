@@ -1,13 +1,12 @@
 // Micro-grids (战时小网格): a grid split by building, with a temporary leader who receives the requests
 // of residents in those buildings alongside the grid's own responders.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { describe, expect, it } from 'vitest';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
+useTestBackend((started) => {
+  backend = started;
 });
-afterAll(() => backend.emu.stop());
 
 const TEMPORARY_LEADER = 'o-temporary-leader';
 

@@ -4,14 +4,14 @@
 // attempt's outcome was unknown (claimed, never recorded: the documented at-least-once), and reach's
 // figures equal the residents the outbox shows were sent to.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll } from '../../backend/src/db';
 import type { DeliveryDoc } from '../../backend/src/notices/docs';
 import type { SeedOptions } from '../../backend/src/seed';
 import { LEASE_MS, OUTCOME_UNKNOWN } from '../../core/src/delivery';
 import type { NoticeReachView, PublishResult } from '../../core/src/schemas/notices';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 
 /** One village of 200 residents, in batches of 20: the run is long enough to be killed in the middle. */
 const VILLAGE: SeedOptions = { villages: 1, gridsPerVillage: 4, householdsPerGrid: 50, joinedHouseholdsPerGrid: 50 };
@@ -22,10 +22,12 @@ const TICKS_AFTER_KILL = Math.ceil(LEASE_MS / TICK_MS) + 2;
 const POLL_MS = 5;
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend({ seed: VILLAGE, functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'true', NOTICE_DELIVERY_BATCH_SIZE: String(BATCH) } });
-});
-afterAll(() => backend.emu.stop());
+useTestBackend(
+  (started) => {
+    backend = started;
+  },
+  { seed: VILLAGE, functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'true', NOTICE_DELIVERY_BATCH_SIZE: String(BATCH) } },
+);
 
 /** The emulator's deliverNotices instances: processes this one forked to run cloudfunctions/deliverNotices. */
 function deliveryInstancePids(): number[] {

@@ -2,7 +2,7 @@
 // goes out over several timer ticks, survives an injected write fault and a worker that died
 // holding the lease (its claimed, unrecorded deliveries are sent again once their claims run out),
 // and nobody receives it twice (outbox sends per touser, noticeDeliveries docs).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll, fetchById, insertMany, updateWhere } from '../../backend/src/db';
 import { LEASE_MS } from '../../backend/src/notices/deliver';
@@ -11,7 +11,7 @@ import { newDelivery, OUTCOME_UNKNOWN } from '../../core/src/delivery';
 import { toStored } from '../../backend/src/db';
 import type { PublishResult } from '../../core/src/schemas/notices';
 import type { SeedOptions } from '../../backend/src/seed';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { startTestBackend, type TestBackend, useTestBackend } from '../helpers/backend';
 
 const STREET: SeedOptions = { villages: 2, gridsPerVillage: 3, householdsPerGrid: 20, joinedHouseholdsPerGrid: 15 };
 const BATCH = 10;
@@ -20,13 +20,15 @@ const TICK_MS = 10_000;
 const MAX_TICKS = 40;
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend({
+useTestBackend(
+  (started) => {
+    backend = started;
+  },
+  {
     seed: STREET,
     functionEnv: { LONG_TERM_SUBSCRIPTIONS: 'true', NOTICE_DELIVERY_BATCH_SIZE: String(BATCH), NOTICE_DELIVERY_MAX_BATCHES_PER_RUN: '1' },
-  });
-});
-afterAll(() => backend.emu.stop());
+  },
+);
 
 async function deliveries(noticeId: string): Promise<DeliveryDoc[]> {
   return fetchAll<DeliveryDoc>(backend.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId }).limit(1000));

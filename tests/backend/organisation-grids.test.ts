@@ -1,12 +1,11 @@
 // listVillageGrids: the committee's list of its village's grids, refused to everyone else.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { describe, expect, it } from 'vitest';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
+useTestBackend((started) => {
+  backend = started;
 });
-afterAll(() => backend.emu.stop());
 
 interface VillageGridsReply {
   village: { id: string; name: string };

@@ -1,18 +1,17 @@
 // Setting up the organisation (villages, grids, micro-grids) and configuring it (routing rules with
 // their audit trail, village policy), through the real wx-server-sdk against the emulator. Each
 // function checks role and scope from the caller's openid; forged fields in the event are refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf, fetchAll, fetchById } from '../../backend/src/db';
 import type { Grid, MicroGrid, RoutingAuditEntry, RoutingRule, Village, VillagePolicy } from '../../core/src/model';
 import { MAX_DUTY_SHIFTS, MAX_SMS_DAILY_BUDGET, MINUTE_MS } from '../../core/src/policy';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
+useTestBackend((started) => {
+  backend = started;
 });
-afterAll(() => backend.emu.stop());
 
 const people = () => backend.street.people;
 const grid = (i: number) => backend.street.people.grids[i]!;

@@ -1,9 +1,9 @@
 // Auto-close: a resolved request the resident neither confirms nor reopens closes itself after the
 // village policy's days (default 7), through the sweeper's autoCloseAt index query.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS, MINUTE_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 import { getAs, inboxItems, submit } from './requestsHelpers';
 
 /** A jump of a week fires up to 10,000 timer ticks; give it room. */
@@ -11,10 +11,9 @@ const LONG_TEST_MS = 240_000;
 const VILLAGE_AUTO_CLOSE_DAYS = 2;
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
-}, 60_000);
-afterAll(() => backend.emu.stop());
+useTestBackend((started) => {
+  backend = started;
+});
 
 const grid = (i: number) => backend.street.people.grids[i]!;
 

@@ -3,7 +3,7 @@
 // village with no weekend service a make-up workday (调休上班, from chinese-days) counts as a workday and
 // a public holiday as a rest day; level 2 reaches the duty officer on the rota, or all duty officers
 // when the rota has a hole. Recipients are asserted from the emulator's outbox and the inbox.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { roleAssignmentId } from '../../backend/src/seed';
 import { smsNumberOf } from '../../core/src/channels';
@@ -11,7 +11,7 @@ import type { RoleAssignment } from '../../core/src/model';
 import { MINUTE_MS, SECOND_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
 import { DEFAULT_TEMPLATE_IDS, RESPONDER_TEMPLATE_KEYS } from '../../core/src/subscriptions';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 import { at } from '../core/fixtures';
 import { inboxItems, type OutboxEntry, submit, sweepNow } from './requestsHelpers';
 
@@ -20,10 +20,12 @@ const START = at('2026-10-01T09:55');
 const RESPONDER_TEMPLATES = RESPONDER_TEMPLATE_KEYS.map((key) => DEFAULT_TEMPLATE_IDS[key]);
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend({ startMs: START });
-}, 60_000);
-afterAll(() => backend.emu.stop());
+useTestBackend(
+  (started) => {
+    backend = started;
+  },
+  { startMs: START },
+);
 
 const grid = (i: number) => backend.street.people.grids[i]!;
 const committeeOf = (villageId: string) => backend.street.people.committee[villageId]!;

@@ -2,19 +2,18 @@
 // error keeps the user's authorisation and is retried; a refusal (43101) is final; a burst of
 // same-key submissions messages the leader once; one failing request in a sweep does not stop the
 // others (auto-close included); staff see what is still owed or failed, the resident does not.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remainingAuthorisations, TEMPLATE_IDS } from '../../backend/src/notify';
 import { EFFECT_MAX_TRIES, retryDelayMs } from '../../core/src/effects';
 import { DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 import { getAs, inboxItems, newKey, sendsTo, submit, sweepNow, type SubmitReply } from './requestsHelpers';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
-}, 60_000);
-afterAll(() => backend.emu.stop());
+useTestBackend((started) => {
+  backend = started;
+});
 
 /** WeChat's system error: passing, so the send is tried again. */
 const WX_SYSTEM_ERROR = -1;

@@ -2,18 +2,17 @@
 // minutes to the other 三长 and at 20 to the duty officer, once per level, even with sweeps running
 // at the same time; a reply stops it.
 import { smsNumberOf } from '../../core/src/channels';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
 import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 import { getAs, inboxItems, submit, sweepNow } from './requestsHelpers';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
-}, 60_000);
-afterAll(() => backend.emu.stop());
+useTestBackend((started) => {
+  backend = started;
+});
 
 const grid = (i: number) => backend.street.people.grids[i]!;
 const escalations = (r: RequestView) => r.events.filter((e) => e.kind === 'escalate');

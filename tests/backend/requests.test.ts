@@ -1,17 +1,16 @@
 // Requests (诉求) through the real wx-server-sdk against the emulator: the whole story within the
 // golden 10 minutes, idempotent submission, content safety, illegal transitions, scope and schema.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MINUTE_MS, DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS } from '../../core/src/policy';
 import type { InboxItem, RequestView } from '../../core/src/schemas';
 import { remainingAuthorisations, TEMPLATE_IDS } from '../../backend/src/notify';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 import { getAs, inboxItems, newKey, requestCount, sendsTo, submit, type SubmitReply } from './requestsHelpers';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
-}, 60_000);
-afterAll(() => backend.emu.stop());
+useTestBackend((started) => {
+  backend = started;
+});
 
 const people = () => backend.street.people;
 const grid = (i: number) => people().grids[i]!;

@@ -1,16 +1,15 @@
 // The demo street fixture lands in the emulator's database as the backend expects to find it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SMALL_STREET } from '../../backend/src/seed';
 import { smsNumberOf } from '../../core/src/channels';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf } from '../../backend/src/db';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
+useTestBackend((started) => {
+  backend = started;
 });
-afterAll(() => backend.emu.stop());
 
 describe('demo street seed', () => {
   it('writes every grid, household and the 三长 of each grid', async () => {

@@ -1,5 +1,6 @@
 // Backend test harness: an in-memory emulator running the built cloud functions (npm test builds
 // them first), the clock at a weekday morning in China time, and a small demo street seeded.
+import { afterAll, beforeAll } from 'vitest';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, SMALL_STREET, writeDemoStreet, type DemoStreet, type SeedOptions } from '../../backend/src/seed';
 import type { Database } from '../../backend/src/cloud';
 import { startTestEmulator, type TestEmulator } from '../../emulator/src/testing';
@@ -23,7 +24,22 @@ export interface TestBackend {
   call<T = unknown>(name: string, data: unknown, openid: string): Promise<FunctionReply<T>>;
 }
 
-export async function startTestBackend(options: { seed?: SeedOptions; startMs?: number; functionEnv?: Record<string, string> } = {}): Promise<TestBackend> {
+type TestBackendOptions = { seed?: SeedOptions; startMs?: number; functionEnv?: Record<string, string> };
+
+/** Starting the emulator and seeding the street takes a few seconds on a busy machine. */
+const BACKEND_STARTUP_LIMIT_MS = 60_000;
+
+/** One backend for the file's tests: started before them and handed to `use`, stopped after them. */
+export function useTestBackend(use: (backend: TestBackend) => void, options: TestBackendOptions = {}): void {
+  let started: TestBackend | undefined;
+  beforeAll(async () => {
+    started = await startTestBackend(options);
+    use(started);
+  }, BACKEND_STARTUP_LIMIT_MS);
+  afterAll(() => started?.emu.stop());
+}
+
+export async function startTestBackend(options: TestBackendOptions = {}): Promise<TestBackend> {
   const startMs = options.startMs ?? MORNING_IN_CHINA_MS;
   const emu = await startTestEmulator({
     // The built functions, database/indexes.json, the demo admin; extra environment for every
