@@ -1,6 +1,8 @@
 // The village a committee page works on: from the page query, else the first village of the caller's
 // profile (getMyProfile) where they hold a role the page needs, so a page opened from a subscribe
 // message or without a query still finds its village instead of guessing.
+import type { ApiResult } from '../../services/api';
+import { call } from '../../services/api';
 import { firstWorkVillageId, type VillageWorkRole } from '../../services/profile';
 
 /** Shown when neither the page link nor the caller's profile names a village. */
@@ -11,4 +13,21 @@ export async function committeeVillageFor(query: Record<string, string | undefin
   const fromQuery = query.villageId;
   if (fromQuery !== undefined && fromQuery !== '') return decodeURIComponent(fromQuery);
   return firstWorkVillageId(roles);
+}
+
+/** A committee page with the load behaviour and the village it works on. */
+interface VillagePage {
+  data: { villageId: string };
+  setData(patch: { loading: boolean; error: string }): void;
+  load<T>(fetch: () => Promise<ApiResult<T>>): Promise<T | null>;
+}
+
+/** The page's village grids as id and name, or null once the page shows why it has none. */
+export async function loadVillageGrids(page: VillagePage): Promise<{ gridId: string; name: string }[] | null> {
+  if (page.data.villageId === '') {
+    page.setData({ loading: false, error: MISSING_VILLAGE_MESSAGE });
+    return null;
+  }
+  const list = await page.load(() => call('listVillageGrids', { villageId: page.data.villageId }));
+  return list === null ? null : list.grids.map((g) => ({ gridId: g.id, name: g.name }));
 }

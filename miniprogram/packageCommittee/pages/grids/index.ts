@@ -10,7 +10,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
 import { GRID_ROLE_ORDER, INVITABLE_ROLES, isGridRoleName, ROLE_LABELS, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadVillageGrids } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 const NOT_CHOSEN = -1;
@@ -71,13 +71,8 @@ defineComponent({
   },
   methods: {
     async loadGrids(): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ loading: false, error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const list = await this.load(() => call('listVillageGrids', { villageId: this.data.villageId }));
-      if (list === null) return;
-      const grids = list.grids.map((g) => ({ gridId: g.id, name: g.name }));
+      const grids = await loadVillageGrids(this);
+      if (grids === null) return;
       this.setData({ grids, gridNames: grids.map((g) => g.name) });
     },
 

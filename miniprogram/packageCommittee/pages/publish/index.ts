@@ -8,7 +8,7 @@ import { NOTICE_TITLE_MAX_LENGTH } from '../../../generated/rules';
 import { call, checkInput } from '../../../services/api';
 import { defineComponent } from '../../../utils/component';
 import { newIdempotencyKey } from '../../../utils/ids';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadVillageGrids } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 interface GridChoice {
@@ -48,12 +48,8 @@ defineComponent({
   },
   methods: {
     async loadGrids(): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ loading: false, error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const list = await this.load(() => call('listVillageGrids', { villageId: this.data.villageId }));
-      if (list !== null) this.setData({ grids: list.grids.map((g) => ({ gridId: g.id, name: g.name, chosen: false })) });
+      const grids = await loadVillageGrids(this);
+      if (grids !== null) this.setData({ grids: grids.map((g) => ({ ...g, chosen: false })) });
     },
     onTitle(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ title: String(e.detail.value ?? ''), titleError: '' });
