@@ -11,7 +11,7 @@ import { newDelivery, OUTCOME_UNKNOWN } from '../../core/src/delivery';
 import { toStored } from '../../backend/src/db';
 import type { PublishResult } from '../../core/src/schemas/notices';
 import type { SeedOptions } from '../../backend/src/seed';
-import { startTestBackend, type TestBackend, useTestBackend } from '../helpers/backend';
+import { startTestBackend, type TestBackend, useTestBackend, sendsByUser } from '../helpers/backend';
 
 const STREET: SeedOptions = { villages: 2, gridsPerVillage: 3, householdsPerGrid: 20, joinedHouseholdsPerGrid: 15 };
 const BATCH = 10;
@@ -39,14 +39,6 @@ async function job(noticeId: string): Promise<DeliveryJobDoc> {
   if (!doc) throw new Error('no job');
   return doc;
 }
-async function sendsByUser(): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const m of (await backend.emu.control.outbox()) as Array<{ api: string; request: { touser: string }; error?: unknown }>) {
-    if (m.api === 'subscribeMessage.send' && !m.error) out.set(m.request.touser, (out.get(m.request.touser) ?? 0) + 1);
-  }
-  return out;
-}
-
 describe('deliverNotices', () => {
   it('delivers over several ticks, resumes after a write fault and after a dead worker’s lease, never twice', async () => {
     const village = 'v01';
@@ -116,7 +108,7 @@ describe('deliverNotices', () => {
 
     const docs = await deliveries(noticeId);
     expect(docs.map((d) => d.userId).sort()).toEqual(residents);
-    const sends = await sendsByUser();
+    const sends = await sendsByUser(backend);
     for (const userId of residents) expect(sends.get(userId) ?? 0).toBe(1);
     // The crashed worker's three were unknown (claimed, nothing recorded): counted as a failed try, then sent; nobody stays pending.
     expect(

@@ -6,7 +6,7 @@ import { fetchAll } from '../../backend/src/db';
 import type { DeliveryDoc } from '../../backend/src/notices/docs';
 import type { NoticePage, NoticeReachView, PublishResult } from '../../core/src/schemas/notices';
 import type { DemoGridPeople, SeedOptions } from '../../backend/src/seed';
-import { startTestBackend, type TestBackend } from '../helpers/backend';
+import { startTestBackend, type TestBackend, sendsByUser } from '../helpers/backend';
 
 /** Four grids per village, so a three-grid notice leaves one grid of the village outside. */
 const STREET: SeedOptions = { villages: 2, gridsPerVillage: 4, householdsPerGrid: 6, joinedHouseholdsPerGrid: 4 };
@@ -26,14 +26,6 @@ const grid = (i: number): DemoGridPeople => {
   if (!g) throw new Error(`no grid ${i}`);
   return g;
 };
-
-async function sendsByUser(): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const m of (await backend.emu.control.outbox()) as Array<{ api: string; request: { touser: string }; error?: unknown }>) {
-    if (m.api === 'subscribeMessage.send' && !m.error) out.set(m.request.touser, (out.get(m.request.touser) ?? 0) + 1);
-  }
-  return out;
-}
 
 /** The cloudID wx.getGroupEnterInfo would give inside that group (the emulator mints it). */
 async function mintGroupCloudId(opengid: string): Promise<string> {
@@ -84,7 +76,7 @@ describe('a committee notice to three grids of its village', () => {
     const expected = inScope.flatMap((i) => grid(i).residents.map((r) => r.openid)).sort();
     expect(deliveries.map((d) => d.userId).sort()).toEqual(expected);
     expect(deliveries.every((d) => d.outcome === 'sent')).toBe(true);
-    const sends = await sendsByUser();
+    const sends = await sendsByUser(backend);
     for (const openid of expected) expect(sends.get(openid)).toBe(1);
     for (const other of [3, 4, 5, 6, 7]) for (const r of grid(other).residents) expect(sends.has(r.openid)).toBe(false);
     const jobs = (await backend.emu.control.collection(COLLECTIONS.deliveryJobs)) as Array<{ _id: string; state: string }>;

@@ -10,28 +10,23 @@ const FRIDAY_NIGHT: DutyShift = { officerId: 'dutyWu', weekdays: [5], start: '20
 const NATIONAL_DAY: DutyShift = { officerId: 'dutyWu', dates: ['2026-10-01'], start: '09:00', end: '17:00' };
 
 describe('shiftCovers', () => {
-  it('covers its weekdays between start and end, end excluded', () => {
-    expect(shiftCovers(DAY_SHIFT, at('2026-11-27T08:00'))).toBe(true);
-    expect(shiftCovers(DAY_SHIFT, at('2026-11-27T17:59'))).toBe(true);
-    expect(shiftCovers(DAY_SHIFT, at('2026-11-27T18:00'))).toBe(false);
-    expect(shiftCovers(DAY_SHIFT, at('2026-11-28T10:00'))).toBe(false);
-  });
-
-  it('runs an overnight shift into the next morning, from the day it starts on', () => {
-    expect(shiftCovers(FRIDAY_NIGHT, at('2026-11-27T19:59'))).toBe(false);
-    expect(shiftCovers(FRIDAY_NIGHT, at('2026-11-27T23:30'))).toBe(true);
-    expect(shiftCovers(FRIDAY_NIGHT, at('2026-11-28T03:15'))).toBe(true);
-    expect(shiftCovers(FRIDAY_NIGHT, at('2026-11-28T08:00'))).toBe(false);
-    // Friday's early hours belong to Thursday's night, which is not on the rota.
-    expect(shiftCovers(FRIDAY_NIGHT, at('2026-11-27T03:15'))).toBe(false);
-    // Saturday evening is not Friday's.
-    expect(shiftCovers(FRIDAY_NIGHT, at('2026-11-28T21:00'))).toBe(false);
-  });
-
-  it('covers a date-only shift on that date alone', () => {
-    expect(shiftCovers(NATIONAL_DAY, at('2026-10-01T10:00'))).toBe(true);
-    expect(shiftCovers(NATIONAL_DAY, at('2026-10-02T10:00'))).toBe(false);
-    expect(shiftCovers(NATIONAL_DAY, at('2026-10-08T10:00'))).toBe(false);
+  const cases: [string, DutyShift, string, boolean][] = [
+    ['a day shift at its start', DAY_SHIFT, '2026-11-27T08:00', true],
+    ['a day shift just before its end', DAY_SHIFT, '2026-11-27T17:59', true],
+    ['a day shift at its end (excluded)', DAY_SHIFT, '2026-11-27T18:00', false],
+    ['a day shift on a weekday it does not name', DAY_SHIFT, '2026-11-28T10:00', false],
+    ['an overnight shift before it starts', FRIDAY_NIGHT, '2026-11-27T19:59', false],
+    ['an overnight shift before midnight', FRIDAY_NIGHT, '2026-11-27T23:30', true],
+    ['an overnight shift into the next morning', FRIDAY_NIGHT, '2026-11-28T03:15', true],
+    ['an overnight shift at its end', FRIDAY_NIGHT, '2026-11-28T08:00', false],
+    ["an overnight shift in its weekday's early hours, which belong to the night before", FRIDAY_NIGHT, '2026-11-27T03:15', false],
+    ['an overnight shift on the next evening', FRIDAY_NIGHT, '2026-11-28T21:00', false],
+    ['a date-only shift on its date', NATIONAL_DAY, '2026-10-01T10:00', true],
+    ['a date-only shift the day after', NATIONAL_DAY, '2026-10-02T10:00', false],
+    ['a date-only shift a week later', NATIONAL_DAY, '2026-10-08T10:00', false],
+  ];
+  it.each(cases)('%s', (_case, shift, instant, covered) => {
+    expect(shiftCovers(shift, at(instant))).toBe(covered);
   });
 
   it('repeats every day when it names neither weekdays nor dates, and lasts 24 h when end equals start', () => {

@@ -63,3 +63,12 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     },
   };
 }
+
+/** How many subscribe messages the emulator accepted for each user so far. */
+export async function sendsByUser(backend: TestBackend): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of (await backend.emu.control.outbox('subscribeMessage.send')) as Array<{ request: { touser: string }; error?: unknown }>) {
+    if (!m.error) out.set(m.request.touser, (out.get(m.request.touser) ?? 0) + 1);
+  }
+  return out;
+}
