@@ -9,10 +9,11 @@
 // into the grid's WeChat group, home is the grid's card (utils/group.ts joinCard): a leader opening
 // it there binds the group, a resident joins from it.
 import { pullDownBehavior } from '../../behaviors/pullDown';
+import { remindersBehavior } from '../../behaviors/reminders';
 import { call } from '../../services/api';
 import type { Membership } from '../../services/models';
 import { COMMITTEE_WORK_ROLES, loadProfile, type GridLeaderContact, type GridWorkPlace, type MyProfile, type VillageWorkPlace } from '../../services/profile';
-import { askAndCount, reminderState, type ReminderCounts } from '../../services/subscriptions';
+import { reminderState, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, elderData } from '../../utils/component';
 import { setElderMode } from '../../utils/elder';
 import { enableGroupSharing, groupShareTicket, JOIN_PAGE, joinCard } from '../../utils/group';
@@ -110,7 +111,7 @@ interface NoticeRow {
 }
 
 defineComponent({
-  behaviors: [pullDownBehavior],
+  behaviors: [pullDownBehavior, remindersBehavior('residentNotice')],
   data: {
     membership: null as Membership | null,
     workGrids: [] as WorkRow[],
@@ -178,17 +179,6 @@ defineComponent({
       const remind = noticeReminder(reminders);
       this.setData({ reminders, noticeRemindOn: remind.on, noticeRemindText: remind.text });
     },
-    /** Asked in the tap; the state shown changes once the answer is recorded. */
-    askForNotices(): void {
-      askAndCount(
-        'residentNotice',
-        () => this.data.reminders,
-        (reminders) => this.showReminders(reminders),
-      );
-    },
-    onRemindNotices() {
-      this.askForNotices();
-    },
     onJoinFromGroup() {
       wx.navigateTo({ url: JOIN_PAGE });
     },
@@ -228,7 +218,7 @@ defineComponent({
       wx.navigateTo({ url: '/pages/notices/index' });
     },
     onOpenNotice(e: WechatMiniprogram.BaseEvent) {
-      this.askForNotices();
+      this.askForReminders();
       const id = String(e.currentTarget.dataset.id ?? '');
       wx.navigateTo({ url: `/pages/notice/index?id=${encodeURIComponent(id)}` });
     },

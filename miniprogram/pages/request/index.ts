@@ -2,12 +2,13 @@
 // it with a reason (闭环: nothing closes without the resident). While it is open, "有新进展时提醒我"
 // asks for the update reminder (one more message each time it is allowed), and reopening asks too.
 import { loadBehavior } from '../../behaviors/load';
+import { remindersBehavior } from '../../behaviors/reminders';
 import { RATING_MAX, RATING_MIN } from '../../generated/rules';
 import { call } from '../../services/api';
 import { allows, categoryLabel, isOpenState, stateLabel, timelineOf } from '../../services/models';
 import type { RequestDetail } from '../../services/outputs';
 import { loadProfile } from '../../services/profile';
-import { askAndCount, reminderState, type ReminderCounts } from '../../services/subscriptions';
+import { reminderState, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { formatChinaShort } from '../../utils/time';
 
@@ -16,7 +17,7 @@ const RATING_NONE = 0;
 const RATING_MISSING = `请先打分（${RATING_MIN} 到 ${RATING_MAX} 星）`;
 
 defineComponent({
-  behaviors: [loadBehavior],
+  behaviors: [loadBehavior, remindersBehavior('residentRequest')],
   data: {
     requestId: '',
     request: null as RequestDetail | null,
@@ -66,17 +67,6 @@ defineComponent({
       const profile = await loadProfile();
       this.showReminders(profile?.reminders ?? null);
     },
-    /** Asked in the tap; the count on the page goes up once the answer is recorded. */
-    askForUpdates(): void {
-      askAndCount(
-        'residentRequest',
-        () => this.data.reminders,
-        (reminders) => this.showReminders(reminders),
-      );
-    },
-    onRemind() {
-      this.askForUpdates();
-    },
     onRating(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
       this.setData({ rating: Number(e.detail.value) });
     },
@@ -106,7 +96,7 @@ defineComponent({
         return;
       }
       // Reopened, it will be answered again: the resident should hear of it.
-      this.askForUpdates();
+      this.askForReminders();
       await this.act(call('reopenRequest', { requestId: this.data.requestId, reason }));
     },
     async act(pending: Promise<{ ok: boolean; message?: string }>): Promise<void> {

@@ -6,10 +6,11 @@
 // and the "总是保持以上选择" box is explained once.
 import { countdownBehavior } from '../../../behaviors/countdown';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
+import { remindersBehavior } from '../../../behaviors/reminders';
 import { requestRow, type RequestRowBase } from '../../../services/models';
 import type { InboxItem } from '../../../services/outputs';
 import { loadProfile } from '../../../services/profile';
-import { askAndCount, firstKeepChoiceExplanation, reminderState, type ReminderCounts } from '../../../services/subscriptions';
+import { firstKeepChoiceExplanation, reminderState, type ReminderCounts } from '../../../services/subscriptions';
 import { defineComponent } from '../../../utils/component';
 import { SECOND_MS } from '../../../utils/time';
 import { leaderGridFor, rememberLeaderGrid } from '../../grid';
@@ -61,7 +62,7 @@ function toRows(items: readonly InboxItem[], nowMs: number): Row[] {
 }
 
 defineComponent({
-  behaviors: [countdownBehavior, pullDownBehavior],
+  behaviors: [countdownBehavior, pullDownBehavior, remindersBehavior('responder')],
   data: {
     items: [] as InboxItem[],
     rows: [] as Row[],
@@ -117,17 +118,6 @@ defineComponent({
       const profile = await loadProfile({ refresh: this.data.shownBefore });
       this.setData({ shownBefore: true });
       if (profile !== null) this.showReminders(profile.reminders);
-    },
-    /** Every tap here may ask for more reminders: the answer shows on the card once it is recorded. */
-    askForReminders(): void {
-      askAndCount(
-        'responder',
-        () => this.data.reminders,
-        (reminders) => this.showReminders(reminders),
-      );
-    },
-    onReminders() {
-      this.askForReminders();
     },
     onKeepChoiceSeen() {
       this.setData({ explainKeepChoice: false });
