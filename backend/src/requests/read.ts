@@ -3,15 +3,27 @@
 // and is paginated with an opaque cursor.
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Id } from '../../../core/src/model';
-import { PAGE_SIZE_DEFAULT, type FunctionInputs, type InboxPage, type Page, type RequestSummary, type RequestView } from '../../../core/src/schemas';
+import {
+  PAGE_SIZE_DEFAULT,
+  type EarlierRequest,
+  type FunctionInputs,
+  type GetRequestOutput,
+  type InboxPage,
+  type Page,
+  type RequestHouseholdView,
+  type RequestSummary,
+} from '../../../core/src/schemas';
 import { mayHandleRequestsAt, mayOverseeVillage } from '../../../core/src/access';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
+import { COLLECTIONS } from '../collections';
+import { fetchAll, type Stored } from '../db';
 import type { CallContext } from '../handler';
+import { loadHousehold } from '../membership/repo';
 import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
 import { loadVisible } from './act';
 import { openEffects } from './effects';
-import { fetchInboxPage, fetchRequestPage, requestMapper, type Paging, type RequestOwner } from './store';
+import { fetchInboxPage, fetchRequestPage, requestMapper, type Paging, type RequestDoc, type RequestOwner } from './store';
 
 // Reply types, still read from here by tests/miniprogram/api-types.test.ts.
 
@@ -22,14 +34,53 @@ function paging(input: { limit?: number; cursor?: string }): Result<Paging> {
   return ok({ offset, limit: input.limit ?? PAGE_SIZE_DEFAULT });
 }
 
-/** getRequest (with the effects still owed or failed, for staff). Round trips: loadActor ∥ request (1). */
-export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<RequestView>> {
+/** How many of the household's other requests getRequest shows its staff. */
+const EARLIER_REQUESTS_SHOWN = 5;
+/** The fields an earlier request is shown with. */
+const EARLIER_FIELDS = { _id: true, category: true, state: true, submittedAt: true } as const;
+
+/**
+ * getRequest. Staff of the request's grid (its responders, or whoever may handle requests there) also
+ * get the effects still owed or failed and who asked and where (address, care needs, earlier requests).
+ * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests (1; residentId+submittedAt index).
+ */
+export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<GetRequestOutput>> {
   const loaded = await loadVisible(ctx, input.requestId);
   if (!loaded.ok) return loaded;
   const { actor, doc } = loaded.value;
   const view = requestMapper.toView(doc);
+  const handles = mayHandleRequestsAt(actor.roles, doc);
+  // Care needs and the earlier requests are for staff; the resident is not shown them back.
+  const staff = handles || doc.responders.includes(actor.userId);
   // Pending and failed deliveries are the staff's to follow up, not the resident's.
-  return ok(mayHandleRequestsAt(actor.roles, doc) ? { ...view, openEffects: openEffects(doc, ctx.now) } : view);
+  const withEffects = handles ? { ...view, openEffects: openEffects(doc, ctx.now) } : view;
+  return ok(staff ? { ...withEffects, household: await householdOf(ctx.db, doc) } : withEffects);
+}
+
+/** The household's address and care needs, and the resident's other requests in this grid (staff see their own grid's only), newest first. */
+async function householdOf(db: Database, doc: RequestDoc): Promise<RequestHouseholdView> {
+  const [household, earlier] = await Promise.all([
+    doc.householdId === undefined ? Promise.resolve(null) : loadHousehold(db, doc.householdId),
+    // One more than shown, so the list is still full once this request is left out.
+    fetchAll<Stored<EarlierRequest>>(
+      db
+        .collection(COLLECTIONS.requests)
+        .where({ residentId: doc.residentId, gridId: doc.gridId })
+        .orderBy('submittedAt', 'desc')
+        .limit(EARLIER_REQUESTS_SHOWN + 1)
+        .field(EARLIER_FIELDS),
+    ),
+  ]);
+  const address = household === null ? {} : { building: household.building, unit: household.unit, room: household.room };
+  return {
+    address: Object.fromEntries(Object.entries(address).filter(([, part]) => part !== undefined)),
+    careNeeds: household?.careNeeds ?? [],
+    ...(household?.noSmartphone === true ? { noSmartphone: true } : {}),
+    earlier: earlier
+      .filter((r) => r._id !== doc._id)
+      .slice(0, EARLIER_REQUESTS_SHOWN)
+      .map((r) => ({ id: r._id, category: r.category, state: r.state, submittedAt: r.submittedAt })),
+  };
 }
 
 /** listMyRequests. Round trips: 1 (residentId+submittedAt index). No loadActor: the openid is the resident. */

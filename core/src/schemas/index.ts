@@ -112,7 +112,7 @@ export interface FunctionOutputs {
   setVillagePolicy: organisation.VillagePolicySet;
   rotateJoinKeys: membership.RotationResult;
   submitRequest: requests.SubmitRequestOutput;
-  getRequest: requests.RequestView;
+  getRequest: requests.GetRequestOutput;
   listMyRequests: requests.Page<requests.RequestSummary>;
   listInbox: requests.InboxPage;
   respondRequest: requests.RequestView;

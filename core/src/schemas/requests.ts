@@ -4,7 +4,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { SendOutcome } from '../delivery';
 import type { SmsOutcome } from '../channels';
 import type { EffectState } from '../effects';
-import { THREE_LEADER_ROLES, type EpochMs, type Id, type Request, type RequestEvent, type RequestState } from '../model';
+import { THREE_LEADER_ROLES, type CareNeed, type EpochMs, type Id, type Request, type RequestEvent, type RequestState } from '../model';
 import { NOTE_MAX_LENGTH, RATING_COMMENT_MAX_LENGTH, RATING_MAX, RATING_MIN, REQUEST_TEXT_MAX_LENGTH } from '../policy';
 import { categorySchema, idempotencyKeySchema, idSchema, locationSchema, NOT_BLANK_PATTERN, pageProperties, photosSchema, requestStateSchema } from './common';
 
@@ -194,6 +194,33 @@ export interface RequestView extends RequestSummary {
    * by getRequest to the staff who may handle it, never to the resident.
    */
   openEffects?: RequestEffectView[];
+}
+
+/** One of the household's other requests, as getRequest lists them for staff (newest first). */
+export interface EarlierRequest {
+  id: Id;
+  category: Request['category'];
+  state: RequestState;
+  submittedAt: EpochMs;
+}
+
+/**
+ * Who asked and where, for the staff of the request's grid only (care needs are not the resident's
+ * to be shown back, nor anyone else's). The address is empty when the resident named no household.
+ */
+export interface RequestHouseholdView {
+  address: { building?: string; unit?: string; room?: string };
+  careNeeds: CareNeed[];
+  /** True when nobody in the household uses a smartphone: reach them in person. */
+  noSmartphone?: boolean;
+  /** A number to call the resident on. Not collected yet (joinGrid asks for none), so never set today. */
+  residentPhone?: string;
+  earlier: EarlierRequest[];
+}
+
+/** getRequest: the request, and for the staff of its grid who asked and where. */
+export interface GetRequestOutput extends RequestView {
+  household?: RequestHouseholdView;
 }
 
 /** One pending or failed effect of a request, as staff see it. */

@@ -1,0 +1,70 @@
+// getRequest's household section through the real wx-server-sdk against the emulator: the staff of the
+// request's grid see who asked and where (address, care needs, earlier requests newest first); the
+// resident asking for their own request does not; a leader of another grid is refused as before.
+import { describe, expect, it } from 'vitest';
+import { MINUTE_MS } from '../../core/src/policy';
+import type { GetRequestOutput } from '../../core/src/schemas';
+import { COLLECTIONS } from '../../backend/src/collections';
+import { type TestBackend, useTestBackend } from '../helpers/backend';
+import { submit } from './requestsHelpers';
+
+let backend: TestBackend;
+useTestBackend((started) => {
+  backend = started;
+});
+
+const grid = (i: number) => backend.street.people.grids[i]!;
+
+async function getRequestAs(requestId: string, openid: string): Promise<GetRequestOutput> {
+  const reply = await backend.call<GetRequestOutput>('getRequest', { requestId }, openid);
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  return reply.data!;
+}
+
+describe('getRequest: who asked and where', () => {
+  it("shows the request's responder the address, care needs and the earlier requests, newest first; not the resident", async () => {
+    const g = grid(0);
+    const { openid, householdId } = g.residents[0]!;
+    // The seeded first households have no care needs; this one has a resident living alone.
+    await backend.db
+      .collection(COLLECTIONS.households)
+      .doc(householdId)
+      .update({ data: { careNeeds: ['elderlyAlone'], noSmartphone: true } });
+
+    const first = await submit(backend, openid, '楼道灯坏了', { category: 'repairs' });
+    await backend.emu.control.advance(MINUTE_MS);
+    const second = await submit(backend, openid, '需要买米', { category: 'supplies' });
+    await backend.emu.control.advance(MINUTE_MS);
+    const current = await submit(backend, openid, '家里老人需要降压药', { category: 'medicine' });
+    expect(current.householdId).toBe(householdId);
+
+    const leader = g.leaders.gridLeader;
+    expect(current.responders).toContain(leader);
+    const seen = await getRequestAs(current.id, leader);
+    expect(seen.household).toEqual({
+      address: { building: '1栋', unit: '1单元', room: '101' },
+      careNeeds: ['elderlyAlone'],
+      noSmartphone: true,
+      earlier: [
+        { id: second.id, category: 'supplies', state: 'submitted', submittedAt: second.submittedAt },
+        { id: first.id, category: 'repairs', state: 'submitted', submittedAt: first.submittedAt },
+      ],
+    });
+
+    // Another of the grid's 三长, not a responder, may handle the grid's requests: the same section.
+    const buildingLeader = g.leaders.buildingLeader;
+    expect((await getRequestAs(current.id, buildingLeader)).household?.careNeeds).toEqual(['elderlyAlone']);
+
+    // The resident sees their request, but not their household as staff see it.
+    const own = await getRequestAs(current.id, openid);
+    expect(own.id).toBe(current.id);
+    expect(own.household).toBeUndefined();
+    expect(JSON.stringify(own)).not.toMatch(/careNeeds|elderlyAlone/);
+  });
+
+  it('refuses a leader of another grid as before', async () => {
+    const request = await submit(backend, grid(1).residents[0]!.openid, '水管漏水', { category: 'repairs' });
+    const outsider = grid(2).leaders.gridLeader;
+    expect(await backend.call('getRequest', { requestId: request.id }, outsider)).toMatchObject({ ok: false, code: 'REQUEST.NOT_FOUND' });
+  });
+});
