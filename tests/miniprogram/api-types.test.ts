@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { FunctionInputs, JoinResult, NoticePage, Page, ReportView, RequestSummary, RequestView } from '../../core/src/schemas';
+import type { FunctionInputs, GetRequestOutput, JoinResult, NoticePage, Page, ReportView, RequestSummary, RequestView } from '../../core/src/schemas';
 import type { ApiResult, call } from '../../miniprogram/services/api';
 import type { FunctionOutputs, OutputOf } from '../../miniprogram/services/outputs';
 import type { ApiErrorCode } from '../../miniprogram/utils/errors';
@@ -45,7 +45,7 @@ describe('outputs follow the contracts', () => {
     expectTypeOf<OutputOf<'submitRequest'>['request']>().toEqualTypeOf<RequestView>();
     expectTypeOf<OutputOf<'submitRequest'>['duplicate']>().toEqualTypeOf<boolean>();
     expectTypeOf<OutputOf<'listMyRequests'>>().toEqualTypeOf<Page<RequestSummary>>();
-    expectTypeOf<OutputOf<'getRequest'>>().toEqualTypeOf<RequestView>();
+    expectTypeOf<OutputOf<'getRequest'>>().toEqualTypeOf<GetRequestOutput>();
     expectTypeOf<OutputOf<'listNotices'>>().toEqualTypeOf<NoticePage>();
     expectTypeOf<OutputOf<'resolveGroupGrid'>>().toHaveProperty('scene').toEqualTypeOf<string>();
     expectTypeOf<OutputOf<'listInbox'>>().toHaveProperty('view');

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import type { RequestListItem } from '../../miniprogram/services/outputs';
 
 const MINUTE_MS = 60_000;
+const DAY = 24 * 60 * MINUTE_MS;
 
 /** One of the resident's requests, submitted a minute before `now` and due ten minutes after it. */
 export function requestItem(now: number, over: Partial<RequestListItem> & Pick<RequestListItem, 'id'>): RequestListItem {
@@ -79,6 +80,20 @@ export function leaderRequestView(now: number, extra: Record<string, unknown> = 
       { requestId: 'r1', kind: 'submit', fromState: null, toState: 'submitted', actorId: 'resident-1', at: now - MINUTE_MS, label: '居民提交', version: 1 },
     ],
     autoCloseAt: null,
+    ...extra,
+  };
+}
+
+/** The household section getRequest adds for staff: an elder living alone, with two earlier requests. */
+export function requestHousehold(now: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    address: { building: '3栋', unit: '2单元', room: '501' },
+    careNeeds: ['sick', 'elderlyAlone'],
+    residentPhone: '13800138000',
+    earlier: [
+      { id: 'r0', category: 'repairs', state: 'confirmed', submittedAt: now - 2 * DAY },
+      { id: 'r-old', category: 'supplies', state: 'closed', submittedAt: now - 30 * DAY },
+    ],
     ...extra,
   };
 }

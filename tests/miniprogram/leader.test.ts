@@ -5,7 +5,7 @@
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
-import { inboxItem, leaderRequestView } from './fixtures';
+import { inboxItem, leaderRequestView, requestHousehold } from './fixtures';
 import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
@@ -167,6 +167,52 @@ describe('leader request page', () => {
     await page.tap('.photo');
     // On CloudBase <image> and previewImage take the fileIDs themselves.
     expect(previewed).toEqual([{ urls: photos, current: photos[0] }]);
+  });
+
+  it('shows who asked and where: the address, care needs and earlier requests, each opening its page', async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { household: requestHousehold(NOW) }));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.node('#address').dom.textContent).toBe('3栋 2单元 501');
+    // The care needs in core's fixed order, whatever order they came in.
+    expect(page.node('#care-needs').dom.textContent?.replace(/\s+/g, '')).toBe('独居老人患病');
+    expect(page.node('#earlier-r0').dom.textContent).toMatch(/维修 · 已确认\s*11月22日 10:00/);
+    expect(page.node('#earlier-r-old').dom.textContent).toMatch(/生活物资 · 已关闭\s*10月25日 10:00/);
+    await page.tap('#earlier-r0');
+    expect(world.navigations).toEqual([{ kind: 'navigateTo', url: '/packageLeader/pages/request/index?id=r0' }]);
+  });
+
+  it("calls the resident's phone from the call button", async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { household: requestHousehold(NOW) }));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#call-resident');
+    expect(world.phoneCalls).toEqual(['13800138000']);
+  });
+
+  it('offers no call button when no phone is known, and says the household has no smartphone', async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { household: requestHousehold(NOW, { residentPhone: undefined, noSmartphone: true }) }));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.comp.querySelector('#call-resident')).toBeFalsy();
+    expect(page.comp.querySelector('#no-smartphone')).toBeTruthy();
+  });
+
+  it('opens the location the resident picked on the map', async () => {
+    const location = { latitude: 30.2741, longitude: 120.1551, name: '幸福小区3栋' };
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { location }));
+    const opened: unknown[] = [];
+    (world.wx as Record<string, unknown>).openLocation = (opts: { latitude: number; longitude: number; name?: string }) =>
+      void opened.push({ latitude: opts.latitude, longitude: opts.longitude, name: opts.name });
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    // No household section for this caller: only the location.
+    expect(page.comp.querySelector('#address')).toBeFalsy();
+    await page.tap('#open-location');
+    expect(opened).toEqual([location]);
+  });
+
+  it('shows no location button when the resident picked none', async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.comp.querySelector('#open-location')).toBeFalsy();
+    expect(page.comp.querySelector('#household')).toBeFalsy();
   });
 
   it('shows the request with its countdown and replies with the text, then reloads what was stored', async () => {

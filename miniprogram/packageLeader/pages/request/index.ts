@@ -1,5 +1,7 @@
 // One request, for the leader who handles it: read it, reply (which stops the response clock),
 // mark it in progress, resolve it with a note and photos, or hand it over to another of the 三长.
+// It also shows who asked and where (the household's address and care needs, a call button when the
+// resident's phone is known, the location they picked, and the household's earlier requests).
 // Every action goes through services/api.ts and the page reloads the request afterwards, so what
 // the leader sees is what the backend stored. Each action's tap also asks for the responder's
 // reminders (services/subscriptions.ts) and goes on at once, whatever the answer.
@@ -17,6 +19,7 @@ import { ROLE_LABELS } from '../../../utils/labels';
 import { choosePhotos, uploadPending, withoutPhoto, type Photo } from '../../../utils/photos';
 import { formatChinaShort } from '../../../utils/time';
 import { rememberLeaderGrid } from '../../grid';
+import { addressOf, careLabels } from '../../models';
 
 const UPLOAD_FOLDER = 'resolutions';
 /** The roster call only serves the 三长 list here: it reads the fewest households a call may. */
@@ -26,6 +29,14 @@ interface HandOverChoice {
   userId: string;
   role: RosterLeader['role'];
   label: string;
+}
+
+/** One of the household's earlier requests, as a tappable row. */
+interface EarlierRow {
+  id: string;
+  categoryLabel: string;
+  stateLabel: string;
+  when: string;
 }
 
 interface StepRow {
@@ -42,6 +53,13 @@ defineComponent({
     categoryLabel: '',
     stateLabel: '',
     steps: [] as StepRow[],
+    /** Who asked and where: only staff get it from getRequest. */
+    hasHousehold: false,
+    address: '',
+    careLabels: [] as string[],
+    noSmartphone: false,
+    residentPhone: '',
+    earlier: [] as EarlierRow[],
     countdown: '',
     tone: 'normal',
     canReply: false,
@@ -69,7 +87,19 @@ defineComponent({
       rememberLeaderGrid(request.gridId);
       const { state } = request;
       const nowMs = Date.now();
+      const household = request.household;
       this.setData({
+        hasHousehold: household !== undefined,
+        address: household === undefined ? '' : addressOf(household.address),
+        careLabels: household === undefined ? [] : careLabels(household.careNeeds),
+        noSmartphone: household?.noSmartphone === true,
+        residentPhone: household?.residentPhone ?? '',
+        earlier: (household?.earlier ?? []).map((r) => ({
+          id: r.id,
+          categoryLabel: categoryLabel(r.category),
+          stateLabel: stateLabel(r.state),
+          when: formatChinaShort(r.submittedAt, nowMs),
+        })),
         request,
         categoryLabel: categoryLabel(request.category),
         stateLabel: stateLabel(state),
@@ -223,6 +253,20 @@ defineComponent({
         ...this.expectedVersion(),
       });
       if (await this.after(result, `已转交${choice.label}`)) this.setData({ showHandOver: false });
+    },
+    onCallResident() {
+      const phoneNumber = this.data.residentPhone;
+      if (phoneNumber !== '') wx.makePhoneCall({ phoneNumber });
+    },
+    /** The place the resident picked when asking, on the map. */
+    onOpenLocation() {
+      const location = this.data.request?.location;
+      if (location === undefined) return;
+      wx.openLocation({ latitude: location.latitude, longitude: location.longitude, ...(location.name !== undefined ? { name: location.name } : {}) });
+    },
+    onOpenEarlier(e: WechatMiniprogram.BaseEvent) {
+      const id = String(e.currentTarget.dataset.id ?? '');
+      if (id !== '') wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(id)}` });
     },
     onPreview(e: WechatMiniprogram.BaseEvent) {
       wx.previewImage({ urls: this.data.photoUrls, current: String(e.currentTarget.dataset.src) });
