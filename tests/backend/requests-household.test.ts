@@ -62,6 +62,19 @@ describe('getRequest: who asked and where', () => {
     expect(JSON.stringify(own)).not.toMatch(/careNeeds|elderlyAlone/);
   });
 
+  it('lists at most five earlier requests, the newest', async () => {
+    const g = grid(3);
+    const { openid } = g.residents[0]!;
+    const earlier: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      earlier.push((await submit(backend, openid, `第${i + 1}次求助`)).id);
+      await backend.emu.control.advance(MINUTE_MS);
+    }
+    const current = await submit(backend, openid, '又需要帮忙');
+    const seen = await getRequestAs(current.id, g.leaders.gridLeader);
+    expect(seen.household?.earlier.map((r) => r.id)).toEqual(earlier.slice(1).reverse());
+  });
+
   it('refuses a leader of another grid as before', async () => {
     const request = await submit(backend, grid(1).residents[0]!.openid, '水管漏水', { category: 'repairs' });
     const outsider = grid(2).leaders.gridLeader;
