@@ -388,6 +388,8 @@ export interface VillagePolicy {
   /** How long before a response target the responders get a due-soon reminder (0: none). */
   dueSoonBeforeMs?: number;
   sms?: Partial<SmsPolicy>;
+  /** Per-category resolution targets (办结时限), wall-clock ms; absent categories keep the default. */
+  resolutionTargetsMs?: Partial<Record<RequestCategory, number>>;
   updatedAt: EpochMs;
   updatedBy: Id;
 }

@@ -2,7 +2,7 @@
 // Defaults live here; a village's overrides merge over them (resolvePolicy). Nothing else in the
 // core hard-codes a duration or a limit.
 
-import type { DutyShift, EscalationStepPolicy, ServiceCalendar, SmsPolicy, VillagePolicy } from './model';
+import type { DutyShift, EscalationStepPolicy, RequestCategory, ServiceCalendar, SmsPolicy, VillagePolicy } from './model';
 
 export const SECOND_MS = 1_000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -32,6 +32,28 @@ const DEFAULT_ESCALATION_STEPS: readonly EscalationStepPolicy[] = [
   { level: 2, audience: 'dutyOfficers', afterTargetMs: 10 * MINUTE_MS },
   { level: 3, audience: 'streetAdmins', afterTargetMs: 20 * MINUTE_MS },
 ];
+
+/**
+ * Resolution targets (办结时限): how long after submission an answered request should be resolved.
+ * Wall-clock hours, not service time: a resident waiting for medicine waits nights too, and a
+ * target of days would otherwise stretch by the closed hours unpredictably.
+ */
+const URGENT_NEED_RESOLUTION_TARGET_MS = 24 * HOUR_MS;
+const WORK_ORDER_RESOLUTION_TARGET_MS = 72 * HOUR_MS;
+const DEFAULT_RESOLUTION_TARGETS_MS: Readonly<Record<RequestCategory, number>> = {
+  supplies: WORK_ORDER_RESOLUTION_TARGET_MS,
+  medicine: URGENT_NEED_RESOLUTION_TARGET_MS,
+  elderlyCare: URGENT_NEED_RESOLUTION_TARGET_MS,
+  sanitation: WORK_ORDER_RESOLUTION_TARGET_MS,
+  repairs: WORK_ORDER_RESOLUTION_TARGET_MS,
+  dispute: WORK_ORDER_RESOLUTION_TARGET_MS,
+  healthReport: URGENT_NEED_RESOLUTION_TARGET_MS,
+  consultation: WORK_ORDER_RESOLUTION_TARGET_MS,
+  other: WORK_ORDER_RESOLUTION_TARGET_MS,
+};
+/** Bounds a village may choose a category's resolution target within (setVillagePolicy). */
+export const MIN_RESOLUTION_TARGET_MS = 1 * HOUR_MS;
+export const MAX_RESOLUTION_TARGET_MS = 30 * DAY_MS;
 
 /** A resolved request the resident neither confirms nor reopens closes itself after this many days. */
 export const DEFAULT_AUTO_CLOSE_AFTER_DAYS = 7;
@@ -96,6 +118,7 @@ export interface ResolvedPolicy {
   dutyRota: readonly DutyShift[];
   dueSoonBeforeMs: number;
   sms: SmsPolicy;
+  resolutionTargetsMs: Readonly<Record<RequestCategory, number>>;
 }
 
 export const DEFAULT_POLICY: ResolvedPolicy = {
@@ -109,6 +132,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   dutyRota: [],
   dueSoonBeforeMs: DEFAULT_DUE_SOON_BEFORE_MS,
   sms: DEFAULT_SMS_POLICY,
+  resolutionTargetsMs: DEFAULT_RESOLUTION_TARGETS_MS,
 };
 
 /** Merge a village's overrides over the defaults (absent fields keep the default). */
@@ -131,6 +155,7 @@ export function resolvePolicy(overrides?: Partial<Omit<VillagePolicy, 'villageId
     dutyRota: overrides.dutyRota ?? DEFAULT_POLICY.dutyRota,
     dueSoonBeforeMs: overrides.dueSoonBeforeMs ?? DEFAULT_POLICY.dueSoonBeforeMs,
     sms: { ...DEFAULT_SMS_POLICY, ...overrides.sms },
+    resolutionTargetsMs: { ...DEFAULT_RESOLUTION_TARGETS_MS, ...overrides.resolutionTargetsMs },
   };
 }
 

@@ -45,3 +45,16 @@ export function isWithinTarget(request: Pick<Request, 'firstResponseAt' | 'respo
   if (now !== undefined && now > request.responseDueAt) return false;
   return null;
 }
+
+/** Answered and still being worked on: the resolution clock runs (resolved, closed and unanswered don't count). */
+const RESOLUTION_CLOCK_STATES: readonly Request['state'][] = ['responded', 'inProgress', 'reopened'];
+
+/** When an answered request should be resolved: its category's target after submission (wall clock). */
+export function resolutionDueAt(request: Pick<Request, 'submittedAt' | 'category'>, policy: ResolvedPolicy): EpochMs {
+  return request.submittedAt + policy.resolutionTargetsMs[request.category];
+}
+
+/** An answered, unresolved request past its resolution target (answered is not resolved). */
+export function isResolutionOverdue(request: Pick<Request, 'submittedAt' | 'category' | 'state'>, policy: ResolvedPolicy, now: EpochMs): boolean {
+  return RESOLUTION_CLOCK_STATES.includes(request.state) && now > resolutionDueAt(request, policy);
+}
