@@ -105,6 +105,7 @@ export function villagePolicyFromInput(
   if (input.dutyRota) policy.dutyRota = input.dutyRota.map(dutyShiftFromInput);
   if (input.dueSoonBeforeMs !== undefined) policy.dueSoonBeforeMs = input.dueSoonBeforeMs;
   if (input.sms) policy.sms = { ...stored?.sms, ...input.sms };
+  if (input.resolutionTargetsMs) policy.resolutionTargetsMs = { ...stored?.resolutionTargetsMs, ...input.resolutionTargetsMs };
 
   const resolved = resolvePolicy(policy);
   const problem = policyProblem(resolved);

@@ -1,4 +1,5 @@
 // Resolution targets (办结时限): answered is not resolved. Fixed instants in China time.
+import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import {
   type Actor,
@@ -10,6 +11,10 @@ import {
   resolutionDueAt,
   resolvePolicy,
   transition,
+  AJV_OPTIONS,
+  INPUT_SCHEMAS,
+  villagePolicyFromInput,
+  type VillagePolicy,
 } from '../../core/src';
 import { at, newRequest, RESIDENT, user } from './fixtures';
 
@@ -68,5 +73,26 @@ describe('resolution targets', () => {
     expect(isResolutionOverdue(resolved, DEFAULT_POLICY, late)).toBe(false);
     const cancelled = step(newRequest(SUBMITTED, { category: 'medicine' }), { kind: 'cancel' }, user(RESIDENT), SUBMITTED + 60_000);
     expect(isResolutionOverdue(cancelled, DEFAULT_POLICY, late)).toBe(false);
+  });
+});
+
+describe('setting resolution targets (setVillagePolicy)', () => {
+  const NOW = at('2026-11-24T09:00');
+  const setVillagePolicy = new Ajv({ ...AJV_OPTIONS, schemas: Object.values(INPUT_SCHEMAS) }).getSchema('setVillagePolicy');
+  const valid = (resolutionTargetsMs: unknown) => setVillagePolicy?.({ villageId: 'v1', resolutionTargetsMs });
+
+  it('accepts whole-ms targets between 1 hour and 30 days, per category', () => {
+    expect(valid({ medicine: 12 * HOUR_MS, repairs: 30 * 24 * HOUR_MS })).toBe(true);
+    expect(valid({ medicine: HOUR_MS - 1 })).toBe(false);
+    expect(valid({ repairs: 30 * 24 * HOUR_MS + 1 })).toBe(false);
+    expect(valid({ medicine: HOUR_MS + 0.5 })).toBe(false);
+    expect(valid({ pets: HOUR_MS })).toBe(false);
+  });
+
+  it('merges the given categories over the stored ones', () => {
+    const stored: VillagePolicy = { villageId: 'v1', resolutionTargetsMs: { repairs: 48 * HOUR_MS }, updatedAt: NOW - 1, updatedBy: 'x' };
+    const result = villagePolicyFromInput({ villageId: 'v1', resolutionTargetsMs: { medicine: 12 * HOUR_MS } }, stored, 'committeeZheng', NOW);
+    expect(result.ok && result.value.policy.resolutionTargetsMs).toEqual({ repairs: 48 * HOUR_MS, medicine: 12 * HOUR_MS });
+    expect(result.ok && result.value.resolved.resolutionTargetsMs).toMatchObject({ repairs: 48 * HOUR_MS, medicine: 12 * HOUR_MS, sanitation: 72 * HOUR_MS });
   });
 });

@@ -18,9 +18,11 @@ import {
   MAX_DUTY_SHIFT_DATES,
   MAX_DUTY_SHIFTS,
   MAX_ESCALATION_LEVEL,
+  MAX_RESOLUTION_TARGET_MS,
   MAX_RESPONSE_TARGET_MS,
   MAX_SMS_DAILY_BUDGET,
   MIN_DUE_SOON_BEFORE_MS,
+  MIN_RESOLUTION_TARGET_MS,
   MIN_RESPONSE_TARGET_MS,
   MINUTE_MS,
 } from '../policy';
@@ -130,6 +132,9 @@ const dutyShiftSchema = {
   additionalProperties: false,
 } as const;
 
+/** One category's resolution target in ms: 1 hour to 30 days. */
+const resolutionTargetSchema = { type: 'integer', minimum: MIN_RESOLUTION_TARGET_MS, maximum: MAX_RESOLUTION_TARGET_MS } as const;
+
 /**
  * Response targets, escalation offsets, auto-close, service calendar and emergency mode of one village;
  * urgent cover (all 三长), the duty rota (its officers must be the village's duty officers), the
@@ -196,6 +201,22 @@ export const setVillagePolicySchema = {
       properties: {
         enabled: { type: 'boolean' },
         dailyBudget: { type: 'integer', minimum: 0, maximum: MAX_SMS_DAILY_BUDGET },
+      },
+      additionalProperties: false,
+    },
+    /** Per-category resolution targets (办结时限); categories left out keep their current target. */
+    resolutionTargetsMs: {
+      type: 'object',
+      properties: {
+        supplies: resolutionTargetSchema,
+        medicine: resolutionTargetSchema,
+        elderlyCare: resolutionTargetSchema,
+        sanitation: resolutionTargetSchema,
+        repairs: resolutionTargetSchema,
+        dispute: resolutionTargetSchema,
+        healthReport: resolutionTargetSchema,
+        consultation: resolutionTargetSchema,
+        other: resolutionTargetSchema,
       },
       additionalProperties: false,
     },
