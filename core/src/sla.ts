@@ -47,7 +47,7 @@ export function isWithinTarget(request: Pick<Request, 'firstResponseAt' | 'respo
 }
 
 /** Answered and still being worked on: the resolution clock runs (resolved, closed and unanswered don't count). */
-const RESOLUTION_CLOCK_STATES: readonly Request['state'][] = ['responded', 'inProgress', 'reopened'];
+export const RESOLUTION_CLOCK_STATES: readonly Request['state'][] = ['responded', 'inProgress', 'reopened'];
 
 /** When an answered request should be resolved: its category's target after submission (wall clock). */
 export function resolutionDueAt(request: Pick<Request, 'submittedAt' | 'category'>, policy: ResolvedPolicy): EpochMs {

@@ -263,3 +263,33 @@ describe('getVillageDashboard access', () => {
     expect(reply).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
   });
 });
+
+// Last: the clock moves a day on, so it runs after every test that reads the morning's figures.
+describe('getVillageDashboard unresolved (answered is not resolved)', () => {
+  it('lists an answered request past its resolution target, not a resolved one nor one still within its target', async () => {
+    const g2 = backend.street.people.grids[1]!;
+    const resolvedMedicine = (await submit(backend, g2.residents[1]!.openid, '帮忙买降压药', { category: 'medicine' })).id;
+    await respond(resolvedMedicine, g2.leaders.gridLeader);
+    const resolved = await backend.call('updateRequestStatus', { requestId: resolvedMedicine, action: 'resolve', note: '药已送到' }, g2.leaders.gridLeader);
+    expect(resolved.ok).toBe(true);
+    const committee = backend.street.people.committee[VILLAGE]!;
+    // Before the 24 h medicine target nothing is unresolved.
+    expect((await dashboard(committee)).unresolved).toEqual([]);
+
+    await backend.emu.control.advance(DEFAULT_POLICY.resolutionTargetsMs.medicine, { skipTimers: true });
+    const view = await dashboard(committee);
+    const late = stored.get(ids.answeredLate);
+    // Only the answered medicine request (24 h); the supplies one has 72 h, the unanswered one is overdue for a response instead.
+    expect(view.unresolved).toEqual([
+      {
+        requestId: ids.answeredLate,
+        gridId: g2.gridId,
+        category: 'medicine',
+        state: 'responded',
+        resolutionDueAt: (late?.submittedAt ?? 0) + DEFAULT_POLICY.resolutionTargetsMs.medicine,
+      },
+    ]);
+    expect(view.overall.unresolvedCount).toBe(1);
+    expect(view.grids.map((g) => g.unresolvedCount)).toEqual([0, 1, 0]);
+  });
+});

@@ -13,13 +13,14 @@
 // SMS: today's count (China day) against the village's daily budget, read from its smsUsage document.
 import type { Failure, Result } from '../../../core/src/errors';
 import { fail, ok } from '../../../core/src/errors';
-import type { EpochMs, GridRole, Id, Request, RoleAssignment, VillagePolicy } from '../../../core/src/model';
+import type { EpochMs, GridRole, Id, Request, RequestCategory, RoleAssignment, VillagePolicy } from '../../../core/src/model';
 import { isGridRole } from '../../../core/src/model';
 import { computeFigures, weekRange, type Period } from '../../../core/src/reports';
 import { chinaDayStart } from '../../../core/src/chinaTime';
-import { DAY_MS, resolvePolicy } from '../../../core/src/policy';
+import { DAY_MS, resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
+import { RESOLUTION_CLOCK_STATES, resolutionDueAt } from '../../../core/src/sla';
 import type { FunctionInputs } from '../../../core/src/schemas';
-import type { GridDashboard, OverdueRequest, UnreachableStaff, VillageDashboard } from '../../../core/src/schemas/dashboard';
+import type { GridDashboard, OverdueRequest, UnreachableStaff, UnresolvedRequest, VillageDashboard } from '../../../core/src/schemas/dashboard';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -36,6 +37,8 @@ import type { RequestDoc } from '../requests/store';
 const DASHBOARD_MAX_WEEK_REQUESTS = 20_000;
 /** Most overdue requests listed (oldest deadline first); the count stays exact beyond it. */
 const DASHBOARD_MAX_OVERDUE = MAX_GET_LIMIT;
+/** Most unresolved requests listed (oldest target first); the count stays exact beyond it. */
+const DASHBOARD_MAX_UNRESOLVED = MAX_GET_LIMIT;
 
 /** The fields the figures and the overdue list need: never the event log or the photos. */
 const FIGURE_FIELDS = {
@@ -103,6 +106,36 @@ async function overdueRequests(db: Database, villageId: Id, now: EpochMs): Promi
   return { docs, total };
 }
 
+/**
+ * Answered requests past their resolution target (超时未解决). The target depends on the category, so
+ * one query per distinct target (two with the defaults): the categories sharing it, submitted before
+ * now minus it, through the villageId_state_submittedAt index. Round trips: one per distinct target,
+ * plus a count for each list that is full.
+ */
+async function unresolvedRequests(db: Database, villageId: Id, policy: ResolvedPolicy, now: EpochMs): Promise<{ list: UnresolvedRequest[]; total: number }> {
+  const _ = db.command;
+  const categoriesByTarget = new Map<number, RequestCategory[]>();
+  for (const [category, target] of Object.entries(policy.resolutionTargetsMs) as [RequestCategory, number][]) {
+    categoriesByTarget.set(target, [...(categoriesByTarget.get(target) ?? []), category]);
+  }
+  const results = await Promise.all(
+    [...categoriesByTarget].map(async ([target, categories]) => {
+      const where = { villageId, state: _.in([...RESOLUTION_CLOCK_STATES]), category: _.in(categories), submittedAt: _.lt(now - target) };
+      const docs = await fetchAll<FigureDoc>(
+        db.collection(COLLECTIONS.requests).where(where).orderBy('submittedAt', 'asc').limit(DASHBOARD_MAX_UNRESOLVED).field(FIGURE_FIELDS),
+      );
+      const total = docs.length < DASHBOARD_MAX_UNRESOLVED ? docs.length : await countOf(db.collection(COLLECTIONS.requests).where(where));
+      return { docs, total };
+    }),
+  );
+  const list = results
+    .flatMap((r) => r.docs)
+    .map((d) => ({ requestId: d._id, gridId: d.gridId, category: d.category, state: d.state, resolutionDueAt: resolutionDueAt(d, policy) }))
+    .sort((a, b) => a.resolutionDueAt - b.resolutionDueAt)
+    .slice(0, DASHBOARD_MAX_UNRESOLVED);
+  return { list, total: results.reduce((sum, r) => sum + r.total, 0) };
+}
+
 /** Grid staff of the village (the 三长 and grid workers) by user, with their grids and roles. */
 function gridStaff(assignments: readonly RoleAssignment[], gridIds: ReadonlySet<Id>): Map<Id, Map<Id, GridRole[]>> {
   const byUser = new Map<Id, Map<Id, GridRole[]>>();
@@ -125,7 +158,8 @@ function groupByGrid<T extends { gridId: Id }>(items: readonly T[]): Map<Id, T[]
 /**
  * Round trips: loadActor (2, or 3 for an ADMIN_OPENIDS admin) in parallel with the village (1); then
  * in parallel grids (1), role assignments (1), policy (1), the week's requests (1 per 1,000), the
- * overdue requests (1, +1 count past 1,000) and today's SMS count (1); then the staff's authorisations (1). Three waves.
+ * overdue requests (1, +1 count past 1,000) and today's SMS count (1); then the staff's authorisations (1)
+ * in parallel with the unresolved requests (1 per distinct resolution target, +1 count per full list). Three waves.
  */
 export async function getVillageDashboard(input: FunctionInputs['getVillageDashboard'], ctx: CallContext): Promise<Result<VillageDashboard>> {
   const { db, now } = ctx;
@@ -144,13 +178,18 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     overdueRequests(db, village._id, now),
     smsUsedToday(db, village._id, now),
   ]);
-  const smsPolicy = resolvePolicy(policy ?? undefined).sms;
+  const resolved = resolvePolicy(policy ?? undefined);
+  const smsPolicy = resolved.sms;
 
   const gridIds = new Set(grids.map((g) => g._id));
   const staff = gridStaff(assignments, gridIds);
   // Unreachable means no consent left for "a request is yours"; a long-term template never runs out.
   const assignedIsLongTerm = isLongTerm(TEMPLATE_IDS.requestAssigned);
-  const remaining = assignedIsLongTerm ? {} : await remainingAuthorisations(db, [...staff.keys()], TEMPLATE_IDS.requestAssigned);
+  // The resolution targets come from the policy, so that query waits for it (with the authorisations).
+  const [remaining, unresolved] = await Promise.all([
+    assignedIsLongTerm ? ({} as Record<string, number>) : remainingAuthorisations(db, [...staff.keys()], TEMPLATE_IDS.requestAssigned),
+    unresolvedRequests(db, village._id, resolved, now),
+  ]);
   const unreachable: UnreachableStaff[] = [];
   if (!assignedIsLongTerm) {
     for (const [userId, byGrid] of staff) {
@@ -173,6 +212,7 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     escalationLevel: d.escalationLevel,
   }));
   const overdueByGrid = groupByGrid(overdueList);
+  const unresolvedByGrid = groupByGrid(unresolved.list);
   const unreachableByGrid = groupByGrid(unreachable);
 
   const gridViews: GridDashboard[] = [...grids]
@@ -183,6 +223,7 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
       week: computeFigures(weekByGrid.get(g._id) ?? [], now),
       today: computeFigures(todayByGrid.get(g._id) ?? [], now),
       overdueCount: overdueByGrid.get(g._id)?.length ?? 0,
+      unresolvedCount: unresolvedByGrid.get(g._id)?.length ?? 0,
       unreachableStaff: (unreachableByGrid.get(g._id) ?? []).sort((a, b) => (a.userId < b.userId ? -1 : 1)),
     }));
 
@@ -192,9 +233,10 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     week,
     today,
     emergencyMode: policy?.calendar?.emergencyMode === true,
-    overall: { week: computeFigures(weekList, now), today: computeFigures(todayList, now), overdueCount: overdue.total },
+    overall: { week: computeFigures(weekList, now), today: computeFigures(todayList, now), overdueCount: overdue.total, unresolvedCount: unresolved.total },
     grids: gridViews,
     overdue: overdueList,
+    unresolved: unresolved.list,
     truncated: weekRequests.truncated,
     authorisationsCounted: !assignedIsLongTerm,
     sms: { enabled: smsPolicy.enabled, usedToday: smsUsed, dailyBudget: smsPolicy.dailyBudget },

@@ -1,7 +1,7 @@
 // Input schema and reply: the committee's live dashboard of one village (getVillageDashboard).
 
 import type { FromSchema } from 'json-schema-to-ts';
-import type { EpochMs, GridRole, Id, RequestCategory, VillageKind } from '../model';
+import type { EpochMs, GridRole, Id, RequestCategory, RequestState, VillageKind } from '../model';
 import type { Period, ReportFigures, WeekRange } from '../reports';
 import { idSchema } from './common';
 
@@ -24,6 +24,15 @@ export interface OverdueRequest {
   escalationLevel: number;
 }
 
+/** An answered request (responded, in progress or reopened) not resolved by its resolution target. */
+export interface UnresolvedRequest {
+  requestId: Id;
+  gridId: Id;
+  category: RequestCategory;
+  state: RequestState;
+  resolutionDueAt: EpochMs;
+}
+
 /** A grid staff member with no authorisation left for the "a request is yours" message. */
 export interface UnreachableStaff {
   userId: Id;
@@ -38,6 +47,8 @@ export interface GridDashboard {
   today: ReportFigures;
   /** Requests of this grid still awaiting a first answer past their deadline, now. */
   overdueCount: number;
+  /** Requests of this grid answered but past their resolution target, now (among those listed). */
+  unresolvedCount: number;
   unreachableStaff: UnreachableStaff[];
 }
 
@@ -47,11 +58,13 @@ export interface VillageDashboard {
   week: WeekRange;
   today: Period;
   emergencyMode: boolean;
-  overall: { week: ReportFigures; today: ReportFigures; overdueCount: number };
+  overall: { week: ReportFigures; today: ReportFigures; overdueCount: number; unresolvedCount: number };
   /** Sorted by grid id. */
   grids: GridDashboard[];
   /** Oldest deadline first, at most DASHBOARD_MAX_OVERDUE. */
   overdue: OverdueRequest[];
+  /** Answered but past the resolution target (超时未解决), oldest target first, at most DASHBOARD_MAX_UNRESOLVED. */
+  unresolved: UnresolvedRequest[];
   /** True when the week had more requests than DASHBOARD_MAX_WEEK_REQUESTS (figures cover the first ones). */
   truncated: boolean;
   /**
