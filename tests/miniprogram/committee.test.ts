@@ -6,9 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportFigures } from '../../core/src/reports';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { attribute, exparserNodeOf, failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 /** Tuesday 2026-11-24 10:25 China time. */
 const AS_OF = Date.UTC(2026, 10, 24, 2, 25, 0);
 const WEEK_START = Date.UTC(2026, 10, 22, 16, 0, 0);
@@ -75,7 +76,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
     week: { start: WEEK_START, end: WEEK_START + 7 * DAY_MS, weekOf: '2026-11-23' },
     today: { start: WEEK_START + DAY_MS, end: WEEK_START + 2 * DAY_MS },
     emergencyMode,
-    overall: { week: overall, today: overall, overdueCount: 2 },
+    overall: { week: overall, today: overall, overdueCount: 2, unresolvedCount: 1 },
     grids: [
       {
         gridId: 'v01-g01',
@@ -83,9 +84,10 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
         week: g1Week,
         today: g1Week,
         overdueCount: 1,
+        unresolvedCount: 0,
         unreachableStaff: [{ userId: 'o-leader', gridId: 'v01-g01', roles: ['gridLeader'] }],
       },
-      { gridId: 'v01-g02', name: '第2网格', week: g2Week, today: g2Week, overdueCount: 1, unreachableStaff: [] },
+      { gridId: 'v01-g02', name: '第2网格', week: g2Week, today: g2Week, overdueCount: 1, unresolvedCount: 1, unreachableStaff: [] },
     ],
     overdue: [
       {
@@ -107,6 +109,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
         escalationLevel: 2,
       },
     ],
+    unresolved: [{ requestId: 'r-answered', gridId: 'v01-g02', category: 'medicine', state: 'responded', resolutionDueAt: AS_OF - 2 * HOUR_MS }],
     truncated: false,
     authorisationsCounted: true,
     sms: { enabled: true, usedToday: 3, dailyBudget: 200 },
@@ -144,6 +147,23 @@ describe('committee dashboard', () => {
     // The overdue list, in China time: yesterday's first, then today's urgent one escalated twice.
     const text = page.text();
     expect(text).toContain('第2网格 · 维修应于 昨天 10:35 响应 · 已上报0级第1网格 · 就医买药 紧急应于 10:10 响应 · 已上报2级');
+  });
+
+  it('shows the answered requests past their resolution target (超时未解决) with their count', () => {
+    expect(page.node('#unresolved-count').dom.textContent).toBe('1 件');
+    expect(page.node('#unresolved').dom.textContent).toContain('第2网格 · 就医买药 · 已响应应于 08:25 办结');
+  });
+
+  it.each([
+    ['#unresolved-r-answered', 'r-answered'],
+    ['#overdue-r-old', 'r-old'],
+    ['#overdue-r-new', 'r-new'],
+  ])('tapping the row %s opens its request on the leader page', async (selector, requestId) => {
+    const row = exparserNodeOf(page.node(selector));
+    expect(attribute(row, 'ariaRole')).toBe('button');
+    expect(attribute(row, 'ariaLabel')).toContain('打开诉求');
+    await page.tap(selector);
+    expect(world.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: `/packageLeader/pages/request/index?id=${requestId}` });
   });
 
   it('asks for confirmation before switching emergency mode on, then sets the village policy', async () => {

@@ -1,14 +1,14 @@
 // Committee dashboard (工作看板): per grid this week and today, the share answered within target,
 // first-response p50/p90, escalations by level, requests waiting past their deadline right now, and
 // the grid staff whose subscribe-message authorisations ran out (to remind them), today's SMS against
-// the budget, and a warning when China's public-holiday data is about to run out. The emergency-mode
+// the budget, answered requests past their resolution target (超时未解决), and a warning when China's public-holiday data is about to run out. The emergency-mode
 // switch asks for confirmation first, since it puts every grid's clock on 24/7 service.
 import type { ReportFigures } from '../../../../core/src/reports';
 import { loadBehavior } from '../../../behaviors/load';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { call } from '../../../services/api';
 import type { OutputOf } from '../../../services/outputs';
-import { CATEGORY_LABELS } from '../../../utils/labels';
+import { CATEGORY_LABELS, STATE_LABELS } from '../../../utils/labels';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaShort } from '../../../utils/time';
@@ -78,6 +78,26 @@ function overdueRows(view: Dashboard): OverdueRow[] {
   }));
 }
 
+/** An answered request past its resolution target (超时未解决). */
+interface UnresolvedRow {
+  requestId: string;
+  gridName: string;
+  category: string;
+  state: string;
+  dueText: string;
+}
+
+function unresolvedRows(view: Dashboard): UnresolvedRow[] {
+  const names = new Map(view.grids.map((g) => [g.gridId, g.name]));
+  return view.unresolved.map((r) => ({
+    requestId: r.requestId,
+    gridName: names.get(r.gridId) ?? r.gridId,
+    category: CATEGORY_LABELS[r.category],
+    state: STATE_LABELS[r.state],
+    dueText: formatChinaShort(r.resolutionDueAt, view.asOf),
+  }));
+}
+
 /** From this share of the day's SMS budget on, the count is shown in amber. */
 const SMS_NEAR_BUDGET_SHARE = 0.8;
 
@@ -97,6 +117,7 @@ defineComponent({
     today: EMPTY_FIGURES,
     weekOf: '',
     overdueCount: 0,
+    unresolvedCount: 0,
     unreachableCount: 0,
     authorisationsCounted: true,
     smsEnabled: false,
@@ -107,6 +128,7 @@ defineComponent({
     publicDaysRunningOut: false,
     grids: [] as GridRow[],
     overdue: [] as OverdueRow[],
+    unresolved: [] as UnresolvedRow[],
   },
   methods: {
     async reload(): Promise<void> {
@@ -124,6 +146,7 @@ defineComponent({
         today: figureRow(view.overall.today),
         weekOf: view.week.weekOf,
         overdueCount: view.overall.overdueCount,
+        unresolvedCount: view.overall.unresolvedCount,
         unreachableCount: view.grids.reduce((n, g) => n + g.unreachableStaff.length, 0),
         authorisationsCounted: view.authorisationsCounted,
         smsEnabled: view.sms.enabled,
@@ -134,7 +157,13 @@ defineComponent({
         publicDaysRunningOut: view.publicDays.runningOut,
         grids: gridRows(view),
         overdue: overdueRows(view),
+        unresolved: unresolvedRows(view),
       });
+    },
+    /** Every overdue row (unanswered or unresolved) opens its request. */
+    onOpenRequest(e: WechatMiniprogram.BaseEvent): void {
+      const id = String(e.currentTarget.dataset.id ?? '');
+      if (id !== '') wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(id)}` });
     },
     onRefresh(): Promise<void> {
       return this.reload();
