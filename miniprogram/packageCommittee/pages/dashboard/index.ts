@@ -66,16 +66,18 @@ function gridRows(view: Dashboard): GridRow[] {
   }));
 }
 
+/** Which request a row is, where, what and by when it was due: the first columns of every request row. */
+function requestRow(
+  view: Dashboard,
+  r: { requestId: string; gridId: string; category: keyof typeof CATEGORY_LABELS },
+  dueAt: number,
+): Pick<OverdueRow, 'requestId' | 'gridName' | 'category' | 'dueText'> {
+  const grid = view.grids.find((g) => g.gridId === r.gridId);
+  return { requestId: r.requestId, gridName: grid?.name ?? r.gridId, category: CATEGORY_LABELS[r.category], dueText: formatChinaShort(dueAt, view.asOf) };
+}
+
 function overdueRows(view: Dashboard): OverdueRow[] {
-  const names = new Map(view.grids.map((g) => [g.gridId, g.name]));
-  return view.overdue.map((r) => ({
-    requestId: r.requestId,
-    gridName: names.get(r.gridId) ?? r.gridId,
-    category: CATEGORY_LABELS[r.category],
-    dueText: formatChinaShort(r.responseDueAt, view.asOf),
-    level: r.escalationLevel,
-    urgent: r.urgent,
-  }));
+  return view.overdue.map((r) => ({ ...requestRow(view, r, r.responseDueAt), level: r.escalationLevel, urgent: r.urgent }));
 }
 
 /** An answered request past its resolution target (超时未解决). */
@@ -88,14 +90,7 @@ interface UnresolvedRow {
 }
 
 function unresolvedRows(view: Dashboard): UnresolvedRow[] {
-  const names = new Map(view.grids.map((g) => [g.gridId, g.name]));
-  return view.unresolved.map((r) => ({
-    requestId: r.requestId,
-    gridName: names.get(r.gridId) ?? r.gridId,
-    category: CATEGORY_LABELS[r.category],
-    state: STATE_LABELS[r.state],
-    dueText: formatChinaShort(r.resolutionDueAt, view.asOf),
-  }));
+  return view.unresolved.map((r) => ({ ...requestRow(view, r, r.resolutionDueAt), state: STATE_LABELS[r.state] }));
 }
 
 /** From this share of the day's SMS budget on, the count is shown in amber. */
