@@ -72,6 +72,28 @@ export interface Household {
   careNeeds: CareNeed[];
   /** True when nobody in the household uses a smartphone: it can only be reached in person. */
   noSmartphone?: boolean;
+  /** 一户一档: the household's phone, as the register holds it (shown only to the grid's staff). */
+  phone?: string;
+  /** 一户一档: the people living there, as the register holds them (residents who joined are memberships). */
+  members?: HouseholdMember[];
+  /** 党员联户: the party member who keeps in touch with this household. */
+  partyContact?: { name: string; phone?: string };
+  /** How the household came to be known: a resident's join, a staff member's entry, or an imported sheet. */
+  source?: HouseholdSource;
+  /** When and by whom the register entry was last written by staff (absent for join-only households). */
+  registeredAt?: EpochMs;
+  registeredBy?: Id;
+}
+
+export const HOUSEHOLD_SOURCES = ['joined', 'register', 'import'] as const;
+export type HouseholdSource = (typeof HOUSEHOLD_SOURCES)[number];
+
+/** One person in a household's register entry. */
+export interface HouseholdMember {
+  name: string;
+  /** 与户主关系, e.g. 本人, 配偶, 子女. */
+  relation?: string;
+  phone?: string;
 }
 
 /** A resident's membership of a grid (and optionally a household), created by joinGrid. */
