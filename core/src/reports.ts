@@ -11,11 +11,23 @@
 // - First-response and resolution times are wall-clock ms from submission.
 // - Per leader: a request counts for each person routing chose (routedTo), since that is whose
 //   response the appraisal measures.
+// - 解决率 (share resolved within target): resolved by its category's resolution target (sla.ts
+//   resolutionDueAt, the village's targets) ÷ requests whose resolution outcome is known at `asOf`
+//   (resolved, or unresolved past the target). Cancelled requests are left out; a reopened request
+//   is unresolved again.
+// - 满意率 (share satisfied): ratings of SATISFIED_RATING_MIN or more ÷ ratings given.
+// - Follow-ups (回访) belong to the period they were created in and count under the request's
+//   grid, leaders, village and street; done = their call is recorded.
+// - Notice reach per grid: for the notices published in the period that reach the grid, households
+//   reached (read, or told by a leader) ÷ households, summed over the notices.
 
 import { chinaDateOf, chinaDayStart, chinaWeekdayOf } from './chinaTime';
-import type { EpochMs, Id, Request, RequestCategory } from './model';
-import { REQUEST_CATEGORIES } from './model';
-import { DAY_MS, LOW_RATING_THRESHOLD, MAX_ESCALATION_LEVEL } from './policy';
+import type { FollowUp } from './followUps';
+import type { EpochMs, Household, Id, Notice, ReachMark, ReadReceipt, Request, RequestCategory, Role, RoleAssignment } from './model';
+import { REQUEST_CATEGORIES, ROLE_LABELS } from './model';
+import { DAY_MS, DEFAULT_POLICY, LOW_RATING_THRESHOLD, MAX_ESCALATION_LEVEL, type ResolvedPolicy } from './policy';
+import { computeNoticeReach, noticeReachesGrid } from './reach';
+import { resolutionDueAt } from './sla';
 
 const MEDIAN_PERCENTILE = 50;
 const HIGH_PERCENTILE = 90;
@@ -113,19 +125,83 @@ export function computeFigures(requests: readonly Request[], asOf: EpochMs): Rep
   };
 }
 
+/** The lowest rating counted as satisfied (满意): ratings of 4 and 5 out of 5. */
+export const SATISFIED_RATING_MIN = 4;
+
+/** The report's figures: the dashboard's plus resolution within target, satisfaction and follow-ups. */
+export interface AppraisalFigures extends ReportFigures {
+  /** Resolved by the resolution target, among requests whose resolution outcome is known. */
+  resolvedWithinTarget: number;
+  /** 解决率: resolvedWithinTarget / known resolution outcomes, 0..1; null when none is known yet. */
+  shareResolvedWithinTarget: number | null;
+  /** Ratings of SATISFIED_RATING_MIN or more. */
+  satisfied: number;
+  /** 满意率: satisfied / rated, 0..1; null when nothing was rated. */
+  shareSatisfied: number | null;
+  /** Requests that escalated at least once. */
+  escalated: number;
+  /** Follow-ups (回访) created in the period, and of them those whose call is recorded. */
+  followUpsCreated: number;
+  followUpsDone: number;
+}
+
+/** What a follow-up contributes to a report. */
+export type FollowUpTally = Pick<FollowUp, 'streetId' | 'villageId' | 'gridId' | 'routedTo' | 'createdAt' | 'state'>;
+
+/** The village's resolved policy (its resolution targets), by village id. */
+export type PolicyOf = (villageId: Id) => ResolvedPolicy;
+
+const defaultPolicyOf: PolicyOf = () => DEFAULT_POLICY;
+
+function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+export function computeAppraisal(
+  requests: readonly Request[],
+  followUps: readonly FollowUpTally[],
+  asOf: EpochMs,
+  policyOf: PolicyOf = defaultPolicyOf,
+): AppraisalFigures {
+  const figures = computeFigures(requests, asOf);
+  let resolvedWithinTarget = 0;
+  let knownResolutions = 0;
+  let satisfied = 0;
+  for (const request of requests) {
+    const dueAt = resolutionDueAt(request, policyOf(request.villageId));
+    if (request.resolvedAt !== undefined) {
+      knownResolutions += 1;
+      if (request.resolvedAt <= dueAt) resolvedWithinTarget += 1;
+    } else if (request.state !== 'cancelled' && asOf > dueAt) {
+      knownResolutions += 1;
+    }
+    if (request.rating !== undefined && request.rating >= SATISFIED_RATING_MIN) satisfied += 1;
+  }
+  return {
+    ...figures,
+    resolvedWithinTarget,
+    shareResolvedWithinTarget: share(resolvedWithinTarget, knownResolutions),
+    satisfied,
+    shareSatisfied: share(satisfied, figures.rated),
+    escalated: figures.escalationsByLevel[0] ?? 0,
+    followUpsCreated: followUps.length,
+    followUpsDone: followUps.filter((f) => f.state === 'done').length,
+  };
+}
+
 export const REPORT_GROUPINGS = ['grid', 'leader', 'village', 'street'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 
-function groupKeys(request: Request, by: ReportGrouping): Id[] {
+function groupKeys(item: Pick<Request, 'gridId' | 'routedTo' | 'villageId' | 'streetId'>, by: ReportGrouping): Id[] {
   switch (by) {
     case 'grid':
-      return [request.gridId];
+      return [item.gridId];
     case 'leader':
-      return [...new Set(request.routedTo)];
+      return [...new Set(item.routedTo)];
     case 'village':
-      return [request.villageId];
+      return [item.villageId];
     case 'street':
-      return [request.streetId];
+      return [item.streetId];
   }
 }
 
@@ -133,29 +209,210 @@ export interface GroupedReport {
   by: ReportGrouping;
   period: Period;
   asOf: EpochMs;
-  groups: Array<{ key: Id; figures: ReportFigures }>;
+  groups: Array<{ key: Id; figures: AppraisalFigures }>;
   /** All requests of the period (a request counted under several leaders counts once here). */
-  overall: ReportFigures;
+  overall: AppraisalFigures;
 }
 
-/** Figures per group for requests submitted in the period, groups sorted by key. */
-export function buildReport(requests: readonly Request[], by: ReportGrouping, period: Period, asOf: EpochMs): GroupedReport {
-  const selected = requests.filter((r) => inPeriod(r, period));
-  const groups = new Map<Id, Request[]>();
-  for (const request of selected) {
-    for (const key of groupKeys(request, by)) {
+function groupBy<T extends Pick<Request, 'gridId' | 'routedTo' | 'villageId' | 'streetId'>>(items: readonly T[], by: ReportGrouping): Map<Id, T[]> {
+  const groups = new Map<Id, T[]>();
+  for (const item of items) {
+    for (const key of groupKeys(item, by)) {
       const list = groups.get(key) ?? [];
-      list.push(request);
+      list.push(item);
       groups.set(key, list);
     }
   }
+  return groups;
+}
+
+/**
+ * Figures per group for requests submitted in the period (and follow-ups created in it), groups
+ * sorted by key. `policyOf` gives each village's resolution targets (the defaults when absent).
+ */
+export function buildReport(
+  requests: readonly Request[],
+  by: ReportGrouping,
+  period: Period,
+  asOf: EpochMs,
+  { followUps = [], policyOf = defaultPolicyOf }: { followUps?: readonly FollowUpTally[]; policyOf?: PolicyOf } = {},
+): GroupedReport {
+  const selected = requests.filter((r) => inPeriod(r, period));
+  const created = followUps.filter((f) => f.createdAt >= period.start && f.createdAt < period.end);
+  const requestGroups = groupBy(selected, by);
+  const followUpGroups = groupBy(created, by);
+  const keys = [...new Set([...requestGroups.keys(), ...followUpGroups.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     by,
     period,
     asOf,
-    groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, list]) => ({ key, figures: computeFigures(list, asOf) })),
-    overall: computeFigures(selected, asOf),
+    groups: keys.map((key) => ({ key, figures: computeAppraisal(requestGroups.get(key) ?? [], followUpGroups.get(key) ?? [], asOf, policyOf) })),
+    overall: computeAppraisal(selected, created, asOf, policyOf),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notice reach over a period, per grid
+
+export interface NoticeReachFigures {
+  /** Notices published in the period that reach the grid. */
+  notices: number;
+  /** Households × those notices: every household each notice should reach. */
+  households: number;
+  /** Of them, reached (read by a member, or told by a leader in person or by phone). */
+  reached: number;
+  /** reached / households, 0..1; null when no notice reached the grid or it has no households. */
+  share: number | null;
+}
+
+export interface ReachGrid {
+  id: Id;
+  villageId: Id;
+  streetId: Id;
+}
+
+/** Per grid, how far the period's notices reached its households (core/src/reach.ts counts each notice). */
+export function noticeReachByGrid(
+  grids: readonly ReachGrid[],
+  notices: readonly Pick<Notice, 'id' | 'streetId' | 'scope'>[],
+  households: readonly Pick<Household, 'id' | 'gridId' | 'careNeeds'>[],
+  receipts: readonly Pick<ReadReceipt, 'noticeId' | 'householdId'>[],
+  marks: readonly Pick<ReachMark, 'noticeId' | 'householdId'>[],
+): Map<Id, NoticeReachFigures> {
+  const out = new Map<Id, NoticeReachFigures>(grids.map((g) => [g.id, { notices: 0, households: 0, reached: 0, share: null }]));
+  for (const notice of notices) {
+    const reachedGrids = grids.filter((g) => noticeReachesGrid(notice, { streetId: g.streetId, villageId: g.villageId, gridId: g.id })).map((g) => g.id);
+    if (reachedGrids.length === 0) continue;
+    const reach = computeNoticeReach(
+      reachedGrids,
+      households,
+      receipts.filter((r) => r.noticeId === notice.id),
+      marks.filter((m) => m.noticeId === notice.id),
+    );
+    for (const row of reach.grids) {
+      const figures = out.get(row.gridId);
+      if (figures === undefined) continue;
+      figures.notices += 1;
+      figures.households += row.total;
+      figures.reached += row.reached;
+    }
+  }
+  for (const figures of out.values()) figures.share = share(figures.reached, figures.households);
+  return out;
+}
+
+/** The reach of several grids together (a village, the street). */
+export function sumNoticeReach(rows: readonly NoticeReachFigures[]): NoticeReachFigures {
+  const households = rows.reduce((a, r) => a + r.households, 0);
+  const reached = rows.reduce((a, r) => a + r.reached, 0);
+  return { notices: Math.max(0, ...rows.map((r) => r.notices)), households, reached, share: share(reached, households) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows by name and role
+
+/** A report row as people read it: by name (and role, for a person), never by openid. */
+export interface ReportRow {
+  /** Grid or village id; for a person an opaque key (never their openid). */
+  key: Id;
+  /** The grid's or village's name, or the person's name (或 "网格长（未留名）"). */
+  label: string;
+  /** For a person: the role they answer in, as ROLE_LABELS says it. */
+  role?: string;
+  /** For a grid or a person: the grid's name. */
+  gridName?: string;
+  /** For a village row of a street report: its place when ranked by 响应率, then 解决率 (1 = best). */
+  rank?: number;
+  figures: AppraisalFigures;
+  /** Grid and village rows: the period's notices' reach. */
+  noticeReach?: NoticeReachFigures;
+}
+
+/** What a leader row says about the person: the role they hold in the report's place and its grid. */
+export interface LeaderLabel {
+  key: Id;
+  label: string;
+  role: string;
+  gridName?: string;
+}
+
+/** Leader roles in the order a person is described by (网格长 before 网格员, a village role last). */
+const DESCRIBING_ROLE_ORDER: readonly Role[] = ['gridLeader', 'partyGroupLeader', 'buildingLeader', 'gridWorker', 'dutyOfficer', 'committee', 'streetAdmin'];
+/** Said of someone routed to in the period who no longer holds a role in the place. */
+const FORMER_STAFF_LABEL = '已离岗人员';
+
+/**
+ * How to name a person in a report from the roles they hold in its place: their displayName, or the
+ * role's word with （未留名）; with the role and the grid's name. `key` stands in for the openid.
+ */
+export function leaderLabel(key: Id, assignments: readonly RoleAssignment[], gridNames: ReadonlyMap<Id, string>): LeaderLabel {
+  const ranked = [...assignments].sort((a, b) => DESCRIBING_ROLE_ORDER.indexOf(a.role) - DESCRIBING_ROLE_ORDER.indexOf(b.role));
+  const first = ranked[0];
+  if (first === undefined) return { key, label: FORMER_STAFF_LABEL, role: '' };
+  const named = ranked.find((a) => a.displayName !== undefined && a.displayName.trim() !== '');
+  const role = ROLE_LABELS[first.role];
+  const gridName = first.scope.gridId !== undefined ? gridNames.get(first.scope.gridId) : undefined;
+  return { key, label: named?.displayName?.trim() ?? `${role}（未留名）`, role, ...(gridName !== undefined ? { gridName } : {}) };
+}
+
+const byLabel = (a: { label: string }, b: { label: string }): number => a.label.localeCompare(b.label, 'zh-CN', { numeric: true });
+
+/** Higher shares first; a share not known yet after every known one. */
+function byShareDesc(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return b - a;
+}
+
+/** Villages ranked by 响应率, then 解决率, then name; each row carries its rank (1 = best). */
+export function rankRows(rows: readonly ReportRow[]): ReportRow[] {
+  return [...rows]
+    .sort(
+      (a, b) =>
+        byShareDesc(a.figures.shareWithinTarget, b.figures.shareWithinTarget) ||
+        byShareDesc(a.figures.shareResolvedWithinTarget, b.figures.shareResolvedWithinTarget) ||
+        byLabel(a, b),
+    )
+    .map((row, index) => ({ ...row, rank: index + 1 }));
+}
+
+/**
+ * The report's groups as rows by name: grids and villages by their names, people by `leaders`
+ * (their key replaces the openid). Grid rows sorted by grid name, people by grid, role and name,
+ * villages ranked.
+ */
+export function labelRows(
+  report: GroupedReport,
+  names: { grids: ReadonlyMap<Id, string>; villages: ReadonlyMap<Id, string>; streets: ReadonlyMap<Id, string>; leaders: ReadonlyMap<Id, LeaderLabel> },
+  reach: ReadonlyMap<Id, NoticeReachFigures> = new Map(),
+): ReportRow[] {
+  const rows = report.groups.map(({ key, figures }): ReportRow => {
+    switch (report.by) {
+      case 'grid': {
+        const label = names.grids.get(key) ?? key;
+        const gridReach = reach.get(key);
+        return { key, label, gridName: label, figures, ...(gridReach !== undefined ? { noticeReach: gridReach } : {}) };
+      }
+      case 'village': {
+        const villageReach = reach.get(key);
+        return { key, label: names.villages.get(key) ?? key, figures, ...(villageReach !== undefined ? { noticeReach: villageReach } : {}) };
+      }
+      case 'street':
+        return { key, label: names.streets.get(key) ?? key, figures };
+      default: {
+        const person = names.leaders.get(key);
+        if (person === undefined) return { key: '', label: FORMER_STAFF_LABEL, figures };
+        return { key: person.key, label: person.label, role: person.role, ...(person.gridName !== undefined ? { gridName: person.gridName } : {}), figures };
+      }
+    }
+  });
+  if (report.by === 'village') return rankRows(rows);
+  if (report.by === 'leader') {
+    const roleRank = (row: ReportRow): number => DESCRIBING_ROLE_ORDER.findIndex((r) => ROLE_LABELS[r] === row.role);
+    return rows.sort((a, b) => byLabel({ label: a.gridName ?? '' }, { label: b.gridName ?? '' }) || roleRank(a) - roleRank(b) || byLabel(a, b));
+  }
+  return rows.sort(byLabel);
 }
 
 export interface WeekRange extends Period {

@@ -31,6 +31,9 @@ export declare const markNoticeRead: InputValidator<FunctionInputs['markNoticeRe
 export declare const markHouseholdReached: InputValidator<FunctionInputs['markHouseholdReached']>;
 export declare const getNoticeReach: InputValidator<FunctionInputs['getNoticeReach']>;
 export declare const getReport: InputValidator<FunctionInputs['getReport']>;
+export declare const exportReport: InputValidator<FunctionInputs['exportReport']>;
+export declare const listFollowUps: InputValidator<FunctionInputs['listFollowUps']>;
+export declare const recordFollowUp: InputValidator<FunctionInputs['recordFollowUp']>;
 export declare const getVillageDashboard: InputValidator<FunctionInputs['getVillageDashboard']>;
 export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;
 export declare const getMyProfile: InputValidator<FunctionInputs['getMyProfile']>;

@@ -27,6 +27,8 @@ exports.ERROR_MESSAGES = {
   "GROUP.ALREADY_BOUND": "这个微信群已绑定其他网格",
   "VILLAGE.NOT_FOUND": "找不到这个村（社区）",
   "NOTICE.NOT_FOUND": "找不到这条通知",
+  "FOLLOW_UP.NOT_FOUND": "找不到这条回访",
+  "FOLLOW_UP.ALREADY_RECORDED": "这条回访已经记录过了",
   "POLICY.INVALID": "响应时限或服务时间设置有误",
   "POLICY.ROTA_NOT_DUTY_OFFICER": "值班表只能安排本村（社区）的值班员"
 };

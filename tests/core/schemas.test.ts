@@ -228,6 +228,15 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   },
   getMyProfile: { good: [{}], bad: [{ openid: 'spoofed' }, { userId: 'someone-else' }] },
   rotateJoinKeys: { good: [{}], bad: [{ keyId: 'A' }, { secret: 'x' }] },
+  exportReport: {
+    good: [{ period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } }],
+    bad: [{}, { period: { kind: 'week' } }, { period: { kind: 'week', date: '2026-11-24' }, openid: 'spoofed' }],
+  },
+  listFollowUps: { good: [{}, { villageId: 'v1' }], bad: [{ villageId: '' }, { userId: 'spoofed' }] },
+  recordFollowUp: {
+    good: [{ followUpId: 'r1:rating', outcome: 'resolved' }, { followUpId: 'r1:2', outcome: 'unreachable', note: '电话无人接' }],
+    bad: [{ followUpId: 'r1:rating' }, { followUpId: 'r1:rating', outcome: 'ignored' }, { followUpId: 'r1', outcome: 'resolved' }, { followUpId: 'r1:rating', outcome: 'resolved', doneBy: 'x' }],
+  },
   getReport: {
     good: [
       { groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } },

@@ -4,6 +4,7 @@
 // with ajv at runtime; scripts/build-validators.ts precompiles them for the mini-program.
 
 import * as dashboard from './dashboard';
+import * as followUps from './followUps';
 import * as membership from './membership';
 import * as notices from './notices';
 import * as organisation from './organisation';
@@ -14,6 +15,7 @@ import * as requests from './requests';
 
 export * from './common';
 export * from './dashboard';
+export * from './followUps';
 export * from './membership';
 export * from './notices';
 export * from './organisation';
@@ -52,6 +54,9 @@ export const INPUT_SCHEMAS = {
   markHouseholdReached: notices.markHouseholdReachedSchema,
   getNoticeReach: notices.getNoticeReachSchema,
   getReport: reports.getReportSchema,
+  exportReport: reports.exportReportSchema,
+  listFollowUps: followUps.listFollowUpsSchema,
+  recordFollowUp: followUps.recordFollowUpSchema,
   getVillageDashboard: dashboard.getVillageDashboardSchema,
   getGridRoster: roster.getGridRosterSchema,
   getMyProfile: profile.getMyProfileSchema,
@@ -91,6 +96,9 @@ export interface FunctionInputs {
   markHouseholdReached: notices.MarkHouseholdReachedInput;
   getNoticeReach: notices.GetNoticeReachInput;
   getReport: reports.GetReportInput;
+  exportReport: reports.ExportReportInput;
+  listFollowUps: followUps.ListFollowUpsInput;
+  recordFollowUp: followUps.RecordFollowUpInput;
   getVillageDashboard: dashboard.GetVillageDashboardInput;
   getGridRoster: roster.GetGridRosterInput;
   getMyProfile: profile.GetMyProfileInput;
@@ -127,6 +135,9 @@ export interface FunctionOutputs {
   markHouseholdReached: notices.ReachedResult;
   getNoticeReach: notices.NoticeReachView;
   getReport: reports.ReportView;
+  exportReport: reports.ReportExport;
+  listFollowUps: followUps.FollowUpList;
+  recordFollowUp: followUps.FollowUpView;
   getVillageDashboard: dashboard.VillageDashboard;
   getGridRoster: roster.GridRoster;
   getMyProfile: profile.MyProfile;

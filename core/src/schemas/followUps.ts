@@ -1,0 +1,65 @@
+// Input schemas and replies of 回访 (follow-ups): the committee's list (listFollowUps) and the call it
+// records (recordFollowUp).
+
+import type { FromSchema } from 'json-schema-to-ts';
+import type { FollowUpOutcome, FollowUpReason, FollowUpState } from '../followUps';
+import { FOLLOW_UP_OUTCOMES } from '../followUps';
+import type { EpochMs, Id, RequestCategory } from '../model';
+import { NOTE_MAX_LENGTH } from '../policy';
+import { idSchema } from './common';
+
+/** `${requestId}:rating` or `${requestId}:${reopenCount}`. */
+const followUpIdSchema = { type: 'string', minLength: 3, maxLength: 80, pattern: '^[0-9A-Za-z_-]+:[0-9A-Za-z]+$' } as const;
+
+export const listFollowUpsSchema = {
+  $id: 'listFollowUps',
+  type: 'object',
+  /** The committee's village; absent = the one village the caller's committee role names. */
+  properties: { villageId: idSchema },
+  additionalProperties: false,
+} as const;
+export type ListFollowUpsInput = FromSchema<typeof listFollowUpsSchema>;
+
+export const recordFollowUpSchema = {
+  $id: 'recordFollowUp',
+  type: 'object',
+  properties: {
+    followUpId: followUpIdSchema,
+    outcome: { type: 'string', enum: FOLLOW_UP_OUTCOMES },
+    note: { type: 'string', maxLength: NOTE_MAX_LENGTH },
+  },
+  required: ['followUpId', 'outcome'],
+  additionalProperties: false,
+} as const;
+export type RecordFollowUpInput = FromSchema<typeof recordFollowUpSchema>;
+
+/** One follow-up as the committee sees it: the request, the rating or reopen reason, the door to call on. */
+export interface FollowUpView {
+  id: string;
+  requestId: Id;
+  gridId: Id;
+  gridName: string;
+  reason: FollowUpReason;
+  category: RequestCategory;
+  text: string;
+  rating?: number;
+  comment?: string;
+  reopenReason?: string;
+  building?: string;
+  unit?: string;
+  room?: string;
+  /** The household's phone from the register, to call. */
+  phone?: string;
+  createdAt: EpochMs;
+  state: FollowUpState;
+  outcome?: FollowUpOutcome;
+  note?: string;
+  doneAt?: EpochMs;
+}
+
+export interface FollowUpList {
+  villageId: Id;
+  /** Open ones first (the oldest first: they have waited longest), then the latest done ones. */
+  items: FollowUpView[];
+  openCount: number;
+}
