@@ -23,4 +23,5 @@ export const COLLECTIONS = {
   noticeDeliveries: 'noticeDeliveries',
   deliveryJobs: 'deliveryJobs',
   smsUsage: 'smsUsage',
+  followUps: 'followUps',
 } as const;

@@ -127,17 +127,21 @@ describe('getReport', () => {
     });
 
     const byLeader = await backend.call<ReportView>('getReport', { groupBy: 'leader', period: lastWeek }, committee);
-    expect(byLeader.data!.groups.map((x) => [x.key, x.figures.total])).toEqual([
-      [g1!.leaders.gridLeader, 4],
-      [g2!.leaders.gridLeader, 2],
+    const nameOf = (openid: string) => backend.street.roleAssignments.find((a) => a.userId === openid && a.role === 'gridLeader')!.displayName;
+    // By name, role and grid: the openid stays on the server.
+    expect(byLeader.data!.groups.map((x) => [x.label, x.role, x.gridName, x.figures.total])).toEqual([
+      [nameOf(g1!.leaders.gridLeader), '网格长', backend.street.grids[0]!.name, 4],
+      [nameOf(g2!.leaders.gridLeader), '网格长', backend.street.grids[1]!.name, 2],
     ]);
+    expect(JSON.stringify(byLeader.data)).not.toContain(g1!.leaders.gridLeader);
   });
 
   it('gives a street admin the street, by village', async () => {
     const res = await backend.call<ReportView>('getReport', { groupBy: 'village', period: lastWeek }, backend.street.people.admin);
-    expect(res.data!.groups.map((x) => [x.key, x.figures.total])).toEqual([
-      ['v01', 6],
-      ['v02', 1],
+    // Ranked by 响应率: v02 answered its one request in time, v01 two of six.
+    expect(res.data!.groups.map((x) => [x.rank, x.key, x.label, x.figures.total])).toEqual([
+      [1, 'v02', backend.street.villages[1]!.name, 1],
+      [2, 'v01', backend.street.villages[0]!.name, 6],
     ]);
     expect(res.data!.overall).toMatchObject({
       total: 7,

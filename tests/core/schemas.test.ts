@@ -234,8 +234,16 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   },
   listFollowUps: { good: [{}, { villageId: 'v1' }], bad: [{ villageId: '' }, { userId: 'spoofed' }] },
   recordFollowUp: {
-    good: [{ followUpId: 'r1:rating', outcome: 'resolved' }, { followUpId: 'r1:2', outcome: 'unreachable', note: '电话无人接' }],
-    bad: [{ followUpId: 'r1:rating' }, { followUpId: 'r1:rating', outcome: 'ignored' }, { followUpId: 'r1', outcome: 'resolved' }, { followUpId: 'r1:rating', outcome: 'resolved', doneBy: 'x' }],
+    good: [
+      { followUpId: 'r1:rating', outcome: 'resolved' },
+      { followUpId: 'r1:2', outcome: 'unreachable', note: '电话无人接' },
+    ],
+    bad: [
+      { followUpId: 'r1:rating' },
+      { followUpId: 'r1:rating', outcome: 'ignored' },
+      { followUpId: 'r1', outcome: 'resolved' },
+      { followUpId: 'r1:rating', outcome: 'resolved', doneBy: 'x' },
+    ],
   },
   getReport: {
     good: [

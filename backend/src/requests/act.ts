@@ -14,6 +14,7 @@ import type { Id, Request, RoleAssignment } from '../../../core/src/model';
 import type { FunctionInputs, RequestView } from '../../../core/src/schemas';
 import { maySeeRequest } from '../../../core/src/access';
 import { loadActor, type Actor } from '../actor';
+import { ensureFollowUps } from '../followUps/repo';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
@@ -77,12 +78,20 @@ async function act(ctx: CallContext, requestId: Id, action: RequestAction | Prom
   if (expectedVersion !== undefined && expectedVersion !== doc.version) return fail('REQUEST.STALE');
 
   const decided = transition(requestMapper.toRequest(doc), asked, coreActor(actor), ctx.now, requestMapper.toAutoCloseRule(doc));
-  if (!decided.ok) return decided;
+  if (!decided.ok) {
+    // A retried confirm or reopen whose first attempt stored the change but not its follow-up (回访).
+    if (asked.kind === 'confirm' || asked.kind === 'reopen') await ensureFollowUps(ctx.db, requestMapper.toRequest(doc), ctx.now);
+    return decided;
+  }
 
   const { request, event } = decided.value;
   const saved = await saveTransition(ctx.db, doc, decided.value, effectsOf(request, event, followUpOf(asked, request), ctx.now), ctx.now);
   if (!saved) return fail('REQUEST.STALE');
   await dispatchRequestEffects(ctx, saved);
+  // A low rating or a reopen owes the committee a follow-up (回访); derived by id, so stored once.
+  if (asked.kind === 'confirm' || asked.kind === 'reopen') {
+    await ensureFollowUps(ctx.db, request, ctx.now, asked.kind === 'reopen' ? asked.reason : undefined);
+  }
   return ok(requestMapper.toView(saved));
 }
 
