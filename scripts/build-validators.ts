@@ -41,6 +41,7 @@ import {
   type RequestState,
 } from '../core/src/model';
 import { CHINA_UTC_OFFSET_MS } from '../core/src/chinaTime';
+import { FOLLOW_UP_OUTCOME_LABELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_REASON_LABELS } from '../core/src/followUps';
 import {
   DEFAULT_TEMPLATE_IDS,
   FEW_REMINDERS_LEFT,
@@ -98,7 +99,7 @@ export async function generateValidators(): Promise<{ js: string; dts: string }>
 const PHONE_BUNDLE = { bundle: true, write: false, format: 'cjs', platform: 'browser', target: CLIENT_TARGET, legalComments: 'none' } as const;
 
 /** The words pages show for the backend's codes and enumerations, as data the mini-program can load. */
-const WORDS_HEADER = HEADER.replace('core/src/schemas', 'core/src/errors.ts, model.ts, access.ts, policy.ts and chinaTime.ts');
+const WORDS_HEADER = HEADER.replace('core/src/schemas', 'core/src/errors.ts, model.ts, access.ts, policy.ts, chinaTime.ts and followUps.ts');
 
 export function generateWords(): { js: string; dts: string } {
   const words = {
@@ -120,12 +121,17 @@ export function generateWords(): { js: string; dts: string } {
     /** The phone formats China time by this fixed offset: 构建 npm cannot ship dayjs's plugins. */
     CHINA_UTC_OFFSET_MS,
     TIME_UNITS_MS: { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS },
+    /** 回访: what a call can come to, in picker order, and why a follow-up exists. */
+    FOLLOW_UP_OUTCOMES,
+    FOLLOW_UP_OUTCOME_LABELS,
+    FOLLOW_UP_REASON_LABELS,
   };
   const js = dataModule(WORDS_HEADER, words);
   const dts = [
     WORDS_HEADER,
     "import type { ErrorCode } from '../../core/src/errors';",
     "import type { CareNeed, GridRole, InvitableRole, LeaderRole, RequestCategory, RequestState, Role } from '../../core/src/model';",
+    "import type { FollowUpOutcome, FollowUpReason } from '../../core/src/followUps';",
     '',
     'export declare const ERROR_MESSAGES: Record<ErrorCode, string>;',
     'export declare const CATEGORY_LABELS: Record<RequestCategory, string>;',
@@ -140,6 +146,9 @@ export function generateWords(): { js: string; dts: string } {
     'export declare const CARE_NEED_ORDER: readonly CareNeed[];',
     'export declare const CHINA_UTC_OFFSET_MS: number;',
     'export declare const TIME_UNITS_MS: { SECOND_MS: number; MINUTE_MS: number; HOUR_MS: number; DAY_MS: number };',
+    'export declare const FOLLOW_UP_OUTCOMES: readonly FollowUpOutcome[];',
+    'export declare const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string>;',
+    'export declare const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string>;',
     '',
   ].join('\n');
   return { js, dts };

@@ -61,6 +61,8 @@ export const SCREENS: readonly Screen[] = [
   { role: 'committee', page: 'packageCommittee/pages/dashboard/index' },
   { role: 'committee', page: 'packageCommittee/pages/grids/index' },
   { role: 'committee', page: 'packageCommittee/pages/publish/index' },
+  { role: 'committee', page: 'packageCommittee/pages/report/index' },
+  { role: 'committee', page: 'packageCommittee/pages/followups/index' },
 ];
 
 /** A file-name-safe name for a screen: role, then the page path. */
