@@ -64,6 +64,21 @@ describe('follow-ups (回访)', () => {
     expect((await followUpDocs(request.id)).map((f) => f._id)).toEqual([`${request.id}:rating`]);
   });
 
+  it('a follow-up whose write failed is derived again when the committee opens the list, once', async () => {
+    const request = await resolvedRequest('门锁坏了');
+    const resident = grid().residents[0]!.openid;
+    await backend.emu.control.injectFault({ target: 'databaseWrite', name: COLLECTIONS.followUps, count: 1 });
+    // The rating is stored and the resident told it went through; the follow-up's write failed.
+    await ok('confirmRequest', { requestId: request.id, rating: 1, comment: '没修好' }, resident);
+    expect(await followUpDocs(request.id)).toHaveLength(0);
+    const list = await ok<FollowUpList>('listFollowUps', {}, committee());
+    expect(list.items.filter((f) => f.requestId === request.id).map((f) => [f.id, f.comment])).toEqual([[`${request.id}:rating`, '没修好']]);
+    await ok('listFollowUps', {}, committee());
+    expect(await followUpDocs(request.id)).toHaveLength(1);
+    // Recorded at once, so the counts below are those of the other follow-ups.
+    await ok('recordFollowUp', { followUpId: `${request.id}:rating`, outcome: 'resolved' }, committee());
+  });
+
   it('a good rating creates none; a reopen creates one', async () => {
     const resident = grid().residents[0]!.openid;
     const fine = await resolvedRequest('送米');
@@ -125,11 +140,12 @@ describe('follow-ups (回访)', () => {
 
     const list = await ok<FollowUpList>('listFollowUps', {}, committee());
     expect(list.openCount).toBe(2);
-    expect(list.items.map((f) => f.state)).toEqual(['open', 'open', 'done']);
+    expect(list.items.map((f) => f.state)).toEqual(['open', 'open', 'done', 'done']);
 
     const report = await ok<ReportView>('getReport', { groupBy: 'grid', period: thisWeek }, committee());
     const first = report.groups.find((r) => r.key === grid().gridId)!;
-    expect(first.figures).toMatchObject({ followUpsCreated: 3, followUpsDone: 1 });
-    expect(report.overall).toMatchObject({ followUpsCreated: 3, followUpsDone: 1 });
+    // Four this week (two stars, one star, the derived one, the reopen); two recorded.
+    expect(first.figures).toMatchObject({ followUpsCreated: 4, followUpsDone: 2 });
+    expect(report.overall).toMatchObject({ followUpsCreated: 4, followUpsDone: 2 });
   });
 });

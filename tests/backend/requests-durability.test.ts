@@ -230,7 +230,7 @@ const USE_CASES: Array<{ name: string; positions: readonly string[]; scenario: S
   },
   {
     name: 'reopenRequest',
-    positions: ['the change with its effects', 'the claim', "the responder's authorisation spent", 'the inbox state', 'the record'],
+    positions: ['the change with its effects', 'the claim', "the responder's authorisation spent", 'the inbox state', 'the record', 'the follow-up (回访)'],
     scenario: actionScenario('reopenRequest', { reason: '又坏了，请再来看看' }, resident, [RESPOND, RESOLVE], 'reopened', 1),
   },
   {

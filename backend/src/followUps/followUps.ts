@@ -4,7 +4,8 @@
 // (requests/act.ts through ensureFollowUps), never by these functions.
 //
 // Round trips: listFollowUps: loadActor 2 (3 for a street admin) + 0–1 (a street admin naming a
-// village) + open ∥ done ∥ open count ∥ the village's grids (1) + the households named (0–1).
+// village) + the lost ones derived again (1–2, and an insert per missing one) + open ∥ done ∥ open
+// count ∥ the village's grids (1) + the households named (0–1).
 // recordFollowUp: loadActor ∥ the follow-up (1) + the conditional update (1) + grid ∥ household (1).
 import { mayManageVillage, streetAdministered, villagesManaged, type VillagePlace } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
@@ -17,7 +18,7 @@ import { countOf, fetchAll, fromStored, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import type { HouseholdDoc } from '../notices/docs';
 import { fetchVillage, type GridDoc } from '../organisation/repo';
-import { fetchFollowUp, followUpsOfVillage, saveRecordedCall, type FollowUpDoc } from './repo';
+import { deriveMissingFollowUps, fetchFollowUp, followUpsOfVillage, saveRecordedCall, type FollowUpDoc } from './repo';
 
 /** Open follow-ups listed at most (a village has a handful a week). */
 const OPEN_LIST_MAX = 100;
@@ -62,6 +63,8 @@ export async function listFollowUps(input: FunctionInputs['listFollowUps'], ctx:
   const place = await villageOf(ctx, actor, input.villageId);
   if (!place.ok) return place;
   const { villageId } = place.value;
+  // A follow-up whose write failed after its request's change is derived again here, before listing.
+  await deriveMissingFollowUps(db, villageId, ctx.now);
   const [open, done, openCount, grids] = await Promise.all([
     followUpsOfVillage(db, villageId, 'open', 'asc', OPEN_LIST_MAX),
     followUpsOfVillage(db, villageId, 'done', 'desc', DONE_LIST_MAX),
