@@ -11,7 +11,7 @@ import type { EpochMs, Id, Request, RequestCategory } from './model';
 import { LOW_RATING_THRESHOLD, NOTE_MAX_LENGTH } from './policy';
 import { characterCount, truncateChars } from './text';
 
-export const FOLLOW_UP_REASONS = ['lowRating', 'reopened'] as const;
+const FOLLOW_UP_REASONS = ['lowRating', 'reopened'] as const;
 export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
 export const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string> = {
   lowRating: '差评',
@@ -31,7 +31,7 @@ export const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string> = {
 export type FollowUpState = 'open' | 'done';
 
 /** Characters of the request's text kept on the follow-up (the committee reads it before calling). */
-export const FOLLOW_UP_EXCERPT_LENGTH = 120;
+const FOLLOW_UP_EXCERPT_LENGTH = 120;
 
 export interface FollowUp {
   /** `${requestId}:rating` or `${requestId}:${reopenCount}`. */
@@ -58,7 +58,7 @@ export interface FollowUp {
   doneBy?: Id;
 }
 
-export function isLowRating(rating: number | undefined): boolean {
+function isLowRating(rating: number | undefined): boolean {
   return rating !== undefined && rating <= LOW_RATING_THRESHOLD;
 }
 

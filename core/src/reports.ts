@@ -126,7 +126,7 @@ export function computeFigures(requests: readonly Request[], asOf: EpochMs): Rep
 }
 
 /** The lowest rating counted as satisfied (满意): ratings of 4 and 5 out of 5. */
-export const SATISFIED_RATING_MIN = 4;
+const SATISFIED_RATING_MIN = 4;
 
 /** The report's figures: the dashboard's plus resolution within target, satisfaction and follow-ups. */
 export interface AppraisalFigures extends ReportFigures {
