@@ -35,6 +35,15 @@ export const ERROR_MESSAGES = {
   'FOLLOW_UP.NOT_FOUND': '找不到这条回访',
   /** recordFollowUp: the call was recorded already, with another outcome or note. */
   'FOLLOW_UP.ALREADY_RECORDED': '这条回访已经记录过了',
+  'HOUSEHOLD.NOT_FOUND': '找不到这一户，请刷新后再试',
+  /** saveHousehold: the new address is another household's in the grid. */
+  'HOUSEHOLD.ADDRESS_TAKEN': '这个地址已有一户登记，请直接编辑那一户',
+  /** importHouseholds: the uploaded file is not an .xlsx workbook. */
+  'REGISTER.NOT_XLSX': '文件不是 Excel（.xlsx）表格，请用模板填写后另存为 .xlsx 再导入',
+  'REGISTER.EMPTY': '表格里没有住户，请在模板第二行起每户填一行',
+  'REGISTER.COLUMNS_MISSING': '表格缺少必填的列，请用模板填写',
+  'REGISTER.TOO_MANY_ROWS': '表格行数太多，请分成几个表格导入',
+  'REGISTER.FILE_NOT_FOUND': '找不到上传的文件，请重新选择文件导入',
   'POLICY.INVALID': '响应时限或服务时间设置有误',
   /** setVillagePolicy: the duty rota names someone who is not a duty officer of the village. */
   'POLICY.ROTA_NOT_DUTY_OFFICER': '值班表只能安排本村（社区）的值班员',

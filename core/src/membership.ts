@@ -135,6 +135,7 @@ function householdWrite(grid: Grid, found: HouseholdFound, given: HouseholdInput
         ...addressOf(given),
         careNeeds: mergedCareNeeds([], given.careNeeds),
         ...(given.noSmartphone !== undefined ? { noSmartphone: given.noSmartphone } : {}),
+        source: 'joined',
       },
     };
   }

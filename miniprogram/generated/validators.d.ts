@@ -37,3 +37,7 @@ export declare const recordFollowUp: InputValidator<FunctionInputs['recordFollow
 export declare const getVillageDashboard: InputValidator<FunctionInputs['getVillageDashboard']>;
 export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;
 export declare const getMyProfile: InputValidator<FunctionInputs['getMyProfile']>;
+export declare const saveHousehold: InputValidator<FunctionInputs['saveHousehold']>;
+export declare const getHousehold: InputValidator<FunctionInputs['getHousehold']>;
+export declare const getHouseholdTemplate: InputValidator<FunctionInputs['getHouseholdTemplate']>;
+export declare const importHouseholds: InputValidator<FunctionInputs['importHouseholds']>;

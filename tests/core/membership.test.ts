@@ -103,8 +103,36 @@ describe('decideJoin', () => {
     });
     expect(join.household).toEqual({
       kind: 'create',
-      household: { id: 'h2', gridId: GRID, villageId: VILLAGE, building: '9栋', room: '901', careNeeds: ['elderlyAlone', 'pregnant'], noSmartphone: true },
+      household: {
+        id: 'h2',
+        gridId: GRID,
+        villageId: VILLAGE,
+        building: '9栋',
+        room: '901',
+        careNeeds: ['elderlyAlone', 'pregnant'],
+        noSmartphone: true,
+        source: 'joined',
+      },
     });
+  });
+
+  it('joins a household the register holds, adding only what is new: its phone, members, party member and source stay', () => {
+    const registered: Household = {
+      ...household,
+      careNeeds: ['elderlyAlone'],
+      phone: '13812345678',
+      members: [{ name: '王秀英', relation: '户主' }],
+      partyContact: { name: '张建国' },
+      source: 'import',
+      registeredAt: JOINED,
+      registeredBy: 'o-committee',
+    };
+    const given = { building: '3栋', unit: '2单元', room: '301', careNeeds: ['sick' as const] };
+    const join = decideJoin(facts({ household: { kind: 'stored', household: registered }, given }));
+    expect(join).toMatchObject({ kind: 'join', membership: { householdId: 'h1' } });
+    expect(join.household).toEqual({ kind: 'add', householdId: 'h1', additions: { careNeeds: ['elderlyAlone', 'sick'] } });
+    // Nothing new given: the register's entry is not written at all.
+    expect(decideJoin(facts({ household: { kind: 'stored', household: registered }, given: { ...given, careNeeds: ['elderlyAlone'] } })).household).toBeNull();
   });
 
   it('records a change of household within the grid, keeping when the resident joined it', () => {

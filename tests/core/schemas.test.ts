@@ -256,6 +256,35 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
       { groupBy: 'grid', period: { kind: 'range', from: '2026-11-01' } },
     ],
   },
+  saveHousehold: {
+    good: [
+      { gridId: 'g1', building: '2栋', room: '101', careNeeds: [] },
+      {
+        gridId: 'g1',
+        householdId: 'h1',
+        building: '2栋',
+        unit: '1单元',
+        room: '101',
+        careNeeds: ['elderlyAlone'],
+        noSmartphone: true,
+        phone: '13812345678',
+        members: [{ name: '王秀英', relation: '户主' }],
+        partyContact: { name: '张建国', phone: '021-58881234' },
+      },
+    ],
+    bad: [
+      { gridId: 'g1', room: '101', careNeeds: [] },
+      { gridId: 'g1', building: '2栋', room: '101', careNeeds: ['rich'] },
+      { gridId: 'g1', building: '2栋', room: '101', careNeeds: [], phone: '12345' },
+      { gridId: 'g1', building: '2栋', room: '101', careNeeds: [], source: 'import' },
+    ],
+  },
+  getHousehold: { good: [{ gridId: 'g1', householdId: 'h1' }], bad: [{ gridId: 'g1' }] },
+  getHouseholdTemplate: { good: [{}], bad: [{ gridId: 'g1' }] },
+  importHouseholds: {
+    good: [{ gridId: 'g1', fileID: 'cloud://env-1a2b/households/g1.xlsx' }],
+    bad: [{ gridId: 'g1' }, { gridId: 'g1', fileID: 'https://example.com/a.xlsx' }],
+  },
 };
 
 describe('input schemas', () => {

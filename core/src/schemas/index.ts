@@ -9,6 +9,7 @@ import * as membership from './membership';
 import * as notices from './notices';
 import * as organisation from './organisation';
 import * as profile from './profile';
+import * as register from './register';
 import * as reports from './reports';
 import * as roster from './roster';
 import * as requests from './requests';
@@ -20,6 +21,7 @@ export * from './membership';
 export * from './notices';
 export * from './organisation';
 export * from './profile';
+export * from './register';
 export * from './reports';
 export * from './roster';
 export * from './requests';
@@ -60,6 +62,10 @@ export const INPUT_SCHEMAS = {
   getVillageDashboard: dashboard.getVillageDashboardSchema,
   getGridRoster: roster.getGridRosterSchema,
   getMyProfile: profile.getMyProfileSchema,
+  saveHousehold: register.saveHouseholdSchema,
+  getHousehold: register.getHouseholdSchema,
+  getHouseholdTemplate: register.getHouseholdTemplateSchema,
+  importHouseholds: register.importHouseholdsSchema,
 } as const;
 
 export type FunctionName = keyof typeof INPUT_SCHEMAS;
@@ -102,6 +108,10 @@ export interface FunctionInputs {
   getVillageDashboard: dashboard.GetVillageDashboardInput;
   getGridRoster: roster.GetGridRosterInput;
   getMyProfile: profile.GetMyProfileInput;
+  saveHousehold: register.SaveHouseholdInput;
+  getHousehold: register.GetHouseholdInput;
+  getHouseholdTemplate: register.GetHouseholdTemplateInput;
+  importHouseholds: register.ImportHouseholdsInput;
 }
 
 /** What each cloud function answers inside `{ ok: true, data }`. */
@@ -141,4 +151,8 @@ export interface FunctionOutputs {
   getVillageDashboard: dashboard.VillageDashboard;
   getGridRoster: roster.GridRoster;
   getMyProfile: profile.MyProfile;
+  saveHousehold: register.SavedHousehold;
+  getHousehold: register.HouseholdEntry;
+  getHouseholdTemplate: register.HouseholdTemplate;
+  importHouseholds: register.HouseholdImport;
 }
