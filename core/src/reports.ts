@@ -410,7 +410,12 @@ export function labelRows(
   if (report.by === 'village') return rankRows(rows);
   if (report.by === 'leader') {
     const roleRank = (row: ReportRow): number => DESCRIBING_ROLE_ORDER.findIndex((r) => ROLE_LABELS[r] === row.role);
-    return rows.sort((a, b) => byLabel({ label: a.gridName ?? '' }, { label: b.gridName ?? '' }) || roleRank(a) - roleRank(b) || byLabel(a, b));
+    // People of a grid first, by grid; those holding a village role (a duty officer) after them.
+    const byGrid = (a: ReportRow, b: ReportRow): number =>
+      a.gridName === undefined || b.gridName === undefined
+        ? Number(a.gridName === undefined) - Number(b.gridName === undefined)
+        : byLabel({ label: a.gridName }, { label: b.gridName });
+    return rows.sort((a, b) => byGrid(a, b) || roleRank(a) - roleRank(b) || byLabel(a, b));
   }
   return rows.sort(byLabel);
 }

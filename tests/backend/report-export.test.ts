@@ -210,6 +210,34 @@ describe('getReport by name and role', () => {
   });
 });
 
+describe('getReport for a grid leader', () => {
+  it('names someone routed to who holds no role in the grid (the duty officer) by their own role', async () => {
+    const g3 = backend.street.people.grids[2]!;
+    const duty = backend.street.people.dutyOfficers.v01!;
+    const at = WEEK + 3 * DAY_MS;
+    await backend.db.collection(COLLECTIONS.requests).add({
+      data: {
+        ...requestDoc({ id: 'x7', grid: 2, category: 'supplies', responseMin: 4 }, 9),
+        routedTo: [duty],
+        responders: [duty],
+        submittedAt: at,
+        responseDueAt: at + TARGET_MS,
+      } as never,
+    });
+    try {
+      const res = await backend.call<ReportView>('getReport', { groupBy: 'leader', period: lastWeek }, g3.leaders.gridLeader);
+      const dutyName = backend.street.roleAssignments.find((a) => a.userId === duty && a.role === 'dutyOfficer')!.displayName;
+      expect(res.data!.groups.map((r) => [r.label, r.role, r.gridName])).toEqual([
+        ['网格长（未留名）', '网格长', '第3网格'],
+        [dutyName, '值班员', undefined],
+      ]);
+      expect(JSON.stringify(res.data)).not.toContain(duty);
+    } finally {
+      await backend.db.collection(COLLECTIONS.requests).doc('x7').remove();
+    }
+  });
+});
+
 describe('exportReport', () => {
   it('writes one row per grid and per person, by name, with the rates getReport gives, and no openid', async () => {
     const committee = backend.street.people.committee.v01!;
@@ -238,7 +266,7 @@ describe('exportReport', () => {
     const people = workbook.getWorksheet('人员')!;
     const leaders = (await report('leader', committee)).groups;
     check(people, leaders, '姓名');
-    expect(rowsOf(people).map((r) => [r[column(people, '角色')], r[column(people, '网格')]])).toEqual(leaders.map((l) => [l.role, l.gridName]));
+    expect(rowsOf(people).map((r) => [r[column(people, '角色')], r[column(people, '网格')]])).toEqual(leaders.map((l) => [l.role, l.gridName ?? '']));
 
     // No openid in any part of the file (cells, shared strings, properties).
     const zip = await JSZip.loadAsync(bytes);

@@ -12,8 +12,9 @@
 // the caller's roles; the street's villages) + in parallel: per grid or village one per started page
 // of requests; the place's names (grids, village or street: 1–2); the villages' policies (1); the
 // period's follow-ups (1 per started page); the place's staff for a leader report (1 per started
-// page); for grid and village reports the period's notices (1), then the grids' households,
-// receipts and marks in parallel (1 per started page each; none when no notice was published).
+// page, + 1 for people routed to who hold no role in the place); for grid and village reports the
+// period's notices (1), then the grids' households, receipts and marks in parallel (1 per started
+// page each; none when no notice was published).
 import { createHash } from 'node:crypto';
 import { gridsServed, mayServeGrid, streetAdministered, villagesManaged } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
@@ -183,8 +184,12 @@ function personKey(userId: Id): string {
   return createHash('sha256').update(`report-person\n${userId}`).digest('hex').slice(0, PERSON_KEY_LENGTH);
 }
 
-/** Each person routed to in the period, by name and role as they hold it in the place. */
+/**
+ * Each person routed to in the period, by name and role as they hold it in the place; someone who
+ * holds no role there (a duty officer of the village in a grid's report) by the roles they hold.
+ */
 async function leaderLabels(db: Database, place: ReportPlace, docs: PlaceDocs, requests: readonly Request[]): Promise<Map<Id, LeaderLabel>> {
+  const _ = db.command;
   const staff = await fetchPagedById<RoleAssignment & { _id: string }>(
     db,
     COLLECTIONS.roleAssignments,
@@ -192,10 +197,23 @@ async function leaderLabels(db: Database, place: ReportPlace, docs: PlaceDocs, r
     REPORT_MAX_DOCS,
   );
   const byUser = new Map<Id, RoleAssignment[]>();
-  for (const a of staff.docs) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
+  const add = (a: RoleAssignment): void => {
+    byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
+  };
+  for (const a of staff.docs) add(a);
+  const people = [...new Set(requests.flatMap((r) => r.routedTo))];
+  const elsewhere = people.filter((userId) => !byUser.has(userId));
+  if (elsewhere.length > 0) {
+    const more = await fetchAll<RoleAssignment>(
+      db
+        .collection(COLLECTIONS.roleAssignments)
+        .where({ userId: _.in(elsewhere) })
+        .limit(MAX_GET_LIMIT),
+    );
+    for (const a of more) add(a);
+  }
   const gridNames = new Map(docs.grids.map((g) => [g._id, g.name]));
-  const people = new Set(requests.flatMap((r) => r.routedTo));
-  return new Map([...people].map((userId) => [userId, leaderLabel(personKey(userId), byUser.get(userId) ?? [], gridNames)]));
+  return new Map(people.map((userId) => [userId, leaderLabel(personKey(userId), byUser.get(userId) ?? [], gridNames)]));
 }
 
 /** Per grid of the place, the reach of the notices published in the period (none read when none was published). */
@@ -266,11 +284,17 @@ export async function loadReport(
     ) as Promise<PolicyOf>,
     wantsReach ? reachIn(db, docs, period.value) : Promise.resolve(null),
   ]);
-  const leaders = groupings.includes('leader') ? await leaderLabels(db, place.value, docs, requests) : new Map<Id, LeaderLabel>();
+  const [leaders, streetName] = await Promise.all([
+    groupings.includes('leader') ? leaderLabels(db, place.value, docs, requests) : Promise.resolve(new Map<Id, LeaderLabel>()),
+    // A street row of a village's or grid's report is named too.
+    groupings.includes('street') && docs.streetName === '' && docs.streetId !== ''
+      ? fetchById<{ name: string }>(db, COLLECTIONS.streets, docs.streetId).then((street) => street?.name ?? '')
+      : Promise.resolve(docs.streetName),
+  ]);
   const names = {
     grids: new Map(docs.grids.map((g) => [g._id, g.name])),
     villages: new Map(docs.villages.map((v) => [v._id, v.name])),
-    streets: new Map([[docs.streetId, docs.streetName]]),
+    streets: new Map([[docs.streetId, streetName]]),
     leaders,
   };
   const gridReach = reach?.byGrid ?? new Map<Id, NoticeReachFigures>();
