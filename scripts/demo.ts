@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_PORT, startEmulator, type EmulatorInstance } from '../emulator/src';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET, type DemoStreet } from '../backend/src/seed';
 import { smsNumberOf } from '../core/src/channels';
-import { chinaDayjs } from '../core/src/chinaTime';
+import { chinaDateOf, chinaDayjs } from '../core/src/chinaTime';
 import { ROLE_LABELS } from '../core/src/model';
 import { DEFAULT_RESPONSE_TARGET_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../core/src/subscriptions';
@@ -268,6 +268,48 @@ async function main(): Promise<void> {
     const level2 = await run.call<RequestView>('Resident checks again', 'getRequest', { requestId }, newcomer.openid, show);
     await run.call<{ page: { items: Array<{ requestId: string }> } }>('Duty officer opens the inbox', 'listInbox', { view: 'mine' }, dutyOfficer, (inbox) =>
       inbox.page.items.some((i) => i.requestId === requestId) ? 'the burst pipe is there' : 'missing!',
+    );
+
+    // 回访: a one-star rating reaches the committee, who call back and record it; the week goes to Excel.
+    const unhappy = await run.call<{ request: RequestView }>(
+      'Resident reports a broken corridor light',
+      'submitRequest',
+      { category: 'repairs', text: '楼道灯坏了，晚上看不见。', idempotencyKey: randomUUID() },
+      newcomer.openid,
+      (r) => `routed to ${r.request.responders.join(', ')}`,
+    );
+    const lightId = unhappy.request.id;
+    await run.call('Leader answers', 'respondRequest', { requestId: lightId, message: '明天来修。' }, gridLeader, () => 'answered');
+    await run.call('Leader resolves it', 'updateRequestStatus', { requestId: lightId, action: 'resolve', note: '已换灯泡。' }, gridLeader, () => 'resolved');
+    await run.call(
+      'Resident rates it one star',
+      'confirmRequest',
+      { requestId: lightId, rating: 1, comment: '根本没人来' },
+      newcomer.openid,
+      () => 'confirmed with ★',
+    );
+    const followUps = await run.call<{ openCount: number; items: Array<{ id: string; requestId: string }> }>(
+      'Committee opens 回访',
+      'listFollowUps',
+      { villageId: grid.villageId },
+      committee,
+      (l) => `${l.openCount} to call back`,
+    );
+    const followUp = followUps.items.find((f) => f.requestId === lightId);
+    if (followUp === undefined) throw new Error('the one-star rating made no follow-up');
+    await run.call(
+      'Committee calls back and records it',
+      'recordFollowUp',
+      { followUpId: followUp.id, outcome: 'explained', note: '已电话说明，灯已修好。' },
+      committee,
+      () => `follow-up ${followUp.id} done`,
+    );
+    await run.call<{ cloudPath: string }>(
+      'Committee exports this week to Excel',
+      'exportReport',
+      { period: { kind: 'week', date: chinaDateOf(await run.now()) } },
+      committee,
+      (e) => `${e.cloudPath}: a sheet per grid and per person`,
     );
 
     // Every responder of both requests with a known mobile heard of it, by subscribe message or SMS.
