@@ -1,0 +1,22 @@
+// getHouseholdTemplate: the import sheet's template (.xlsx: the header row, an example row, a sheet
+// explaining the columns) written to cloud storage; the page downloads it (wx.cloud.downloadFile)
+// and opens it (wx.openDocument) so the committee can fill it in or forward it. Open to anyone who
+// holds a staff role: the template holds no one's data.
+//
+// Round trips: loadActor 2, then the upload.
+import { fail, ok, type Result } from '../../../core/src/errors';
+import type { FunctionInputs } from '../../../core/src/schemas';
+import type { HouseholdTemplate } from '../../../core/src/schemas/register';
+import { loadActor } from '../actor';
+import type { CallContext } from '../handler';
+import { templateWorkbook } from './sheet';
+
+/** One path, overwritten by every call: the template changes only with the code. */
+const TEMPLATE_CLOUD_PATH = 'templates/一户一档导入模板.xlsx';
+
+export async function getHouseholdTemplate(_input: FunctionInputs['getHouseholdTemplate'], ctx: CallContext): Promise<Result<HouseholdTemplate>> {
+  const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);
+  if (actor.roles.length === 0) return fail('AUTH.FORBIDDEN', '只有网格员、三长和村（社区）两委可以下载模板');
+  const uploaded = await ctx.cloud.uploadFile({ cloudPath: TEMPLATE_CLOUD_PATH, fileContent: await templateWorkbook() });
+  return ok({ fileID: uploaded.fileID });
+}
