@@ -12,6 +12,7 @@
 // in the database's words (backend/src/notices/repo.ts).
 
 import type { GridPlace } from './access';
+import { compareHouseholdsByAddress } from './addressOrder';
 import type { Grid, Household, Id, Notice, NoticeScope, ReachMark, ReadReceipt } from './model';
 
 /** How a household stands for one notice: a member read it, a leader told it, or neither yet. */
@@ -26,7 +27,7 @@ interface GridReach {
   readInGroup: number;
   toldInPerson: number;
   reached: number;
-  /** Unreached household ids, households with care needs first. */
+  /** Unreached household ids in the order to knock: care needs first, then no smartphone, then by address. */
   unreached: Id[];
   unreachedWithCareNeeds: number;
 }
@@ -58,9 +59,49 @@ export function householdReachState(read: boolean, told: boolean): NoticeReachSt
   return told ? 'toldInPerson' : 'unreached';
 }
 
+/** A household as reach reads it: its grid, door, care needs and whether only a visit or a call reaches it. */
+type ReachHousehold = Pick<Household, 'id' | 'gridId' | 'careNeeds' | 'noSmartphone' | 'building' | 'unit' | 'room'>;
+
+/**
+ * The order a leader visits unreached households in: care needs first (独居老人 cannot wait), then
+ * households without a smartphone (only a visit or a call reaches them), then by building, unit and room.
+ */
+function compareForOutreach(a: Omit<ReachHousehold, 'gridId'>, b: Omit<ReachHousehold, 'gridId'>): number {
+  return (
+    Number(b.careNeeds.length > 0) - Number(a.careNeeds.length > 0) ||
+    Number(b.noSmartphone === true) - Number(a.noSmartphone === true) ||
+    compareHouseholdsByAddress(a, b)
+  );
+}
+
+/** A grid's whole-register figures: every household, registered or joined, counts (不落一户). */
+export interface GridTotals {
+  households: number;
+  /** Households at least one resident of which joined on the phone. */
+  joined: number;
+  withCareNeeds: number;
+  /** For a notice: how the grid's households stand (null without one). */
+  notice: { read: number; toldInPerson: number; unreached: number } | null;
+}
+
+export function gridTotals(
+  households: readonly Pick<Household, 'id' | 'careNeeds'>[],
+  joined: ReadonlySet<Id>,
+  notice: { read: ReadonlySet<Id>; told: ReadonlySet<Id> } | null,
+): GridTotals {
+  const counts = { read: 0, toldInPerson: 0, unreached: 0 };
+  for (const h of households) counts[notice === null ? 'unreached' : householdReachState(notice.read.has(h.id), notice.told.has(h.id))] += 1;
+  return {
+    households: households.length,
+    joined: households.filter((h) => joined.has(h.id)).length,
+    withCareNeeds: households.filter((h) => h.careNeeds.length > 0).length,
+    notice: notice === null ? null : counts,
+  };
+}
+
 export function computeNoticeReach(
   gridIds: readonly Id[],
-  households: readonly Pick<Household, 'id' | 'gridId' | 'careNeeds'>[],
+  households: readonly ReachHousehold[],
   receipts: readonly Pick<ReadReceipt, 'householdId' | 'channel'>[],
   marks: readonly Pick<ReachMark, 'householdId'>[],
 ): NoticeReach {
@@ -72,7 +113,7 @@ export function computeNoticeReach(
     let read = 0;
     let readInGroup = 0;
     let toldInPerson = 0;
-    const unreached: Array<Pick<Household, 'id' | 'careNeeds'>> = [];
+    const unreached: ReachHousehold[] = [];
     for (const household of inGrid) {
       const state = householdReachState(readHouseholds.has(household.id), markedHouseholds.has(household.id));
       if (state === 'read') {
@@ -81,8 +122,7 @@ export function computeNoticeReach(
       } else if (state === 'toldInPerson') toldInPerson += 1;
       else unreached.push(household);
     }
-    // Stable sort: households with care needs first, otherwise in the given order.
-    const ordered = [...unreached].sort((a, b) => Number(b.careNeeds.length > 0) - Number(a.careNeeds.length > 0));
+    const ordered = [...unreached].sort(compareForOutreach);
     return {
       gridId,
       total: inGrid.length,

@@ -35,6 +35,11 @@ export declare const exportReport: InputValidator<FunctionInputs['exportReport']
 export declare const listFollowUps: InputValidator<FunctionInputs['listFollowUps']>;
 export declare const recordFollowUp: InputValidator<FunctionInputs['recordFollowUp']>;
 export declare const getVillageDashboard: InputValidator<FunctionInputs['getVillageDashboard']>;
+export declare const listStaff: InputValidator<FunctionInputs['listStaff']>;
+export declare const removeRole: InputValidator<FunctionInputs['removeRole']>;
+export declare const revokeInvitation: InputValidator<FunctionInputs['revokeInvitation']>;
+export declare const endMicroGrid: InputValidator<FunctionInputs['endMicroGrid']>;
+export declare const getVillagePolicy: InputValidator<FunctionInputs['getVillagePolicy']>;
 export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;
 export declare const getMyProfile: InputValidator<FunctionInputs['getMyProfile']>;
 export declare const saveHousehold: InputValidator<FunctionInputs['saveHousehold']>;

@@ -67,4 +67,26 @@ describe('computeNoticeReach', () => {
     ]);
     expect(reach.totals.readInGroup).toBe(2);
   });
+
+  it('lists the unreached in the order to knock: care needs first, then no smartphone, then by building, unit and room', () => {
+    const at = (id: string, building: string, room: string, extra: { careNeeds?: Household['careNeeds']; noSmartphone?: boolean } = {}) => ({
+      id,
+      gridId: 'g1',
+      building,
+      room,
+      careNeeds: extra.careNeeds ?? [],
+      ...(extra.noSmartphone ? { noSmartphone: true } : {}),
+    });
+    const households = [
+      at('a', '10栋', '101'),
+      at('b', '2栋', '1001'),
+      at('c', '2栋', '101'),
+      at('d', '10栋', '101', { noSmartphone: true }),
+      at('e', '3栋', '101', { noSmartphone: true }),
+      at('f', '10栋', '101', { careNeeds: ['elderlyAlone'] }),
+      at('g', '2栋', '201', { careNeeds: ['sick'], noSmartphone: true }),
+      { id: 'r', gridId: 'g1', careNeeds: [] }, // registered without a door: last
+    ];
+    expect(computeNoticeReach(['g1'], households, [], []).grids[0]!.unreached).toEqual(['g', 'f', 'e', 'd', 'c', 'b', 'a', 'r']);
+  });
 });

@@ -6,7 +6,10 @@
 // Round trips: loadActor 2 (3 for a street admin) + 1 place lookup (grid or village) when the
 // caller's roles don't already name it + 1–2 notice queries in parallel (village notices by
 // scope.villageId+publishedAt, street-wide ones by streetId+scope.kind+publishedAt) + 1 receipts read.
-import { gridsServed, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
+// With `withReach` (the committee's 通知触达 list, a village only): + the village's grids 1, then the
+// households counted per grid ∥ each notice's receipts and marks in the village, in parallel
+// (villageReachShares in ./reach.ts).
+import { gridsServed, mayManageVillage, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Notice } from '../../../core/src/model';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
@@ -18,6 +21,7 @@ import { fetchAll } from '../db';
 import type { CallContext } from '../handler';
 import { fetchGrid, fetchVillage, gridPlace } from '../organisation/repo';
 import { noticeFromDoc, receiptId, type ReceiptDoc } from './docs';
+import { villageReachShares } from './reach';
 import { noticesReaching, type Audience, type NoticeCursor } from './repo';
 
 // The phone's API type test reads the reply type here (tests/miniprogram/api-types.test.ts).
@@ -69,6 +73,12 @@ async function resolveAudience(db: Database, actor: Actor, input: FunctionInputs
   return ok(null);
 }
 
+/** Reach shares are the committee's view of a village (or a street admin's of one village), never a grid's or the whole street's. */
+function mayFollowReach(actor: Actor, audience: Audience | null): boolean {
+  if (audience === null || audience.kind !== 'village') return false;
+  return mayManageVillage(actor.roles, audience) || streetAdministered(actor.roles) === audience.streetId;
+}
+
 export async function listNotices(input: FunctionInputs['listNotices'], ctx: CallContext): Promise<Result<NoticePage>> {
   const { db } = ctx;
   const cursor = decodeCursor(input.cursor);
@@ -76,6 +86,7 @@ export async function listNotices(input: FunctionInputs['listNotices'], ctx: Cal
   const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
   const audience = await resolveAudience(db, actor, input);
   if (!audience.ok) return audience;
+  if (input.withReach === true && !mayFollowReach(actor, audience.value)) return fail('AUTH.FORBIDDEN', '只有本村（社区）两委或街道管理员可以查看通知触达');
   if (audience.value === null) return ok({ notices: [], nextCursor: null });
   const limit = Math.min(input.limit ?? PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX);
   // One more than asked tells whether another page exists.
@@ -92,7 +103,8 @@ export async function listNotices(input: FunctionInputs['listNotices'], ctx: Cal
             .limit(limit),
         );
   const read = new Set(receipts.map((r) => r.noticeId));
-  const notices = pageDocs.map((d) => ({ ...noticeFromDoc(d), read: read.has(d._id) }));
+  const shares = input.withReach === true && audience.value.kind === 'village' ? await villageReachShares(db, audience.value, pageDocs) : null;
+  const notices = pageDocs.map((d) => ({ ...noticeFromDoc(d), read: read.has(d._id), ...(shares !== null ? { reach: shares.get(d._id) ?? null } : {}) }));
   const last = notices[notices.length - 1];
   return ok({ notices, nextCursor: docs.length > limit && last ? encodeCursor(last) : null });
 }

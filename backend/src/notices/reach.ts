@@ -1,7 +1,8 @@
 // getNoticeReach (不落一户): per grid of the notice's scope that the caller may see, how many
 // households read it, how many a leader told in person or by phone, and which are still unreached
-// (care needs first, with building/unit/room so a leader can knock on the door). The core's
-// computeNoticeReach does the counting. Grid staff see their grids' rows, the committee its
+// (care needs first, then households without a smartphone, then by building/unit/room, with the
+// register's phone, so a leader can call or knock). Every household of the grid counts, whether the
+// register added it or a resident joined (不落一户). The core's computeNoticeReach does the counting. Grid staff see their grids' rows, the committee its
 // village's, street admins all.
 //
 // Round trips: loadActor 2 (3 for a street admin) with the notice 1 in parallel + the scope's grids
@@ -10,19 +11,20 @@
 // households). The delivery figures (sent, noAuthorisation, refused, failed, pending) are counted from
 // the residents' deliveries, with who is pending or failed; `readInGroup` says how many reads came
 // through the grid's WeChat group.
-import { mayServeGrid } from '../../../core/src/access';
+import { mayServeGrid, type VillagePlace } from '../../../core/src/access';
 import { deliveriesByGrid, deliveryFigures } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Id } from '../../../core/src/model';
 import { computeNoticeReach, noticeReachesGrid } from '../../../core/src/reach';
 import type { FunctionInputs } from '../../../core/src/schemas';
-import type { GridReachRow, NoticeReachView } from '../../../core/src/schemas/notices';
+import type { GridReachRow, NoticeReachView, ReachShare } from '../../../core/src/schemas/notices';
 import { loadActor, type Actor } from '../actor';
 import { COLLECTIONS } from '../collections';
-import { fetchPagedById, fromStored, MAX_GET_LIMIT } from '../db';
+import type { Database } from '../cloud';
+import { countOf, fetchAll, fetchPagedById, fromStored, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { gridPlace } from '../organisation/repo';
-import type { DeliveryDoc, HouseholdDoc, ReachMarkDoc, ReceiptDoc } from './docs';
+import { gridPlace, type GridDoc } from '../organisation/repo';
+import type { DeliveryDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
 import { fetchNotice, scopeGridDocs } from './repo';
 
 /** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
@@ -62,7 +64,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
 
   const reach = computeNoticeReach(
     gridIds,
-    households.docs.map((h) => ({ id: h._id, gridId: h.gridId, careNeeds: h.careNeeds ?? [] })),
+    households.docs.map((h) => ({ ...h, id: h._id, careNeeds: h.careNeeds ?? [] })),
     receipts.docs.filter((r): r is ReceiptDoc & { householdId: Id } => r.householdId !== undefined),
     marks.docs,
   );
@@ -96,6 +98,8 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
           ...door(id),
           ...(h?.noSmartphone ? { noSmartphone: true } : {}),
           ...(showCare ? { careNeeds: h?.careNeeds ?? [] } : {}),
+          // The register's phone (一户一档), so 电话告知 is one tap: only for those who see care needs.
+          ...(showCare && h?.phone !== undefined ? { phone: h.phone } : {}),
         };
       }),
       ...(gridDeliveries !== undefined
@@ -113,4 +117,50 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
 /** Only staff (grid roles, committee, street admins) see reach; residents and duty officers do not. */
 function couldSeeAny(actor: Actor): boolean {
   return actor.roles.some((r) => r.role !== 'resident' && r.role !== 'dutyOfficer');
+}
+
+/** Receipts or marks of one notice one share reads at most (a village of 15 grids × 500 households, a few readers each). */
+const SHARE_MAX_DOCS = 20_000;
+
+/**
+ * For the committee's list: each notice's reach share in one village, reached households (a member
+ * read it, or a leader told them) over every household of the village's grids it covers, registered
+ * or joined. Null for a notice too large to count here (getNoticeReach, grid by grid, still answers).
+ * Round trips: the village's grids 1 → households counted per grid ∥ per notice its receipts ∥ marks,
+ * all in parallel (one per started page of 1000 each).
+ */
+export async function villageReachShares(db: Database, village: VillagePlace, notices: readonly NoticeDoc[]): Promise<Map<Id, ReachShare | null>> {
+  const _ = db.command;
+  const grids = (await fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: village.villageId }).limit(MAX_GET_LIMIT))).filter(
+    (g) => g.streetId === village.streetId,
+  );
+  const [counts, shares] = await Promise.all([
+    Promise.all(grids.map((g) => countOf(db.collection(COLLECTIONS.households).where({ gridId: g._id })))),
+    Promise.all(
+      notices.map(async (notice) => {
+        const covered = grids.filter((g) => noticeReachesGrid(notice, gridPlace(g))).map((g) => g._id);
+        if (covered.length === 0) return { covered, reachedIds: new Set<Id>(), complete: true };
+        const ofNotice = { noticeId: notice._id, gridId: _.in(covered) };
+        const [receipts, marks] = await Promise.all([
+          fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, SHARE_MAX_DOCS),
+          fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, SHARE_MAX_DOCS),
+        ]);
+        const reachedIds = new Set<Id>([
+          ...receipts.docs.flatMap((r) => (r.householdId === undefined ? [] : [r.householdId])),
+          ...marks.docs.map((m) => m.householdId),
+        ]);
+        return { covered, reachedIds, complete: !receipts.truncated && !marks.truncated };
+      }),
+    ),
+  ]);
+  const householdsOf = new Map(grids.map((g, i) => [g._id, counts[i] ?? 0]));
+  return new Map(
+    notices.map((notice, i) => {
+      const share = shares[i];
+      if (share === undefined || !share.complete) return [notice._id, null];
+      const total = share.covered.reduce((sum, gridId) => sum + (householdsOf.get(gridId) ?? 0), 0);
+      // A household read and told counts once; one that moved away since is not counted over the total.
+      return [notice._id, { reached: Math.min(share.reachedIds.size, total), total }];
+    }),
+  );
 }

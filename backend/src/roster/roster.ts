@@ -1,23 +1,31 @@
 // getGridRoster (网格花名册): one page of a grid's households with who lives in each (member user ids
-// and when they joined), their care needs and whether anyone uses a smartphone, and for the latest
-// notice that covers the grid (or the one asked for) whether each household read it, was told in
-// person, or is still unreached. Only the grid's staff (三长, grid worker), its village committee and
-// street admins may read it: it names people and their care needs.
+// and when they joined), their care needs, phone (一户一档) and whether anyone uses a smartphone, and
+// for the latest notice that covers the grid (or the one asked for) whether each household read it,
+// was told in person or by phone, or is still unreached. Households come in the register's order
+// (building, unit, room, naturally: core/src/addressOrder.ts), and `totals` count the whole grid,
+// every household registered or joined (不落一户), not the page. Only the grid's staff (三长, grid
+// worker), its village committee and street admins may read it: it names people and their care needs.
+//
+// Why in memory: the order is natural (2栋 before 10栋), which no stored field sorts without a key
+// every writer must keep; and the totals need every household, membership, receipt and mark of the
+// grid anyway. A grid is a few hundred households, so the whole grid is read in bounded pages of
+// 1000 by _id (GRID_HOUSEHOLDS_MAX), sorted, and one page returned; a bigger grid is refused.
 //
 // Round trips: loadActor 2 (3 for a street admin) ∥ grid 1 ∥ notice 1 (only with noticeId)
-// → households page 1 ∥ household count 1 ∥ the grid's role assignments 1 ∥ latest notice 2 (village
-//   notices ∥ street-wide; none with noticeId)
-// → memberships ∥ receipts ∥ reach marks, 1 each in parallel (one page of ≤ 1000 for a page of households).
-// So 3 sequential steps, 7 or 8 reads in parallel at most; every query uses an index (see database/indexes.json).
+// → the grid's households (one per started 1000, ≤ 3) ∥ its memberships (one per started 1000) ∥
+//   the grid's role assignments 1 ∥ latest notice 2 (village notices ∥ street-wide; none with noticeId)
+// → the notice's receipts ∥ reach marks in the grid, one per started 1000 each, in parallel.
+// So 3 sequential steps (a few more pages for a big grid); every query uses an index (database/indexes.json).
 import { mayServeGrid } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { THREE_LEADER_ROLES, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
-import { householdReachState, noticeReachesGrid, type NoticeReachState } from '../../../core/src/reach';
+import { pageByAddress } from '../../../core/src/addressOrder';
+import { gridTotals, householdReachState, noticeReachesGrid, type NoticeReachState } from '../../../core/src/reach';
 import { PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
 import type { GridRoster, RosterMember } from '../../../core/src/schemas/roster';
 import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
-import { countOf, fetchAll, fetchPagedById, MAX_GET_LIMIT, type PagedFetch } from '../db';
+import { fetchAll, fetchPagedById, MAX_GET_LIMIT, type PagedFetch } from '../db';
 import type { CallContext } from '../handler';
 import type { HouseholdDoc, ReachMarkDoc, ReceiptDoc } from '../notices/docs';
 import { fetchNotice, noticesReaching } from '../notices/repo';
@@ -25,16 +33,17 @@ import { fetchGrid, gridPlace } from '../organisation/repo';
 
 /** Households per page when the caller names no limit (a 500-household grid is ten pages). */
 const ROSTER_PAGE_SIZE = 50;
-/** Members, receipts or marks read for one page of households (50 households × a few people each). */
-const ROSTER_RELATED_MAX = MAX_GET_LIMIT;
+/** Households one grid may hold for the roster to read it whole (a grid is a few hundred; an imported sheet is ≤ 2000 rows). */
+const GRID_HOUSEHOLDS_MAX = 3 * MAX_GET_LIMIT;
+/** Residents joined in one grid, and so read receipts of one notice there: a few per household. */
+const GRID_MEMBERS_MAX = 4 * GRID_HOUSEHOLDS_MAX;
 /** Role assignments scoped to one grid (三长, grid workers, micro-grid leaders): a few, with room. */
 const ROLES_PER_GRID_MAX = 100;
-/** The household cursor is the last household's _id. */
+/** The cursor is the last household's _id: the next page starts after it in address order. */
 const CURSOR_PATTERN = /^[0-9A-Za-z_-]+$/;
 
 export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx: CallContext): Promise<Result<GridRoster>> {
   const { db } = ctx;
-  const _ = db.command;
   if (input.cursor !== undefined && !CURSOR_PATTERN.test(input.cursor)) return fail('INPUT.INVALID', '翻页参数无效，请刷新后再试');
   const [actor, grid, askedNotice] = await Promise.all([
     loadActor(db, ctx.openid, ctx.adminOpenids),
@@ -49,68 +58,58 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
 
   const limit = Math.min(input.limit ?? ROSTER_PAGE_SIZE, PAGE_SIZE_MAX);
   const inGrid = { gridId: grid._id };
-  const [page, totalHouseholds, notice, assignments] = await Promise.all([
-    // One more than asked tells whether another page exists.
-    fetchAll<HouseholdDoc>(
-      db
-        .collection(COLLECTIONS.households)
-        .where(input.cursor === undefined ? inGrid : { ...inGrid, _id: _.gt(input.cursor) })
-        .orderBy('_id', 'asc')
-        .limit(limit + 1),
-    ),
-    countOf(db.collection(COLLECTIONS.households).where(inGrid)),
+  const [households, members, notice, assignments] = await Promise.all([
+    fetchPagedById<HouseholdDoc>(db, COLLECTIONS.households, inGrid, GRID_HOUSEHOLDS_MAX),
+    fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, inGrid, GRID_MEMBERS_MAX),
     // The newest notice reaching the grid.
     askedNotice !== null ? Promise.resolve(askedNotice) : noticesReaching(db, { kind: 'grid', ...gridPlace(grid) }, null, 1).then((docs) => docs[0] ?? null),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.gridId': grid._id }).limit(ROLES_PER_GRID_MAX)),
   ]);
+  if (households.truncated || members.truncated) return fail('INPUT.INVALID', `本网格超过 ${GRID_HOUSEHOLDS_MAX} 户，请先拆分网格`);
   const leaders = assignments
     .filter((a): a is RoleAssignment & { role: LeaderRole } => (THREE_LEADER_ROLES as readonly string[]).includes(a.role))
     .map((a) => ({ userId: a.userId, role: a.role }))
     .sort((a, b) => THREE_LEADER_ROLES.indexOf(a.role) - THREE_LEADER_ROLES.indexOf(b.role));
-  const households = page.slice(0, limit);
-  const ids = households.map((h) => h._id);
 
+  const ofNotice = notice === null ? null : { noticeId: notice._id, gridId: grid._id };
   const none = <T>(): Promise<PagedFetch<T>> => Promise.resolve({ docs: [], truncated: false });
-  const [members, receipts, marks] = await Promise.all([
-    ids.length === 0
-      ? none<Membership & { _id: Id }>()
-      : fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { householdId: _.in(ids) }, ROSTER_RELATED_MAX),
-    ids.length === 0 || notice === null
-      ? none<ReceiptDoc>()
-      : fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, { noticeId: notice._id, householdId: _.in(ids) }, ROSTER_RELATED_MAX),
-    ids.length === 0 || notice === null
-      ? none<ReachMarkDoc>()
-      : fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, { noticeId: notice._id, householdId: _.in(ids) }, ROSTER_RELATED_MAX),
+  const [receipts, marks] = await Promise.all([
+    ofNotice === null ? none<ReceiptDoc>() : fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, GRID_MEMBERS_MAX),
+    ofNotice === null ? none<ReachMarkDoc>() : fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, GRID_HOUSEHOLDS_MAX),
   ]);
+  if (receipts.truncated || marks.truncated) return fail('INPUT.INVALID', `本网格超过 ${GRID_HOUSEHOLDS_MAX} 户，请先拆分网格`);
 
   const membersOf = new Map<Id, RosterMember[]>();
   for (const m of members.docs) {
-    // A membership names its household; one in another grid (a stale move) is not this grid's.
-    if (m.householdId === undefined || m.gridId !== grid._id) continue;
+    if (m.householdId === undefined) continue;
     const list = membersOf.get(m.householdId) ?? [];
     list.push({ userId: m.userId ?? m._id, joinedAt: m.joinedAt });
     membersOf.set(m.householdId, list);
   }
-  const read = new Set(receipts.docs.map((r) => r.householdId));
+  const read = new Set(receipts.docs.flatMap((r) => (r.householdId === undefined ? [] : [r.householdId])));
   const told = new Set(marks.docs.map((m) => m.householdId));
   const stateOf = (id: Id): NoticeReachState | null => (notice === null ? null : householdReachState(read.has(id), told.has(id)));
 
-  const last = households[households.length - 1];
+  const register = households.docs.map((h) => ({ ...h, id: h._id, careNeeds: h.careNeeds ?? [] }));
+  const paged = pageByAddress(register, input.cursor ?? null, limit);
+  if (paged === null) return fail('INPUT.INVALID', '花名册已更新，请刷新后再试');
   return ok({
     grid: { id: grid._id, name: grid.name, villageId: grid.villageId },
     leaders,
     notice: notice === null ? null : { id: notice._id, title: notice.title, publishedAt: notice.publishedAt, urgent: notice.urgent },
-    totalHouseholds,
-    households: households.map((h) => ({
+    totalHouseholds: register.length,
+    totals: gridTotals(register, new Set(membersOf.keys()), notice === null ? null : { read, told }),
+    households: paged.page.map((h) => ({
       householdId: h._id,
       ...(h.building !== undefined ? { building: h.building } : {}),
       ...(h.unit !== undefined ? { unit: h.unit } : {}),
       ...(h.room !== undefined ? { room: h.room } : {}),
-      careNeeds: h.careNeeds ?? [],
+      careNeeds: h.careNeeds,
       noSmartphone: h.noSmartphone === true,
+      ...(h.phone !== undefined ? { phone: h.phone } : {}),
       members: (membersOf.get(h._id) ?? []).sort((a, b) => a.joinedAt - b.joinedAt),
       noticeState: stateOf(h._id),
     })),
-    nextCursor: page.length > limit && last !== undefined ? last._id : null,
+    nextCursor: paged.next,
   });
 }

@@ -58,7 +58,13 @@ export type PublishNoticeInput = FromSchema<typeof publishNoticeSchema>;
 export const listNoticesSchema = {
   $id: 'listNotices',
   type: 'object',
-  properties: { gridId: idSchema, villageId: idSchema, ...pageProperties },
+  properties: {
+    gridId: idSchema,
+    villageId: idSchema,
+    /** The committee's list: each notice's reach share in the village (committee of the village or a street admin, village audience only). */
+    withReach: { type: 'boolean' },
+    ...pageProperties,
+  },
   additionalProperties: false,
 } as const;
 export type ListNoticesInput = FromSchema<typeof listNoticesSchema>;
@@ -105,9 +111,17 @@ export interface PublishResult {
   duplicate: boolean;
 }
 
+/** Households a notice reached (read by a member, or told by a leader) out of every household it covers. */
+export interface ReachShare {
+  reached: number;
+  total: number;
+}
+
 interface NoticeListItem extends Notice {
   /** The caller has opened it (markNoticeRead). */
   read: boolean;
+  /** With `withReach`: the notice's reach in the village; null when too large to count in a list (open the notice). */
+  reach?: ReachShare | null;
 }
 
 export interface NoticePage {
@@ -137,10 +151,12 @@ interface UnreachedHousehold {
   noSmartphone?: boolean;
   /** Only for the grid's staff, the committee and street admins. */
   careNeeds?: CareNeed[];
+  /** The register's phone (一户一档), when it has one; shown to the same people as care needs. */
+  phone?: string;
 }
 
 /** A resident whose subscribe message is still owed (pending: being retried) or was given up (failed, with why). */
-interface UndeliveredResident extends Omit<UnreachedHousehold, 'householdId' | 'noSmartphone' | 'careNeeds'> {
+interface UndeliveredResident extends Omit<UnreachedHousehold, 'householdId' | 'noSmartphone' | 'careNeeds' | 'phone'> {
   householdId?: Id;
   state: UndeliveredState;
   tries: number;

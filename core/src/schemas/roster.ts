@@ -2,7 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { CareNeed, EpochMs, Id, LeaderRole } from '../model';
-import type { NoticeReachState } from '../reach';
+import type { GridTotals, NoticeReachState } from '../reach';
 import { idSchema, pageProperties } from './common';
 
 export const getGridRosterSchema = {
@@ -26,6 +26,8 @@ interface RosterHousehold {
   room?: string;
   careNeeds: CareNeed[];
   noSmartphone: boolean;
+  /** The register's phone for the household (一户一档), when it has one: a household without a smartphone is called. */
+  phone?: string;
   members: RosterMember[];
   /** For `notice`: read by a member, told in person (or by phone) by a leader, or not yet. Null without a notice. */
   noticeState: NoticeReachState | null;
@@ -50,8 +52,11 @@ export interface GridRoster {
   leaders: RosterLeader[];
   /** The notice the states refer to; null when none covers the grid yet. */
   notice: RosterNotice | null;
-  /** All households of the grid (every page). */
+  /** All households of the grid (every page), registered or joined: the same as `totals.households`. */
   totalHouseholds: number;
+  /** The whole grid's figures (every page): households, joined, with care needs, and the notice's read / told / unreached. */
+  totals: GridTotals;
+  /** One page, by building, unit and room in natural order (2栋 before 10栋, 101 before 1001). */
   households: RosterHousehold[];
   /** Pass back as `cursor` for the next page; null at the end. */
   nextCursor: string | null;
