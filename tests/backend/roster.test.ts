@@ -1,6 +1,9 @@
 // getGridRoster end to end: a leader's grid households with care flags and members, the latest
 // notice's read / told-in-person / unreached households, paging, and who is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../backend/src/collections';
+import { compareHouseholdsByAddress } from '../../core/src/addressOrder';
+import type { CareNeed } from '../../core/src/model';
 import type { PublishResult } from '../../core/src/schemas/notices';
 import type { GridRoster } from '../../core/src/schemas/roster';
 import type { DemoGridPeople } from '../../backend/src/seed';
@@ -37,6 +40,12 @@ beforeAll(async () => {
 afterAll(() => backend.emu.stop());
 
 const gridLeader = (): string => grid.leaders.gridLeader;
+/** The seeded households of a grid in the register's order (building, unit, room; core's order is tested in tests/core). */
+const seededInAddressOrder = (gridId: string): string[] =>
+  backend.street.households
+    .filter((h) => h.gridId === gridId)
+    .sort(compareHouseholdsByAddress)
+    .map((h) => h.id);
 
 describe('getGridRoster', () => {
   it('shows a grid leader their households with care flags, members, and who has not read the latest notice', async () => {
@@ -56,10 +65,9 @@ describe('getGridRoster', () => {
       { userId: grid.leaders.partyGroupLeader, role: 'partyGroupLeader' },
       { userId: grid.leaders.buildingLeader, role: 'buildingLeader' },
     ]);
-    const expectedIds = backend.street.households
-      .filter((h) => h.gridId === grid.gridId)
-      .map((h) => h.id)
-      .sort();
+    const expectedIds = seededInAddressOrder(grid.gridId);
+    // 1栋 1单元 101, 301, 501, then 1栋 2单元 201, 401, 601: by unit before room, never by id.
+    expect(expectedIds.map((id) => id.slice(-1))).toEqual(['1', '3', '5', '2', '4', '6']);
     expect(roster.households.map((h) => h.householdId)).toEqual(expectedIds);
     expect(roster.totalHouseholds).toBe(expectedIds.length);
     expect(roster.nextCursor).toBeNull();
@@ -84,11 +92,15 @@ describe('getGridRoster', () => {
     expect(state.get(secondReader!.householdId)).toBe('read');
     expect(state.get(told)).toBe('toldInPerson');
     const readOrTold = new Set([firstReader!.householdId, secondReader!.householdId, told]);
-    const unreached = roster.households
-      .filter((h) => h.noticeState === 'unreached')
-      .map((h) => h.householdId)
-      .sort();
+    const unreached = roster.households.filter((h) => h.noticeState === 'unreached').map((h) => h.householdId);
     expect(unreached).toEqual(expectedIds.filter((id) => !readOrTold.has(id)));
+    const seeded = backend.street.households.filter((h) => h.gridId === grid.gridId);
+    expect(roster.totals).toEqual({
+      households: expectedIds.length,
+      joined: grid.residents.length,
+      withCareNeeds: seeded.filter((h) => h.careNeeds.length > 0).length,
+      notice: { read: 2, toldInPerson: 1, unreached: expectedIds.length - 3 },
+    });
   });
 
   it('pages by household with a cursor, each page in order and none twice', async () => {
@@ -98,13 +110,11 @@ describe('getGridRoster', () => {
     expect(first.data!.nextCursor).toBe(first.data!.households[pageSize - 1]!.householdId);
     const second = await backend.call<GridRoster>('getGridRoster', { gridId: grid.gridId, limit: pageSize, cursor: first.data!.nextCursor }, gridLeader());
     const all = [...first.data!.households, ...second.data!.households].map((h) => h.householdId);
-    expect(all).toEqual(
-      backend.street.households
-        .filter((h) => h.gridId === grid.gridId)
-        .map((h) => h.id)
-        .sort(),
-    );
+    expect(all).toEqual(seededInAddressOrder(grid.gridId));
     expect(second.data!.nextCursor).toBeNull();
+    // The totals are the whole grid's on every page, not the page's.
+    expect(second.data!.totals).toEqual(first.data!.totals);
+    expect(first.data!.totals.households).toBe(all.length);
   });
 
   it('answers for an older notice when asked, and refuses a notice that does not cover the grid', async () => {
@@ -160,5 +170,102 @@ describe('getGridRoster', () => {
   it('rejects a spoofed identity field and a malformed cursor', async () => {
     expect((await backend.call('getGridRoster', { gridId: grid.gridId, userId: gridLeader() }, grid.residents[0]!.openid)).code).toBe('INPUT.INVALID');
     expect((await backend.call('getGridRoster', { gridId: grid.gridId, cursor: 'a b' }, gridLeader())).code).toBe('INPUT.INVALID');
+  });
+});
+
+describe('getGridRoster against the household register (一户一档)', () => {
+  const BUILDINGS = ['10栋', '2栋', '3栋'];
+  const UNITS = ['2单元', '1单元'];
+  const ROOMS = ['1001', '101', '1201', '201', '301', '401', '501', '601', '701', '801', '901', '1101'];
+  /** Every seventh registered household has someone living alone aged 60+; every third has a phone on file. */
+  const CARE_EVERY = 7;
+  const PHONE_EVERY = 3;
+  let registerGrid: DemoGridPeople;
+  let registered: Array<{ _id: string; building: string; unit: string; room: string; careNeeds: CareNeed[]; phone?: string }> = [];
+
+  beforeAll(async () => {
+    registerGrid = backend.street.people.grids.filter((g) => g.villageId === VILLAGE)[2]!;
+    // As the register's import writes them: no resident joined, so no membership; ids unrelated to the door.
+    let n = 0;
+    registered = BUILDINGS.flatMap((building) =>
+      UNITS.flatMap((unit) =>
+        ROOMS.map((room) => {
+          n += 1;
+          return {
+            _id: `reg-${((n * 7919) % 1000).toString(36).padStart(3, '0')}-${n}`,
+            building,
+            unit,
+            room,
+            careNeeds: n % CARE_EVERY === 0 ? (['elderlyAlone'] as CareNeed[]) : [],
+            ...(n % PHONE_EVERY === 0 ? { phone: `1380000${String(n).padStart(4, '0')}` } : {}),
+          };
+        }),
+      ),
+    );
+    await backend.db.collection(COLLECTIONS.households).add({
+      data: registered.map((h) => ({
+        ...h,
+        gridId: registerGrid.gridId,
+        villageId: VILLAGE,
+        members: [],
+        source: 'import',
+        registeredAt: 1,
+        registeredBy: 'o-import',
+      })) as never,
+    });
+  });
+
+  it('orders every household by building, unit and room across pages, and counts the whole grid, memberless households included', async () => {
+    const leader = registerGrid.leaders.gridLeader;
+    const reader = registerGrid.residents[0]!;
+    expect((await backend.call('markNoticeRead', { noticeId }, reader.openid)).ok).toBe(true);
+    const byPhone = registered.find((h) => h.phone !== undefined)!;
+    expect((await backend.call('markHouseholdReached', { noticeId, householdId: byPhone._id, channel: 'phone' }, leader)).ok).toBe(true);
+
+    const first = await backend.call<GridRoster>('getGridRoster', { gridId: registerGrid.gridId, noticeId }, leader);
+    expect(first.ok).toBe(true);
+    // A default page is 50: this grid holds more, so there is a second page.
+    expect(first.data!.households).toHaveLength(50);
+    expect(first.data!.nextCursor).not.toBeNull();
+    const second = await backend.call<GridRoster>('getGridRoster', { gridId: registerGrid.gridId, noticeId, cursor: first.data!.nextCursor }, leader);
+    expect(second.data!.nextCursor).toBeNull();
+    const all = [...first.data!.households, ...second.data!.households];
+
+    // The seeded 1栋 first, then 2栋, 3栋 and 10栋 (not "10栋" before "2栋"); 1单元 before 2单元; 901 before 1001.
+    const expected = [
+      ...seededInAddressOrder(registerGrid.gridId),
+      ...['2栋', '3栋', '10栋'].flatMap((b) =>
+        ['1单元', '2单元'].flatMap((u) =>
+          ['101', '201', '301', '401', '501', '601', '701', '801', '901', '1001', '1101', '1201'].map(
+            (r) => registered.find((h) => h.building === b && h.unit === u && h.room === r)!._id,
+          ),
+        ),
+      ),
+    ];
+    expect(all.map((h) => h.householdId)).toEqual(expected);
+
+    const seeded = backend.street.households.filter((h) => h.gridId === registerGrid.gridId);
+    const totals = {
+      households: seeded.length + registered.length,
+      joined: registerGrid.residents.length,
+      withCareNeeds: seeded.filter((h) => h.careNeeds.length > 0).length + registered.filter((h) => h.careNeeds.length > 0).length,
+      notice: { read: 1, toldInPerson: 1, unreached: seeded.length + registered.length - 2 },
+    };
+    expect(totals.households).toBeGreaterThan(50);
+    expect(first.data!.totals).toEqual(totals);
+    expect(second.data!.totals).toEqual(totals);
+    expect(first.data!.totalHouseholds).toBe(totals.households);
+
+    // A registered household: no member, its phone and care needs as the register holds them, reached only by the call.
+    const rows = new Map(all.map((h) => [h.householdId, h]));
+    expect(rows.get(byPhone._id)).toMatchObject({ members: [], phone: byPhone.phone, noticeState: 'toldInPerson' });
+    const withCare = registered.find((h) => h.careNeeds.length > 0 && h._id !== byPhone._id)!;
+    expect(rows.get(withCare._id)).toMatchObject({ members: [], careNeeds: ['elderlyAlone'], noticeState: 'unreached' });
+    expect(rows.get(reader.householdId)!.noticeState).toBe('read');
+  });
+
+  it('asks for a refresh when the cursor household is no longer in the grid', async () => {
+    const res = await backend.call('getGridRoster', { gridId: registerGrid.gridId, cursor: 'reg-gone' }, registerGrid.leaders.gridLeader);
+    expect(res.code).toBe('INPUT.INVALID');
   });
 });
