@@ -56,6 +56,7 @@ export const SCREENS: readonly Screen[] = [
   { role: 'leader', page: 'packageLeader/pages/inbox/index' },
   { role: 'leader', page: 'packageLeader/pages/request/index', query: (s) => ({ id: s.waitingRequestId }) },
   { role: 'leader', page: 'packageLeader/pages/roster/index' },
+  { role: 'leader', page: 'packageLeader/pages/household/index' },
   { role: 'leader', page: 'packageLeader/pages/qrcode/index' },
   { role: 'committee', page: 'pages/home/index' },
   { role: 'committee', page: 'packageCommittee/pages/dashboard/index' },
@@ -63,6 +64,7 @@ export const SCREENS: readonly Screen[] = [
   { role: 'committee', page: 'packageCommittee/pages/publish/index' },
   { role: 'committee', page: 'packageCommittee/pages/report/index' },
   { role: 'committee', page: 'packageCommittee/pages/followups/index' },
+  { role: 'committee', page: 'packageCommittee/pages/households/index' },
 ];
 
 /** A file-name-safe name for a screen: role, then the page path. */

@@ -109,6 +109,16 @@ defineComponent({
     onMore(): Promise<void> {
       return this.loadPage(true);
     },
+    /** The household's register entry (一户一档): address, care needs, phone, members, party member. */
+    onEditHousehold(e: WechatMiniprogram.BaseEvent) {
+      const householdId = String(e.currentTarget.dataset.id);
+      wx.navigateTo({
+        url: `/packageLeader/pages/household/index?gridId=${encodeURIComponent(this.data.gridId)}&householdId=${encodeURIComponent(householdId)}`,
+      });
+    },
+    onAddHousehold() {
+      wx.navigateTo({ url: `/packageLeader/pages/household/index?gridId=${encodeURIComponent(this.data.gridId)}` });
+    },
     onToggleUnreached() {
       this.setData({ onlyUnreached: !this.data.onlyUnreached });
     },
