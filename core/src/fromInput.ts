@@ -39,21 +39,33 @@ function dutyShiftFromInput(shift: NonNullable<SetVillagePolicyInput['dutyRota']
 }
 
 /** Rules across fields of a resolved policy; null when it is consistent. */
-function policyProblem(policy: ResolvedPolicy): string | null {
-  if (policy.urgentResponseTargetMs > policy.responseTargetMs) return '紧急诉求的响应时限不能长于一般诉求';
+/** What is wrong with a merged policy, and the setVillagePolicy field it is about (the policy page shows it there). */
+interface PolicyProblem {
+  field: string;
+  message: string;
+}
+
+function policyProblem(policy: ResolvedPolicy): PolicyProblem | null {
+  if (policy.urgentResponseTargetMs > policy.responseTargetMs) return { field: 'urgentResponseTargetMinutes', message: '紧急诉求的响应时限不能长于一般诉求' };
   const levels = policy.escalationSteps.map((s) => s.level);
-  if (new Set(levels).size !== levels.length) return '升级级别不能重复';
+  if (new Set(levels).size !== levels.length) return { field: 'escalationSteps', message: '升级级别不能重复' };
   for (let i = 1; i < policy.escalationSteps.length; i += 1) {
     const previous = policy.escalationSteps[i - 1];
     const current = policy.escalationSteps[i];
-    if (previous && current && current.afterTargetMs < previous.afterTargetMs) return '更高级别的升级时间不能早于较低级别';
+    if (previous && current && current.afterTargetMs < previous.afterTargetMs)
+      return { field: 'escalationSteps', message: '更高级别的升级时间不能早于较低级别' };
   }
   const calendar = policy.calendar;
-  for (const intervals of [...Object.values(calendar.weeklyHours), ...Object.values(calendar.specialHours ?? {})]) {
-    const problem = intervalsProblem(intervals ?? []);
-    if (problem) return problem;
+  for (const [field, days] of [
+    ['calendar.weeklyHours', Object.values(calendar.weeklyHours)],
+    ['calendar.specialHours', Object.values(calendar.specialHours ?? {})],
+  ] as const) {
+    for (const intervals of days) {
+      const problem = intervalsProblem(intervals ?? []);
+      if (problem) return { field, message: problem };
+    }
   }
-  if (!hasAnyServiceHours(calendar)) return '每周至少要有一个服务时段，或开启应急模式';
+  if (!hasAnyServiceHours(calendar)) return { field: 'calendar.weeklyHours', message: '每周至少要有一个服务时段，或开启应急模式' };
   return null;
 }
 
@@ -81,8 +93,11 @@ export function villagePolicyFromInput(
     calendar.specialHours = Object.fromEntries(calendarInput.specialHours.map((d) => [d.date, d.intervals.map((i) => ({ start: i.start, end: i.end }))]));
   }
   if (calendarInput?.emergencyMode !== undefined) calendar.emergencyMode = calendarInput.emergencyMode;
-  for (const date of [...(calendar.holidays ?? []), ...Object.keys(calendar.specialHours ?? {})]) {
-    if (chinaDateStart(date) === null) return fail('POLICY.INVALID', `日期 ${date} 不存在`);
+  for (const [field, dates] of [
+    ['calendar.holidays', calendar.holidays ?? []],
+    ['calendar.specialHours', Object.keys(calendar.specialHours ?? {})],
+  ] as const) {
+    for (const date of dates) if (chinaDateStart(date) === null) return fail('POLICY.INVALID', `日期 ${date} 不存在`, { field });
   }
 
   const policy: VillagePolicy = {
@@ -109,10 +124,10 @@ export function villagePolicyFromInput(
 
   const resolved = resolvePolicy(policy);
   const problem = policyProblem(resolved);
-  if (problem) return fail('POLICY.INVALID', problem);
+  if (problem) return fail('POLICY.INVALID', problem.message, { field: problem.field });
   // A lead the village chose must fall inside its target (the default lead is the reminder's to fit).
   if (policy.dueSoonBeforeMs !== undefined && resolved.dueSoonBeforeMs >= resolved.responseTargetMs) {
-    return fail('POLICY.INVALID', '到期提醒的提前量须短于响应时限');
+    return fail('POLICY.INVALID', '到期提醒的提前量须短于响应时限', { field: 'dueSoonBeforeMs' });
   }
   return ok({ policy, resolved });
 }

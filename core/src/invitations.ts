@@ -5,7 +5,7 @@
 import { mayManageVillage } from './access';
 import { fail, ok, type Result } from './errors';
 import { tokenExpiry } from './joinToken';
-import type { EpochMs, Grid, Id, Invitation, RoleAssignment, RoleScope, Village } from './model';
+import type { EpochMs, Grid, Id, Invitation, MicroGrid, RoleAssignment, RoleScope, Village } from './model';
 import { DAY_MS, HOUR_MS } from './policy';
 import type { IssueInvitationInput } from './schemas/membership';
 
@@ -32,14 +32,21 @@ export function draftInvitation(
   grid: Pick<Grid, 'villageId'> | null,
   invitedBy: Id,
   now: EpochMs,
+  microGrid: Pick<MicroGrid, 'gridId' | 'endedAt'> | null = null,
 ): Result<InvitationDraft> {
   if (!village) return fail('VILLAGE.NOT_FOUND');
   if (!mayManageVillage(roles, { streetId: village.streetId, villageId: village.id })) return fail('AUTH.FORBIDDEN');
   if (request.gridId !== undefined && (!grid || grid.villageId !== village.id)) return fail('GRID.NOT_FOUND');
+  if (request.microGridId !== undefined) {
+    if (request.gridId === undefined) return fail('INPUT.INVALID', '小网格的临时负责人须邀请为网格职务');
+    if (!microGrid || microGrid.gridId !== request.gridId) return fail('MICROGRID.NOT_FOUND');
+    if (microGrid.endedAt !== undefined) return fail('MICROGRID.ENDED');
+  }
   return ok({
     streetId: village.streetId,
     villageId: village.id,
     ...(request.gridId !== undefined ? { gridId: request.gridId } : {}),
+    ...(request.microGridId !== undefined ? { microGridId: request.microGridId } : {}),
     role: request.role,
     invitedBy,
     createdAt: now,
@@ -122,6 +129,7 @@ export function roleAssignmentFor(acceptance: Acceptance, holder: { userId: Id; 
     assignedAt: acceptance.acceptedAt,
     assignedBy: invitation.invitedBy,
     invitationId: invitation.id,
+    ...(invitation.microGridId !== undefined ? { microGridId: invitation.microGridId } : {}),
     displayName: holder.displayName,
     ...(holder.phone !== undefined ? { phone: holder.phone } : {}),
   };

@@ -48,6 +48,11 @@ export interface MicroGrid {
   leaderUserId?: Id;
   /** Buildings it covers (matched against Household.building); their requests reach its leader too. */
   buildings?: string[];
+  /** Set once it ends: its buildings and leader are cleared (kept here), so requests route to the grid alone. */
+  endedAt?: EpochMs;
+  endedBy?: Id;
+  formerBuildings?: string[];
+  formerLeaderUserId?: Id;
 }
 
 export const CARE_NEEDS = ['elderlyAlone', 'sick', 'disabled', 'pregnant'] as const;
@@ -162,6 +167,8 @@ export interface RoleAssignment {
   displayName?: string;
   /** A number to reach them; for the 三长 it is shown to their grid's residents, who call them. */
   phone?: string;
+  /** A micro-grid's temporary role (战时): it ends when the micro-grid ends. */
+  microGridId?: Id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,4 +469,7 @@ export interface Invitation {
   acceptedAt?: EpochMs;
   acceptedBy?: Id;
   revokedAt?: EpochMs;
+  revokedBy?: Id;
+  /** Invites the temporary leader of this micro-grid (in the invitation's grid): accepting makes them its leader. */
+  microGridId?: Id;
 }

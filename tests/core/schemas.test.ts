@@ -83,6 +83,11 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   createGrid: { good: [{ villageId: 'v1', name: '第一网格' }], bad: [{ villageId: 'v1', name: 'x'.repeat(41) }] },
   listVillageGrids: { good: [{ villageId: 'v1' }], bad: [{}, { villageId: 'v1', streetId: 's1' }] },
   createMicroGrid: { good: [{ gridId: 'g1', name: '3号楼', leaderUserId: 'u1' }], bad: [{ gridId: 'g1' }] },
+  listStaff: { good: [{ villageId: 'v1' }], bad: [{}, { villageId: 'v1', gridId: 'g1' }] },
+  removeRole: { good: [{ villageId: 'v1', assignmentId: 'gridLeader:g1:o-1' }], bad: [{ villageId: 'v1' }, { villageId: 'v1', assignmentId: 'a b' }] },
+  revokeInvitation: { good: [{ invitationId: 'AbC123xyZ0' }], bad: [{}, { invitationId: '' }] },
+  endMicroGrid: { good: [{ microGridId: 'mg-1' }], bad: [{}, { microGridId: 'mg-1', name: 'x' }] },
+  getVillagePolicy: { good: [{ villageId: 'v1' }], bad: [{}, { villageId: 'v 1' }] },
   updateRoutingRule: {
     good: [
       { gridId: 'g1', category: 'medicine', roles: ['partyGroupLeader'], userIds: [], reason: '李书记负责' },

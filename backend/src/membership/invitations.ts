@@ -7,8 +7,9 @@
 // Acceptance is decided in the core from the invitation as read, before anything is written.
 //
 // Database round trips: issueInvitation 2 (actor ∥ village ∥ grid ∥ keyring; insert), then the open
-// API and storage. acceptInvitation 4 (keyring; invitation; conditional update; role assignment),
-// 3 for a retry by the same person, +1 read when the conditional update loses.
+// API and storage (∥ the micro-grid when one is named). acceptInvitation 4 (keyring; invitation;
+// conditional update; role assignment), 3 for a retry by the same person, +1 read when the
+// conditional update loses, +1 update making a micro-grid invitation's acceptor its leader.
 import { ok, type Result } from '../../../core/src/errors';
 import { checkInvitationScope } from '../../../core/src/fromInput';
 import { afterLostClaim, decideAcceptance, draftInvitation, invitationSceneExpiry, roleAssignmentFor, type Acceptance } from '../../../core/src/invitations';
@@ -17,10 +18,11 @@ import type { Id } from '../../../core/src/model';
 import type { AcceptedInvitation, FunctionInputs, IssuedInvitation } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
-import { fromStored } from '../db';
+import { COLLECTIONS } from '../collections';
+import { fetchById, fromStored, updateWhere } from '../db';
 import type { CallContext } from '../handler';
 import { randomCode } from '../organisation/ids';
-import { fetchGrid, fetchVillage } from '../organisation/repo';
+import { fetchGrid, fetchVillage, type MicroGridDoc } from '../organisation/repo';
 import { loadKeyring } from './keyring';
 import { INVITE_PAGE, makeQrFile } from './qrcode';
 import { claimInvitation, insertInvitation, loadInvitation, saveInvitedRole } from './repo';
@@ -32,13 +34,14 @@ export async function issueInvitation(input: FunctionInputs['issueInvitation'], 
   const { db, now } = ctx;
   const scope = checkInvitationScope(input.role, input.gridId);
   if (!scope.ok) return scope;
-  const [actor, village, grid, keyring] = await Promise.all([
+  const [actor, village, grid, keyring, microGrid] = await Promise.all([
     loadActor(db, ctx.openid, ctx.adminOpenids),
     fetchVillage(db, input.villageId),
     input.gridId !== undefined ? fetchGrid(db, input.gridId) : Promise.resolve(null),
     loadKeyring(db, now),
+    input.microGridId !== undefined ? fetchById<MicroGridDoc>(db, COLLECTIONS.microGrids, input.microGridId) : Promise.resolve(null),
   ]);
-  const draft = draftInvitation(input, actor.roles, village && fromStored(village), grid, ctx.openid, now);
+  const draft = draftInvitation(input, actor.roles, village && fromStored(village), grid, ctx.openid, now, microGrid);
   if (!draft.ok) return draft;
 
   for (let attempt = 0; attempt < INVITATION_CODE_ATTEMPTS; attempt += 1) {
@@ -67,6 +70,11 @@ async function claim(db: Database, acceptance: Acceptance, userId: Id, now: numb
   return afterLostClaim(await loadInvitation(db, acceptance.invitation.id), userId, now);
 }
 
+async function setMicroGridLeader(db: Database, microGridId: Id, leaderUserId: Id): Promise<void> {
+  const _ = db.command;
+  await updateWhere(db.collection(COLLECTIONS.microGrids).where({ _id: microGridId, endedAt: _.exists(false) }), { leaderUserId });
+}
+
 export async function acceptInvitation(input: FunctionInputs['acceptInvitation'], ctx: CallContext): Promise<Result<AcceptedInvitation>> {
   const { db, openid, now } = ctx;
   const keyring = await loadKeyring(db, now);
@@ -78,5 +86,7 @@ export async function acceptInvitation(input: FunctionInputs['acceptInvitation']
   if (!accepted.ok) return accepted;
   const assignment = roleAssignmentFor(accepted.value, { userId: openid, displayName: input.displayName, phone: input.phone });
   const assignmentId = await saveInvitedRole(db, assignment);
+  // A micro-grid's temporary leader: the micro-grid's requests reach them from now on (unless it has ended).
+  if (accepted.value.invitation.microGridId !== undefined) await setMicroGridLeader(db, accepted.value.invitation.microGridId, openid);
   return ok({ assignmentId, role: accepted.value.invitation.role, scope: assignment.scope });
 }

@@ -12,6 +12,7 @@ import * as profile from './profile';
 import * as register from './register';
 import * as reports from './reports';
 import * as roster from './roster';
+import * as staff from './staff';
 import * as requests from './requests';
 
 export * from './common';
@@ -24,6 +25,7 @@ export * from './profile';
 export * from './register';
 export * from './reports';
 export * from './roster';
+export * from './staff';
 export * from './requests';
 
 export const INPUT_SCHEMAS = {
@@ -60,6 +62,11 @@ export const INPUT_SCHEMAS = {
   listFollowUps: followUps.listFollowUpsSchema,
   recordFollowUp: followUps.recordFollowUpSchema,
   getVillageDashboard: dashboard.getVillageDashboardSchema,
+  listStaff: staff.listStaffSchema,
+  removeRole: staff.removeRoleSchema,
+  revokeInvitation: staff.revokeInvitationSchema,
+  endMicroGrid: staff.endMicroGridSchema,
+  getVillagePolicy: staff.getVillagePolicySchema,
   getGridRoster: roster.getGridRosterSchema,
   getMyProfile: profile.getMyProfileSchema,
   saveHousehold: register.saveHouseholdSchema,
@@ -106,6 +113,11 @@ export interface FunctionInputs {
   listFollowUps: followUps.ListFollowUpsInput;
   recordFollowUp: followUps.RecordFollowUpInput;
   getVillageDashboard: dashboard.GetVillageDashboardInput;
+  listStaff: staff.ListStaffInput;
+  removeRole: staff.RemoveRoleInput;
+  revokeInvitation: staff.RevokeInvitationInput;
+  endMicroGrid: staff.EndMicroGridInput;
+  getVillagePolicy: staff.GetVillagePolicyInput;
   getGridRoster: roster.GetGridRosterInput;
   getMyProfile: profile.GetMyProfileInput;
   saveHousehold: register.SaveHouseholdInput;
@@ -149,6 +161,11 @@ export interface FunctionOutputs {
   listFollowUps: followUps.FollowUpList;
   recordFollowUp: followUps.FollowUpView;
   getVillageDashboard: dashboard.VillageDashboard;
+  listStaff: staff.StaffList;
+  removeRole: staff.RoleRemoved;
+  revokeInvitation: staff.InvitationRevoked;
+  endMicroGrid: staff.MicroGridEnded;
+  getVillagePolicy: staff.VillagePolicyView;
   getGridRoster: roster.GridRoster;
   getMyProfile: profile.MyProfile;
   saveHousehold: register.SavedHousehold;

@@ -73,6 +73,8 @@ export const issueInvitationSchema = {
     gridId: idSchema,
     role: { type: 'string', enum: INVITABLE_ROLES },
     validDays: { type: 'integer', minimum: 1, maximum: INVITATION_VALID_DAYS_MAX },
+    /** Invites the temporary leader of this micro-grid of `gridId` (a grid role that ends with it). */
+    microGridId: idSchema,
   },
   required: ['villageId', 'role'],
   additionalProperties: false,
