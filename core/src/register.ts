@@ -241,7 +241,7 @@ export function draftAddressProblem(draft: RegisterDraft): string | null {
 }
 
 /** The optional register fields: a draft without one clears it on the stored household. */
-export const REGISTER_OPTIONAL_FIELDS = ['unit', 'phone', 'partyContact'] as const satisfies readonly (keyof Household)[];
+const REGISTER_OPTIONAL_FIELDS = ['unit', 'phone', 'partyContact'] as const satisfies readonly (keyof Household)[];
 
 /** What writing a draft does to the household found at its address (or chosen for editing). */
 export type RegisterWrite =
@@ -344,7 +344,7 @@ export function countOutcomes(outcomes: readonly RegisterOutcome[]): Record<Regi
 const DIGITS = /(\d+)/;
 
 /** Natural order of one address part: digit runs compare as numbers (2栋 < 10栋, 101 < 1001), the rest as text. */
-export function compareAddressPart(a: string, b: string): number {
+function compareAddressPart(a: string, b: string): number {
   const left = a.split(DIGITS);
   const right = b.split(DIGITS);
   for (let i = 0; i < Math.min(left.length, right.length); i += 1) {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
-const TEMPLATE_FILE = 'cloud://env-test.bucket/templates/一户一档导入模板.xlsx';
+const TEMPLATE_FILE = 'cloud://env-test.bucket/templates/household-register.xlsx';
 
 function villageGridsReply(): FunctionOutputs['listVillageGrids'] {
   const grid = (n: number) => ({ id: `v01-g0${n}`, villageId: 'v01', streetId: 's1', name: `第${n}网格`, code: `G00000${n}` });

@@ -20,7 +20,7 @@ const HELP_COLUMN_WIDTH = 48;
 /** The header is row 1; households start on row 2. */
 const FIRST_DATA_ROW = 2;
 /** Bigger than any sheet of REGISTER_IMPORT_ROWS_MAX households: anything larger is refused before parsing. */
-export const REGISTER_FILE_BYTES_MAX = 5 * 1024 * 1024;
+const REGISTER_FILE_BYTES_MAX = 5 * 1024 * 1024;
 
 /** The template workbook: households on the first sheet (the example row to overwrite), the columns explained on the second. */
 export async function templateWorkbook(): Promise<Buffer> {

@@ -12,7 +12,7 @@ import type { CallContext } from '../handler';
 import { templateWorkbook } from './sheet';
 
 /** One path, overwritten by every call: the template changes only with the code. */
-const TEMPLATE_CLOUD_PATH = 'templates/一户一档导入模板.xlsx';
+const TEMPLATE_CLOUD_PATH = 'templates/household-register.xlsx';
 
 export async function getHouseholdTemplate(_input: FunctionInputs['getHouseholdTemplate'], ctx: CallContext): Promise<Result<HouseholdTemplate>> {
   const actor = await loadActor(ctx.db, ctx.openid, ctx.adminOpenids);
