@@ -7,12 +7,14 @@
 // mobile was reached by one or the other.
 // Uses the emulator of `npm start` when one is running (EMULATOR_URL, default :8787; it moves that
 // emulator's clock forward), otherwise starts its own in memory.
+import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PORT, startEmulator, type EmulatorInstance } from '../emulator/src';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET, type DemoStreet } from '../backend/src/seed';
 import { smsNumberOf } from '../core/src/channels';
 import { chinaDateOf, chinaDayjs } from '../core/src/chinaTime';
 import { ROLE_LABELS } from '../core/src/model';
+import { REGISTER_SHEET_NAME } from '../core/src/register';
 import { DEFAULT_RESPONSE_TARGET_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../core/src/subscriptions';
 import { callAs, seedDemoStreetIfEmpty } from './lib/demo-street';
@@ -94,6 +96,34 @@ interface OutboxMessage {
 const SUBSCRIBE_API = 'subscribeMessage.send';
 const SMS_API = 'cloudbase.sendSmsV2';
 const CHINA_CLOCK_FORMAT = 'MM-DD HH:mm:ss';
+
+/** 一户一档: three households of the template's columns the demo street has not registered; the third has no room, to show a bad row reported. */
+const DEMO_REGISTER_ROWS = [
+  ['9栋', '1单元', '101', '赵桂芝', '13812340001', '独居老人', '是', '', '张建国', '13900001111'],
+  ['9栋', '1单元', '102', '钱明', '13812340002', '', '否', '钱小红/女儿', '', ''],
+  ['9栋', '1单元', '', '孙强', '', '', '', '', '', ''],
+];
+
+/** The committee's filled-in sheet: the downloaded template with the example row replaced by DEMO_REGISTER_ROWS, uploaded as the phone does. */
+async function filledRegisterSheet(url: string, openid: string, templateFileID: string): Promise<string> {
+  const asCaller = { 'X-WX-OPENID': openid };
+  const temp = (await (
+    await fetch(`${url}/wx/getTempFileURL`, {
+      method: 'POST',
+      headers: { ...asCaller, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileList: [templateFileID] }),
+    })
+  ).json()) as { fileList: { tempFileURL: string }[] };
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await (await fetch(temp.fileList[0]?.tempFileURL ?? '')).arrayBuffer());
+  const sheet = workbook.getWorksheet(REGISTER_SHEET_NAME);
+  if (sheet === undefined) throw new Error('the template has no households sheet');
+  sheet.spliceRows(2, 1, ...DEMO_REGISTER_ROWS);
+  const form = new FormData();
+  form.append('cloudPath', `households/demo/${randomUUID()}.xlsx`);
+  form.append('file', new Blob([await workbook.xlsx.writeBuffer()]), 'register.xlsx');
+  return ((await (await fetch(`${url}/wx/uploadFile`, { method: 'POST', headers: asCaller, body: form })).json()) as { fileID: string }).fileID;
+}
 
 async function outbox(url: string): Promise<OutboxMessage[]> {
   return ((await (await fetch(`${url}/__emulator/outbox`)).json()) as { messages: OutboxMessage[] }).messages;
@@ -303,6 +333,21 @@ async function main(): Promise<void> {
       { followUpId: followUp.id, outcome: 'explained', note: '已电话说明，灯已修好。' },
       committee,
       () => `follow-up ${followUp.id} done`,
+    );
+    const template = await run.call<{ fileID: string }>(
+      'Committee downloads the 一户一档 import template',
+      'getHouseholdTemplate',
+      {},
+      committee,
+      (t) => t.fileID,
+    );
+    await run.call<{ added: number; updated: number; unchanged: number; errors: { row: number; message: string }[] }>(
+      'Committee imports the filled-in sheet for the grid',
+      'importHouseholds',
+      { gridId: grid.gridId, fileID: await filledRegisterSheet(url, committee, template.fileID) },
+      committee,
+      (r) =>
+        `added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}; refused ${r.errors.map((e) => `row ${e.row} (${e.message})`).join(', ') || 'none'}`,
     );
     await run.call<{ cloudPath: string }>(
       'Committee exports this week to Excel',
