@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import type { Household } from '../../core/src/model';
-import { REGISTER_COLUMN_KEYS, REGISTER_COLUMNS, REGISTER_HELP_SHEET_NAME, REGISTER_SHEET_NAME } from '../../core/src/register';
+import { REGISTER_COLUMN_KEYS, REGISTER_COLUMNS, REGISTER_HELP_SHEET_NAME, REGISTER_IMPORT_ROWS_MAX, REGISTER_SHEET_NAME } from '../../core/src/register';
 import type {
   GridCreated,
   GridRoster,
@@ -179,7 +179,7 @@ describe('importHouseholds', () => {
     expect(first?.phone).toBe('13999999999');
   });
 
-  it('refuses a file that is not an .xlsx, an empty sheet and one without the address columns, writing nothing', async () => {
+  it('refuses a file that is not an .xlsx, an empty sheet, one without the address columns and one over the row limit, writing nothing', async () => {
     const before = (await householdsOf(newGridId)).length;
     const notXlsx = await upload('notes.xlsx', Buffer.from('楼栋,房号\n2栋,101\n', 'utf8'));
     expect(await backend.call('importHouseholds', { gridId: newGridId, fileID: notXlsx }, committee())).toMatchObject({ ok: false, code: 'REGISTER.NOT_XLSX' });
@@ -188,6 +188,14 @@ describe('importHouseholds', () => {
     const noColumns = await upload('no-columns.xlsx', await sheetOf([{ building: '2栋' }], { header: ['姓名', '电话'] }));
     const refused = await backend.call('importHouseholds', { gridId: newGridId, fileID: noColumns }, committee());
     expect(refused).toMatchObject({ ok: false, code: 'REGISTER.COLUMNS_MISSING' });
+    const tooMany = await upload(
+      'too-many.xlsx',
+      await sheetOf(Array.from({ length: REGISTER_IMPORT_ROWS_MAX + 1 }, (_, n) => ({ building: '50栋', room: String(n + 1) }))),
+    );
+    expect(await backend.call('importHouseholds', { gridId: newGridId, fileID: tooMany }, committee())).toMatchObject({
+      ok: false,
+      code: 'REGISTER.TOO_MANY_ROWS',
+    });
     const missing = await backend.call('importHouseholds', { gridId: newGridId, fileID: notXlsx.replace('notes', 'nothing-here') }, committee());
     expect(missing).toMatchObject({ ok: false, code: 'REGISTER.FILE_NOT_FOUND' });
     expect(await householdsOf(newGridId)).toHaveLength(before);
