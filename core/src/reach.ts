@@ -80,8 +80,8 @@ export interface GridTotals {
   /** Households at least one resident of which joined on the phone. */
   joined: number;
   withCareNeeds: number;
-  /** For a notice: how the grid's households stand (null without one). */
-  notice: { read: number; toldInPerson: number; unreached: number } | null;
+  /** For a notice: how the grid's households stand (null without one); the unreached with care needs are visited first. */
+  notice: { read: number; toldInPerson: number; unreached: number; unreachedWithCareNeeds: number } | null;
 }
 
 export function gridTotals(
@@ -89,8 +89,14 @@ export function gridTotals(
   joined: ReadonlySet<Id>,
   notice: { read: ReadonlySet<Id>; told: ReadonlySet<Id> } | null,
 ): GridTotals {
-  const counts = { read: 0, toldInPerson: 0, unreached: 0 };
-  for (const h of households) counts[notice === null ? 'unreached' : householdReachState(notice.read.has(h.id), notice.told.has(h.id))] += 1;
+  const counts = { read: 0, toldInPerson: 0, unreached: 0, unreachedWithCareNeeds: 0 };
+  if (notice !== null) {
+    for (const h of households) {
+      const state = householdReachState(notice.read.has(h.id), notice.told.has(h.id));
+      counts[state] += 1;
+      if (state === 'unreached' && h.careNeeds.length > 0) counts.unreachedWithCareNeeds += 1;
+    }
+  }
   return {
     households: households.length,
     joined: households.filter((h) => joined.has(h.id)).length,

@@ -99,7 +99,12 @@ describe('getGridRoster', () => {
       households: expectedIds.length,
       joined: grid.residents.length,
       withCareNeeds: seeded.filter((h) => h.careNeeds.length > 0).length,
-      notice: { read: 2, toldInPerson: 1, unreached: expectedIds.length - 3 },
+      notice: {
+        read: 2,
+        toldInPerson: 1,
+        unreached: expectedIds.length - 3,
+        unreachedWithCareNeeds: seeded.filter((h) => h.careNeeds.length > 0 && !readOrTold.has(h.id)).length,
+      },
     });
   });
 
@@ -249,7 +254,15 @@ describe('getGridRoster against the household register (一户一档)', () => {
       households: seeded.length + registered.length,
       joined: registerGrid.residents.length,
       withCareNeeds: seeded.filter((h) => h.careNeeds.length > 0).length + registered.filter((h) => h.careNeeds.length > 0).length,
-      notice: { read: 1, toldInPerson: 1, unreached: seeded.length + registered.length - 2 },
+      notice: {
+        read: 1,
+        toldInPerson: 1,
+        unreached: seeded.length + registered.length - 2,
+        unreachedWithCareNeeds: [
+          ...seeded.map((h) => ({ id: h.id, careNeeds: h.careNeeds })),
+          ...registered.map((h) => ({ id: h._id, careNeeds: h.careNeeds })),
+        ].filter((h) => h.careNeeds.length > 0 && h.id !== reader.householdId && h.id !== byPhone._id).length,
+      },
     };
     expect(totals.households).toBeGreaterThan(50);
     expect(first.data!.totals).toEqual(totals);

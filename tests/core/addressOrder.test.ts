@@ -76,7 +76,13 @@ describe('gridTotals', () => {
       households: 4,
       joined: 1,
       withCareNeeds: 2,
-      notice: { read: 2, toldInPerson: 1, unreached: 1 },
+      notice: { read: 2, toldInPerson: 1, unreached: 1, unreachedWithCareNeeds: 0 },
+    });
+    expect(gridTotals(hs, new Set(), { read: new Set(), told: new Set(['b']) }).notice).toEqual({
+      read: 0,
+      toldInPerson: 1,
+      unreached: 3,
+      unreachedWithCareNeeds: 2,
     });
     expect(gridTotals(hs, new Set(), null).notice).toBeNull();
   });

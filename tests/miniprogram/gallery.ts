@@ -65,6 +65,8 @@ export const SCREENS: readonly Screen[] = [
   { role: 'committee', page: 'packageCommittee/pages/report/index' },
   { role: 'committee', page: 'packageCommittee/pages/followups/index' },
   { role: 'committee', page: 'packageCommittee/pages/households/index' },
+  { role: 'committee', page: 'packageCommittee/pages/notices/index' },
+  { role: 'committee', page: 'packageCommittee/pages/noticeReach/index', query: (s) => ({ id: s.noticeId }) },
 ];
 
 /** A file-name-safe name for a screen: role, then the page path. */

@@ -331,6 +331,7 @@ function roster(extra: Record<string, unknown> = {}): Record<string, unknown> {
     leaders: [{ userId: 'leader-a', role: 'gridLeader' }],
     notice: { id: 'n1', title: '周六停水通知', publishedAt: NOW - 30 * MINUTE, urgent: false },
     totalHouseholds: 3,
+    totals: { households: 3, joined: 2, withCareNeeds: 2, notice: { read: 1, toldInPerson: 0, unreached: 2, unreachedWithCareNeeds: 2 } },
     households: [
       {
         householdId: 'h1',

@@ -36,6 +36,7 @@ const EMPTY_ROSTER: FunctionOutputs['getGridRoster'] = {
   leaders: [],
   notice: null,
   totalHouseholds: 0,
+  totals: { households: 0, joined: 0, withCareNeeds: 0, notice: null },
   households: [],
   nextCursor: null,
 };

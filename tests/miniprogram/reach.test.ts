@@ -54,6 +54,7 @@ function rosterReply(notice: { id: string; title: string } | null): Record<strin
     leaders: ROSTER_LEADERS,
     notice: notice === null ? null : { ...notice, publishedAt: NOW - MINUTE, urgent: false },
     totalHouseholds: 0,
+    totals: { households: 0, joined: 0, withCareNeeds: 0, notice: null },
     households: [],
     nextCursor: null,
   };

@@ -111,7 +111,14 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
         : {}),
     };
   });
-  return ok({ noticeId: notice._id, grids: rows, totals: reach.totals, deliveries: deliveryFigures(delivered) });
+  return ok({
+    noticeId: notice._id,
+    title: notice.title,
+    publishedAt: notice.publishedAt,
+    grids: rows,
+    totals: reach.totals,
+    deliveries: deliveryFigures(delivered),
+  });
 }
 
 /** Only staff (grid roles, committee, street admins) see reach; residents and duty officers do not. */

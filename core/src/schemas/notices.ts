@@ -2,7 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { DeliveryFigures, UndeliveredState } from '../delivery';
-import { REACH_CHANNELS, type CareNeed, type Id, type Notice, type ReachMark } from '../model';
+import { REACH_CHANNELS, type CareNeed, type EpochMs, type Id, type Notice, type ReachMark } from '../model';
 import type { NoticeReach } from '../reach';
 import { fileIdSchema, idempotencyKeySchema, idSchema, NOT_BLANK_PATTERN, pageProperties } from './common';
 import { groupCloudIdSchema } from './membership';
@@ -175,6 +175,9 @@ export type GridReachRow = Omit<NoticeReach['grids'][number], 'unreached'> & {
 
 export interface NoticeReachView {
   noticeId: Id;
+  /** The notice's title and when it went out, so a reach page opened by id can say which notice it is. */
+  title: string;
+  publishedAt: EpochMs;
   grids: GridReachRow[];
   totals: NoticeReach['totals'];
   /** The subscribe message figures of the grids shown, summed. */

@@ -160,6 +160,10 @@ defineComponent({
       const id = String(e.currentTarget.dataset.id ?? '');
       if (id !== '') wx.navigateTo({ url: `/packageLeader/pages/request/index?id=${encodeURIComponent(id)}` });
     },
+    /** 通知触达: the village's notices, each with its reach and unreached households. */
+    onOpenNotices(): void {
+      wx.navigateTo({ url: `/packageCommittee/pages/notices/index?villageId=${encodeURIComponent(this.data.villageId)}` });
+    },
     onRefresh(): Promise<void> {
       return this.reload();
     },

@@ -1,5 +1,7 @@
 // The grid's households for its leaders: address, care needs (重点人群) first-hand, who lives there,
-// and who has not heard the latest notice (不落一户). Each unreached household has a big
+// and who has not heard the latest notice (不落一户), in the register's order (building, unit, room),
+// with the whole grid's figures at the top (households, joined, care needs, read / told / unreached),
+// counted by getGridRoster over every household, not the pages loaded. Each unreached household has a big
 // "已当面告知" button that records the visit (markHouseholdReached), so the count goes down as the
 // leader knocks on doors. "转发最新通知到本网格群" (and the page's 转发) forwards the latest notice's
 // card into the grid's WeChat group, where residents read it and reach records the group channel.
@@ -7,7 +9,7 @@ import { loadBehavior } from '../../../behaviors/load';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { PAGE_SIZE_MAX } from '../../../generated/rules';
 import { call } from '../../../services/api';
-import type { NoticeReachState, RosterHousehold } from '../../../services/outputs';
+import type { FunctionOutputs, NoticeReachState, RosterHousehold } from '../../../services/outputs';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { enableGroupSharing, joinCard, noticeCard } from '../../../utils/group';
@@ -53,9 +55,18 @@ function toRow(h: RosterHousehold): Row {
   };
 }
 
-function summarise(rows: Row[]): { unreached: number; unreachedCare: number } {
-  const unreached = rows.filter((r) => r.state === 'unreached');
-  return { unreached: unreached.length, unreachedCare: unreached.filter((r) => r.hasCare).length };
+type Totals = FunctionOutputs['getGridRoster']['totals'];
+
+/** The whole grid's figures as the page shows them. */
+function figures(totals: Totals): { joined: number; withCare: number; read: number; told: number; unreached: number; unreachedCare: number } {
+  return {
+    joined: totals.joined,
+    withCare: totals.withCareNeeds,
+    read: totals.notice?.read ?? 0,
+    told: totals.notice?.toldInPerson ?? 0,
+    unreached: totals.notice?.unreached ?? 0,
+    unreachedCare: totals.notice?.unreachedWithCareNeeds ?? 0,
+  };
 }
 
 defineComponent({
@@ -67,7 +78,11 @@ defineComponent({
     noticeTitle: '',
     noticeWhen: '',
     total: 0,
+    joined: 0,
+    withCare: 0,
     rows: [] as Row[],
+    read: 0,
+    told: 0,
     unreached: 0,
     unreachedCare: 0,
     onlyUnreached: false,
@@ -100,7 +115,7 @@ defineComponent({
         total: roster.totalHouseholds,
         rows,
         nextCursor: roster.nextCursor ?? '',
-        ...summarise(rows),
+        ...figures(roster.totals),
       });
     },
     reload(): Promise<void> {
@@ -131,10 +146,17 @@ defineComponent({
         this.setData({ busy: false, error: result.message });
         return;
       }
+      const told = this.data.rows.find((r) => r.id === householdId);
       const rows = this.data.rows.map((r) =>
         r.id === householdId ? { ...r, state: 'toldInPerson' as const, stateLabel: NOTICE_STATE_LABELS.toldInPerson } : r,
       );
-      this.setData({ busy: false, rows, ...summarise(rows) });
+      // The whole grid's figures move with the mark (a repeat mark came back as already told: counted once).
+      const moved = told?.state === 'unreached' && result.data.firstMark;
+      this.setData({
+        busy: false,
+        rows,
+        ...(moved ? { told: this.data.told + 1, unreached: this.data.unreached - 1, unreachedCare: this.data.unreachedCare - (told.hasCare ? 1 : 0) } : {}),
+      });
       toast('已登记当面告知');
     },
   },
