@@ -5,7 +5,7 @@
 import type { Household, Id } from './model';
 
 /** The parts of a door, as a household stores them. */
-export type AddressParts = Pick<Household, 'building' | 'unit' | 'room'>;
+type AddressParts = Pick<Household, 'building' | 'unit' | 'room'>;
 
 const ADDRESS_ORDER = ['building', 'unit', 'room'] as const satisfies readonly (keyof AddressParts)[];
 /** split() with a capture group puts the digit runs at odd positions. */
