@@ -121,6 +121,8 @@ export function villagePolicyFromInput(
   if (input.dueSoonBeforeMs !== undefined) policy.dueSoonBeforeMs = input.dueSoonBeforeMs;
   if (input.sms) policy.sms = { ...stored?.sms, ...input.sms };
   if (input.resolutionTargetsMs) policy.resolutionTargetsMs = { ...stored?.resolutionTargetsMs, ...input.resolutionTargetsMs };
+  // The whole list, in the committee's order, trimmed and without repeats (the schema refused blanks and overlong ones).
+  if (input.quickReplies) policy.quickReplies = [...new Set(input.quickReplies.map((reply) => reply.trim()))];
 
   const resolved = resolvePolicy(policy);
   const problem = policyProblem(resolved);

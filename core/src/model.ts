@@ -250,8 +250,13 @@ export interface Request {
   gridId: Id;
   microGridId?: Id;
   householdId?: Id;
-  /** The resident who submitted it (openid-derived user id). */
+  /**
+   * The resident it is for (openid-derived user id). For 代办 the household's first joined member,
+   * or a household-scoped id when nobody of it has joined (backend/src/requests/submit.ts).
+   */
   residentId: Id;
+  /** 代办: the grid staff member who submitted it on the household's behalf (absent: the resident did). */
+  submittedBy?: Id;
   category: RequestCategory;
   text: string;
   /** Cloud storage fileIDs. */
@@ -419,6 +424,8 @@ export interface VillagePolicy {
   sms?: Partial<SmsPolicy>;
   /** Per-category resolution targets (办结时限), wall-clock ms; absent categories keep the default. */
   resolutionTargetsMs?: Partial<Record<RequestCategory, number>>;
+  /** 常用回复: the village's quick replies, in the order staff see them (absent: the defaults). */
+  quickReplies?: string[];
   updatedAt: EpochMs;
   updatedBy: Id;
 }

@@ -55,6 +55,12 @@ const DEFAULT_RESOLUTION_TARGETS_MS: Readonly<Record<RequestCategory, number>> =
 export const MIN_RESOLUTION_TARGET_MS = 1 * HOUR_MS;
 export const MAX_RESOLUTION_TARGET_MS = 30 * DAY_MS;
 
+/** 常用回复: the replies a village starts with (staff tap one to answer). */
+const DEFAULT_QUICK_REPLIES: readonly string[] = ['收到，马上安排', '已联系，正在处理', '物资已送达', '已上门查看', '请留意电话，稍后联系您'];
+/** How many quick replies a village may keep, and how long each may be (setVillagePolicy). */
+export const MAX_QUICK_REPLIES = 12;
+export const QUICK_REPLY_MAX_LENGTH = 40;
+
 /** A resolved request the resident neither confirms nor reopens closes itself after this many days. */
 export const DEFAULT_AUTO_CLOSE_AFTER_DAYS = 7;
 
@@ -119,6 +125,7 @@ export interface ResolvedPolicy {
   dueSoonBeforeMs: number;
   sms: SmsPolicy;
   resolutionTargetsMs: Readonly<Record<RequestCategory, number>>;
+  quickReplies: readonly string[];
 }
 
 export const DEFAULT_POLICY: ResolvedPolicy = {
@@ -133,6 +140,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   dueSoonBeforeMs: DEFAULT_DUE_SOON_BEFORE_MS,
   sms: DEFAULT_SMS_POLICY,
   resolutionTargetsMs: DEFAULT_RESOLUTION_TARGETS_MS,
+  quickReplies: DEFAULT_QUICK_REPLIES,
 };
 
 /** Merge a village's overrides over the defaults (absent fields keep the default). */
@@ -156,6 +164,7 @@ export function resolvePolicy(overrides?: Partial<Omit<VillagePolicy, 'villageId
     dueSoonBeforeMs: overrides.dueSoonBeforeMs ?? DEFAULT_POLICY.dueSoonBeforeMs,
     sms: { ...DEFAULT_SMS_POLICY, ...overrides.sms },
     resolutionTargetsMs: { ...DEFAULT_RESOLUTION_TARGETS_MS, ...overrides.resolutionTargetsMs },
+    quickReplies: overrides.quickReplies ?? DEFAULT_POLICY.quickReplies,
   };
 }
 

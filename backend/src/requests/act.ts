@@ -19,7 +19,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { dispatchRequestEffects } from './dispatch';
-import { effectsOf, type FollowUp } from './effects';
+import { effectsOf, resolutionFollowUp, type FollowUp } from './effects';
 import { fetchRequest, requestMapper, saveTransition, type RequestDoc } from './store';
 
 /** Who is told about a change: the resident, the responders, the one it was handed to, or nobody (they watch the inbox). */
@@ -43,7 +43,9 @@ const HAND_OVER_NOTE = '诉求已转交给您';
 /** Loads the caller and the request; a request they may not see is reported as not found. One round trip. */
 export async function loadVisible(ctx: CallContext, requestId: Id): Promise<Result<{ actor: Actor; doc: RequestDoc }>> {
   const [actor, doc] = await Promise.all([loadActor(ctx.db, ctx.openid, ctx.adminOpenids), fetchRequest(ctx.db, requestId)]);
-  if (!doc || !maySeeRequest(actor.roles, actor.userId, doc)) return fail('REQUEST.NOT_FOUND');
+  // 代办: every member of the household may see a request staff submitted for it (only its named resident may act on it).
+  const ofMyHousehold = doc?.submittedBy !== undefined && doc.householdId !== undefined && actor.membership?.householdId === doc.householdId;
+  if (!doc || !(maySeeRequest(actor.roles, actor.userId, doc) || ofMyHousehold)) return fail('REQUEST.NOT_FOUND');
   return ok({ actor, doc });
 }
 
@@ -85,7 +87,9 @@ async function act(ctx: CallContext, requestId: Id, action: RequestAction | Prom
   }
 
   const { request, event } = decided.value;
-  const saved = await saveTransition(ctx.db, doc, decided.value, effectsOf(request, event, followUpOf(asked, request), ctx.now), ctx.now);
+  // The first reply starts the resolution clock: its reminder is scheduled in the same write.
+  const followUp = { ...followUpOf(asked, request), ...(await resolutionFollowUp(ctx.db, request, event)) };
+  const saved = await saveTransition(ctx.db, doc, decided.value, effectsOf(request, event, followUp, ctx.now), ctx.now);
   if (!saved) return fail('REQUEST.STALE');
   await dispatchRequestEffects(ctx, saved);
   // A low rating or a reopen owes the committee a follow-up (回访); derived by id, so stored once.

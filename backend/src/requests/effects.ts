@@ -2,7 +2,8 @@
 // the change (effects/dispatcher.ts performs them): a subscribe message per person told, an SMS owed
 // to each responder told (core/src/channels.ts decides when one goes out), an inbox item per new
 // responder, one inbox state update for everyone's items, and, on a submission, a due-soon reminder
-// per responder scheduled before the response target. Keys are deterministic — the request version
+// per responder scheduled before the response target; on the first reply, a resolution reminder per
+// responder scheduled at the resolution target (办结时限). Keys are deterministic — the request version
 // the change produced, the kind and the recipient — so recording or performing one twice is a no-op.
 //
 // Unknown outcome: a message or SMS whose attempt was claimed but never recorded (a crash between the
@@ -24,6 +25,7 @@ import { EFFECT_MAX_TRIES, isScheduled, newEffect, newScheduledEffect, retryDela
 import type { EpochMs, Id, Request, RequestEvent, RoleAssignment, VillagePolicy } from '../../../core/src/model';
 import { isAwaitingResponse, isOpen, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
 import { resolvePolicy } from '../../../core/src/policy';
+import { RESOLUTION_CLOCK_STATES, resolutionDueAt } from '../../../core/src/sla';
 import type { InboxItem, InboxReason, RequestEffectView } from '../../../core/src/schemas';
 import type { TemplateKey } from '../../../core/src/subscriptions';
 import type { Database, WxCloud } from '../cloud';
@@ -61,6 +63,7 @@ interface SmsPayload {
 type RequestEffect =
   | Effect<'message', MessagePayload>
   | Effect<'dueSoon', MessagePayload>
+  | Effect<'resolutionDue', MessagePayload>
   | Effect<'sms', SmsPayload>
   | Effect<'inbox', InboxPayload>
   | Effect<'inboxState', Record<string, never>>;
@@ -121,6 +124,26 @@ function dueSoonMessage(request: Request, userId: Id): SubscribeMessage {
 }
 
 const DUE_SOON_NOTE = '回复时限将到，请尽快回复';
+const RESOLUTION_DUE_NOTE = '已到办结时限，请尽快办结';
+
+/**
+ * "Your request is past its resolution target", to one responder. The requestDueSoon template, not
+ * requestUpdated: it is the responder's deadline template (category, text, the deadline, a note),
+ * which responders already accept when they subscribe; requestUpdated is the resident's news of a change.
+ */
+function resolutionDueMessage(request: Request, userId: Id, dueAt: EpochMs): SubscribeMessage {
+  return {
+    touser: userId,
+    templateId: TEMPLATE_IDS.requestDueSoon,
+    page: requestPageFor('responder', request.id),
+    data: {
+      thing1: thing(REQUEST_CATEGORY_LABELS[request.category]),
+      thing2: thing(request.text),
+      time3: time(dueAt),
+      thing4: thing(RESOLUTION_DUE_NOTE),
+    },
+  };
+}
 
 /**
  * Who hears of a change: new responders (a message, an SMS if owed and an inbox item each), people
@@ -136,6 +159,8 @@ export interface FollowUp {
   syncInbox: boolean;
   /** The village's due-soon lead (policy.dueSoonBeforeMs; 0: no reminder). */
   dueSoonBeforeMs?: number;
+  /** On the first reply: when the request should be resolved; its responders are reminded then. */
+  resolutionDueAt?: EpochMs;
 }
 
 /** The template a responder's message uses for why they have the request. */
@@ -172,6 +197,23 @@ export function effectsOf(request: Request, event: RequestEvent, followUp: Follo
       );
     }
   }
+  const resolutionAt = followUp.resolutionDueAt;
+  if (resolutionAt !== undefined && RESOLUTION_CLOCK_STATES.includes(request.state)) {
+    for (const userId of request.responders) {
+      const key = effectKey(request.version, 'resolutionDue', userId);
+      const message = resolutionDueMessage(request, userId, resolutionAt);
+      effects[key] = newScheduledEffect(`${request.id}:${key}`, 'resolutionDue', { userId, message } satisfies MessagePayload, now, resolutionAt);
+      // Its SMS sibling follows the channel rule (only when the message could not reach them); it waits for the message.
+      const smsKey = effectKey(request.version, 'sms', userId);
+      effects[smsKey] = newScheduledEffect(
+        `${request.id}:${smsKey}`,
+        'sms',
+        { userId, rule: 'fallback', why: RESOLUTION_DUE_NOTE } satisfies SmsPayload,
+        now,
+        resolutionAt,
+      );
+    }
+  }
   if (followUp.toldResident) {
     add(effects, request, 'message', { userId: request.residentId, message: updatedMessage(request, event) } satisfies MessagePayload, now, request.residentId);
   }
@@ -201,7 +243,7 @@ function smsOf(sms: Effect | undefined): Pick<InboxItem, 'sms' | 'smsError'> {
   return sms.outcome === SMS_NOT_NEEDED || sms.outcome === undefined ? {} : { sms: sms.outcome as SmsOutcome };
 }
 
-const PHASES: Record<RequestEffect['kind'], number> = { message: 0, dueSoon: 0, sms: 1, inbox: 2, inboxState: 3 };
+const PHASES: Record<RequestEffect['kind'], number> = { message: 0, dueSoon: 0, resolutionDue: 0, sms: 1, inbox: 2, inboxState: 3 };
 
 function keyOf(doc: RequestDoc, effect: Effect): string {
   return effect.id.slice(doc._id.length + 1);
@@ -243,7 +285,8 @@ async function performSms(
   const request = requestMapper.toRequest(doc);
   const { userId, rule, why } = effect.payload;
   const key = keyOf(doc, effect);
-  const message = finished[siblingKey(key, 'message', userId)];
+  // The message it follows: the change's own, or the resolution reminder it was scheduled with.
+  const message = finished[siblingKey(key, 'message', userId)] ?? finished[siblingKey(key, 'resolutionDue', userId)];
   const needed = smsNeeded(rule, message);
   // The subscribe message is still being tried: decide once it has gone (or failed for good), without using a try.
   if (needed === null) return { waitUntil: Math.max(message?.nextAttemptAt ?? now, now + retryDelayMs(1)) };
@@ -293,6 +336,45 @@ async function performDueSoon(cloud: WxCloud, db: Database, doc: RequestDoc, eff
   return outcome === 'failed' ? { retry: 'sendFailed' } : { done: outcome };
 }
 
+/** What a resolution reminder came to when none was sent because the request no longer needs resolving (store.ts cancels with the same word). */
+const RESOLUTION_REMINDER_NOT_NEEDED = 'resolved';
+
+/**
+ * The resolution reminder to one responder: sent only while the request is answered and still not
+ * resolved (a resolved, closed or cancelled request owes none), then their inbox item comes back up
+ * as a reminder saying how the message went. A retry after a lost record may send the message again,
+ * as every message here (at least once); the inbox item is an upsert by id.
+ */
+async function performResolutionDue(
+  cloud: WxCloud,
+  db: Database,
+  doc: RequestDoc,
+  effect: Effect<'resolutionDue', MessagePayload>,
+  now: EpochMs,
+): Promise<Attempt> {
+  const request = requestMapper.toRequest(doc);
+  if (!RESOLUTION_CLOCK_STATES.includes(request.state)) return { done: RESOLUTION_REMINDER_NOT_NEEDED };
+  const { userId, message } = effect.payload;
+  if (!request.responders.includes(userId)) return { done: 'notResponder' };
+  const outcome = await sendSubscribeMessage(cloud, db, message, now);
+  if (outcome === 'failed') return { retry: 'sendFailed' };
+  const { _id, ...item } = inboxItemFor(request, userId, 'resolutionDue', now, outcome);
+  await setById(db, COLLECTIONS.inbox, _id, item);
+  return { done: outcome };
+}
+
+/**
+ * On a request's first reply (it leaves the awaiting-response state for an answered one): when it
+ * should be resolved under its village's current targets, for effectsOf to schedule the reminder.
+ * Nothing on later changes, so each request is reminded once. One round trip (the policy), first replies only.
+ */
+export async function resolutionFollowUp(db: Database, request: Request, event: RequestEvent): Promise<Pick<FollowUp, 'resolutionDueAt'>> {
+  const firstReply = event.fromState !== null && isAwaitingResponse(event.fromState) && RESOLUTION_CLOCK_STATES.includes(request.state);
+  if (!firstReply) return {};
+  const policyDoc = await fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, request.villageId);
+  return { resolutionDueAt: resolutionDueAt(request, resolvePolicy(policyDoc ?? undefined)) };
+}
+
 /** The requests collection as a host of effects: messages first, then SMS, so a new inbox item says how both went. */
 export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs): EffectHost<RequestDoc> {
   return {
@@ -313,6 +395,7 @@ export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs): E
       }
       if (e.kind === 'sms') return performSms(cloud, db, doc, e, finished, now);
       if (e.kind === 'dueSoon') return performDueSoon(cloud, db, doc, e, now);
+      if (e.kind === 'resolutionDue') return performResolutionDue(cloud, db, doc, e, now);
       if (e.kind === 'inbox') {
         const key = keyOf(doc, effect);
         const message = finished[siblingKey(key, 'message', e.payload.userId)];

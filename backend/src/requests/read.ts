@@ -2,7 +2,8 @@
 // (their own items, or a grid's / village's requests for staff). Every list goes through an index
 // and is paginated with an opaque cursor.
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Id } from '../../../core/src/model';
+import type { Household, Id, VillagePolicy } from '../../../core/src/model';
+import { resolvePolicy } from '../../../core/src/policy';
 import {
   PAGE_SIZE_DEFAULT,
   type EarlierRequest,
@@ -17,9 +18,9 @@ import { mayHandleRequestsAt, mayOverseeVillage } from '../../../core/src/access
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, type Stored } from '../db';
+import { fetchAll, fetchById, type Stored } from '../db';
 import type { CallContext } from '../handler';
-import { loadHousehold } from '../membership/repo';
+import { loadHousehold, loadMembership } from '../membership/repo';
 import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
 import { loadVisible } from './act';
 import { openEffects } from './effects';
@@ -41,8 +42,9 @@ const EARLIER_FIELDS = { _id: true, category: true, state: true, submittedAt: tr
 
 /**
  * getRequest. Staff of the request's grid (its responders, or whoever may handle requests there) also
- * get the effects still owed or failed and who asked and where (address, care needs, earlier requests).
- * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests (1; residentId+submittedAt index).
+ * get the effects still owed or failed, who asked and where (address, care needs, the register's
+ * phone, earlier requests) and the village's quick replies (常用回复).
+ * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests ∥ policy (1; residentId+submittedAt index).
  */
 export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<GetRequestOutput>> {
   const loaded = await loadVisible(ctx, input.requestId);
@@ -54,7 +56,14 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
   const staff = handles || doc.responders.includes(actor.userId);
   // Pending and failed deliveries are the staff's to follow up, not the resident's.
   const withEffects = handles ? { ...view, openEffects: openEffects(doc, ctx.now) } : view;
-  return ok(staff ? { ...withEffects, household: await householdOf(ctx.db, doc) } : withEffects);
+  if (!staff) return ok(withEffects);
+  const [household, policyDoc] = await Promise.all([householdOf(ctx.db, doc), fetchById<VillagePolicy>(ctx.db, COLLECTIONS.villagePolicies, doc.villageId)]);
+  return ok({ ...withEffects, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
+}
+
+/** The number staff call: the register's household phone, else the first member's who has one. */
+function phoneOf(household: Household | null): string | undefined {
+  return household?.phone ?? household?.members?.find((m) => m.phone !== undefined)?.phone;
 }
 
 /** The household's address and care needs, and the resident's other requests in this grid (staff see their own grid's only), newest first. */
@@ -72,10 +81,12 @@ async function householdOf(db: Database, doc: RequestDoc): Promise<RequestHouseh
     ),
   ]);
   const address = household === null ? {} : { building: household.building, unit: household.unit, room: household.room };
+  const phone = phoneOf(household);
   return {
     address: Object.fromEntries(Object.entries(address).filter(([, part]) => part !== undefined)),
     careNeeds: household?.careNeeds ?? [],
     ...(household?.noSmartphone === true ? { noSmartphone: true } : {}),
+    ...(phone !== undefined ? { residentPhone: phone } : {}),
     earlier: earlier
       .filter((r) => r._id !== doc._id)
       .slice(0, EARLIER_REQUESTS_SHOWN)
@@ -83,11 +94,18 @@ async function householdOf(db: Database, doc: RequestDoc): Promise<RequestHouseh
   };
 }
 
-/** listMyRequests. Round trips: 1 (residentId+submittedAt index). No loadActor: the openid is the resident. */
+/**
+ * listMyRequests: the resident's own requests and those grid staff submitted for their household (代办),
+ * newest first. Round trips: the membership (1), the page (1; residentId / householdId + submittedAt
+ * indexes). No loadActor: the openid is the resident.
+ */
 export async function listMyRequests(input: FunctionInputs['listMyRequests'], ctx: CallContext): Promise<Result<Page<RequestSummary>>> {
   const p = paging(input);
   if (!p.ok) return p;
-  return ok(await fetchRequestPage(ctx.db, { residentId: ctx.openid }, input.states, p.value));
+  const membership = await loadMembership(ctx.db, ctx.openid);
+  const householdId = membership?.householdId;
+  const owner: RequestOwner = householdId === undefined ? { residentId: ctx.openid } : { residentId: ctx.openid, onBehalfOfHousehold: householdId };
+  return ok(await fetchRequestPage(ctx.db, owner, input.states, p.value));
 }
 
 async function mayWatchGrid(db: Database, actor: Actor, gridId: Id): Promise<boolean> {

@@ -9,6 +9,7 @@ import { autoCloseDueAt, type AutoCloseRule, type TransitionOutcome } from '../.
 import type { EpochMs, Id, Request, RequestEvent, RequestState } from '../../../core/src/model';
 import { isAwaitingResponse, isOpen } from '../../../core/src/model';
 import type { InboxItem, InboxReason, Page, RequestSummary, RequestView } from '../../../core/src/schemas';
+import { RESOLUTION_CLOCK_STATES } from '../../../core/src/sla';
 import { truncateChars } from '../../../core/src/text';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -143,20 +144,24 @@ export async function saveTransition(
   };
 }
 
-/** The effect kind of a due-soon reminder (requests/effects.ts schedules them at submission). */
+/** The effect kinds of a due-soon reminder (scheduled at submission) and a resolution reminder (at the first reply); requests/effects.ts. */
 const DUE_SOON_KIND = 'dueSoon';
+const RESOLUTION_DUE_KIND = 'resolutionDue';
 const REMINDER_NOT_NEEDED = 'answered';
+const RESOLUTION_REMINDER_NOT_NEEDED = 'resolved';
 
 /**
- * Reminders still scheduled (not yet due, so nobody can have claimed them) for a request that no
- * longer awaits its first reply: cancelled in the change's own write, so none is ever sent after a reply.
+ * Reminders still scheduled (not yet due, so nobody can have claimed them) that the change made
+ * pointless: the due-soon ones once the request no longer awaits its first reply, the resolution
+ * ones once it is resolved, closed or cancelled. Cancelled in the change's own write, so none is sent after.
  */
 function cancelledReminders(doc: RequestListDoc, request: Request, now: EpochMs): Record<string, Effect> {
-  if (isAwaitingResponse(request.state)) return {};
+  const answered = !isAwaitingResponse(request.state);
+  const settled = !RESOLUTION_CLOCK_STATES.includes(request.state) && answered;
   return Object.fromEntries(
     Object.entries(doc.effects ?? {})
-      .filter(([, e]) => e.kind === DUE_SOON_KIND && isScheduled(e, now))
-      .map(([key, e]) => [key, effectCancelled(e, REMINDER_NOT_NEEDED, now)]),
+      .filter(([, e]) => isScheduled(e, now) && ((answered && e.kind === DUE_SOON_KIND) || (settled && e.kind === RESOLUTION_DUE_KIND)))
+      .map(([key, e]) => [key, effectCancelled(e, e.kind === DUE_SOON_KIND ? REMINDER_NOT_NEEDED : RESOLUTION_REMINDER_NOT_NEEDED, now)]),
   );
 }
 
@@ -197,12 +202,28 @@ async function fetchPage<T>(query: { skip(n: number): { limit(n: number): { get(
   return { items: docs.slice(0, limit), nextCursor: docs.length > limit ? String(offset + limit) : null };
 }
 
+/** Both conditions: a plain merge when the owner is a plain filter, `_.and` when it is a command (an `or`). */
+function allOf(db: Database, owner: Record<string, unknown>, states: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(states).length === 0) return owner;
+  const plain = Object.getPrototypeOf(owner) === Object.prototype;
+  return plain ? { ...owner, ...states } : (db.command.and([owner, states]) as unknown as Record<string, unknown>);
+}
+
 function stateFilter(db: Database, states: readonly RequestState[] | undefined): Record<string, unknown> {
   return states === undefined ? {} : { state: db.command.in([...states]) };
 }
 
-/** Whose requests a list shows: a resident's own, or a grid's or a village's. */
-export type RequestOwner = { residentId: Id } | { gridId: Id } | { villageId: Id };
+/** Whose requests a list shows: a resident's own (and those staff submitted for their household, 代办), or a grid's or a village's. */
+export type RequestOwner = { residentId: Id; onBehalfOfHousehold?: Id } | { gridId: Id } | { villageId: Id };
+
+function ownerFilter(db: Database, owner: RequestOwner): Record<string, unknown> {
+  if (!('onBehalfOfHousehold' in owner) || owner.onBehalfOfHousehold === undefined) return owner;
+  const _ = db.command;
+  return _.or([{ residentId: owner.residentId }, { householdId: owner.onBehalfOfHousehold, submittedBy: _.exists(true) }]) as unknown as Record<
+    string,
+    unknown
+  >;
+}
 
 /** A page of the owner's requests, newest first (residentId / gridId / villageId + submittedAt index). One round trip. */
 export async function fetchRequestPage(
@@ -213,7 +234,7 @@ export async function fetchRequestPage(
 ): Promise<Page<RequestSummary>> {
   const query = db
     .collection(COLLECTIONS.requests)
-    .where({ ...owner, ...stateFilter(db, states) })
+    .where(allOf(db, ownerFilter(db, owner), stateFilter(db, states)))
     .orderBy('submittedAt', 'desc')
     .field(LIST_FIELDS);
   const page = await fetchPage<RequestListDoc>(query, paging);

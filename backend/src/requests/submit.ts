@@ -1,21 +1,26 @@
-// Use case: a resident submits a request (提交诉求). The grid comes from the resident's membership,
-// never from the payload. Content is checked first; routing and deadlines are the core's; the
+// Use case: a resident submits a request (提交诉求), or grid staff submit one on a registered
+// household's behalf (代办, `onBehalfOf`) after a phone call or at the door. The grid comes from the
+// resident's membership or the household's register entry, never from the payload. Content is checked first; routing and deadlines are the core's; the
 // request id is derived from (resident, idempotency key) so a retry returns the first request.
 //
 // The request and what follows it (a message and an inbox item per responder, as effects) are one
 // insert, so a fault after it loses nothing: the effects are performed at once and, if that fails,
 // by the timer. A same-key retry performs whatever is still owed and nothing twice.
 //
-// Round trips: msgSecCheck ∥ loadActor (1), context loads in parallel (1), insert request (1), then
+// Round trips: msgSecCheck ∥ loadActor [∥ 代办: the household ∥ its first joined member] (1), context loads in parallel (1), insert request (1), then
 // the dispatch: claim (1), per responder an authorisation read + send + spend (in parallel), the inbox
 // items (1, in parallel), the record (1). A same-key retry: (1) + (1) + failed insert (1) + the stored
 // request (1) + the dispatch of what is still due.
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
-import type { Id, Request } from '../../../core/src/model';
+import { mayServeGrid } from '../../../core/src/access';
+import type { Household, Id, Membership, Request } from '../../../core/src/model';
 import { routeRequest } from '../../../core/src/routing';
 import type { FunctionInputs, SubmitRequestOutput } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
+import { COLLECTIONS } from '../collections';
+import { fetchAll } from '../db';
+import { loadHousehold } from '../membership/repo';
 import { checkContent } from '../content';
 import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
@@ -36,17 +41,73 @@ function submissionFollowUp(request: Request): FollowUp {
   };
 }
 
+/**
+ * The id a 代办 request names as its resident when nobody of the household has joined: scoped to the
+ * household, so it can never be a person's openid, and the same for every request of that household.
+ */
+export function householdResidentId(householdId: Id): Id {
+  return `household:${householdId}`;
+}
+
+/** Who a request is for and where: the caller's own membership, or (代办) the household they submit for. */
+interface Submitter {
+  gridId: Id;
+  villageId: Id;
+  householdId?: Id;
+  residentId: Id;
+  /** 代办: the staff member submitting. */
+  submittedBy?: Id;
+}
+
+/**
+ * 代办: the household and its first joined member. The resident a request names is the one who can
+ * confirm it, rate it and is told of its replies, so it is the household's first joined member when
+ * someone has joined (their earliest membership: one person, stable as others join); else a
+ * household-scoped id (nobody is messaged, the leader resolves and it closes itself), and every member
+ * who joins later still sees it through the household (listMyRequests). One round trip (in parallel).
+ */
+async function loadBehalf(ctx: CallContext, householdId: Id): Promise<{ household: Household; residentId: Id } | null> {
+  const [household, members] = await Promise.all([
+    loadHousehold(ctx.db, householdId),
+    fetchAll<Membership>(ctx.db.collection(COLLECTIONS.memberships).where({ householdId }).orderBy('joinedAt', 'asc').limit(1)),
+  ]);
+  if (!household) return null;
+  const first = members[0] as (Membership & { _id?: Id }) | undefined;
+  return { household, residentId: first?.userId ?? first?._id ?? householdResidentId(householdId) };
+}
+
 export async function submitRequest(input: FunctionInputs['submitRequest'], ctx: CallContext): Promise<Result<SubmitRequestOutput>> {
   const { db, now } = ctx;
-  const [content, actor] = await Promise.all([checkContent(ctx.cloud, ctx.openid, input.text), loadActor(db, ctx.openid, ctx.adminOpenids)]);
+  const behalfOf = input.onBehalfOf?.householdId;
+  const [content, actor, behalf] = await Promise.all([
+    checkContent(ctx.cloud, ctx.openid, input.text),
+    loadActor(db, ctx.openid, ctx.adminOpenids),
+    behalfOf === undefined ? Promise.resolve(null) : loadBehalf(ctx, behalfOf),
+  ]);
   if (!content.ok) return content;
-  const membership = actor.membership;
-  if (!membership) return fail('AUTH.FORBIDDEN', '请先扫码加入网格，再提交诉求');
-  if (input.gridId !== undefined && input.gridId !== membership.gridId) return fail('AUTH.FORBIDDEN', '只能向自己所在的网格提交诉求');
+  let submitter: Submitter;
+  if (behalfOf !== undefined) {
+    // An unknown household and one of a grid the caller does not serve look the same: nothing to learn from the answer.
+    if (!behalf) return fail('AUTH.FORBIDDEN', '只能为自己服务网格内登记的住户代办');
+    const { household, residentId } = behalf;
+    submitter = { gridId: household.gridId, villageId: household.villageId, householdId: household.id, residentId, submittedBy: actor.userId };
+  } else {
+    // A leader is refused for themselves unless they have joined a grid as a resident too.
+    const membership = actor.membership;
+    if (!membership) return fail('AUTH.FORBIDDEN', '请先扫码加入网格，再提交诉求');
+    submitter = {
+      gridId: membership.gridId,
+      villageId: membership.villageId,
+      ...(membership.householdId !== undefined ? { householdId: membership.householdId } : {}),
+      residentId: actor.userId,
+    };
+  }
+  if (input.gridId !== undefined && input.gridId !== submitter.gridId) return fail('AUTH.FORBIDDEN', '只能向自己所在的网格提交诉求');
 
-  const context = await loadSubmitContext(db, membership.gridId, membership.villageId, membership.householdId, ctx.adminOpenids);
+  const context = await loadSubmitContext(db, submitter.gridId, submitter.villageId, submitter.householdId, ctx.adminOpenids);
   if (!context) return fail('GRID.NOT_FOUND');
-  const place = { streetId: context.grid.streetId, villageId: membership.villageId, gridId: membership.gridId };
+  const place = { streetId: context.grid.streetId, villageId: submitter.villageId, gridId: submitter.gridId };
+  if (submitter.submittedBy !== undefined && !mayServeGrid(actor.roles, place)) return fail('AUTH.FORBIDDEN', '只能为自己服务网格内登记的住户代办');
   const routing = routeRequest(
     { place, category: input.category, urgent: input.urgent === true, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
     context.rules,
@@ -55,10 +116,11 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   );
   const submitted = coreSubmit(
     {
+      // Keyed by the caller (the resident, or the staff member for 代办): their retry finds the first request.
       id: requestIdFor(actor.userId, input.idempotencyKey),
       ...place,
-      ...(membership.householdId !== undefined ? { householdId: membership.householdId } : {}),
-      residentId: actor.userId,
+      ...(submitter.householdId !== undefined ? { householdId: submitter.householdId } : {}),
+      residentId: submitter.residentId,
       category: input.category,
       text: input.text,
       ...(input.photos !== undefined ? { photos: input.photos } : {}),
@@ -71,7 +133,10 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
     now,
   );
   if (!submitted.ok) return submitted;
-  const { request, event } = submitted.value;
+  // 代办: the request says who submitted it, and so does its first event.
+  const { submittedBy } = submitter;
+  const request: Request = submittedBy === undefined ? submitted.value.request : { ...submitted.value.request, submittedBy };
+  const event = submittedBy === undefined ? submitted.value.event : { ...submitted.value.event, actorId: submittedBy };
 
   const doc = requestMapper.toDocument(
     request,

@@ -25,8 +25,10 @@ import {
   MIN_RESOLUTION_TARGET_MS,
   MIN_RESPONSE_TARGET_MS,
   MINUTE_MS,
+  MAX_QUICK_REPLIES,
+  QUICK_REPLY_MAX_LENGTH,
 } from '../policy';
-import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
+import { addressPartSchema, categorySchema, chinaDateSchema, idSchema, nameSchema, NOT_BLANK_PATTERN, TIME_OF_DAY_SCHEMA_PATTERN } from './common';
 
 /** Response targets are set in whole minutes: 1 minute to 24 hours. */
 const RESPONSE_TARGET_MINUTES_MIN = MIN_RESPONSE_TARGET_MS / MINUTE_MS;
@@ -219,6 +221,13 @@ export const setVillagePolicySchema = {
         other: resolutionTargetSchema,
       },
       additionalProperties: false,
+    },
+    /** 常用回复: the whole list in order (replaces the stored one); an empty list leaves staff with none. */
+    quickReplies: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: QUICK_REPLY_MAX_LENGTH, pattern: NOT_BLANK_PATTERN },
+      maxItems: MAX_QUICK_REPLIES,
+      uniqueItems: true,
     },
   },
   required: ['villageId'],

@@ -29,6 +29,13 @@ export const submitRequestSchema = {
     urgent: { type: 'boolean' },
     /** Made by the client once per draft, so a retried submission is stored once. */
     idempotencyKey: idempotencyKeySchema,
+    /** 代办: grid staff submitting for a registered household of a grid they serve (the grid is the household's). */
+    onBehalfOf: {
+      type: 'object',
+      properties: { householdId: idSchema },
+      required: ['householdId'],
+      additionalProperties: false,
+    },
   },
   required: ['category', 'text', 'idempotencyKey'],
   additionalProperties: false,
@@ -213,14 +220,16 @@ export interface RequestHouseholdView {
   careNeeds: CareNeed[];
   /** True when nobody in the household uses a smartphone: reach them in person. */
   noSmartphone?: boolean;
-  /** A number to call the resident on. Not collected yet (joinGrid asks for none), so never set today. */
+  /** A number to call the household on: the register's phone (一户一档), else the first member's who has one. */
   residentPhone?: string;
   earlier: EarlierRequest[];
 }
 
-/** getRequest: the request, and for the staff of its grid who asked and where. */
+/** getRequest: the request, and for the staff of its grid who asked and where, and the village's quick replies. */
 export interface GetRequestOutput extends RequestView {
   household?: RequestHouseholdView;
+  /** 常用回复 of the request's village, in its order (staff only). */
+  quickReplies?: string[];
 }
 
 /** One pending or failed effect of a request, as staff see it. */
@@ -249,7 +258,7 @@ export interface SubmitRequestOutput {
 }
 
 /** Why someone has an inbox item for a request. */
-export type InboxReason = 'routed' | 'fallback' | 'escalation' | 'handOver';
+export type InboxReason = 'routed' | 'fallback' | 'escalation' | 'handOver' | 'resolutionDue';
 
 /**
  * One responder's inbox item. The mini-program also watches these documents live, so the reply is
