@@ -186,6 +186,9 @@ export function generateRules(): { js: string; dts: string } {
     DISPLAY_NAME_MAX_LENGTH: INPUT_SCHEMAS.acceptInvitation.properties.displayName.maxLength,
     /** A notice's title (publishNotice). */
     NOTICE_TITLE_MAX_LENGTH: INPUT_SCHEMAS.publishNotice.properties.title.maxLength,
+    /** 常用回复: how many a village keeps and how long each may be (setVillagePolicy's quickReplies). */
+    MAX_QUICK_REPLIES: INPUT_SCHEMAS.setVillagePolicy.properties.quickReplies.maxItems,
+    QUICK_REPLY_MAX_LENGTH: INPUT_SCHEMAS.setVillagePolicy.properties.quickReplies.items.maxLength,
     /** Items one list call may ask for, and what it gets when it names no limit. */
     PAGE_SIZE_MIN: pageProperties.limit.minimum,
     PAGE_SIZE_DEFAULT,

@@ -7,6 +7,8 @@ export declare const RATING_MIN: number;
 export declare const RATING_MAX: number;
 export declare const DISPLAY_NAME_MAX_LENGTH: number;
 export declare const NOTICE_TITLE_MAX_LENGTH: number;
+export declare const MAX_QUICK_REPLIES: number;
+export declare const QUICK_REPLY_MAX_LENGTH: number;
 export declare const PAGE_SIZE_MIN: number;
 export declare const PAGE_SIZE_DEFAULT: number;
 export declare const PAGE_SIZE_MAX: number;

@@ -64,6 +64,7 @@ export const SCREENS: readonly Screen[] = [
   { role: 'committee', page: 'packageCommittee/pages/publish/index' },
   { role: 'committee', page: 'packageCommittee/pages/report/index' },
   { role: 'committee', page: 'packageCommittee/pages/followups/index' },
+  { role: 'committee', page: 'packageCommittee/pages/replies/index' },
   { role: 'committee', page: 'packageCommittee/pages/households/index' },
   { role: 'committee', page: 'packageCommittee/pages/notices/index' },
   { role: 'committee', page: 'packageCommittee/pages/noticeReach/index', query: (s) => ({ id: s.noticeId }) },

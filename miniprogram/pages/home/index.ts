@@ -87,6 +87,7 @@ function villageRow(v: VillageWorkPlace): WorkRow {
           dashboard,
           link('publish', v.villageId, '发布通知', v.villageName, `/packageCommittee/pages/publish/index?${q}`),
           link('notices', v.villageId, '通知触达', v.villageName, `/packageCommittee/pages/notices/index?${q}`),
+          link('replies', v.villageId, '常用回复', v.villageName, `/packageCommittee/pages/replies/index?${q}`),
           link('grids', v.villageId, '网格与人员', v.villageName, `/packageCommittee/pages/grids/index?${q}`),
           link('households', v.villageId, '一户一档', v.villageName, `/packageCommittee/pages/households/index?${q}`),
           link('report', v.villageId, '工作周报', v.villageName, `/packageCommittee/pages/report/index?${q}`),

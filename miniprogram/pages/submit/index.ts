@@ -3,12 +3,16 @@
 // request-update reminders in the tap that sends (services/subscriptions.ts; WeChat only allows it
 // there), keeps the draft when sending fails, and reuses one idempotency key per draft so a retry
 // is stored once.
+//
+// 代办: opened with `?householdId=&gridId=` (the leader's roster or request page), grid staff submit
+// for that registered household: the page names the household (getHousehold) and sends `onBehalfOf`;
+// the request then opens on the leader's request page.
 import type { RequestCategory } from '../../../core/src/model';
-import type { SubmitRequestInput } from '../../../core/src/schemas';
+import type { HouseholdEntry, SubmitRequestInput } from '../../../core/src/schemas';
 import { REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH } from '../../generated/rules';
 import { call, checkInput, type FieldProblem } from '../../services/api';
 import { askConsent } from '../../services/subscriptions';
-import { defineComponent } from '../../utils/component';
+import { defineComponent, type PageQuery } from '../../utils/component';
 import { newIdempotencyKey } from '../../utils/ids';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
 import { choosePhotos, uploadPending, withoutPhoto, type Photo } from '../../utils/photos';
@@ -20,6 +24,13 @@ interface Place {
   latitude: number;
   longitude: number;
   name: string;
+}
+
+/** "1栋 1单元 101 王阿姨": the household as the leader knows it. */
+function householdLabel(h: HouseholdEntry): string {
+  const address = [h.building, h.unit, h.room].filter((p) => p !== undefined && p.trim() !== '').join(' ');
+  const name = h.members[0]?.name ?? '';
+  return [address || '未登记门牌', name].filter((p) => p !== '').join(' ');
 }
 
 function problemFor(problems: FieldProblem[] | undefined, path: string): string {
@@ -42,6 +53,10 @@ defineComponent({
     textError: '',
     categoryError: '',
     idempotencyKey: '',
+    /** 代办: the household submitted for ('' when residents submit for themselves). */
+    householdId: '',
+    gridId: '',
+    behalfLabel: '',
   },
   methods: {
     onCategory(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
@@ -72,6 +87,10 @@ defineComponent({
       if (photoIds.length > 0) input.photos = photoIds;
       if (this.data.location !== null) input.location = this.data.location;
       if (this.data.urgent) input.urgent = true;
+      if (this.data.householdId !== '') {
+        input.onBehalfOf = { householdId: this.data.householdId };
+        input.gridId = this.data.gridId;
+      }
       return input;
     },
     uploadPhotos(): Promise<string[]> {
@@ -96,7 +115,8 @@ defineComponent({
       }
       // Asked here, inside the tap, before any await: WeChat refuses the prompt anywhere else. The
       // answer is recorded on its own; sending does not wait for it.
-      void askConsent('residentRequest');
+      // 代办: the household hears of the request, not the staff member holding the phone.
+      if (this.data.householdId === '') void askConsent('residentRequest');
       this.setData({ sending: true, error: '' });
       let photoIds: string[];
       try {
@@ -112,7 +132,21 @@ defineComponent({
         return;
       }
       this.setData({ sending: false });
-      wx.redirectTo({ url: `/pages/request/index?id=${encodeURIComponent(result.data.request.id)}` });
+      const page = this.data.householdId === '' ? '/pages/request/index' : '/packageLeader/pages/request/index';
+      wx.redirectTo({ url: `${page}?id=${encodeURIComponent(result.data.request.id)}` });
     },
+    /** 代办: who the request is for, from the register. */
+    async showHousehold(): Promise<void> {
+      const result = await call('getHousehold', { gridId: this.data.gridId, householdId: this.data.householdId });
+      this.setData(result.ok ? { behalfLabel: householdLabel(result.data) } : { behalfLabel: '登记住户', error: result.message });
+    },
+  },
+  onLoad(query: PageQuery): Promise<void> {
+    const householdId = decodeURIComponent(query.householdId ?? '');
+    const gridId = decodeURIComponent(query.gridId ?? '');
+    if (householdId === '' || gridId === '') return Promise.resolve();
+    this.setData({ householdId, gridId, behalfLabel: '…' });
+    wx.setNavigationBarTitle({ title: '代办诉求' });
+    return this.showHousehold();
   },
 });

@@ -2,6 +2,9 @@
 // mark it in progress, resolve it with a note and photos, or hand it over to another of the 三长.
 // It also shows who asked and where (the household's address and care needs, a call button when the
 // resident's phone is known, the location they picked, and the household's earlier requests).
+// Quick replies (常用回复, the village's list): one tap puts one in the reply box, still editable, and
+// the send button is right under it. 代办: a request staff submitted says so, and the household card
+// offers another 代办 for the same household.
 // Every action goes through services/api.ts and the page reloads the request afterwards, so what
 // the leader sees is what the backend stored. Each action's tap also asks for the responder's
 // reminders (services/subscriptions.ts) and goes on at once, whatever the answer.
@@ -60,6 +63,10 @@ defineComponent({
     noSmartphone: false,
     residentPhone: '',
     earlier: [] as EarlierRow[],
+    /** 常用回复 of the village (staff only). */
+    quickReplies: [] as string[],
+    /** 代办: submitted by grid staff for the household. */
+    onBehalf: false,
     countdown: '',
     tone: 'normal',
     canReply: false,
@@ -94,6 +101,8 @@ defineComponent({
         careLabels: household === undefined ? [] : careLabels(household.careNeeds),
         noSmartphone: household?.noSmartphone === true,
         residentPhone: household?.residentPhone ?? '',
+        quickReplies: request.quickReplies ?? [],
+        onBehalf: request.submittedBy !== undefined,
         earlier: (household?.earlier ?? []).map((r) => ({
           id: r.id,
           categoryLabel: categoryLabel(r.category),
@@ -148,6 +157,17 @@ defineComponent({
     },
     onReplyInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ reply: String(e.detail.value ?? ''), replyError: '' });
+    },
+    /** A quick reply fills the reply box (still editable); the send button sends it. */
+    onQuickReply(e: WechatMiniprogram.BaseEvent) {
+      const text = this.data.quickReplies[Number(e.currentTarget.dataset.index)];
+      if (text !== undefined) this.setData({ reply: text, replyError: '' });
+    },
+    /** 代办: another request for this household. */
+    onSubmitForHousehold() {
+      const r = this.data.request;
+      if (r?.householdId === undefined) return;
+      wx.navigateTo({ url: `/pages/submit/index?householdId=${encodeURIComponent(r.householdId)}&gridId=${encodeURIComponent(r.gridId)}` });
     },
     onNoteInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ note: String(e.detail.value ?? ''), noteError: '' });

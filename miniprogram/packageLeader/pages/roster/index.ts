@@ -131,6 +131,11 @@ defineComponent({
         url: `/packageLeader/pages/household/index?gridId=${encodeURIComponent(this.data.gridId)}&householdId=${encodeURIComponent(householdId)}`,
       });
     },
+    /** 代办: a request for this household, after a phone call or at the door. */
+    onSubmitForHousehold(e: WechatMiniprogram.BaseEvent) {
+      const householdId = String(e.currentTarget.dataset.id);
+      wx.navigateTo({ url: `/pages/submit/index?householdId=${encodeURIComponent(householdId)}&gridId=${encodeURIComponent(this.data.gridId)}` });
+    },
     onAddHousehold() {
       wx.navigateTo({ url: `/packageLeader/pages/household/index?gridId=${encodeURIComponent(this.data.gridId)}` });
     },
