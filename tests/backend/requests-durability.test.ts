@@ -292,10 +292,13 @@ async function expectConverged(requestId: string, scenario: Scenario, since: { s
   const doc = await stored(requestId);
   expect(doc.state).toBe(scenario.finalState);
 
-  // Nothing is owed; every effect finished (one fault never uses up five tries), but for a due-soon reminder scheduled for later.
+  // Nothing is owed; every effect finished (one fault never uses up five tries), but for reminders scheduled for later
+  // (due-soon, and the resolution reminder with its SMS sibling).
   const effects = Object.values(doc.effects ?? {});
   const now = await backend.emu.control.now();
-  expect(effects.filter((e) => e.state !== 'done' && !(e.kind === 'dueSoon' && isScheduled(e, now))).map((e) => [e.id, e.state, e.lastError])).toEqual([]);
+  const reminderSms = new Set(effects.filter((e) => e.kind === 'resolutionDue').map((e) => e.id.replace(':resolutionDue:', ':sms:')));
+  const later = (e: Effect) => isScheduled(e, now) && (e.kind === 'dueSoon' || e.kind === 'resolutionDue' || reminderSms.has(e.id));
+  expect(effects.filter((e) => e.state !== 'done' && !later(e)).map((e) => [e.id, e.state, e.lastError])).toEqual([]);
 
   // Every responder has exactly one inbox item, in the current state (one handed the request over keeps theirs, in step).
   const items = await inboxItems(backend, requestId);
