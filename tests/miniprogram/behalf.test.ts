@@ -53,7 +53,20 @@ describe('quick replies on the leader request page', () => {
     expect(callsOf('respondRequest').map((c) => (c.data as { message: string }).message)).toEqual(['收到，马上安排']);
   });
 
-  it('shows no chips when the village has none, and none to the resident-facing reply once answered', async () => {
+  it('once answered, a chip fills the resolution note, still editable, and resolve sends it', async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'inProgress', version: 5, quickReplies: QUICK_REPLIES }));
+    world.handlers.updateRequestStatus = () => ok(leaderRequestView(NOW, { state: 'resolved' }));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.comp.querySelector('#reply-box')).toBeFalsy();
+    await page.tap('#quick-note-2');
+    expect(page.comp.instance.data.note).toBe('物资已送达');
+    await page.tap('#resolve');
+    expect(callsOf('updateRequestStatus')).toEqual([
+      { name: 'updateRequestStatus', data: { requestId: 'r1', action: 'resolve', note: '物资已送达', expectedVersion: 5 } },
+    ]);
+  });
+
+  it('shows no chips when the village has none', async () => {
     world.handlers.getRequest = () => ok(leaderRequestView(NOW, { quickReplies: [] }));
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
     expect(page.comp.querySelector('#reply-box')).toBeTruthy();

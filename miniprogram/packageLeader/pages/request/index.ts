@@ -163,6 +163,11 @@ defineComponent({
       const text = this.data.quickReplies[Number(e.currentTarget.dataset.index)];
       if (text !== undefined) this.setData({ reply: text, replyError: '' });
     },
+    /** Once answered, the same quick replies fill the resolution note (e.g. 物资已送达). */
+    onQuickNote(e: WechatMiniprogram.BaseEvent) {
+      const text = this.data.quickReplies[Number(e.currentTarget.dataset.index)];
+      if (text !== undefined) this.setData({ note: text, noteError: '' });
+    },
     /** 代办: another request for this household. */
     onSubmitForHousehold() {
       const r = this.data.request;
