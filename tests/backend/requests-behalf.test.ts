@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, MAX_QUICK_REPLIES, QUICK_REPLY_MAX_LENGTH } from '../../core/src/policy';
 import type { GetRequestOutput, Page, RequestSummary } from '../../core/src/schemas';
 import { COLLECTIONS } from '../../backend/src/collections';
-import { householdResidentId } from '../../backend/src/requests/submit';
+import { householdResidentId } from '../../backend/src/requests/store';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
 import { newKey, requestCount, type SubmitReply } from './requestsHelpers';
 
@@ -86,6 +86,16 @@ describe('代办: submitRequest onBehalfOf', () => {
     const request = reply.data!.request;
     expect(request.residentId).toBe(householdResidentId(householdId));
     expect(await myRequests(openid)).toEqual([]);
+    // A reply tells nobody (there is no openid to message), and leaves nothing owed.
+    expect((await backend.call('respondRequest', { requestId: request.id, message: '马上上门' }, g.leaders.gridLeader)).ok).toBe(true);
+    const outbox = (await backend.emu.control.outbox('subscribeMessage.send')) as Array<{ request: { touser?: string } }>;
+    expect(outbox.filter((m) => m.request.touser?.startsWith('household:'))).toEqual([]);
+    const docs = (await backend.emu.control.collection('requests')) as Array<{
+      _id: string;
+      effects?: Record<string, { kind: string; payload: { userId?: string } }>;
+    }>;
+    const effects = Object.values(docs.find((d) => d._id === request.id)?.effects ?? {});
+    expect(effects.filter((e) => e.payload.userId === request.residentId)).toEqual([]);
     await backend.db
       .collection(COLLECTIONS.memberships)
       .doc(openid)

@@ -44,7 +44,7 @@ import {
   type SubscribeMessage,
 } from '../notify';
 import { fetchGrid } from '../organisation/repo';
-import { inboxItemFor, inboxItemId, requestMapper, type RequestDoc } from './store';
+import { inboxItemFor, inboxItemId, isHouseholdResidentId, requestMapper, type RequestDoc } from './store';
 
 interface MessagePayload {
   userId: Id;
@@ -214,7 +214,8 @@ export function effectsOf(request: Request, event: RequestEvent, followUp: Follo
       );
     }
   }
-  if (followUp.toldResident) {
+  // 代办 for a household nobody of it has joined: there is no resident to message yet.
+  if (followUp.toldResident && !isHouseholdResidentId(request.residentId)) {
     add(effects, request, 'message', { userId: request.residentId, message: updatedMessage(request, event) } satisfies MessagePayload, now, request.residentId);
   }
   if (followUp.syncInbox) add(effects, request, 'inboxState', {}, now);

@@ -41,6 +41,22 @@ export function requestIdFor(residentId: Id, idempotencyKey: string): Id {
   return createHash('sha256').update(`${residentId}\n${idempotencyKey}`).digest('hex').slice(0, REQUEST_ID_HEX_LENGTH);
 }
 
+/** What starts a household-scoped resident id (代办 for a household nobody of it has joined). */
+const HOUSEHOLD_RESIDENT_PREFIX = 'household:';
+
+/**
+ * The id a 代办 request names as its resident when nobody of the household has joined: scoped to the
+ * household, so it can never be a person's openid, and the same for every request of that household.
+ */
+export function householdResidentId(householdId: Id): Id {
+  return `${HOUSEHOLD_RESIDENT_PREFIX}${householdId}`;
+}
+
+/** Whether a request's resident is a household-scoped id (nobody to message: no openid). */
+export function isHouseholdResidentId(residentId: Id): boolean {
+  return residentId.startsWith(HOUSEHOLD_RESIDENT_PREFIX);
+}
+
 /** The one mapper between stored requests and the core's Request and the replies made of it. */
 export const requestMapper = {
   /** A new request with its first event, closing itself by the village's rule once resolved. */

@@ -26,7 +26,7 @@ import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
 import { dispatchRequestEffects } from './dispatch';
 import { effectsOf, type FollowUp } from './effects';
-import { fetchRequest, insertRequestOnce, requestIdFor, requestMapper } from './store';
+import { fetchRequest, householdResidentId, insertRequestOnce, requestIdFor, requestMapper } from './store';
 
 /** The line responders see in the subscribe message for a new request. */
 const NEW_REQUEST_NOTE = '新诉求，请尽快回复';
@@ -39,14 +39,6 @@ function submissionFollowUp(request: Request): FollowUp {
     assigned: { userIds: request.responders, reason: fallback ? 'fallback' : 'routed', why: fallback ? FALLBACK_NOTE : NEW_REQUEST_NOTE },
     syncInbox: false,
   };
-}
-
-/**
- * The id a 代办 request names as its resident when nobody of the household has joined: scoped to the
- * household, so it can never be a person's openid, and the same for every request of that household.
- */
-export function householdResidentId(householdId: Id): Id {
-  return `household:${householdId}`;
 }
 
 /** Who a request is for and where: the caller's own membership, or (代办) the household they submit for. */
