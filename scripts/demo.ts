@@ -15,7 +15,7 @@ import { smsNumberOf } from '../core/src/channels';
 import { chinaDateOf, chinaDayjs } from '../core/src/chinaTime';
 import { ROLE_LABELS } from '../core/src/model';
 import { REGISTER_SHEET_NAME } from '../core/src/register';
-import { DEFAULT_RESPONSE_TARGET_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
+import { DEFAULT_POLICY, DEFAULT_RESPONSE_TARGET_MS, HOUR_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../core/src/subscriptions';
 import { callAs, seedDemoStreetIfEmpty } from './lib/demo-street';
 import { productEmulatorOptions } from './lib/local-emulator';
@@ -35,6 +35,10 @@ interface RequestView {
   submittedAt: number;
   firstResponseMs?: number;
   events: Array<{ label: string; at: number }>;
+  householdId?: string;
+  residentId?: string;
+  /** 代办: who submitted it for the household. */
+  submittedBy?: string;
 }
 
 interface StepRecord {
@@ -278,6 +282,33 @@ async function main(): Promise<void> {
       newcomer.openid,
       () => 'confirmed with ★★★★★',
     );
+
+    // 代办: a household nobody of which has joined phones the leader, who submits on its behalf and answers with a quick reply.
+    const phoned = grid.unjoined[1];
+    if (phoned !== undefined) {
+      const behalf = await run.call<{ request: RequestView }>(
+        'Leader takes a phone call and submits for a household without the app (代办)',
+        'submitRequest',
+        { category: 'supplies', text: '独居老人来电：米和油用完了。', idempotencyKey: randomUUID(), onBehalfOf: { householdId: phoned.householdId } },
+        gridLeader,
+        (r) =>
+          `for ${r.request.householdId} (resident ${r.request.residentId}), submitted by ${r.request.submittedBy}; routed to ${r.request.responders.join(', ')}`,
+      );
+      const opened = await run.call<RequestView & { quickReplies?: string[] }>(
+        'Leader opens it: the village quick replies',
+        'getRequest',
+        { requestId: behalf.request.id },
+        gridLeader,
+        (r) => (r.quickReplies ?? []).join(' / '),
+      );
+      await run.call(
+        'Leader answers with one tap',
+        'respondRequest',
+        { requestId: behalf.request.id, message: opened.quickReplies?.[0] ?? '收到，马上安排' },
+        gridLeader,
+        () => `answered; to be resolved within ${DEFAULT_POLICY.resolutionTargetsMs.supplies / HOUR_MS} h of submission, or the leader is reminded`,
+      );
+    }
 
     const unanswered = await run.call<{ request: RequestView }>(
       'Resident reports a burst pipe',
