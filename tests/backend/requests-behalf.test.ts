@@ -65,9 +65,14 @@ describe('代办: submitRequest onBehalfOf', () => {
       // And the member may open it.
       expect((await getRequestAs(request.id, member)).submittedBy).toBe(leader);
     }
-    // Only the named resident may act on it: the spouse's confirm is refused like anyone else's.
+    // Only the named resident may act on it: the spouse's cancel is refused like anyone else's.
     const leaderReply = await backend.call('respondRequest', { requestId: request.id, message: '下午送到' }, g.leaders.gridLeader);
     expect(leaderReply.ok).toBe(true);
+    // The state filter applies to the household's 代办 requests too.
+    const byState = async (states: string[]) =>
+      ((await backend.call<Page<RequestSummary>>('listMyRequests', { states }, spouse)).data?.items ?? []).map((r) => r.id);
+    expect(await byState(['responded'])).toEqual([request.id]);
+    expect(await byState(['submitted'])).toEqual([]);
     expect((await backend.call('cancelRequest', { requestId: request.id }, spouse)).ok).toBe(false);
     // A same-key retry by the leader returns the first request.
     const again = await backend.call<SubmitReply>(
