@@ -340,34 +340,3 @@ export function countOutcomes(outcomes: readonly RegisterOutcome[]): Record<Regi
   for (const outcome of outcomes) counts[outcome] += 1;
   return counts;
 }
-
-const DIGITS = /(\d+)/;
-
-/** Natural order of one address part: digit runs compare as numbers (2栋 < 10栋, 101 < 1001), the rest as text. */
-function compareAddressPart(a: string, b: string): number {
-  const left = a.split(DIGITS);
-  const right = b.split(DIGITS);
-  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
-    const x = left[i] ?? '';
-    const y = right[i] ?? '';
-    if (x === y) continue;
-    // split() with a capture group puts the digit runs at odd positions.
-    if (i % 2 === 1) return Number(x) - Number(y) || x.length - y.length;
-    return x < y ? -1 : 1;
-  }
-  return left.length - right.length;
-}
-
-/** The register's order: by building, unit and room, naturally; a missing part after every given one. */
-export function compareByAddress(a: HouseholdAddress, b: HouseholdAddress): number {
-  for (const part of ADDRESS_PARTS) {
-    const x = a[part];
-    const y = b[part];
-    if (x === y) continue;
-    if (x === undefined) return 1;
-    if (y === undefined) return -1;
-    const order = compareAddressPart(x, y);
-    if (order !== 0) return order;
-  }
-  return 0;
-}

@@ -1,7 +1,7 @@
+import { compareAddresses } from '../../core/src/addressOrder';
 import { describe, expect, it } from 'vitest';
 import type { Household } from '../../core/src/model';
 import {
-  compareByAddress,
   decideRegisterWrite,
   draftFromInput,
   readRegisterRows,
@@ -198,7 +198,7 @@ describe('the register’s order', () => {
       { building: '2栋', unit: '1单元', room: '201' },
       { building: 'A座', room: '3' },
     ];
-    expect([...addresses].sort(compareByAddress)).toEqual([
+    expect([...addresses].sort(compareAddresses)).toEqual([
       { building: '2栋', unit: '1单元', room: '101' },
       { building: '2栋', unit: '1单元', room: '201' },
       { building: '2栋', unit: '1单元', room: '1001' },
