@@ -62,8 +62,10 @@ describe('代办: submitRequest onBehalfOf', () => {
     for (const member of [resident, spouse]) {
       const listed = (await myRequests(member)).find((r) => r.id === request.id);
       expect(listed, member).toMatchObject({ submittedBy: leader, householdId });
-      // And the member may open it.
-      expect((await getRequestAs(request.id, member)).submittedBy).toBe(leader);
+      // And the member may open it; the spouse is told they only view it.
+      const opened = await getRequestAs(request.id, member);
+      expect(opened.submittedBy).toBe(leader);
+      expect(opened.householdMemberView).toBe(member === spouse ? true : undefined);
     }
     // Only the named resident may act on it: the spouse's cancel is refused like anyone else's.
     const leaderReply = await backend.call('respondRequest', { requestId: request.id, message: '下午送到' }, g.leaders.gridLeader);

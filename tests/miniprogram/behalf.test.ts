@@ -189,6 +189,20 @@ describe("the resident's request page", () => {
   });
 });
 
+describe("the resident's request page for another member of the household", () => {
+  it('offers no confirm or reopen to a member who is not the named resident', async () => {
+    const resolved = { state: 'resolved', householdId: 'h1', submittedBy: 'leader-b', resolvedAt: NOW, autoCloseAt: NOW + 7 * 86_400_000 };
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { ...resolved, householdMemberView: true }));
+    page = await mount('pages/request/index', { query: { id: 'r1' } });
+    expect(page.node('#on-behalf').dom.textContent).toBe('由网格员代办');
+    expect(page.comp.querySelector('#confirm-box')).toBeFalsy();
+    page.unmount();
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, resolved));
+    page = await mount('pages/request/index', { query: { id: 'r1' } });
+    expect(page.comp.querySelector('#confirm-box')).toBeTruthy();
+  });
+});
+
 describe("the committee's quick-reply editor", () => {
   it('adds, moves, removes and saves the whole list in its order', async () => {
     world.handlers.getVillagePolicy = () => ok({ villageId: 'v1', stored: null, resolved: { quickReplies: QUICK_REPLIES } });

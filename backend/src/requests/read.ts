@@ -56,7 +56,8 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
   const staff = handles || doc.responders.includes(actor.userId);
   // Pending and failed deliveries are the staff's to follow up, not the resident's.
   const withEffects = handles ? { ...view, openEffects: openEffects(doc, ctx.now) } : view;
-  if (!staff) return ok(withEffects);
+  // Neither staff nor its resident: a member of the household it was submitted for (loadVisible let them see it).
+  if (!staff) return ok(doc.residentId === actor.userId ? withEffects : { ...withEffects, householdMemberView: true as const });
   const [household, policyDoc] = await Promise.all([householdOf(ctx.db, doc), fetchById<VillagePolicy>(ctx.db, COLLECTIONS.villagePolicies, doc.villageId)]);
   return ok({ ...withEffects, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
 }

@@ -230,6 +230,8 @@ export interface GetRequestOutput extends RequestView {
   household?: RequestHouseholdView;
   /** 常用回复 of the request's village, in its order (staff only). */
   quickReplies?: string[];
+  /** 代办: the caller sees it as another member of the household; only the named resident confirms, rates or reopens it. */
+  householdMemberView?: true;
 }
 
 /** One pending or failed effect of a request, as staff see it. */

@@ -47,8 +47,9 @@ defineComponent({
         request,
         categoryLabel: categoryLabel(request.category),
         stateLabel: stateLabel(request.state),
-        canConfirm: allows(request.state, 'confirm'),
-        canReopen: allows(request.state, 'reopen'),
+        // 代办 seen by another member of the household: the named resident confirms or reopens it.
+        canConfirm: allows(request.state, 'confirm') && request.householdMemberView !== true,
+        canReopen: allows(request.state, 'reopen') && request.householdMemberView !== true,
         open: isOpenState(request.state),
         timeline: timelineOf(request).map((t) => ({ text: t.text, when: formatChinaShort(t.at, now) })),
       });
