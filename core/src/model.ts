@@ -90,8 +90,7 @@ export interface Household {
   registeredBy?: Id;
 }
 
-export const HOUSEHOLD_SOURCES = ['joined', 'register', 'import'] as const;
-export type HouseholdSource = (typeof HOUSEHOLD_SOURCES)[number];
+export type HouseholdSource = 'joined' | 'register' | 'import';
 
 /** One person in a household's register entry. */
 export interface HouseholdMember {
