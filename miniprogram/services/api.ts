@@ -28,6 +28,8 @@ export interface ApiFailure {
   message: string;
   /** For INPUT.INVALID found on the phone: which fields, so the page can mark them. */
   problems?: FieldProblem[];
+  /** The input field a server refusal is about, when it names one (POLICY.INVALID's details.field). */
+  field?: string;
 }
 
 export type ApiResult<T> = ApiSuccess<T> | ApiFailure;
@@ -123,9 +125,13 @@ function failure(code: ApiErrorCode, serverMessage?: unknown): ApiFailure {
 /** Reads a function's `{ ok: true, data }` / `{ ok: false, code, message }` envelope. */
 export function readEnvelope<T>(raw: unknown): ApiResult<T> {
   if (raw === null || typeof raw !== 'object') return failure('RESPONSE.MALFORMED');
-  const envelope = raw as { ok?: unknown; data?: unknown; code?: unknown; message?: unknown };
+  const envelope = raw as { ok?: unknown; data?: unknown; code?: unknown; message?: unknown; details?: { field?: unknown } };
   if (envelope.ok === true) return { ok: true, data: envelope.data as T };
-  if (envelope.ok === false) return isApiErrorCode(envelope.code) ? failure(envelope.code, envelope.message) : failure('INTERNAL');
+  if (envelope.ok === false) {
+    if (!isApiErrorCode(envelope.code)) return failure('INTERNAL');
+    const field = envelope.details?.field;
+    return typeof field === 'string' ? { ...failure(envelope.code, envelope.message), field } : failure(envelope.code, envelope.message);
+  }
   return failure('RESPONSE.MALFORMED');
 }
 

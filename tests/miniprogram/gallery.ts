@@ -68,6 +68,9 @@ export const SCREENS: readonly Screen[] = [
   { role: 'committee', page: 'packageCommittee/pages/households/index' },
   { role: 'committee', page: 'packageCommittee/pages/notices/index' },
   { role: 'committee', page: 'packageCommittee/pages/noticeReach/index', query: (s) => ({ id: s.noticeId }) },
+  { role: 'committee', page: 'packageCommittee/pages/staff/index' },
+  { role: 'committee', page: 'packageCommittee/pages/microgrids/index' },
+  { role: 'committee', page: 'packageCommittee/pages/policy/index' },
 ];
 
 /** A file-name-safe name for a screen: role, then the page path. */

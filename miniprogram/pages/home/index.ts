@@ -92,6 +92,9 @@ function villageRow(v: VillageWorkPlace): WorkRow {
           link('households', v.villageId, '一户一档', v.villageName, `/packageCommittee/pages/households/index?${q}`),
           link('report', v.villageId, '工作周报', v.villageName, `/packageCommittee/pages/report/index?${q}`),
           link('followups', v.villageId, '回访', v.villageName, `/packageCommittee/pages/followups/index?${q}`),
+          link('staff', v.villageId, '人员管理', v.villageName, `/packageCommittee/pages/staff/index?${q}`),
+          link('microgrids', v.villageId, '战时小网格', v.villageName, `/packageCommittee/pages/microgrids/index?${q}`),
+          link('policy', v.villageId, '服务时间与时限', v.villageName, `/packageCommittee/pages/policy/index?${q}`),
         ]
       : [dashboard],
   };
