@@ -234,6 +234,10 @@ describe('endMicroGrid', () => {
     // An ended micro-grid takes no new temporary leader.
     const late = await backend.call('issueInvitation', { villageId: g.villageId, gridId: g.gridId, role: 'gridWorker', microGridId }, committee);
     expect(late.code).toBe('MICROGRID.ENDED');
+    // Nor is it redrawn under the same name.
+    const redrawn = await backend.call('createMicroGrid', { gridId: g.gridId, name: '封控一号楼', buildings: [household.building!] }, committee);
+    expect(redrawn.code).toBe('MICROGRID.ENDED');
+    expect((await fetchById<MicroGrid>(backend.db, COLLECTIONS.microGrids, microGridId))!.buildings).toEqual([]);
   });
 
   it('refuses a resident and an unknown micro-grid', async () => {

@@ -82,6 +82,8 @@ export async function createMicroGrid(input: FunctionInputs['createMicroGrid'], 
   if (await insertOnce(ctx.db, COLLECTIONS.microGrids, doc)) return ok({ microGrid: microGridOf(doc), created: true });
   const existing = await fetchById<MicroGridDoc>(ctx.db, COLLECTIONS.microGrids, doc._id);
   if (!existing) throw new Error(`micro-grid ${doc._id} collided but cannot be read`);
+  // An ended micro-grid stays ended (its history is kept): a new emergency takes a new name.
+  if (existing.endedAt !== undefined) return fail('MICROGRID.ENDED', '这个小网格已结束，请换一个名称新建');
   // Calling again with another temporary leader or other buildings hands the micro-grid over / redraws it.
   const changes = {
     ...(input.leaderUserId !== undefined && existing.leaderUserId !== input.leaderUserId ? { leaderUserId: input.leaderUserId } : {}),
