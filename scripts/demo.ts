@@ -1,7 +1,9 @@
 // `npm run demo`: drives the demo street through the real wx-server-sdk path (the emulator's client
 // entry runs each cloud function as the user, exactly as wx.cloud.callFunction would): a resident
 // joins by QR and submits, a grid leader answers in four minutes, another request goes unanswered and
-// escalates to the other 三长 and then to the duty officer. Prints what happened and how long each took,
+// escalates to the other 三长 and then to the duty officer; a 代办 request answered with a quick reply, a
+// one-star rating followed up (回访), the household register imported from Excel, the week exported to
+// Excel, a notice followed to an unreached household (电话告知), the staff list and a micro-grid. Prints what happened and how long each took,
 // then every notification the run sent (from the emulator's outbox): who got it, on which channel
 // (subscribe message or SMS), and when, in China time; and checks that every responder with a known
 // mobile was reached by one or the other.
@@ -386,6 +388,69 @@ async function main(): Promise<void> {
       { period: { kind: 'week', date: chinaDateOf(await run.now()) } },
       committee,
       (e) => `${e.cloudPath}: a sheet per grid and per person`,
+    );
+
+    // 不落一户: the committee follows its notice to the households nobody has read it in, care needs first.
+    const notice = await run.call<{ notice: { id: string } }>(
+      'Committee publishes a notice to the village',
+      'publishNotice',
+      {
+        title: '周六停水通知',
+        body: '周六8点至12点停水，请提前储水，相互转告。',
+        scope: { kind: 'village', villageId: grid.villageId },
+        idempotencyKey: randomUUID(),
+      },
+      committee,
+      (n) => `notice ${n.notice.id}`,
+    );
+    await run.call<{ notices: Array<{ id: string; reach?: { reached: number; total: number } | null }> }>(
+      "Committee opens the village's notices",
+      'listNotices',
+      { withReach: true },
+      committee,
+      (l) => {
+        const reach = l.notices.find((n) => n.id === notice.notice.id)?.reach;
+        return reach ? `reached ${reach.reached} of ${reach.total} households` : 'no reach yet';
+      },
+    );
+    const noticeReach = await run.call<{
+      grids: Array<{ total: number; unreached: Array<{ householdId: string; building?: string; room?: string; careNeeds?: string[] }> }>;
+    }>('Committee opens its reach in the grid', 'getNoticeReach', { noticeId: notice.notice.id, gridId: grid.gridId }, committee, (r) => {
+      const row = r.grids[0];
+      const first = row?.unreached[0];
+      return `${row?.unreached.length ?? 0} of ${row?.total ?? 0} unreached; first ${first?.building ?? ''}${first?.room ?? ''} (${(first?.careNeeds ?? []).length > 0 ? 'care needs' : 'no care needs'})`;
+    });
+    const firstUnreached = noticeReach.grids[0]?.unreached[0];
+    if (firstUnreached === undefined) throw new Error('nobody unreached right after publishing');
+    await run.call(
+      'Committee phones that household and marks it told (电话告知)',
+      'markHouseholdReached',
+      { noticeId: notice.notice.id, householdId: firstUnreached.householdId, channel: 'phone' },
+      committee,
+      () => `${firstUnreached.householdId} told by phone`,
+    );
+
+    // Staff and an emergency micro-grid (战时小网格) over the resident's building, ended when it is over.
+    await run.call<{ staff: Array<{ displayName: string; roleLabel: string }>; invitations: unknown[] }>(
+      "Committee opens the village's staff",
+      'listStaff',
+      { villageId: grid.villageId },
+      committee,
+      (s) => `${s.staff.length} people (${[...new Set(s.staff.map((m) => m.roleLabel))].join('、')}), ${s.invitations.length} unused invitations`,
+    );
+    const microGrid = await run.call<{ microGrid: { id: string } }>(
+      'Committee draws a micro-grid over building 9',
+      'createMicroGrid',
+      { gridId: grid.gridId, name: '9栋临时网格', buildings: ['9栋'] },
+      committee,
+      (m) => `micro-grid ${m.microGrid.id}`,
+    );
+    await run.call<{ ended: boolean; rolesEnded: number }>(
+      'Committee ends the micro-grid',
+      'endMicroGrid',
+      { microGridId: microGrid.microGrid.id },
+      committee,
+      (e) => `ended (${e.rolesEnded} temporary roles ended)`,
     );
 
     // Every responder of both requests with a known mobile heard of it, by subscribe message or SMS.
