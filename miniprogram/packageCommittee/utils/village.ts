@@ -22,12 +22,18 @@ interface VillagePage {
   load<T>(fetch: () => Promise<ApiResult<T>>): Promise<T | null>;
 }
 
-/** The page's village grids as id and name, or null once the page shows why it has none. */
-export async function loadVillageGrids(page: VillagePage): Promise<{ gridId: string; name: string }[] | null> {
-  if (page.data.villageId === '') {
+/** What `fetch` answers for the page's village, through the load behaviour; null once the page shows why not (no village, or the call failed). */
+export async function loadForVillage<T>(page: VillagePage, fetch: (villageId: string) => Promise<ApiResult<T>>): Promise<T | null> {
+  const { villageId } = page.data;
+  if (villageId === '') {
     page.setData({ loading: false, error: MISSING_VILLAGE_MESSAGE });
     return null;
   }
-  const list = await page.load(() => call('listVillageGrids', { villageId: page.data.villageId }));
+  return page.load(() => fetch(villageId));
+}
+
+/** The page's village grids as id and name, or null once the page shows why it has none. */
+export async function loadVillageGrids(page: VillagePage): Promise<{ gridId: string; name: string }[] | null> {
+  const list = await loadForVillage(page, (villageId) => call('listVillageGrids', { villageId }));
   return list === null ? null : list.grids.map((g) => ({ gridId: g.id, name: g.name }));
 }

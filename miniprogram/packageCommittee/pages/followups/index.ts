@@ -12,7 +12,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { CATEGORY_LABELS } from '../../../utils/labels';
 import { formatChinaShort } from '../../../utils/time';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadForVillage } from '../../utils/village';
 
 type FollowUp = OutputOf<'listFollowUps'>['items'][number];
 type Outcome = (typeof FOLLOW_UP_OUTCOMES)[number];
@@ -84,11 +84,7 @@ defineComponent({
   },
   methods: {
     async reload(): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const list = await this.load(() => call('listFollowUps', { villageId: this.data.villageId }));
+      const list = await loadForVillage(this, (villageId) => call('listFollowUps', { villageId }));
       if (list === null) return;
       const now = Date.now();
       this.setData({ loaded: true, openCount: list.openCount, items: list.items.map((f) => rowOf(f, now)) });

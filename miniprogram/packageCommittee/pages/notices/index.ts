@@ -10,7 +10,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { formatChinaShort } from '../../../utils/time';
 import { formatShare } from '../../utils/format';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadForVillage } from '../../utils/village';
 
 /** Notices per call; older ones load as the secretary asks. */
 const NOTICES_PAGE_LIMIT = 20;
@@ -60,17 +60,8 @@ defineComponent({
   methods: {
     /** The newest notices again, or (`more`) the next older page. */
     async loadPage(more: boolean): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const input = {
-        villageId: this.data.villageId,
-        withReach: true,
-        limit: NOTICES_PAGE_LIMIT,
-        ...(more && this.data.nextCursor !== '' ? { cursor: this.data.nextCursor } : {}),
-      };
-      const page = await this.load(() => call('listNotices', input));
+      const cursor = more && this.data.nextCursor !== '' ? { cursor: this.data.nextCursor } : {};
+      const page = await loadForVillage(this, (villageId) => call('listNotices', { villageId, withReach: true, limit: NOTICES_PAGE_LIMIT, ...cursor }));
       if (page === null) return;
       const now = Date.now();
       this.setData({

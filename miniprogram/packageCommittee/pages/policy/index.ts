@@ -14,7 +14,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../../utils/labels';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadForVillage } from '../../utils/village';
 
 type Resolved = OutputOf<'getVillagePolicy'>['resolved'];
 
@@ -147,11 +147,7 @@ defineComponent({
   },
   methods: {
     async reload(): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const view = await this.load(() => call('getVillagePolicy', { villageId: this.data.villageId }));
+      const view = await loadForVillage(this, (villageId) => call('getVillagePolicy', { villageId }));
       if (view === null) return;
       const { resolved } = view;
       const resolutions = CATEGORY_ORDER.map((category) => ({

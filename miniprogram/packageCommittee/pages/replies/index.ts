@@ -8,7 +8,7 @@ import { call } from '../../../services/api';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadForVillage } from '../../utils/village';
 
 /** One reply as the list shows it, with what its buttons may do. */
 interface ReplyRow {
@@ -51,11 +51,7 @@ defineComponent({
   },
   methods: {
     async reload(): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const view = await this.load(() => call('getVillagePolicy', { villageId: this.data.villageId }));
+      const view = await loadForVillage(this, (villageId) => call('getVillagePolicy', { villageId }));
       if (view === null) return;
       this.show([...view.resolved.quickReplies], false);
       this.setData({ loaded: true });

@@ -9,7 +9,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
+import { committeeVillageFor, loadForVillage } from '../../utils/village';
 
 type StaffList = OutputOf<'listStaff'>;
 type StaffMember = StaffList['staff'][number];
@@ -112,11 +112,7 @@ defineComponent({
   },
   methods: {
     async reload(): Promise<void> {
-      if (this.data.villageId === '') {
-        this.setData({ error: MISSING_VILLAGE_MESSAGE });
-        return;
-      }
-      const list = await this.load(() => call('listStaff', { villageId: this.data.villageId }));
+      const list = await loadForVillage(this, (villageId) => call('listStaff', { villageId }));
       if (list === null) return;
       this.setData({ loaded: true, groups: groupsOf(list), invitations: list.invitations.map(invitationRow), staffCount: list.staff.length });
     },
