@@ -6,16 +6,16 @@
 // leader's household form) or open the grid's roster.
 import { loadBehavior } from '../../../behaviors/load';
 import { call } from '../../../services/api';
-import { displayUrls, downloadToLocal, uploadFile } from '../../../services/files';
+import { uploadFile } from '../../../services/files';
 import type { OutputOf } from '../../../services/outputs';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
+import { openSheet, XLSX_EXTENSION } from '../../utils/sheet';
 import { committeeVillageFor, loadVillageGrids } from '../../utils/village';
 
 type HouseholdImport = OutputOf<'importHouseholds'>;
 
 const NOT_CHOSEN = -1;
-const XLSX_EXTENSION = 'xlsx';
 const TEMPLATE_FAILED = '模板打开失败，请稍后再试';
 const UPLOAD_FAILED = '文件上传失败，请检查网络后再试';
 const NOT_XLSX_CHOSEN = '请选择 Excel（.xlsx）文件';
@@ -55,12 +55,6 @@ function chooseSheet(): Promise<{ path: string; name: string } | null> {
   });
 }
 
-function openXlsx(filePath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    wx.openDocument({ filePath, fileType: XLSX_EXTENSION, showMenu: true, success: () => resolve(), fail: reject });
-  });
-}
-
 defineComponent({
   behaviors: [loadBehavior],
   data: {
@@ -93,10 +87,7 @@ defineComponent({
         return;
       }
       try {
-        const { fileID } = template.data;
-        // On CloudBase the fileID itself (wx.cloud.downloadFile); against the local emulator its temporary URL.
-        const [shown = ''] = await displayUrls([fileID]);
-        await openXlsx(await downloadToLocal(shown === '' || shown === fileID ? { fileID } : { fileID, tempFileURL: shown }));
+        await openSheet(template.data.fileID);
         this.setData({ downloading: false });
       } catch {
         this.setData({ downloading: false, error: TEMPLATE_FAILED });

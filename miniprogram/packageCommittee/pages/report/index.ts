@@ -7,12 +7,12 @@ import { loadBehavior } from '../../../behaviors/load';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { TIME_UNITS_MS } from '../../../generated/words';
 import { call, type ApiResult } from '../../../services/api';
-import { displayUrls, downloadToLocal } from '../../../services/files';
 import type { OutputOf } from '../../../services/outputs';
 import { loadProfile } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { formatChinaDateTime } from '../../../utils/time';
 import { formatShare } from '../../utils/format';
+import { openSheet } from '../../utils/sheet';
 import { committeeVillageFor, MISSING_VILLAGE_MESSAGE } from '../../utils/village';
 
 type Report = OutputOf<'getReport'>;
@@ -152,13 +152,7 @@ defineComponent({
         return;
       }
       try {
-        const { fileID } = exported.data;
-        // On CloudBase the fileID itself (wx.cloud.downloadFile); against the local emulator its temporary URL.
-        const [shown = ''] = await displayUrls([fileID]);
-        const filePath = await downloadToLocal(shown === '' || shown === fileID ? { fileID } : { fileID, tempFileURL: shown });
-        await new Promise<void>((resolve, reject) => {
-          wx.openDocument({ filePath, fileType: 'xlsx', showMenu: true, success: () => resolve(), fail: reject });
-        });
+        await openSheet(exported.data.fileID);
         this.setData({ exporting: false });
       } catch {
         this.setData({ exporting: false, error: EXPORT_FAILED });
