@@ -15,6 +15,9 @@ export async function committeeVillageFor(query: Record<string, string | undefin
   return firstWorkVillageId(roles);
 }
 
+/** What a committee page of one village starts with: its village (set in onLoad) and the load behaviour's state. */
+export const VILLAGE_PAGE_DATA = { villageId: '', loading: false, loaded: false, error: '' };
+
 /** A committee page with the load behaviour and the village it works on. */
 interface VillagePage {
   data: { villageId: string };

@@ -12,7 +12,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { CATEGORY_LABELS } from '../../../utils/labels';
 import { formatChinaShort } from '../../../utils/time';
-import { committeeVillageFor, loadForVillage } from '../../utils/village';
+import { committeeVillageFor, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
 
 type FollowUp = OutputOf<'listFollowUps'>['items'][number];
 type Outcome = (typeof FOLLOW_UP_OUTCOMES)[number];
@@ -67,11 +67,8 @@ const OUTCOME_CHOICES = FOLLOW_UP_OUTCOMES.map((value) => ({ value, label: FOLLO
 defineComponent({
   behaviors: [loadBehavior, pullDownBehavior],
   data: {
-    villageId: '',
-    loading: false,
-    loaded: false,
+    ...VILLAGE_PAGE_DATA,
     saving: false,
-    error: '',
     openCount: 0,
     items: [] as FollowUpRow[],
     outcomes: OUTCOME_CHOICES,

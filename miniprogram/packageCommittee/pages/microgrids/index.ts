@@ -10,7 +10,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { committeeVillageFor, loadForVillage } from '../../utils/village';
+import { committeeVillageFor, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
 
 type MicroGridView = OutputOf<'listStaff'>['microGrids'][number];
 
@@ -59,10 +59,7 @@ function rowOf(m: MicroGridView): MicroGridRow {
 defineComponent({
   behaviors: [loadBehavior, pullDownBehavior],
   data: {
-    villageId: '',
-    loading: false,
-    loaded: false,
-    error: '',
+    ...VILLAGE_PAGE_DATA,
     grids: [] as { gridId: string; name: string }[],
     gridNames: [] as string[],
     gridIndex: NOT_CHOSEN,

@@ -10,7 +10,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { formatChinaShort } from '../../../utils/time';
 import { formatShare } from '../../utils/format';
-import { committeeVillageFor, loadForVillage } from '../../utils/village';
+import { committeeVillageFor, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
 
 /** Notices per call; older ones load as the secretary asks. */
 const NOTICES_PAGE_LIMIT = 20;
@@ -50,10 +50,7 @@ function rowOf(n: NoticeListItem, now: number): NoticeRow {
 defineComponent({
   behaviors: [loadBehavior, pullDownBehavior],
   data: {
-    villageId: '',
-    loading: false,
-    loaded: false,
-    error: '',
+    ...VILLAGE_PAGE_DATA,
     notices: [] as NoticeRow[],
     nextCursor: '',
   },

@@ -14,7 +14,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../../utils/labels';
-import { committeeVillageFor, loadForVillage } from '../../utils/village';
+import { committeeVillageFor, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
 
 type Resolved = OutputOf<'getVillagePolicy'>['resolved'];
 
@@ -127,11 +127,8 @@ function errorsOfProblems(problems: readonly FieldProblem[], days: readonly DayR
 defineComponent({
   behaviors: [loadBehavior],
   data: {
-    villageId: '',
-    loading: false,
-    loaded: false,
+    ...VILLAGE_PAGE_DATA,
     saving: false,
-    error: '',
     days: [] as DayRow[],
     holidaysText: '',
     specialText: '',

@@ -9,7 +9,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { committeeVillageFor, loadForVillage } from '../../utils/village';
+import { committeeVillageFor, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
 
 type StaffList = OutputOf<'listStaff'>;
 type StaffMember = StaffList['staff'][number];
@@ -96,10 +96,7 @@ function invitationRow(i: PendingInvitation): InvitationRow {
 defineComponent({
   behaviors: [loadBehavior, pullDownBehavior],
   data: {
-    villageId: '',
-    loading: false,
-    loaded: false,
-    error: '',
+    ...VILLAGE_PAGE_DATA,
     groups: [] as StaffGroup[],
     invitations: [] as InvitationRow[],
     staffCount: 0,
