@@ -35,8 +35,19 @@ export async function loadForVillage<T>(page: VillagePage, fetch: (villageId: st
   return page.load(() => fetch(villageId));
 }
 
+/** One of the village's grids as committee pages list and pick it. */
+export interface VillageGrid {
+  gridId: string;
+  name: string;
+}
+
+/** The grids with their names for a picker, set together so the two never disagree. */
+export function gridChoices(grids: VillageGrid[]): { grids: VillageGrid[]; gridNames: string[] } {
+  return { grids, gridNames: grids.map((g) => g.name) };
+}
+
 /** The page's village grids as id and name, or null once the page shows why it has none. */
-export async function loadVillageGrids(page: VillagePage): Promise<{ gridId: string; name: string }[] | null> {
+export async function loadVillageGrids(page: VillagePage): Promise<VillageGrid[] | null> {
   const list = await loadForVillage(page, (villageId) => call('listVillageGrids', { villageId }));
   return list === null ? null : list.grids.map((g) => ({ gridId: g.id, name: g.name }));
 }

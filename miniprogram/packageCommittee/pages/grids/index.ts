@@ -10,17 +10,12 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
 import { GRID_ROLE_ORDER, INVITABLE_ROLES, isGridRoleName, ROLE_LABELS, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
-import { committeeVillageFor, loadVillageGrids } from '../../utils/village';
+import { committeeVillageFor, gridChoices, loadVillageGrids, type VillageGrid } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 const NOT_CHOSEN = -1;
 /** How long an invitation QR code stays valid (the schema allows up to INVITATION_VALID_DAYS_MAX). */
 const INVITATION_VALID_DAYS = 7;
-
-interface GridItem {
-  gridId: string;
-  name: string;
-}
 
 interface RoleToggle {
   role: GridRole;
@@ -44,7 +39,7 @@ defineComponent({
   behaviors: [loadBehavior],
   data: {
     villageId: '',
-    grids: [] as GridItem[],
+    grids: [] as VillageGrid[],
     gridNames: [] as string[],
     loading: false,
     error: '',
@@ -73,7 +68,7 @@ defineComponent({
     async loadGrids(): Promise<void> {
       const grids = await loadVillageGrids(this);
       if (grids === null) return;
-      this.setData({ grids, gridNames: grids.map((g) => g.name) });
+      this.setData(gridChoices(grids));
     },
 
     /** The grid's households and people: the leaders' roster page, which getGridRoster opens to the committee. */
@@ -106,7 +101,7 @@ defineComponent({
       }
       const grid = result.data.grid;
       const grids = this.data.grids.some((g) => g.gridId === grid.id) ? this.data.grids : [...this.data.grids, { gridId: grid.id, name: grid.name }];
-      this.setData({ creating: false, newGridName: '', grids, gridNames: grids.map((g) => g.name) });
+      this.setData({ creating: false, newGridName: '', ...gridChoices(grids) });
       toast(`已建立${grid.name}`);
     },
 

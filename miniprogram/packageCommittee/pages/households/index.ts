@@ -11,7 +11,7 @@ import type { OutputOf } from '../../../services/outputs';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { openSheet, XLSX_EXTENSION } from '../../utils/sheet';
-import { committeeVillageFor, loadVillageGrids } from '../../utils/village';
+import { committeeVillageFor, gridChoices, loadVillageGrids, type VillageGrid } from '../../utils/village';
 
 type HouseholdImport = OutputOf<'importHouseholds'>;
 
@@ -19,11 +19,6 @@ const NOT_CHOSEN = -1;
 const TEMPLATE_FAILED = '模板打开失败，请稍后再试';
 const UPLOAD_FAILED = '文件上传失败，请检查网络后再试';
 const NOT_XLSX_CHOSEN = '请选择 Excel（.xlsx）文件';
-
-interface GridItem {
-  gridId: string;
-  name: string;
-}
 
 interface ShownImport {
   summary: string;
@@ -59,7 +54,7 @@ defineComponent({
   behaviors: [loadBehavior],
   data: {
     villageId: '',
-    grids: [] as GridItem[],
+    grids: [] as VillageGrid[],
     gridNames: [] as string[],
     gridIndex: NOT_CHOSEN,
     gridName: '',
@@ -70,7 +65,7 @@ defineComponent({
     result: null as ShownImport | null,
   },
   methods: {
-    chosenGrid(): GridItem | null {
+    chosenGrid(): VillageGrid | null {
       return this.data.grids[this.data.gridIndex] ?? null;
     },
     onGrid(e: WechatMiniprogram.PickerChange) {
@@ -137,6 +132,6 @@ defineComponent({
     if (grids === null) return;
     const asked = query.gridId === undefined ? NOT_CHOSEN : grids.findIndex((g) => g.gridId === decodeURIComponent(query.gridId ?? ''));
     const gridIndex = asked !== NOT_CHOSEN ? asked : grids.length > 0 ? 0 : NOT_CHOSEN;
-    this.setData({ grids, gridNames: grids.map((g) => g.name), gridIndex, gridName: grids[gridIndex]?.name ?? '' });
+    this.setData({ ...gridChoices(grids), gridIndex, gridName: grids[gridIndex]?.name ?? '' });
   },
 });

@@ -10,7 +10,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { committeeVillageFor, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
+import { committeeVillageFor, gridChoices, loadForVillage, VILLAGE_PAGE_DATA, type VillageGrid } from '../../utils/village';
 
 type MicroGridView = OutputOf<'listStaff'>['microGrids'][number];
 
@@ -60,7 +60,7 @@ defineComponent({
   behaviors: [loadBehavior, pullDownBehavior],
   data: {
     ...VILLAGE_PAGE_DATA,
-    grids: [] as { gridId: string; name: string }[],
+    grids: [] as VillageGrid[],
     gridNames: [] as string[],
     gridIndex: NOT_CHOSEN,
     name: '',
@@ -75,7 +75,7 @@ defineComponent({
     async reload(): Promise<void> {
       const list = await loadForVillage(this, (villageId) => call('listStaff', { villageId }));
       if (list === null) return;
-      this.setData({ loaded: true, grids: list.grids, gridNames: list.grids.map((g) => g.name), microGrids: list.microGrids.map(rowOf) });
+      this.setData({ loaded: true, ...gridChoices(list.grids), microGrids: list.microGrids.map(rowOf) });
     },
     onGrid(e: WechatMiniprogram.CustomEvent<{ value: string | number }>): void {
       this.setData({ gridIndex: Number(e.detail.value), createError: '' });
