@@ -10,7 +10,7 @@ import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
 import { GRID_ROLE_ORDER, INVITABLE_ROLES, isGridRoleName, ROLE_LABELS, ROUTING_CATEGORY_LABELS, ROUTING_CATEGORY_ORDER } from '../../utils/format';
-import { committeeVillageFor, gridChoices, loadVillageGrids, type VillageGrid } from '../../utils/village';
+import { committeeVillageFor, gridChoices, loadVillageGrids } from '../../utils/village';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 
 const NOT_CHOSEN = -1;
@@ -39,8 +39,7 @@ defineComponent({
   behaviors: [loadBehavior],
   data: {
     villageId: '',
-    grids: [] as VillageGrid[],
-    gridNames: [] as string[],
+    ...gridChoices([]),
     loading: false,
     error: '',
     // Create a grid

@@ -54,8 +54,7 @@ defineComponent({
   behaviors: [loadBehavior],
   data: {
     villageId: '',
-    grids: [] as VillageGrid[],
-    gridNames: [] as string[],
+    ...gridChoices([]),
     gridIndex: NOT_CHOSEN,
     gridName: '',
     loading: false,

@@ -10,7 +10,7 @@ import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { formatChinaDateTime } from '../../../utils/time';
-import { committeeVillageFor, gridChoices, loadForVillage, VILLAGE_PAGE_DATA, type VillageGrid } from '../../utils/village';
+import { committeeVillageFor, gridChoices, loadForVillage, VILLAGE_PAGE_DATA } from '../../utils/village';
 
 type MicroGridView = OutputOf<'listStaff'>['microGrids'][number];
 
@@ -60,8 +60,7 @@ defineComponent({
   behaviors: [loadBehavior, pullDownBehavior],
   data: {
     ...VILLAGE_PAGE_DATA,
-    grids: [] as VillageGrid[],
-    gridNames: [] as string[],
+    ...gridChoices([]),
     gridIndex: NOT_CHOSEN,
     name: '',
     buildingsText: '',
