@@ -108,30 +108,16 @@ function updatedMessage(request: Request, event: RequestEvent): SubscribeMessage
   };
 }
 
-/** "Your answer is due soon", to one responder, before the response target. */
-function dueSoonMessage(request: Request, userId: Id): SubscribeMessage {
-  return {
-    touser: userId,
-    templateId: TEMPLATE_IDS.requestDueSoon,
-    page: requestPageFor('responder', request.id),
-    data: {
-      thing1: thing(REQUEST_CATEGORY_LABELS[request.category]),
-      thing2: thing(request.text),
-      time3: time(request.responseDueAt),
-      thing4: thing(DUE_SOON_NOTE),
-    },
-  };
-}
-
 const DUE_SOON_NOTE = '回复时限将到，请尽快回复';
 const RESOLUTION_DUE_NOTE = '已到办结时限，请尽快办结';
 
 /**
- * "Your request is past its resolution target", to one responder. The requestDueSoon template, not
+ * A deadline reminder to one responder: "your answer is due soon" (before the response target) or
+ * "your request is past its resolution target". Both use the requestDueSoon template, not
  * requestUpdated: it is the responder's deadline template (category, text, the deadline, a note),
  * which responders already accept when they subscribe; requestUpdated is the resident's news of a change.
  */
-function resolutionDueMessage(request: Request, userId: Id, dueAt: EpochMs): SubscribeMessage {
+function deadlineMessage(request: Request, userId: Id, dueAt: EpochMs, note: string): SubscribeMessage {
   return {
     touser: userId,
     templateId: TEMPLATE_IDS.requestDueSoon,
@@ -140,7 +126,7 @@ function resolutionDueMessage(request: Request, userId: Id, dueAt: EpochMs): Sub
       thing1: thing(REQUEST_CATEGORY_LABELS[request.category]),
       thing2: thing(request.text),
       time3: time(dueAt),
-      thing4: thing(RESOLUTION_DUE_NOTE),
+      thing4: thing(note),
     },
   };
 }
@@ -191,7 +177,7 @@ export function effectsOf(request: Request, event: RequestEvent, followUp: Follo
       effects[key] = newScheduledEffect(
         `${request.id}:${key}`,
         'dueSoon',
-        { userId, message: dueSoonMessage(request, userId) } satisfies MessagePayload,
+        { userId, message: deadlineMessage(request, userId, request.responseDueAt, DUE_SOON_NOTE) } satisfies MessagePayload,
         now,
         remindAt,
       );
@@ -201,7 +187,7 @@ export function effectsOf(request: Request, event: RequestEvent, followUp: Follo
   if (resolutionAt !== undefined && RESOLUTION_CLOCK_STATES.includes(request.state)) {
     for (const userId of request.responders) {
       const key = effectKey(request.version, 'resolutionDue', userId);
-      const message = resolutionDueMessage(request, userId, resolutionAt);
+      const message = deadlineMessage(request, userId, resolutionAt, RESOLUTION_DUE_NOTE);
       effects[key] = newScheduledEffect(`${request.id}:${key}`, 'resolutionDue', { userId, message } satisfies MessagePayload, now, resolutionAt);
       // Its SMS sibling follows the channel rule (only when the message could not reach them); it waits for the message.
       const smsKey = effectKey(request.version, 'sms', userId);
