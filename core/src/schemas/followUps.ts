@@ -2,9 +2,9 @@
 // records (recordFollowUp).
 
 import type { FromSchema } from 'json-schema-to-ts';
-import type { FollowUpOutcome, FollowUpReason, FollowUpState } from '../followUps';
+import type { FollowUp } from '../followUps';
 import { FOLLOW_UP_OUTCOMES } from '../followUps';
-import type { EpochMs, Id, RequestCategory } from '../model';
+import type { EpochMs, Id } from '../model';
 import { NOTE_MAX_LENGTH } from '../policy';
 import { idSchema } from './common';
 
@@ -33,28 +33,34 @@ export const recordFollowUpSchema = {
 } as const;
 export type RecordFollowUpInput = FromSchema<typeof recordFollowUpSchema>;
 
-/** One follow-up as the committee sees it: the request, the rating or reopen reason, the door to call on. */
-export interface FollowUpView {
-  id: string;
-  requestId: Id;
-  gridId: Id;
+/**
+ * One follow-up as the committee sees it: the request, the rating or reopen reason, the door to call on
+ * (never who routing chose, nor who recorded it).
+ */
+export interface FollowUpView
+  extends Pick<
+    FollowUp,
+    | 'id'
+    | 'requestId'
+    | 'gridId'
+    | 'reason'
+    | 'category'
+    | 'text'
+    | 'rating'
+    | 'comment'
+    | 'reopenReason'
+    | 'createdAt'
+    | 'state'
+    | 'outcome'
+    | 'note'
+    | 'doneAt'
+  > {
   gridName: string;
-  reason: FollowUpReason;
-  category: RequestCategory;
-  text: string;
-  rating?: number;
-  comment?: string;
-  reopenReason?: string;
   building?: string;
   unit?: string;
   room?: string;
   /** The household's phone from the register, to call. */
   phone?: string;
-  createdAt: EpochMs;
-  state: FollowUpState;
-  outcome?: FollowUpOutcome;
-  note?: string;
-  doneAt?: EpochMs;
 }
 
 export interface FollowUpList {

@@ -26,16 +26,19 @@ const periodSchema = {
   ],
 } as const;
 
+/** What a report covers: its grouping, the place and the period (getReport's and exportReport's). */
+const reportQueryProperties = {
+  groupBy: { type: 'string', enum: REPORT_GROUPINGS },
+  /** Limit to one village or grid; absent = the caller's whole street (street admins only). */
+  villageId: idSchema,
+  gridId: idSchema,
+  period: periodSchema,
+} as const;
+
 export const getReportSchema = {
   $id: 'getReport',
   type: 'object',
-  properties: {
-    groupBy: { type: 'string', enum: REPORT_GROUPINGS },
-    /** Limit to one village or grid; absent = the caller's whole street (street admins only). */
-    villageId: idSchema,
-    gridId: idSchema,
-    period: periodSchema,
-  },
+  properties: reportQueryProperties,
   required: ['groupBy', 'period'],
   additionalProperties: false,
 } as const;
@@ -45,12 +48,7 @@ export type GetReportInput = FromSchema<typeof getReportSchema>;
 export const exportReportSchema = {
   $id: 'exportReport',
   type: 'object',
-  properties: {
-    groupBy: { type: 'string', enum: REPORT_GROUPINGS },
-    villageId: idSchema,
-    gridId: idSchema,
-    period: periodSchema,
-  },
+  properties: reportQueryProperties,
   required: ['period'],
   additionalProperties: false,
 } as const;

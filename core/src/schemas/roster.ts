@@ -1,7 +1,8 @@
 // Input schema and reply: a grid's roster (households, who lives there, and who has heard the latest notice).
 
 import type { FromSchema } from 'json-schema-to-ts';
-import type { CareNeed, EpochMs, Id, LeaderRole } from '../model';
+import type { EpochMs, Id, LeaderRole } from '../model';
+import type { HouseholdEntry } from './register';
 import type { GridTotals, NoticeReachState } from '../reach';
 import { idSchema, pageProperties } from './common';
 
@@ -19,15 +20,11 @@ export interface RosterMember {
   joinedAt: EpochMs;
 }
 
-interface RosterHousehold {
-  householdId: Id;
-  building?: string;
-  unit?: string;
-  room?: string;
-  careNeeds: CareNeed[];
-  noSmartphone: boolean;
-  /** The register's phone for the household (一户一档), when it has one: a household without a smartphone is called. */
-  phone?: string;
+/**
+ * The household's register entry (一户一档) as on the register page; its `phone`, when it has one, is
+ * how a household without a smartphone is called.
+ */
+interface RosterHousehold extends Pick<HouseholdEntry, 'householdId' | 'building' | 'unit' | 'room' | 'careNeeds' | 'noSmartphone' | 'phone'> {
   members: RosterMember[];
   /** For `notice`: read by a member, told in person (or by phone) by a leader, or not yet. Null without a notice. */
   noticeState: NoticeReachState | null;
