@@ -4,8 +4,8 @@
 // on the phone, keeps the text and the idempotency key across a failed publish, and shows the reach;
 // grids creates grids, shows an invitation QR code, and refuses a routing change without a reason.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReportFigures } from '../../core/src/reports';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
+import { zeroFigures } from './fixtures';
 import { attribute, exparserNodeOf, failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const MINUTE_MS = 60_000;
@@ -15,28 +15,6 @@ const AS_OF = Date.UTC(2026, 10, 24, 2, 25, 0);
 const WEEK_START = Date.UTC(2026, 10, 22, 16, 0, 0);
 const DAY_MS = 86_400_000;
 
-function figures(patch: Partial<ReportFigures>): ReportFigures {
-  return {
-    total: 0,
-    byCategory: { supplies: 0, medicine: 0, elderlyCare: 0, sanitation: 0, repairs: 0, dispute: 0, healthReport: 0, consultation: 0, other: 0 },
-    urgent: 0,
-    responded: 0,
-    withinTarget: 0,
-    shareWithinTarget: null,
-    firstResponseP50Ms: null,
-    firstResponseP90Ms: null,
-    escalationsByLevel: [0, 0, 0],
-    resolved: 0,
-    resolutionP50Ms: null,
-    resolutionP90Ms: null,
-    rated: 0,
-    averageRating: null,
-    lowRatings: 0,
-    noResponderFallbacks: 0,
-    ...patch,
-  };
-}
-
 /** The village's grids as listVillageGrids answers: the same two grids as the dashboard below. */
 function villageGridsReply(): FunctionOutputs['listVillageGrids'] {
   const grid = (n: number) => ({ id: `v01-g0${n}`, villageId: 'v01', streetId: 's1', name: `第${n}网格`, code: `G00000${n}` });
@@ -44,7 +22,7 @@ function villageGridsReply(): FunctionOutputs['listVillageGrids'] {
 }
 
 function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashboard'] {
-  const g1Week = figures({
+  const g1Week = zeroFigures({
     total: 2,
     responded: 1,
     withinTarget: 1,
@@ -53,7 +31,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
     firstResponseP90Ms: 3 * MINUTE_MS,
     escalationsByLevel: [1, 1, 0],
   });
-  const g2Week = figures({
+  const g2Week = zeroFigures({
     total: 1,
     responded: 1,
     shareWithinTarget: 0,
@@ -61,7 +39,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
     firstResponseP90Ms: 12 * MINUTE_MS,
     escalationsByLevel: [1, 0, 0],
   });
-  const overall = figures({
+  const overall = zeroFigures({
     total: 3,
     responded: 2,
     withinTarget: 1,

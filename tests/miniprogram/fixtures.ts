@@ -1,7 +1,8 @@
 // Replies the page tests hand the pages: one request as the resident's list shows it, one item of a
 // leader's inbox and one request as the leader's page shows it, each around the test's own clock; and
-// the fake Date every page test runs at.
+// a report's zeroed figures; and the fake Date every page test runs at.
 import { afterEach, beforeEach, vi } from 'vitest';
+import type { ReportFigures } from '../../core/src/reports';
 import type { RequestListItem } from '../../miniprogram/services/outputs';
 
 const MINUTE_MS = 60_000;
@@ -95,6 +96,29 @@ export function requestHousehold(now: number, extra: Record<string, unknown> = {
       { id: 'r-old', category: 'supplies', state: 'closed', submittedAt: now - 30 * DAY },
     ],
     ...extra,
+  };
+}
+
+/** A report's figures for a week with no requests (every count zero, every share and percentile null), with `patch` over it. */
+export function zeroFigures(patch: Partial<ReportFigures> = {}): ReportFigures {
+  return {
+    total: 0,
+    byCategory: { supplies: 0, medicine: 0, elderlyCare: 0, sanitation: 0, repairs: 0, dispute: 0, healthReport: 0, consultation: 0, other: 0 },
+    urgent: 0,
+    responded: 0,
+    withinTarget: 0,
+    shareWithinTarget: null,
+    firstResponseP50Ms: null,
+    firstResponseP90Ms: null,
+    escalationsByLevel: [0, 0, 0],
+    resolved: 0,
+    resolutionP50Ms: null,
+    resolutionP90Ms: null,
+    rated: 0,
+    averageRating: null,
+    lowRatings: 0,
+    noResponderFallbacks: 0,
+    ...patch,
   };
 }
 

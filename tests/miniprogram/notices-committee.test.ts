@@ -5,9 +5,8 @@
 // household to 本次已告知 with the counts; the dashboard's and home's way in; and the leader's roster
 // showing the whole grid's figures, not the loaded page's.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReportFigures } from '../../core/src/reports';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { fakeDateAt } from './fixtures';
+import { fakeDateAt, zeroFigures } from './fixtures';
 import { failWith, installWorld, mount, NO_REMINDERS, ok, type FakeWorld, type Mounted } from './harness';
 
 const NOW = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -195,24 +194,8 @@ describe('the ways in', () => {
 
 /** A village with no requests this week: the dashboard's figures all zero. */
 function emptyDashboard(): FunctionOutputs['getVillageDashboard'] {
-  const zero: ReportFigures = {
-    total: 0,
-    byCategory: { supplies: 0, medicine: 0, elderlyCare: 0, sanitation: 0, repairs: 0, dispute: 0, healthReport: 0, consultation: 0, other: 0 },
-    urgent: 0,
-    responded: 0,
-    withinTarget: 0,
-    shareWithinTarget: null,
-    firstResponseP50Ms: null,
-    firstResponseP90Ms: null,
-    escalationsByLevel: [0, 0, 0],
-    resolved: 0,
-    resolutionP50Ms: null,
-    resolutionP90Ms: null,
-    rated: 0,
-    averageRating: null,
-    lowRatings: 0,
-    noResponderFallbacks: 0,
-  };
+  const zero = zeroFigures();
+
   const DAY_MS = 24 * HOUR_MS;
   return {
     village: { id: 'v01', name: '东风村', kind: 'village' },

@@ -6,7 +6,7 @@
 // door, and a tap opens the record form: an outcome and a note, saved with recordFollowUp.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { fakeDateAt } from './fixtures';
+import { fakeDateAt, zeroFigures } from './fixtures';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 const DAY_MS = 86_400_000;
@@ -18,22 +18,7 @@ type Figures = Report['overall'];
 
 function figures(patch: Partial<Figures>): Figures {
   return {
-    total: 0,
-    byCategory: { supplies: 0, medicine: 0, elderlyCare: 0, sanitation: 0, repairs: 0, dispute: 0, healthReport: 0, consultation: 0, other: 0 },
-    urgent: 0,
-    responded: 0,
-    withinTarget: 0,
-    shareWithinTarget: null,
-    firstResponseP50Ms: null,
-    firstResponseP90Ms: null,
-    escalationsByLevel: [0, 0, 0],
-    resolved: 0,
-    resolutionP50Ms: null,
-    resolutionP90Ms: null,
-    rated: 0,
-    averageRating: null,
-    lowRatings: 0,
-    noResponderFallbacks: 0,
+    ...zeroFigures(),
     resolvedWithinTarget: 0,
     shareResolvedWithinTarget: null,
     satisfied: 0,
