@@ -28,7 +28,7 @@ export const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string> = {
   unreachable: '联系不上',
 };
 
-export type FollowUpState = 'open' | 'done';
+type FollowUpState = 'open' | 'done';
 
 /** Characters of the request's text kept on the follow-up (the committee reads it before calling). */
 const FOLLOW_UP_EXCERPT_LENGTH = 120;
