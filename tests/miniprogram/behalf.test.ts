@@ -5,7 +5,7 @@
 // which names the household and sends onBehalfOf), the resident's "由网格员代办" line, and the
 // committee's quick-reply editor (add, reorder, remove, save the whole list).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { leaderRequestView, requestHousehold } from './fixtures';
+import { leaderRequestView, requestHousehold, unreachedElderRow } from './fixtures';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
@@ -108,18 +108,7 @@ describe('代办 from the roster to the submit page', () => {
         totalHouseholds: 1,
         notice: { id: 'n1', title: '周六停水通知', publishedAt: NOW, urgent: false },
         totals: { households: 1, joined: 0, withCareNeeds: 1, notice: { read: 0, toldInPerson: 0, unreached: 1, unreachedWithCareNeeds: 1 } },
-        households: [
-          {
-            householdId: 'h1',
-            building: '3号楼',
-            unit: '2单元',
-            room: '501',
-            careNeeds: ['elderlyAlone'],
-            noSmartphone: true,
-            members: [],
-            noticeState: 'unreached',
-          },
-        ],
+        households: [unreachedElderRow()],
         nextCursor: null,
       });
     page = await mount('packageLeader/pages/roster/index', { query: { gridId: 'g1' } });

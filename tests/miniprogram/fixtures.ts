@@ -1,6 +1,6 @@
 // Replies the page tests hand the pages: one request as the resident's list shows it, one item of a
-// leader's inbox and one request as the leader's page shows it, each around the test's own clock; and
-// a report's zeroed figures; and the fake Date every page test runs at.
+// leader's inbox and one request as the leader's page shows it, each around the test's own clock; a
+// roster row; a report's zeroed figures; and the fake Date every page test runs at.
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { ReportFigures } from '../../core/src/reports';
 import type { RequestListItem } from '../../miniprogram/services/outputs';
@@ -96,6 +96,20 @@ export function requestHousehold(now: number, extra: Record<string, unknown> = {
       { id: 'r-old', category: 'supplies', state: 'closed', submittedAt: now - 30 * DAY },
     ],
     ...extra,
+  };
+}
+
+/** Household h1 as getGridRoster lists it: an elder living alone without a smartphone, not reached by the notice. */
+export function unreachedElderRow(): Record<string, unknown> {
+  return {
+    householdId: 'h1',
+    building: '3号楼',
+    unit: '2单元',
+    room: '501',
+    careNeeds: ['elderlyAlone'],
+    noSmartphone: true,
+    members: [],
+    noticeState: 'unreached',
   };
 }
 

@@ -5,7 +5,7 @@
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
-import { inboxItem, leaderRequestView, requestHousehold } from './fixtures';
+import { inboxItem, leaderRequestView, requestHousehold, unreachedElderRow } from './fixtures';
 import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
@@ -333,16 +333,7 @@ function roster(extra: Record<string, unknown> = {}): Record<string, unknown> {
     totalHouseholds: 3,
     totals: { households: 3, joined: 2, withCareNeeds: 2, notice: { read: 1, toldInPerson: 0, unreached: 2, unreachedWithCareNeeds: 2 } },
     households: [
-      {
-        householdId: 'h1',
-        building: '3号楼',
-        unit: '2单元',
-        room: '501',
-        careNeeds: ['elderlyAlone'],
-        noSmartphone: true,
-        members: [],
-        noticeState: 'unreached',
-      },
+      unreachedElderRow(),
       {
         householdId: 'h2',
         building: '3号楼',
