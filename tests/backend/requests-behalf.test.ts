@@ -5,11 +5,11 @@
 // themselves. getRequest gives staff the register's phone and the village's quick replies (常用回复).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, MAX_QUICK_REPLIES, QUICK_REPLY_MAX_LENGTH } from '../../core/src/policy';
-import type { GetRequestOutput, Page, RequestSummary } from '../../core/src/schemas';
+import type { Page, RequestSummary } from '../../core/src/schemas';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { householdResidentId } from '../../backend/src/requests/store';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
-import { newKey, requestCount, type SubmitReply } from './requestsHelpers';
+import { getAs, newKey, requestCount, type SubmitReply } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -30,12 +30,6 @@ async function myRequests(openid: string): Promise<RequestSummary[]> {
   const reply = await backend.call<Page<RequestSummary>>('listMyRequests', {}, openid);
   expect(reply.ok, JSON.stringify(reply)).toBe(true);
   return reply.data!.items;
-}
-
-async function getRequestAs(requestId: string, openid: string): Promise<GetRequestOutput> {
-  const reply = await backend.call<GetRequestOutput>('getRequest', { requestId }, openid);
-  expect(reply.ok, JSON.stringify(reply)).toBe(true);
-  return reply.data!;
 }
 
 describe('代办: submitRequest onBehalfOf', () => {
@@ -63,7 +57,7 @@ describe('代办: submitRequest onBehalfOf', () => {
       const listed = (await myRequests(member)).find((r) => r.id === request.id);
       expect(listed, member).toMatchObject({ submittedBy: leader, householdId });
       // And the member may open it; the spouse is told they only view it.
-      const opened = await getRequestAs(request.id, member);
+      const opened = await getAs(backend, request.id, member);
       expect(opened.submittedBy).toBe(leader);
       expect(opened.householdMemberView).toBe(member === spouse ? true : undefined);
     }
@@ -142,22 +136,22 @@ describe("getRequest for staff: the register's phone and the village's quick rep
       },
     });
     const first = (await submitFor(g.leaders.gridLeader, householdId, '帮忙买药')).data!.request;
-    const seen = await getRequestAs(first.id, g.leaders.gridLeader);
+    const seen = await getAs(backend, first.id, g.leaders.gridLeader);
     expect(seen.household?.residentPhone).toBe('13900001111');
     expect(seen.quickReplies).toEqual([...DEFAULT_POLICY.quickReplies]);
     // The resident is shown neither.
-    const own = await getRequestAs(first.id, g.residents[0]!.openid);
+    const own = await getAs(backend, first.id, g.residents[0]!.openid);
     expect(own.quickReplies).toBeUndefined();
     expect(own.household).toBeUndefined();
 
     await households.doc(householdId).update({ data: { phone: '0571-88880000' } });
-    expect((await getRequestAs(first.id, g.leaders.gridLeader)).household?.residentPhone).toBe('0571-88880000');
+    expect((await getAs(backend, first.id, g.leaders.gridLeader)).household?.residentPhone).toBe('0571-88880000');
 
     const committee = backend.street.people.committee[g.villageId]!;
     const set = await backend.call('setVillagePolicy', { villageId: g.villageId, quickReplies: ['  已上门 ', '明天处理', '已上门'] }, committee);
     // '  已上门 ' and '已上门' differ as given; trimmed, the repeat goes.
     expect(set.ok, JSON.stringify(set)).toBe(true);
-    expect((await getRequestAs(first.id, g.leaders.gridLeader)).quickReplies).toEqual(['已上门', '明天处理']);
+    expect((await getAs(backend, first.id, g.leaders.gridLeader)).quickReplies).toEqual(['已上门', '明天处理']);
 
     const attempt = (quickReplies: unknown) => backend.call('setVillagePolicy', { villageId: g.villageId, quickReplies }, committee);
     expect(await attempt(['  '])).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
@@ -165,6 +159,6 @@ describe("getRequest for staff: the register's phone and the village's quick rep
     expect(await attempt(Array.from({ length: MAX_QUICK_REPLIES + 1 }, (_, i) => `回复${i}`))).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     // A leader may not set them.
     expect(await backend.call('setVillagePolicy', { villageId: g.villageId, quickReplies: ['x'] }, g.leaders.gridLeader)).toMatchObject({ ok: false });
-    expect((await getRequestAs(first.id, g.leaders.gridLeader)).quickReplies).toEqual(['已上门', '明天处理']);
+    expect((await getAs(backend, first.id, g.leaders.gridLeader)).quickReplies).toEqual(['已上门', '明天处理']);
   }, 60_000);
 });

@@ -3,10 +3,9 @@
 // resident asking for their own request does not; a leader of another grid is refused as before.
 import { describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../core/src/policy';
-import type { GetRequestOutput } from '../../core/src/schemas';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
-import { submit } from './requestsHelpers';
+import { getAs, submit } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -14,12 +13,6 @@ useTestBackend((started) => {
 });
 
 const grid = (i: number) => backend.street.people.grids[i]!;
-
-async function getRequestAs(requestId: string, openid: string): Promise<GetRequestOutput> {
-  const reply = await backend.call<GetRequestOutput>('getRequest', { requestId }, openid);
-  expect(reply.ok, JSON.stringify(reply)).toBe(true);
-  return reply.data!;
-}
 
 describe('getRequest: who asked and where', () => {
   it("shows the request's responder the address, care needs and the earlier requests, newest first; not the resident", async () => {
@@ -40,7 +33,7 @@ describe('getRequest: who asked and where', () => {
 
     const leader = g.leaders.gridLeader;
     expect(current.responders).toContain(leader);
-    const seen = await getRequestAs(current.id, leader);
+    const seen = await getAs(backend, current.id, leader);
     expect(seen.household).toEqual({
       address: { building: '1栋', unit: '1单元', room: '101' },
       careNeeds: ['elderlyAlone'],
@@ -53,10 +46,10 @@ describe('getRequest: who asked and where', () => {
 
     // Another of the grid's 三长, not a responder, may handle the grid's requests: the same section.
     const buildingLeader = g.leaders.buildingLeader;
-    expect((await getRequestAs(current.id, buildingLeader)).household?.careNeeds).toEqual(['elderlyAlone']);
+    expect((await getAs(backend, current.id, buildingLeader)).household?.careNeeds).toEqual(['elderlyAlone']);
 
     // The resident sees their request, but not their household as staff see it.
-    const own = await getRequestAs(current.id, openid);
+    const own = await getAs(backend, current.id, openid);
     expect(own.id).toBe(current.id);
     expect(own.household).toBeUndefined();
     expect(JSON.stringify(own)).not.toMatch(/careNeeds|elderlyAlone/);
@@ -71,7 +64,7 @@ describe('getRequest: who asked and where', () => {
       await backend.emu.control.advance(MINUTE_MS);
     }
     const current = await submit(backend, openid, '又需要帮忙');
-    const seen = await getRequestAs(current.id, g.leaders.gridLeader);
+    const seen = await getAs(backend, current.id, g.leaders.gridLeader);
     expect(seen.household?.earlier.map((r) => r.id)).toEqual(earlier.slice(1).reverse());
   });
 

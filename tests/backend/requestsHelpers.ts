@@ -1,6 +1,6 @@
 // Shared helpers for the requests suites: typed calls and small readers over the emulator.
 import { expect } from 'vitest';
-import type { InboxItem, RequestView, SweepReport } from '../../core/src/schemas';
+import type { GetRequestOutput, InboxItem, RequestView, SweepReport } from '../../core/src/schemas';
 import type { TestBackend } from '../helpers/backend';
 
 export interface SubmitReply {
@@ -21,8 +21,9 @@ export async function submit(backend: TestBackend, openid: string, text: string,
   return reply.data.request;
 }
 
-export async function getAs(backend: TestBackend, requestId: string, openid: string): Promise<RequestView> {
-  const reply = await backend.call<RequestView>('getRequest', { requestId }, openid);
+/** The request as `openid` opens it (getRequest: with the household section and quick replies for staff). */
+export async function getAs(backend: TestBackend, requestId: string, openid: string): Promise<GetRequestOutput> {
+  const reply = await backend.call<GetRequestOutput>('getRequest', { requestId }, openid);
   if (!reply.ok || !reply.data) throw new Error(`getRequest failed: ${reply.code} ${reply.message}`);
   return reply.data;
 }
