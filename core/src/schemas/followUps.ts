@@ -2,9 +2,8 @@
 // records (recordFollowUp).
 
 import type { FromSchema } from 'json-schema-to-ts';
-import type { FollowUp } from '../followUps';
-import { FOLLOW_UP_OUTCOMES } from '../followUps';
-import type { EpochMs, Id } from '../model';
+import { FOLLOW_UP_OUTCOMES, type FollowUp } from '../followUps';
+import type { Id } from '../model';
 import { NOTE_MAX_LENGTH } from '../policy';
 import { idSchema } from './common';
 
