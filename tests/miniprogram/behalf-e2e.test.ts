@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { DEFAULT_POLICY } from '../../core/src/policy';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
-import { routeToEmulator, STEP_LIMIT_MS, until, type Forwarded } from './emulator-phone';
-import { installWorld, mount, type FakeWorld, type Mounted } from './harness';
+import { onePageAtATime, routeToEmulator, STEP_LIMIT_MS, until, type Forwarded } from './emulator-phone';
+import { installWorld, mount, type FakeWorld } from './harness';
 
 const MEDICINE_INDEX = 1; // CATEGORY_ORDER: supplies, medicine, …
 const REQUEST_TEXT = '王阿姨电话说降压药吃完了，走不动路';
@@ -17,7 +17,7 @@ const REQUEST_TEXT = '王阿姨电话说降压药吃完了，走不动路';
 describe('代办 against the real backend', () => {
   let backend: TestBackend;
   let world: FakeWorld;
-  let page: Mounted | null = null;
+  const screen = onePageAtATime();
   const phone: { openid: string | null } = { openid: null };
   const forwarded: Forwarded[] = [];
   let gridId = '';
@@ -40,19 +40,13 @@ describe('代办 against the real backend', () => {
   }, STEP_LIMIT_MS * 3);
 
   afterAll(async () => {
-    page?.unmount();
+    screen.close();
     await backend?.emu.stop();
   });
 
-  function remount(next: Mounted): Mounted {
-    page?.unmount();
-    page = next;
-    return next;
-  }
-
   it("the leader's roster row opens 代办 for that household", async () => {
     phone.openid = leader;
-    const roster = remount(await mount('packageLeader/pages/roster/index', { query: { gridId } }));
+    const roster = screen.show(await mount('packageLeader/pages/roster/index', { query: { gridId } }));
     await until('roster listed', () => roster.comp.querySelector(`#behalf-${householdId}`) != null);
     const before = world.navigations.length;
     await roster.tap(`#behalf-${householdId}`);
@@ -62,7 +56,7 @@ describe('代办 against the real backend', () => {
   });
 
   it('the submit page names the household and submits for it, landing on the leader request page', async () => {
-    const submit = remount(await mount('pages/submit/index', { query: { householdId, gridId } }));
+    const submit = screen.show(await mount('pages/submit/index', { query: { householdId, gridId } }));
     await until('household named', () => submit.node('#behalf').dom.textContent?.includes('1栋 1单元 101') === true);
     await submit.change('#category', String(MEDICINE_INDEX));
     await submit.change('#text', REQUEST_TEXT);
@@ -81,7 +75,7 @@ describe('代办 against the real backend', () => {
   });
 
   it("the leader answers with the village's first quick reply: one tap fills, one tap sends", async () => {
-    const detail = remount(await mount('packageLeader/pages/request/index', { query: { id: requestId } }));
+    const detail = screen.show(await mount('packageLeader/pages/request/index', { query: { id: requestId } }));
     await until('quick replies shown', () => detail.comp.querySelector('#quick-reply-0') != null);
     expect(detail.node('#on-behalf').dom.textContent).toBe('由网格员代办');
     await detail.tap('#quick-reply-0');
@@ -93,10 +87,10 @@ describe('代办 against the real backend', () => {
 
   it("the household's resident finds it on their list, and its page says 由网格员代办", async () => {
     phone.openid = resident;
-    const list = remount(await mount('pages/requests/index'));
+    const list = screen.show(await mount('pages/requests/index'));
     await until('my requests listed', () => list.comp.querySelector(`#request-${requestId}`) != null);
     expect(list.node(`#request-${requestId}`).dom.textContent).toContain(REQUEST_TEXT);
-    const detail = remount(await mount('pages/request/index', { query: { id: requestId } }));
+    const detail = screen.show(await mount('pages/request/index', { query: { id: requestId } }));
     await until('request shown', () => detail.comp.querySelector('#on-behalf') != null);
     expect(detail.node('#on-behalf').dom.textContent).toBe('由网格员代办');
     expect(detail.text()).toContain(DEFAULT_POLICY.quickReplies[0]!);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { APP_CONFIG } from '../../miniprogram/config';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
-import { postJson, routeToEmulator, STEP_LIMIT_MS, until, type Forwarded } from './emulator-phone';
-import { installWorld, mount, type FakeWorld, type Mounted } from './harness';
+import { onePageAtATime, postJson, routeToEmulator, STEP_LIMIT_MS, until, type Forwarded } from './emulator-phone';
+import { installWorld, mount, type FakeWorld } from './harness';
 
 const GOLDEN_MINUTES = 10;
 const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
@@ -42,7 +42,7 @@ function enterFromGroup(world: FakeWorld, cloudID: string, path = 'pages/join/in
 describe('resident journey against the real backend', () => {
   let backend: TestBackend;
   let world: FakeWorld;
-  let page: Mounted | null = null;
+  const screen = onePageAtATime();
   const phone: { openid: string | null } = { openid: null };
   const forwarded: Forwarded[] = [];
   // The seeded street: the first grid, its leader, its village's committee, a household nobody joined.
@@ -75,16 +75,10 @@ describe('resident journey against the real backend', () => {
   }, STEP_LIMIT_MS * 3);
 
   afterAll(async () => {
-    page?.unmount();
+    screen.close();
     vi.useRealTimers();
     await backend?.emu.stop();
   });
-
-  function remount(next: Mounted): Mounted {
-    page?.unmount();
-    page = next;
-    return next;
-  }
 
   it("joins with a real scene from getJoinCode, giving an unjoined household's address once", async () => {
     const code = await backend.call<{ scene: string }>('getJoinCode', { gridId }, leader);
@@ -92,7 +86,7 @@ describe('resident journey against the real backend', () => {
     const unjoined = backend.street.people.grids[0]?.unjoined[0];
     const household = backend.street.households.find((h) => h.id === unjoined?.householdId);
     if (household === undefined) throw new Error('the seed has no unjoined household');
-    const join = remount(await mount('pages/join/index', { query: { scene: encodeURIComponent(code.data?.scene ?? '') } }));
+    const join = screen.show(await mount('pages/join/index', { query: { scene: encodeURIComponent(code.data?.scene ?? '') } }));
     await join.change('#building', household.building ?? '');
     await join.change('#unit', household.unit ?? '');
     await join.change('#room', household.room ?? '');
@@ -111,7 +105,7 @@ describe('resident journey against the real backend', () => {
   });
 
   it("home shows the grid and the committee's notice, unread", async () => {
-    const home = remount(await mount('pages/home/index'));
+    const home = screen.show(await mount('pages/home/index'));
     await until('notices listed', () => home.text().includes(NOTICE_TITLE));
     expect(home.node('#grid-name').dom.textContent).toBe(gridName);
     expect(home.node(`#notice-${noticeId}`).dom.textContent).toContain('未读');
@@ -119,7 +113,7 @@ describe('resident journey against the real backend', () => {
 
   it('submits a request, records the accepted subscription, and lands on the request', async () => {
     world.subscribeAnswers = { [TEMPLATE]: 'accept' };
-    const submit = remount(await mount('pages/submit/index'));
+    const submit = screen.show(await mount('pages/submit/index'));
     await submit.change('#category', String(REPAIRS_INDEX));
     await submit.change('#text', REQUEST_TEXT);
     const before = world.navigations.length;
@@ -141,7 +135,7 @@ describe('resident journey against the real backend', () => {
   it('lists it on my requests with a countdown inside the golden ten minutes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(await backend.emu.control.now());
-    const list = remount(await mount('pages/requests/index'));
+    const list = screen.show(await mount('pages/requests/index'));
     await until('my requests listed', () => list.comp.querySelector(`#request-${requestId}`) != null);
     // Covered by another page: its clock stops, so the row reads the same while it is checked.
     await list.hide();
@@ -159,7 +153,7 @@ describe('resident journey against the real backend', () => {
     expect(responded.ok).toBe(true);
     const resolved = await backend.call('updateRequestStatus', { requestId, action: 'resolve', note: '已换新灯泡' }, leader);
     expect(resolved.ok).toBe(true);
-    const detail = remount(await mount('pages/request/index', { query: { id: requestId } }));
+    const detail = screen.show(await mount('pages/request/index', { query: { id: requestId } }));
     await until('request shown', () => detail.comp.querySelector('#confirm') != null);
     expect(detail.text()).toContain('收到，电工下午两点上门');
     expect(detail.text()).toContain('已换新灯泡');
@@ -177,13 +171,13 @@ describe('resident journey against the real backend', () => {
     const reachBefore = await backend.call<{ grids: Array<{ gridId: string; read: number }> }>('getNoticeReach', { noticeId, gridId }, committee);
     expect(reachBefore.ok).toBe(true);
     const readBefore = reachBefore.data?.grids.find((g) => g.gridId === gridId)?.read;
-    const notice = remount(await mount('pages/notice/index', { query: { id: noticeId } }));
+    const notice = screen.show(await mount('pages/notice/index', { query: { id: noticeId } }));
     await until('marked read', () => forwarded.some((f) => f.name === 'markNoticeRead'));
     expect(notice.node('#title').dom.textContent).toBe(NOTICE_TITLE);
     expect(forwarded.at(-1)).toMatchObject({ name: 'markNoticeRead', result: { ok: true } });
     const reachAfter = await backend.call<{ grids: Array<{ gridId: string; read: number }> }>('getNoticeReach', { noticeId, gridId }, committee);
     expect(reachAfter.data?.grids.find((g) => g.gridId === gridId)?.read).toBe((readBefore ?? 0) + 1);
-    const home = remount(await mount('pages/home/index'));
+    const home = screen.show(await mount('pages/home/index'));
     await until('notices listed again', () => home.text().includes(NOTICE_TITLE));
     expect(home.node(`#notice-${noticeId}`).dom.textContent).not.toContain('未读');
   });
@@ -192,7 +186,7 @@ describe('resident journey against the real backend', () => {
     phone.openid = leader;
     try {
       const before = forwarded.length;
-      const home = remount(await mount('pages/home/index'));
+      const home = screen.show(await mount('pages/home/index'));
       await until('work section shown', () => home.comp.querySelector(`#work-inbox-${gridId}`) != null);
       // Asked over real HTTP as the leader; the answer named the grid by its stored name.
       expect(forwarded.slice(before).filter((f) => f.name === 'getMyProfile')).toEqual([
@@ -216,7 +210,7 @@ describe('resident journey against the real backend', () => {
     expect(before.data?.grids).toEqual([]);
     phone.openid = invitee;
     try {
-      const invite = remount(await mount('pages/invite/index', { query: { scene: encodeURIComponent(issued.data?.scene ?? '') } }));
+      const invite = screen.show(await mount('pages/invite/index', { query: { scene: encodeURIComponent(issued.data?.scene ?? '') } }));
       await invite.change('#name', ' 赵卫东 ');
       const navigated = world.navigations.length;
       await invite.tap('#accept');
@@ -248,7 +242,7 @@ describe('resident journey against the real backend', () => {
       phone.openid = newcomer;
       world.storage.clear();
       enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID));
-      const join = remount(await mount('pages/join/index'));
+      const join = screen.show(await mount('pages/join/index'));
       await until('group resolved', () => join.comp.querySelector('#grid-name') != null);
       expect(join.node('#grid-name').dom.textContent).toBe(`加入${gridName}`);
       await join.change('#building', '9栋');
@@ -273,7 +267,7 @@ describe('resident journey against the real backend', () => {
       phone.openid = newcomer;
       try {
         enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID), 'pages/notice/index', { id: noticeId });
-        const notice = remount(await mount('pages/notice/index', { query: { id: noticeId } }));
+        const notice = screen.show(await mount('pages/notice/index', { query: { id: noticeId } }));
         await until('marked read', () => forwarded.some((f) => f.name === 'markNoticeRead' && f.openid === newcomer));
         expect(notice.node('#title').dom.textContent).toBe(NOTICE_TITLE);
         expect(forwarded.at(-1)).toMatchObject({ name: 'markNoticeRead', openid: newcomer, result: { ok: true, data: { firstRead: true, channel: 'group' } } });
@@ -289,7 +283,7 @@ describe('resident journey against the real backend', () => {
       phone.openid = leader;
       try {
         enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID), 'pages/join/index', { gridId });
-        const join = remount(await mount('pages/join/index', { query: { gridId } }));
+        const join = screen.show(await mount('pages/join/index', { query: { gridId } }));
         await until('the binding offered', () => join.comp.querySelector('#bind-group') != null);
         await join.tap('#bind-group');
         await until('bound', () => join.comp.querySelector('#bind-message') != null);
@@ -305,7 +299,7 @@ describe('resident journey against the real backend', () => {
       world.storage.clear();
       enterFromGroup(world, await mintCloudId(backend.emu.url, OPEN_GID));
       const before = world.navigations.length;
-      remount(await mount('pages/join/index'));
+      screen.show(await mount('pages/join/index'));
       await until('group resolved', () => world.navigations.length > before);
       expect(forwarded.at(-1)).toMatchObject({ name: 'resolveGroupGrid', openid: RESIDENT, result: { ok: true } });
       expect(world.toasts.at(-1)).toBe(`您已是${gridName}的成员`);

@@ -2,7 +2,7 @@
 // call to `<emu>/wx/callFunction` over real HTTP, as the emulator transport in develop mode sends it,
 // with the openid of whichever person is holding the phone.
 import http from 'node:http';
-import type { FakeWorld } from './harness';
+import type { FakeWorld, Mounted } from './harness';
 
 /** Upper bound for one user step over real HTTP (functions run in forked processes). */
 export const STEP_LIMIT_MS = 20_000;
@@ -75,4 +75,20 @@ export async function until(what: string, condition: () => boolean): Promise<voi
     if (performance.now() - started > STEP_LIMIT_MS) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/** One page on screen at a time, as a journey moves from page to page: showing the next unmounts the last. */
+export function onePageAtATime(): { show(next: Mounted): Mounted; close(): void } {
+  let page: Mounted | null = null;
+  return {
+    show(next) {
+      page?.unmount();
+      page = next;
+      return next;
+    },
+    close() {
+      page?.unmount();
+      page = null;
+    },
+  };
 }
