@@ -118,9 +118,14 @@ export interface ScanInfo {
   plan: string[];
 }
 
+/** Distinct statement texts kept prepared: they vary only with the collection and the fields filtered. */
+const PREPARED_STATEMENTS_MAX = 1000;
+
 export class DocumentStorage {
   private readonly indexes: IndexDecl[];
   private lastScan: { collection: string; sql: string; params: (string | number)[]; candidateRows: number } | undefined;
+  /** Prepared statements by their SQL: preparing on every write cost a fan-out a quarter of its CPU. */
+  private readonly statements = new Map<string, Statement<unknown[]>>();
 
   constructor(
     private readonly db: Store,
@@ -157,16 +162,32 @@ export class DocumentStorage {
     }
   }
 
+  /**
+   * The prepared statement for `sql`, prepared once. The indexes are built in the constructor and never
+   * change afterwards, so a statement naming one stays valid. The query texts are few (values are
+   * parameters; only the collection and field names vary), and the cache is emptied if it ever grows past
+   * its bound.
+   */
+  private prepared(sql: string): Statement<unknown[]> {
+    let stmt = this.statements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      if (this.statements.size >= PREPARED_STATEMENTS_MAX) this.statements.clear();
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   hasCollection(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM db_collections WHERE name = ?').get(name) !== undefined;
+    return this.prepared('SELECT 1 FROM db_collections WHERE name = ?').get(name) !== undefined;
   }
 
   createCollection(name: string, nowMs: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO db_collections (name, created_ms) VALUES (?, ?)').run(name, nowMs).changes > 0;
+    return this.prepared('INSERT OR IGNORE INTO db_collections (name, created_ms) VALUES (?, ?)').run(name, nowMs).changes > 0;
   }
 
   collectionCounts(): Record<string, number> {
@@ -181,7 +202,7 @@ export class DocumentStorage {
   }
 
   getByKey(coll: string, key: string): StoredRow | undefined {
-    const row = this.db.prepare('SELECT seq, key, ver, doc FROM db_documents WHERE coll = ? AND key = ?').get(coll, key) as RawRow | undefined;
+    const row = this.prepared('SELECT seq, key, ver, doc FROM db_documents WHERE coll = ? AND key = ?').get(coll, key) as RawRow | undefined;
     return row && { ...row, doc: fromStored(row.doc) };
   }
 
@@ -244,15 +265,15 @@ export class DocumentStorage {
     const best = byId ? undefined : bestIndex(collIndexes, filtered);
     const body = `WHERE ${where.join(' AND ')} ORDER BY seq`;
     let sql = best ? `SELECT seq, key, ver, doc FROM db_documents INDEXED BY "${sqlIndexName(best)}" ${body}` : '';
-    let stmt: Statement<(string | number)[]> | undefined;
+    let stmt: Statement<unknown[]> | undefined;
     try {
-      stmt = sql ? this.db.prepare(sql) : undefined;
+      stmt = sql ? this.prepared(sql) : undefined;
     } catch {
       stmt = undefined; // "no query solution": the conditions cannot use that index after all
     }
     if (!stmt) {
       sql = `SELECT seq, key, ver, doc FROM db_documents ${body}`;
-      stmt = this.db.prepare(sql);
+      stmt = this.prepared(sql);
     }
     const rows = stmt.all(...params) as RawRow[];
     this.lastScan = { collection: coll, sql, params, candidateRows: rows.length };
@@ -269,7 +290,7 @@ export class DocumentStorage {
     const sql =
       `SELECT 1 FROM db_documents INDEXED BY "${sqlIndexName(leading)}" ` +
       `WHERE coll = ${sqlString(coll)} AND ${indexExpr(field)} >= ${SMALLEST_BLOB} LIMIT 1`;
-    return this.db.prepare(sql).get() !== undefined;
+    return this.prepared(sql).get() !== undefined;
   }
 
   /** The most recent candidate scan with its query plan (computed on demand, for health/tests). */
@@ -281,17 +302,17 @@ export class DocumentStorage {
   }
 
   insert(coll: string, doc: Doc): void {
-    this.write(coll, doc, () => this.db.prepare('INSERT INTO db_documents (coll, key, ver, doc) VALUES (?, ?, 1, ?)').run(coll, idKey(doc._id), toStored(doc)));
+    this.write(coll, doc, () => this.prepared('INSERT INTO db_documents (coll, key, ver, doc) VALUES (?, ?, 1, ?)').run(coll, idKey(doc._id), toStored(doc)));
   }
 
   replace(coll: string, doc: Doc): void {
     this.write(coll, doc, () =>
-      this.db.prepare('UPDATE db_documents SET doc = ?, ver = ver + 1 WHERE coll = ? AND key = ?').run(toStored(doc), coll, idKey(doc._id)),
+      this.prepared('UPDATE db_documents SET doc = ?, ver = ver + 1 WHERE coll = ? AND key = ?').run(toStored(doc), coll, idKey(doc._id)),
     );
   }
 
   remove(coll: string, key: string): boolean {
-    return this.db.prepare('DELETE FROM db_documents WHERE coll = ? AND key = ?').run(coll, key).changes > 0;
+    return this.prepared('DELETE FROM db_documents WHERE coll = ? AND key = ?').run(coll, key).changes > 0;
   }
 
   /** Runs one write, turning SQLite's unique-constraint failure into the server's E11000 error. */
