@@ -32,6 +32,16 @@ export function groupSceneExpiry(now: EpochMs): EpochMs {
   return tokenExpiry(now + GROUP_JOIN_SCENE_VALID_MS);
 }
 
+/** The address parts a stored household holds, as stored (for a reply: absent parts stay absent). */
+export function addressParts(household: HouseholdAddress | undefined): HouseholdAddress {
+  const parts: HouseholdAddress = {};
+  for (const part of ADDRESS_PARTS) {
+    const value = household?.[part];
+    if (value !== undefined) parts[part] = value;
+  }
+  return parts;
+}
+
 /** The address parts given, trimmed; blank or missing parts are left out. */
 export function addressOf(given: HouseholdAddress | undefined): HouseholdAddress {
   const address: HouseholdAddress = {};

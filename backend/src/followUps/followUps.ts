@@ -7,6 +7,7 @@
 // village) + the lost ones derived again (1–2, and an insert per missing one) + open ∥ done ∥ open
 // count ∥ the village's grids (1) + the households named (0–1).
 // recordFollowUp: loadActor ∥ the follow-up (1) + the conditional update (1) + grid ∥ household (1).
+import { addressParts } from '../../../core/src/membership';
 import { mayManageVillage, streetAdministered, villagesManaged, type VillagePlace } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { recordCall, type FollowUp } from '../../../core/src/followUps';
@@ -49,9 +50,7 @@ function toView(doc: FollowUpDoc, gridName: string, household: HouseholdDoc | un
   return {
     ...followUp,
     gridName,
-    ...(household?.building !== undefined ? { building: household.building } : {}),
-    ...(household?.unit !== undefined ? { unit: household.unit } : {}),
-    ...(household?.room !== undefined ? { room: household.room } : {}),
+    ...addressParts(household),
     ...(household?.phone !== undefined ? { phone: household.phone } : {}),
   };
 }

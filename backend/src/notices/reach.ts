@@ -11,6 +11,7 @@
 // households). The delivery figures (sent, noAuthorisation, refused, failed, pending) are counted from
 // the residents' deliveries, with who is pending or failed; `readInGroup` says how many reads came
 // through the grid's WeChat group.
+import { addressParts } from '../../../core/src/membership';
 import { mayServeGrid, type VillagePlace } from '../../../core/src/access';
 import { deliveriesByGrid, deliveryFigures } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
@@ -73,9 +74,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
   const door = (householdId: Id | undefined) => {
     const h = householdId === undefined ? undefined : householdById.get(householdId);
     return {
-      ...(h?.building !== undefined ? { building: h.building } : {}),
-      ...(h?.unit !== undefined ? { unit: h.unit } : {}),
-      ...(h?.room !== undefined ? { room: h.room } : {}),
+      ...addressParts(h),
     };
   };
   const rows = reach.grids.map((row): GridReachRow => {

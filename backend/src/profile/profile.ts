@@ -17,6 +17,7 @@
 //   none for a long-term template.
 // So 2 sequential steps; an unknown user or a resident with no roles costs loadActor plus at most 4 reads
 // and the template reads.
+import { addressParts } from '../../../core/src/membership';
 import { ok, type Result } from '../../../core/src/errors';
 import {
   GRID_ROLES,
@@ -161,9 +162,7 @@ export async function getMyProfile(_input: FunctionInputs['getMyProfile'], ctx: 
               ? null
               : {
                   householdId: household._id,
-                  ...(household.building !== undefined ? { building: household.building } : {}),
-                  ...(household.unit !== undefined ? { unit: household.unit } : {}),
-                  ...(household.room !== undefined ? { room: household.room } : {}),
+                  ...addressParts(household),
                 },
           leaders: leaderContacts(leaderAssignments),
         };

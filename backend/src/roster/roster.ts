@@ -16,6 +16,7 @@
 //   the grid's role assignments 1 ∥ latest notice 2 (village notices ∥ street-wide; none with noticeId)
 // → the notice's receipts ∥ reach marks in the grid, one per started 1000 each, in parallel.
 // So 3 sequential steps (a few more pages for a big grid); every query uses an index (database/indexes.json).
+import { addressParts } from '../../../core/src/membership';
 import { mayServeGrid } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { THREE_LEADER_ROLES, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
@@ -101,9 +102,7 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
     totals: gridTotals(register, new Set(membersOf.keys()), notice === null ? null : { read, told }),
     households: paged.page.map((h) => ({
       householdId: h._id,
-      ...(h.building !== undefined ? { building: h.building } : {}),
-      ...(h.unit !== undefined ? { unit: h.unit } : {}),
-      ...(h.room !== undefined ? { room: h.room } : {}),
+      ...addressParts(h),
       careNeeds: h.careNeeds,
       noSmartphone: h.noSmartphone === true,
       ...(h.phone !== undefined ? { phone: h.phone } : {}),
