@@ -10,6 +10,9 @@ interface Countable {
 interface Updatable {
   update(options: { data: DocumentData }): unknown;
 }
+interface Removable {
+  remove(): unknown;
+}
 
 /**
  * What the SDK's writes take: an index-signature object, which our document interfaces do not
@@ -61,6 +64,12 @@ export async function countOf(query: Countable): Promise<number> {
 export async function updateWhere(query: Updatable, data: object): Promise<number> {
   const result = (await query.update({ data: documentData(data) })) as { stats: { updated: number } };
   return result.stats.updated;
+}
+
+/** Removes what the query matches; returns how many documents went. */
+export async function removeWhere(query: Removable): Promise<number> {
+  const result = (await query.remove()) as { stats: { removed: number } };
+  return result.stats.removed;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { MicroGridEnded } from '../../../core/src/schemas/staff';
 import { decideEndMicroGrid, endedMicroGrid } from '../../../core/src/staff';
 import { loadActor } from '../actor';
 import { COLLECTIONS } from '../collections';
-import { fetchById, fromStored, setById } from '../db';
+import { fetchById, fromStored, removeWhere, setById } from '../db';
 import type { CallContext } from '../handler';
 import { fetchGrid, gridPlace, type MicroGridDoc } from './repo';
 
@@ -34,6 +34,5 @@ export async function endMicroGrid(input: FunctionInputs['endMicroGrid'], ctx: C
 }
 
 async function removeTemporaryRoles(ctx: CallContext, microGridId: string): Promise<number> {
-  const res = (await ctx.db.collection(COLLECTIONS.roleAssignments).where({ microGridId }).remove()) as { stats: { removed: number } };
-  return res.stats.removed;
+  return removeWhere(ctx.db.collection(COLLECTIONS.roleAssignments).where({ microGridId }));
 }

@@ -4,7 +4,7 @@
 import type { Id, Invitation, RoleAssignment } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, MAX_GET_LIMIT, type Stored } from '../db';
+import { fetchAll, MAX_GET_LIMIT, removeWhere, type Stored, updateWhere } from '../db';
 import type { MicroGridDoc } from '../organisation/repo';
 
 export type AssignmentDoc = RoleAssignment & { _id: string };
@@ -23,17 +23,12 @@ export function fetchVillageMicroGrids(db: Database, villageId: Id): Promise<Mic
 
 /** Removes one role assignment; false when it was gone already. */
 export async function removeAssignment(db: Database, assignmentId: string): Promise<boolean> {
-  const res = (await db.collection(COLLECTIONS.roleAssignments).where({ _id: assignmentId }).remove()) as { stats: { removed: number } };
-  return res.stats.removed > 0;
+  return (await removeWhere(db.collection(COLLECTIONS.roleAssignments).where({ _id: assignmentId }))) > 0;
 }
 
 /** Marks the invitation revoked unless it was accepted or revoked meanwhile: true when this call revoked it. */
 export async function markInvitationRevoked(db: Database, invitationId: Id, revokedBy: Id, at: number): Promise<boolean> {
   const _ = db.command;
   const open = { _id: invitationId, acceptedAt: _.exists(false), revokedAt: _.exists(false) };
-  const res = (await db
-    .collection(COLLECTIONS.invitations)
-    .where(open)
-    .update({ data: { revokedAt: at, revokedBy } })) as { stats: { updated: number } };
-  return res.stats.updated === 1;
+  return (await updateWhere(db.collection(COLLECTIONS.invitations).where(open), { revokedAt: at, revokedBy })) === 1;
 }
