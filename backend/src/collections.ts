@@ -20,7 +20,7 @@ export const COLLECTIONS = {
   notices: 'notices',
   noticeReceipts: 'noticeReceipts',
   reachMarks: 'reachMarks',
-  noticeDeliveries: 'noticeDeliveries',
+  noticeDeliveryBatches: 'noticeDeliveryBatches',
   deliveryJobs: 'deliveryJobs',
   smsUsage: 'smsUsage',
   followUps: 'followUps',

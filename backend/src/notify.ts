@@ -257,3 +257,45 @@ export async function releaseSms(db: Database, villageId: string, now: number): 
 export async function smsUsedToday(db: Database, villageId: string, now: number): Promise<number> {
   return (await fetchById<SmsUsageDoc>(db, COLLECTIONS.smsUsage, smsUsageId(villageId, now)))?.used ?? 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Notices go out in batches (notices/deliver.ts): the batch reads its residents' authorisations once,
+// sends without a read each, and writes the spends of the whole batch at once.
+
+/** One subscribe message send, with the authorisation already checked by the caller and spent by spendAuthorisations. */
+export async function sendCounted(cloud: WxCloud, message: SubscribeMessage): Promise<SendOutcome> {
+  try {
+    await cloud.openapi.subscribeMessage.send({ touser: message.touser, templateId: message.templateId, page: message.page, data: message.data });
+    return 'sent';
+  } catch (err) {
+    const errCode = (err as { errCode?: number }).errCode;
+    if (errCode === ERRCODE_USER_REFUSED) return 'refused';
+    console.error('[notify] subscribeMessage.send failed', errCode, err instanceof Error ? err.message : err);
+    return 'failed';
+  }
+}
+
+/**
+ * Spends one authorisation of each user in `spent` and clears the count of each WeChat refused: two
+ * conditional writes for a whole batch, never one per send. A failure is logged, not thrown (as for a
+ * single spend): a count left one too high is corrected by WeChat's 43101 on a later send.
+ */
+export async function spendAuthorisations(
+  db: Database,
+  templateId: string,
+  users: { spent: readonly string[]; cleared: readonly string[] },
+  now: number,
+): Promise<void> {
+  if (isLongTerm(templateId)) return;
+  const _ = db.command;
+  const write = async (userIds: readonly string[], remaining: unknown): Promise<void> => {
+    if (userIds.length === 0) return;
+    const ids = userIds.map((u) => subscriptionId(u, templateId));
+    try {
+      await updateWhere(db.collection(COLLECTIONS.subscriptions).where({ _id: _.in(ids), remaining: _.gt(0) }), { remaining, updatedAt: now });
+    } catch (err) {
+      console.error('[notify] authorisation counts not updated', userIds.length, err instanceof Error ? err.message : err);
+    }
+  };
+  await Promise.all([write(users.spent, _.inc(-1)), write(users.cleared, 0)]);
+}

@@ -8,24 +8,26 @@
 //                         └ last page handled: done
 //
 // A running job whose lease ran out (its holder died) is workable again: the next claim takes it over.
-// A job's work is to give every resident of its grids a delivery record and a first attempt; a batch
-// is redone from the cursor until every member has a record.
 //
-// Each resident's delivery is an effect (core/src/effects.ts) with the id `${noticeId}:${userId}`:
+// Deliveries are stored per batch, not per resident, so a 150,000-resident notice costs a few thousand
+// database writes, not a few hundred thousand (CloudBase's basic plan allows 30,000 a day). A batch is
+// one membership page of a job; its id derives from the job and the cursor it starts after, so a page
+// redone after a crash or a takeover finds the batch already recorded and sends nothing twice. Each
+// resident in it carries their own effect state (core/src/effects.ts):
 //
-//   pending (claimed) ──send──▶ done: sent / noAuthorisation / refused
-//      ▲        │ the send failed (system error -1) or a write failed: pending again after the backoff
+//   pending ──attempt──▶ done: sent / noAuthorisation / refused
+//      ▲        │ the send failed (system error -1) or its outcome could not be written: pending again after the backoff
 //      └────────┘ … up to EFFECT_MAX_TRIES, then failed ('gaveUp', the last error kept)
 //
-// It is created claimed by the worker that makes the first attempt, and claimed again (a conditional
-// write) before every retry, so one attempt at a time is made per id. A claim that runs out without
-// a recorded outcome means the worker stopped between claiming and recording: the attempt counts as
-// failed (OUTCOME_UNKNOWN) and the message is sent again — at least once. The harm is bounded: a
-// one-time authorisation the first send consumed makes WeChat refuse the second (43101, recorded as
-// refused), and the tries are bounded too. Delivery figures are counted from these records, never
-// kept beside them, so they add up across retries and crashes.
+// A batch is inserted claimed by the worker that makes its first attempts, and claimed again (a
+// conditional write) before every retry, so one worker at a time sends to its residents. A claim that
+// runs out without recorded outcomes means the worker stopped between claiming and recording: each
+// resident still owed counts that attempt as failed (OUTCOME_UNKNOWN) and is sent again — at least
+// once. The harm is bounded: a one-time authorisation the first send consumed makes WeChat refuse the
+// second (43101, recorded as refused), and the tries are bounded too. Delivery figures are counted
+// from these records, never kept beside them, so they add up across retries and crashes.
 
-import { effectDone, effectRetry, type Effect, type EffectState } from './effects';
+import { EFFECT_MAX_TRIES, retryDelayMs, type EffectState } from './effects';
 import type { EpochMs, Id, Notice } from './model';
 
 /** What one subscribe message send came to ('failed': WeChat answered another error, e.g. -1, or none). */
@@ -85,28 +87,13 @@ export interface DeliveryJob {
 type DeliveryOutcome = Exclude<SendOutcome, 'failed'> | 'gaveUp';
 
 /**
- * One resident's delivery of a notice, an effect with id `${noticeId}:${userId}`. The recipient is in
- * top-level fields (reach queries them by notice and grid); what to send is the notice's.
- */
-export interface NoticeDelivery extends Effect<'noticeDelivery', null> {
-  noticeId: Id;
-  userId: Id;
-  gridId: Id;
-  householdId?: Id;
-  outcome?: DeliveryOutcome;
-  /** The attempt in progress: set by the claim, cleared when its outcome is recorded. */
-  claimId: string | null;
-  sentAt?: EpochMs;
-}
-
-/**
  * Work due this close ahead is taken by the tick at hand: a timer tick starts a little after its
  * instant, and what fell due at that instant (a retry 10 s after the last tick) should not wait a
  * whole interval more.
  */
 export const DUE_AHEAD_MS = 1_000;
 
-/** How long a claimed attempt belongs to its claimer: longer than the function's timeout, so a live attempt is never taken over. */
+/** How long a claimed batch belongs to its claimer: longer than the function's timeout, so a live attempt is never taken over. */
 export const DELIVERY_CLAIM_MS = LEASE_MS;
 /** The reason recorded for an attempt whose claim ran out with nothing recorded. */
 export const OUTCOME_UNKNOWN = 'outcome unknown: the attempt stopped between claiming and recording';
@@ -120,12 +107,42 @@ export interface Recipient {
   householdId?: Id;
 }
 
-function deliveryJobId(noticeId: Id, villageId: Id): Id {
-  return `${noticeId}:${villageId}`;
+/** A resident's delivery inside its batch: an effect's state without the effect's envelope. */
+export interface BatchRecipient extends Recipient {
+  /** Attempts made so far (none for a resident who held no authorisation). */
+  tries: number;
+  /** Set once finished. */
+  outcome?: DeliveryOutcome;
+  /** When a resident still owed is next tried; absent once finished. */
+  nextAttemptAt?: EpochMs;
+  /** Why the last attempt failed. */
+  lastError?: string;
+  sentAt?: EpochMs;
 }
 
-export function deliveryId(noticeId: Id, userId: Id): Id {
-  return `${noticeId}:${userId}`;
+/** One membership page of a job, its residents' deliveries together; id = `${jobId}:${after}`. */
+export interface DeliveryBatch {
+  id: Id;
+  noticeId: Id;
+  villageId: Id;
+  /** The cursor the page starts after (null: the job's first page). */
+  after: string | null;
+  /** The page's last membership id: the job's cursor once the batch is recorded. */
+  last: string;
+  recipients: BatchRecipient[];
+  /** Pending while a resident is owed an attempt. */
+  state: 'pending' | 'done';
+  /** When a worker may take it: the earliest owed attempt, or the end of the claim while claimed. */
+  nextAttemptAt: EpochMs;
+  /** The attempts in progress: set by a claim, cleared when their outcomes are recorded. */
+  claimId: string | null;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+  finishedAt?: EpochMs;
+}
+
+function deliveryJobId(noticeId: Id, villageId: Id): Id {
+  return `${noticeId}:${villageId}`;
 }
 
 /** The pending job that takes the notice to one village's grids. */
@@ -206,7 +223,12 @@ export interface RunBudget {
 
 /** Whether the run may start another batch (or claim another job): time and batches left. */
 export function mayRunBatch(budget: RunBudget, clockNow: EpochMs, batchesRun: number): boolean {
-  return clockNow < budget.deadline && batchesRun < budget.maxBatches;
+  return hasTimeLeft(budget, clockNow) && batchesRun < budget.maxBatches;
+}
+
+/** Whether the run may start anything more (another round of sends within a batch): time is left. */
+export function hasTimeLeft(budget: RunBudget, clockNow: EpochMs): boolean {
+  return clockNow < budget.deadline;
 }
 
 export function addCounts(a: DeliveryCounts, b: DeliveryCounts): DeliveryCounts {
@@ -215,54 +237,161 @@ export function addCounts(a: DeliveryCounts, b: DeliveryCounts): DeliveryCounts 
   return out;
 }
 
-/** A resident's delivery, created claimed (by `claimId`) for its first attempt. */
-export function newDelivery(noticeId: Id, recipient: Recipient, claimId: string, now: EpochMs): NoticeDelivery {
-  return {
-    id: deliveryId(noticeId, recipient.userId),
-    kind: 'noticeDelivery',
-    payload: null,
-    state: 'pending',
-    tries: 0,
-    nextAttemptAt: now + DELIVERY_CLAIM_MS,
-    createdAt: now,
-    noticeId,
-    userId: recipient.userId,
-    gridId: recipient.gridId,
-    ...(recipient.householdId !== undefined ? { householdId: recipient.householdId } : {}),
-    claimId,
-  };
-}
-
-/**
- * A due delivery claimed for another attempt. One whose earlier claim ran out unrecorded counts that
- * attempt as failed (OUTCOME_UNKNOWN) first, and may so be given up instead (state failed: nothing to send).
- */
-export function claimDelivery(delivery: NoticeDelivery, claimId: string, now: EpochMs): NoticeDelivery {
-  const counted = delivery.claimId === null ? delivery : effectRetry(delivery, OUTCOME_UNKNOWN, now);
-  if (counted.state !== 'pending') return { ...counted, claimId: null };
-  return { ...counted, claimId, nextAttemptAt: now + DELIVERY_CLAIM_MS };
-}
-
-/** What one attempt came to: what the send said, or an error (a write failed, the send call threw). */
+/** What one attempt came to: what the send said, or an error (the send call threw). */
 export type AttemptResult = SendOutcome | { error: unknown };
 
 function errorText(error: unknown): string {
   return String(error instanceof Error ? error.message : error);
 }
 
-/**
- * The claimed delivery after its attempt: done with a send's answer; retried after the backoff when
- * the send failed for a passing reason (a system error, a failed write), until the tries run out.
- */
-export function settleDelivery(delivery: NoticeDelivery, result: AttemptResult, now: EpochMs): NoticeDelivery {
-  const released = { ...delivery, claimId: null };
-  if (typeof result !== 'string') return effectRetry(released, errorText(result.error), now);
-  if (result === 'failed') return effectRetry(released, SEND_FAILED, now);
-  const done = effectDone(released, result, now);
-  return result === 'sent' ? { ...done, sentAt: now } : done;
+/** The batch of the page after `after`: the same page redone (a retry, a takeover) gets the same id. */
+export function deliveryBatchId(jobId: Id, after: string | null): Id {
+  return `${jobId}:${after ?? ''}`;
 }
 
-/** A notice's delivery figures, counted from its residents' records: finished by outcome, and still owed. */
+function isOwed(recipient: BatchRecipient): boolean {
+  return recipient.outcome === undefined;
+}
+
+/** The batch's state, when it is next workable and when it finished, from its residents' and its claim. */
+function withState(batch: DeliveryBatch, now: EpochMs): DeliveryBatch {
+  const owed = batch.recipients.filter(isOwed);
+  if (owed.length === 0) return { ...batch, state: 'done', claimId: null, updatedAt: now, finishedAt: now };
+  const earliest = Math.min(...owed.map((r) => r.nextAttemptAt ?? now));
+  return { ...batch, state: 'pending', nextAttemptAt: batch.claimId === null ? earliest : now + DELIVERY_CLAIM_MS, updatedAt: now };
+}
+
+/**
+ * The batch of one membership page, claimed by `claimId` for its first attempts. A resident without an
+ * authorisation (`authorisationsLeft` 0) is done at once as noAuthorisation: nothing is spent or sent.
+ */
+export function newDeliveryBatch(
+  job: Pick<DeliveryJob, 'id' | 'noticeId' | 'villageId' | 'cursor'>,
+  members: readonly Recipient[],
+  last: string,
+  authorisationsLeft: (userId: Id) => number | null,
+  claimId: string,
+  now: EpochMs,
+): DeliveryBatch {
+  const recipients = members.map(({ userId, gridId, householdId }): BatchRecipient => {
+    const recipient = { userId, gridId, ...(householdId !== undefined ? { householdId } : {}), tries: 0 };
+    return shouldSend(authorisationsLeft(userId)) ? { ...recipient, nextAttemptAt: now } : { ...recipient, outcome: 'noAuthorisation' };
+  });
+  const batch: DeliveryBatch = {
+    id: deliveryBatchId(job.id, job.cursor),
+    noticeId: job.noticeId,
+    villageId: job.villageId,
+    after: job.cursor,
+    last,
+    recipients,
+    state: 'pending',
+    nextAttemptAt: now,
+    claimId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return withState(batch, now);
+}
+
+/** The residents of a claimed batch to attempt now: still owed, and due by `dueBy`. */
+export function owedRecipients(batch: DeliveryBatch, dueBy: EpochMs): BatchRecipient[] {
+  return batch.recipients.filter((r) => isOwed(r) && (r.nextAttemptAt ?? dueBy) <= dueBy);
+}
+
+/** A failed attempt: tried again after the backoff, or given up after the last try. */
+function retried(recipient: BatchRecipient, error: string, now: EpochMs): BatchRecipient {
+  const tries = recipient.tries + 1;
+  const { nextAttemptAt: _next, ...rest } = recipient;
+  if (tries >= EFFECT_MAX_TRIES) return { ...rest, tries, lastError: error, outcome: 'gaveUp' };
+  return { ...rest, tries, lastError: error, nextAttemptAt: now + retryDelayMs(tries) };
+}
+
+/**
+ * A due batch claimed by `claimId` for another round of attempts. When an earlier claim ran out with
+ * nothing recorded, each resident it owed counts that attempt as failed (OUTCOME_UNKNOWN), may so be
+ * given up, and is otherwise due at once.
+ */
+export function claimBatch(batch: DeliveryBatch, claimId: string, now: EpochMs): DeliveryBatch {
+  const lostClaimEnd = batch.claimId === null ? null : batch.nextAttemptAt;
+  const recipients =
+    lostClaimEnd === null
+      ? batch.recipients
+      : batch.recipients.map((r) => {
+          if (!isOwed(r) || (r.nextAttemptAt ?? lostClaimEnd) > lostClaimEnd) return r;
+          const counted = retried(r, OUTCOME_UNKNOWN, now);
+          return isOwed(counted) ? { ...counted, nextAttemptAt: now } : counted;
+        });
+  return withState({ ...batch, recipients, claimId }, now);
+}
+
+function settled(recipient: BatchRecipient, result: AttemptResult, now: EpochMs): BatchRecipient {
+  if (typeof result !== 'string') return retried(recipient, errorText(result.error), now);
+  if (result === 'failed') return retried(recipient, SEND_FAILED, now);
+  const { nextAttemptAt: _next, ...rest } = recipient;
+  return { ...rest, tries: recipient.tries + 1, outcome: result, ...(result === 'sent' ? { sentAt: now } : {}) };
+}
+
+/**
+ * The claimed batch after a round of attempts, the claim released: each attempted resident done with
+ * the send's answer, or retried after the backoff (a system error), or given up after the last try;
+ * a resident not attempted (the run's time ran out first) stays owed as it was.
+ */
+export function settleBatch(claimed: DeliveryBatch, results: ReadonlyMap<Id, AttemptResult>, now: EpochMs): DeliveryBatch {
+  const recipients = claimed.recipients.map((r) => {
+    const result = results.get(r.userId);
+    return result === undefined || !isOwed(r) ? r : settled(r, result, now);
+  });
+  return withState({ ...claimed, recipients, claimId: null }, now);
+}
+
+/** The authorisations a round of attempts used: one per accepted send; WeChat's refusal (43101) means none is left. */
+export function authorisationSpends(results: ReadonlyMap<Id, AttemptResult>): { spent: Id[]; cleared: Id[] } {
+  const spent: Id[] = [];
+  const cleared: Id[] = [];
+  for (const [userId, result] of results) {
+    if (result === 'sent') spent.push(userId);
+    if (result === 'refused') cleared.push(userId);
+  }
+  return { spent, cleared };
+}
+
+/** What a round came to for the residents in `userIds`: each one's outcome, one still owed counted as failed (retried later). */
+export function roundCounts(batch: DeliveryBatch, userIds: ReadonlySet<Id>): DeliveryCounts {
+  const counts: DeliveryCounts = { ...EMPTY_COUNTS };
+  for (const r of batch.recipients) {
+    if (!userIds.has(r.userId)) continue;
+    if (r.outcome === undefined || r.outcome === 'gaveUp') counts.failed += 1;
+    else counts[r.outcome] += 1;
+  }
+  return counts;
+}
+
+/** One resident's delivery as reach and reports read it off its batch; id = `${noticeId}:${userId}`. */
+export interface ResidentDelivery extends Recipient {
+  id: Id;
+  noticeId: Id;
+  state: EffectState;
+  tries: number;
+  outcome?: DeliveryOutcome;
+  lastError?: string;
+  sentAt?: EpochMs;
+}
+
+export function deliveryId(noticeId: Id, userId: Id): Id {
+  return `${noticeId}:${userId}`;
+}
+
+/** The batch's residents' deliveries, one each. */
+export function residentDeliveries(batch: DeliveryBatch): ResidentDelivery[] {
+  return batch.recipients.map(({ nextAttemptAt: _next, ...r }) => ({
+    ...r,
+    id: deliveryId(batch.noticeId, r.userId),
+    noticeId: batch.noticeId,
+    state: r.outcome === undefined ? 'pending' : r.outcome === 'gaveUp' ? 'failed' : 'done',
+  }));
+}
+
+/** A notice's delivery figures, counted from its residents' deliveries: finished by outcome, and still owed. */
 export interface DeliveryFigures {
   sent: number;
   noAuthorisation: number;
@@ -274,7 +403,7 @@ export interface DeliveryFigures {
 }
 const NO_DELIVERIES: Readonly<DeliveryFigures> = { sent: 0, noAuthorisation: 0, refused: 0, failed: 0, pending: 0 };
 
-export function deliveryFigures(deliveries: readonly Pick<NoticeDelivery, 'state' | 'outcome'>[]): DeliveryFigures {
+export function deliveryFigures(deliveries: readonly Pick<ResidentDelivery, 'state' | 'outcome'>[]): DeliveryFigures {
   const figures = { ...NO_DELIVERIES };
   for (const d of deliveries) {
     if (d.state === 'pending') figures.pending += 1;
@@ -285,10 +414,10 @@ export function deliveryFigures(deliveries: readonly Pick<NoticeDelivery, 'state
 }
 
 /** A delivery not finished well: still owed an attempt, or given up (with the last error). */
-type UndeliveredResident = Pick<NoticeDelivery, 'userId' | 'householdId' | 'tries' | 'lastError'> & { state: UndeliveredState };
+type UndeliveredResident = Pick<ResidentDelivery, 'userId' | 'householdId' | 'tries' | 'lastError'> & { state: UndeliveredState };
 export type UndeliveredState = Exclude<EffectState, 'done'>;
 
-function isUndelivered<D extends Pick<NoticeDelivery, 'state'>>(delivery: D): delivery is D & { state: UndeliveredState } {
+function isUndelivered<D extends Pick<ResidentDelivery, 'state'>>(delivery: D): delivery is D & { state: UndeliveredState } {
   return delivery.state !== 'done';
 }
 
@@ -300,7 +429,7 @@ export interface GridDeliveries {
 }
 
 /** Per grid, the delivery figures and who is not delivered yet (or never will be). */
-export function deliveriesByGrid(gridIds: readonly Id[], deliveries: readonly NoticeDelivery[]): GridDeliveries[] {
+export function deliveriesByGrid(gridIds: readonly Id[], deliveries: readonly ResidentDelivery[]): GridDeliveries[] {
   return gridIds.map((gridId) => {
     const inGrid = deliveries.filter((d) => d.gridId === gridId);
     const undelivered = inGrid.filter(isUndelivered).map(({ userId, householdId, state, tries, lastError }) => ({
@@ -325,24 +454,4 @@ export function shouldSend(authorisationsLeft: number | null): boolean {
 /** The line under the title in the subscribe message. */
 export function noticeMessageLine(urgent: boolean): string {
   return urgent ? '紧急通知，请尽快查看' : '新通知，请查看';
-}
-
-/** How handling one member of a batch ended: an outcome, or an error (the batch then fails). */
-export type MemberResult = { userId: Id; outcome: MemberOutcome } | { userId: Id; error: unknown };
-
-export interface BatchTally {
-  counts: DeliveryCounts;
-  /** The first member's error, when any could not be recorded: the batch then counts as failed and is redone. */
-  failure: { error: unknown } | null;
-}
-
-/** What a batch came to, member by member. */
-export function tallyBatch(results: readonly MemberResult[]): BatchTally {
-  const counts: DeliveryCounts = { ...EMPTY_COUNTS };
-  let failure: BatchTally['failure'] = null;
-  for (const result of results) {
-    if ('error' in result) failure ??= { error: result.error };
-    else counts[result.outcome] += 1;
-  }
-  return { counts, failure };
 }

@@ -7,11 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll } from '../../backend/src/db';
-import type { DeliveryDoc } from '../../backend/src/notices/docs';
+import type { ResidentDelivery } from '../../core/src/delivery';
 import type { SeedOptions } from '../../backend/src/seed';
 import { LEASE_MS, OUTCOME_UNKNOWN } from '../../core/src/delivery';
 import type { NoticeReachView, PublishResult } from '../../core/src/schemas/notices';
-import { type TestBackend, useTestBackend } from '../helpers/backend';
+import { residentDeliveriesOf, type TestBackend, useTestBackend } from '../helpers/backend';
 
 /** One village of 200 residents, in batches of 20: the run is long enough to be killed in the middle. */
 const VILLAGE: SeedOptions = { villages: 1, gridsPerVillage: 4, householdsPerGrid: 50, joinedHouseholdsPerGrid: 50 };
@@ -38,8 +38,8 @@ function deliveryInstancePids(): number[] {
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
-function deliveriesOf(noticeId: string): Promise<DeliveryDoc[]> {
-  return fetchAll<DeliveryDoc>(backend.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId }).limit(1000));
+function deliveriesOf(noticeId: string): Promise<ResidentDelivery[]> {
+  return residentDeliveriesOf(backend.db, noticeId);
 }
 
 describe('a delivery run killed mid-batch', () => {

@@ -1,17 +1,17 @@
 // The durable notice queue: with a small batch and one batch per run, a notice for many residents
 // goes out over several timer ticks, survives an injected write fault and a worker that died
 // holding the lease (its claimed, unrecorded deliveries are sent again once their claims run out),
-// and nobody receives it twice (outbox sends per touser, noticeDeliveries docs).
+// and nobody receives it twice (outbox sends per touser, the residents' deliveries in their batches).
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll, fetchById, insertMany, updateWhere } from '../../backend/src/db';
 import { LEASE_MS } from '../../backend/src/notices/deliver';
-import { deliveryId, type DeliveryDoc, type DeliveryJobDoc } from '../../backend/src/notices/docs';
-import { newDelivery, OUTCOME_UNKNOWN } from '../../core/src/delivery';
+import type { DeliveryJobDoc } from '../../backend/src/notices/docs';
+import { newDeliveryBatch, OUTCOME_UNKNOWN, type ResidentDelivery } from '../../core/src/delivery';
 import { toStored } from '../../backend/src/db';
 import type { PublishResult } from '../../core/src/schemas/notices';
 import type { SeedOptions } from '../../backend/src/seed';
-import { startTestBackend, type TestBackend, useTestBackend, sendsByUser } from '../helpers/backend';
+import { residentDeliveriesOf, startTestBackend, type TestBackend, useTestBackend, sendsByUser } from '../helpers/backend';
 
 const STREET: SeedOptions = { villages: 2, gridsPerVillage: 3, householdsPerGrid: 20, joinedHouseholdsPerGrid: 15 };
 const BATCH = 10;
@@ -30,8 +30,8 @@ useTestBackend(
   },
 );
 
-async function deliveries(noticeId: string): Promise<DeliveryDoc[]> {
-  return fetchAll<DeliveryDoc>(backend.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId }).limit(1000));
+function deliveries(noticeId: string): Promise<ResidentDelivery[]> {
+  return residentDeliveriesOf(backend.db, noticeId);
 }
 /** The notice's job for village v01 (jobs are per village). */
 async function job(noticeId: string): Promise<DeliveryJobDoc> {
@@ -61,29 +61,34 @@ describe('deliverNotices', () => {
     await backend.emu.control.advance(TICK_MS);
     expect(await deliveries(noticeId)).toHaveLength(2 * BATCH);
 
-    // A write fault on one delivery fails the batch: the others of the batch went out, the cursor stays.
-    await backend.emu.control.injectFault({ target: 'databaseWrite', name: COLLECTIONS.noticeDeliveries, count: 1 });
+    // A write fault on the batch's insert fails it before anything is sent: the cursor stays.
+    await backend.emu.control.injectFault({ target: 'databaseWrite', name: COLLECTIONS.noticeDeliveryBatches, count: 1 });
     await backend.emu.control.advance(TICK_MS);
-    expect(await deliveries(noticeId)).toHaveLength(3 * BATCH - 1);
+    expect(await deliveries(noticeId)).toHaveLength(2 * BATCH);
     const afterFault = await job(noticeId);
     expect(afterFault).toMatchObject({ state: 'pending', cursor: residents[2 * BATCH - 1] });
     expect(afterFault.lastError).toMatch(/injected/);
 
-    // The retry redoes that batch: nine already delivered are skipped, the one left out goes now.
+    // The retry redoes that page as one batch.
     for (let i = 0; i < MAX_TICKS && (await job(noticeId)).cursor === residents[2 * BATCH - 1]; i += 1) {
       await backend.emu.control.advance(TICK_MS);
     }
     expect(await deliveries(noticeId)).toHaveLength(3 * BATCH);
     expect((await job(noticeId)).cursor).toBe(residents[3 * BATCH - 1]);
 
-    // A worker died mid-batch holding the lease: it had inserted three deliveries, claimed, and sent nothing.
+    // A worker died mid-batch holding the lease: it had recorded the next page's batch, claimed, and sent nothing.
     const now = await backend.emu.control.now();
-    const crashed = residents.slice(3 * BATCH, 3 * BATCH + 3);
-    for (const userId of crashed) {
-      const doc: DeliveryDoc = toStored(newDelivery(noticeId, { userId, gridId: 'x' }, 'dead-worker', now));
-      expect(doc._id).toBe(deliveryId(noticeId, userId));
-      await insertMany(backend.db, COLLECTIONS.noticeDeliveries, [doc]);
-    }
+    const crashed = residents.slice(3 * BATCH, 4 * BATCH);
+    const gridOf = new Map(backend.street.people.grids.flatMap((g) => g.residents.map((r) => [r.openid, g.gridId] as const)));
+    const deadBatch = newDeliveryBatch(
+      { id: `${noticeId}:${village}`, noticeId, villageId: village, cursor: residents[3 * BATCH - 1]! },
+      crashed.map((userId) => ({ userId, gridId: gridOf.get(userId)! })),
+      crashed[crashed.length - 1]!,
+      () => null,
+      'dead-worker',
+      now,
+    );
+    await insertMany(backend.db, COLLECTIONS.noticeDeliveryBatches, [toStored(deadBatch)]);
     await updateWhere(backend.db.collection(COLLECTIONS.deliveryJobs).where({ _id: `${noticeId}:v01` }), {
       state: 'running',
       leaseId: 'dead-worker',
@@ -93,10 +98,10 @@ describe('deliverNotices', () => {
     // While the lease holds, nobody touches the job.
     await backend.emu.control.advance(TICK_MS);
     expect(await job(noticeId)).toMatchObject({ state: 'running', leaseId: 'dead-worker', cursor: residents[3 * BATCH - 1] });
-    expect(await deliveries(noticeId)).toHaveLength(3 * BATCH + 3);
+    expect(await deliveries(noticeId)).toHaveLength(4 * BATCH);
 
-    // Once it ends, the next tick takes over from the cursor and the queue runs to the end; the dead
-    // worker's three deliveries are attempted again once their claims run out.
+    // Once it ends, the next tick takes over from the cursor, finds that page's batch recorded and goes
+    // on to the end; the dead worker's residents are attempted again once its claim runs out.
     let ticks = 0;
     const pending = async (): Promise<number> => (await deliveries(noticeId)).filter((d) => d.state === 'pending').length;
     while (((await job(noticeId)).state !== 'done' || (await pending()) > 0) && ticks < MAX_TICKS) {
@@ -110,7 +115,7 @@ describe('deliverNotices', () => {
     expect(docs.map((d) => d.userId).sort()).toEqual(residents);
     const sends = await sendsByUser(backend);
     for (const userId of residents) expect(sends.get(userId) ?? 0).toBe(1);
-    // The crashed worker's three were unknown (claimed, nothing recorded): counted as a failed try, then sent; nobody stays pending.
+    // The crashed worker's ten were unknown (claimed, nothing recorded): counted as a failed try, then sent; nobody stays pending.
     expect(
       docs
         .filter((d) => d.lastError === OUTCOME_UNKNOWN)
@@ -145,7 +150,7 @@ describe('deliverNotices', () => {
         one.street.people.committee[grid.villageId]!,
       );
       await one.emu.control.advance(TICK_MS);
-      const docs = await fetchAll<DeliveryDoc>(one.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId: res.data!.notice.id }).limit(100));
+      const docs = await residentDeliveriesOf(one.db, res.data!.notice.id);
       const outcome = new Map(docs.map((d) => [d.userId, d.outcome]));
       expect(outcome.get(granted!.openid)).toBe('sent');
       expect(outcome.get(notGranted!.openid)).toBe('noAuthorisation');

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll } from '../../backend/src/db';
-import type { DeliveryDoc } from '../../backend/src/notices/docs';
+import type { ResidentDelivery } from '../../core/src/delivery';
 import type { NoticePage, NoticeReachView, PublishResult } from '../../core/src/schemas/notices';
 import type { DemoGridPeople, SeedOptions } from '../../backend/src/seed';
-import { startTestBackend, type TestBackend, sendsByUser } from '../helpers/backend';
+import { residentDeliveriesOf, startTestBackend, type TestBackend, sendsByUser } from '../helpers/backend';
 
 /** Four grids per village, so a three-grid notice leaves one grid of the village outside. */
 const STREET: SeedOptions = { villages: 2, gridsPerVillage: 4, householdsPerGrid: 6, joinedHouseholdsPerGrid: 4 };
@@ -33,8 +33,8 @@ async function mintGroupCloudId(opengid: string): Promise<string> {
   return ((await res.json()) as { cloudID: string }).cloudID;
 }
 
-async function deliveriesOf(noticeId: string): Promise<DeliveryDoc[]> {
-  return fetchAll<DeliveryDoc>(backend.db.collection(COLLECTIONS.noticeDeliveries).where({ noticeId }).limit(1000));
+function deliveriesOf(noticeId: string): Promise<ResidentDelivery[]> {
+  return residentDeliveriesOf(backend.db, noticeId);
 }
 
 describe('a committee notice to three grids of its village', () => {

@@ -2,29 +2,34 @@ import { describe, expect, it } from 'vitest';
 import {
   addCounts,
   advanceJob,
-  claimDelivery,
+  authorisationSpends,
+  claimBatch,
   claimJob,
   DELIVERY_CLAIM_MS,
   deliveriesByGrid,
+  deliveryBatchId,
   deliveryFigures,
   EFFECT_MAX_TRIES,
   EMPTY_COUNTS,
   finishJob,
+  hasTimeLeft,
   isLastPage,
   LEASE_MS,
   mayRunBatch,
-  newDelivery,
+  newDeliveryBatch,
   newDeliveryJob,
   noticeMessageLine,
   OUTCOME_UNKNOWN,
+  owedRecipients,
+  residentDeliveries,
   retryDelayMs,
   retryJob,
-  settleDelivery,
+  roundCounts,
+  settleBatch,
   shouldSend,
-  tallyBatch,
   yieldJob,
+  type AttemptResult,
   type DeliveryJob,
-  type NoticeDelivery,
   type Notice,
 } from '../../core/src';
 import { at, GRID, OTHER_GRID, STREET, VILLAGE } from './fixtures';
@@ -111,68 +116,12 @@ describe('a delivery job', () => {
 
 describe('a delivery run', () => {
   const budget = { deadline: NOW + 8 * SECOND_MS, maxBatches: 2 };
-  it('starts batches while time and batches are left', () => {
+  it('starts batches while time and batches are left, and rounds of sends while time is left', () => {
     expect(mayRunBatch(budget, NOW, 0)).toBe(true);
     expect(mayRunBatch(budget, NOW + 8 * SECOND_MS, 0)).toBe(false);
     expect(mayRunBatch(budget, NOW, 2)).toBe(false);
-  });
-});
-
-describe('a resident in a batch', () => {
-  it('gets a pending delivery, claimed for its first attempt, with the household when the membership names one', () => {
-    expect(newDelivery('n1', { userId: 'u1', gridId: GRID, householdId: 'h1' }, 'claim-1', NOW)).toEqual({
-      id: 'n1:u1',
-      kind: 'noticeDelivery',
-      payload: null,
-      state: 'pending',
-      tries: 0,
-      nextAttemptAt: NOW + DELIVERY_CLAIM_MS,
-      noticeId: 'n1',
-      userId: 'u1',
-      gridId: GRID,
-      householdId: 'h1',
-      createdAt: NOW,
-      claimId: 'claim-1',
-    });
-    expect(newDelivery('n1', { userId: 'u2', gridId: GRID }, 'claim-1', NOW)).not.toHaveProperty('householdId');
-  });
-
-  it('is sent to only with an authorisation left, or when authorisations are not counted', () => {
-    expect(shouldSend(null)).toBe(true);
-    expect(shouldSend(1)).toBe(true);
-    expect(shouldSend(0)).toBe(false);
-  });
-
-  it('reads a line that says whether the notice is urgent', () => {
-    expect(noticeMessageLine(true)).toBe('紧急通知，请尽快查看');
-    expect(noticeMessageLine(false)).toBe('新通知，请查看');
-  });
-});
-
-describe('tallyBatch', () => {
-  it('counts every outcome, the skipped too, and fails nothing when every member was recorded', () => {
-    const tally = tallyBatch([
-      { userId: 'u1', outcome: 'sent' },
-      { userId: 'u2', outcome: 'skipped' },
-      { userId: 'u3', outcome: 'noAuthorisation' },
-      { userId: 'u4', outcome: 'sent' },
-      { userId: 'u5', outcome: 'refused' },
-    ]);
-    expect(tally.counts).toEqual({ sent: 2, noAuthorisation: 1, refused: 1, failed: 0, skipped: 1 });
-    expect(Object.values(tally.counts).reduce((a, b) => a + b, 0)).toBe(5);
-    expect(tally.failure).toBeNull();
-  });
-
-  it('fails the batch with the first error, still counting what went out', () => {
-    const first = new Error('write fault');
-    const tally = tallyBatch([
-      { userId: 'u1', outcome: 'sent' },
-      { userId: 'u2', error: first },
-      { userId: 'u3', error: new Error('second') },
-    ]);
-    expect(tally.failure).toEqual({ error: first });
-    expect(tally.counts.sent).toBe(1);
-    expect(tally.counts).toEqual({ ...EMPTY_COUNTS, sent: 1 });
+    expect(hasTimeLeft(budget, NOW + 8 * SECOND_MS - 1)).toBe(true);
+    expect(hasTimeLeft(budget, NOW + 8 * SECOND_MS)).toBe(false);
   });
 
   it('adds counts outcome by outcome', () => {
@@ -184,61 +133,159 @@ describe('tallyBatch', () => {
       skipped: 4,
     });
   });
+
+  it('reads a line that says whether the notice is urgent', () => {
+    expect(noticeMessageLine(true)).toBe('紧急通知，请尽快查看');
+    expect(noticeMessageLine(false)).toBe('新通知，请查看');
+  });
+
+  it('sends only with an authorisation left, or when authorisations are not counted', () => {
+    expect(shouldSend(null)).toBe(true);
+    expect(shouldSend(1)).toBe(true);
+    expect(shouldSend(0)).toBe(false);
+  });
 });
 
-describe('a resident’s delivery as an effect', () => {
-  const first: NoticeDelivery = newDelivery('n1', { userId: 'u1', gridId: GRID }, 'claim-1', NOW);
+describe('a delivery batch', () => {
+  const members = [
+    { userId: 'u1', gridId: GRID, householdId: 'h1' },
+    { userId: 'u2', gridId: GRID },
+    { userId: 'u3', gridId: OTHER_GRID, householdId: 'h3' },
+  ];
+  /** u2 holds no authorisation; the others one each. */
+  const left = (userId: string) => (userId === 'u2' ? 0 : 1);
+  const first = newDeliveryBatch({ ...job, cursor: 'u0' }, members, 'u3', left, 'claim-1', NOW);
   const later = NOW + 3 * SECOND_MS;
+  const results = (entries: Array<[string, AttemptResult]>) => new Map(entries);
 
-  it('is done with the send’s answer, the claim released; sentAt only when sent', () => {
-    const sent = settleDelivery(first, 'sent', later);
-    expect(sent).toMatchObject({ state: 'done', outcome: 'sent', tries: 1, claimId: null, sentAt: later, finishedAt: later });
-    const refused = settleDelivery(first, 'refused', later);
-    expect(refused).toMatchObject({ state: 'done', outcome: 'refused', claimId: null });
-    expect(refused).not.toHaveProperty('sentAt');
-    expect(settleDelivery(first, 'noAuthorisation', later)).toMatchObject({ state: 'done', outcome: 'noAuthorisation', tries: 1 });
-  });
-
-  it('is retried after the backoff when the send failed (a system error) or a write threw, and given up after the last try', () => {
-    const failed = settleDelivery(first, 'failed', later);
-    expect(failed).toMatchObject({ state: 'pending', tries: 1, claimId: null, nextAttemptAt: later + retryDelayMs(1) });
-    expect(failed.lastError).toMatch(/subscribeMessage\.send/);
-    expect(failed).not.toHaveProperty('outcome');
-    const threw = settleDelivery(first, { error: new Error('injected database write fault') }, later);
-    expect(threw).toMatchObject({ state: 'pending', tries: 1, lastError: 'injected database write fault' });
-    let d = first;
-    for (let i = 0; i < EFFECT_MAX_TRIES; i += 1) d = settleDelivery({ ...d, claimId: 'c' }, 'failed', later);
-    expect(d).toMatchObject({ state: 'failed', outcome: 'gaveUp', tries: EFFECT_MAX_TRIES, finishedAt: later });
-  });
-
-  it('is claimed again for a retry; an earlier claim that ran out unrecorded counts as a failed try (outcome unknown)', () => {
-    const due = settleDelivery(first, 'failed', NOW);
-    const retried = claimDelivery(due, 'claim-2', later);
-    expect(retried).toMatchObject({ state: 'pending', tries: 1, claimId: 'claim-2', nextAttemptAt: later + DELIVERY_CLAIM_MS });
-    // The first attempt's worker died after claiming: that attempt is counted, and it is sent again.
-    const orphaned = claimDelivery(first, 'claim-3', later);
-    expect(orphaned).toMatchObject({ state: 'pending', tries: 1, claimId: 'claim-3', lastError: OUTCOME_UNKNOWN });
-    // With the tries used up, it is given up instead of claimed: nothing more is sent.
-    const lastTry = { ...first, tries: EFFECT_MAX_TRIES - 1 };
-    expect(claimDelivery(lastTry, 'claim-4', later)).toMatchObject({ state: 'failed', outcome: 'gaveUp', claimId: null, lastError: OUTCOME_UNKNOWN });
-  });
-
-  it('gives figures that add up to the deliveries, and per grid who is pending or failed', () => {
-    const other = newDelivery('n1', { userId: 'u2', gridId: OTHER_GRID, householdId: 'h2' }, 'claim-1', NOW);
-    const deliveries = [
-      settleDelivery(first, 'sent', later),
-      settleDelivery({ ...first, id: 'n1:u3', userId: 'u3' }, 'refused', later),
-      settleDelivery({ ...first, id: 'n1:u4', userId: 'u4' }, 'noAuthorisation', later),
-      { ...settleDelivery(other, 'failed', later), state: 'failed' as const, outcome: 'gaveUp' as const },
-      other,
-    ];
-    expect(deliveryFigures(deliveries)).toEqual({ sent: 1, refused: 1, noAuthorisation: 1, failed: 1, pending: 1 });
-    const [mine, theirs] = deliveriesByGrid([GRID, OTHER_GRID], deliveries);
-    expect(mine).toEqual({ gridId: GRID, figures: { sent: 1, refused: 1, noAuthorisation: 1, failed: 0, pending: 0 }, undelivered: [] });
-    expect(theirs?.figures).toEqual({ sent: 0, refused: 0, noAuthorisation: 0, failed: 1, pending: 1 });
-    expect(theirs?.undelivered).toEqual([
-      { userId: 'u2', householdId: 'h2', state: 'failed', tries: 1, lastError: expect.stringMatching(/send failed/) },
-      { userId: 'u2', householdId: 'h2', state: 'pending', tries: 0 },
+  it('holds one page, claimed for its first attempts; its id comes from the job and the cursor it starts after', () => {
+    expect(first).toMatchObject({
+      id: `${job.id}:u0`,
+      noticeId: 'n1',
+      villageId: VILLAGE,
+      after: 'u0',
+      last: 'u3',
+      state: 'pending',
+      claimId: 'claim-1',
+      nextAttemptAt: NOW + DELIVERY_CLAIM_MS,
+    });
+    expect(deliveryBatchId(job.id, null)).toBe(`${job.id}:`);
+    expect(first.recipients).toEqual([
+      { userId: 'u1', gridId: GRID, householdId: 'h1', tries: 0, nextAttemptAt: NOW },
+      // Without an authorisation: done at once, nothing to send.
+      { userId: 'u2', gridId: GRID, tries: 0, outcome: 'noAuthorisation' },
+      { userId: 'u3', gridId: OTHER_GRID, householdId: 'h3', tries: 0, nextAttemptAt: NOW },
     ]);
+    expect(owedRecipients(first, NOW).map((r) => r.userId)).toEqual(['u1', 'u3']);
+  });
+
+  it('is done at once, unclaimed, when nobody in it holds an authorisation', () => {
+    const none = newDeliveryBatch(job, members, 'u3', () => 0, 'claim-1', NOW);
+    expect(none).toMatchObject({ state: 'done', claimId: null, finishedAt: NOW });
+    expect(owedRecipients(none, NOW)).toEqual([]);
+  });
+
+  it('records each send’s answer; a system error is retried after the backoff; the claim is released', () => {
+    const settled = settleBatch(
+      first,
+      results([
+        ['u1', 'sent'],
+        ['u3', 'failed'],
+      ]),
+      later,
+    );
+    expect(settled).toMatchObject({ state: 'pending', claimId: null, nextAttemptAt: later + retryDelayMs(1) });
+    expect(settled.recipients[0]).toEqual({ userId: 'u1', gridId: GRID, householdId: 'h1', tries: 1, outcome: 'sent', sentAt: later });
+    expect(settled.recipients[2]).toMatchObject({ tries: 1, nextAttemptAt: later + retryDelayMs(1), lastError: expect.stringMatching(/send failed/) });
+    expect(settled.recipients[2]).not.toHaveProperty('outcome');
+    expect(roundCounts(settled, new Set(['u1', 'u3']))).toEqual({ ...EMPTY_COUNTS, sent: 1, failed: 1 });
+    const done = settleBatch(
+      first,
+      results([
+        ['u1', 'refused'],
+        ['u3', 'sent'],
+      ]),
+      later,
+    );
+    expect(done).toMatchObject({ state: 'done', claimId: null, finishedAt: later });
+    expect(done.recipients[0]).not.toHaveProperty('sentAt');
+  });
+
+  it('leaves a resident the round did not reach (out of time) owed as before, due at once', () => {
+    const settled = settleBatch(first, results([['u1', 'sent']]), later);
+    expect(settled.recipients[2]).toEqual(first.recipients[2]);
+    expect(settled).toMatchObject({ state: 'pending', claimId: null, nextAttemptAt: NOW });
+  });
+
+  it('gives up a resident after the last try, with the reason', () => {
+    let batch = first;
+    for (let i = 0; i < EFFECT_MAX_TRIES; i += 1) batch = settleBatch({ ...batch, claimId: 'c' }, results([['u3', { error: new Error('boom') }]]), later);
+    expect(batch.recipients[2]).toMatchObject({ tries: EFFECT_MAX_TRIES, outcome: 'gaveUp', lastError: 'boom' });
+    expect(batch.recipients[2]).not.toHaveProperty('nextAttemptAt');
+  });
+
+  it('is claimed again for a retry; an earlier claim that ran out unrecorded counts as a failed try (outcome unknown), due at once', () => {
+    const due = settleBatch(
+      first,
+      results([
+        ['u1', 'sent'],
+        ['u3', 'failed'],
+      ]),
+      NOW,
+    );
+    const retried = claimBatch(due, 'claim-2', later);
+    expect(retried).toMatchObject({ claimId: 'claim-2', nextAttemptAt: later + DELIVERY_CLAIM_MS });
+    expect(retried.recipients[2]).toMatchObject({ tries: 1 });
+    // The first round's worker died after claiming: its attempts are counted and made again.
+    const orphaned = claimBatch(first, 'claim-3', later);
+    expect(orphaned.recipients.filter((r) => r.lastError === OUTCOME_UNKNOWN).map((r) => r.userId)).toEqual(['u1', 'u3']);
+    expect(owedRecipients(orphaned, later).map((r) => [r.userId, r.tries])).toEqual([
+      ['u1', 1],
+      ['u3', 1],
+    ]);
+    // With the tries used up, they are given up instead: nothing more is sent.
+    const lastTry = { ...first, recipients: first.recipients.map((r) => ({ ...r, tries: EFFECT_MAX_TRIES - 1 })) };
+    const givenUp = claimBatch(lastTry, 'claim-4', later);
+    expect(owedRecipients(givenUp, later)).toEqual([]);
+    expect(givenUp).toMatchObject({ state: 'done', claimId: null });
+  });
+
+  it('says which authorisations a round used: one per accepted send, and a refusal clears the count', () => {
+    expect(
+      authorisationSpends(
+        results([
+          ['u1', 'sent'],
+          ['u2', 'noAuthorisation'],
+          ['u3', 'refused'],
+          ['u4', 'failed'],
+        ]),
+      ),
+    ).toEqual({
+      spent: ['u1'],
+      cleared: ['u3'],
+    });
+  });
+
+  it('gives each resident’s delivery, figures that add up to them, and per grid who is pending or failed', () => {
+    const settled = settleBatch(
+      first,
+      results([
+        ['u1', 'sent'],
+        ['u3', 'failed'],
+      ]),
+      later,
+    );
+    const deliveries = residentDeliveries(settled);
+    expect(deliveries.map((d) => [d.id, d.state, d.outcome])).toEqual([
+      ['n1:u1', 'done', 'sent'],
+      ['n1:u2', 'done', 'noAuthorisation'],
+      ['n1:u3', 'pending', undefined],
+    ]);
+    expect(deliveryFigures(deliveries)).toEqual({ sent: 1, refused: 0, noAuthorisation: 1, failed: 0, pending: 1 });
+    const [mine, theirs] = deliveriesByGrid([GRID, OTHER_GRID], deliveries);
+    expect(mine).toEqual({ gridId: GRID, figures: { sent: 1, refused: 0, noAuthorisation: 1, failed: 0, pending: 0 }, undelivered: [] });
+    expect(theirs?.undelivered).toEqual([{ userId: 'u3', householdId: 'h3', state: 'pending', tries: 1, lastError: expect.stringMatching(/send failed/) }]);
+    const gaveUp = { ...deliveries[2]!, state: 'failed' as const, outcome: 'gaveUp' as const };
+    expect(deliveryFigures([gaveUp])).toEqual({ sent: 0, refused: 0, noAuthorisation: 0, failed: 1, pending: 0 });
   });
 });

@@ -3,6 +3,10 @@
 import { afterAll, beforeAll } from 'vitest';
 import { buildDemoStreet, DEMO_ADMIN_OPENID, SMALL_STREET, writeDemoStreet, type DemoStreet, type SeedOptions } from '../../backend/src/seed';
 import type { Database } from '../../backend/src/cloud';
+import { COLLECTIONS } from '../../backend/src/collections';
+import { fetchPagedById, fromStored, MAX_GET_LIMIT } from '../../backend/src/db';
+import type { DeliveryBatchDoc } from '../../backend/src/notices/docs';
+import { residentDeliveries, type ResidentDelivery } from '../../core/src/delivery';
 import { startTestEmulator, type TestEmulator } from '../../emulator/src/testing';
 import { productEmulatorOptions } from '../../scripts/lib/local-emulator';
 
@@ -71,4 +75,15 @@ export async function sendsByUser(backend: TestBackend): Promise<Map<string, num
     if (!m.error) out.set(m.request.touser, (out.get(m.request.touser) ?? 0) + 1);
   }
   return out;
+}
+
+/** Every resident's delivery of a notice, read off its batches (one per resident), ordered by resident. */
+export async function residentDeliveriesOf(db: Database, noticeId: string): Promise<ResidentDelivery[]> {
+  const { docs } = await fetchPagedById<DeliveryBatchDoc>(db, COLLECTIONS.noticeDeliveryBatches, { noticeId }, MAX_GET_LIMIT);
+  return docs.flatMap((doc) => residentDeliveries(fromStored(doc))).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+/** One resident's delivery of a notice, or null when no batch holds them yet. */
+export async function residentDeliveryOf(db: Database, noticeId: string, userId: string): Promise<ResidentDelivery | null> {
+  return (await residentDeliveriesOf(db, noticeId)).find((d) => d.userId === userId) ?? null;
 }

@@ -1,56 +1,59 @@
 // deliverNotices: works the durable notice queue on a 10-second timer: the jobs notices still owe
-// (dispatch.ts), the residents' deliveries due a retry (the sweep), then the delivery jobs.
+// (dispatch.ts), the delivery batches due a retry (the sweep), then the delivery jobs.
 //
-// One invocation claims a job with a conditional update (a lease), pages through the members of the
-// notice's grids by an _id cursor, and for each resident inserts a noticeDeliveries document with _id
-// `${noticeId}:${userId}`, claimed for its first attempt, and only then sends; the send's outcome is
-// then written under that claim. A duplicate insert means the resident has a delivery already (its
-// retries are the sweep's). A batch one of whose members could not be recorded is redone from the
-// cursor, so every member ends up with a delivery. The cursor is saved after each batch, and the run
-// stops within a time budget well below the function timeout; the next tick resumes from the cursor.
+// One invocation claims a job with a conditional update (a lease) and pages through the members of
+// the notice's grids by an _id cursor. Each page becomes one delivery batch (core/src/delivery.ts),
+// inserted claimed before anything is sent, with an id from the job and the cursor: a page redone
+// after a crash or a takeover finds its batch and sends nothing again (its retries are the sweep's).
+// The residents are then sent to, a round of SEND_CONCURRENCY at a time while the time budget lasts,
+// and their outcomes written in one update under the claim, the authorisations they used in one
+// more; then the cursor moves on. The run stops within a time budget well below the function timeout
+// — checked before every round of sends, so no invocation sends after it — and the next tick resumes.
 // A job whose holder died is taken over once its lease ends.
 //
-// Every delivery is an effect (core/src/delivery.ts, core/src/effects.ts): a send that failed for a
-// passing reason (a system error -1, a failed write) is retried with backoff by the sweep, which
-// claims each due delivery before its attempt; after EFFECT_MAX_TRIES it is failed with the reason
-// kept. One whose claim ran out unrecorded (a crash between claim and record) is sent again (at
-// least once; see core/src/delivery.ts for why that is bounded). Nothing stays pending for good.
+// A resident's delivery is an effect held in its batch: a send that failed for a passing reason (a
+// system error -1) is retried with backoff by the sweep, which claims each due batch before its
+// attempts; after EFFECT_MAX_TRIES it is failed with the reason kept. Residents of a batch whose
+// claim ran out unrecorded (a crash between claim and record) are sent again (at least once; see
+// core/src/delivery.ts for why that is bounded). Nothing stays pending for good.
 // Decisions take the invocation's `ctx.now`; only the time budget watches the moving `ctx.clock()`.
 //
 // A notice has one job per village, and one invocation works up to JOB_CONCURRENCY jobs at once;
 // jobs are claimed one at a time, so a run's writes do not depend on which worker asks first.
 //
 // Round trips per invocation: 1 query for notices owing jobs; 1 query for workable jobs + 1
-// conditional claim per job; per batch 1 membership page + 1 authorisations read + per resident 1
-// insert (+ the send and 1 outcome write, when the resident holds an authorisation) + 1 cursor save
-// (the last one also finishes the job); the sweep: 1 query + 1 notices read + 1 authorisations read
-// + per due delivery 1 claim, the send and 1 outcome write.
+// conditional claim per job; per batch of BATCH_SIZE residents 1 membership page + 1 authorisations
+// read + 1 batch insert, the sends, 1 outcomes write + 1 spends write (none for long-term
+// subscriptions) + 1 cursor save (the last one also finishes the job); the sweep: 1 query + 1
+// notices read + per due batch 1 claim, 1 authorisations read, the sends, 1 outcomes write + 1 spends
+// write. So a notice to 150,000 residents costs about 4 writes per 250 residents: some 2,400 in all.
 import { randomUUID } from 'node:crypto';
 import {
   addCounts,
   advanceJob,
-  claimDelivery,
+  authorisationSpends,
+  claimBatch,
   claimJob,
   DUE_AHEAD_MS,
   EMPTY_COUNTS,
   finishJob,
+  hasTimeLeft,
   isLastPage,
   mayRunBatch,
-  newDelivery,
+  newDeliveryBatch,
   noticeMessageLine,
+  owedRecipients,
   retryJob,
-  settleDelivery,
+  roundCounts,
+  settleBatch,
   shouldSend,
-  tallyBatch,
   yieldJob,
   type AttemptResult,
+  type DeliveryBatch,
   type DeliveryCounts,
   type DeliveryJob,
-  type MemberResult,
-  type NoticeDelivery,
   type Recipient,
   type RunBudget,
-  type SendOutcome,
 } from '../../../core/src/delivery';
 import { ok, type Result } from '../../../core/src/errors';
 import type { Id, Notice } from '../../../core/src/model';
@@ -58,35 +61,38 @@ import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll } from '../db';
 import type { CallContext } from '../handler';
-import { isLongTerm, remainingAuthorisations, sendSubscribeMessage, TEMPLATE_IDS, thingValue, timeValue, type SubscribeMessage } from '../notify';
+import { isLongTerm, remainingAuthorisations, sendCounted, spendAuthorisations, TEMPLATE_IDS, thingValue, timeValue, type SubscribeMessage } from '../notify';
 import { queueJobsOwedByNotices } from './dispatch';
 import {
-  claimDeliveryIfUnchanged,
+  claimBatchIfUnchanged,
   claimJobIfUnchanged,
-  dueDeliveries,
-  insertDeliveryOnce,
+  dueBatches,
+  insertBatchOnce,
   noticeMessagesById,
   saveLeasedJob,
-  saveSettledDelivery,
+  saveSettledBatch,
   workableJobs,
 } from './repo';
 
 export { LEASE_MS } from '../../../core/src/delivery';
 
-/** Residents handled per batch (one membership page); the cursor is saved after each. */
-const DEFAULT_BATCH_SIZE = 100;
+/**
+ * Residents per batch (one membership page, one batch document): large enough that a street's notice
+ * fits in a few thousand writes, small enough that a batch's sends finish well inside a tick.
+ */
+const DEFAULT_BATCH_SIZE = 250;
 /** Work time per invocation: below the 10-s tick (so runs seldom overlap) and far below config.json's 20-s timeout. */
 const DEFAULT_TIME_BUDGET_MS = 8_000;
-/** Sends in flight at once within a batch. */
-const SEND_CONCURRENCY = 20;
+/** Sends in flight at once within a batch: one round; the time budget is checked before each. */
+const SEND_CONCURRENCY = 25;
 /** Jobs (villages) worked at once by one invocation. */
 const JOB_CONCURRENCY = 4;
 /** Jobs looked at per claim attempt (the other workers may win some of them). */
 const CLAIM_CANDIDATES = 2 * JOB_CONCURRENCY;
-/** Deliveries due a retry that one run attempts at most. */
-const DUE_DELIVERIES_PER_RUN = 100;
+/** Batches due a retry that one run attempts at most. */
+const DUE_BATCHES_PER_RUN = 8;
 /**
- * Writes of an attempt's outcome before it is left to its claim running out: a sent message whose
+ * Writes of a round's outcomes before they are left to the claim running out: a sent message whose
  * outcome could not be written at all is sent again, so a passing write fault is retried at once.
  */
 const OUTCOME_WRITE_TRIES = 3;
@@ -139,40 +145,56 @@ function noticeMessage(source: MessageSource, touser: Id): SubscribeMessage {
   };
 }
 
-/** Authorisations left per user (one read), or null when they are not counted (long-term subscriptions). */
-function authorisationsOf(db: Database, userIds: readonly Id[]): Promise<Record<string, number> | null> {
-  return isLongTerm(TEMPLATE_IDS.noticePublished) ? Promise.resolve(null) : remainingAuthorisations(db, [...new Set(userIds)], TEMPLATE_IDS.noticePublished);
+/** How many authorisations a user has left: a number, or null when they are not counted (long-term subscriptions). */
+type AuthorisationsLeft = (userId: Id) => number | null;
+
+/** Authorisations left per user (one read), or none counted for long-term subscriptions. */
+async function authorisationsOf(db: Database, userIds: readonly Id[]): Promise<AuthorisationsLeft> {
+  if (isLongTerm(TEMPLATE_IDS.noticePublished)) return () => null;
+  const remaining = await remainingAuthorisations(db, [...new Set(userIds)], TEMPLATE_IDS.noticePublished);
+  return (userId) => remaining[userId] ?? 0;
 }
 
-function authorisationsLeft(remaining: Record<string, number> | null, userId: Id): number | null {
-  return remaining === null ? null : (remaining[userId] ?? 0);
-}
-
-/** Writes how the claimed attempt went, retrying a failed write; false when the claim was lost or every write failed. */
-async function recordAttempt(db: Database, claimed: NoticeDelivery, settled: NoticeDelivery): Promise<boolean> {
+/** Writes a round's outcomes under the claim, retrying a failed write; false when the claim was lost or every write failed. */
+async function recordRound(db: Database, claimed: DeliveryBatch, settled: DeliveryBatch): Promise<boolean> {
   for (let tries = 1; ; tries += 1) {
     try {
-      return await saveSettledDelivery(db, claimed, settled);
+      return await saveSettledBatch(db, claimed, settled);
     } catch (err) {
       if (tries >= OUTCOME_WRITE_TRIES) {
-        console.error(`[deliverNotices] delivery ${claimed.id}: outcome not recorded; its claim runs out and it is tried again`, err);
+        console.error(`[deliverNotices] batch ${claimed.id}: outcomes not recorded; its claim runs out and they are tried again`, err);
         return false;
       }
     }
   }
 }
 
-/** One attempt of a claimed delivery: the send (unless the resident holds no authorisation), then its outcome, written under the claim. */
-async function attempt(ctx: CallContext, claimed: NoticeDelivery, source: MessageSource, left: number | null): Promise<SendOutcome> {
+/**
+ * One round of attempts on a claimed batch: its owed residents are sent to (those without an
+ * authorisation left are done without a send), SEND_CONCURRENCY at a time while the budget lasts;
+ * then their outcomes are written under the claim and, once they are, the authorisations spent.
+ * Residents not reached before the budget ran out stay owed, due at once, for the next run.
+ */
+async function attemptRound(
+  ctx: CallContext,
+  claimed: DeliveryBatch,
+  source: MessageSource,
+  left: AuthorisationsLeft,
+  budget: RunBudget,
+): Promise<DeliveryCounts> {
   const { cloud, db, now } = ctx;
-  let result: AttemptResult;
-  try {
-    result = shouldSend(left) ? await sendSubscribeMessage(cloud, db, noticeMessage(source, claimed.userId), now) : 'noAuthorisation';
-  } catch (error) {
-    result = { error };
+  const owed = owedRecipients(claimed, now + DUE_AHEAD_MS);
+  const results = new Map<Id, AttemptResult>();
+  for (let start = 0; start < owed.length && hasTimeLeft(budget, ctx.clock()); start += SEND_CONCURRENCY) {
+    const round = owed.slice(start, start + SEND_CONCURRENCY);
+    const outcomes = await Promise.all(
+      round.map(async (r) => [r.userId, shouldSend(left(r.userId)) ? await sendCounted(cloud, noticeMessage(source, r.userId)) : 'noAuthorisation'] as const),
+    );
+    for (const [userId, outcome] of outcomes) results.set(userId, outcome);
   }
-  await recordAttempt(db, claimed, settleDelivery(claimed, result, now));
-  return typeof result === 'string' ? result : 'failed';
+  const settled = settleBatch(claimed, results, now);
+  if (await recordRound(db, claimed, settled)) await spendAuthorisations(db, TEMPLATE_IDS.noticePublished, authorisationSpends(results), now);
+  return roundCounts(settled, new Set(results.keys()));
 }
 
 /** `fn`, one call at a time in call order: jobs are claimed so, and a run's writes then do not depend on which worker asks first. */
@@ -206,47 +228,25 @@ async function membersPage(db: Database, job: DeliveryJob, batchSize: number): P
   return fetchAll<MemberDoc>(db.collection(COLLECTIONS.memberships).where(where).orderBy('_id', 'asc').limit(batchSize));
 }
 
-/** `fn` over `items` with at most `limit` in flight, results in the order of `items`. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await fn(items[index] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** Gives each member of the batch a delivery and its first attempt; throws when a member's delivery could not be recorded. */
-async function deliverBatch(ctx: CallContext, job: DeliveryJob, members: readonly MemberDoc[]): Promise<DeliveryCounts> {
+/**
+ * Records the page as a batch, claimed, and makes its first round of attempts. A batch already
+ * recorded for this page (a redo) is left to the sweep: its residents are counted skipped.
+ */
+async function deliverPage(ctx: CallContext, job: DeliveryJob, members: readonly MemberDoc[], budget: RunBudget): Promise<DeliveryCounts> {
   const { db, now } = ctx;
+  const last = members[members.length - 1];
+  if (last === undefined) return { ...EMPTY_COUNTS };
   // One read for the whole batch, so residents without an authorisation cost no send.
-  const remaining = await authorisationsOf(
+  const left = await authorisationsOf(
     db,
     members.map((m) => m.userId),
   );
-  const claimId = randomUUID();
-
-  const handle = async (member: MemberDoc): Promise<SendOutcome | 'skipped'> => {
-    const left = authorisationsLeft(remaining, member.userId);
-    const first = newDelivery(job.noticeId, member, claimId, now);
-    // Without an authorisation there is nothing to send: recorded done at once.
-    if (!shouldSend(left)) return (await insertDeliveryOnce(db, settleDelivery(first, 'noAuthorisation', now))) ? 'noAuthorisation' : 'skipped';
-    // Recorded (claimed) before the send: a resident whose delivery exists has one already.
-    if (!(await insertDeliveryOnce(db, first))) return 'skipped';
-    return attempt(ctx, first, job, left);
-  };
-  // Every member settles, so what went out is recorded even when one of them fails.
-  const results = await mapConcurrently(members, SEND_CONCURRENCY, async (member): Promise<MemberResult> => {
-    try {
-      return { userId: member.userId, outcome: await handle(member) };
-    } catch (error) {
-      return { userId: member.userId, error };
-    }
-  });
-  const tally = tallyBatch(results);
-  if (tally.failure !== null) throw tally.failure.error;
-  return tally.counts;
+  const batch = newDeliveryBatch(job, members, last._id, left, randomUUID(), now);
+  // Recorded (claimed) before any send: a resident in a recorded batch has their delivery already.
+  if (!(await insertBatchOnce(db, batch))) return { ...EMPTY_COUNTS, skipped: members.length };
+  const noAuthorisation = batch.recipients.length - owedRecipients(batch, now).length;
+  const counts = batch.state === 'done' ? { ...EMPTY_COUNTS } : await attemptRound(ctx, batch, job, left, budget);
+  return { ...counts, noAuthorisation: counts.noAuthorisation + noAuthorisation };
 }
 
 type JobOutcome = 'finished' | 'budget' | 'failure' | 'leaseLost';
@@ -269,7 +269,7 @@ async function workJob(
       }
       const members = await membersPage(db, job, settings.batchSize);
       if (members.length > 0) {
-        summary.counts = addCounts(summary.counts, await deliverBatch(ctx, job, members));
+        summary.counts = addCounts(summary.counts, await deliverPage(ctx, job, members, budget));
         summary.batches += 1;
       }
       const progress = advanceJob(job, members[members.length - 1]?._id ?? null, now);
@@ -289,47 +289,41 @@ async function workJob(
   }
 }
 
-/** What the messages of the due deliveries' notices say, by notice id. */
+/** What the messages of the due batches' notices say, by notice id. */
 async function messageSources(db: Database, noticeIds: readonly Id[]): Promise<Map<Id, MessageSource>> {
   const docs = await noticeMessagesById(db, [...new Set(noticeIds)]);
   return new Map(docs.map(({ _id, title, urgent, publishedAt }) => [_id, { noticeId: _id, title, urgent, publishedAt }]));
 }
 
-/** The sweep: claims each delivery due a retry (or whose claim ran out) and attempts it again. */
-async function retryDueDeliveries(ctx: CallContext, summary: DeliveryRunSummary): Promise<void> {
+/** The sweep: claims each batch due a retry (or whose claim ran out) and attempts its owed residents again, one batch at a time. */
+async function retryDueBatches(ctx: CallContext, budget: RunBudget, summary: DeliveryRunSummary): Promise<void> {
   const { db, now } = ctx;
-  const due = await dueDeliveries(db, now + DUE_AHEAD_MS, DUE_DELIVERIES_PER_RUN);
+  const due = await dueBatches(db, now + DUE_AHEAD_MS, DUE_BATCHES_PER_RUN);
   if (due.length === 0) return;
-  const [sources, remaining] = await Promise.all([
-    messageSources(
-      db,
-      due.map((d) => d.noticeId),
-    ),
-    authorisationsOf(
-      db,
-      due.map((d) => d.userId),
-    ),
-  ]);
-  const claimId = randomUUID();
-  const retry = async (read: NoticeDelivery): Promise<SendOutcome | 'skipped'> => {
-    const claimed = claimDelivery(read, claimId, now);
-    if (!(await claimDeliveryIfUnchanged(db, read, claimed))) return 'skipped';
-    // Its tries were used up: given up, with the reason kept.
-    if (claimed.state !== 'pending') return 'failed';
-    const source = sources.get(read.noticeId);
-    if (source === undefined) throw new Error(`notice ${read.noticeId} of delivery ${read.id} not found`);
-    return attempt(ctx, claimed, source, authorisationsLeft(remaining, read.userId));
-  };
-  const outcomes = await mapConcurrently(due, SEND_CONCURRENCY, async (read) => {
+  const sources = await messageSources(
+    db,
+    due.map((b) => b.noticeId),
+  );
+  for (const read of due) {
+    if (!hasTimeLeft(budget, ctx.clock())) return;
     try {
-      return await retry(read);
+      const claimed = claimBatch(read, randomUUID(), now);
+      if (!(await claimBatchIfUnchanged(db, read, claimed))) continue;
+      const source = sources.get(read.noticeId);
+      if (source === undefined) throw new Error(`notice ${read.noticeId} of batch ${read.id} not found`);
+      const owed = owedRecipients(claimed, now + DUE_AHEAD_MS);
+      // Given up (tries used up) by the claim itself: nothing left to send.
+      if (owed.length === 0) continue;
+      const left = await authorisationsOf(
+        db,
+        owed.map((r) => r.userId),
+      );
+      summary.counts = addCounts(summary.counts, await attemptRound(ctx, claimed, source, left, budget));
     } catch (err) {
       // Not claimed, or claimed and then stopped: due again later either way.
-      console.error(`[deliverNotices] delivery ${read.id}: retry failed`, err);
-      return 'failed' as const;
+      console.error(`[deliverNotices] batch ${read.id}: retry failed`, err);
     }
-  });
-  for (const outcome of outcomes) summary.counts[outcome] += 1;
+  }
 }
 
 /** Runs `step`, logging a failure: what it owes stays owed for the next tick. */
@@ -348,7 +342,7 @@ export async function runDeliveryQueue(ctx: CallContext, settings: DeliverySetti
   await untilNextTick('creating owed jobs', () => queueJobsOwedByNotices(ctx.db, ctx.now));
   // Retries first, a bounded number, so long jobs never starve them; they are done before any job
   // starts, so a redone batch and the sweep never race within one run.
-  await untilNextTick('retrying due deliveries', () => retryDueDeliveries(ctx, summary));
+  await untilNextTick('retrying due batches', () => retryDueBatches(ctx, budget, summary));
   const claim = serially(() => claimNextJob(ctx.db, ctx.now));
   // Several workers, each claiming and working one job (one village) at a time.
   const worker = async (): Promise<void> => {

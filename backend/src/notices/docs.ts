@@ -1,5 +1,5 @@
 // Stored shapes of the notices area (`_id` = the model id) and the mappers to what clients see.
-import type { DeliveryJob, DeliveryShard, NoticeDelivery } from '../../../core/src/delivery';
+import type { DeliveryBatch, DeliveryJob, DeliveryShard } from '../../../core/src/delivery';
 import type { Household, Id, Notice, ReachMark, ReadReceipt } from '../../../core/src/model';
 import { fromStored, toStored, type Stored } from '../db';
 
@@ -38,8 +38,8 @@ export type ReachMarkDoc = ReachMark & {
 /** The durable queue entry for one notice in one village; `_id` = `${noticeId}:${villageId}`. */
 export type DeliveryJobDoc = Stored<DeliveryJob>;
 
-/** One resident's copy of a notice; `_id` = `${noticeId}:${userId}`. */
-export type DeliveryDoc = Stored<NoticeDelivery>;
+/** One membership page's deliveries; `_id` = `${noticeId}:${villageId}:${cursor it starts after}`. */
+export type DeliveryBatchDoc = Stored<DeliveryBatch>;
 
 export function receiptId(noticeId: Id, userId: Id): string {
   return `${noticeId}:${userId}`;

@@ -7,13 +7,13 @@
 //
 // Round trips: loadActor 2 (3 for a street admin) with the notice 1 in parallel + the scope's grids
 // 1 (grids or village scope) / 2 (street: villages, then their grids) + households, receipts and
-// marks and deliveries in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000
-// households). The delivery figures (sent, noAuthorisation, refused, failed, pending) are counted from
+// marks and delivery batches in parallel, each one per started page of 1000 (one page each for a grid of ≤ 1000
+// households; a village's batches are a few dozen). The delivery figures (sent, noAuthorisation, refused, failed, pending) are counted from
 // the residents' deliveries, with who is pending or failed; `readInGroup` says how many reads came
 // through the grid's WeChat group.
 import { addressParts } from '../../../core/src/membership';
 import { mayServeGrid, type VillagePlace } from '../../../core/src/access';
-import { deliveriesByGrid, deliveryFigures } from '../../../core/src/delivery';
+import { deliveriesByGrid, deliveryFigures, residentDeliveries } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Id } from '../../../core/src/model';
 import { computeNoticeReach, noticeReachesGrid } from '../../../core/src/reach';
@@ -25,7 +25,7 @@ import type { Database } from '../cloud';
 import { countOf, fetchAll, fetchPagedById, fromStored, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { gridPlace, type GridDoc } from '../organisation/repo';
-import type { DeliveryDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
+import type { DeliveryBatchDoc, HouseholdDoc, NoticeDoc, ReachMarkDoc, ReceiptDoc } from './docs';
 import { fetchNotice, scopeGridDocs } from './repo';
 
 /** Most grids one call covers (a village has about 15); a wider view asks grid by grid. */
@@ -57,10 +57,17 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
     fetchPagedById<HouseholdDoc>(db, COLLECTIONS.households, { gridId: _.in(gridIds) }, REACH_MAX_DOCS),
     fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, REACH_MAX_DOCS),
     fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, REACH_MAX_DOCS),
-    fetchPagedById<DeliveryDoc>(db, COLLECTIONS.noticeDeliveries, ofNotice, REACH_MAX_DOCS),
+    // Batches span a village's grids: read the villages' and keep the residents of the grids shown.
+    fetchPagedById<DeliveryBatchDoc>(
+      db,
+      COLLECTIONS.noticeDeliveryBatches,
+      { noticeId: notice._id, villageId: _.in([...new Set(visible.map((g) => g.villageId))]) },
+      REACH_MAX_DOCS,
+    ),
   ]);
   if (households.truncated || receipts.truncated || marks.truncated || deliveries.truncated) return fail('INPUT.INVALID', '范围太大，请选择网格查看');
-  const delivered = deliveries.docs.map(fromStored);
+  const shown = new Set(gridIds);
+  const delivered = deliveries.docs.flatMap((batch) => residentDeliveries(fromStored(batch)).filter((d) => shown.has(d.gridId)));
   const deliveriesOfGrid = new Map(deliveriesByGrid(gridIds, delivered).map((g) => [g.gridId, g]));
 
   const reach = computeNoticeReach(

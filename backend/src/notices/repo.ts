@@ -1,14 +1,14 @@
 // The notices area's collections: notices (and the queries that find the ones reaching a place),
-// delivery jobs (claimed and moved on only by their lease holder) and residents' deliveries (each
-// written only by the holder of its claim).
-import type { DeliveryJob, Lease, NoticeDelivery } from '../../../core/src/delivery';
+// delivery jobs (claimed and moved on only by their lease holder) and delivery batches (each written
+// only by the holder of its claim).
+import type { DeliveryBatch, DeliveryJob, Lease } from '../../../core/src/delivery';
 import { WORKABLE_JOB_STATES } from '../../../core/src/delivery';
 import type { EpochMs, Id, NoticeScope } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, fetchPagedById, fromStored, insertOnce, MAX_GET_LIMIT, toStored, updateWhere } from '../db';
 import type { GridDoc } from '../organisation/repo';
-import type { DeliveryDoc, DeliveryJobDoc, NoticeDoc } from './docs';
+import type { DeliveryBatchDoc, DeliveryJobDoc, NoticeDoc } from './docs';
 
 /** A condition the SDK's logic commands (and, or) take. */
 type QueryCondition = Parameters<Database['command']['and']>[number];
@@ -141,17 +141,17 @@ export async function saveLeasedJob(db: Database, job: Pick<DeliveryJob, 'id' | 
   return (await updateWhere(mine, transition)) > 0;
 }
 
-/** Records a resident's delivery (claimed for its first attempt, or already done); false when it was recorded before. */
-export function insertDeliveryOnce(db: Database, delivery: NoticeDelivery): Promise<boolean> {
-  return insertOnce(db, COLLECTIONS.noticeDeliveries, toStored(delivery));
+/** Records a page's delivery batch (claimed for its first attempts, or already done); false when it was recorded before. */
+export function insertBatchOnce(db: Database, batch: DeliveryBatch): Promise<boolean> {
+  return insertOnce(db, COLLECTIONS.noticeDeliveryBatches, toStored(batch));
 }
 
-/** Deliveries owed an attempt by `dueBy` (a retry, or a claim that ran out), soonest due first. */
-export async function dueDeliveries(db: Database, dueBy: EpochMs, limit: number): Promise<NoticeDelivery[]> {
+/** Batches owed an attempt by `dueBy` (a retry, or a claim that ran out), soonest due first. */
+export async function dueBatches(db: Database, dueBy: EpochMs, limit: number): Promise<DeliveryBatch[]> {
   const _ = db.command;
-  const docs = await fetchAll<DeliveryDoc>(
+  const docs = await fetchAll<DeliveryBatchDoc>(
     db
-      .collection(COLLECTIONS.noticeDeliveries)
+      .collection(COLLECTIONS.noticeDeliveryBatches)
       .where({ state: 'pending', nextAttemptAt: _.lte(dueBy) })
       .orderBy('nextAttemptAt', 'asc')
       .limit(limit),
@@ -159,20 +159,20 @@ export async function dueDeliveries(db: Database, dueBy: EpochMs, limit: number)
   return docs.map(fromStored);
 }
 
-/** The delivery's fields to write (all but its id). */
-function deliveryFields(delivery: NoticeDelivery): Omit<DeliveryDoc, '_id'> {
-  const { _id, ...fields } = toStored(delivery);
+/** The batch's fields to write (all but its id). */
+function batchFields(batch: DeliveryBatch): Omit<DeliveryBatchDoc, '_id'> {
+  const { _id, ...fields } = toStored(batch);
   return fields;
 }
 
-/** Writes `claimed` if the delivery is as it was read (another claim changes nextAttemptAt and claimId); false when another worker won it. */
-export async function claimDeliveryIfUnchanged(db: Database, read: NoticeDelivery, claimed: NoticeDelivery): Promise<boolean> {
+/** Writes `claimed` if the batch is as it was read (another claim changes nextAttemptAt and claimId); false when another worker won it. */
+export async function claimBatchIfUnchanged(db: Database, read: DeliveryBatch, claimed: DeliveryBatch): Promise<boolean> {
   const unchanged = { _id: read.id, state: 'pending', nextAttemptAt: read.nextAttemptAt, claimId: read.claimId };
-  return (await updateWhere(db.collection(COLLECTIONS.noticeDeliveries).where(unchanged), deliveryFields(claimed))) === 1;
+  return (await updateWhere(db.collection(COLLECTIONS.noticeDeliveryBatches).where(unchanged), batchFields(claimed))) === 1;
 }
 
-/** Records how the claimed attempt went; false when the claim was lost (it ran out and another worker took it over). */
-export async function saveSettledDelivery(db: Database, claimed: Pick<NoticeDelivery, 'id' | 'claimId'>, settled: NoticeDelivery): Promise<boolean> {
-  const mine = db.collection(COLLECTIONS.noticeDeliveries).where({ _id: claimed.id, claimId: claimed.claimId });
-  return (await updateWhere(mine, deliveryFields(settled))) === 1;
+/** Records how the claimed round went; false when the claim was lost (it ran out and another worker took it over). */
+export async function saveSettledBatch(db: Database, claimed: Pick<DeliveryBatch, 'id' | 'claimId'>, settled: DeliveryBatch): Promise<boolean> {
+  const mine = db.collection(COLLECTIONS.noticeDeliveryBatches).where({ _id: claimed.id, claimId: claimed.claimId });
+  return (await updateWhere(mine, batchFields(settled))) === 1;
 }
