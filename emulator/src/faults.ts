@@ -14,6 +14,16 @@ export interface FaultSpec {
   /** Error code to report, e.g. 43101 for a refused subscription. */
   errcode?: number | string;
   errmsg?: string;
+  /**
+   * Open API only: answer after this many milliseconds of real time. Without errcode or errmsg the
+   * call is then served normally: a slow call, not a failing one (how tests see a time budget hold).
+   */
+  delayMs?: number;
+}
+
+/** Whether the fault only slows its call down (it still succeeds). */
+export function isDelayOnly(spec: FaultSpec): boolean {
+  return spec.delayMs !== undefined && spec.errcode === undefined && spec.errmsg === undefined;
 }
 
 export class Faults {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { EmulatorError, RawResponse, type ActionParams, type EmulatorContext, type ModuleFactory } from '../context';
+import { isDelayOnly } from '../faults';
 import { readJson, sendJson } from '../http-util';
 import {
   URL_LINKS_TABLE_SQL,
@@ -159,7 +160,8 @@ export const createOpenApiModule: ModuleFactory = (ctx) => {
       throw new EmulatorError('OPENAPI_NOT_SUPPORTED', message);
     }
     const fault = ctx.faults.take('openApi', apiName);
-    if (fault) {
+    if (fault?.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault && !isDelayOnly(fault)) {
       const error = { errcode: Number(fault.errcode ?? WX_SYSTEM_BUSY), errmsg: fault.errmsg ?? `injected fault for ${apiName}` };
       record(apiName, args, { error });
       return wxReply({ kind: 'json', body: error });
