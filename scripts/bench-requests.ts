@@ -146,7 +146,10 @@ async function main(): Promise<void> {
           body: JSON.stringify({ advanceMs: SWEEP_INTERVAL_MS }),
         }).then((r) => r.json());
         deliveryTicks += 1;
-        delivered = ((await db.collection('noticeDeliveries').count()) as { total: number }).total;
+        const batches = (await (await fetch(`${emulator.url}/__emulator/collections/noticeDeliveryBatches`)).json()) as {
+          documents: Array<{ recipients: unknown[] }>;
+        };
+        delivered = batches.documents.reduce((sum, b) => sum + b.recipients.length, 0);
       }
     });
     console.log(

@@ -183,19 +183,18 @@ async function insertAll(db: Database, collection: string, docs: object[]): Prom
   }
 }
 
+/** The street's documents by collection, in the order they are written (a bulk import takes them as they are). */
+export function demoStreetDocuments(street: DemoStreet): Array<[collection: string, docs: Array<{ _id: string }>]> {
+  return [
+    [COLLECTIONS.streets, [toDoc(street.street)]],
+    [COLLECTIONS.villages, street.villages.map(toDoc)],
+    [COLLECTIONS.grids, street.grids.map(toDoc)],
+    [COLLECTIONS.households, street.households.map(toDoc)],
+    [COLLECTIONS.memberships, street.memberships.map((m) => ({ _id: m.userId, ...m }))],
+    [COLLECTIONS.roleAssignments, street.roleAssignments.map((a) => ({ _id: roleAssignmentId(a), ...a }))],
+  ];
+}
+
 export async function writeDemoStreet(db: Database, street: DemoStreet): Promise<void> {
-  await insertAll(db, COLLECTIONS.streets, [toDoc(street.street)]);
-  await insertAll(db, COLLECTIONS.villages, street.villages.map(toDoc));
-  await insertAll(db, COLLECTIONS.grids, street.grids.map(toDoc));
-  await insertAll(db, COLLECTIONS.households, street.households.map(toDoc));
-  await insertAll(
-    db,
-    COLLECTIONS.memberships,
-    street.memberships.map((m) => ({ _id: m.userId, ...m })),
-  );
-  await insertAll(
-    db,
-    COLLECTIONS.roleAssignments,
-    street.roleAssignments.map((a) => ({ _id: roleAssignmentId(a), ...a })),
-  );
+  for (const [collection, docs] of demoStreetDocuments(street)) await insertAll(db, collection, docs);
 }
