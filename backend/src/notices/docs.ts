@@ -3,7 +3,6 @@ import type { DeliveryBatch, DeliveryJob, DeliveryShard } from '../../../core/sr
 import type { Household, Id, Notice, ReachMark, ReadReceipt } from '../../../core/src/model';
 import { fromStored, toStored, type Stored } from '../db';
 
-export { deliveryId } from '../../../core/src/delivery';
 // One GridDoc for the deployment; reports import it from here (to move to organisation/repo).
 
 export type NoticeDoc = Stored<Notice> & {
