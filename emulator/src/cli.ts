@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_APP_ID, DEFAULT_ENV_ID, DEFAULT_PORT, resolveConfig, type EmulatorOptions } from './config';
 import type { EmulatorConfig } from './context';
+import { isPlanName, PLANS } from './quotas';
 import { startEmulator, type EmulatorInstance } from './server';
 
 /** The data folder when neither --data, --memory nor the caller's defaults say otherwise. */
@@ -19,7 +20,8 @@ const FLAGS = `  --port N             port to listen on (default ${DEFAULT_PORT}
   --env-id ID          CloudBase environment id (default ${DEFAULT_ENV_ID})
   --app-id ID          the mini-program's appid (default ${DEFAULT_APP_ID})
   --env KEY=VALUE      environment variable for every function instance (repeatable)
-  --risky-words W,...  words that security.msgSecCheck marks risky (default: none)`;
+  --risky-words W,...  words that security.msgSecCheck marks risky (default: none)
+  --plan NAME          enforce a CloudBase plan's quotas (${Object.keys(PLANS).join(', ')}; default: none, only counted)`;
 
 /** A flag an app adds to the CLI (e.g. its admins), folded into the options after the emulator's own. */
 export interface CliFlag {
@@ -81,10 +83,12 @@ export function parseEmulatorArgs(argv: string[], hooks: CliHooks = {}): Emulato
       'app-id': { type: 'string' },
       env: { type: 'string', multiple: true },
       'risky-words': { type: 'string' },
+      plan: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
+  if (values.plan !== undefined && !isPlanName(values.plan)) throw new Error(`--plan must be one of ${Object.keys(PLANS).join(', ')}, got ${values.plan}`);
   const defaults = hooks.defaults ?? {};
   const fromFlags: EmulatorOptions = {
     port: values.port === undefined ? undefined : Number(values.port),
@@ -95,6 +99,7 @@ export function parseEmulatorArgs(argv: string[], hooks: CliHooks = {}): Emulato
     appId: values['app-id'],
     functionEnv: values.env === undefined ? undefined : { ...defaults.functionEnv, ...functionEnvOf(values.env) },
     riskyWords: list(values['risky-words']),
+    plan: values.plan,
   };
   let config = resolveConfig({ dataDir: path.resolve(DEFAULT_DATA_DIR) }, defaults, fromFlags);
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
@@ -114,7 +119,7 @@ export async function runEmulatorCli(argv: string[], hooks: CliHooks = {}): Prom
   const emulator = await startEmulator(config);
   console.log(`CloudBase emulator listening on ${emulator.url}`);
   console.log(`  data: ${config.dataDir ?? '(in memory)'}   env: ${config.envId}   functions: ${config.functionsDir ?? '(none)'}`);
-  console.log(`  health: curl ${emulator.url}/__emulator/health`);
+  console.log(`  health: curl ${emulator.url}/__emulator/health   quotas: ${config.plan ?? 'none'} (curl ${emulator.url}/__emulator/usage)`);
 
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -26,6 +26,7 @@ export function resolveConfig(...layers: EmulatorOptions[]): EmulatorConfig {
     functionEnv: {},
     realtimeTimers: true,
     riskyWords: [],
+    plan: null,
     log: (line) => console.log(line),
     ...given,
   };

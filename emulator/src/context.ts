@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorClock } from './clock';
 import type { Faults } from './faults';
+import type { PlanName, Quotas } from './quotas';
 import type { Store } from './store';
 
 export interface EmulatorConfig {
@@ -26,6 +27,8 @@ export interface EmulatorConfig {
   realtimeTimers: boolean;
   /** Word list that security.msgSecCheck marks as risky. */
   riskyWords: string[];
+  /** A CloudBase plan whose quotas are enforced (emulator/src/quotas.ts); null counts without limits. */
+  plan: PlanName | null;
   log: (line: string) => void;
 }
 
@@ -34,6 +37,7 @@ export interface EmulatorContext {
   clock: EmulatorClock;
   store: Store;
   faults: Faults;
+  quotas: Quotas;
   /** The emulator's own base URL, e.g. http://127.0.0.1:8787 (known once listening). */
   baseUrl(): string;
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EmulatorClock } from './clock';
 import { resolveConfig, sdkEnvironment, type EmulatorOptions } from './config';
 import { Faults, type FaultSpec } from './faults';
+import { Quotas, type QuotaUsage } from './quotas';
 import { openStore } from './store';
 import { EmulatorError, RawResponse, type ActionHandler, type EmulatorContext, type EmulatorModule, type ModuleFactory, type Route } from './context';
 import { readJson, readMultipart, sendJson } from './http-util';
@@ -44,6 +45,10 @@ export interface EmulatorInstance {
   readonly clock: EmulatorClock;
   /** Fault injection, as POST /__emulator/faults arms it. */
   readonly faults: Faults;
+  /** Database requests, reads and writes served (and what a plan refused), as GET /__emulator/usage reports them. */
+  usage(): QuotaUsage;
+  /** Counts afresh (e.g. after seeding), as POST /__emulator/usage/reset. */
+  resetUsage(): void;
   getInfo(): EmulatorInfo;
   /** The environment that points an unmodified wx-server-sdk in a process at this emulator. */
   sdkEnvironment(): Record<string, string>;
@@ -54,9 +59,11 @@ export interface EmulatorInstance {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorInstance> {
   const config = resolveConfig(options);
   let baseUrl = '';
+  const clock = new EmulatorClock(config.clockStartMs);
   const ctx: EmulatorContext = {
     config,
-    clock: new EmulatorClock(config.clockStartMs),
+    clock,
+    quotas: new Quotas(config.plan, clock),
     store: openStore(config.dataDir),
     faults: new Faults(),
     baseUrl: () => baseUrl,
@@ -74,7 +81,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const action = String(params.action ?? '');
       const handler = actions.get(action);
       if (!handler) throw new EmulatorError('ACTION_NOT_SUPPORTED', `the emulator does not support action "${action}"`);
-      const result = await handler(params, req);
+      const release = ctx.quotas.admit(action);
+      let result: unknown;
+      try {
+        result = await handler(params, req);
+      } finally {
+        release();
+      }
       if (result instanceof RawResponse) {
         res.writeHead(200, { 'content-type': result.contentType, 'content-length': result.body.length });
         res.end(result.body);
@@ -127,6 +140,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     appId: config.appId,
     clock: ctx.clock,
     faults: ctx.faults,
+    usage: () => ctx.quotas.usage(),
+    resetUsage: () => ctx.quotas.reset(),
     getInfo: () => ({
       name: 'cloudbase',
       host: config.host,
@@ -196,6 +211,21 @@ function controlRoutes(ctx: EmulatorContext, modules: EmulatorModule[]): Route[]
         for (const m of modules) await m.reset?.();
         ctx.faults.clear();
         sendJson(res, 200, { ok: true });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__emulator/usage',
+      async handle(_req, res) {
+        sendJson(res, 200, ctx.quotas.usage());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/__emulator/usage/reset',
+      async handle(_req, res) {
+        ctx.quotas.reset();
+        sendJson(res, 200, ctx.quotas.usage());
       },
     },
     {

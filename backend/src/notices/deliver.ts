@@ -62,6 +62,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll } from '../db';
 import type { CallContext } from '../handler';
 import { isLongTerm, remainingAuthorisations, sendCounted, spendAuthorisations, TEMPLATE_IDS, thingValue, timeValue, type SubscribeMessage } from '../notify';
+import { pacer } from '../pacing';
 import { queueJobsOwedByNotices } from './dispatch';
 import {
   claimBatchIfUnchanged,
@@ -85,6 +86,19 @@ const DEFAULT_BATCH_SIZE = 250;
 const DEFAULT_TIME_BUDGET_MS = 8_000;
 /** Sends in flight at once within a batch: one round; the time budget is checked before each. */
 const SEND_CONCURRENCY = 25;
+/**
+ * Database calls a run makes per second at most: two thirds of the basic plan's 30 QPS, leaving the
+ * rest to the residents' and leaders' calls meanwhile.
+ */
+const DEFAULT_DATABASE_QPS = 20;
+/** A new batch's calls: members page, authorisations, batch insert, outcomes, spends, cursor. */
+const CALLS_PER_BATCH = 6;
+/** A retried batch's calls: claim, authorisations, outcomes, spends. */
+const CALLS_PER_RETRY = 4;
+/** A claim's calls: the workable jobs, the conditional claim. */
+const CALLS_PER_CLAIM = 2;
+/** A run's first calls: the notices owing jobs, the batches due a retry, their notices. */
+const CALLS_AT_START = 3;
 /** Jobs (villages) worked at once by one invocation. */
 const JOB_CONCURRENCY = 4;
 /** Jobs looked at per claim attempt (the other workers may win some of them). */
@@ -102,6 +116,8 @@ export interface DeliverySettings {
   timeBudgetMs: number;
   /** Batches per invocation at most (tests use 1 to see a notice go out over several ticks). */
   maxBatchesPerRun: number;
+  /** Database calls per second the run keeps to. */
+  databaseQps: number;
 }
 
 function positiveIntFromEnv(name: string, fallback: number): number {
@@ -115,6 +131,7 @@ function deliverySettingsFromEnv(): DeliverySettings {
     batchSize: positiveIntFromEnv('NOTICE_DELIVERY_BATCH_SIZE', DEFAULT_BATCH_SIZE),
     timeBudgetMs: positiveIntFromEnv('NOTICE_DELIVERY_TIME_BUDGET_MS', DEFAULT_TIME_BUDGET_MS),
     maxBatchesPerRun: positiveIntFromEnv('NOTICE_DELIVERY_MAX_BATCHES_PER_RUN', Number.MAX_SAFE_INTEGER),
+    databaseQps: positiveIntFromEnv('NOTICE_DELIVERY_DATABASE_QPS', DEFAULT_DATABASE_QPS),
   };
 }
 
@@ -251,14 +268,15 @@ async function deliverPage(ctx: CallContext, job: DeliveryJob, members: readonly
 
 type JobOutcome = 'finished' | 'budget' | 'failure' | 'leaseLost';
 
+/** What bounds a run: its time and batches, and the pace of its database calls. */
+interface RunLimits {
+  budget: RunBudget;
+  pace: (calls: number) => Promise<void>;
+}
+
 /** Works one claimed job until it is done, the budget runs out or a write fails. */
-async function workJob(
-  ctx: CallContext,
-  claimed: DeliveryJob,
-  settings: DeliverySettings,
-  budget: RunBudget,
-  summary: DeliveryRunSummary,
-): Promise<JobOutcome> {
+async function workJob(ctx: CallContext, claimed: DeliveryJob, settings: DeliverySettings, run: RunLimits, summary: DeliveryRunSummary): Promise<JobOutcome> {
+  const { budget, pace } = run;
   const { db, now } = ctx;
   let job = claimed;
   try {
@@ -267,6 +285,7 @@ async function workJob(
         await saveLeasedJob(db, job, yieldJob(now));
         return 'budget';
       }
+      await pace(CALLS_PER_BATCH);
       const members = await membersPage(db, job, settings.batchSize);
       if (members.length > 0) {
         summary.counts = addCounts(summary.counts, await deliverPage(ctx, job, members, budget));
@@ -296,7 +315,7 @@ async function messageSources(db: Database, noticeIds: readonly Id[]): Promise<M
 }
 
 /** The sweep: claims each batch due a retry (or whose claim ran out) and attempts its owed residents again, one batch at a time. */
-async function retryDueBatches(ctx: CallContext, budget: RunBudget, summary: DeliveryRunSummary): Promise<void> {
+async function retryDueBatches(ctx: CallContext, { budget, pace }: RunLimits, summary: DeliveryRunSummary): Promise<void> {
   const { db, now } = ctx;
   const due = await dueBatches(db, now + DUE_AHEAD_MS, DUE_BATCHES_PER_RUN);
   if (due.length === 0) return;
@@ -306,6 +325,7 @@ async function retryDueBatches(ctx: CallContext, budget: RunBudget, summary: Del
   );
   for (const read of due) {
     if (!hasTimeLeft(budget, ctx.clock())) return;
+    await pace(CALLS_PER_RETRY);
     try {
       const claimed = claimBatch(read, randomUUID(), now);
       if (!(await claimBatchIfUnchanged(db, read, claimed))) continue;
@@ -338,22 +358,25 @@ async function untilNextTick(what: string, step: () => Promise<void>): Promise<v
 export async function runDeliveryQueue(ctx: CallContext, settings: DeliverySettings = deliverySettingsFromEnv()): Promise<Result<DeliveryRunSummary>> {
   // The budget is watched on the moving clock; every decision takes the invocation's `now`.
   const budget: RunBudget = { deadline: ctx.clock() + settings.timeBudgetMs, maxBatches: settings.maxBatchesPerRun };
+  const run: RunLimits = { budget, pace: pacer(settings.databaseQps) };
   const summary: DeliveryRunSummary = { jobsClaimed: 0, jobsFinished: 0, batches: 0, counts: { ...EMPTY_COUNTS }, stoppedBy: 'budget' };
+  await run.pace(CALLS_AT_START);
   await untilNextTick('creating owed jobs', () => queueJobsOwedByNotices(ctx.db, ctx.now));
   // Retries first, a bounded number, so long jobs never starve them; they are done before any job
   // starts, so a redone batch and the sweep never race within one run.
-  await untilNextTick('retrying due batches', () => retryDueBatches(ctx, budget, summary));
+  await untilNextTick('retrying due batches', () => retryDueBatches(ctx, run, summary));
   const claim = serially(() => claimNextJob(ctx.db, ctx.now));
   // Several workers, each claiming and working one job (one village) at a time.
   const worker = async (): Promise<void> => {
     while (mayRunBatch(budget, ctx.clock(), summary.batches)) {
+      await run.pace(CALLS_PER_CLAIM);
       const job = await claim();
       if (job === null) {
         if (summary.stoppedBy === 'budget') summary.stoppedBy = 'idle';
         return;
       }
       summary.jobsClaimed += 1;
-      const outcome = await workJob(ctx, job, settings, budget, summary);
+      const outcome = await workJob(ctx, job, settings, run, summary);
       if (outcome === 'finished') summary.jobsFinished += 1;
       if (outcome === 'failure') {
         summary.stoppedBy = 'failure';

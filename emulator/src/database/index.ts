@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { aggregate as mingoAggregate, find as mingoFind, update as mingoUpdate } from 'mingo';
 import type { Options as MingoOptions } from 'mingo/types';
 import { EmulatorError, type ActionParams, type EmulatorContext, type EmulatorModule, type ModuleFactory } from '../context';
-import { sendJson } from '../http-util';
+import { readJson, sendJson } from '../http-util';
 import { cloneDoc, decodeEjson, encodeEjson, isPlainObject, toPlainJson, toStored, type Doc } from './codec';
 import { DB_ERR, batchWriteInTransaction, collectionNotExist, fromMingo, invalidParam, unsupported } from './errors';
 import { loadIndexesFile } from './indexes';
@@ -24,6 +24,7 @@ const DEFAULT_AGGREGATE_LIMIT = 20;
 /** CloudBase document ids are 32 hex characters. */
 const ID_BYTES = 16;
 const COLLECTIONS_ROUTE = '/__emulator/collections/';
+const IMPORT_ROUTE = '/__emulator/database/import';
 /** Aggregation stages that write or need geo search: refused by name rather than half-emulated. */
 const UNSUPPORTED_STAGES = ['$out', '$merge', '$geoNear'];
 /** Update operators whose meaning depends on the real clock or that the SDK never sends. */
@@ -403,6 +404,23 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
       'database.abortTransaction': abortTransaction,
     },
     routes: [
+      {
+        // Bulk import for seeding large data sets (benchmarks): plain JSON documents, each with its
+        // _id, in one SQLite transaction. A control route, so no plan's quota is spent on it.
+        method: 'POST',
+        path: IMPORT_ROUTE,
+        async handle(req, res) {
+          const { collection, documents } = await readJson(req);
+          if (typeof collection !== 'string' || !Array.isArray(documents) || !documents.every((d) => isPlainObject(d) && typeof d._id === 'string')) {
+            throw new EmulatorError('INVALID_PARAM', 'body must be { collection: string, documents: [{ _id: string, ... }] }', 400);
+          }
+          storage.transaction(() => {
+            storage.createCollection(collection, ctx.clock.now());
+            for (const doc of documents as Doc[]) storage.insert(collection, doc);
+          });
+          sendJson(res, 200, { collection, imported: documents.length });
+        },
+      },
       {
         method: 'GET',
         path: COLLECTIONS_ROUTE,

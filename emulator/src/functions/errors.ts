@@ -19,6 +19,8 @@ export const TIME_LIMIT_EXCEEDED = { code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED', errC
 export const FUNCTION_NOT_FOUND = { code: 'ResourceNotFound.FunctionName', errCode: -501000, text: 'resource not found' } as const;
 /** The request itself is malformed (bad name, non-object data). */
 export const INVALID_PARAM = { code: 'INVALID_PARAM', errCode: -501007, text: 'invalid parameters' } as const;
+/** More invocations of one function at once than the plan allows (emulator/src/quotas.ts). */
+export const EXCEED_CONCURRENT_LIMIT = { code: 'EXCEED_CONCURRENT_REQUEST_LIMIT', errCode: -501004, text: 'exceed concurrent request limit' } as const;
 /** A function folder whose config.json the emulator cannot honour. */
 export const INVALID_FUNCTION_CONFIG = { code: 'FUNCTIONS_REQUEST_FAIL', errCode: -504001, text: 'functions request fail' } as const;
 

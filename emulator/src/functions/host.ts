@@ -8,7 +8,16 @@ import path from 'node:path';
 import { sdkEnvironment } from '../config';
 import type { EmulatorContext } from '../context';
 import { discoverFunctions, type FunctionSpec } from './discovery';
-import { EXECUTE_FAIL, FUNCTION_NOT_FOUND, INVALID_FUNCTION_CONFIG, TIME_LIMIT_EXCEEDED, failure, faultFailure, type InvokeFailure } from './errors';
+import {
+  EXCEED_CONCURRENT_LIMIT,
+  EXECUTE_FAIL,
+  FUNCTION_NOT_FOUND,
+  INVALID_FUNCTION_CONFIG,
+  TIME_LIMIT_EXCEEDED,
+  failure,
+  faultFailure,
+  type InvokeFailure,
+} from './errors';
 
 /** Instances per function before further invocations queue (SCF scales further; a laptop should not). */
 export const MAX_INSTANCES_PER_FUNCTION = 8;
@@ -155,6 +164,8 @@ export class FunctionHost {
   private specs = new Map<string, FunctionSpec>();
   private readonly pools = new Map<string, Pool>();
   private readonly tokens = new Map<string, Caller>();
+  /** Invocations under way per function, waiting for an instance or running (the plan's concurrency counts both). */
+  private readonly inFlight = new Map<string, number>();
   private readonly history: InvocationRecord[] = [];
   private invocationCount = 0;
   private closed = false;
@@ -215,8 +226,17 @@ export class FunctionHost {
       result = { ok: false, failure: failure(INVALID_FUNCTION_CONFIG, spec.configError) };
     } else {
       const fault = this.ctx.faults.take('functionInvoke', name);
+      const refused = this.ctx.quotas.admitInvocation(name, this.inFlight.get(name) ?? 0);
       if (fault) result = { ok: false, failure: faultFailure(fault.errcode, fault.errmsg, name) };
-      else ({ result, instancePid } = await this.dispatch(spec, event, caller, requestId));
+      else if (refused) result = { ok: false, failure: failure(EXCEED_CONCURRENT_LIMIT, refused.message) };
+      else {
+        this.inFlight.set(name, (this.inFlight.get(name) ?? 0) + 1);
+        try {
+          ({ result, instancePid } = await this.dispatch(spec, event, caller, requestId));
+        } finally {
+          this.inFlight.set(name, (this.inFlight.get(name) ?? 1) - 1);
+        }
+      }
     }
 
     const durationMs = Date.now() - realStart;
