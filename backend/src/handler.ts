@@ -1,11 +1,12 @@
-// The thin adapter every cloud function uses: identity from getWXContext(), ajv validation of the event
-// against the function's JSON Schema (core/src/schemas), the use case, and one boundary that turns the
-// unexpected into INTERNAL (logged with the request id; never a stack trace to the user).
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+// The thin adapter every cloud function uses: identity from getWXContext(), validation of the event
+// against the function's JSON Schema (core/src/schemas, precompiled by scripts/build-validators.ts: no
+// schema is compiled at run time), the use case, and one boundary that turns the unexpected into
+// INTERNAL (logged with the request id; never a stack trace to the user).
 import { fail, type Failure, type Result } from '../../core/src/errors';
-import { INPUT_SCHEMAS, type FunctionInputs, type FunctionName, type FunctionOutputs } from '../../core/src/schemas';
-import { AJV_OPTIONS, validateInput, type InputValidator } from '../../core/src/validate';
+import type { FunctionInputs, FunctionName, FunctionOutputs } from '../../core/src/schemas';
+import { validateInput, type InputValidator } from '../../core/src/validate';
+// scripts/build-functions.ts narrows this to the one function a bundle holds.
+import * as VALIDATORS from '../generated/validators';
 import { getCloud, getDb, type Database, type WxCloud } from './cloud';
 
 export interface CallContext {
@@ -26,9 +27,6 @@ export type FunctionResponse<T> = { ok: true; data: T } | Failure;
 
 /** Fields the platform adds to a client call's event; never trusted, removed before validation. */
 const PLATFORM_EVENT_FIELDS = ['userInfo', 'tcbContext'];
-
-const ajv = new Ajv(AJV_OPTIONS);
-addFormats(ajv);
 
 function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS): string[] {
   return (env ?? '')
@@ -61,15 +59,17 @@ export function defineFunction<N extends FunctionName>(
   name: N,
   run: (input: FunctionInputs[N], ctx: CallContext) => Promise<Result<FunctionOutputs[N]>>,
 ): (event: unknown, context?: ScfContext) => Promise<FunctionResponse<FunctionOutputs[N]>> {
-  let validator: ValidateFunction | undefined;
+  // biome-ignore lint/performance/noDynamicNamespaceImportAccess: each bundle's module holds only this function's export (scripts/build-functions.ts)
+  const validator = VALIDATORS[name] as InputValidator<FunctionInputs[N]> | undefined;
+  // A bundle built without its function's validator fails as it loads, not at a user's first call.
+  if (!validator) throw new Error(`no input validator for ${name}: run npx tsx scripts/build-validators.ts`);
   return async (event, context) => {
     const requestId = context?.request_id ?? '';
     const input: Record<string, unknown> = { ...(event && typeof event === 'object' ? (event as Record<string, unknown>) : {}) };
     for (const field of PLATFORM_EVENT_FIELDS) delete input[field];
     const openid = String(getCloud().getWXContext().OPENID ?? '');
     if (!openid) return fail('AUTH.UNAUTHENTICATED');
-    validator ??= ajv.compile(INPUT_SCHEMAS[name]);
-    const valid = validateInput(validator as unknown as InputValidator<FunctionInputs[N]>, input);
+    const valid = validateInput(validator, input);
     if (!valid.ok) return valid;
     return runSafely(name, requestId, () => run(valid.value, callContext(openid, requestId)));
   };
