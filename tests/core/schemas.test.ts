@@ -4,7 +4,18 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AJV_OPTIONS, FUNCTION_NAMES, INPUT_SCHEMAS, validateInput, type FunctionInputs, type FunctionName, type InputValidator } from '../../core/src';
-import { generateValidators, generateWords, VALIDATORS_DTS, VALIDATORS_JS, WORDS_DTS, WORDS_JS } from '../../scripts/build-validators';
+import * as backendValidators from '../../backend/generated/validators';
+import {
+  BACKEND_VALIDATORS_DTS,
+  BACKEND_VALIDATORS_JS,
+  generateBackendValidators,
+  generateValidators,
+  generateWords,
+  VALIDATORS_DTS,
+  VALIDATORS_JS,
+  WORDS_DTS,
+  WORDS_JS,
+} from '../../scripts/build-validators';
 
 const ajv = new Ajv({ ...AJV_OPTIONS, schemas: Object.values(INPUT_SCHEMAS) });
 function serverValidator<N extends FunctionName>(name: N): InputValidator<FunctionInputs[N]> {
@@ -13,6 +24,7 @@ function serverValidator<N extends FunctionName>(name: N): InputValidator<Functi
   return validate;
 }
 const clientValidators = createRequire(__filename)(VALIDATORS_JS) as Record<FunctionName, InputValidator<unknown>>;
+const backendValidatorsByName: Record<FunctionName, InputValidator<unknown>> = { ...backendValidators };
 
 const FILE = 'cloud://env-1a2b/requests/photo1.jpg';
 const SCENE = 'JA00aBGx7Kp2Q0123456789abcd';
@@ -317,16 +329,20 @@ describe('input schemas', () => {
     describe(name, () => {
       const server = serverValidator(name);
       const client = clientValidators[name];
-      it('accepts good input on server and client', () => {
+      // What the cloud functions run: the precompiled validators, which must judge as the compiled schema does.
+      const backend: InputValidator<unknown> = backendValidatorsByName[name];
+      it('accepts good input on server, client and in the cloud functions', () => {
         for (const input of CASES[name].good) {
           expect(server(input), JSON.stringify(server.errors)).toBe(true);
           expect(client(input)).toBe(true);
+          expect(backend(input)).toBe(true);
         }
       });
-      it('rejects bad input on server and client', () => {
+      it('rejects bad input on server, client and in the cloud functions, naming the same fields', () => {
         for (const input of CASES[name].bad) {
           expect(server(input), JSON.stringify(input)).toBe(false);
           expect(client(input), JSON.stringify(input)).toBe(false);
+          expect(validateInput(backend, input), JSON.stringify(input)).toEqual(validateInput(server, input));
         }
       });
     });
@@ -381,6 +397,19 @@ describe('miniprogram/generated/validators', () => {
     const { js, dts } = await generateValidators();
     expect(fs.readFileSync(VALIDATORS_JS, 'utf8') === js, 'validators.js is stale').toBe(true);
     expect(fs.readFileSync(VALIDATORS_DTS, 'utf8')).toBe(dts);
+  });
+
+  it('has a cloud-function copy up to date with the schemas (run `npx tsx scripts/build-validators.ts`)', async () => {
+    const { js, dts } = await generateBackendValidators();
+    expect(fs.readFileSync(BACKEND_VALIDATORS_JS, 'utf8') === js, 'backend/generated/validators.js is stale').toBe(true);
+    expect(fs.readFileSync(BACKEND_VALIDATORS_DTS, 'utf8')).toBe(dts);
+  });
+
+  it('generates the same files on every run', async () => {
+    const [first, second] = [await generateBackendValidators(), await generateBackendValidators()];
+    expect(first.js === second.js).toBe(true);
+    const phone = [await generateValidators(), await generateValidators()];
+    expect(phone[0]?.js === phone[1]?.js).toBe(true);
   });
 
   it('loads with no require at all, as in the mini-program without npm', () => {
