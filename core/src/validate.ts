@@ -1,7 +1,8 @@
-// The shape shared by the server (ajv compiled at runtime) and the client (ajv standalone code
-// from scripts/build-validators.ts): a validator function with ajv's `errors`, turned into a
-// Result with INPUT.INVALID and a plain Chinese message. Structural types, so the core does not
-// import ajv itself.
+// The shape shared by the cloud functions and the client, which both run ajv standalone code that
+// scripts/build-validators.ts precompiles from core/src/schemas (backend/generated/ and
+// miniprogram/generated/; nothing compiles a schema at run time): a validator function with ajv's
+// `errors`, turned into a Result with INPUT.INVALID and a plain Chinese message. Structural types,
+// so the core does not import ajv itself.
 
 import { fail, ok, type Result } from './errors';
 
@@ -13,15 +14,15 @@ interface SchemaError {
   message?: string;
 }
 
-/** An ajv ValidateFunction, compiled or standalone. */
+/** An ajv ValidateFunction, standalone (or compiled, as the tests compare). */
 export interface InputValidator<T> {
   (data: unknown): data is T;
   errors?: SchemaError[] | null;
 }
 
 /**
- * Options both sides compile with: all errors (so the client can mark every bad field), strict
- * schemas, no coercion and no defaults (a validator never changes its input).
+ * Options both sides' validators are generated with: all errors (so the client can mark every bad
+ * field), strict schemas, no coercion and no defaults (a validator never changes its input).
  */
 export const AJV_OPTIONS = {
   allErrors: true,
