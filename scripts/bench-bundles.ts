@@ -18,6 +18,8 @@ const ROOT = path.resolve(__dirname, '..');
 const FUNCTIONS_DIR = path.join(ROOT, 'cloudfunctions');
 const KIB = 1024;
 const DEFAULT_RUNS = 7;
+/** Room for the longest function name and ' (before)'. */
+const LABEL_WIDTH = 32;
 /** Every input schema sets additionalProperties: false, so this field alone is refused with INPUT.INVALID. */
 const REFUSED_INPUT = { benchUnknownField: true };
 /** The code a user function's first answer must carry: proof that the call reached its validator. */
@@ -54,28 +56,24 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** Median cold start of `file` over `runs` fresh processes; throws when a reply is not the expected one. */
-function coldStart(file: string, runs: number, expectedCode: string | undefined): ColdStart {
-  const samples: ColdStart[] = [];
-  for (let run = 0; run < runs; run++) {
-    const out = execFileSync(process.execPath, ['-e', PROBE, file, JSON.stringify(REFUSED_INPUT)], {
-      encoding: 'utf8',
-      // The caller's identity, as CloudBase passes it; NODE_PATH lets a copied bundle find wx-server-sdk.
-      env: { PATH: process.env.PATH, WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'bench-openid', NODE_PATH: path.join(ROOT, 'node_modules') },
-    });
-    const sample = JSON.parse(out) as ColdStart & { code?: string };
-    if (sample.code !== expectedCode) throw new Error(`${file} answered ${String(sample.code)}, expected ${String(expectedCode)}`);
-    samples.push(sample);
-  }
+/** One fresh process: load `file`, answer one call; throws when the reply is not the expected one. */
+function coldStart(file: string, expectedCode: string | undefined): ColdStart {
+  const out = execFileSync(process.execPath, ['-e', PROBE, file, JSON.stringify(REFUSED_INPUT)], {
+    encoding: 'utf8',
+    // The caller's identity, as CloudBase passes it; NODE_PATH lets a copied bundle find wx-server-sdk.
+    env: { PATH: process.env.PATH, WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'bench-openid', NODE_PATH: path.join(ROOT, 'node_modules') },
+  });
+  const sample = JSON.parse(out) as ColdStart & { code?: string };
+  if (sample.code !== expectedCode) throw new Error(`${file} answered ${String(sample.code)}, expected ${String(expectedCode)}`);
+  return { loadMs: sample.loadMs, answerMs: sample.answerMs };
+}
+
+function medianOf(samples: ColdStart[]): ColdStart {
   return { loadMs: median(samples.map((s) => s.loadMs)), answerMs: median(samples.map((s) => s.answerMs)) };
 }
 
 interface Measured extends ColdStart {
   bytes: number;
-}
-
-function measure(file: string, runs: number, expectedCode: string | undefined): Measured {
-  return { bytes: fs.statSync(file).size, ...coldStart(file, runs, expectedCode) };
 }
 
 const kib = (bytes: number): string => `${(bytes / KIB).toFixed(1)} KiB`.padStart(11);
@@ -86,7 +84,7 @@ const overBare = (value: number, bare: number): string => {
 };
 
 function row(label: string, m: Measured, bare: Measured): string {
-  return `${label.padEnd(22)}${kib(m.bytes)}${ms(m.loadMs)}${overBare(m.loadMs, bare.loadMs)}${ms(m.answerMs)}${overBare(m.answerMs, bare.answerMs)}`;
+  return `${label.padEnd(LABEL_WIDTH)}${kib(m.bytes)}${ms(m.loadMs)}${overBare(m.loadMs, bare.loadMs)}${ms(m.answerMs)}${overBare(m.answerMs, bare.answerMs)}`;
 }
 
 function main(): void {
@@ -103,30 +101,41 @@ function main(): void {
   const bareDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bare-sdk-'));
   const bareFile = path.join(bareDir, 'index.js');
   fs.writeFileSync(bareFile, BARE_SDK_BUNDLE);
-  const bare = measure(bareFile, runs, undefined);
-  fs.rmSync(bareDir, { recursive: true });
+  const bareSize = fs.statSync(bareFile).size;
 
   console.log(
-    `node ${process.version}, ${runs} fresh process(es) per bundle (medians), load average ${os
+    `node ${process.version}, ${runs} fresh process(es) per bundle (medians; the bare bundle runs in turn with each function's), load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
   console.log(
-    `${'function'.padEnd(22)}${'size'.padStart(11)}${'load'.padStart(7)}${'vs bare'.padStart(8)}${'answer'.padStart(7)}${'vs bare'.padStart(8)}   (ms)`,
+    `${'function'.padEnd(LABEL_WIDTH)}${'size'.padStart(11)}${'load'.padStart(7)}${'vs bare'.padStart(8)}${'answer'.padStart(7)}${'vs bare'.padStart(8)}   (ms)`,
   );
-  console.log(row('bare wx-server-sdk', bare, bare));
   const totals = new Map<string, Measured[]>(sets.map((s) => [s.label, []]));
+  const allBare: ColdStart[] = [];
   for (const name of names) {
     const expected = (FUNCTION_NAMES as readonly string[]).includes(name) ? EXPECTED_USER_CODE : EXPECTED_TIMER_CODE;
-    for (const set of sets) {
-      const file = path.join(set.dir, name, 'index.js');
-      if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build:functions`);
-      const m = measure(file, runs, expected);
+    const files = sets.map((set) => path.join(set.dir, name, 'index.js'));
+    for (const file of files) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build:functions`);
+    // In turn, run by run, so a change in the machine's load falls on the bare bundle and each set alike.
+    const bareSamples: ColdStart[] = [];
+    const samples: ColdStart[][] = files.map(() => []);
+    for (let run = 0; run < runs; run++) {
+      bareSamples.push(coldStart(bareFile, undefined));
+      files.forEach((file, i) => void samples[i]?.push(coldStart(file, expected)));
+    }
+    allBare.push(...bareSamples);
+    const bare = { bytes: bareSize, ...medianOf(bareSamples) };
+    sets.forEach((set, i) => {
+      const m = { bytes: fs.statSync(files[i] as string).size, ...medianOf(samples[i] ?? []) };
       totals.get(set.label)?.push(m);
       console.log(row(sets.length > 1 ? `${name} (${set.label})` : name, m, bare));
-    }
+    });
   }
+  fs.rmSync(bareDir, { recursive: true });
+  const bare = { bytes: bareSize, ...medianOf(allBare) };
+  console.log(row('bare wx-server-sdk (all runs)', bare, bare));
   for (const [label, all] of totals) {
     const sizes = all.map((m) => m.bytes);
     console.log(
