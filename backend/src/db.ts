@@ -94,6 +94,21 @@ export async function insertMany(db: Database, collection: string, docs: readonl
   await db.collection(collection).add({ data: documentData(docs) });
 }
 
+/**
+ * Inserts each document unless one with its _id exists: one round trip when none does (a first
+ * attempt), else one per document (a retry that finds some of them stored), one at a time so a
+ * retry never bursts past the database's QPS quota.
+ */
+export async function insertAllOnce(db: Database, collection: string, docs: readonly { _id: string }[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await insertMany(db, collection, docs);
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    for (const doc of docs) await insertOnce(db, collection, doc);
+  }
+}
+
 /** Writes the whole document `_id` (created or replaced): idempotent, so a retry may repeat it. */
 export async function setById(db: Database, collection: string, id: string, data: object): Promise<void> {
   await db

@@ -4,7 +4,7 @@
 // what is still owed. Job ids are deterministic (`${noticeId}:${villageId}`) and inserted only once,
 // so creating them again is a no-op; the notice is marked jobsQueued only after all of them exist.
 //
-// Round trips: the job inserts in parallel (1 per village) + 1 mark; a tick adds 1 query for the
+// Round trips: the job insert (1 for every village; one per job on a retry that finds some) + 1 mark; a tick adds 1 query for the
 // notices owing jobs.
 import { newDeliveryJob } from '../../../core/src/delivery';
 import type { EpochMs } from '../../../core/src/model';

@@ -8,7 +8,7 @@
 //
 // Round trips: loadActor 2 (3 for a street admin) + scope 2 in parallel (village and its grids, or
 // the chosen grids; street: the villages, then their grids) + msgSecCheck 1 + insert notice 1 +
-// job inserts in parallel (1 per village) + 1 mark = 7 for a committee, 8 + villages for a street notice.
+// jobs insert 1 (every village's at once) + 1 mark = 7 for a committee, 8 for a street notice.
 // A retry with the same idempotencyKey finds the notice (+1 read) and creates its jobs if still owed.
 import { createHash, randomUUID } from 'node:crypto';
 import { ok, type Result } from '../../../core/src/errors';

@@ -6,7 +6,7 @@ import { WORKABLE_JOB_STATES } from '../../../core/src/delivery';
 import type { EpochMs, Id, NoticeScope } from '../../../core/src/model';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, fetchPagedById, fromStored, insertOnce, MAX_GET_LIMIT, toStored, updateWhere } from '../db';
+import { fetchAll, fetchById, fetchPagedById, fromStored, insertAllOnce, insertOnce, MAX_GET_LIMIT, toStored, updateWhere } from '../db';
 import type { GridDoc } from '../organisation/repo';
 import type { DeliveryBatchDoc, DeliveryJobDoc, NoticeDoc } from './docs';
 
@@ -107,9 +107,9 @@ export async function noticesReaching(db: Database, audience: Audience, cursor: 
   return [...village, ...streetWide].sort(newestFirst);
 }
 
-/** Inserts each job unless it is there already (a retried publish finds the first attempt's). */
-export async function insertJobsOnce(db: Database, jobs: readonly DeliveryJob[]): Promise<void> {
-  await Promise.all(jobs.map((job) => insertOnce(db, COLLECTIONS.deliveryJobs, toStored(job))));
+/** Inserts each job unless it is there already (a retried publish finds the first attempt's): one write for a street's villages. */
+export function insertJobsOnce(db: Database, jobs: readonly DeliveryJob[]): Promise<void> {
+  return insertAllOnce(db, COLLECTIONS.deliveryJobs, jobs.map(toStored));
 }
 
 /** Jobs due by `dueBy`, soonest due first. */
