@@ -46,8 +46,16 @@ async function runSafely<O>(name: string, requestId: string, run: () => Promise<
     return result.ok ? { ok: true, data: result.value } : result;
   } catch (err) {
     console.error(`[${name}] request ${requestId} failed:`, err);
-    return fail('INTERNAL');
+    return fail(isQuotaRefusal(err) ? 'SYSTEM.BUSY' : 'INTERNAL');
   }
+}
+
+/** wx-server-sdk's codes for a call CloudBase refused at a quota: requests (-501003) or concurrency (-501004) exceeded. */
+const QUOTA_REFUSALS: ReadonlySet<unknown> = new Set([-501003, -501004, 'EXCEED_REQUEST_LIMIT', 'EXCEED_CONCURRENT_REQUEST_LIMIT']);
+
+function isQuotaRefusal(err: unknown): boolean {
+  const { errCode, code } = (err ?? {}) as { errCode?: unknown; code?: unknown };
+  return QUOTA_REFUSALS.has(errCode) || QUOTA_REFUSALS.has(code);
 }
 
 interface ScfContext {

@@ -6,6 +6,8 @@ export const ERROR_MESSAGES = {
   'INPUT.INVALID': '填写的内容有误，请检查后再试',
   /** Something unexpected failed; logged with the request id on the server. */
   INTERNAL: '系统繁忙，请稍后再试',
+  /** CloudBase refused the call: a quota (requests per second or per day, concurrency) was reached; nothing was done. */
+  'SYSTEM.BUSY': '使用人数较多，请稍后再试；紧急情况请直接拨打网格员电话',
   'AUTH.UNAUTHENTICATED': '请先登录',
   'AUTH.FORBIDDEN': '您没有权限进行此操作',
   'CONTENT.RISKY': '内容可能含有不当信息，请修改后再提交',

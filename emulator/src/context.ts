@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorClock } from './clock';
 import type { Faults } from './faults';
-import type { PlanName, Quotas } from './quotas';
+import type { PlanName, QuotaPlan, Quotas } from './quotas';
 import type { Store } from './store';
 
 export interface EmulatorConfig {
@@ -27,8 +27,8 @@ export interface EmulatorConfig {
   realtimeTimers: boolean;
   /** Word list that security.msgSecCheck marks as risky. */
   riskyWords: string[];
-  /** A CloudBase plan whose quotas are enforced (emulator/src/quotas.ts); null counts without limits. */
-  plan: PlanName | null;
+  /** A CloudBase plan whose quotas are enforced (emulator/src/quotas.ts), or limits of one's own; null counts without limits. */
+  plan: PlanName | QuotaPlan | null;
   log: (line: string) => void;
 }
 

@@ -14,4 +14,4 @@ export type { FaultSpec, FaultTarget, Faults } from './faults';
 export { list as commaList, parseEmulatorArgs, runEmulatorCli, type CliFlag, type CliHooks } from './cli';
 /** CloudBase's function timeout when a function's config.json gives none, in seconds. */
 export { DEFAULT_TIMEOUT_SEC } from './functions/discovery';
-export { isPlanName, PLANS, type PlanName, type QuotaUsage } from './quotas';
+export { isPlanName, PLANS, type PlanName, type QuotaPlan, type QuotaUsage } from './quotas';

@@ -40,7 +40,8 @@ const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 /** What the emulator served and refused since it started (or since the last reset). */
 export interface QuotaUsage {
-  plan: PlanName | null;
+  /** The plan's name, 'custom' for limits given as numbers, null for none. */
+  plan: PlanName | 'custom' | null;
   databaseRequests: number;
   databaseReads: number;
   databaseWrites: number;
@@ -51,7 +52,7 @@ export interface QuotaUsage {
 }
 
 export class Quotas {
-  private readonly limits: QuotaPlan | null;
+  private limits: QuotaPlan | null = null;
   private totals = { databaseRequests: 0, databaseReads: 0, databaseWrites: 0 };
   private day = { index: -1, reads: 0, writes: 0 };
   /** Emulator-clock instants of the database requests admitted within the last second. */
@@ -59,11 +60,20 @@ export class Quotas {
   private connections = 0;
   private refused: QuotaUsage['refused'] = { databaseQps: 0, databaseConnections: 0, databaseReadsPerDay: 0, databaseWritesPerDay: 0, functionConcurrency: 0 };
 
+  private planName: QuotaUsage['plan'] = null;
+
+  /** `plan`: a plan by name, limits of one's own (tests that reach a limit quickly), or none. */
   constructor(
-    private readonly plan: PlanName | null,
+    plan: PlanName | QuotaPlan | null,
     private readonly clock: EmulatorClock,
   ) {
-    this.limits = plan === null ? null : PLANS[plan];
+    this.setPlan(plan);
+  }
+
+  /** Enforces another plan from now on (a test seeds first, then limits); the counts go on. */
+  setPlan(plan: PlanName | QuotaPlan | null): void {
+    this.limits = plan === null ? null : typeof plan === 'string' ? PLANS[plan] : plan;
+    this.planName = plan === null ? null : typeof plan === 'string' ? plan : 'custom';
   }
 
   /**
@@ -117,7 +127,7 @@ export class Quotas {
 
   usage(): QuotaUsage {
     this.rollDay(this.clock.now());
-    return { plan: this.plan, ...this.totals, readsToday: this.day.reads, writesToday: this.day.writes, refused: { ...this.refused } };
+    return { plan: this.planName, ...this.totals, readsToday: this.day.reads, writesToday: this.day.writes, refused: { ...this.refused } };
   }
 
   /** Starts counting afresh (the daily counts too), e.g. after seeding. */

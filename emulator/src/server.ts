@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EmulatorClock } from './clock';
 import { resolveConfig, sdkEnvironment, type EmulatorOptions } from './config';
 import { Faults, type FaultSpec } from './faults';
-import { Quotas, type QuotaUsage } from './quotas';
+import { Quotas, type PlanName, type QuotaPlan, type QuotaUsage } from './quotas';
 import { openStore } from './store';
 import { EmulatorError, RawResponse, type ActionHandler, type EmulatorContext, type EmulatorModule, type ModuleFactory, type Route } from './context';
 import { readJson, readMultipart, sendJson } from './http-util';
@@ -49,6 +49,8 @@ export interface EmulatorInstance {
   usage(): QuotaUsage;
   /** Counts afresh (e.g. after seeding), as POST /__emulator/usage/reset. */
   resetUsage(): void;
+  /** Enforces another plan's quotas from now on (null: none), e.g. once a test has seeded its data. */
+  setPlan(plan: PlanName | QuotaPlan | null): void;
   getInfo(): EmulatorInfo;
   /** The environment that points an unmodified wx-server-sdk in a process at this emulator. */
   sdkEnvironment(): Record<string, string>;
@@ -142,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: ctx.faults,
     usage: () => ctx.quotas.usage(),
     resetUsage: () => ctx.quotas.reset(),
+    setPlan: (plan) => ctx.quotas.setPlan(plan),
     getInfo: () => ({
       name: 'cloudbase',
       host: config.host,
@@ -210,6 +213,7 @@ function controlRoutes(ctx: EmulatorContext, modules: EmulatorModule[]): Route[]
       async handle(_req, res) {
         for (const m of modules) await m.reset?.();
         ctx.faults.clear();
+        ctx.quotas.reset();
         sendJson(res, 200, { ok: true });
       },
     },

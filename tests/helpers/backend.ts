@@ -7,6 +7,7 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchPagedById, fromStored, MAX_GET_LIMIT } from '../../backend/src/db';
 import type { DeliveryBatchDoc } from '../../backend/src/notices/docs';
 import { residentDeliveries, type ResidentDelivery } from '../../core/src/delivery';
+import type { QuotaPlan } from '../../emulator/src';
 import { startTestEmulator, type TestEmulator } from '../../emulator/src/testing';
 import { productEmulatorOptions } from '../../scripts/lib/local-emulator';
 
@@ -28,7 +29,13 @@ export interface TestBackend {
   call<T = unknown>(name: string, data: unknown, openid: string): Promise<FunctionReply<T>>;
 }
 
-type TestBackendOptions = { seed?: SeedOptions; startMs?: number; functionEnv?: Record<string, string> };
+type TestBackendOptions = {
+  seed?: SeedOptions;
+  startMs?: number;
+  functionEnv?: Record<string, string>;
+  /** Quotas enforced once the street is seeded (seeding spends none). */
+  plan?: QuotaPlan;
+};
 
 /** Starting the emulator and seeding the street takes a few seconds on a busy machine. */
 const BACKEND_STARTUP_LIMIT_MS = 60_000;
@@ -54,6 +61,10 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   const street = buildDemoStreet(options.seed ?? SMALL_STREET, startMs);
   const db = emu.cloud.database() as Database;
   await writeDemoStreet(db, street);
+  if (options.plan !== undefined) {
+    emu.emulator.resetUsage();
+    emu.emulator.setPlan(options.plan);
+  }
   return {
     emu,
     street,
