@@ -26,7 +26,8 @@
 // read + 1 batch insert, the sends, 1 outcomes write + 1 spends write (none for long-term
 // subscriptions) + 1 cursor save (the last one also finishes the job); the sweep: 1 query + 1
 // notices read + per due batch 1 claim, 1 authorisations read, the sends, 1 outcomes write + 1 spends
-// write. So a notice to 150,000 residents costs about 4 writes per 250 residents: some 2,400 in all.
+// write. So a notice to 150,000 residents costs about 4 writes per 500 residents and 2 per job a tick:
+// 1,429 in all, measured (npm run bench -- --plan basic --only notice).
 import { randomUUID } from 'node:crypto';
 import {
   addCounts,
@@ -81,7 +82,7 @@ export { LEASE_MS } from '../../../core/src/delivery';
  * Residents per batch (one membership page, one batch document): large enough that a street's notice
  * fits in a few thousand writes, small enough that a batch's sends finish well inside a tick.
  */
-const DEFAULT_BATCH_SIZE = 250;
+const DEFAULT_BATCH_SIZE = 500;
 /** Work time per invocation: below the 10-s tick (so runs seldom overlap) and far below config.json's 20-s timeout. */
 const DEFAULT_TIME_BUDGET_MS = 8_000;
 /** Sends in flight at once within a batch: one round; the time budget is checked before each. */
