@@ -96,7 +96,7 @@ const DEFAULT_DATABASE_QPS = 20;
 const CALLS_PER_BATCH = 6;
 /** A retried batch's calls: claim, authorisations, outcomes, spends. */
 const CALLS_PER_RETRY = 4;
-/** A claim's calls: the workable jobs, the conditional claim. */
+/** A claim's calls once there is a job to claim: the workable jobs, the conditional claim. */
 const CALLS_PER_CLAIM = 2;
 /** A run's first calls: the notices owing jobs, the batches due a retry, their notices. */
 const CALLS_AT_START = 3;
@@ -226,9 +226,11 @@ function serially<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 /** The first workable job this worker wins, leased to it; null when there is none (or the claim could not be written). */
-async function claimNextJob(db: Database, now: number): Promise<DeliveryJob | null> {
+async function claimNextJob(db: Database, now: number, pace: RunLimits['pace']): Promise<DeliveryJob | null> {
   try {
     for (const job of await workableJobs(db, now + DUE_AHEAD_MS, CLAIM_CANDIDATES)) {
+      // Paced only with work to do, so an idle tick is over at once.
+      await pace(CALLS_PER_CLAIM);
       const claimed = await claimJobIfUnchanged(db, job, claimJob(job, randomUUID(), now));
       if (claimed !== null) return claimed;
     }
@@ -366,11 +368,10 @@ export async function runDeliveryQueue(ctx: CallContext, settings: DeliverySetti
   // Retries first, a bounded number, so long jobs never starve them; they are done before any job
   // starts, so a redone batch and the sweep never race within one run.
   await untilNextTick('retrying due batches', () => retryDueBatches(ctx, run, summary));
-  const claim = serially(() => claimNextJob(ctx.db, ctx.now));
+  const claim = serially(() => claimNextJob(ctx.db, ctx.now, run.pace));
   // Several workers, each claiming and working one job (one village) at a time.
   const worker = async (): Promise<void> => {
     while (mayRunBatch(budget, ctx.clock(), summary.batches)) {
-      await run.pace(CALLS_PER_CLAIM);
       const job = await claim();
       if (job === null) {
         if (summary.stoppedBy === 'budget') summary.stoppedBy = 'idle';
