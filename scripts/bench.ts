@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { isPlanName, PLANS, startEmulator, type EmulatorInstance, type PlanName } from '../emulator/src';
 import { DEMO_ADMIN_OPENID } from '../backend/src/seed';
 import { productEmulatorOptions } from './lib/local-emulator';
+import { benchEscalationBurst } from './bench/escalation';
 import { benchStreetNotice } from './bench/notice';
+import { measureRoundTrips } from './round-trips';
 
 /** Tuesday 10:00 China time: inside service hours, so deadlines are plain wall-clock minutes. */
 const START_MS = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -45,14 +47,15 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-async function withEmulator<T>(functionEnv: Record<string, string>, run: (emulator: EmulatorInstance) => Promise<T>): Promise<T> {
+/** A fresh in-memory emulator under `startPlan` (a part that seeds through the functions first starts without one). */
+async function withEmulator<T>(functionEnv: Record<string, string>, startPlan: PlanName | null, run: (emulator: EmulatorInstance) => Promise<T>): Promise<T> {
   const emulator = await startEmulator({
     ...productEmulatorOptions({ adminOpenids: [DEMO_ADMIN_OPENID], functionEnv }),
     port: 0,
     dataDir: null,
     realtimeTimers: false,
     clockStartMs: START_MS,
-    plan,
+    plan: startPlan,
     log: () => undefined,
   });
   try {
@@ -65,7 +68,7 @@ async function withEmulator<T>(functionEnv: Record<string, string>, run: (emulat
 async function noticePart(): Promise<void> {
   const shape = { villages: Number(args.villages), gridsPerVillage: Number(args.grids), householdsPerGrid: Number(args.households) };
   // Counted one-time authorisations, one per resident: each is spent by the notice's send.
-  const f = await withEmulator({}, (emulator) => benchStreetNotice(emulator, shape));
+  const f = await withEmulator({}, plan, (emulator) => benchStreetNotice(emulator, shape));
   console.log(
     `notice: ${shape.villages} villages × ${shape.gridsPerVillage} grids × ${shape.householdsPerGrid} households = ${f.residents} residents (imported in ${seconds(f.seedMs)})`,
   );
@@ -77,12 +80,36 @@ async function noticePart(): Promise<void> {
   console.log(`  load average after: ${loadAverage()}`);
 }
 
+async function escalationPart(): Promise<void> {
+  // As a 政务民生 account with long-term subscriptions: the messages escalation sends are all sent.
+  const f = await withEmulator({ LONG_TERM_SUBSCRIPTIONS: 'true' }, null, (emulator) => benchEscalationBurst(emulator, { requests: Number(args.burst), plan }));
+  console.log(`escalation: ${f.requests} requests due at once, swept every 10 s (${f.sweeps} sweeps, ${seconds(f.wallMs)} of wall time)`);
+  console.log(
+    `  level 1 after its deadline: p50 ${f.level1LagS.p50} s, p90 ${f.level1LagS.p90} s, max ${f.level1LagS.max} s; ${f.level1Missing} never reached it`,
+  );
+  console.log(
+    `  level 2 after its deadline: p50 ${f.level2LagS.p50} s, p90 ${f.level2LagS.p90} s, max ${f.level2LagS.max} s; ${f.level2Missing} never reached it`,
+  );
+  console.log(`  database: ${f.databaseWrites} writes, ${f.databaseReads} reads; refused by the plan: ${JSON.stringify(f.refused)}`);
+  console.log(`  load average after: ${loadAverage()}`);
+}
+
+async function roundTripsPart(): Promise<void> {
+  // Counted without quotas: a count of calls, not a race against them.
+  for (const [name, trips] of Object.entries(await measureRoundTrips())) {
+    console.log(`round trips: ${name}: ${trips.databaseWaves} database waves, ${trips.databaseCalls} database calls, ${trips.openApiCalls} open-API calls`);
+  }
+}
+
 async function main(): Promise<void> {
   const parts: readonly Part[] = args.only === undefined ? PARTS : PARTS.filter((p) => p === args.only);
   if (parts.length === 0) throw new Error(`--only takes one of ${PARTS.join(', ')}`);
   console.log(`plan: ${plan ?? 'none (no quotas)'}; machine: ${os.cpus().length} cores; load average ${loadAverage()}\n`);
   for (const part of parts) {
     if (part === 'notice') await noticePart();
+    if (part === 'escalation') await escalationPart();
+    if (part === 'roundtrips') await roundTripsPart();
+    console.log('');
   }
 }
 
