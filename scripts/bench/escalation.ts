@@ -2,7 +2,7 @@
 // nothing itself). One request per grid is submitted through submitRequest (quotas off), then copied
 // under new ids by the bulk import until the burst is `requests` strong — every copy unanswered,
 // owing nothing but its escalation. Then the plan's quotas apply, the clock jumps to just before the
-// shared deadline without firing timers, and the sweeper's ticks run until level 2 is due and past;
+// shared deadline without firing timers, and the sweeper's ticks run for WINDOW_AFTER_LEVEL_1_MS;
 // each request's escalation events say how late level 1 and level 2 came after their deadlines.
 import type { EmulatorInstance, PlanName } from '../../emulator/src';
 import { COLLECTIONS } from '../../backend/src/collections';
@@ -13,13 +13,16 @@ import { callAs } from '../lib/demo-street';
 
 export interface EscalationFigures {
   requests: number;
+  /** How long the sweeps ran after the level-1 deadline. */
+  windowS: number;
+  /** Requests at level 1 within 60 s of its deadline. */
+  level1Within60s: number;
   /** Seconds after its deadline each request reached level 1 (p50, p90, max), and how many never did. */
   level1LagS: { p50: number; p90: number; max: number };
   level1Missing: number;
   /** The same for level 2 (its own deadline). */
   level2LagS: { p50: number; p90: number; max: number };
   level2Missing: number;
-  sweeps: number;
   wallMs: number;
   databaseWrites: number;
   databaseReads: number;
@@ -30,9 +33,15 @@ export interface EscalationFigures {
 const BURST_STREET = { villages: 10, gridsPerVillage: 10, householdsPerGrid: 5, joinedHouseholdsPerGrid: 5 };
 /** The jump stops this far before the deadline, so the first sweep after it finds nothing due. */
 const BEFORE_DEADLINE_MS = SWEEP_INTERVAL_MS;
-/** Ticks past the level-2 deadline the bench lets run before reading the figures. */
-const TICKS_PAST_LEVEL_2 = 6;
+/**
+ * How long after the level-1 deadline the sweeps run before the figures are read: on the emulator a
+ * sweep's wall time is simulated time too, so this bounds the bench's run; a request not at level 1
+ * (or 2) by then counts as never reached.
+ */
+const WINDOW_AFTER_LEVEL_1_MS = 4 * 60_000;
 const IMPORT_CHUNK = 2_000;
+/** The issue's goal: every request at level 1 within a minute of its deadline. */
+const LEVEL_1_GOAL_MS = 60_000;
 
 interface RequestDoc {
   _id: string;
@@ -96,12 +105,11 @@ export async function benchEscalationBurst(emulator: EmulatorInstance, opts: { r
   }
 
   const level1Due = Math.max(...originals.map((d) => d.escalationPlan.find((s) => s.level === 1)?.dueAt ?? d.responseDueAt));
-  const level2Due = Math.max(...originals.map((d) => d.escalationPlan.find((s) => s.level === 2)?.dueAt ?? level1Due));
   emulator.setPlan(opts.plan);
   emulator.resetUsage();
   await post(`${emulator.url}/__emulator/clock`, { setMs: level1Due - BEFORE_DEADLINE_MS, skipTimers: true });
   const started = performance.now();
-  const target = level2Due + TICKS_PAST_LEVEL_2 * SWEEP_INTERVAL_MS;
+  const target = level1Due + WINDOW_AFTER_LEVEL_1_MS;
   await post(`${emulator.url}/__emulator/clock`, { setMs: target });
   const wallMs = performance.now() - started;
   const usage = emulator.usage();
@@ -116,11 +124,12 @@ export async function benchEscalationBurst(emulator: EmulatorInstance, opts: { r
   const missing = (level: number) => docs.filter((d) => reachedAt(d, level) === undefined).length;
   return {
     requests: docs.length,
+    windowS: WINDOW_AFTER_LEVEL_1_MS / 1000,
+    level1Within60s: lags(1).filter((lag) => lag <= LEVEL_1_GOAL_MS).length,
     level1LagS: lagFigures(lags(1)),
     level1Missing: missing(1),
     level2LagS: lagFigures(lags(2)),
     level2Missing: missing(2),
-    sweeps: Math.round((target - level1Due + BEFORE_DEADLINE_MS) / SWEEP_INTERVAL_MS),
     wallMs,
     databaseWrites: usage.databaseWrites,
     databaseReads: usage.databaseReads,
