@@ -80,16 +80,9 @@ async function noticePart(): Promise<void> {
   console.log(`  load average after: ${loadAverage()}`);
 }
 
-/**
- * Sweeps overlap up to three at once (a 30-s budget, a tick every 10 s): under a plan each keeps to a
- * third of its database QPS (SWEEP_DATABASE_QPS), so together they stay inside it.
- */
-const OVERLAPPING_SWEEPS = 3;
-
 async function escalationPart(): Promise<void> {
   // As a 政务民生 account with long-term subscriptions: the messages escalation sends are all sent.
-  const paced: Record<string, string> = plan === null ? {} : { SWEEP_DATABASE_QPS: String(Math.floor(PLANS[plan].databaseQps / OVERLAPPING_SWEEPS)) };
-  const f = await withEmulator({ LONG_TERM_SUBSCRIPTIONS: 'true', ...paced }, null, (emulator) => benchEscalationBurst(emulator, { requests: Number(args.burst), plan }));
+  const f = await withEmulator({ LONG_TERM_SUBSCRIPTIONS: 'true' }, null, (emulator) => benchEscalationBurst(emulator, { requests: Number(args.burst), plan }));
   console.log(`escalation: ${f.requests} requests due at once, swept every 10 s for ${f.windowS} s after the deadline (${seconds(f.wallMs)} of wall time)`);
   console.log(`  at level 1 within 60 s of its deadline: ${f.level1Within60s}/${f.requests}`);
   console.log(

@@ -15,6 +15,3 @@ export function pacer(perSecond: number): (calls: number) => Promise<void> {
     if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   };
 }
-
-/** No pacing: for a run whose calls are few, or a plan whose QPS is not the bound. */
-export const unpaced = (_calls: number): Promise<void> => Promise.resolve();

@@ -5,8 +5,6 @@
 // figures equal the residents the outbox shows were sent to.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { COLLECTIONS } from '../../backend/src/collections';
-import { fetchAll } from '../../backend/src/db';
 import type { ResidentDelivery } from '../../core/src/delivery';
 import type { SeedOptions } from '../../backend/src/seed';
 import { LEASE_MS, OUTCOME_UNKNOWN } from '../../core/src/delivery';

@@ -7,7 +7,7 @@
 // A system error (-1) on a send keeps the resident's authorisation and the send is retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
-import { fetchAll, fetchById, insertMany } from '../../backend/src/db';
+import { fetchById, insertMany } from '../../backend/src/db';
 import type { DeliveryJobDoc, NoticeDoc } from '../../backend/src/notices/docs';
 import { deliveryId, type ResidentDelivery } from '../../core/src/delivery';
 import type { SeedOptions } from '../../backend/src/seed';

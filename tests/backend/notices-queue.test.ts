@@ -4,7 +4,7 @@
 // and nobody receives it twice (outbox sends per touser, the residents' deliveries in their batches).
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
-import { fetchAll, fetchById, insertMany, updateWhere } from '../../backend/src/db';
+import { fetchById, insertMany, updateWhere } from '../../backend/src/db';
 import { LEASE_MS } from '../../backend/src/notices/deliver';
 import type { DeliveryJobDoc } from '../../backend/src/notices/docs';
 import { newDeliveryBatch, OUTCOME_UNKNOWN, type ResidentDelivery } from '../../core/src/delivery';

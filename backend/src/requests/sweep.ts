@@ -19,7 +19,6 @@ import type { Id, RoleAssignment } from '../../../core/src/model';
 import { SECOND_MS, type ResolvedPolicy } from '../../../core/src/policy';
 import type { SweepReport } from '../../../core/src/schemas';
 import { MAX_GET_LIMIT } from '../db';
-import { pacer, unpaced } from '../pacing';
 import type { CallContext } from '../handler';
 import { loadVillagePolicies } from '../organisation/repo';
 import { loadStaff } from './context';
@@ -36,22 +35,6 @@ const SWEEP_TIME_BUDGET_MS = 30 * SECOND_MS;
 const SWEEP_BATCH_LIMIT = MAX_GET_LIMIT / 5;
 /** Requests handled at once within a sweep (bounds parallel database calls and sends). */
 const SWEEP_CONCURRENCY = 10;
-/**
- * Database calls of handling one due request, for pacing: an escalation's conditional update, then
- * its dispatch (claim, the three leaders' inbox items, the inbox sync, the record); an auto-close or
- * an owed dispatch takes fewer.
- */
-const CALLS_PER_ITEM = { escalation: 7, autoClose: 5, effects: 4 } as const;
-
-/**
- * The database calls a second a sweep keeps to, from SWEEP_DATABASE_QPS: on CloudBase's basic plan
- * (30 QPS for everything) a burst of escalations past it is refused (-501003) and only wastes quota;
- * unset, the sweep is not paced (a plan whose QPS is not the bound, and the tests).
- */
-function sweepPace(): (calls: number) => Promise<void> {
-  const qps = Number(process.env.SWEEP_DATABASE_QPS);
-  return Number.isInteger(qps) && qps > 0 ? pacer(qps) : unpaced;
-}
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -110,22 +93,17 @@ async function drain(
   ctx: CallContext,
   list: 'escalation' | 'autoClose' | 'effects',
   withinBudget: () => boolean,
-  pace: (calls: number) => Promise<void>,
   handle: (batch: readonly RequestListDoc[]) => Promise<(doc: RequestListDoc) => Promise<Outcome>>,
   count: (outcome: Outcome) => void,
 ): Promise<number> {
   const leftOut: Id[] = [];
   let failed = 0;
   while (withinBudget()) {
-    await pace(1);
     const batch = await fetchDue(ctx.db, list, ctx.now, SWEEP_BATCH_LIMIT, leftOut);
     if (batch.length === 0) break;
     const run = await handle(batch);
     let progressed = false;
     await inChunks(batch, SWEEP_CONCURRENCY, async (doc) => {
-      // Within the budget only: a paced sweep stops starting requests once its time is spent.
-      if (!withinBudget()) return;
-      await pace(CALLS_PER_ITEM[list]);
       try {
         const outcome = await run(doc);
         if (outcome === 'done') progressed = true;
@@ -146,7 +124,6 @@ async function drain(
 export async function sweepRequests(ctx: CallContext): Promise<Result<SweepReport>> {
   const startedAt = ctx.clock();
   const withinBudget = () => ctx.clock() - startedAt < SWEEP_TIME_BUDGET_MS;
-  const pace = sweepPace();
   const report: SweepReport = { escalated: 0, autoClosed: 0, skippedStale: 0, effectsDispatched: 0, failed: 0 };
   const unique = (ids: Id[]): Id[] => [...new Set(ids)];
   const tally = (field: 'escalated' | 'autoClosed') => (outcome: Outcome) => {
@@ -158,7 +135,6 @@ export async function sweepRequests(ctx: CallContext): Promise<Result<SweepRepor
     ctx,
     'escalation',
     withinBudget,
-    pace,
     async (batch) => {
       const villageIds = unique(batch.map((d) => d.villageId));
       const [staff, policyOf] = await Promise.all([
@@ -169,12 +145,11 @@ export async function sweepRequests(ctx: CallContext): Promise<Result<SweepRepor
     },
     tally('escalated'),
   );
-  report.failed += await drain(ctx, 'autoClose', withinBudget, pace, async () => (doc) => autoCloseOne(ctx, doc), tally('autoClosed'));
+  report.failed += await drain(ctx, 'autoClose', withinBudget, async () => (doc) => autoCloseOne(ctx, doc), tally('autoClosed'));
   report.failed += await drain(
     ctx,
     'effects',
     withinBudget,
-    pace,
     async () => (doc) => dispatchOne(ctx, doc),
     (outcome) => {
       if (outcome === 'done') report.effectsDispatched += 1;
