@@ -157,6 +157,11 @@ describe('a delivery batch', () => {
   const first = newDeliveryBatch({ ...job, cursor: 'u0' }, members, 'u3', left, 'claim-1', NOW);
   const later = NOW + 3 * SECOND_MS;
   const results = (entries: Array<[string, AttemptResult]>) => new Map(entries);
+  /** u1's message went out; u3's failed with a system error. */
+  const SENT_AND_FAILED = results([
+    ['u1', 'sent'],
+    ['u3', 'failed'],
+  ]);
 
   it('holds one page, claimed for its first attempts; its id comes from the job and the cursor it starts after', () => {
     expect(first).toMatchObject({
@@ -186,14 +191,7 @@ describe('a delivery batch', () => {
   });
 
   it('records each send’s answer; a system error is retried after the backoff; the claim is released', () => {
-    const settled = settleBatch(
-      first,
-      results([
-        ['u1', 'sent'],
-        ['u3', 'failed'],
-      ]),
-      later,
-    );
+    const settled = settleBatch(first, SENT_AND_FAILED, later);
     expect(settled).toMatchObject({ state: 'pending', claimId: null, nextAttemptAt: later + retryDelayMs(1) });
     expect(settled.recipients[0]).toEqual({ userId: 'u1', gridId: GRID, householdId: 'h1', tries: 1, outcome: 'sent', sentAt: later });
     expect(settled.recipients[2]).toMatchObject({ tries: 1, nextAttemptAt: later + retryDelayMs(1), lastError: expect.stringMatching(/send failed/) });
@@ -225,14 +223,7 @@ describe('a delivery batch', () => {
   });
 
   it('is claimed again for a retry; an earlier claim that ran out unrecorded counts as a failed try (outcome unknown), due at once', () => {
-    const due = settleBatch(
-      first,
-      results([
-        ['u1', 'sent'],
-        ['u3', 'failed'],
-      ]),
-      NOW,
-    );
+    const due = settleBatch(first, SENT_AND_FAILED, NOW);
     const retried = claimBatch(due, 'claim-2', later);
     expect(retried).toMatchObject({ claimId: 'claim-2', nextAttemptAt: later + DELIVERY_CLAIM_MS });
     expect(retried.recipients[2]).toMatchObject({ tries: 1 });
@@ -267,14 +258,7 @@ describe('a delivery batch', () => {
   });
 
   it('gives each resident’s delivery, figures that add up to them, and per grid who is pending or failed', () => {
-    const settled = settleBatch(
-      first,
-      results([
-        ['u1', 'sent'],
-        ['u3', 'failed'],
-      ]),
-      later,
-    );
+    const settled = settleBatch(first, SENT_AND_FAILED, later);
     const deliveries = residentDeliveries(settled);
     expect(deliveries.map((d) => [d.id, d.state, d.outcome])).toEqual([
       ['n1:u1', 'done', 'sent'],
