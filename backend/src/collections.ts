@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   routingAudit: 'routingAudit',
   villagePolicies: 'villagePolicies',
   requests: 'requests',
+  requestEscalations: 'requestEscalations',
   inbox: 'inbox',
   subscriptions: 'subscriptions',
   subscriptionGrants: 'subscriptionGrants',

@@ -111,31 +111,25 @@ export async function addAuthorisations(db: Database, userId: string, templateId
  * Round trips: one read, the send, one update.
  */
 export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message: SubscribeMessage, now: number): Promise<SendOutcome> {
-  const id = subscriptionId(message.touser, message.templateId);
+  const held = isLongTerm(message.templateId)
+    ? Number.POSITIVE_INFINITY
+    : ((await fetchById<SubscriptionDoc>(db, COLLECTIONS.subscriptions, subscriptionId(message.touser, message.templateId)))?.remaining ?? 0);
+  return sendHeldSubscribeMessage(cloud, db, message, held, now);
+}
+
+/**
+ * sendSubscribeMessage for a caller that read the recipient's authorisations already (several
+ * recipients in one read, remainingAuthorisations): `held` is what that read found. Round trips: the send, one update.
+ */
+export async function sendHeldSubscribeMessage(cloud: WxCloud, db: Database, message: SubscribeMessage, held: number, now: number): Promise<SendOutcome> {
   const longTerm = isLongTerm(message.templateId);
-  if (!longTerm) {
-    const held = await fetchById<SubscriptionDoc>(db, COLLECTIONS.subscriptions, id);
-    if (!held || held.remaining <= 0) return 'noAuthorisation';
-  }
-  try {
-    await cloud.openapi.subscribeMessage.send({
-      touser: message.touser,
-      templateId: message.templateId,
-      page: message.page,
-      data: message.data,
-    });
-  } catch (err) {
-    const errCode = (err as { errCode?: number }).errCode;
-    if (errCode === ERRCODE_USER_REFUSED) {
-      // WeChat says the user holds no authorisation: our count was stale, so clear it.
-      await spendAuthorisation(db, id, { remaining: 0, updatedAt: now });
-      return 'refused';
-    }
-    console.error('[notify] subscribeMessage.send failed', errCode, err instanceof Error ? err.message : err);
-    return 'failed';
-  }
-  if (!longTerm) await spendAuthorisation(db, id, { remaining: db.command.inc(-1), updatedAt: now });
-  return 'sent';
+  if (!longTerm && held <= 0) return 'noAuthorisation';
+  const id = subscriptionId(message.touser, message.templateId);
+  const outcome = await sendCounted(cloud, message);
+  // WeChat says the user holds no authorisation: our count was stale, so clear it.
+  if (outcome === 'refused') await spendAuthorisation(db, id, { remaining: 0, updatedAt: now });
+  if (outcome === 'sent' && !longTerm) await spendAuthorisation(db, id, { remaining: db.command.inc(-1), updatedAt: now });
+  return outcome;
 }
 
 /** Writes down a spent (or cleared) authorisation; a failure is logged, not thrown: the send's outcome stands. */

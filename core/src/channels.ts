@@ -83,6 +83,21 @@ export function withinSmsBudget(sms: SmsPolicy, usedToday: number): boolean {
 /** Each message opens its recipient's own page of the request: the leader's in packageLeader, the resident's in the main package. */
 export const RESPONDER_REQUEST_PAGE = 'packageLeader/pages/request/index';
 const RESIDENT_REQUEST_PAGE = 'pages/request/index';
+/** A message about several requests at once (an escalated group) opens the responder's inbox. */
+export const RESPONDER_INBOX_PAGE = 'packageLeader/pages/inbox/index';
+
+/** What a message or SMS about several requests of mixed categories calls them. */
+export const MIXED_CATEGORIES_LABEL = '多类诉求';
+
+/** How an SMS about `count` requests at once names them (it reads "<grid><count>件诉求：<why>"). */
+export function countedRequestsLabel(count: number): string {
+  return `${count}件`;
+}
+
+/** The text of a message about `count` requests at once, led by the first one's text. */
+export function groupedRequestsText(count: number, firstText: string): string {
+  return `${count}件诉求未回复：${firstText}`;
+}
 
 /** The query that names the request on either page. */
 export function requestPageQuery(requestId: Id): string {

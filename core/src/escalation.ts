@@ -13,7 +13,7 @@
 // updates nothing.
 
 import { dutyOfficersAt } from './dutyRota';
-import type { DutyShift, EpochMs, EscalationAudience, Id, Request, RoleAssignment } from './model';
+import type { DutyShift, EpochMs, EscalationAudience, Id, Request, RequestEvent, RoleAssignment } from './model';
 import { isAwaitingResponse, isClosed } from './model';
 import type { ResolvedPolicy } from './policy';
 import { gridLeaders, streetAdmins } from './staff';
@@ -104,4 +104,76 @@ export function escalationRecipients(
         ? dutyOfficersAt(assignments, request.villageId, dutyRota, at)
         : streetAdmins(assignments, request.streetId);
   return candidates.filter((id) => !request.responders.includes(id));
+}
+
+/**
+ * What one escalation changes on a request, stated so that it is the same for every request it
+ * applies to: the guard it was decided on, the level and who is told, the responders after it, how
+ * far the next deadline moves (each request keeps its own deadline; the step between levels is
+ * the village's), and the event without its request id. Requests whose changes are equal form a
+ * group, and one conditional multi-document write applies the change to the whole group — a burst
+ * of thousands due at once costs a write per grid and level, not per request.
+ */
+export interface EscalationChange {
+  villageId: Id;
+  streetId: Id;
+  fromVersion: number;
+  fromLevel: number;
+  toLevel: number;
+  audience: EscalationAudience;
+  recipients: Id[];
+  responders: Id[];
+  /** How far `nextEscalationAt` moves, or null when the level reached is the last. */
+  nextEscalationShiftMs: number | null;
+  event: Omit<RequestEvent, 'requestId'>;
+}
+
+/** Requests sharing one escalation change, as they are after it. */
+export interface EscalationGroup {
+  change: EscalationChange;
+  requests: Request[];
+}
+
+/** Fields an escalation changes: EscalationChange covers each (tests/core/escalation.test.ts holds transition() to it). */
+export const ESCALATION_CHANGED_FIELDS = ['version', 'escalationLevel', 'nextEscalationAt', 'responders'] as const;
+
+/** The change that took `before` to `after` by `event` under `decision`, in its shared form. */
+export function escalationChange(before: Request, after: Request, event: RequestEvent, decision: EscalationDue): EscalationChange {
+  const { requestId: _requestId, ...shared } = event;
+  const shift = after.nextEscalationAt === null || before.nextEscalationAt === null ? null : after.nextEscalationAt - before.nextEscalationAt;
+  return {
+    villageId: before.villageId,
+    streetId: before.streetId,
+    fromVersion: decision.guard.expectedVersion,
+    fromLevel: decision.guard.expectedLevel,
+    toLevel: decision.toLevel,
+    audience: decision.audience,
+    recipients: [...decision.recipients],
+    responders: [...after.responders],
+    nextEscalationShiftMs: after.nextEscalationAt === null ? null : (shift ?? 0),
+    event: shared,
+  };
+}
+
+/**
+ * Escalations grouped by equal change, each group at most `maxSize` requests (one write's worth),
+ * in the order of their earliest request (the due list's order: oldest deadline first).
+ */
+export function groupEscalations(
+  escalated: readonly { change: EscalationChange; request: Request }[],
+  maxSize: number,
+): EscalationGroup[] {
+  const open = new Map<string, EscalationGroup>();
+  const groups: EscalationGroup[] = [];
+  for (const { change, request } of escalated) {
+    const key = JSON.stringify(change);
+    let group = open.get(key);
+    if (!group || group.requests.length >= maxSize) {
+      group = { change, requests: [] };
+      open.set(key, group);
+      groups.push(group);
+    }
+    group.requests.push(request);
+  }
+  return groups;
 }

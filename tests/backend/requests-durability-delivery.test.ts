@@ -1,7 +1,7 @@
 // Delivery of what follows a request's changes, through the real SDK: a send failing with a system
 // error keeps the user's authorisation and is retried; a refusal (43101) is final; a burst of
-// same-key submissions messages the leader once; one failing request in a sweep does not stop the
-// others (auto-close included); staff see what is still owed or failed, the resident does not.
+// same-key submissions messages the leader once; one failing escalation group in a sweep does not
+// stop the others (auto-close included); staff see what is still owed or failed, the resident does not.
 import { describe, expect, it } from 'vitest';
 import { remainingAuthorisations, TEMPLATE_IDS } from '../../backend/src/notify';
 import { EFFECT_MAX_TRIES, retryDelayMs } from '../../core/src/effects';
@@ -36,10 +36,13 @@ const accepted = async (openid: string, templateId: string) => (await sendsTo(ba
 
 // First, while no other request is due.
 describe('the sweep', () => {
-  it('one request failing does not stop the others, auto-close included; the failed one escalates on the next sweep', async () => {
+  it('one escalation group failing does not stop the others, auto-close included; the failed one escalates after its backoff', async () => {
     const g = gridAt(3);
-    const [a, b, c] = [0, 1, 2].map((r) => g.residents[r]!.openid) as [string, string, string];
-    // One resolved request past its auto-close day, then two unanswered ones past their deadline.
+    const other = gridAt(4);
+    const [a, c] = [0, 2].map((r) => g.residents[r]!.openid) as [string, string];
+    const b = other.residents[0]!.openid;
+    // One resolved request past its auto-close day, then two unanswered ones past their deadline, in
+    // two grids: two escalation groups.
     const closing = await submit(backend, c, '门禁坏了');
     for (const [name, input] of [
       ['respondRequest', { message: '收到' }],
@@ -53,7 +56,7 @@ describe('the sweep', () => {
     const now = await backend.emu.control.now();
     await backend.emu.control.advance(second.responseDueAt - now + 1, { skipTimers: true });
 
-    // The first escalation write fails: that request is counted as failed, the rest go on.
+    // The first group's escalation write fails: that group is counted as failed, the rest go on.
     await backend.emu.control.injectFault({ target: 'databaseWrite', name: 'requests', count: 1 });
     const report = await sweepNow(backend);
     expect(report).toMatchObject({ escalated: 1, autoClosed: 1, failed: 1 });
@@ -62,6 +65,8 @@ describe('the sweep', () => {
     expect((await getAs(backend, closing.id, c)).state).toBe('closed');
     expect((await inboxItems(backend, closing.id)).map((i) => i.state)).toEqual(['closed']);
 
+    // Its group stays owed with the change in it: the timer writes it once the backoff has passed.
+    await backend.emu.control.advance(retryDelayMs(1), { skipTimers: true });
     expect(await sweepNow(backend)).toMatchObject({ escalated: 1, failed: 0 });
     const after: RequestView[] = await Promise.all([getAs(backend, first.id, a), getAs(backend, second.id, b)]);
     expect(after.map((r) => r.escalationLevel)).toEqual([1, 1]);

@@ -55,7 +55,7 @@ interface InboxPayload {
   reason: InboxReason;
 }
 /** An SMS owed to a responder: always, or only when their subscribe message (the sibling effect) could not reach them. */
-interface SmsPayload {
+export interface SmsPayload {
   userId: Id;
   rule: SmsRule;
   why: string;
@@ -79,7 +79,7 @@ function add(effects: Record<string, Effect>, request: Request, effect: RequestE
 }
 
 /** "A request is yours" (new, handed over, reopened: requestAssigned; escalated: requestEscalated), to one responder. */
-function assignedMessage(request: Request, userId: Id, why: string, template: TemplateKey): SubscribeMessage {
+export function assignedMessage(request: Pick<Request, 'id' | 'category' | 'text' | 'submittedAt'>, userId: Id, why: string, template: TemplateKey): SubscribeMessage {
   return {
     touser: userId,
     templateId: TEMPLATE_IDS[template],
@@ -214,7 +214,7 @@ function siblingKey(key: string, kind: RequestEffect['kind'], userId: Id): strin
 }
 
 /** How the message to an inbox item's owner went, as far as the dispatcher knows. */
-function notifiedOf(message: Effect | undefined): InboxItem['notified'] {
+export function notifiedOf(message: Effect | undefined): InboxItem['notified'] {
   if (!message || message.state === 'pending') return 'notAttempted';
   return message.state === 'failed' ? 'failed' : ((message.outcome as InboxItem['notified'] | undefined) ?? 'notAttempted');
 }
@@ -223,7 +223,7 @@ function notifiedOf(message: Effect | undefined): InboxItem['notified'] {
 const SMS_NOT_NEEDED = 'notNeeded';
 
 /** How the SMS to an inbox item's owner went, as far as the dispatcher knows (nothing when none was needed). */
-function smsOf(sms: Effect | undefined): Pick<InboxItem, 'sms' | 'smsError'> {
+export function smsOf(sms: Effect | undefined): Pick<InboxItem, 'sms' | 'smsError'> {
   if (!sms) return {};
   if (sms.state === 'pending') return { sms: 'pending' };
   if (sms.state === 'failed') return { sms: 'failed', ...(sms.lastError !== undefined ? { smsError: sms.lastError } : {}) };
@@ -244,59 +244,65 @@ async function noteOnInbox(db: Database, requestId: Id, userId: Id, fields: Part
 }
 
 /** What an SMS needs to know about its recipient and their village: their phones, the SMS policy, the grid's name. Three reads in parallel. */
-async function smsContext(db: Database, request: Request, userId: Id) {
+async function smsContext(db: Database, villageId: Id, gridId: Id, userId: Id) {
   // The recipient's assignments by the userId index (a responder may hold roles in several places).
   const [assignments, policyDoc, grid] = await Promise.all([
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ userId }).limit(MAX_GET_LIMIT)),
-    fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, request.villageId),
-    fetchGrid(db, request.gridId),
+    fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, villageId),
+    fetchGrid(db, gridId),
   ]);
   return { phones: assignments.map((a) => a.phone), sms: resolvePolicy(policyDoc ?? undefined).sms, gridName: grid?.name ?? '' };
 }
 
+/** What an SMS is about: one request, or an escalation group's requests of one grid. */
+export interface SmsSubject {
+  villageId: Id;
+  gridId: Id;
+  /** What kind of request, as the SMS names it (a category, or how many requests). */
+  what: string;
+  /** The page the SMS's link opens, and its query. */
+  linkPath: string;
+  linkQuery: string;
+  /** Writes how the SMS went on the recipient's inbox items (once they exist). */
+  note(fields: Pick<InboxItem, 'sms' | 'smsError'>): Promise<void>;
+}
+
 /**
- * One SMS to a responder, if owed: after the subscribe message (the sibling effect) could not reach
- * them, or always for an escalation to the duty officers or the street; only to a mobile, with SMS on
- * in the village and today's budget not used up. A failed call gives its budget back and is retried;
- * the last failed try is written on the inbox item with its reason.
+ * One SMS to a responder, if owed: after the subscribe message (`message`, the sibling effect) could
+ * not reach them, or always for an escalation to the duty officers or the street; only to a mobile,
+ * with SMS on in the village and today's budget not used up. A failed call gives its budget back and
+ * is retried; the last failed try is written on the inbox item with its reason.
  * Round trips: phones ∥ policy ∥ grid (1), the budget (1, 2 on the day's first SMS), the link and the send.
  */
-async function performSms(
+export async function performSmsAbout(
   cloud: WxCloud,
   db: Database,
-  doc: RequestDoc,
+  subject: SmsSubject,
   effect: Effect<'sms', SmsPayload>,
-  finished: Readonly<Record<string, Effect>>,
+  message: Effect | undefined,
   now: EpochMs,
 ): Promise<Attempt> {
-  const request = requestMapper.toRequest(doc);
   const { userId, rule, why } = effect.payload;
-  const key = keyOf(doc, effect);
-  // The message it follows: the change's own, or the resolution reminder it was scheduled with.
-  const message = finished[siblingKey(key, 'message', userId)] ?? finished[siblingKey(key, 'resolutionDue', userId)];
   const needed = smsNeeded(rule, message);
   // The subscribe message is still being tried: decide once it has gone (or failed for good), without using a try.
   if (needed === null) return { waitUntil: Math.max(message?.nextAttemptAt ?? now, now + retryDelayMs(1)) };
   if (!needed) return { done: SMS_NOT_NEEDED };
-  const inboxDone = finished[siblingKey(key, 'inbox', userId)]?.state === 'done';
-  const settle = async (outcome: SmsOutcome, smsError?: string): Promise<void> => {
-    if (inboxDone) await noteOnInbox(db, request.id, userId, { sms: outcome, ...(smsError !== undefined ? { smsError } : {}) });
-  };
-  const context = await smsContext(db, request, userId);
+  const settle = (outcome: SmsOutcome, smsError?: string): Promise<void> => subject.note({ sms: outcome, ...(smsError !== undefined ? { smsError } : {}) });
+  const context = await smsContext(db, subject.villageId, subject.gridId, userId);
   const decision = smsDecision(context.sms, context.phones);
   if ('skip' in decision) {
     await settle(decision.skip);
     return { done: decision.skip };
   }
-  if (!(await reserveSms(db, request.villageId, context.sms, now))) {
+  if (!(await reserveSms(db, subject.villageId, context.sms, now))) {
     await settle('overBudget');
     return { done: 'overBudget' };
   }
   const lastTry = effect.tries >= EFFECT_MAX_TRIES;
   let reason: string;
   try {
-    const link = await generateUrlLink(cloud, RESPONDER_REQUEST_PAGE, requestPageQuery(request.id));
-    const sent = await sendSms(cloud, decision.send, smsVariable(REQUEST_CATEGORY_LABELS[request.category], context.gridName, why), link);
+    const link = await generateUrlLink(cloud, subject.linkPath, subject.linkQuery);
+    const sent = await sendSms(cloud, decision.send, smsVariable(subject.what, context.gridName, why), link);
     if (sent.sent) {
       await settle('sent');
       return { done: 'sent' };
@@ -305,9 +311,30 @@ async function performSms(
   } catch (err) {
     reason = errorText(err);
   }
-  await releaseSms(db, request.villageId, now);
+  await releaseSms(db, subject.villageId, now);
   if (lastTry) await settle('failed', reason);
   return { retry: reason };
+}
+
+/** performSmsAbout for one request's SMS effect, its message and inbox item the siblings recorded by the same change. */
+function performSms(cloud: WxCloud, db: Database, doc: RequestDoc, effect: Effect<'sms', SmsPayload>, finished: Readonly<Record<string, Effect>>, now: EpochMs) {
+  const request = requestMapper.toRequest(doc);
+  const { userId } = effect.payload;
+  const key = keyOf(doc, effect);
+  // The message it follows: the change's own, or the resolution reminder it was scheduled with.
+  const message = finished[siblingKey(key, 'message', userId)] ?? finished[siblingKey(key, 'resolutionDue', userId)];
+  const inboxDone = finished[siblingKey(key, 'inbox', userId)]?.state === 'done';
+  const subject: SmsSubject = {
+    villageId: request.villageId,
+    gridId: request.gridId,
+    what: REQUEST_CATEGORY_LABELS[request.category],
+    linkPath: RESPONDER_REQUEST_PAGE,
+    linkQuery: requestPageQuery(request.id),
+    note: async (fields) => {
+      if (inboxDone) await noteOnInbox(db, request.id, userId, fields);
+    },
+  };
+  return performSmsAbout(cloud, db, subject, effect, message, now);
 }
 
 /**

@@ -22,7 +22,17 @@ import type { EffectFields } from '../effects/dispatcher';
  * A stored request: what getRequest answers (the request, its event log, and `autoCloseAt`, which the
  * sweeper finds through its index) plus the auto-close rule fixed at submission from the village policy.
  */
-export type RequestDoc = Stored<RequestView & AutoCloseRule> & EffectFields;
+export type RequestDoc = Stored<RequestView & AutoCloseRule> & EffectFields & EscalatedBy;
+
+/** The escalation group (requestEscalations) that took the request to each level, by `L<level>`: which group's messages are its. */
+interface EscalatedBy {
+  escalatedBy?: Record<string, Id>;
+}
+
+/** The field of `escalatedBy` naming the group that escalated to `level`. */
+export function escalatedByField(level: number): string {
+  return `escalatedBy.L${level}`;
+}
 
 /** A stored request as lists fetch it (without the event log, which only getRequest needs). */
 export type RequestListDoc = Omit<RequestDoc, 'events'> & Partial<Pick<RequestDoc, 'events'>>;
@@ -66,7 +76,7 @@ export const requestMapper = {
   },
 
   toRequest(doc: RequestListDoc): Request {
-    const { events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, effects: _e, effectsRev: _r, effectsDueAt: _d, ...request } = fromStored(doc);
+    const { events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, effects: _e, effectsRev: _r, effectsDueAt: _d, escalatedBy: _g, ...request } = fromStored(doc);
     return request;
   },
 
@@ -75,13 +85,14 @@ export const requestMapper = {
   },
 
   toSummary(doc: RequestListDoc): RequestSummary {
-    const { events: _events, autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, ...summary } = fromStored(doc);
+    const { events: _events, autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, escalatedBy: _g, ...summary } = fromStored(doc);
     return summary;
   },
 
   toView(doc: RequestDoc): RequestView {
-    const { autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, ...view } = fromStored(doc);
-    return view;
+    const { autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, escalatedBy: _g, ...view } = fromStored(doc);
+    // A group's escalation event is stored once for the whole group, without the request's id.
+    return { ...view, events: view.events.map((event) => ({ ...event, requestId: doc._id })) };
   },
 };
 
@@ -264,9 +275,18 @@ export function inboxItemId(requestId: Id, userId: Id): string {
   return `${requestId}:${userId}`;
 }
 
+/** What an inbox item (and a message about the request) says of its request. */
+export type InboxSource = Pick<Request, 'id' | 'gridId' | 'villageId' | 'state' | 'category' | 'urgent' | 'text' | 'responseDueAt' | 'escalationLevel' | 'submittedAt'>;
+
+/** The inbox source of `request`, its text cut to what an inbox item keeps. */
+export function inboxSourceOf(request: Request): InboxSource {
+  const { id, gridId, villageId, state, category, urgent, text, responseDueAt, escalationLevel, submittedAt } = request;
+  return { id, gridId, villageId, state, category, urgent, text: truncateChars(text, INBOX_EXCERPT_LENGTH), responseDueAt, escalationLevel, submittedAt };
+}
+
 /** The inbox item a responder gets for a request: the one place it is derived from the request. */
 export function inboxItemFor(
-  request: Request,
+  request: InboxSource,
   userId: Id,
   reason: InboxReason,
   now: EpochMs,
