@@ -57,6 +57,13 @@ async function stored(requestId: string): Promise<StoredRequest> {
   return doc;
 }
 
+/** The effects a request's change owes: in the request, and for an escalation in its group (requestEscalations). */
+async function effectsOf(doc: StoredRequest): Promise<Effect<string, { userId?: string }>[]> {
+  const groups = (await backend.emu.control.collection('requestEscalations')) as Array<{ requestIds: string[]; effects: StoredRequest['effects'] }>;
+  const ofGroups = groups.filter((g) => g.requestIds.includes(doc._id)).flatMap((g) => Object.values(g.effects ?? {}));
+  return [...Object.values(doc.effects ?? {}), ...ofGroups];
+}
+
 async function armedFaults(): Promise<unknown[]> {
   const res = await fetch(`${backend.emu.url}/__emulator/faults`);
   return ((await res.json()) as { faults: unknown[] }).faults;
@@ -241,14 +248,17 @@ const USE_CASES: Array<{ name: string; positions: readonly string[]; scenario: S
   {
     name: 'sweepRequests (escalation to the other 三长)',
     positions: [
-      'the escalation with its effects',
+      'the escalation group with its effects',
       'the claim',
+      'the change',
       "a new recipient's authorisation spent",
       "the other new recipient's authorisation spent",
-      'an inbox item',
-      'the other inbox item',
+      'the inbox items',
       'the inbox state',
       'the record',
+      // The due-soon reminder, due (no tick ran since), is done without a send: the request's own effects.
+      "the reminder's claim",
+      "the reminder's record",
     ],
     scenario: sweepScenario,
   },
@@ -294,7 +304,7 @@ async function expectConverged(requestId: string, scenario: Scenario, since: { s
 
   // Nothing is owed; every effect finished (one fault never uses up five tries), but for reminders scheduled for later
   // (due-soon, and the resolution reminder with its SMS sibling).
-  const effects = Object.values(doc.effects ?? {});
+  const effects = await effectsOf(doc);
   const now = await backend.emu.control.now();
   const reminderSms = new Set(effects.filter((e) => e.kind === 'resolutionDue').map((e) => e.id.replace(':resolutionDue:', ':sms:')));
   const later = (e: Effect) => isScheduled(e, now) && (e.kind === 'dueSoon' || e.kind === 'resolutionDue' || reminderSms.has(e.id));

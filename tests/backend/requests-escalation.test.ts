@@ -1,13 +1,14 @@
 // Escalation (升级) under clock control: the sweeper timer escalates an unanswered request at 10
 // minutes to the other 三长 and at 20 to the duty officer, once per level, even with sweeps running
 // at the same time; a reply stops it.
-import { smsNumberOf } from '../../core/src/channels';
+import { groupedRequestsText, RESPONDER_INBOX_PAGE, smsNumberOf } from '../../core/src/channels';
+import { remainingAuthorisations, TEMPLATE_IDS } from '../../backend/src/notify';
 import { describe, expect, it } from 'vitest';
 import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
 import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
-import { getAs, inboxItems, submit, sweepNow } from './requestsHelpers';
+import { getAs, inboxItems, submit, sweepNow, type OutboxEntry } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -119,4 +120,54 @@ describe('escalation', () => {
     expect(request.events[0]!.label).toContain('值班员');
     expect((await inboxItems(backend, request.id)).map((i) => [i.userId, i.reason])).toEqual([[duty, 'fallback']]);
   });
+
+  it('a burst due at once in one grid escalates as one group: one write, one message per leader told about all of them', async () => {
+    const g = grid(4);
+    const told = [g.leaders.partyGroupLeader, g.leaders.buildingLeader];
+    for (const userId of told) await grantEscalated(userId, AUTHORISATIONS);
+    const requests = [];
+    for (const [i, text] of ['家里没有米了', '需要买降压药', '独居老人需要照看'].entries()) {
+      requests.push({ ...(await submit(backend, g.residents[i]!.openid, text)), by: g.residents[i]!.openid });
+    }
+    const now = await backend.emu.control.now();
+    const lastDue = Math.max(...requests.map((r) => r.responseDueAt));
+    await backend.emu.control.advance(lastDue - now + 1, { skipTimers: true });
+    const outboxBefore = (await backend.emu.control.outbox()).length;
+
+    // (Requests of the tests before may fall due in the same sweep.)
+    expect((await sweepNow(backend)).escalated).toBeGreaterThanOrEqual(requests.length);
+    const groups = ((await backend.emu.control.collection('requestEscalations')) as Array<{ requestIds: string[] }>).filter((d) =>
+      d.requestIds.includes(requests[0]!.id),
+    );
+    // One group holds them all (with any other request of the grid that fell due with the same change).
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.requestIds).toEqual(expect.arrayContaining(requests.map((r) => r.id)));
+    const inGroup = groups[0]?.requestIds.length ?? 0;
+    for (const r of requests) {
+      const seen = await getAs(backend, r.id, r.by);
+      expect(seen).toMatchObject({ escalationLevel: 1, version: 2 });
+      expect(escalations(seen).map((e) => e.requestId)).toEqual([r.id]);
+      const items = await inboxItems(backend, r.id);
+      expect(items.filter((i) => i.reason === 'escalation').map((i) => [i.userId, i.notified]).sort()).toEqual(told.map((u) => [u, 'sent']).sort());
+    }
+    const sent = ((await backend.emu.control.outbox()) as OutboxEntry[]).slice(outboxBefore).filter((m) => m.api === 'subscribeMessage.send');
+    expect(sent.map((m) => m.request.touser).sort()).toEqual([...told].sort());
+    for (const m of sent) {
+      expect(m.request.page).toBe(RESPONDER_INBOX_PAGE);
+      expect((m.request.data as Record<string, { value: string }>).thing2?.value.startsWith(groupedRequestsText(inGroup, ''))).toBe(true);
+    }
+    // One authorisation spent per leader told, not one per request.
+    const left = await remainingAuthorisations(backend.db, told, TEMPLATE_IDS.requestEscalated);
+    expect(Object.values(left)).toEqual([AUTHORISATIONS - 1, AUTHORISATIONS - 1]);
+  });
 });
+
+const AUTHORISATIONS = 5;
+
+async function grantEscalated(userId: string, remaining: number): Promise<void> {
+  const templateId = TEMPLATE_IDS.requestEscalated;
+  await backend.db
+    .collection('subscriptions')
+    .doc(`${userId}:${templateId}`)
+    .set({ data: { userId, templateId, remaining, updatedAt: 0 } });
+}

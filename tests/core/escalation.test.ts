@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decideEscalation, DEFAULT_POLICY, escalationRecipients, SWEEP_INTERVAL_MS, transition, type EscalationDue, type Request } from '../../core/src';
+import {
+  decideEscalation,
+  DEFAULT_POLICY,
+  ESCALATION_CHANGED_FIELDS,
+  escalationChange,
+  escalationRecipients,
+  groupEscalations,
+  SWEEP_INTERVAL_MS,
+  transition,
+  type EscalationDue,
+  type Request,
+} from '../../core/src';
 import { ASSIGNMENTS, at, newRequest, SYSTEM, user } from './fixtures';
 
 /** One sweep: decide with the staff the handler would load, then apply the decision. */
@@ -147,5 +158,48 @@ describe('escalation', () => {
     const request = newRequest(submittedAt);
     const result = transition(request, due(request, at('2026-11-24T10:10')), user('leaderWang'), at('2026-11-24T10:10'), DEFAULT_POLICY);
     expect(result).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });
+  });
+});
+
+describe('escalation in groups', () => {
+  const submittedAt = at('2026-11-24T10:00');
+
+  /** A request `id` submitted `offsetMs` after the first, escalated by the sweep at `now`: its change in shared form. */
+  function escalated(id: string, offsetMs: number, now: number) {
+    const before = { ...newRequest(submittedAt + offsetMs), id };
+    const decision = due(before, now);
+    const applied = transition(before, decision, SYSTEM, now, DEFAULT_POLICY);
+    if (!applied.ok) throw new Error(applied.code);
+    return { before, after: applied.value.request, change: escalationChange(before, applied.value.request, applied.value.event, decision) };
+  }
+
+  it('changes only the fields the shared change writes', () => {
+    const { before, after } = escalated('r1', 0, at('2026-11-24T10:10'));
+    const changed = Object.keys(after).filter((key) => JSON.stringify(after[key as keyof Request]) !== JSON.stringify(before[key as keyof Request]));
+    expect(changed.sort()).toEqual([...ESCALATION_CHANGED_FIELDS].sort());
+  });
+
+  it('moves each deadline by the step between levels, so requests due at different instants share one change', () => {
+    const now = at('2026-11-24T10:20');
+    const early = escalated('r1', 0, now);
+    const late = escalated('r2', 5 * 60_000, now);
+    expect(late.change).toEqual(early.change);
+    expect(early.change).toMatchObject({ fromVersion: 1, fromLevel: 0, toLevel: 1, recipients: ['partyLi', 'buildingZhao'], nextEscalationShiftMs: 10 * 60_000 });
+    expect(early.change.event).not.toHaveProperty('requestId');
+    // The shift reproduces each request's own next deadline.
+    for (const { before, after, change } of [early, late]) expect((before.nextEscalationAt ?? 0) + (change.nextEscalationShiftMs ?? 0)).toBe(after.nextEscalationAt);
+  });
+
+  it('groups equal changes, splits unequal ones and groups past their size, keeping the due order', () => {
+    const now = at('2026-11-24T10:20');
+    const a = escalated('a', 0, now);
+    const b = escalated('b', 1_000, now);
+    const c = escalated('c', 2_000, now);
+    const other = { ...escalated('x', 500, now), change: { ...a.change, recipients: ['dutyZhou'] } };
+    const groups = groupEscalations(
+      [a, other, b, c].map(({ change, after }) => ({ change, request: after })),
+      2,
+    );
+    expect(groups.map((g) => g.requests.map((r) => r.id))).toEqual([['a', 'b'], ['x'], ['c']]);
   });
 });
