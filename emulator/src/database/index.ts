@@ -5,13 +5,14 @@
 // indexes are SQLite (storage.ts); transactions are optimistic (transactions.ts). Collections must
 // exist first, as on CloudBase (declared in the indexes file or created; see the package README).
 import { randomBytes } from 'node:crypto';
-import { aggregate as mingoAggregate, find as mingoFind, update as mingoUpdate } from 'mingo';
+import { aggregate as mingoAggregate, find as mingoFind, Query as MingoQuery, update as mingoUpdate } from 'mingo';
 import type { Options as MingoOptions } from 'mingo/types';
 import { EmulatorError, type ActionParams, type EmulatorContext, type EmulatorModule, type ModuleFactory } from '../context';
 import { readJson, sendJson } from '../http-util';
 import { cloneDoc, decodeEjson, encodeEjson, isPlainObject, toPlainJson, toStored, type Doc } from './codec';
 import { DB_ERR, batchWriteInTransaction, collectionNotExist, fromMingo, invalidParam, unsupported } from './errors';
 import { loadIndexesFile } from './indexes';
+import type { SortOrder } from './order-pushdown';
 import { DocumentStorage, idKey } from './storage';
 import { TransactionManager, type DocView, type Transaction } from './transactions';
 import { checkUpdateApplicable } from './update-checks';
@@ -37,6 +38,11 @@ type WriteKind = 'insert' | 'replace' | 'remove';
 interface Target {
   /** Documents possibly matching `query`, in natural (insertion) order. */
   documents(coll: string, query: Doc): DocView[];
+  /**
+   * The first `count` documents matching `query` in `order`, read in that order and no further;
+   * undefined when only sorting every candidate gives mingo's order.
+   */
+  firstMatches(coll: string, query: Doc, order: SortOrder | undefined, count: number): Doc[] | undefined;
   write(coll: string, key: string, doc: Doc | null, kind: WriteKind): void;
   /** Reads the transaction must validate at commit (no-op outside transactions). */
   noteRead(coll: string, keys: string[]): void;
@@ -92,6 +98,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
 
   const committed: Target = {
     documents: (coll, query) => storage.candidates(coll, query).map((r) => ({ key: r.key, doc: r.doc })),
+    firstMatches: (coll, query, order, count) => storage.firstMatches(coll, query, order, count, matcher(query))?.map((r) => r.doc),
     write(coll, key, doc, kind) {
       if (kind === 'remove') storage.remove(coll, key);
       else if (doc && kind === 'insert') storage.insert(coll, doc);
@@ -104,6 +111,8 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
   function inTransaction(tx: Transaction): Target {
     return {
       documents: (coll, query) => tx.documents(storage, coll, query),
+      // The transaction's own writes are merged in memory, so its reads sort every candidate.
+      firstMatches: () => undefined,
       write: (coll, key, doc, kind) => tx.write(storage, coll, key, kind === 'remove' ? null : doc, kind === 'insert'),
       noteRead: (coll, keys) => tx.noteRead(storage, coll, keys),
       // Staged writes only touch memory; a failure leaves the transaction to be aborted by the caller.
@@ -127,6 +136,23 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     if (params.multi === true || params.queryType === WHERE_QUERY) throw batchWriteInTransaction(operation);
   }
 
+  /** mingo's test of `query`, for reads that match documents one by one. */
+  function matcher(query: Doc): (doc: Doc) => boolean {
+    let compiled: MingoQuery;
+    try {
+      compiled = new MingoQuery(query, mingoOptions);
+    } catch (err) {
+      throw fromMingo(err, 'query');
+    }
+    return (doc) => {
+      try {
+        return compiled.test(doc);
+      } catch (err) {
+        throw fromMingo(err, 'query');
+      }
+    };
+  }
+
   /** mingo matches in natural order; keeps the storage key next to each matching document. */
   function match(views: DocView[], query: Doc): DocView[] {
     try {
@@ -143,7 +169,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     }
   }
 
-  function parseOrder(text: unknown): Record<string, 1 | -1> | undefined {
+  function parseOrder(text: unknown): SortOrder | undefined {
     if (text === undefined || text === null || text === '') return undefined;
     const raw = decodeEjson(text, now, 'order');
     // Older SDKs send [{ field, direction }]; 1.4.x sends { field: 1 | -1 }.
@@ -152,7 +178,7 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
       : isPlainObject(raw)
         ? Object.entries(raw)
         : [];
-    const order: Record<string, 1 | -1> = {};
+    const order: SortOrder = {};
     for (const [field, dir] of entries) {
       if (dir !== 1 && dir !== -1) throw invalidParam(`order direction of ${field} must be 1 or -1`);
       order[field] = dir;
@@ -240,15 +266,11 @@ export const createDatabaseModule: ModuleFactory = (ctx: EmulatorContext): Emula
     const requested = Number(params.limit ?? DEFAULT_QUERY_LIMIT);
     const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, MAX_QUERY_LIMIT) : DEFAULT_QUERY_LIMIT;
     const offset = Math.max(0, Number(params.offset ?? 0) || 0);
-    const views = target.documents(coll, query);
+    // mingo still matches, sorts and pages a page read in order; it just sees no other documents.
+    const docs = target.firstMatches(coll, query, order, offset + limit) ?? target.documents(coll, query).map((v) => v.doc);
     let list: Doc[];
     try {
-      let cursor = mingoFind(
-        views.map((v) => v.doc),
-        query,
-        projection && Object.keys(projection).length > 0 ? projection : undefined,
-        mingoOptions,
-      );
+      let cursor = mingoFind(docs, query, projection && Object.keys(projection).length > 0 ? projection : undefined, mingoOptions);
       if (order && Object.keys(order).length > 0) cursor = cursor.sort(order);
       list = cursor.skip(offset).limit(limit).all() as Doc[];
     } catch (err) {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { invalidParam } from './errors';
 
-interface IndexKey {
+export interface IndexKey {
   name: string;
   direction: 1 | -1;
 }
