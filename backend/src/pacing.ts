@@ -21,3 +21,38 @@ export function pacer(perSecond: number): (calls: number) => Promise<void> {
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   };
 }
+
+/** The query and write methods that make a database call (the rest build a query). */
+const DATABASE_CALLS: ReadonlySet<string> = new Set(['get', 'count', 'add', 'update', 'set', 'remove']);
+
+/**
+ * `db` with every database call waiting for its turn from `take` (a pacer): the query builders are
+ * passed through, and each get/count/add/update/set/remove first takes one turn. `command` and
+ * everything else that is not a collection, query or document reference is the SDK's own.
+ */
+export function pacedDatabase<D extends { collection(name: string): unknown }>(db: D, take: (calls: number) => Promise<void>): D {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop, receiver) {
+        const value = Reflect.get(obj, prop, receiver);
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        if (DATABASE_CALLS.has(prop)) {
+          return async (...args: unknown[]) => {
+            await take(1);
+            return value.apply(obj, args);
+          };
+        }
+        return (...args: unknown[]) => {
+          const result = value.apply(obj, args);
+          return result !== null && typeof result === 'object' && !(result instanceof Promise) ? wrap(result) : result;
+        };
+      },
+    });
+  return new Proxy(db, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (prop !== 'collection' || typeof value !== 'function') return value;
+      return (name: string) => wrap(value.call(obj, name) as object);
+    },
+  });
+}

@@ -34,11 +34,12 @@ const BURST_STREET = { villages: 10, gridsPerVillage: 10, householdsPerGrid: 5, 
 /** The jump stops this far before the deadline, so the first sweep after it finds nothing due. */
 const BEFORE_DEADLINE_MS = SWEEP_INTERVAL_MS;
 /**
- * How long after the level-1 deadline the sweeps run before the figures are read: on the emulator a
- * sweep's wall time is simulated time too, so this bounds the bench's run; a request not at level 1
- * (or 2) by then counts as never reached.
+ * How long after the level-1 deadline the sweeps run before the figures are read: past the level-2
+ * deadline (ten minutes after level 1 by the default policy) by LEVEL_1_GOAL_MS twice over. On the
+ * emulator a sweep's wall time is simulated time too; a request not at level 1 (or 2) by then counts
+ * as never reached.
  */
-const WINDOW_AFTER_LEVEL_1_MS = 4 * 60_000;
+const WINDOW_AFTER_LEVEL_1_MS = 12 * 60_000;
 const IMPORT_CHUNK = 2_000;
 /** The goal: every request at level 1 within a minute of its deadline. */
 const LEVEL_1_GOAL_MS = 60_000;

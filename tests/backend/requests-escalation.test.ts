@@ -125,9 +125,10 @@ describe('escalation', () => {
     const g = grid(4);
     const told = [g.leaders.partyGroupLeader, g.leaders.buildingLeader];
     for (const userId of told) await grantEscalated(userId, AUTHORISATIONS);
-    const requests = [];
+    const requests: Array<Awaited<ReturnType<typeof submit>> & { by: string }> = [];
     for (const [i, text] of ['家里没有米了', '需要买降压药', '独居老人需要照看'].entries()) {
-      requests.push({ ...(await submit(backend, g.residents[i]!.openid, text)), by: g.residents[i]!.openid });
+      const by = g.residents[i]!.openid;
+      requests.push({ ...(await submit(backend, by, text)), by });
     }
     const now = await backend.emu.control.now();
     const lastDue = Math.max(...requests.map((r) => r.responseDueAt));

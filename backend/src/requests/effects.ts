@@ -24,7 +24,7 @@ import {
 import { EFFECT_MAX_TRIES, isScheduled, newEffect, newScheduledEffect, retryDelayMs, type Effect } from '../../../core/src/effects';
 import type { EpochMs, Id, Request, RequestEvent, RoleAssignment, VillagePolicy } from '../../../core/src/model';
 import { isAwaitingResponse, isOpen, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
-import { resolvePolicy } from '../../../core/src/policy';
+import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
 import { RESOLUTION_CLOCK_STATES, resolutionDueAt } from '../../../core/src/sla';
 import type { InboxItem, InboxReason, RequestEffectView } from '../../../core/src/schemas';
 import type { TemplateKey } from '../../../core/src/subscriptions';
@@ -243,21 +243,38 @@ async function noteOnInbox(db: Database, requestId: Id, userId: Id, fields: Part
   });
 }
 
-/** What an SMS needs to know about its recipient and their village: their phones, the SMS policy, the grid's name. Three reads in parallel. */
-async function smsContext(db: Database, villageId: Id, gridId: Id, userId: Id) {
-  // The recipient's assignments by the userId index (a responder may hold roles in several places).
+/** What an SMS needs to know about its recipients and their village: their phones, the SMS policy, the grid's name. */
+export interface SmsContext {
+  phonesOf(userId: Id): (string | undefined)[];
+  sms: ResolvedPolicy['sms'];
+  gridName: string;
+}
+
+/** The SMS context of `userIds` in one grid. Three reads in parallel, whatever the number of recipients. */
+export async function smsContext(db: Database, villageId: Id, gridId: Id, userIds: readonly Id[]): Promise<SmsContext> {
+  // The recipients' assignments by the userId index (a responder may hold roles in several places).
   const [assignments, policyDoc, grid] = await Promise.all([
-    fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ userId }).limit(MAX_GET_LIMIT)),
+    fetchAll<RoleAssignment>(
+      db
+        .collection(COLLECTIONS.roleAssignments)
+        .where({ userId: db.command.in([...userIds]) })
+        .limit(MAX_GET_LIMIT),
+    ),
     fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, villageId),
     fetchGrid(db, gridId),
   ]);
-  return { phones: assignments.map((a) => a.phone), sms: resolvePolicy(policyDoc ?? undefined).sms, gridName: grid?.name ?? '' };
+  return {
+    phonesOf: (userId) => assignments.filter((a) => a.userId === userId).map((a) => a.phone),
+    sms: resolvePolicy(policyDoc ?? undefined).sms,
+    gridName: grid?.name ?? '',
+  };
 }
 
 /** What an SMS is about: one request, or an escalation group's requests of one grid. */
 export interface SmsSubject {
   villageId: Id;
-  gridId: Id;
+  /** The recipients' phones, the village's SMS policy and the grid's name (read when an SMS is owed). */
+  context(): Promise<SmsContext>;
   /** What kind of request, as the SMS names it (a category, or how many requests). */
   what: string;
   /** The page the SMS's link opens, and its query. */
@@ -272,7 +289,7 @@ export interface SmsSubject {
  * not reach them, or always for an escalation to the duty officers or the street; only to a mobile,
  * with SMS on in the village and today's budget not used up. A failed call gives its budget back and
  * is retried; the last failed try is written on the inbox item with its reason.
- * Round trips: phones ∥ policy ∥ grid (1), the budget (1, 2 on the day's first SMS), the link and the send.
+ * Round trips: the context (1, phones ∥ policy ∥ grid), the budget (1, 2 on the day's first SMS), the link and the send.
  */
 export async function performSmsAbout(
   cloud: WxCloud,
@@ -288,8 +305,8 @@ export async function performSmsAbout(
   if (needed === null) return { waitUntil: Math.max(message?.nextAttemptAt ?? now, now + retryDelayMs(1)) };
   if (!needed) return { done: SMS_NOT_NEEDED };
   const settle = (outcome: SmsOutcome, smsError?: string): Promise<void> => subject.note({ sms: outcome, ...(smsError !== undefined ? { smsError } : {}) });
-  const context = await smsContext(db, subject.villageId, subject.gridId, userId);
-  const decision = smsDecision(context.sms, context.phones);
+  const context = await subject.context();
+  const decision = smsDecision(context.sms, context.phonesOf(userId));
   if ('skip' in decision) {
     await settle(decision.skip);
     return { done: decision.skip };
@@ -326,7 +343,7 @@ function performSms(cloud: WxCloud, db: Database, doc: RequestDoc, effect: Effec
   const inboxDone = finished[siblingKey(key, 'inbox', userId)]?.state === 'done';
   const subject: SmsSubject = {
     villageId: request.villageId,
-    gridId: request.gridId,
+    context: () => smsContext(db, request.villageId, request.gridId, [userId]),
     what: REQUEST_CATEGORY_LABELS[request.category],
     linkPath: RESPONDER_REQUEST_PAGE,
     linkQuery: requestPageQuery(request.id),

@@ -23,7 +23,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll, insertAllOnce, insertOnce, MAX_GET_LIMIT, updateWhere } from '../db';
 import { dispatchEffects, type Attempt, type EffectFields, type EffectHost } from '../effects/dispatcher';
 import { remainingAuthorisations, sendHeldSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SubscribeMessage } from '../notify';
-import { assignedMessage, notifiedOf, performSmsAbout, smsOf, type SmsPayload, type SmsSubject } from './effects';
+import { assignedMessage, notifiedOf, performSmsAbout, smsContext, smsOf, type SmsContext, type SmsPayload, type SmsSubject } from './effects';
 import { escalatedByField, inboxItemFor, inboxItemId, inboxSourceOf, type InboxSource } from './store';
 
 /** A group of requests escalated together, and the host of what follows. */
@@ -153,13 +153,19 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 /**
  * The group collection as a host of effects. Which requests the group escalated is known from the
  * change's own write when it matched them all; otherwise (some were taken first, or a later pass
- * retries a message) it is read once. The recipients' authorisations are read once for all of them.
+ * retries a message) it is read once. The recipients' authorisations, and what their SMS need, are
+ * read once for all of them.
  */
 function escalationBatchHost(cloud: WxCloud, db: Database, now: EpochMs): EffectHost<EscalationBatchDoc> & { escalated(): number } {
   let applied: Set<Id> | undefined;
   let escalated = 0;
   let members: (() => Promise<InboxSource[]>) | undefined;
   let authorisations: (() => Promise<Record<string, number>>) | undefined;
+  let smsContexts: (() => Promise<SmsContext>) | undefined;
+  const contextOf = (batch: EscalationBatchDoc, gridId: Id) => {
+    smsContexts ??= once(() => smsContext(db, batch.change.villageId, gridId, batch.change.recipients));
+    return smsContexts();
+  };
   const membersOf = (batch: EscalationBatchDoc) => {
     members ??= once(async () => {
       const ids = applied ?? (await escalatedBy(db, batch));
@@ -204,7 +210,7 @@ function escalationBatchHost(cloud: WxCloud, db: Database, now: EpochMs): Effect
         const inboxDone = finished[effectKey('inbox')]?.state === 'done';
         const subject: SmsSubject = {
           villageId: change.villageId,
-          gridId: first.gridId,
+          context: () => contextOf(batch, first.gridId),
           what: requests.length === 1 ? REQUEST_CATEGORY_LABELS[first.category] : countedRequestsLabel(requests.length),
           linkPath: requests.length === 1 ? RESPONDER_REQUEST_PAGE : RESPONDER_INBOX_PAGE,
           linkQuery: requests.length === 1 ? requestPageQuery(first.id) : '',

@@ -9,9 +9,11 @@
 // own, so one failing is logged, counted and left due for the next sweep while the others go on.
 //
 // Escalations go in groups (escalations.ts): one write per grid and level, so a burst of thousands
-// due at once fits the database's quota. The sweep paces its calls at SWEEP_DATABASE_QPS.
+// due at once fits the database's quota. Every database call of a sweep is paced at SWEEP_DATABASE_QPS.
 // Round trips per batch: the due list (1); the staff and policies (duty rota) of the batch's
-// villages and streets (1); per group CALLS_PER_GROUP; per auto-close or owed effects CALLS_PER_REQUEST.
+// villages and streets (1); per group its insert, claim, change, the recipients' authorisations, a
+// spend per send, the inbox items, the older items, the record (and for SMS their context, a budget
+// each); per auto-close its write, claim, inbox state, record.
 import { ok, type Result } from '../../../core/src/errors';
 import { decideEscalation, escalationChange, groupEscalations, type EscalationChange } from '../../../core/src/escalation';
 import { SYSTEM_ACTOR_ID, transition } from '../../../core/src/lifecycle';
@@ -21,7 +23,7 @@ import type { SweepReport } from '../../../core/src/schemas';
 import { MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { loadVillagePolicies } from '../organisation/repo';
-import { pacer } from '../pacing';
+import { pacedDatabase, pacer } from '../pacing';
 import { loadStaff } from './context';
 import { dispatchRequestEffects } from './dispatch';
 import { effectsOf } from './effects';
@@ -44,10 +46,6 @@ const SWEEP_CONCURRENCY = 10;
  * rest to the residents' and leaders' calls meanwhile.
  */
 const SWEEP_DATABASE_QPS = 20;
-/** An escalation group's calls: its insert, claim, change, authorisations, a spend per person told, inbox items, older items, record. */
-const CALLS_PER_GROUP = 9;
-/** One request's calls (an auto-close, owed effects): its write, the effects' claim, inbox, record. */
-const CALLS_PER_REQUEST = 4;
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -67,7 +65,6 @@ const ONE_STALE: Done = { done: 0, stale: 1 };
 /** One unit of a sweep's work: the documents it covers (left out of later batches unless it moved them all) and its run. */
 interface Task {
   ids: Id[];
-  calls: number;
   run(): Promise<Done>;
 }
 
@@ -89,7 +86,7 @@ async function escalationTasks(ctx: CallContext, batch: readonly RequestListDoc[
     const decision = decideEscalation(request, staff, ctx.now, policyOf(request.villageId));
     const decided = decision.kind === 'escalate' ? transition(request, decision, SYSTEM, ctx.now, requestMapper.toAutoCloseRule(doc)) : null;
     if (decision.kind !== 'escalate' || !decided?.ok) {
-      skipped.push({ ids: [doc._id], calls: 0, run: async () => (decided ? ONE_STALE : NOT_DUE) });
+      skipped.push({ ids: [doc._id], run: async () => (decided ? ONE_STALE : NOT_DUE) });
       continue;
     }
     escalated.push({ change: escalationChange(request, decided.value.request, decided.value.event, decision), request: decided.value.request });
@@ -97,7 +94,6 @@ async function escalationTasks(ctx: CallContext, batch: readonly RequestListDoc[
   const groups = groupEscalations(escalated, SWEEP_BATCH_LIMIT).map(
     (group): Task => ({
       ids: group.requests.map((r) => r.id),
-      calls: CALLS_PER_GROUP,
       run: async () => {
         const done = await escalateGroup(ctx.cloud, ctx.db, group, ctx.now);
         return { done, stale: group.requests.length - done };
@@ -125,14 +121,12 @@ async function dispatchOne(ctx: CallContext, doc: RequestListDoc): Promise<Done>
 
 /** One task per document of a batch. */
 function eachOf<D extends { _id: Id }>(run: (doc: D) => Promise<Done>): (batch: readonly D[]) => Promise<Task[]> {
-  return async (batch) => batch.map((doc) => ({ ids: [doc._id], calls: CALLS_PER_REQUEST, run: () => run(doc) }));
+  return async (batch) => batch.map((doc) => ({ ids: [doc._id], run: () => run(doc) }));
 }
 
-/** A sweep's state: its budget, its pace, its report. */
+/** A sweep's state: its budget and its report. */
 interface Sweep {
-  ctx: CallContext;
   withinBudget(): boolean;
-  pace(calls: number): Promise<void>;
   report: SweepReport;
 }
 
@@ -150,14 +144,12 @@ async function drain<D extends { _id: Id }>(
 ): Promise<void> {
   const leftOut: Id[] = [];
   while (sweep.withinBudget()) {
-    await sweep.pace(1);
     const batch = await fetchBatch(leftOut);
     if (batch.length === 0) break;
     const tasks = await tasksOf(batch);
     let progressed = false;
     await inChunks(tasks, SWEEP_CONCURRENCY, async (task) => {
       try {
-        await sweep.pace(task.calls);
         const done = await task.run();
         if (done.done > 0) progressed = true;
         if (done.done < task.ids.length) leftOut.push(...task.ids);
@@ -173,10 +165,11 @@ async function drain<D extends { _id: Id }>(
   }
 }
 
-export async function sweepRequests(ctx: CallContext): Promise<Result<SweepReport>> {
-  const startedAt = ctx.clock();
+export async function sweepRequests(call: CallContext): Promise<Result<SweepReport>> {
+  const startedAt = call.clock();
+  const ctx: CallContext = { ...call, db: pacedDatabase(call.db, pacer(SWEEP_DATABASE_QPS)) };
   const report: SweepReport = { escalated: 0, autoClosed: 0, skippedStale: 0, effectsDispatched: 0, failed: 0 };
-  const sweep: Sweep = { ctx, withinBudget: () => ctx.clock() - startedAt < SWEEP_TIME_BUDGET_MS, pace: pacer(SWEEP_DATABASE_QPS), report };
+  const sweep: Sweep = { withinBudget: () => ctx.clock() - startedAt < SWEEP_TIME_BUDGET_MS, report };
   const tally = (field: 'escalated' | 'autoClosed' | 'effectsDispatched') => (done: Done) => {
     report[field] += done.done;
     report.skippedStale += done.stale;
