@@ -248,8 +248,7 @@ const USE_CASES: Array<{ name: string; positions: readonly string[]; scenario: S
   {
     name: 'sweepRequests (escalation to the other 三长)',
     positions: [
-      'the escalation group with its effects',
-      'the claim',
+      'the escalation group with its effects, claimed',
       'the change',
       "a new recipient's authorisation spent",
       "the other new recipient's authorisation spent",

@@ -175,6 +175,25 @@ export async function dispatchEffects<D extends { _id: string } & EffectFields>(
   return {};
 }
 
+/**
+ * Performs the effects `doc` was stored with already claimed (claimEffect at its creation, by the
+ * writer that performs them now, which saves the claim's write), then records the outcomes; `before`
+ * holds them as they were before the claim. A crash leaves them due after the claim's backoff, for
+ * the timer's dispatchEffects.
+ */
+export async function performClaimed<D extends { _id: string } & EffectFields>(
+  db: Database,
+  host: EffectHost<D>,
+  doc: D,
+  before: Record<string, Effect>,
+  now: EpochMs,
+): Promise<Record<string, Effect>> {
+  const claimed = Object.fromEntries(Object.entries(doc.effects ?? {}).filter(([, e]) => e.state === 'pending'));
+  const results = await performAll(host, doc, claimed, before, now);
+  await record(db, host.collection, doc, claimed, results);
+  return results;
+}
+
 /** A document listed as owing effects that owes none now: moves `effectsDueAt` to the truth, unless effects were added meanwhile. */
 async function tidyDueAt(db: Database, collection: string, doc: { _id: string } & EffectFields, now: EpochMs): Promise<void> {
   const dueAt = nextEffectAt(Object.values(doc.effects ?? {}));

@@ -14,14 +14,16 @@
 // reply took some of them first.
 import { createHash } from 'node:crypto';
 import { countedRequestsLabel, groupedRequestsText, MIXED_CATEGORIES_LABEL, RESPONDER_INBOX_PAGE, RESPONDER_REQUEST_PAGE, requestPageQuery, smsRuleForEscalation } from '../../../core/src/channels';
-import { newEffect, type Effect } from '../../../core/src/effects';
+import { claimEffect, newEffect, nextEffectAt, type Effect } from '../../../core/src/effects';
 import type { EscalationChange, EscalationGroup } from '../../../core/src/escalation';
-import { isOpen, REQUEST_CATEGORY_LABELS, type EpochMs, type Id } from '../../../core/src/model';
+import { isOpen, REQUEST_CATEGORY_LABELS, type EpochMs, type Id, type RoleAssignment } from '../../../core/src/model';
+import type { ResolvedPolicy } from '../../../core/src/policy';
 import type { InboxItem } from '../../../core/src/schemas';
 import type { Database, WxCloud } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, insertAllOnce, insertOnce, MAX_GET_LIMIT, updateWhere } from '../db';
-import { dispatchEffects, type Attempt, type EffectFields, type EffectHost } from '../effects/dispatcher';
+import { dispatchEffects, performClaimed, type Attempt, type EffectFields, type EffectHost } from '../effects/dispatcher';
+import { fetchGrid } from '../organisation/repo';
 import { remainingAuthorisations, sendHeldSubscribeMessage, TEMPLATE_IDS, thingValue as thing, timeValue as time, type SubscribeMessage } from '../notify';
 import { assignedMessage, notifiedOf, performSmsAbout, smsContext, smsOf, type SmsContext, type SmsPayload, type SmsSubject } from './effects';
 import { escalatedByField, inboxItemFor, inboxItemId, inboxSourceOf, type InboxSource } from './store';
@@ -60,7 +62,7 @@ function effectKey(kind: BatchEffect['kind'], userId?: Id): string {
 }
 
 /** The group's document with its effects, all due now. */
-export function newEscalationBatch(group: EscalationGroup, now: EpochMs): EscalationBatchDoc {
+function newEscalationBatch(group: EscalationGroup, now: EpochMs): EscalationBatchDoc {
   const { change } = group;
   const requestIds = group.requests.map((r) => r.id);
   const _id = batchIdOf(change, requestIds);
@@ -76,7 +78,16 @@ export function newEscalationBatch(group: EscalationGroup, now: EpochMs): Escala
   }
   add('inbox', {});
   add('inboxState', {});
-  return { _id, change, requestIds, requests: group.requests.map(inboxSourceOf), createdAt: now, effects, effectsRev: 1, effectsDueAt: now };
+  return {
+    _id,
+    change,
+    requestIds,
+    requests: group.requests.map(inboxSourceOf),
+    createdAt: now,
+    effects,
+    effectsRev: 1,
+    effectsDueAt: now,
+  };
 }
 
 /** The one write that applies the change to every request of the group still as it was decided on. */
@@ -156,14 +167,22 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
  * retries a message) it is read once. The recipients' authorisations, and what their SMS need, are
  * read once for all of them.
  */
-function escalationBatchHost(cloud: WxCloud, db: Database, now: EpochMs): EffectHost<EscalationBatchDoc> & { escalated(): number } {
+function escalationBatchHost(cloud: WxCloud, db: Database, now: EpochMs, known?: KnownContext): EffectHost<EscalationBatchDoc> & { escalated(): number } {
   let applied: Set<Id> | undefined;
   let escalated = 0;
   let members: (() => Promise<InboxSource[]>) | undefined;
   let authorisations: (() => Promise<Record<string, number>>) | undefined;
   let smsContexts: (() => Promise<SmsContext>) | undefined;
   const contextOf = (batch: EscalationBatchDoc, gridId: Id) => {
-    smsContexts ??= once(() => smsContext(db, batch.change.villageId, gridId, batch.change.recipients));
+    smsContexts ??= once(async () => {
+      if (!known) return smsContext(db, batch.change.villageId, gridId, batch.change.recipients);
+      const grid = await fetchGrid(db, gridId);
+      return {
+        phonesOf: (userId: Id) => known.staff.filter((a) => a.userId === userId).map((a) => a.phone),
+        sms: known.policyOf(batch.change.villageId).sms,
+        gridName: grid?.name ?? '',
+      };
+    });
     return smsContexts();
   };
   const membersOf = (batch: EscalationBatchDoc) => {
@@ -241,16 +260,40 @@ function escalationBatchHost(cloud: WxCloud, db: Database, now: EpochMs): Effect
   };
 }
 
+/** What the sweep that decided a group read already: its villages' staff (with their phones) and policies. */
+export interface KnownContext {
+  staff: readonly RoleAssignment[];
+  policyOf(villageId: Id): ResolvedPolicy;
+}
+
 /**
- * Escalates one group: stores it, then performs its change and what follows. Returns how many of its
- * requests it escalated; 0 when the same group is stored already (an overlapping sweep holds it, or a
- * failed or crashed one left it for the timer). Throws when the change could not be written; it then
- * stays owed, with its backoff, on the timer's list of groups.
+ * Escalates one group: stores it with its effects claimed, then performs its change and what follows.
+ * `now` is the instant it is stored (not the sweep's start), so the claim's backoff runs from there.
+ * Returns how many of its requests it escalated; 0 when the same group is stored already (an
+ * overlapping sweep holds it, or a failed or crashed one left it for the timer). Throws when the
+ * change could not be written; it then stays owed, with its backoff, on the timer's list of groups.
  */
-export async function escalateGroup(cloud: WxCloud, db: Database, group: EscalationGroup, now: EpochMs): Promise<number> {
-  const batch = newEscalationBatch(group, now);
+export async function escalateGroup(cloud: WxCloud, db: Database, group: EscalationGroup, now: EpochMs, known: KnownContext): Promise<number> {
+  const due = newEscalationBatch(group, now);
+  // Stored claimed by this sweep: no other dispatcher takes them before the claim's backoff has passed.
+  const claimed = Object.fromEntries(Object.entries(due.effects ?? {}).map(([key, e]) => [key, claimEffect(e, now)]));
+  const batch: EscalationBatchDoc = { ...due, effects: claimed, effectsDueAt: nextEffectAt(Object.values(claimed)) };
   if (!(await insertOnce(db, COLLECTIONS.requestEscalations, batch))) return 0;
-  return dispatchBatch(cloud, db, batch, now);
+  const host = escalationBatchHost(cloud, db, now, known);
+  return escalatedByHost(host, await performClaimed(db, host, batch, due.effects ?? {}, now));
+}
+
+/** Performs what a group owes (the timer's path); returns how many requests its change escalated now. */
+export async function dispatchBatch(cloud: WxCloud, db: Database, batch: EscalationBatchDoc, now: EpochMs): Promise<number> {
+  const host = escalationBatchHost(cloud, db, now);
+  return escalatedByHost(host, await dispatchEffects(db, host, batch, now));
+}
+
+/** How many requests the host's pass escalated; throws when the change was due and is still not written. */
+function escalatedByHost(host: { escalated(): number }, results: Record<string, Effect>): number {
+  const apply = results[effectKey('apply')];
+  if (apply && apply.state !== 'done') throw new Error(`escalation not written (${apply.lastError ?? 'unknown'}); the timer retries it`);
+  return host.escalated();
 }
 
 /** Groups owing effects at `now` (a crash or a failure left them), the longest overdue first. One read. */
@@ -263,13 +306,4 @@ export function fetchDueBatches(db: Database, now: EpochMs, limit: number, exclu
       .orderBy('effectsDueAt', 'asc')
       .limit(limit),
   );
-}
-
-/** Performs what a group owes; returns how many requests its change escalated now. Throws when the change was due and is still not written. */
-export async function dispatchBatch(cloud: WxCloud, db: Database, batch: EscalationBatchDoc, now: EpochMs): Promise<number> {
-  const host = escalationBatchHost(cloud, db, now);
-  const results = await dispatchEffects(db, host, batch, now);
-  const apply = results[effectKey('apply')];
-  if (apply && apply.state !== 'done') throw new Error(`escalation not written (${apply.lastError ?? 'unknown'}); the timer retries it`);
-  return host.escalated();
 }

@@ -49,8 +49,8 @@ const SWEEP_DATABASE_QPS = 20;
 
 const SYSTEM = { kind: 'system' } as const;
 
-async function inChunks<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+async function inChunks<T>(items: readonly T[], size: number, goOn: () => boolean, run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length && goOn(); i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
 /** What one task came to: how many of its requests it moved on, how many another writer took first. */
@@ -95,7 +95,8 @@ async function escalationTasks(ctx: CallContext, batch: readonly RequestListDoc[
     (group): Task => ({
       ids: group.requests.map((r) => r.id),
       run: async () => {
-        const done = await escalateGroup(ctx.cloud, ctx.db, group, ctx.now);
+        // Stored at this instant, not the sweep's start: the claim's backoff must run from when it is taken.
+        const done = await escalateGroup(ctx.cloud, ctx.db, group, ctx.clock(), { staff, policyOf });
         return { done, stale: group.requests.length - done };
       },
     }),
@@ -148,7 +149,8 @@ async function drain<D extends { _id: Id }>(
     if (batch.length === 0) break;
     const tasks = await tasksOf(batch);
     let progressed = false;
-    await inChunks(tasks, SWEEP_CONCURRENCY, async (task) => {
+    // Work under way finishes; none starts once the budget is spent.
+    await inChunks(tasks, SWEEP_CONCURRENCY, sweep.withinBudget, async (task) => {
       try {
         const done = await task.run();
         if (done.done > 0) progressed = true;
