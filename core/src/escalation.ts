@@ -159,10 +159,7 @@ export function escalationChange(before: Request, after: Request, event: Request
  * Escalations grouped by equal change, each group at most `maxSize` requests (one write's worth),
  * in the order of their earliest request (the due list's order: oldest deadline first).
  */
-export function groupEscalations(
-  escalated: readonly { change: EscalationChange; request: Request }[],
-  maxSize: number,
-): EscalationGroup[] {
+export function groupEscalations(escalated: readonly { change: EscalationChange; request: Request }[], maxSize: number): EscalationGroup[] {
   const open = new Map<string, EscalationGroup>();
   const groups: EscalationGroup[] = [];
   for (const { change, request } of escalated) {

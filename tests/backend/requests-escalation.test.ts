@@ -149,7 +149,12 @@ describe('escalation', () => {
       expect(seen).toMatchObject({ escalationLevel: 1, version: 2 });
       expect(escalations(seen).map((e) => e.requestId)).toEqual([r.id]);
       const items = await inboxItems(backend, r.id);
-      expect(items.filter((i) => i.reason === 'escalation').map((i) => [i.userId, i.notified]).sort()).toEqual(told.map((u) => [u, 'sent']).sort());
+      expect(
+        items
+          .filter((i) => i.reason === 'escalation')
+          .map((i) => [i.userId, i.notified])
+          .sort(),
+      ).toEqual(told.map((u) => [u, 'sent']).sort());
     }
     const sent = ((await backend.emu.control.outbox()) as OutboxEntry[]).slice(outboxBefore).filter((m) => m.api === 'subscribeMessage.send');
     expect(sent.map((m) => m.request.touser).sort()).toEqual([...told].sort());

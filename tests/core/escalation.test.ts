@@ -184,10 +184,17 @@ describe('escalation in groups', () => {
     const early = escalated('r1', 0, now);
     const late = escalated('r2', 5 * 60_000, now);
     expect(late.change).toEqual(early.change);
-    expect(early.change).toMatchObject({ fromVersion: 1, fromLevel: 0, toLevel: 1, recipients: ['partyLi', 'buildingZhao'], nextEscalationShiftMs: 10 * 60_000 });
+    expect(early.change).toMatchObject({
+      fromVersion: 1,
+      fromLevel: 0,
+      toLevel: 1,
+      recipients: ['partyLi', 'buildingZhao'],
+      nextEscalationShiftMs: 10 * 60_000,
+    });
     expect(early.change.event).not.toHaveProperty('requestId');
     // The shift reproduces each request's own next deadline.
-    for (const { before, after, change } of [early, late]) expect((before.nextEscalationAt ?? 0) + (change.nextEscalationShiftMs ?? 0)).toBe(after.nextEscalationAt);
+    for (const { before, after, change } of [early, late])
+      expect((before.nextEscalationAt ?? 0) + (change.nextEscalationShiftMs ?? 0)).toBe(after.nextEscalationAt);
   });
 
   it('groups equal changes, splits unequal ones and groups past their size, keeping the due order', () => {

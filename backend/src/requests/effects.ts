@@ -79,7 +79,12 @@ function add(effects: Record<string, Effect>, request: Request, effect: RequestE
 }
 
 /** "A request is yours" (new, handed over, reopened: requestAssigned; escalated: requestEscalated), to one responder. */
-export function assignedMessage(request: Pick<Request, 'id' | 'category' | 'text' | 'submittedAt'>, userId: Id, why: string, template: TemplateKey): SubscribeMessage {
+export function assignedMessage(
+  request: Pick<Request, 'id' | 'category' | 'text' | 'submittedAt'>,
+  userId: Id,
+  why: string,
+  template: TemplateKey,
+): SubscribeMessage {
   return {
     touser: userId,
     templateId: TEMPLATE_IDS[template],
@@ -334,7 +339,14 @@ export async function performSmsAbout(
 }
 
 /** performSmsAbout for one request's SMS effect, its message and inbox item the siblings recorded by the same change. */
-function performSms(cloud: WxCloud, db: Database, doc: RequestDoc, effect: Effect<'sms', SmsPayload>, finished: Readonly<Record<string, Effect>>, now: EpochMs) {
+function performSms(
+  cloud: WxCloud,
+  db: Database,
+  doc: RequestDoc,
+  effect: Effect<'sms', SmsPayload>,
+  finished: Readonly<Record<string, Effect>>,
+  now: EpochMs,
+) {
   const request = requestMapper.toRequest(doc);
   const { userId } = effect.payload;
   const key = keyOf(doc, effect);

@@ -13,7 +13,15 @@
 // (`escalatedBy.L<level>`), so a group's messages speak only of those, even if another group or a
 // reply took some of them first.
 import { createHash } from 'node:crypto';
-import { countedRequestsLabel, groupedRequestsText, MIXED_CATEGORIES_LABEL, RESPONDER_INBOX_PAGE, RESPONDER_REQUEST_PAGE, requestPageQuery, smsRuleForEscalation } from '../../../core/src/channels';
+import {
+  countedRequestsLabel,
+  groupedRequestsText,
+  MIXED_CATEGORIES_LABEL,
+  RESPONDER_INBOX_PAGE,
+  RESPONDER_REQUEST_PAGE,
+  requestPageQuery,
+  smsRuleForEscalation,
+} from '../../../core/src/channels';
 import { claimEffect, newEffect, nextEffectAt, type Effect } from '../../../core/src/effects';
 import type { EscalationChange, EscalationGroup } from '../../../core/src/escalation';
 import { isOpen, REQUEST_CATEGORY_LABELS, type EpochMs, type Id, type RoleAssignment } from '../../../core/src/model';
@@ -241,9 +249,7 @@ function escalationBatchHost(cloud: WxCloud, db: Database, now: EpochMs, known?:
       }
       if (e.kind === 'inbox') {
         const items = change.recipients.flatMap((userId) =>
-          requests.map((r) =>
-            inboxItemFor(r, userId, 'escalation', batch.createdAt, notifiedOf(sibling('message', userId)), smsOf(sibling('sms', userId))),
-          ),
+          requests.map((r) => inboxItemFor(r, userId, 'escalation', batch.createdAt, notifiedOf(sibling('message', userId)), smsOf(sibling('sms', userId)))),
         );
         // An item already there (an earlier pass stored it) is kept.
         await insertAllOnce(db, COLLECTIONS.inbox, items);

@@ -76,7 +76,16 @@ export const requestMapper = {
   },
 
   toRequest(doc: RequestListDoc): Request {
-    const { events: _events, autoCloseAfterDays: _days, autoCloseAt: _at, effects: _e, effectsRev: _r, effectsDueAt: _d, escalatedBy: _g, ...request } = fromStored(doc);
+    const {
+      events: _events,
+      autoCloseAfterDays: _days,
+      autoCloseAt: _at,
+      effects: _e,
+      effectsRev: _r,
+      effectsDueAt: _d,
+      escalatedBy: _g,
+      ...request
+    } = fromStored(doc);
     return request;
   },
 
@@ -276,7 +285,10 @@ export function inboxItemId(requestId: Id, userId: Id): string {
 }
 
 /** What an inbox item (and a message about the request) says of its request. */
-export type InboxSource = Pick<Request, 'id' | 'gridId' | 'villageId' | 'state' | 'category' | 'urgent' | 'text' | 'responseDueAt' | 'escalationLevel' | 'submittedAt'>;
+export type InboxSource = Pick<
+  Request,
+  'id' | 'gridId' | 'villageId' | 'state' | 'category' | 'urgent' | 'text' | 'responseDueAt' | 'escalationLevel' | 'submittedAt'
+>;
 
 /** The inbox source of `request`, its text cut to what an inbox item keeps. */
 export function inboxSourceOf(request: Request): InboxSource {

@@ -177,7 +177,13 @@ export async function sweepRequests(call: CallContext): Promise<Result<SweepRepo
     report.skippedStale += done.stale;
   };
 
-  await drain(sweep, 'escalation', (excluded) => fetchDue(ctx.db, 'escalation', ctx.now, SWEEP_BATCH_LIMIT, excluded), (batch) => escalationTasks(ctx, batch), tally('escalated'));
+  await drain(
+    sweep,
+    'escalation',
+    (excluded) => fetchDue(ctx.db, 'escalation', ctx.now, SWEEP_BATCH_LIMIT, excluded),
+    (batch) => escalationTasks(ctx, batch),
+    tally('escalated'),
+  );
   // Groups a crash or a failure left owing (their change included): before anything else is due.
   await drain(
     sweep,
@@ -186,8 +192,20 @@ export async function sweepRequests(call: CallContext): Promise<Result<SweepRepo
     eachOf<EscalationBatchDoc>(async (batch) => ({ done: await dispatchBatch(ctx.cloud, ctx.db, batch, ctx.now), stale: 0 })),
     tally('escalated'),
   );
-  await drain(sweep, 'autoClose', (excluded) => fetchDue(ctx.db, 'autoClose', ctx.now, SWEEP_BATCH_LIMIT, excluded), eachOf((doc) => autoCloseOne(ctx, doc)), tally('autoClosed'));
-  await drain(sweep, 'effects', (excluded) => fetchDue(ctx.db, 'effects', ctx.now, SWEEP_BATCH_LIMIT, excluded), eachOf((doc) => dispatchOne(ctx, doc)), tally('effectsDispatched'));
+  await drain(
+    sweep,
+    'autoClose',
+    (excluded) => fetchDue(ctx.db, 'autoClose', ctx.now, SWEEP_BATCH_LIMIT, excluded),
+    eachOf((doc) => autoCloseOne(ctx, doc)),
+    tally('autoClosed'),
+  );
+  await drain(
+    sweep,
+    'effects',
+    (excluded) => fetchDue(ctx.db, 'effects', ctx.now, SWEEP_BATCH_LIMIT, excluded),
+    eachOf((doc) => dispatchOne(ctx, doc)),
+    tally('effectsDispatched'),
+  );
   if (report.escalated + report.autoClosed + report.skippedStale + report.failed > 0) {
     console.log(`[sweepRequests] by ${SYSTEM_ACTOR_ID} at ${ctx.now}:`, JSON.stringify(report));
   }

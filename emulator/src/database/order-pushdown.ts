@@ -38,7 +38,7 @@ function kindOf(value: unknown): ValueKind {
 }
 
 /** The kind of `doc`'s value at a dotted path; a path through an array (which mingo fans out) is 'other'. */
-export function kindAt(doc: Doc, path: string): ValueKind {
+function kindAt(doc: Doc, path: string): ValueKind {
   let current: unknown = doc;
   for (const part of path.split('.')) {
     if (Array.isArray(current)) return 'other';
