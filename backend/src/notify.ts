@@ -119,16 +119,29 @@ export async function sendSubscribeMessage(cloud: WxCloud, db: Database, message
 
 /**
  * sendSubscribeMessage for a caller that read the recipient's authorisations already (several
- * recipients in one read, remainingAuthorisations): `held` is what that read found. Round trips: the send, one update.
+ * recipients in one read, remainingAuthorisations): `held` is what that read found. The spend is
+ * written at once, or handed to `deferSpend` for a caller that writes it alongside its own next
+ * write. Round trips: the send, one update.
  */
-export async function sendHeldSubscribeMessage(cloud: WxCloud, db: Database, message: SubscribeMessage, held: number, now: number): Promise<SendOutcome> {
+export async function sendHeldSubscribeMessage(
+  cloud: WxCloud,
+  db: Database,
+  message: SubscribeMessage,
+  held: number,
+  now: number,
+  deferSpend?: (spend: () => Promise<void>) => void,
+): Promise<SendOutcome> {
   const longTerm = isLongTerm(message.templateId);
   if (!longTerm && held <= 0) return 'noAuthorisation';
   const id = subscriptionId(message.touser, message.templateId);
   const outcome = await sendCounted(cloud, message);
   // WeChat says the user holds no authorisation: our count was stale, so clear it.
-  if (outcome === 'refused') await spendAuthorisation(db, id, { remaining: 0, updatedAt: now });
-  if (outcome === 'sent' && !longTerm) await spendAuthorisation(db, id, { remaining: db.command.inc(-1), updatedAt: now });
+  const update = outcome === 'refused' ? { remaining: 0 } : outcome === 'sent' && !longTerm ? { remaining: db.command.inc(-1) } : null;
+  if (update) {
+    const spend = () => spendAuthorisation(db, id, { ...update, updatedAt: now });
+    if (deferSpend) deferSpend(spend);
+    else await spend();
+  }
   return outcome;
 }
 

@@ -98,3 +98,11 @@ export function isScheduled(effect: Pick<Effect, 'state' | 'tries' | 'nextAttemp
 export function newScheduledEffect<K extends string, P>(id: string, kind: K, payload: P, now: EpochMs, at: EpochMs): Effect<K, P> {
   return { ...newEffect(id, kind, payload, now), nextAttemptAt: Math.max(now, at) };
 }
+
+/**
+ * `effects` with every one due at `now` claimed: what a change stores when its own writer performs
+ * them right after the write (saving the claim's write). Scheduled ones stay as they are.
+ */
+export function claimDue(effects: Readonly<Record<string, Effect>>, now: EpochMs): Record<string, Effect> {
+  return Object.fromEntries(Object.entries(effects).map(([key, e]) => [key, isEffectDue(e, now) ? claimEffect(e, now) : e]));
+}

@@ -50,7 +50,7 @@ export function isWithinTarget(request: Pick<Request, 'firstResponseAt' | 'respo
 export const RESOLUTION_CLOCK_STATES: readonly Request['state'][] = ['responded', 'inProgress', 'reopened'];
 
 /** When an answered request should be resolved: its category's target after submission (wall clock). */
-export function resolutionDueAt(request: Pick<Request, 'submittedAt' | 'category'>, policy: ResolvedPolicy): EpochMs {
+export function resolutionDueAt(request: Pick<Request, 'submittedAt' | 'category'>, policy: Pick<ResolvedPolicy, 'resolutionTargetsMs'>): EpochMs {
   return request.submittedAt + policy.resolutionTargetsMs[request.category];
 }
 

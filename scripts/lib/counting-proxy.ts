@@ -34,6 +34,15 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
+/**
+ * What the proxy adds to every answer: a function's round trip to CloudBase's database takes some
+ * milliseconds, the local emulator's well under one, so calls the code makes in parallel could
+ * finish before their siblings reach the proxy and count as waves of their own. With this much
+ * latency, calls started together overlap, as they do in the cloud; calls made one after another
+ * never do, so a wave is a real sequential step.
+ */
+const SIMULATED_LATENCY_MS = 20;
+
 /** The form field the SDK names its action in when it posts multipart (open-API calls, uploads). */
 const MULTIPART_ACTION = /name="action"\r\n\r\n([^\r]*)/;
 
@@ -68,9 +77,15 @@ export async function startCountingProxy(): Promise<CountingProxy> {
       const startedAt = performance.now();
       const headers = { ...req.headers, host: new URL(target).host };
       const upstream = http.request(`${target}${req.url ?? ''}`, { method: req.method, headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('end', () => recorded.push({ action: actionOf(body), startedAt, endedAt: performance.now() }));
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          setTimeout(() => {
+            recorded.push({ action: actionOf(body), startedAt, endedAt: performance.now() });
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(parts));
+          }, SIMULATED_LATENCY_MS);
+        });
       });
       upstream.on('error', (err) => {
         res.writeHead(502);

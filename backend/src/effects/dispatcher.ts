@@ -28,6 +28,8 @@ export interface EffectHost<D extends { _id: string } & EffectFields> {
   phaseOf(effect: Effect): number;
   /** Performs one claimed effect against the document as the dispatcher read it. */
   perform(doc: D, effect: Effect, finished: Readonly<Record<string, Effect>>): Promise<Attempt>;
+  /** Writes the performs left for later (authorisation spends), alongside the record. */
+  settle?(): Promise<void>;
 }
 
 /** Claims tried when another writer changed the document in between (a new change, another dispatcher). */
@@ -167,7 +169,7 @@ export async function dispatchEffects<D extends { _id: string } & EffectFields>(
     const claimed = await claim(db, host, doc, now);
     if (claimed) {
       const results = await performAll(host, doc, claimed, effects, now);
-      await record(db, host.collection, { ...doc, effects: { ...effects, ...claimed } }, claimed, results);
+      await Promise.all([record(db, host.collection, { ...doc, effects: { ...effects, ...claimed } }, claimed, results), host.settle?.()]);
       return results;
     }
     doc = await fetchById<D>(db, host.collection, doc._id);
@@ -176,21 +178,27 @@ export async function dispatchEffects<D extends { _id: string } & EffectFields>(
 }
 
 /**
- * Performs the effects `doc` was stored with already claimed (claimEffect at its creation, by the
- * writer that performs them now, which saves the claim's write), then records the outcomes; `before`
- * holds them as they were before the claim. A crash leaves them due after the claim's backoff, for
- * the timer's dispatchEffects.
+ * Performs the effects `doc` was stored with already claimed (claimDue at the change, by the writer
+ * that performs them now, which saves the claim's write), then records the outcomes; `before` holds
+ * them as they were before the claim (the due ones of it are those claimed). A crash leaves them due
+ * after the claim's backoff, for the timer's dispatchEffects.
  */
 export async function performClaimed<D extends { _id: string } & EffectFields>(
   db: Database,
   host: EffectHost<D>,
   doc: D,
-  before: Record<string, Effect>,
+  before: Readonly<Record<string, Effect>>,
   now: EpochMs,
 ): Promise<Record<string, Effect>> {
-  const claimed = Object.fromEntries(Object.entries(doc.effects ?? {}).filter(([, e]) => e.state === 'pending'));
-  const results = await performAll(host, doc, claimed, before, now);
-  await record(db, host.collection, doc, claimed, results);
+  const stored = doc.effects ?? {};
+  const claimed = Object.fromEntries(
+    Object.keys(before)
+      .filter((key) => isEffectDue(before[key] as Effect, now) && stored[key] !== undefined)
+      .map((key) => [key, stored[key] as Effect]),
+  );
+  if (Object.keys(claimed).length === 0) return {};
+  const results = await performAll(host, doc, claimed, { ...before }, now);
+  await Promise.all([record(db, host.collection, doc, claimed, results), host.settle?.()]);
   return results;
 }
 

@@ -5,9 +5,10 @@
 // The change and what follows it (messages, inbox items, the inbox state update, as effects) are one
 // conditional write; the effects are then performed at once and, if that fails, by the timer.
 //
-// Round trips: loadActor ∥ request [∥ hand-over: the target's roles] (1), conditional update (1), then
-// the dispatch: claim (1), messages (an authorisation read + send + spend each, in parallel), the new
-// inbox items (1), the inbox state (1), the record (1).
+// Round trips: loadActor ∥ request [∥ hand-over: the target's roles] (1), the conditional update with
+// its effects claimed ∥ the recipients' authorisations (1), then the messages (a send each) with their
+// spends ∥ the inbox state (1), the new inbox items (1, a hand-over), the record (1).
+import { claimDue } from '../../../core/src/effects';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { transition, type Actor as CoreActor, type RequestAction } from '../../../core/src/lifecycle';
 import type { Id, Request, RoleAssignment } from '../../../core/src/model';
@@ -18,8 +19,8 @@ import { ensureFollowUps } from '../followUps/repo';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
-import { dispatchRequestEffects } from './dispatch';
-import { effectsOf, resolutionFollowUp, type FollowUp } from './effects';
+import { performOwedEffects } from './dispatch';
+import { effectsOf, readHeldAuthorisations, resolutionFollowUp, type FollowUp } from './effects';
 import { fetchRequest, requestMapper, saveTransition, type RequestDoc } from './store';
 
 /** Who is told about a change: the resident, the responders, the one it was handed to, or nobody (they watch the inbox). */
@@ -88,10 +89,13 @@ async function act(ctx: CallContext, requestId: Id, action: RequestAction | Prom
 
   const { request, event } = decided.value;
   // The first reply starts the resolution clock: its reminder is scheduled in the same write.
-  const followUp = { ...followUpOf(asked, request), ...(await resolutionFollowUp(ctx.db, request, event)) };
-  const saved = await saveTransition(ctx.db, doc, decided.value, effectsOf(request, event, followUp, ctx.now), ctx.now);
+  const followUp = { ...followUpOf(asked, request), ...(await resolutionFollowUp(ctx.db, doc, request, event)) };
+  const effects = effectsOf(request, event, followUp, ctx.now);
+  // The change stores its effects claimed; the recipients' authorisations are read alongside it.
+  const held = readHeldAuthorisations(ctx.db, effects, ctx.now);
+  const [saved] = await Promise.all([saveTransition(ctx.db, doc, decided.value, claimDue(effects, ctx.now), ctx.now), held.catch(() => null)]);
   if (!saved) return fail('REQUEST.STALE');
-  await dispatchRequestEffects(ctx, saved);
+  await performOwedEffects(ctx, saved, effects, held);
   // A low rating or a reopen owes the committee a follow-up (回访); derived by id, so stored once.
   if (asked.kind === 'confirm' || asked.kind === 'reopen') {
     await ensureFollowUps(ctx.db, request, ctx.now, asked.kind === 'reopen' ? asked.reason : undefined);

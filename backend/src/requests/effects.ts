@@ -21,7 +21,7 @@ import {
   type SmsOutcome,
   type SmsRule,
 } from '../../../core/src/channels';
-import { EFFECT_MAX_TRIES, isScheduled, newEffect, newScheduledEffect, retryDelayMs, type Effect } from '../../../core/src/effects';
+import { EFFECT_MAX_TRIES, isEffectDue, isScheduled, newEffect, newScheduledEffect, retryDelayMs, type Effect } from '../../../core/src/effects';
 import type { EpochMs, Id, Request, RequestEvent, RoleAssignment, VillagePolicy } from '../../../core/src/model';
 import { isAwaitingResponse, isOpen, REQUEST_CATEGORY_LABELS, REQUEST_STATES } from '../../../core/src/model';
 import { resolvePolicy, type ResolvedPolicy } from '../../../core/src/policy';
@@ -34,8 +34,11 @@ import { fetchAll, fetchById, MAX_GET_LIMIT, setById, updateWhere } from '../db'
 import { errorText, type Attempt, type EffectHost } from '../effects/dispatcher';
 import {
   generateUrlLink,
+  isLongTerm,
   releaseSms,
+  remainingAuthorisations,
   reserveSms,
+  sendHeldSubscribeMessage,
   sendSms,
   sendSubscribeMessage,
   TEMPLATE_IDS,
@@ -235,7 +238,8 @@ export function smsOf(sms: Effect | undefined): Pick<InboxItem, 'sms' | 'smsErro
   return sms.outcome === SMS_NOT_NEEDED || sms.outcome === undefined ? {} : { sms: sms.outcome as SmsOutcome };
 }
 
-const PHASES: Record<RequestEffect['kind'], number> = { message: 0, dueSoon: 0, resolutionDue: 0, sms: 1, inbox: 2, inboxState: 3 };
+// The older items' state does not wait on any send: it goes alongside the messages.
+const PHASES: Record<RequestEffect['kind'], number> = { message: 0, dueSoon: 0, resolutionDue: 0, inboxState: 0, sms: 1, inbox: 2 };
 
 function keyOf(doc: RequestDoc, effect: Effect): string {
   return effect.id.slice(doc._id.length + 1);
@@ -408,26 +412,72 @@ async function performResolutionDue(
 
 /**
  * On a request's first reply (it leaves the awaiting-response state for an answered one): when it
- * should be resolved under its village's current targets, for effectsOf to schedule the reminder.
- * Nothing on later changes, so each request is reminded once. One round trip (the policy), first replies only.
+ * should be resolved, for effectsOf to schedule the reminder — the target fixed at submission, or for
+ * an older request its village's current targets (one read). Nothing on later changes, so each
+ * request is reminded once.
  */
-export async function resolutionFollowUp(db: Database, request: Request, event: RequestEvent): Promise<Pick<FollowUp, 'resolutionDueAt'>> {
+export async function resolutionFollowUp(
+  db: Database,
+  doc: Pick<RequestDoc, 'resolutionTargetAt'>,
+  request: Request,
+  event: RequestEvent,
+): Promise<Pick<FollowUp, 'resolutionDueAt'>> {
   const firstReply = event.fromState !== null && isAwaitingResponse(event.fromState) && RESOLUTION_CLOCK_STATES.includes(request.state);
   if (!firstReply) return {};
+  if (doc.resolutionTargetAt !== undefined) return { resolutionDueAt: doc.resolutionTargetAt };
   const policyDoc = await fetchById<VillagePolicy>(db, COLLECTIONS.villagePolicies, request.villageId);
   return { resolutionDueAt: resolutionDueAt(request, resolvePolicy(policyDoc ?? undefined)) };
 }
 
+/** Authorisations each recipient holds for a template, by heldKey(userId, templateId). */
+export type HeldAuthorisations = ReadonlyMap<string, number>;
+
+function heldKey(userId: Id, templateId: string): string {
+  return `${userId}\n${templateId}`;
+}
+
+/**
+ * The authorisations the recipients of `effects`' due messages hold: one read per one-time template
+ * (usually one), made alongside the change's write so the sends need no read of their own.
+ */
+export async function readHeldAuthorisations(db: Database, effects: Readonly<Record<string, Effect>>, now: EpochMs): Promise<HeldAuthorisations> {
+  const byTemplate = new Map<string, Id[]>();
+  for (const e of Object.values(effects)) {
+    if (e.kind !== 'message' || !isEffectDue(e, now)) continue;
+    const { message } = e.payload as MessagePayload;
+    if (isLongTerm(message.templateId)) continue;
+    byTemplate.set(message.templateId, [...(byTemplate.get(message.templateId) ?? []), message.touser]);
+  }
+  const held = new Map<string, number>();
+  await Promise.all(
+    [...byTemplate].map(async ([templateId, userIds]) => {
+      const counts = await remainingAuthorisations(db, [...new Set(userIds)], templateId);
+      for (const [userId, remaining] of Object.entries(counts)) held.set(heldKey(userId, templateId), remaining);
+    }),
+  );
+  return held;
+}
+
 /** The requests collection as a host of effects: messages first, then SMS, so a new inbox item says how both went. */
-export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs): EffectHost<RequestDoc> {
+export function requestEffectHost(cloud: WxCloud, db: Database, now: EpochMs, held?: Promise<HeldAuthorisations>): EffectHost<RequestDoc> {
+  const spends: Array<() => Promise<void>> = [];
+  /** A message, with its authorisations read already when the use case read them alongside its write; the spend goes with the record. */
+  const send = async (message: SubscribeMessage) => {
+    const count = held ? (await held).get(heldKey(message.touser, message.templateId)) : undefined;
+    if (count === undefined) return sendSubscribeMessage(cloud, db, message, now);
+    return sendHeldSubscribeMessage(cloud, db, message, count, now, (spend) => spends.push(spend));
+  };
   return {
     collection: COLLECTIONS.requests,
     phaseOf: (effect) => PHASES[effect.kind as RequestEffect['kind']],
+    settle: async () => {
+      await Promise.all(spends.splice(0).map((spend) => spend()));
+    },
     async perform(doc, effect, finished): Promise<Attempt> {
       const e = effect as RequestEffect;
       const request = requestMapper.toRequest(doc);
       if (e.kind === 'message') {
-        const outcome = await sendSubscribeMessage(cloud, db, e.payload.message, now);
+        const outcome = await send(e.payload.message);
         // A system error keeps the authorisation; try again later.
         if (outcome === 'failed') return { retry: 'sendFailed' };
         // Its inbox item was stored by an earlier pass, before the message went: it says how it went now.

@@ -22,7 +22,7 @@ import {
   requestPageQuery,
   smsRuleForEscalation,
 } from '../../../core/src/channels';
-import { claimEffect, newEffect, nextEffectAt, type Effect } from '../../../core/src/effects';
+import { claimDue, newEffect, nextEffectAt, type Effect } from '../../../core/src/effects';
 import type { EscalationChange, EscalationGroup } from '../../../core/src/escalation';
 import { isOpen, REQUEST_CATEGORY_LABELS, type EpochMs, type Id, type RoleAssignment } from '../../../core/src/model';
 import type { ResolvedPolicy } from '../../../core/src/policy';
@@ -282,7 +282,7 @@ export interface KnownContext {
 export async function escalateGroup(cloud: WxCloud, db: Database, group: EscalationGroup, now: EpochMs, known: KnownContext): Promise<number> {
   const due = newEscalationBatch(group, now);
   // Stored claimed by this sweep: no other dispatcher takes them before the claim's backoff has passed.
-  const claimed = Object.fromEntries(Object.entries(due.effects ?? {}).map(([key, e]) => [key, claimEffect(e, now)]));
+  const claimed = claimDue(due.effects ?? {}, now);
   const batch: EscalationBatchDoc = { ...due, effects: claimed, effectsDueAt: nextEffectAt(Object.values(claimed)) };
   if (!(await insertOnce(db, COLLECTIONS.requestEscalations, batch))) return 0;
   const host = escalationBatchHost(cloud, db, now, known);

@@ -9,7 +9,8 @@ import { autoCloseDueAt, type AutoCloseRule, type TransitionOutcome } from '../.
 import type { EpochMs, Id, Request, RequestEvent, RequestState } from '../../../core/src/model';
 import { isAwaitingResponse, isOpen } from '../../../core/src/model';
 import type { InboxItem, InboxReason, Page, RequestSummary, RequestView } from '../../../core/src/schemas';
-import { RESOLUTION_CLOCK_STATES } from '../../../core/src/sla';
+import type { ResolvedPolicy } from '../../../core/src/policy';
+import { RESOLUTION_CLOCK_STATES, resolutionDueAt } from '../../../core/src/sla';
 import { truncateChars } from '../../../core/src/text';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -22,7 +23,15 @@ import type { EffectFields } from '../effects/dispatcher';
  * A stored request: what getRequest answers (the request, its event log, and `autoCloseAt`, which the
  * sweeper finds through its index) plus the auto-close rule fixed at submission from the village policy.
  */
-export type RequestDoc = Stored<RequestView & AutoCloseRule> & EffectFields & EscalatedBy;
+export type RequestDoc = Stored<RequestView & AutoCloseRule> & EffectFields & EscalatedBy & ResolutionTarget;
+
+/**
+ * When the request should be resolved (办结时限), fixed at submission from the village's targets, so
+ * the first reply schedules its reminder without reading the policy (older requests lack it).
+ */
+interface ResolutionTarget {
+  resolutionTargetAt?: EpochMs;
+}
 
 /** The escalation group (requestEscalations) that took the request to each level, by `L<level>`: which group's messages are its. */
 interface EscalatedBy {
@@ -67,25 +76,41 @@ export function isHouseholdResidentId(residentId: Id): boolean {
   return residentId.startsWith(HOUSEHOLD_RESIDENT_PREFIX);
 }
 
+/** What only the stored request holds (how it closes and is reminded, its effects and escalation groups): never in a reply. */
+function withoutStoredOnly<D extends RequestListDoc>(doc: D) {
+  const {
+    autoCloseAfterDays: _days,
+    resolutionTargetAt: _target,
+    effects: _effects,
+    effectsRev: _rev,
+    effectsDueAt: _due,
+    escalatedBy: _groups,
+    ...rest
+  } = fromStored(doc);
+  return rest;
+}
+
 /** The one mapper between stored requests and the core's Request and the replies made of it. */
 export const requestMapper = {
-  /** A new request with its first event, closing itself by the village's rule once resolved. */
-  toDocument(request: Request, event: RequestEvent, rule: AutoCloseRule, effects: Record<string, Effect>): RequestDoc {
-    const stored = toStored({ ...request, events: [event], autoCloseAfterDays: rule.autoCloseAfterDays, autoCloseAt: autoCloseDueAt(request, rule) });
+  /** A new request with its first event, closing itself by the village's rule once resolved, its resolution target fixed. */
+  toDocument(
+    request: Request,
+    event: RequestEvent,
+    policy: AutoCloseRule & Pick<ResolvedPolicy, 'resolutionTargetsMs'>,
+    effects: Record<string, Effect>,
+  ): RequestDoc {
+    const stored = toStored({
+      ...request,
+      events: [event],
+      autoCloseAfterDays: policy.autoCloseAfterDays,
+      autoCloseAt: autoCloseDueAt(request, policy),
+      resolutionTargetAt: resolutionDueAt(request, policy),
+    });
     return { ...stored, effects, effectsRev: 1, effectsDueAt: nextEffectAt(Object.values(effects)) };
   },
 
   toRequest(doc: RequestListDoc): Request {
-    const {
-      events: _events,
-      autoCloseAfterDays: _days,
-      autoCloseAt: _at,
-      effects: _e,
-      effectsRev: _r,
-      effectsDueAt: _d,
-      escalatedBy: _g,
-      ...request
-    } = fromStored(doc);
+    const { events: _events, autoCloseAt: _at, ...request } = withoutStoredOnly(doc);
     return request;
   },
 
@@ -94,12 +119,12 @@ export const requestMapper = {
   },
 
   toSummary(doc: RequestListDoc): RequestSummary {
-    const { events: _events, autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, escalatedBy: _g, ...summary } = fromStored(doc);
+    const { events: _events, ...summary } = withoutStoredOnly(doc);
     return summary;
   },
 
   toView(doc: RequestDoc): RequestView {
-    const { autoCloseAfterDays: _days, effects: _e, effectsRev: _r, effectsDueAt: _d, escalatedBy: _g, ...view } = fromStored(doc);
+    const view = withoutStoredOnly(doc);
     // A group's escalation event is stored once for the whole group, without the request's id.
     return { ...view, events: view.events.map((event) => ({ ...event, requestId: doc._id })) };
   },
@@ -160,8 +185,9 @@ export async function saveTransition(
   const effectWrites = Object.fromEntries(Object.entries(written).map(([key, effect]) => [`effects.${key}`, db.command.set(effect)]));
   const owes = Object.keys(effects).length > 0;
   const allEffects = { ...(doc.effects ?? {}), ...written };
-  // Added effects are due now: the timer's list must find this request (never later than the truth).
-  const dueAt = owes ? now : Object.keys(cancelled).length > 0 ? nextEffectAt(Object.values(allEffects)) : (doc.effectsDueAt ?? null);
+  // The timer's list must find this request no later than its earliest pending effect (an added one
+  // due now, or claimed by the writer and due again after the claim's backoff).
+  const dueAt = owes || Object.keys(cancelled).length > 0 ? nextEffectAt(Object.values(allEffects)) : (doc.effectsDueAt ?? null);
   const updated = await updateWhere(db.collection(COLLECTIONS.requests).where({ _id: doc._id, version: expectedVersion }), {
     ...transitionUpdate(db, requestMapper.toSummary(doc), after, event),
     ...effectWrites,

@@ -7,10 +7,11 @@
 // insert, so a fault after it loses nothing: the effects are performed at once and, if that fails,
 // by the timer. A same-key retry performs whatever is still owed and nothing twice.
 //
-// Round trips: msgSecCheck ∥ loadActor [∥ 代办: the household ∥ its first joined member] (1), context loads in parallel (1), insert request (1), then
-// the dispatch: claim (1), per responder an authorisation read + send + spend (in parallel), the inbox
-// items (1, in parallel), the record (1). A same-key retry: (1) + (1) + failed insert (1) + the stored
-// request (1) + the dispatch of what is still due.
+// Round trips: msgSecCheck ∥ loadActor [∥ 代办: the household ∥ its first joined member] (1), context
+// loads in parallel (1), the request with its effects claimed ∥ the responders' authorisations (1),
+// then per responder a send and a spend (in parallel, 1), the inbox items (1, in parallel), the record
+// (1). A same-key retry: (1) + (1) + failed insert (1) + the stored request (1) + the dispatch of what is still due.
+import { claimDue } from '../../../core/src/effects';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
 import { mayServeGrid } from '../../../core/src/access';
@@ -24,8 +25,8 @@ import { loadHousehold } from '../membership/repo';
 import { checkContent } from '../content';
 import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
-import { dispatchRequestEffects } from './dispatch';
-import { effectsOf, type FollowUp } from './effects';
+import { dispatchRequestEffects, performOwedEffects } from './dispatch';
+import { effectsOf, readHeldAuthorisations, type FollowUp } from './effects';
 import { fetchRequest, householdResidentId, insertRequestOnce, requestIdFor, requestMapper } from './store';
 
 /** The line responders see in the subscribe message for a new request. */
@@ -130,14 +131,13 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   const request: Request = submittedBy === undefined ? submitted.value.request : { ...submitted.value.request, submittedBy };
   const event = submittedBy === undefined ? submitted.value.event : { ...submitted.value.event, actorId: submittedBy };
 
-  const doc = requestMapper.toDocument(
-    request,
-    event,
-    context.policy,
-    effectsOf(request, event, { ...submissionFollowUp(request), dueSoonBeforeMs: context.policy.dueSoonBeforeMs }, now),
-  );
-  if (!(await insertRequestOnce(db, doc))) return resumeExisting(ctx, request.id);
-  await dispatchRequestEffects(ctx, doc);
+  const effects = effectsOf(request, event, { ...submissionFollowUp(request), dueSoonBeforeMs: context.policy.dueSoonBeforeMs }, now);
+  // The request stores its effects claimed; the responders' authorisations are read alongside it.
+  const doc = requestMapper.toDocument(request, event, context.policy, claimDue(effects, now));
+  const held = readHeldAuthorisations(db, effects, now);
+  const [inserted] = await Promise.all([insertRequestOnce(db, doc), held.catch(() => null)]);
+  if (!inserted) return resumeExisting(ctx, request.id);
+  await performOwedEffects(ctx, doc, effects, held);
   return ok({ request: requestMapper.toView(doc), duplicate: false });
 }
 

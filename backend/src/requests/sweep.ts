@@ -14,6 +14,7 @@
 // villages and streets (1); per group its insert, claim, change, the recipients' authorisations, a
 // spend per send, the inbox items, the older items, the record (and for SMS their context, a budget
 // each); per auto-close its write, claim, inbox state, record.
+import { claimDue } from '../../../core/src/effects';
 import { ok, type Result } from '../../../core/src/errors';
 import { decideEscalation, escalationChange, groupEscalations, type EscalationChange } from '../../../core/src/escalation';
 import { SYSTEM_ACTOR_ID, transition } from '../../../core/src/lifecycle';
@@ -25,7 +26,7 @@ import type { CallContext } from '../handler';
 import { loadVillagePolicies } from '../organisation/repo';
 import { pacedDatabase, pacer } from '../pacing';
 import { loadStaff } from './context';
-import { dispatchRequestEffects } from './dispatch';
+import { dispatchRequestEffects, performOwedEffects } from './dispatch';
 import { effectsOf } from './effects';
 import { dispatchBatch, escalateGroup, fetchDueBatches, type EscalationBatchDoc } from './escalations';
 import { fetchDue, requestMapper, saveTransition, type RequestDoc, type RequestListDoc } from './store';
@@ -108,9 +109,10 @@ async function autoCloseOne(ctx: CallContext, doc: RequestListDoc): Promise<Done
   const decided = transition(requestMapper.toRequest(doc), { kind: 'autoClose' }, SYSTEM, ctx.now, requestMapper.toAutoCloseRule(doc));
   if (!decided.ok) return ONE_STALE;
   const { request, event } = decided.value;
-  const saved = await saveTransition(ctx.db, doc, decided.value, effectsOf(request, event, { syncInbox: true }, ctx.now), ctx.now);
+  const effects = effectsOf(request, event, { syncInbox: true }, ctx.now);
+  const saved = await saveTransition(ctx.db, doc, decided.value, claimDue(effects, ctx.now), ctx.now);
   if (!saved) return ONE_STALE;
-  await dispatchRequestEffects(ctx, saved);
+  await performOwedEffects(ctx, saved, effects);
   return ONE_DONE;
 }
 
