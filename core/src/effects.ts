@@ -99,6 +99,11 @@ export function newScheduledEffect<K extends string, P>(id: string, kind: K, pay
   return { ...newEffect(id, kind, payload, now), nextAttemptAt: Math.max(now, at) };
 }
 
+/** The effects of `effects` due at `now`. */
+export function dueEffects(effects: Readonly<Record<string, Effect>>, now: EpochMs): Record<string, Effect> {
+  return Object.fromEntries(Object.entries(effects).filter(([, e]) => isEffectDue(e, now)));
+}
+
 /**
  * `effects` with every one due at `now` claimed: what a change stores when its own writer performs
  * them right after the write (saving the claim's write). Scheduled ones stay as they are.

@@ -203,28 +203,27 @@ const sweepScenario = tickScenario(
 const USE_CASES: Array<{ name: string; positions: readonly string[]; scenario: Scenario }> = [
   {
     name: 'submitRequest',
-    positions: ['the request with its effects', 'the claim', "the leader's authorisation spent", 'the inbox item', 'the record'],
+    positions: ['the request with its effects, claimed', 'the inbox item', "the record ∥ the leader's authorisation spent", 'the other of the two'],
     scenario: submitScenario,
   },
   {
     name: 'respondRequest',
-    positions: ['the change with its effects', 'the claim', "the resident's authorisation spent", 'the inbox state', 'the record'],
+    positions: ['the change with its effects, claimed', 'the inbox state', "the record ∥ the resident's authorisation spent", 'the other of the two'],
     scenario: actionScenario('respondRequest', { message: '收到，马上来看' }, leader, [], 'responded', 1),
   },
   {
     name: 'updateRequestStatus (resolve)',
-    positions: ['the change with its effects', 'the claim', "the resident's authorisation spent", 'the inbox state', 'the record'],
+    positions: ['the change with its effects, claimed', 'the inbox state', "the record ∥ the resident's authorisation spent", 'the other of the two'],
     scenario: actionScenario('updateRequestStatus', { action: 'resolve', note: '已经修好了' }, leader, [RESPOND], 'resolved', 1, confirmed),
   },
   {
     name: 'updateRequestStatus (hand-over)',
     positions: [
-      'the change with its effects',
-      'the claim',
-      "the new responder's authorisation spent",
-      "the new responder's inbox item",
+      'the change with its effects, claimed',
       'the inbox state',
-      'the record',
+      "the new responder's inbox item",
+      "the record ∥ the new responder's authorisation spent",
+      'the other of the two',
     ],
     scenario: actionScenario(
       'updateRequestStatus',
@@ -237,12 +236,18 @@ const USE_CASES: Array<{ name: string; positions: readonly string[]; scenario: S
   },
   {
     name: 'reopenRequest',
-    positions: ['the change with its effects', 'the claim', "the responder's authorisation spent", 'the inbox state', 'the record', 'the follow-up (回访)'],
+    positions: [
+      'the change with its effects, claimed',
+      'the inbox state',
+      "the record ∥ the responder's authorisation spent",
+      'the other of the two',
+      'the follow-up (回访)',
+    ],
     scenario: actionScenario('reopenRequest', { reason: '又坏了，请再来看看' }, resident, [RESPOND, RESOLVE], 'reopened', 1),
   },
   {
     name: 'confirmRequest',
-    positions: ['the change with its effects', 'the claim', 'the inbox state', 'the record'],
+    positions: ['the change with its effects, claimed', 'the inbox state', 'the record'],
     scenario: actionScenario('confirmRequest', { rating: 5 }, resident, [RESPOND, RESOLVE], 'confirmed', 0),
   },
   {
@@ -263,7 +268,7 @@ const USE_CASES: Array<{ name: string; positions: readonly string[]; scenario: S
   },
   {
     name: 'sweepRequests (auto-close)',
-    positions: ['the closing with its effect', 'the claim', 'the inbox state', 'the record'],
+    positions: ['the closing with its effect, claimed', 'the inbox state', 'the record'],
     scenario: autoCloseScenario,
   },
 ];

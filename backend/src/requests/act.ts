@@ -8,7 +8,7 @@
 // Round trips: loadActor ∥ request [∥ hand-over: the target's roles] (1), the conditional update with
 // its effects claimed ∥ the recipients' authorisations (1), then the messages (a send each) with their
 // spends ∥ the inbox state (1), the new inbox items (1, a hand-over), the record (1).
-import { claimDue } from '../../../core/src/effects';
+import { claimDue, dueEffects } from '../../../core/src/effects';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { transition, type Actor as CoreActor, type RequestAction } from '../../../core/src/lifecycle';
 import type { Id, Request, RoleAssignment } from '../../../core/src/model';
@@ -90,7 +90,8 @@ async function act(ctx: CallContext, requestId: Id, action: RequestAction | Prom
   const { request, event } = decided.value;
   // The first reply starts the resolution clock: its reminder is scheduled in the same write.
   const followUp = { ...followUpOf(asked, request), ...(await resolutionFollowUp(ctx.db, doc, request, event)) };
-  const effects = effectsOf(request, event, followUp, ctx.now);
+  // What the change adds, and what the request owed already: the change's write claims both.
+  const effects = { ...dueEffects(doc.effects ?? {}, ctx.now), ...effectsOf(request, event, followUp, ctx.now) };
   // The change stores its effects claimed; the recipients' authorisations are read alongside it.
   const held = readHeldAuthorisations(ctx.db, effects, ctx.now);
   const [saved] = await Promise.all([saveTransition(ctx.db, doc, decided.value, claimDue(effects, ctx.now), ctx.now), held.catch(() => null)]);

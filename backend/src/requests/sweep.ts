@@ -14,7 +14,7 @@
 // villages and streets (1); per group its insert, claim, change, the recipients' authorisations, a
 // spend per send, the inbox items, the older items, the record (and for SMS their context, a budget
 // each); per auto-close its write, claim, inbox state, record.
-import { claimDue } from '../../../core/src/effects';
+import { claimDue, dueEffects } from '../../../core/src/effects';
 import { ok, type Result } from '../../../core/src/errors';
 import { decideEscalation, escalationChange, groupEscalations, type EscalationChange } from '../../../core/src/escalation';
 import { SYSTEM_ACTOR_ID, transition } from '../../../core/src/lifecycle';
@@ -109,7 +109,8 @@ async function autoCloseOne(ctx: CallContext, doc: RequestListDoc): Promise<Done
   const decided = transition(requestMapper.toRequest(doc), { kind: 'autoClose' }, SYSTEM, ctx.now, requestMapper.toAutoCloseRule(doc));
   if (!decided.ok) return ONE_STALE;
   const { request, event } = decided.value;
-  const effects = effectsOf(request, event, { syncInbox: true }, ctx.now);
+  // What the closing adds, and what the request owed already: its write claims both.
+  const effects = { ...dueEffects(doc.effects ?? {}, ctx.now), ...effectsOf(request, event, { syncInbox: true }, ctx.now) };
   const saved = await saveTransition(ctx.db, doc, decided.value, claimDue(effects, ctx.now), ctx.now);
   if (!saved) return ONE_STALE;
   await performOwedEffects(ctx, saved, effects);
