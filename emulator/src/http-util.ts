@@ -12,8 +12,30 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * Reads a body of at most `maxBytes`. A longer one is drained unkept (the client can still read the
+ * answer) and only its length is returned.
+ */
+export function readBodyUpTo(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; body: Buffer } | { ok: false; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    req.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes <= maxBytes) chunks.push(c);
+      else chunks.length = 0;
+    });
+    req.on('end', () => resolve(bytes <= maxBytes ? { ok: true, body: Buffer.concat(chunks) } : { ok: false, bytes }));
+    req.on('error', reject);
+  });
+}
+
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req);
+  return parseJsonObject(await readBody(req));
+}
+
+/** A request body as a JSON object (empty: {}); anything else is a 400. */
+export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   if (raw.length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(raw.toString('utf8'));

@@ -1,6 +1,7 @@
 // The function host, like SCF: a pool of instance processes per function (forked runner.cjs), one
 // invocation at a time per instance, warm reuse, a capped pool with a queue beyond it, timeouts that
-// kill and replace the instance, and a record of every invocation.
+// kill and replace the instance, and a record of every invocation. Events CloudBase would refuse
+// (limits.ts) never reach an instance.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,11 +14,13 @@ import {
   EXECUTE_FAIL,
   FUNCTION_NOT_FOUND,
   INVALID_FUNCTION_CONFIG,
+  INVALID_PARAM,
   TIME_LIMIT_EXCEEDED,
   failure,
   faultFailure,
   type InvokeFailure,
 } from './errors';
+import { eventRefusal } from './limits';
 
 /** Instances per function before further invocations queue (SCF scales further; a laptop should not). */
 export const MAX_INSTANCES_PER_FUNCTION = 8;
@@ -137,8 +140,22 @@ class Instance {
           timer = setTimeout(() => expire(`Invoking task timed out after ${timeoutSec} seconds`), timeoutMs);
         },
       };
-      if (this.dead || this.retired) this.settle({ ok: false, failure: failure(EXECUTE_FAIL, 'the function instance is not running') });
-      else this.child.send(msg);
+      if (this.dead || this.retired) {
+        this.settle({ ok: false, failure: failure(EXECUTE_FAIL, 'the function instance is not running') });
+        return;
+      }
+      try {
+        this.child.send(msg, (err) => {
+          if (!err || this.pending?.id !== msg.id) return;
+          // The channel failed mid-message: what the instance received is unknown, so it is replaced.
+          this.settle({ ok: false, failure: failure(EXECUTE_FAIL, `the event could not be passed to the function instance: ${err.message}`) });
+          this.kill();
+        });
+      } catch (err) {
+        // Serialising the message threw before anything was written: the instance is untouched and stays.
+        const why = err instanceof Error ? err.message : String(err);
+        this.settle({ ok: false, failure: failure(INVALID_PARAM, `the event could not be passed to the function instance: ${why}`) });
+      }
     });
   }
 
@@ -212,8 +229,11 @@ export class FunctionHost {
     }
     let result: RunResult;
     let instancePid: number | undefined;
+    const refusal = eventRefusal(event);
     if (this.closed) {
       result = { ok: false, failure: failure(EXECUTE_FAIL, 'the emulator is shutting down') };
+    } else if (refusal) {
+      result = { ok: false, failure: refusal };
     } else if (!spec) {
       result = {
         ok: false,
@@ -246,7 +266,8 @@ export class FunctionHost {
       functionName: name,
       caller: label,
       source: caller.source,
-      event,
+      // A refused event is not kept: it may be too large to hold or too deep to serialise.
+      event: refusal ? undefined : event,
       startedAtMs,
       durationMs,
       ok: result.ok,
@@ -301,27 +322,31 @@ export class FunctionHost {
   private async dispatch(spec: FunctionSpec, event: unknown, caller: Caller, requestId: string): Promise<{ result: RunResult; instancePid?: number }> {
     const inst = await this.acquire(spec);
     if (!inst) return { result: { ok: false, failure: failure(EXECUTE_FAIL, 'the emulator is shutting down') } };
-    const token = randomUUID();
-    this.rememberToken(token, caller);
-    const env = invocationEnv(caller, token, this.ctx.config.appId);
-    const timeLimitMs = spec.timeoutSec * MS_PER_SECOND;
-    const context = {
-      request_id: requestId,
-      function_name: spec.name,
-      function_version: '$LATEST',
-      namespace: this.ctx.config.envId,
-      memory_limit_in_mb: MEMORY_LIMIT_MB,
-      time_limit_in_ms: timeLimitMs,
-      callbackWaitsForEmptyEventLoop: true,
-      // SCF's old (environ, "k=v;k=v") and new (environment, JSON) forms of the invocation's variables.
-      environ: Object.entries(env)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(';'),
-      environment: JSON.stringify(env),
-    };
-    const result = await inst.run({ type: 'invoke', id: requestId, event, context, env, nowMs: this.ctx.clock.now() }, timeLimitMs, spec.timeoutSec);
-    this.release(spec.name, inst);
-    return { result, instancePid: inst.pid };
+    try {
+      const token = randomUUID();
+      this.rememberToken(token, caller);
+      const env = invocationEnv(caller, token, this.ctx.config.appId);
+      const timeLimitMs = spec.timeoutSec * MS_PER_SECOND;
+      const context = {
+        request_id: requestId,
+        function_name: spec.name,
+        function_version: '$LATEST',
+        namespace: this.ctx.config.envId,
+        memory_limit_in_mb: MEMORY_LIMIT_MB,
+        time_limit_in_ms: timeLimitMs,
+        callbackWaitsForEmptyEventLoop: true,
+        // SCF's old (environ, "k=v;k=v") and new (environment, JSON) forms of the invocation's variables.
+        environ: Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(';'),
+        environment: JSON.stringify(env),
+      };
+      const result = await inst.run({ type: 'invoke', id: requestId, event, context, env, nowMs: this.ctx.clock.now() }, timeLimitMs, spec.timeoutSec);
+      return { result, instancePid: inst.pid };
+    } finally {
+      // Whatever happened, the instance goes back to the pool, or (retired) makes room for a fresh one.
+      this.release(spec.name, inst);
+    }
   }
 
   private pool(name: string): Pool {

@@ -2,10 +2,11 @@
 // POST /wx/callFunction, timer triggers on the emulator clock, and GET /__emulator/invocations.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorError, type ActionParams, type ModuleFactory } from '../context';
-import { readJson } from '../http-util';
+import { parseJsonObject, readBodyUpTo } from '../http-util';
 import { isValidFunctionName } from './discovery';
-import { clientErrMsg, INVALID_PARAM } from './errors';
+import { clientErrMsg, INVALID_PARAM, type InvokeFailure } from './errors';
 import { FunctionHost, type Caller } from './host';
+import { MAX_EVENT_BYTES, tooLarge } from './limits';
 import { TimerService } from './timers';
 
 /** WX_SOURCE values as CloudBase sets them. */
@@ -26,6 +27,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** A failed call as wx.cloud.callFunction reports it: HTTP 200 carrying errCode and errMsg. */
+function sendFailure(res: ServerResponse, f: InvokeFailure, requestId?: string): void {
+  send(res, 200, { errCode: f.errCode, errMsg: clientErrMsg(f), ...(requestId === undefined ? {} : { requestId }) });
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -57,6 +63,9 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
     }
     const raw = params.request_data;
     let event: unknown = {};
+    // Measured before parsing: the host measures the event again once it is parsed.
+    const rawBytes = typeof raw === 'string' ? Buffer.byteLength(raw) : 0;
+    if (rawBytes > MAX_EVENT_BYTES) throw new EmulatorError(INVALID_PARAM.code, tooLarge('request_data', rawBytes).message);
     if (typeof raw === 'string' && raw !== '') {
       try {
         event = JSON.parse(raw);
@@ -81,9 +90,14 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
       send(res, 401, { errCode: 'UNAUTHENTICATED', errMsg: "cloud.callFunction:fail the X-WX-OPENID header (the calling user's openid) is required" });
       return;
     }
+    const read = await readBodyUpTo(req, MAX_EVENT_BYTES);
+    if (!read.ok) {
+      sendFailure(res, tooLarge('request body', read.bytes));
+      return;
+    }
     let body: Record<string, unknown>;
     try {
-      body = await readJson(req);
+      body = parseJsonObject(read.body);
     } catch (err) {
       send(res, 400, { errCode: INVALID_PARAM.errCode, errMsg: `cloud.callFunction:fail ${err instanceof Error ? err.message : String(err)}` });
       return;
@@ -111,7 +125,7 @@ export const createFunctionsModule: ModuleFactory = (ctx) => {
     const event = { ...(data as Record<string, unknown> | undefined), userInfo: { appId: ctx.config.appId, openId: openid } };
     const outcome = await h.invoke(name, event, { openid, unionid, clientIp, source: sourceHeader ?? SOURCE_CLIENT });
     if (outcome.ok) send(res, 200, { result: JSON.parse(outcome.json) as unknown, requestId: outcome.requestId });
-    else send(res, 200, { errCode: outcome.failure.errCode, errMsg: clientErrMsg(outcome.failure), requestId: outcome.requestId });
+    else sendFailure(res, outcome.failure, outcome.requestId);
   }
 
   return {
