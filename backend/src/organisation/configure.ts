@@ -16,7 +16,7 @@ import type { RoutingRuleChangeResult, VillagePolicySet } from '../../../core/sr
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchById, fromStored, setById, type Stored } from '../db';
+import { fetchById, fromStored, runTransactionRetried, setById, type Stored } from '../db';
 import type { CallContext } from '../handler';
 import { mayManageVillage } from '../../../core/src/access';
 import { fetchDutyOfficerAssignments, fetchGrid, fetchVillage, gridPlace, villagePlace } from './repo';
@@ -75,10 +75,14 @@ export async function updateRoutingRule(input: FunctionInputs['updateRoutingRule
   return ok({ rule, audit: { id: auditId, ...audit } });
 }
 
-/** Writes the rule and its audit entry together; true when the rule changed since `existing` was read. */
+/**
+ * Writes the rule and its audit entry together; true when the rule changed since `existing` was read
+ * (found in the transaction, or a concurrent change kept winning the transaction).
+ */
 async function storeRuleChange(db: Database, ruleId: string, existing: RoutingRule | null, rule: RoutingRule | null, auditDoc: object): Promise<boolean> {
   try {
-    await db.runTransaction(async (t: Tx) => {
+    const stored = await runTransactionRetried(db, async (tx) => {
+      const t = tx as Tx;
       const current = await readInTransaction(t, COLLECTIONS.routingRules, ruleId);
       if ((current?.version ?? null) !== (existing?.version ?? null)) await t.rollback(STALE_RULE);
       const doc = t.collection(COLLECTIONS.routingRules).doc(ruleId);
@@ -90,7 +94,7 @@ async function storeRuleChange(db: Database, ruleId: string, existing: RoutingRu
       }
       await t.collection(COLLECTIONS.routingAudit).add({ data: auditDoc });
     });
-    return false;
+    return 'conflicted' in stored;
   } catch (err) {
     if (err === STALE_RULE) return true;
     throw err;
