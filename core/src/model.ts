@@ -302,8 +302,10 @@ export interface RequestEvent {
   kind: RequestActionKind;
   fromState: RequestState | null;
   toState: RequestState;
-  /** User id, or 'system' for the sweeper. */
+  /** User id, or 'system' for the sweeper (for a resident, 'staff' stands for a staff member: residentView.ts). */
   actorId: Id;
+  /** For a resident: the staff member who acted, by role and name (residentView.ts). */
+  actorLabel?: string;
   at: EpochMs;
   label: string;
   note?: string;

@@ -11,6 +11,7 @@
 // (villageReachShares in ./reach.ts).
 import { gridsServed, mayManageVillage, mayServeGrid, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
+import { noticeForResident } from '../../../core/src/residentView';
 import type { Notice } from '../../../core/src/model';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
 import type { NoticePage } from '../../../core/src/schemas/notices';
@@ -104,7 +105,9 @@ export async function listNotices(input: FunctionInputs['listNotices'], ctx: Cal
         );
   const read = new Set(receipts.map((r) => r.noticeId));
   const shares = input.withReach === true && audience.value.kind === 'village' ? await villageReachShares(db, audience.value, pageDocs) : null;
-  const notices = pageDocs.map((d) => ({ ...noticeFromDoc(d), read: read.has(d._id), ...(shares !== null ? { reach: shares.get(d._id) ?? null } : {}) }));
+  // A resident (no staff role anywhere) is shown who published as the committee, not by openid.
+  const asSeen = actor.roles.length === 0 ? noticeForResident : <T>(notice: T) => notice;
+  const notices = pageDocs.map((d) => asSeen({ ...noticeFromDoc(d), read: read.has(d._id), ...(shares !== null ? { reach: shares.get(d._id) ?? null } : {}) }));
   const last = notices[notices.length - 1];
   return ok({ notices, nextCursor: docs.length > limit && last ? encodeCursor(last) : null });
 }

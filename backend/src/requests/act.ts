@@ -13,7 +13,8 @@ import { fail, ok, type Result } from '../../../core/src/errors';
 import { transition, type Actor as CoreActor, type RequestAction } from '../../../core/src/lifecycle';
 import type { Id, Request, RoleAssignment } from '../../../core/src/model';
 import type { FunctionInputs, RequestView } from '../../../core/src/schemas';
-import { maySeeRequest } from '../../../core/src/access';
+import { mayHandleRequestsAt, maySeeRequest } from '../../../core/src/access';
+import { requestViewForResident } from '../../../core/src/residentView';
 import { loadActor, type Actor } from '../actor';
 import { ensureFollowUps } from '../followUps/repo';
 import { COLLECTIONS } from '../collections';
@@ -101,7 +102,10 @@ async function act(ctx: CallContext, requestId: Id, action: RequestAction | Prom
   if (asked.kind === 'confirm' || asked.kind === 'reopen') {
     await ensureFollowUps(ctx.db, request, ctx.now, asked.kind === 'reopen' ? asked.reason : undefined);
   }
-  return ok(requestMapper.toView(saved));
+  const view = requestMapper.toView(saved);
+  // A resident acting on their own request (confirm, reopen, cancel) is shown staff without their ids.
+  const staff = mayHandleRequestsAt(actor.roles, saved) || saved.responders.includes(actor.userId);
+  return ok(staff ? view : requestViewForResident(view, actor.userId));
 }
 
 export function respondRequest(input: FunctionInputs['respondRequest'], ctx: CallContext): Promise<Result<RequestView>> {

@@ -2,7 +2,8 @@
 // (their own items, or a grid's / village's requests for staff). Every list goes through an index
 // and is paginated with an opaque cursor.
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Household, Id, VillagePolicy } from '../../../core/src/model';
+import type { Household, Id, RoleAssignment, VillagePolicy } from '../../../core/src/model';
+import { requestSummaryForResident, requestViewForResident, staffLabels } from '../../../core/src/residentView';
 import { resolvePolicy } from '../../../core/src/policy';
 import {
   PAGE_SIZE_DEFAULT,
@@ -18,7 +19,7 @@ import { mayHandleRequestsAt, mayOverseeVillage } from '../../../core/src/access
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, type Stored } from '../db';
+import { fetchAll, fetchById, MAX_GET_LIMIT, type Stored } from '../db';
 import type { CallContext } from '../handler';
 import { loadHousehold, loadMembership } from '../membership/repo';
 import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
@@ -44,7 +45,8 @@ const EARLIER_FIELDS = { _id: true, category: true, state: true, submittedAt: tr
  * getRequest. Staff of the request's grid (its responders, or whoever may handle requests there) also
  * get the effects still owed or failed, who asked and where (address, care needs, the register's
  * phone, earlier requests) and the village's quick replies (常用回复).
- * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests ∥ policy (1; residentId+submittedAt index).
+ * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests ∥ policy (1;
+ * residentId+submittedAt index); for a resident, the named staff's assignments (1, for their labels).
  */
 export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<GetRequestOutput>> {
   const loaded = await loadVisible(ctx, input.requestId);
@@ -56,10 +58,27 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
   const staff = handles || doc.responders.includes(actor.userId);
   // Pending and failed deliveries are the staff's to follow up, not the resident's.
   const withEffects = handles ? { ...view, openEffects: openEffects(doc, ctx.now) } : view;
-  // Neither staff nor its resident: a member of the household it was submitted for (loadVisible let them see it).
-  if (!staff) return ok(doc.residentId === actor.userId ? withEffects : { ...withEffects, householdMemberView: true as const });
+  if (!staff) {
+    // Its resident, or a member of the household it was submitted for (loadVisible let them see it):
+    // staff by role and name, nobody else's id.
+    const labels = staffLabels(await assignmentsOf(ctx.db, [...doc.responders, ...doc.events.map((e) => e.actorId)]));
+    const shown = requestViewForResident(withEffects, actor.userId, labels);
+    return ok(doc.residentId === actor.userId ? shown : { ...shown, householdMemberView: true as const });
+  }
   const [household, policyDoc] = await Promise.all([householdOf(ctx.db, doc), fetchById<VillagePolicy>(ctx.db, COLLECTIONS.villagePolicies, doc.villageId)]);
   return ok({ ...withEffects, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
+}
+
+/** The role assignments of `userIds` (the staff a resident's request names), by the userId index. One round trip. */
+function assignmentsOf(db: Database, userIds: readonly Id[]): Promise<RoleAssignment[]> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return Promise.resolve([]);
+  return fetchAll<RoleAssignment>(
+    db
+      .collection(COLLECTIONS.roleAssignments)
+      .where({ userId: db.command.in(ids) })
+      .limit(MAX_GET_LIMIT),
+  );
 }
 
 /** The number staff call: the register's household phone, else the first member's who has one. */
@@ -106,7 +125,8 @@ export async function listMyRequests(input: FunctionInputs['listMyRequests'], ct
   const membership = await loadMembership(ctx.db, ctx.openid);
   const householdId = membership?.householdId;
   const owner: RequestOwner = householdId === undefined ? { residentId: ctx.openid } : { residentId: ctx.openid, onBehalfOfHousehold: householdId };
-  return ok(await fetchRequestPage(ctx.db, owner, input.states, p.value));
+  const page = await fetchRequestPage(ctx.db, owner, input.states, p.value);
+  return ok({ ...page, items: page.items.map((item) => requestSummaryForResident(item, ctx.openid)) });
 }
 
 async function mayWatchGrid(db: Database, actor: Actor, gridId: Id): Promise<boolean> {

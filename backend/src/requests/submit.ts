@@ -15,6 +15,7 @@ import { claimDue } from '../../../core/src/effects';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
 import { mayServeGrid } from '../../../core/src/access';
+import { requestViewForResident } from '../../../core/src/residentView';
 import type { Household, Id, Membership, Request } from '../../../core/src/model';
 import { routeRequest } from '../../../core/src/routing';
 import type { FunctionInputs, SubmitRequestOutput } from '../../../core/src/schemas';
@@ -27,7 +28,7 @@ import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
 import { dispatchRequestEffects, performOwedEffects } from './dispatch';
 import { effectsOf, readHeldAuthorisations, type FollowUp } from './effects';
-import { fetchRequest, householdResidentId, insertRequestOnce, requestIdFor, requestMapper } from './store';
+import { fetchRequest, householdResidentId, insertRequestOnce, requestIdFor, requestMapper, type RequestDoc } from './store';
 
 /** The line responders see in the subscribe message for a new request. */
 const NEW_REQUEST_NOTE = '新诉求，请尽快回复';
@@ -138,7 +139,13 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   const [inserted] = await Promise.all([insertRequestOnce(db, doc), held.catch(() => null)]);
   if (!inserted) return resumeExisting(ctx, request.id);
   await performOwedEffects(ctx, doc, effects, held);
-  return ok({ request: requestMapper.toView(doc), duplicate: false });
+  return ok({ request: asSubmitterSees(doc, actor.userId), duplicate: false });
+}
+
+/** The request as its submitter is shown it: a resident sees staff without their ids; staff (代办) see it whole. */
+function asSubmitterSees(doc: RequestDoc, submitterId: Id) {
+  const view = requestMapper.toView(doc);
+  return doc.submittedBy === undefined ? requestViewForResident(view, submitterId) : view;
 }
 
 /** A retry: return the stored request, performing whatever the first attempt still owes. */
@@ -146,5 +153,5 @@ async function resumeExisting(ctx: CallContext, requestId: Id): Promise<Result<S
   const doc = await fetchRequest(ctx.db, requestId);
   if (!doc) return fail('INTERNAL');
   await dispatchRequestEffects(ctx, doc);
-  return ok({ request: requestMapper.toView(doc), duplicate: true });
+  return ok({ request: asSubmitterSees(doc, ctx.openid), duplicate: true });
 }

@@ -196,6 +196,8 @@ export interface RequestSummary extends Request {
 /** One request as getRequest and every action on it answer: the summary with its event log. */
 export interface RequestView extends RequestSummary {
   events: RequestEvent[];
+  /** For a resident: who handles the request, by role and name (their ids are the staff's; residentView.ts). */
+  handledBy?: string[];
   /**
    * What the request still owes, or failed to do, after its changes (messages, inbox items): shown
    * by getRequest to the staff who may handle it, never to the resident.
