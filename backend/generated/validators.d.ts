@@ -33,6 +33,7 @@ export declare const getNoticeReach: InputValidator<FunctionInputs['getNoticeRea
 export declare const getReport: InputValidator<FunctionInputs['getReport']>;
 export declare const exportReport: InputValidator<FunctionInputs['exportReport']>;
 export declare const listFollowUps: InputValidator<FunctionInputs['listFollowUps']>;
+export declare const listPersonalDataAccess: InputValidator<FunctionInputs['listPersonalDataAccess']>;
 export declare const recordFollowUp: InputValidator<FunctionInputs['recordFollowUp']>;
 export declare const getVillageDashboard: InputValidator<FunctionInputs['getVillageDashboard']>;
 export declare const listStaff: InputValidator<FunctionInputs['listStaff']>;

@@ -4150,7 +4150,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var listMyRequests = validate25;
-var schema26 = { "$id": "listMyRequests", "type": "object", "properties": { "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "additionalProperties": false };
+var schema26 = { "$id": "listMyRequests", "type": "object", "properties": { "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled", "spam"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "additionalProperties": false };
 function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -4191,7 +4191,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data1 === "submitted" || data1 === "responded" || data1 === "inProgress" || data1 === "resolved" || data1 === "reopened" || data1 === "confirmed" || data1 === "closed" || data1 === "cancelled")) {
+          if (!(data1 === "submitted" || data1 === "responded" || data1 === "inProgress" || data1 === "resolved" || data1 === "reopened" || data1 === "confirmed" || data1 === "closed" || data1 === "cancelled" || data1 === "spam")) {
             const err3 = { instancePath: instancePath + "/states/" + i0, schemaPath: "#/properties/states/items/enum", keyword: "enum", params: { allowedValues: schema26.properties.states.items.enum } };
             if (vErrors === null) {
               vErrors = [err3];
@@ -4310,7 +4310,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var listInbox = validate26;
-var schema27 = { "$id": "listInbox", "type": "object", "properties": { "view": { "type": "string", "enum": ["mine", "grid", "village"] }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "required": ["view"], "additionalProperties": false };
+var schema27 = { "$id": "listInbox", "type": "object", "properties": { "view": { "type": "string", "enum": ["mine", "grid", "village"] }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled", "spam"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "required": ["view"], "additionalProperties": false };
 function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -4461,7 +4461,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data4 === "submitted" || data4 === "responded" || data4 === "inProgress" || data4 === "resolved" || data4 === "reopened" || data4 === "confirmed" || data4 === "closed" || data4 === "cancelled")) {
+          if (!(data4 === "submitted" || data4 === "responded" || data4 === "inProgress" || data4 === "resolved" || data4 === "reopened" || data4 === "confirmed" || data4 === "closed" || data4 === "cancelled" || data4 === "spam")) {
             const err14 = { instancePath: instancePath + "/states/" + i0, schemaPath: "#/properties/states/items/enum", keyword: "enum", params: { allowedValues: schema27.properties.states.items.enum } };
             if (vErrors === null) {
               vErrors = [err14];
@@ -4730,7 +4730,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var updateRequestStatus = validate28;
-var schema29 = { "$id": "updateRequestStatus", "type": "object", "oneOf": [{ "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "startProgress" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "resolve" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "photos": { "type": "array", "items": { "type": "string", "maxLength": 512, "pattern": "^cloud://\\S+$" }, "maxItems": 3, "uniqueItems": true }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "note"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "handOver" }, "toUserId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "toRole": { "type": "string", "enum": ["gridLeader", "partyGroupLeader", "buildingLeader"] }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "toUserId", "toRole"], "additionalProperties": false }] };
+var schema29 = { "$id": "updateRequestStatus", "type": "object", "oneOf": [{ "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "startProgress" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "resolve" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "photos": { "type": "array", "items": { "type": "string", "maxLength": 512, "pattern": "^cloud://\\S+$" }, "maxItems": 3, "uniqueItems": true }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "note"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "handOver" }, "toUserId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "toRole": { "type": "string", "enum": ["gridLeader", "partyGroupLeader", "buildingLeader"] }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "toUserId", "toRole"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "markSpam" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }] };
 function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -5397,14 +5397,178 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         valid0 = true;
         passing0 = 2;
       }
+      const _errs40 = errors;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.requestId === void 0) {
+          const err61 = { instancePath, schemaPath: "#/oneOf/3/required", keyword: "required", params: { missingProperty: "requestId" } };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+        if (data.action === void 0) {
+          const err62 = { instancePath, schemaPath: "#/oneOf/3/required", keyword: "required", params: { missingProperty: "action" } };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+        for (const key3 in data) {
+          if (!(key3 === "requestId" || key3 === "action" || key3 === "note" || key3 === "expectedVersion")) {
+            const err63 = { instancePath, schemaPath: "#/oneOf/3/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 } };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+        }
+        if (data.requestId !== void 0) {
+          let data16 = data.requestId;
+          if (typeof data16 === "string") {
+            if (func2(data16) > 64) {
+              const err64 = { instancePath: instancePath + "/requestId", schemaPath: "#/oneOf/3/properties/requestId/maxLength", keyword: "maxLength", params: { limit: 64 } };
+              if (vErrors === null) {
+                vErrors = [err64];
+              } else {
+                vErrors.push(err64);
+              }
+              errors++;
+            }
+            if (func2(data16) < 1) {
+              const err65 = { instancePath: instancePath + "/requestId", schemaPath: "#/oneOf/3/properties/requestId/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err65];
+              } else {
+                vErrors.push(err65);
+              }
+              errors++;
+            }
+            if (!pattern1.test(data16)) {
+              const err66 = { instancePath: instancePath + "/requestId", schemaPath: "#/oneOf/3/properties/requestId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+          } else {
+            const err67 = { instancePath: instancePath + "/requestId", schemaPath: "#/oneOf/3/properties/requestId/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+        if (data.action !== void 0) {
+          if ("markSpam" !== data.action) {
+            const err68 = { instancePath: instancePath + "/action", schemaPath: "#/oneOf/3/properties/action/const", keyword: "const", params: { allowedValue: "markSpam" } };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+        }
+        if (data.note !== void 0) {
+          let data18 = data.note;
+          if (typeof data18 === "string") {
+            if (func2(data18) > 500) {
+              const err69 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/3/properties/note/maxLength", keyword: "maxLength", params: { limit: 500 } };
+              if (vErrors === null) {
+                vErrors = [err69];
+              } else {
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            if (func2(data18) < 1) {
+              const err70 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/3/properties/note/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            }
+            if (!pattern10.test(data18)) {
+              const err71 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/3/properties/note/pattern", keyword: "pattern", params: { pattern: "\\S" } };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
+              }
+              errors++;
+            }
+          } else {
+            const err72 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/3/properties/note/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err72];
+            } else {
+              vErrors.push(err72);
+            }
+            errors++;
+          }
+        }
+        if (data.expectedVersion !== void 0) {
+          let data19 = data.expectedVersion;
+          if (!(typeof data19 == "number" && (!(data19 % 1) && !isNaN(data19)) && isFinite(data19))) {
+            const err73 = { instancePath: instancePath + "/expectedVersion", schemaPath: "#/oneOf/3/properties/expectedVersion/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+          if (typeof data19 == "number" && isFinite(data19)) {
+            if (data19 < 1 || isNaN(data19)) {
+              const err74 = { instancePath: instancePath + "/expectedVersion", schemaPath: "#/oneOf/3/properties/expectedVersion/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err74];
+              } else {
+                vErrors.push(err74);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err75 = { instancePath, schemaPath: "#/oneOf/3/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err75];
+        } else {
+          vErrors.push(err75);
+        }
+        errors++;
+      }
+      var _valid0 = _errs40 === errors;
+      if (_valid0 && valid0) {
+        valid0 = false;
+        passing0 = [passing0, 3];
+      } else {
+        if (_valid0) {
+          valid0 = true;
+          passing0 = 3;
+        }
+      }
     }
   }
   if (!valid0) {
-    const err61 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
+    const err76 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
     if (vErrors === null) {
-      vErrors = [err61];
+      vErrors = [err76];
     } else {
-      vErrors.push(err61);
+      vErrors.push(err76);
     }
     errors++;
   } else {
@@ -7982,10 +8146,152 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
   validate40.errors = vErrors;
   return errors === 0;
 }
-var recordFollowUp = validate41;
-var schema42 = { "$id": "recordFollowUp", "type": "object", "properties": { "followUpId": { "type": "string", "minLength": 3, "maxLength": 80, "pattern": "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" }, "outcome": { "type": "string", "enum": ["resolved", "explained", "redispatch", "unreachable"] }, "note": { "type": "string", "maxLength": 500 } }, "required": ["followUpId", "outcome"], "additionalProperties": false };
-var pattern80 = new RegExp("^[0-9A-Za-z_-]+:[0-9A-Za-z]+$", "u");
+var listPersonalDataAccess = validate41;
+var pattern83 = new RegExp("^\\d+$", "u");
 function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.villageId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "villageId" } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "villageId" || key0 === "limit" || key0 === "cursor")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.villageId !== void 0) {
+      let data0 = data.villageId;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 64) {
+          const err2 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/maxLength", keyword: "maxLength", params: { limit: 64 } };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/minLength", keyword: "minLength", params: { limit: 1 } };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (!pattern1.test(data0)) {
+          const err4 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.limit !== void 0) {
+      let data1 = data.limit;
+      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
+        const err6 = { instancePath: instancePath + "/limit", schemaPath: "#/properties/limit/type", keyword: "type", params: { type: "integer" } };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      if (typeof data1 == "number" && isFinite(data1)) {
+        if (data1 > 50 || isNaN(data1)) {
+          const err7 = { instancePath: instancePath + "/limit", schemaPath: "#/properties/limit/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (data1 < 1 || isNaN(data1)) {
+          const err8 = { instancePath: instancePath + "/limit", schemaPath: "#/properties/limit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.cursor !== void 0) {
+      let data2 = data.cursor;
+      if (typeof data2 === "string") {
+        if (func2(data2) > 12) {
+          const err9 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/maxLength", keyword: "maxLength", params: { limit: 12 } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (!pattern83.test(data2)) {
+          const err10 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^\\d+$" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err12];
+    } else {
+      vErrors.push(err12);
+    }
+    errors++;
+  }
+  validate41.errors = vErrors;
+  return errors === 0;
+}
+var recordFollowUp = validate42;
+var schema43 = { "$id": "recordFollowUp", "type": "object", "properties": { "followUpId": { "type": "string", "minLength": 3, "maxLength": 80, "pattern": "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" }, "outcome": { "type": "string", "enum": ["resolved", "explained", "redispatch", "unreachable"] }, "note": { "type": "string", "maxLength": 500 } }, "required": ["followUpId", "outcome"], "additionalProperties": false };
+var pattern84 = new RegExp("^[0-9A-Za-z_-]+:[0-9A-Za-z]+$", "u");
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8040,7 +8346,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern80.test(data0)) {
+        if (!pattern84.test(data0)) {
           const err5 = { instancePath: instancePath + "/followUpId", schemaPath: "#/properties/followUpId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" } };
           if (vErrors === null) {
             vErrors = [err5];
@@ -8071,7 +8377,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "resolved" || data1 === "explained" || data1 === "redispatch" || data1 === "unreachable")) {
-        const err8 = { instancePath: instancePath + "/outcome", schemaPath: "#/properties/outcome/enum", keyword: "enum", params: { allowedValues: schema42.properties.outcome.enum } };
+        const err8 = { instancePath: instancePath + "/outcome", schemaPath: "#/properties/outcome/enum", keyword: "enum", params: { allowedValues: schema43.properties.outcome.enum } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -8111,88 +8417,10 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
-  return errors === 0;
-}
-var getVillageDashboard = validate42;
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.villageId === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "villageId" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "villageId")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.villageId !== void 0) {
-      let data0 = data.villageId;
-      if (typeof data0 === "string") {
-        if (func2(data0) > 64) {
-          const err2 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/maxLength", keyword: "maxLength", params: { limit: 64 } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (func2(data0) < 1) {
-          const err3 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (!pattern1.test(data0)) {
-          const err4 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
   validate42.errors = vErrors;
   return errors === 0;
 }
-var listStaff = validate43;
+var getVillageDashboard = validate43;
 function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -8270,9 +8498,87 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
   validate43.errors = vErrors;
   return errors === 0;
 }
-var removeRole = validate44;
-var pattern84 = new RegExp("^[0-9A-Za-z_:-]+$", "u");
+var listStaff = validate44;
 function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.villageId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "villageId" } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "villageId")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.villageId !== void 0) {
+      let data0 = data.villageId;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 64) {
+          const err2 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/maxLength", keyword: "maxLength", params: { limit: 64 } };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/minLength", keyword: "minLength", params: { limit: 1 } };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (!pattern1.test(data0)) {
+          const err4 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  validate44.errors = vErrors;
+  return errors === 0;
+}
+var removeRole = validate45;
+var pattern88 = new RegExp("^[0-9A-Za-z_:-]+$", "u");
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8367,7 +8673,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern84.test(data1)) {
+        if (!pattern88.test(data1)) {
           const err9 = { instancePath: instancePath + "/assignmentId", schemaPath: "#/properties/assignmentId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_:-]+$" } };
           if (vErrors === null) {
             vErrors = [err9];
@@ -8395,11 +8701,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate44.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-var revokeInvitation = validate45;
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var revokeInvitation = validate46;
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8473,11 +8779,11 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate45.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-var endMicroGrid = validate46;
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var endMicroGrid = validate47;
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8551,11 +8857,11 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate46.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-var getVillagePolicy = validate47;
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getVillagePolicy = validate48;
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8629,11 +8935,11 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate47.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-var getGridRoster = validate48;
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getGridRoster = validate49;
+function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8810,11 +9116,11 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate48.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-var getMyProfile = validate49;
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getMyProfile = validate50;
+function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8837,12 +9143,12 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate49.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-var saveHousehold = validate50;
-var schema51 = { "$id": "saveHousehold", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, "members": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "relation": { "type": "string", "minLength": 1, "maxLength": 10 }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false }, "maxItems": 20 }, "partyContact": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false } }, "required": ["gridId", "building", "room", "careNeeds"], "additionalProperties": false };
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var saveHousehold = validate51;
+var schema52 = { "$id": "saveHousehold", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, "members": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "relation": { "type": "string", "minLength": 1, "maxLength": 10 }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false }, "maxItems": 20 }, "partyContact": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false } }, "required": ["gridId", "building", "room", "careNeeds"], "additionalProperties": false };
+function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8884,7 +9190,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func47.call(schema51.properties, key0)) {
+      if (!func47.call(schema52.properties, key0)) {
         const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err4];
@@ -9092,7 +9398,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data6 === "elderlyAlone" || data6 === "sick" || data6 === "disabled" || data6 === "pregnant")) {
-            const err24 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema51.properties.careNeeds.items.enum } };
+            const err24 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema52.properties.careNeeds.items.enum } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -9420,11 +9726,11 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate50.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-var getHousehold = validate51;
-function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getHousehold = validate52;
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9547,11 +9853,11 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate51.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-var getHouseholdTemplate = validate52;
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getHouseholdTemplate = validate53;
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9574,11 +9880,11 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate52.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-var importHouseholds = validate53;
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var importHouseholds = validate54;
+function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9692,7 +9998,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate53.errors = vErrors;
+  validate54.errors = vErrors;
   return errors === 0;
 }
 export {
@@ -9722,6 +10028,7 @@ export {
   listInbox,
   listMyRequests,
   listNotices,
+  listPersonalDataAccess,
   listStaff,
   listVillageGrids,
   markHouseholdReached,

@@ -24,5 +24,7 @@ export const COLLECTIONS = {
   noticeDeliveryBatches: 'noticeDeliveryBatches',
   deliveryJobs: 'deliveryJobs',
   smsUsage: 'smsUsage',
+  limitRefusals: 'limitRefusals',
   followUps: 'followUps',
+  personalDataAccess: 'personalDataAccess',
 } as const;

@@ -250,6 +250,10 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
     bad: [{}, { period: { kind: 'week' } }, { period: { kind: 'week', date: '2026-11-24' }, openid: 'spoofed' }],
   },
   listFollowUps: { good: [{}, { villageId: 'v1' }], bad: [{ villageId: '' }, { userId: 'spoofed' }] },
+  listPersonalDataAccess: {
+    good: [{ villageId: 'v1' }, { villageId: 'v1', limit: 10, cursor: '20' }],
+    bad: [{}, { villageId: 'v1', cursor: 'x' }, { villageId: 'v1', limit: 0 }, { villageId: 'v1', viewerId: 'spoofed' }],
+  },
   recordFollowUp: {
     good: [
       { followUpId: 'r1:rating', outcome: 'resolved' },
@@ -377,9 +381,9 @@ describe('derived types', () => {
     expectTypeOf<FunctionInputs['submitRequest']['urgent']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<FunctionInputs['confirmRequest']['rating']>().toEqualTypeOf<number>();
     expectTypeOf<FunctionInputs['publishNotice']['scope']['kind']>().toEqualTypeOf<'street' | 'village' | 'grids'>();
-    expectTypeOf<FunctionInputs['updateRequestStatus']['action']>().toEqualTypeOf<'startProgress' | 'resolve' | 'handOver'>();
+    expectTypeOf<FunctionInputs['updateRequestStatus']['action']>().toEqualTypeOf<'startProgress' | 'resolve' | 'handOver' | 'markSpam'>();
     expectTypeOf<NonNullable<FunctionInputs['listMyRequests']['states']>[number]>().toEqualTypeOf<
-      'submitted' | 'responded' | 'inProgress' | 'resolved' | 'reopened' | 'confirmed' | 'closed' | 'cancelled'
+      'submitted' | 'responded' | 'inProgress' | 'resolved' | 'reopened' | 'confirmed' | 'closed' | 'cancelled' | 'spam'
     >();
   });
 });

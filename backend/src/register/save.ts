@@ -7,12 +7,14 @@
 //
 // Round trips: loadActor 2 ∥ grid 1 (∥ the edited household 1) → the household at the address 1 →
 // the write 1 (2 more when a concurrent write of the same address is met).
+import { personalDataAccess } from '../../../core/src/accessLog';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { addressKey, decideRegisterWrite, draftAddressProblem, draftFromInput, householdEntry } from '../../../core/src/register';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { HouseholdEntry, SavedHousehold } from '../../../core/src/schemas/register';
 import type { CallContext } from '../handler';
 import { findHouseholdAt, householdIdAt, loadHousehold } from '../membership/repo';
+import { recordPersonalDataAccess } from '../privacy/accessLog';
 import { servedGrid } from './access';
 import { writeRegisterEntry } from './repo';
 
@@ -46,5 +48,8 @@ export async function getHousehold(input: FunctionInputs['getHousehold'], ctx: C
   const [grid, household] = await Promise.all([servedGrid(ctx, input.gridId), loadHousehold(ctx.db, input.householdId)]);
   if (!grid.ok) return grid;
   if (household === null || household.gridId !== grid.value._id) return fail('HOUSEHOLD.NOT_FOUND');
-  return ok(householdEntry(household));
+  const entry = householdEntry(household);
+  const facts = { viewerId: ctx.openid, householdId: household.id, gridId: household.gridId, villageId: grid.value.villageId, via: 'getHousehold' as const };
+  await recordPersonalDataAccess(ctx.db, personalDataAccess(facts, household, ctx.now));
+  return ok(entry);
 }

@@ -16,6 +16,7 @@ import {
   type RequestSummary,
 } from '../../../core/src/schemas';
 import { mayHandleRequestsAt, mayOverseeVillage } from '../../../core/src/access';
+import { personalDataAccess } from '../../../core/src/accessLog';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
@@ -24,6 +25,7 @@ import type { CallContext } from '../handler';
 import { loadHousehold, loadMembership } from '../membership/repo';
 import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
 import { loadVisible } from './act';
+import { recordPersonalDataAccess } from '../privacy/accessLog';
 import { openEffects } from './effects';
 import { fetchInboxPage, fetchRequestPage, requestMapper, type Paging, type RequestDoc, type RequestOwner } from './store';
 
@@ -46,7 +48,8 @@ const EARLIER_FIELDS = { _id: true, category: true, state: true, submittedAt: tr
  * get the effects still owed or failed, who asked and where (address, care needs, the register's
  * phone, earlier requests) and the village's quick replies (常用回复).
  * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests ∥ policy (1;
- * residentId+submittedAt index); for a resident, the named staff's assignments (1, for their labels).
+ * residentId+submittedAt index), then the record of the phone or care needs shown (0–1, core/src/accessLog.ts);
+ * for a resident, the named staff's assignments (1, for their labels).
  */
 export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<GetRequestOutput>> {
   const loaded = await loadVisible(ctx, input.requestId);
@@ -66,6 +69,10 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
     return ok(doc.residentId === actor.userId ? shown : { ...shown, householdMemberView: true as const });
   }
   const [household, policyDoc] = await Promise.all([householdOf(ctx.db, doc), fetchById<VillagePolicy>(ctx.db, COLLECTIONS.villagePolicies, doc.villageId)]);
+  if (doc.householdId !== undefined) {
+    const facts = { viewerId: actor.userId, householdId: doc.householdId, gridId: doc.gridId, villageId: doc.villageId, via: 'getRequest' as const };
+    await recordPersonalDataAccess(ctx.db, personalDataAccess(facts, { phone: household.residentPhone, careNeeds: household.careNeeds }, ctx.now));
+  }
   return ok({ ...withEffects, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
 }
 

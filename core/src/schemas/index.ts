@@ -8,6 +8,7 @@ import * as followUps from './followUps';
 import * as membership from './membership';
 import * as notices from './notices';
 import * as organisation from './organisation';
+import * as privacy from './privacy';
 import * as profile from './profile';
 import * as register from './register';
 import * as reports from './reports';
@@ -21,6 +22,7 @@ export * from './followUps';
 export * from './membership';
 export * from './notices';
 export * from './organisation';
+export * from './privacy';
 export * from './profile';
 export * from './register';
 export * from './reports';
@@ -60,6 +62,7 @@ export const INPUT_SCHEMAS = {
   getReport: reports.getReportSchema,
   exportReport: reports.exportReportSchema,
   listFollowUps: followUps.listFollowUpsSchema,
+  listPersonalDataAccess: privacy.listPersonalDataAccessSchema,
   recordFollowUp: followUps.recordFollowUpSchema,
   getVillageDashboard: dashboard.getVillageDashboardSchema,
   listStaff: staff.listStaffSchema,
@@ -111,6 +114,7 @@ export interface FunctionInputs {
   getReport: reports.GetReportInput;
   exportReport: reports.ExportReportInput;
   listFollowUps: followUps.ListFollowUpsInput;
+  listPersonalDataAccess: privacy.ListPersonalDataAccessInput;
   recordFollowUp: followUps.RecordFollowUpInput;
   getVillageDashboard: dashboard.GetVillageDashboardInput;
   listStaff: staff.ListStaffInput;
@@ -159,6 +163,7 @@ export interface FunctionOutputs {
   getReport: reports.ReportView;
   exportReport: reports.ReportExport;
   listFollowUps: followUps.FollowUpList;
+  listPersonalDataAccess: privacy.PersonalDataAccessPage;
   recordFollowUp: followUps.FollowUpView;
   getVillageDashboard: dashboard.VillageDashboard;
   listStaff: staff.StaffList;
