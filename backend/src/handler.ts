@@ -8,6 +8,7 @@ import { validateInput, type InputValidator } from '../../core/src/validate';
 // scripts/build-functions.ts narrows this to the one function a bundle holds.
 import * as VALIDATORS from '../generated/validators';
 import { getCloud, getDb, type Database, type WxCloud } from './cloud';
+import { isQuotaRefusal, quotaRetryingDatabase } from './pacing';
 
 export interface CallContext {
   /** The caller, from cloud.getWXContext(); '' for timer triggers. */
@@ -37,7 +38,7 @@ function adminOpenidsFromEnv(env: string | undefined = process.env.ADMIN_OPENIDS
 
 function callContext(openid: string, requestId: string): CallContext {
   const cloud = getCloud();
-  return { openid, now: Date.now(), clock: Date.now, requestId, cloud, db: getDb(), adminOpenids: adminOpenidsFromEnv() };
+  return { openid, now: Date.now(), clock: Date.now, requestId, cloud, db: quotaRetryingDatabase(getDb()), adminOpenids: adminOpenidsFromEnv() };
 }
 
 async function runSafely<O>(name: string, requestId: string, run: () => Promise<Result<O>>): Promise<FunctionResponse<O>> {
@@ -48,14 +49,6 @@ async function runSafely<O>(name: string, requestId: string, run: () => Promise<
     console.error(`[${name}] request ${requestId} failed:`, err);
     return fail(isQuotaRefusal(err) ? 'SYSTEM.BUSY' : 'INTERNAL');
   }
-}
-
-/** wx-server-sdk's codes for a call CloudBase refused at a quota: requests (-501003) or concurrency (-501004) exceeded. */
-const QUOTA_REFUSALS: ReadonlySet<unknown> = new Set([-501003, -501004, 'EXCEED_REQUEST_LIMIT', 'EXCEED_CONCURRENT_REQUEST_LIMIT']);
-
-function isQuotaRefusal(err: unknown): boolean {
-  const { errCode, code } = (err ?? {}) as { errCode?: unknown; code?: unknown };
-  return QUOTA_REFUSALS.has(errCode) || QUOTA_REFUSALS.has(code);
 }
 
 interface ScfContext {

@@ -7,6 +7,9 @@ import { PLANS } from '../../emulator/src';
 import { ERROR_MESSAGES } from '../../core/src/errors';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
+/** Below one submission's calls (14), so one submission alone goes past it. */
+const TIGHT_QPS = 10;
+
 interface StoredRequest {
   _id: string;
   effects?: Record<string, unknown>;
@@ -29,6 +32,22 @@ describe('past the daily write quota', () => {
       expect(reply).toEqual({ ok: false, code: 'SYSTEM.BUSY', message: ERROR_MESSAGES['SYSTEM.BUSY'] });
       expect(await storedRequests(backend)).toEqual([]);
       expect(backend.emu.emulator.usage().refused.databaseWritesPerDay).toBeGreaterThan(0);
+    } finally {
+      await backend.emu.stop();
+    }
+  });
+});
+
+describe('a passing burst past the database QPS', () => {
+  it('is ridden out: a submission whose calls go past a tight QPS waits and is stored once', async () => {
+    const backend = await startTestBackend({ plan: { ...PLANS.basic, databaseQps: TIGHT_QPS } });
+    try {
+      const resident = backend.street.people.grids[0]!.residents[0]!.openid;
+      backend.emu.emulator.resetUsage();
+      const reply = await submit(backend, 'quota-ridden-out-1', resident);
+      expect(reply.ok, JSON.stringify(reply)).toBe(true);
+      expect(backend.emu.emulator.usage().refused.databaseQps).toBeGreaterThan(0);
+      expect((await storedRequests(backend)).map((r) => r._id)).toEqual([reply.data?.request.id]);
     } finally {
       await backend.emu.stop();
     }
