@@ -45,6 +45,7 @@ import {
   type RequestState,
 } from '../core/src/model';
 import { CHINA_UTC_OFFSET_MS } from '../core/src/chinaTime';
+import { MAX_NOTICES_PER_HOUR, MAX_OPEN_REQUESTS_PER_CATEGORY, MAX_SUBMISSIONS_PER_HOUR } from '../core/src/limits';
 import { FOLLOW_UP_OUTCOME_LABELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_REASON_LABELS } from '../core/src/followUps';
 import {
   DEFAULT_TEMPLATE_IDS,
@@ -196,7 +197,7 @@ function dataModule(header: string, entries: Record<string, unknown>): string {
   return [header, ...Object.entries(entries).map(([name, value]) => `exports.${name} = ${JSON.stringify(value, null, 2)};`), ''].join('\n');
 }
 
-const RULES_HEADER = HEADER.replace('core/src/schemas', 'core/src/policy.ts, lifecycle.ts, model.ts and schemas');
+const RULES_HEADER = HEADER.replace('core/src/schemas', 'core/src/policy.ts, limits.ts, lifecycle.ts, model.ts and schemas');
 
 /** Actions only the system takes (timers, the sweeper): no page offers them. */
 const SYSTEM_ACTOR = 'system';
@@ -230,6 +231,10 @@ export function generateRules(): { js: string; dts: string } {
     PAGE_SIZE_MIN: pageProperties.limit.minimum,
     PAGE_SIZE_DEFAULT,
     PAGE_SIZE_MAX: pageProperties.limit.maximum,
+    /** Rate limits (core/src/limits.ts): a resident's open requests per category and submissions per hour (urgent ones never refused), a village's notices per hour. */
+    MAX_OPEN_REQUESTS_PER_CATEGORY,
+    MAX_SUBMISSIONS_PER_HOUR,
+    MAX_NOTICES_PER_HOUR,
     /** Subscribe-message templates one wx.requestSubscribeMessage may ask for (WeChat's limit; recordSubscription's). */
     SUBSCRIBE_TEMPLATES_MAX: INPUT_SCHEMAS.recordSubscription.properties.acceptedTemplateIds.maxItems,
     /** States in which the response clock runs (the first real reply is awaited), so pages count down. */

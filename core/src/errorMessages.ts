@@ -16,6 +16,10 @@ export const ERROR_MESSAGES = {
   'REQUEST.STALE': '诉求已被他人处理，请刷新后再试',
   'REQUEST.DUPLICATE': '这条诉求已经提交过了',
   'REQUEST.RATING_OUT_OF_RANGE': '评分须为 1 到 5 星',
+  /** core/src/limits.ts: each refusal names its number in the message it answers with; these are the defaults. */
+  'LIMIT.OPEN_REQUESTS': '您未办结的同类诉求已达上限，请等待处理或直接联系网格长；紧急情况请勾选"紧急"',
+  'LIMIT.SUBMISSIONS_PER_HOUR': '您一小时内提交的诉求已达上限，请稍后再提交或直接联系网格长；紧急情况请勾选"紧急"',
+  'LIMIT.NOTICES_PER_HOUR': '一小时内发布的通知已达上限，请稍后再发，或把内容合并到一条通知里',
   'ESCALATION.NOT_DUE': '还未到升级时间',
   'ESCALATION.STALE': '诉求已被其他进程升级或已响应',
   'TOKEN.INVALID': '二维码无效，请向网格长索取新的二维码',

@@ -8,6 +8,7 @@
 //       │                   └──────────resolve────────────────────────↗   │ └─reopen→ reopened ─┐
 //       ├─cancel→ cancelled (resident, before first response)             └─autoClose→ closed     │
 //       └─escalate (stays submitted, level+1)     reopened ─startProgress/resolve→ …  ←──────────┘
+//   submitted, responded, inProgress, reopened ─markSpam→ spam (staff: not a real request, 无效诉求)
 
 import { fail, ok, type Result } from './errors';
 import { ESCALATION_EVENT_LABELS, guardHolds, type EscalationDue } from './escalation';
@@ -42,6 +43,7 @@ export type RequestAction =
   | { kind: 'reopen'; reason: string }
   | { kind: 'cancel'; reason?: string }
   | { kind: 'autoClose' }
+  | { kind: 'markSpam'; note?: string }
   | EscalationDue
   | {
       kind: 'handOver';
@@ -77,6 +79,7 @@ export const TRANSITIONS: Record<Exclude<RequestActionKind, 'submit'>, Transitio
   autoClose: { from: ['resolved'], to: 'closed', by: 'system', label: '超时自动关闭' },
   escalate: { from: ['submitted'], to: null, by: 'system', label: '已升级' },
   handOver: { from: ['submitted', 'responded', 'inProgress', 'reopened'], to: null, by: 'handler', label: '已转交' },
+  markSpam: { from: ['submitted', 'responded', 'inProgress', 'reopened'], to: 'spam', by: 'handler', label: '已标记为无效诉求' },
 };
 
 const SUBMIT_EVENT_LABEL = '已提交';
@@ -93,6 +96,7 @@ const ACTION_NAMES: Record<RequestActionKind, string> = {
   autoClose: '自动关闭',
   escalate: '升级',
   handOver: '转交',
+  markSpam: '标记为无效诉求',
 };
 
 function checkText(text: string, max: number, what: string): Result<string> {
@@ -278,6 +282,15 @@ export function transition(request: Request, action: RequestAction, actor: Actor
       if (!reason.ok) return reason;
       note = reason.value;
       next.cancelledAt = now;
+      next.nextEscalationAt = null;
+      break;
+    }
+    case 'markSpam': {
+      const checked = checkOptionalText(action.note, NOTE_MAX_LENGTH, '说明');
+      if (!checked.ok) return checked;
+      note = checked.value;
+      // Closed for good: no escalation, and it no longer counts as the resident's open request.
+      next.closedAt = now;
       next.nextEscalationAt = null;
       break;
     }

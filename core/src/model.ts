@@ -107,7 +107,19 @@ export interface Membership {
   villageId: Id;
   householdId?: Id;
   joinedAt: EpochMs;
+  /**
+   * Whether the household claim is confirmed (core/src/claims.ts): 'pending' (待核实) until grid staff or
+   * the household's verified member confirm it. Absent on memberships stored before claims were checked: verified.
+   */
+  verification?: MembershipVerification;
+  verifiedBy?: Id;
+  verifiedAt?: EpochMs;
+  /** The privacy notice version the resident consented to when joining, and when (core/src/privacyNotice.ts). */
+  privacyConsent?: { version: string; at: EpochMs };
 }
+
+const MEMBERSHIP_VERIFICATIONS = ['pending', 'verified'] as const;
+export type MembershipVerification = (typeof MEMBERSHIP_VERIFICATIONS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // People and roles
@@ -197,7 +209,7 @@ export interface RequestStateInfo {
   awaitingResponse: boolean;
 }
 
-/** The request's public states, as data. 'closed' is the auto-close after N days resolved. */
+/** The request's public states, as data. 'closed' is the auto-close after N days resolved; 'spam' a request staff marked as not a real one (无效诉求). */
 export const REQUEST_STATES = {
   submitted: { label: '待响应', open: true, awaitingResponse: true },
   responded: { label: '已响应', open: true, awaitingResponse: false },
@@ -207,6 +219,7 @@ export const REQUEST_STATES = {
   confirmed: { label: '已确认', open: false, awaitingResponse: false },
   closed: { label: '已关闭', open: false, awaitingResponse: false },
   cancelled: { label: '已撤销', open: false, awaitingResponse: false },
+  spam: { label: '无效诉求', open: false, awaitingResponse: false },
 } as const satisfies Record<string, RequestStateInfo>;
 
 export type RequestState = keyof typeof REQUEST_STATES;
@@ -293,7 +306,19 @@ export interface Request {
   reopenCount: number;
 }
 
-const REQUEST_ACTIONS = ['submit', 'respond', 'startProgress', 'resolve', 'confirm', 'reopen', 'cancel', 'autoClose', 'escalate', 'handOver'] as const;
+const REQUEST_ACTIONS = [
+  'submit',
+  'respond',
+  'startProgress',
+  'resolve',
+  'confirm',
+  'reopen',
+  'cancel',
+  'autoClose',
+  'escalate',
+  'handOver',
+  'markSpam',
+] as const;
 export type RequestActionKind = (typeof REQUEST_ACTIONS)[number];
 
 /** One line of the request's history, as the resident sees it (label in Chinese). */

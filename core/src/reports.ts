@@ -7,7 +7,7 @@
 // - Percentiles use the nearest-rank method: the smallest value with at least p% of the values at
 //   or below it (rank ceil(p/100 × n), 1-based); null when there are no values.
 // - Share within target: answered within target ÷ requests whose outcome is known at `asOf`
-//   (answered, or unanswered past their deadline). Requests cancelled before an answer are left out.
+//   (answered, or unanswered past their deadline). Requests cancelled, or marked as spam (无效诉求), before an answer are left out.
 // - First-response and resolution times are wall-clock ms from submission.
 // - Per leader: a request counts for each person routing chose (routedTo), since that is whose
 //   response the appraisal measures.
@@ -23,7 +23,7 @@
 
 import { chinaDateOf, chinaDayStart, chinaWeekdayOf } from './chinaTime';
 import type { FollowUp } from './followUps';
-import type { EpochMs, Household, Id, Notice, ReachMark, ReadReceipt, Request, RequestCategory, Role, RoleAssignment } from './model';
+import type { EpochMs, Household, Id, Notice, ReachMark, ReadReceipt, Request, RequestCategory, RequestState, Role, RoleAssignment } from './model';
 import { REQUEST_CATEGORIES, ROLE_LABELS } from './model';
 import { DAY_MS, DEFAULT_POLICY, LOW_RATING_THRESHOLD, MAX_ESCALATION_LEVEL, type ResolvedPolicy } from './policy';
 import { computeNoticeReach, noticeReachesGrid } from './reach';
@@ -32,6 +32,8 @@ import { resolutionDueAt } from './sla';
 const MEDIAN_PERCENTILE = 50;
 const HIGH_PERCENTILE = 90;
 const DAYS_PER_WEEK = 7;
+/** Requests that ended without needing an answer (withdrawn, or not a real request): no missed target is counted for them. */
+const ENDED_UNANSWERED_STATES: readonly RequestState[] = ['cancelled', 'spam'];
 const MONDAY = 1;
 const PERCENT = 100;
 
@@ -95,7 +97,7 @@ export function computeFigures(requests: readonly Request[], asOf: EpochMs): Rep
       firstResponseTimes.push(request.firstResponseAt - request.submittedAt);
       knownOutcomes += 1;
       if (request.firstResponseAt <= request.responseDueAt) withinTarget += 1;
-    } else if (request.state !== 'cancelled' && asOf > request.responseDueAt) {
+    } else if (!ENDED_UNANSWERED_STATES.includes(request.state) && asOf > request.responseDueAt) {
       knownOutcomes += 1;
     }
     for (let level = 1; level <= Math.min(request.escalationLevel, MAX_ESCALATION_LEVEL); level += 1) {
@@ -172,7 +174,7 @@ export function computeAppraisal(
     if (request.resolvedAt !== undefined) {
       knownResolutions += 1;
       if (request.resolvedAt <= dueAt) resolvedWithinTarget += 1;
-    } else if (request.state !== 'cancelled' && asOf > dueAt) {
+    } else if (!ENDED_UNANSWERED_STATES.includes(request.state) && asOf > dueAt) {
       knownResolutions += 1;
     }
     if (request.rating !== undefined && request.rating >= SATISFIED_RATING_MIN) satisfied += 1;

@@ -55,7 +55,7 @@ function requestIn(state: RequestState): Request {
 describe('states as data', () => {
   it('knows which states are open', () => {
     expect(REQUEST_STATE_NAMES.filter(isOpen)).toEqual(['submitted', 'responded', 'inProgress', 'resolved', 'reopened']);
-    expect(REQUEST_STATE_NAMES.filter(isClosed)).toEqual(['confirmed', 'closed', 'cancelled']);
+    expect(REQUEST_STATE_NAMES.filter(isClosed)).toEqual(['confirmed', 'closed', 'cancelled', 'spam']);
   });
 });
 
@@ -167,6 +167,20 @@ describe('the closed loop', () => {
     expect(cancelled.request).toMatchObject({ state: 'cancelled', cancelledAt: at('2026-11-24T10:03'), nextEscalationAt: null });
     const late = transition(requestIn('responded'), { kind: 'cancel' }, resident, at('2026-11-24T10:30'), DEFAULT_POLICY);
     expect(late).toMatchObject({ ok: false, code: 'REQUEST.ILLEGAL_TRANSITION', message: '诉求已响应，不能撤销' });
+  });
+
+  it('lets the staff handling it mark a request as spam, closing it for good and stopping escalation; not its resident', () => {
+    const marked = step(newRequest(T0), { kind: 'markSpam', note: '重复乱发' }, leader, at('2026-11-24T10:03'));
+    expect(marked.request).toMatchObject({ state: 'spam', closedAt: at('2026-11-24T10:03'), nextEscalationAt: null });
+    expect(marked.event).toMatchObject({ kind: 'markSpam', label: '已标记为无效诉求', note: '重复乱发', fromState: 'submitted', toState: 'spam' });
+    expect(transition(newRequest(T0), { kind: 'markSpam' }, resident, at('2026-11-24T10:03'), DEFAULT_POLICY)).toMatchObject({
+      ok: false,
+      code: 'AUTH.FORBIDDEN',
+    });
+    expect(transition(requestIn('resolved'), { kind: 'markSpam' }, leader, at('2026-11-24T10:30'), DEFAULT_POLICY)).toMatchObject({
+      ok: false,
+      code: 'REQUEST.ILLEGAL_TRANSITION',
+    });
   });
 
   it('closes a resolved request after 7 days without confirmation, not before', () => {
@@ -311,6 +325,7 @@ describe('illegal transitions', () => {
       guard: { expectedLevel: 0, expectedVersion: 1 },
     },
     handOver: { kind: 'handOver', toUserId: 'partyLi', toRole: 'partyGroupLeader', toUserAssignments: ASSIGNMENTS },
+    markSpam: { kind: 'markSpam' },
   };
   const states = REQUEST_STATE_NAMES;
 

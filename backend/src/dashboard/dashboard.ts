@@ -11,6 +11,7 @@
 // village's staff, where the inbox would need a scan of the week's items with no index on `notified`.
 //
 // SMS: today's count (China day) against the village's daily budget, read from its smsUsage document.
+// Rate limits: today's refusals by limit (core/src/limits.ts), read from its limitRefusals document.
 import type { Failure, Result } from '../../../core/src/errors';
 import { fail, ok } from '../../../core/src/errors';
 import type { EpochMs, GridRole, Id, Request, RequestCategory, RoleAssignment, VillagePolicy } from '../../../core/src/model';
@@ -28,6 +29,7 @@ import { countOf, fetchAll, fetchById, MAX_GET_LIMIT } from '../db';
 import type { CallContext } from '../handler';
 import { mayOverseeVillage, streetAdministered, villagesOverseen } from '../../../core/src/access';
 import { publicDaysCoverage } from '../../../core/src/publicDays';
+import { refusalsToday } from '../limits';
 import { isLongTerm, remainingAuthorisations, smsUsedToday, TEMPLATE_IDS } from '../notify';
 import { villagePlace, type GridDoc, type VillageDoc } from '../organisation/repo';
 import type { RequestDoc } from '../requests/store';
@@ -158,7 +160,7 @@ function groupByGrid<T extends { gridId: Id }>(items: readonly T[]): Map<Id, T[]
 /**
  * Round trips: loadActor (2, or 3 for an ADMIN_OPENIDS admin) in parallel with the village (1); then
  * in parallel grids (1), role assignments (1), policy (1), the week's requests (1 per 1,000), the
- * overdue requests (1, +1 count past 1,000) and today's SMS count (1); then the staff's authorisations (1)
+ * overdue requests (1, +1 count past 1,000), today's SMS count (1) and today's limit refusals (1); then the staff's authorisations (1)
  * in parallel with the unresolved requests (1 per distinct resolution target, +1 count per full list). Three waves.
  */
 export async function getVillageDashboard(input: FunctionInputs['getVillageDashboard'], ctx: CallContext): Promise<Result<VillageDashboard>> {
@@ -170,13 +172,14 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
   const week = weekRange(now);
   const todayStart = chinaDayStart(now);
   const today: Period = { start: todayStart, end: todayStart + DAY_MS };
-  const [grids, assignments, policy, weekRequests, overdue, smsUsed] = await Promise.all([
+  const [grids, assignments, policy, weekRequests, overdue, smsUsed, refusals] = await Promise.all([
     fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: village._id }).limit(MAX_GET_LIMIT)),
     fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': village._id }).limit(MAX_GET_LIMIT)),
     fetchById<VillagePolicy & { _id: string }>(db, COLLECTIONS.villagePolicies, village._id),
     requestsSubmittedIn(db, village._id, week),
     overdueRequests(db, village._id, now),
     smsUsedToday(db, village._id, now),
+    refusalsToday(db, village._id, now),
   ]);
   const resolved = resolvePolicy(policy ?? undefined);
   const smsPolicy = resolved.sms;
@@ -240,6 +243,7 @@ export async function getVillageDashboard(input: FunctionInputs['getVillageDashb
     truncated: weekRequests.truncated,
     authorisationsCounted: !assignedIsLongTerm,
     sms: { enabled: smsPolicy.enabled, usedToday: smsUsed, dailyBudget: smsPolicy.dailyBudget },
+    limitRefusalsToday: refusals,
     publicDays: publicDaysCoverage(now),
   });
 }

@@ -6,12 +6,17 @@
 // Guarantee: once the notice is stored its delivery is owed; a job creation cut short here is done by
 // the next deliverNotices tick.
 //
+// Rate limit (core/src/limits.ts): at most MAX_NOTICES_PER_HOUR notices an hour to one village (or, for
+// street-wide notices, the street), counted alongside the scope's reads; past it nothing is written
+// but the refusal's count for the dashboard.
+//
 // Round trips: loadActor 2 (3 for a street admin) + scope 2 in parallel (village and its grids, or
-// the chosen grids; street: the villages, then their grids) + msgSecCheck 1 + insert notice 1 +
-// jobs insert 1 (every village's at once) + 1 mark = 7 for a committee, 8 for a street notice.
+// the chosen grids; street: the villages, then their grids) with the hour's notices counted (1) + msgSecCheck 1 + insert notice 1 +
+// jobs insert 1 (every village's at once) + 1 mark = 8 for a committee, 9 for a street notice.
 // A retry with the same idempotencyKey finds the notice (+1 read) and creates its jobs if still owed.
 import { createHash, randomUUID } from 'node:crypto';
 import { ok, type Result } from '../../../core/src/errors';
+import { checkNoticeLimit } from '../../../core/src/limits';
 import type { EpochMs, Id, NoticeScope } from '../../../core/src/model';
 import { newNotice, publishingStreet, type ScopeGrids } from '../../../core/src/notices';
 import type { FunctionInputs } from '../../../core/src/schemas';
@@ -20,6 +25,7 @@ import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { checkContent } from '../content';
 import { fromStored } from '../db';
+import { noticesPublishedWithinWindow, recordRefusal } from '../limits';
 import type { CallContext } from '../handler';
 import { fetchVillage } from '../organisation/repo';
 import { queueOwedJobs } from './dispatch';
@@ -60,10 +66,20 @@ export async function publishNotice(input: FunctionInputs['publishNotice'], ctx:
   const actor = await loadActor(db, ctx.openid, ctx.adminOpenids);
   const streetId = publishingStreet(actor.roles, input.scope);
   if (!streetId.ok) return streetId;
-  const loaded = await loadScopeGrids(db, input.scope, streetId.value);
+  const [loaded, publishedWithinWindow] = await Promise.all([
+    loadScopeGrids(db, input.scope, streetId.value),
+    noticesPublishedWithinWindow(db, input.scope, streetId.value, now),
+  ]);
   const draft = { id: noticeIdFor(actor.userId, input.idempotencyKey), publishedBy: actor.userId, streetId: streetId.value };
   const published = newNotice(input, draft, loaded, now);
   if (!published.ok) return published;
+  const refusal = checkNoticeLimit(publishedWithinWindow);
+  if (refusal !== null) {
+    // A retry of a notice the first call stored (it counts itself) is answered as a retry.
+    if (input.idempotencyKey !== undefined && (await fetchNotice(db, draft.id)) !== null) return resumeExisting(db, draft.id, now);
+    await recordRefusal(db, input.scope.kind === 'street' ? streetId.value : input.scope.villageId, refusal, now);
+    return refusal.failure;
+  }
   const content = await checkContent(ctx.cloud, ctx.openid, `${input.title}\n${input.body}`);
   if (!content.ok) return content;
 

@@ -1,5 +1,5 @@
 // Use cases for every person's action on a stored request (respond, start, resolve, hand over,
-// confirm, reopen, cancel): load the request, let the core's transition() decide, store the change
+// mark as spam, confirm, reopen, cancel): load the request, let the core's transition() decide, store the change
 // with `where version == expected`, keep the inbox in step and tell whoever should know.
 //
 // The change and what follows it (messages, inbox items, the inbox state update, as effects) are one
@@ -37,6 +37,8 @@ const AUDIENCE_BY_ACTION: Record<RequestAction['kind'], Audience> = {
   cancel: 'none',
   autoClose: 'none',
   escalate: 'none',
+  // Marking spam tells nobody (not the sender, not the other staff): the inbox items just close.
+  markSpam: 'none',
 };
 
 const REOPEN_NOTE = '居民重新打开了诉求';
@@ -123,6 +125,8 @@ export function updateRequestStatus(input: FunctionInputs['updateRequestStatus']
         { kind: 'resolve', note: input.note, ...(input.photos !== undefined ? { photos: input.photos } : {}) },
         input.expectedVersion,
       );
+    case 'markSpam':
+      return act(ctx, input.requestId, { kind: 'markSpam', ...(input.note !== undefined ? { note: input.note } : {}) }, input.expectedVersion);
     case 'handOver': {
       const { toUserId, toRole, note } = input;
       const handOver = assignmentsAs(ctx, toUserId, toRole).then(

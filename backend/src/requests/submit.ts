@@ -7,13 +7,19 @@
 // insert, so a fault after it loses nothing: the effects are performed at once and, if that fails,
 // by the timer. A same-key retry performs whatever is still owed and nothing twice.
 //
+// Rate limits (core/src/limits.ts): a resident's own submission is refused past their open requests
+// in the category or their submissions this hour, unless it is urgent; the read they decide from goes
+// with the context loads. A refusal writes nothing but its count for the dashboard. 代办 is not limited
+// (staff submit for households that cannot), nor counted against the household's resident.
+//
 // Round trips: msgSecCheck ∥ loadActor [∥ 代办: the household ∥ its first joined member] (1), context
-// loads in parallel (1), the request with its effects claimed ∥ the responders' authorisations (1),
+// loads in parallel with the limits' read (1), the request with its effects claimed ∥ the responders' authorisations (1),
 // then per responder a send and a spend (in parallel, 1), the inbox items (1, in parallel), the record
 // (1). A same-key retry: (1) + (1) + failed insert (1) + the stored request (1) + the dispatch of what is still due.
 import { claimDue } from '../../../core/src/effects';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
+import { checkSubmissionLimits, type LimitRefusal } from '../../../core/src/limits';
 import { mayServeGrid } from '../../../core/src/access';
 import { requestViewForResident } from '../../../core/src/residentView';
 import type { Household, Id, Membership, Request } from '../../../core/src/model';
@@ -24,6 +30,7 @@ import { COLLECTIONS } from '../collections';
 import { fetchAll } from '../db';
 import { loadHousehold } from '../membership/repo';
 import { checkContent } from '../content';
+import { recentOwnRequests, recordRefusal } from '../limits';
 import type { CallContext } from '../handler';
 import { loadSubmitContext } from './context';
 import { dispatchRequestEffects, performOwedEffects } from './dispatch';
@@ -98,12 +105,20 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   }
   if (input.gridId !== undefined && input.gridId !== submitter.gridId) return fail('AUTH.FORBIDDEN', '只能向自己所在的网格提交诉求');
 
-  const context = await loadSubmitContext(db, submitter.gridId, submitter.villageId, submitter.householdId, ctx.adminOpenids);
+  const urgent = input.urgent === true;
+  // An urgent request is never limited, and 代办 is staff's own work: neither needs the limits' read.
+  const limited = !urgent && submitter.submittedBy === undefined;
+  const [context, recent] = await Promise.all([
+    loadSubmitContext(db, submitter.gridId, submitter.villageId, submitter.householdId, ctx.adminOpenids),
+    limited ? recentOwnRequests(db, submitter.residentId, input.category, now) : Promise.resolve([]),
+  ]);
   if (!context) return fail('GRID.NOT_FOUND');
   const place = { streetId: context.grid.streetId, villageId: submitter.villageId, gridId: submitter.gridId };
   if (submitter.submittedBy !== undefined && !mayServeGrid(actor.roles, place)) return fail('AUTH.FORBIDDEN', '只能为自己服务网格内登记的住户代办');
+  const refusal = limited ? checkSubmissionLimits({ category: input.category, urgent }, recent, now) : null;
+  if (refusal !== null) return refuse(ctx, requestIdFor(actor.userId, input.idempotencyKey), submitter.villageId, refusal);
   const routing = routeRequest(
-    { place, category: input.category, urgent: input.urgent === true, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
+    { place, category: input.category, urgent, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
     context.rules,
     context.assignments,
     context.policy,
@@ -146,6 +161,16 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
 function asSubmitterSees(doc: RequestDoc, submitterId: Id) {
   const view = requestMapper.toView(doc);
   return doc.submittedBy === undefined ? requestViewForResident(view, submitterId) : view;
+}
+
+/**
+ * Past a limit: a retry of a submission already stored (it counts itself among the recent ones) is
+ * answered as a retry; anything else is refused, counted for the village's dashboard, and nothing else written.
+ */
+async function refuse(ctx: CallContext, requestId: Id, villageId: Id, refusal: LimitRefusal): Promise<Result<SubmitRequestOutput>> {
+  if ((await fetchRequest(ctx.db, requestId)) !== null) return resumeExisting(ctx, requestId);
+  await recordRefusal(ctx.db, villageId, refusal, ctx.now);
+  return refusal.failure;
 }
 
 /** A retry: return the stored request, performing whatever the first attempt still owes. */

@@ -2,6 +2,7 @@
 
 import type { FromSchema } from 'json-schema-to-ts';
 import type { EpochMs, GridRole, Id, RequestCategory, RequestState, VillageKind } from '../model';
+import type { LimitKind } from '../limits';
 import type { Period, ReportFigures, WeekRange } from '../reports';
 import { idSchema } from './common';
 
@@ -74,6 +75,8 @@ export interface VillageDashboard {
   authorisationsCounted: boolean;
   /** The SMS channel today (China day): whether it is on, how many the village sent, and its daily budget. */
   sms: { enabled: boolean; usedToday: number; dailyBudget: number };
+  /** Calls refused today (China day) by each rate limit (core/src/limits.ts), in this village. */
+  limitRefusalsToday: Record<LimitKind, number>;
   /** The last year China's public holidays are known for, and whether that year is ending (update the data). */
   publicDays: { lastYear: number; runningOut: boolean };
 }

@@ -128,6 +128,18 @@ export const updateRequestStatusSchema = {
       required: ['requestId', 'action', 'toUserId', 'toRole'],
       additionalProperties: false,
     },
+    {
+      // 无效诉求: staff close a request that is not a real one (spam, a prank); nobody is told.
+      type: 'object',
+      properties: {
+        requestId: idSchema,
+        action: { const: 'markSpam' },
+        note: noteSchema,
+        expectedVersion: expectedVersionSchema,
+      },
+      required: ['requestId', 'action'],
+      additionalProperties: false,
+    },
   ],
 } as const;
 export type UpdateRequestStatusInput = FromSchema<typeof updateRequestStatusSchema>;
