@@ -945,10 +945,119 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
   validate15.errors = vErrors;
   return errors === 0;
 }
-var createVillage = validate16;
-var schema17 = { "$id": "createVillage", "type": "object", "properties": { "streetId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "name": { "type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S" }, "kind": { "type": "string", "enum": ["village", "community"] } }, "required": ["streetId", "name", "kind"], "additionalProperties": false };
-var pattern10 = new RegExp("\\S", "u");
+var verifyMember = validate16;
+var schema17 = { "$id": "verifyMember", "type": "object", "properties": { "userId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "decision": { "type": "string", "enum": ["confirm", "reject"] } }, "required": ["userId", "decision"], "additionalProperties": false };
 function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.userId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "userId" } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.decision === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "decision" } };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "userId" || key0 === "decision")) {
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.userId !== void 0) {
+      let data0 = data.userId;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 64) {
+          const err3 = { instancePath: instancePath + "/userId", schemaPath: "#/properties/userId/maxLength", keyword: "maxLength", params: { limit: 64 } };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err4 = { instancePath: instancePath + "/userId", schemaPath: "#/properties/userId/minLength", keyword: "minLength", params: { limit: 1 } };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (!pattern1.test(data0)) {
+          const err5 = { instancePath: instancePath + "/userId", schemaPath: "#/properties/userId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = { instancePath: instancePath + "/userId", schemaPath: "#/properties/userId/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.decision !== void 0) {
+      let data1 = data.decision;
+      if (typeof data1 !== "string") {
+        const err7 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      if (!(data1 === "confirm" || data1 === "reject")) {
+        const err8 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema17.properties.decision.enum } };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err9];
+    } else {
+      vErrors.push(err9);
+    }
+    errors++;
+  }
+  validate16.errors = vErrors;
+  return errors === 0;
+}
+var createVillage = validate17;
+var schema18 = { "$id": "createVillage", "type": "object", "properties": { "streetId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "name": { "type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S" }, "kind": { "type": "string", "enum": ["village", "community"] } }, "required": ["streetId", "name", "kind"], "additionalProperties": false };
+var pattern11 = new RegExp("\\S", "u");
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1052,7 +1161,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data1)) {
+        if (!pattern11.test(data1)) {
           const err10 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err10];
@@ -1083,7 +1192,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "village" || data2 === "community")) {
-        const err13 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema17.properties.kind.enum } };
+        const err13 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema18.properties.kind.enum } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -1101,11 +1210,11 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate16.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-var createGrid = validate17;
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var createGrid = validate18;
+function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1200,7 +1309,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data1)) {
+        if (!pattern11.test(data1)) {
           const err9 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err9];
@@ -1228,11 +1337,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate17.errors = vErrors;
+  validate18.errors = vErrors;
   return errors === 0;
 }
-var listVillageGrids = validate18;
-function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listVillageGrids = validate19;
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1306,11 +1415,11 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate18.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-var createMicroGrid = validate19;
-function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var createMicroGrid = validate20;
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1405,7 +1514,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data1)) {
+        if (!pattern11.test(data1)) {
           const err9 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err9];
@@ -1550,12 +1659,12 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate19.errors = vErrors;
+  validate20.errors = vErrors;
   return errors === 0;
 }
-var updateRoutingRule = validate20;
-var schema21 = { "$id": "updateRoutingRule", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "category": { "anyOf": [{ "type": "string", "enum": ["supplies", "medicine", "elderlyCare", "sanitation", "repairs", "dispute", "healthReport", "consultation", "other"] }, { "type": "string", "const": "*" }] }, "roles": { "type": "array", "items": { "type": "string", "enum": ["gridLeader", "partyGroupLeader", "buildingLeader", "gridWorker"] }, "uniqueItems": true, "maxItems": 4 }, "userIds": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "uniqueItems": true, "maxItems": 10 }, "reason": { "type": "string", "maxLength": 200 } }, "required": ["gridId", "category", "roles", "userIds"], "additionalProperties": false };
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var updateRoutingRule = validate21;
+var schema22 = { "$id": "updateRoutingRule", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "category": { "anyOf": [{ "type": "string", "enum": ["supplies", "medicine", "elderlyCare", "sanitation", "repairs", "dispute", "healthReport", "consultation", "other"] }, { "type": "string", "const": "*" }] }, "roles": { "type": "array", "items": { "type": "string", "enum": ["gridLeader", "partyGroupLeader", "buildingLeader", "gridWorker"] }, "uniqueItems": true, "maxItems": 4 }, "userIds": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "uniqueItems": true, "maxItems": 10 }, "reason": { "type": "string", "maxLength": 200 } }, "required": ["gridId", "category", "roles", "userIds"], "additionalProperties": false };
+function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1662,7 +1771,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "supplies" || data1 === "medicine" || data1 === "elderlyCare" || data1 === "sanitation" || data1 === "repairs" || data1 === "dispute" || data1 === "healthReport" || data1 === "consultation" || data1 === "other")) {
-        const err10 = { instancePath: instancePath + "/category", schemaPath: "#/properties/category/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema21.properties.category.anyOf[0].enum } };
+        const err10 = { instancePath: instancePath + "/category", schemaPath: "#/properties/category/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema22.properties.category.anyOf[0].enum } };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -1739,7 +1848,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data3 === "gridLeader" || data3 === "partyGroupLeader" || data3 === "buildingLeader" || data3 === "gridWorker")) {
-            const err16 = { instancePath: instancePath + "/roles/" + i0, schemaPath: "#/properties/roles/items/enum", keyword: "enum", params: { allowedValues: schema21.properties.roles.items.enum } };
+            const err16 = { instancePath: instancePath + "/roles/" + i0, schemaPath: "#/properties/roles/items/enum", keyword: "enum", params: { allowedValues: schema22.properties.roles.items.enum } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -1898,15 +2007,15 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate20.errors = vErrors;
+  validate21.errors = vErrors;
   return errors === 0;
 }
-var setVillagePolicy = validate21;
-var schema22 = { "$id": "setVillagePolicy", "type": "object", "properties": { "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "responseTargetMinutes": { "type": "integer", "minimum": 1, "maximum": 1440 }, "urgentResponseTargetMinutes": { "type": "integer", "minimum": 1, "maximum": 1440 }, "urgentAroundTheClock": { "type": "boolean" }, "escalationSteps": { "type": "array", "items": { "type": "object", "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 3 }, "audience": { "type": "string", "enum": ["otherLeaders", "dutyOfficers", "streetAdmins"] }, "afterTargetMinutes": { "type": "integer", "minimum": 0, "maximum": 1440 } }, "required": ["level", "audience", "afterTargetMinutes"], "additionalProperties": false }, "minItems": 1, "maxItems": 3 }, "autoCloseAfterDays": { "type": "integer", "minimum": 1, "maximum": 90 }, "calendar": { "type": "object", "properties": { "weeklyHours": { "type": "array", "items": { "type": "object", "properties": { "weekday": { "type": "integer", "minimum": 0, "maximum": 6 }, "intervals": { "type": "array", "items": { "type": "object", "properties": { "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["start", "end"], "additionalProperties": false }, "maxItems": 4 } }, "required": ["weekday", "intervals"], "additionalProperties": false }, "maxItems": 7 }, "holidays": { "type": "array", "items": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "uniqueItems": true, "maxItems": 366 }, "specialHours": { "type": "array", "items": { "type": "object", "properties": { "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "intervals": { "type": "array", "items": { "type": "object", "properties": { "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["start", "end"], "additionalProperties": false }, "maxItems": 4 } }, "required": ["date", "intervals"], "additionalProperties": false }, "maxItems": 366 }, "emergencyMode": { "type": "boolean" } }, "additionalProperties": false }, "urgentToAllLeaders": { "type": "boolean" }, "dutyRota": { "type": "array", "items": { "type": "object", "properties": { "officerId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "weekdays": { "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": 6 }, "uniqueItems": true, "maxItems": 7 }, "dates": { "type": "array", "items": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "uniqueItems": true, "maxItems": 31 }, "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["officerId", "start", "end"], "additionalProperties": false }, "maxItems": 50 }, "dueSoonBeforeMs": { "type": "integer", "minimum": 0, "maximum": 86399999 }, "sms": { "type": "object", "properties": { "enabled": { "type": "boolean" }, "dailyBudget": { "type": "integer", "minimum": 0, "maximum": 1e4 } }, "additionalProperties": false }, "resolutionTargetsMs": { "type": "object", "properties": { "supplies": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "medicine": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "elderlyCare": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "sanitation": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "repairs": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "dispute": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "healthReport": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "consultation": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "other": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 } }, "additionalProperties": false }, "quickReplies": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S" }, "maxItems": 12, "uniqueItems": true } }, "required": ["villageId"], "additionalProperties": false };
-var func47 = Object.prototype.hasOwnProperty;
-var pattern20 = new RegExp("^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$", "u");
-var pattern22 = new RegExp("^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$", "u");
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var setVillagePolicy = validate22;
+var schema23 = { "$id": "setVillagePolicy", "type": "object", "properties": { "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "responseTargetMinutes": { "type": "integer", "minimum": 1, "maximum": 1440 }, "urgentResponseTargetMinutes": { "type": "integer", "minimum": 1, "maximum": 1440 }, "urgentAroundTheClock": { "type": "boolean" }, "escalationSteps": { "type": "array", "items": { "type": "object", "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 3 }, "audience": { "type": "string", "enum": ["otherLeaders", "dutyOfficers", "streetAdmins"] }, "afterTargetMinutes": { "type": "integer", "minimum": 0, "maximum": 1440 } }, "required": ["level", "audience", "afterTargetMinutes"], "additionalProperties": false }, "minItems": 1, "maxItems": 3 }, "autoCloseAfterDays": { "type": "integer", "minimum": 1, "maximum": 90 }, "calendar": { "type": "object", "properties": { "weeklyHours": { "type": "array", "items": { "type": "object", "properties": { "weekday": { "type": "integer", "minimum": 0, "maximum": 6 }, "intervals": { "type": "array", "items": { "type": "object", "properties": { "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["start", "end"], "additionalProperties": false }, "maxItems": 4 } }, "required": ["weekday", "intervals"], "additionalProperties": false }, "maxItems": 7 }, "holidays": { "type": "array", "items": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "uniqueItems": true, "maxItems": 366 }, "specialHours": { "type": "array", "items": { "type": "object", "properties": { "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "intervals": { "type": "array", "items": { "type": "object", "properties": { "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["start", "end"], "additionalProperties": false }, "maxItems": 4 } }, "required": ["date", "intervals"], "additionalProperties": false }, "maxItems": 366 }, "emergencyMode": { "type": "boolean" } }, "additionalProperties": false }, "urgentToAllLeaders": { "type": "boolean" }, "dutyRota": { "type": "array", "items": { "type": "object", "properties": { "officerId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "weekdays": { "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": 6 }, "uniqueItems": true, "maxItems": 7 }, "dates": { "type": "array", "items": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "uniqueItems": true, "maxItems": 31 }, "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["officerId", "start", "end"], "additionalProperties": false }, "maxItems": 50 }, "dueSoonBeforeMs": { "type": "integer", "minimum": 0, "maximum": 86399999 }, "sms": { "type": "object", "properties": { "enabled": { "type": "boolean" }, "dailyBudget": { "type": "integer", "minimum": 0, "maximum": 1e4 } }, "additionalProperties": false }, "resolutionTargetsMs": { "type": "object", "properties": { "supplies": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "medicine": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "elderlyCare": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "sanitation": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "repairs": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "dispute": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "healthReport": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "consultation": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "other": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 } }, "additionalProperties": false }, "quickReplies": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S" }, "maxItems": 12, "uniqueItems": true } }, "required": ["villageId"], "additionalProperties": false };
+var func49 = Object.prototype.hasOwnProperty;
+var pattern21 = new RegExp("^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$", "u");
+var pattern23 = new RegExp("^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$", "u");
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1921,7 +2030,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func47.call(schema22.properties, key0)) {
+      if (!func49.call(schema23.properties, key0)) {
         const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
@@ -2153,7 +2262,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (!(data7 === "otherLeaders" || data7 === "dutyOfficers" || data7 === "streetAdmins")) {
-                const err23 = { instancePath: instancePath + "/escalationSteps/" + i0 + "/audience", schemaPath: "#/properties/escalationSteps/items/properties/audience/enum", keyword: "enum", params: { allowedValues: schema22.properties.escalationSteps.items.properties.audience.enum } };
+                const err23 = { instancePath: instancePath + "/escalationSteps/" + i0 + "/audience", schemaPath: "#/properties/escalationSteps/items/properties/audience/enum", keyword: "enum", params: { allowedValues: schema23.properties.escalationSteps.items.properties.audience.enum } };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -2385,7 +2494,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data15.start !== void 0) {
                           let data16 = data15.start;
                           if (typeof data16 === "string") {
-                            if (!pattern20.test(data16)) {
+                            if (!pattern21.test(data16)) {
                               const err44 = { instancePath: instancePath + "/calendar/weeklyHours/" + i1 + "/intervals/" + i2 + "/start", schemaPath: "#/properties/calendar/properties/weeklyHours/items/properties/intervals/items/properties/start/pattern", keyword: "pattern", params: { pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } };
                               if (vErrors === null) {
                                 vErrors = [err44];
@@ -2407,7 +2516,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data15.end !== void 0) {
                           let data17 = data15.end;
                           if (typeof data17 === "string") {
-                            if (!pattern20.test(data17)) {
+                            if (!pattern21.test(data17)) {
                               const err46 = { instancePath: instancePath + "/calendar/weeklyHours/" + i1 + "/intervals/" + i2 + "/end", schemaPath: "#/properties/calendar/properties/weeklyHours/items/properties/intervals/items/properties/end/pattern", keyword: "pattern", params: { pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } };
                               if (vErrors === null) {
                                 vErrors = [err46];
@@ -2482,7 +2591,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             for (let i3 = 0; i3 < len3; i3++) {
               let data19 = data18[i3];
               if (typeof data19 === "string") {
-                if (!pattern22.test(data19)) {
+                if (!pattern23.test(data19)) {
                   const err53 = { instancePath: instancePath + "/calendar/holidays/" + i3, schemaPath: "#/properties/calendar/properties/holidays/items/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
                   if (vErrors === null) {
                     vErrors = [err53];
@@ -2582,7 +2691,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data21.date !== void 0) {
                   let data22 = data21.date;
                   if (typeof data22 === "string") {
-                    if (!pattern22.test(data22)) {
+                    if (!pattern23.test(data22)) {
                       const err61 = { instancePath: instancePath + "/calendar/specialHours/" + i5 + "/date", schemaPath: "#/properties/calendar/properties/specialHours/items/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
                       if (vErrors === null) {
                         vErrors = [err61];
@@ -2649,7 +2758,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data24.start !== void 0) {
                           let data25 = data24.start;
                           if (typeof data25 === "string") {
-                            if (!pattern20.test(data25)) {
+                            if (!pattern21.test(data25)) {
                               const err67 = { instancePath: instancePath + "/calendar/specialHours/" + i5 + "/intervals/" + i6 + "/start", schemaPath: "#/properties/calendar/properties/specialHours/items/properties/intervals/items/properties/start/pattern", keyword: "pattern", params: { pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } };
                               if (vErrors === null) {
                                 vErrors = [err67];
@@ -2671,7 +2780,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data24.end !== void 0) {
                           let data26 = data24.end;
                           if (typeof data26 === "string") {
-                            if (!pattern20.test(data26)) {
+                            if (!pattern21.test(data26)) {
                               const err69 = { instancePath: instancePath + "/calendar/specialHours/" + i5 + "/intervals/" + i6 + "/end", schemaPath: "#/properties/calendar/properties/specialHours/items/properties/intervals/items/properties/end/pattern", keyword: "pattern", params: { pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } };
                               if (vErrors === null) {
                                 vErrors = [err69];
@@ -2950,7 +3059,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                 for (let i10 = 0; i10 < len8; i10++) {
                   let data35 = data34[i10];
                   if (typeof data35 === "string") {
-                    if (!pattern22.test(data35)) {
+                    if (!pattern23.test(data35)) {
                       const err94 = { instancePath: instancePath + "/dutyRota/" + i7 + "/dates/" + i10, schemaPath: "#/properties/dutyRota/items/properties/dates/items/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
                       if (vErrors === null) {
                         vErrors = [err94];
@@ -3005,7 +3114,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             if (data30.start !== void 0) {
               let data36 = data30.start;
               if (typeof data36 === "string") {
-                if (!pattern20.test(data36)) {
+                if (!pattern21.test(data36)) {
                   const err98 = { instancePath: instancePath + "/dutyRota/" + i7 + "/start", schemaPath: "#/properties/dutyRota/items/properties/start/pattern", keyword: "pattern", params: { pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } };
                   if (vErrors === null) {
                     vErrors = [err98];
@@ -3027,7 +3136,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             if (data30.end !== void 0) {
               let data37 = data30.end;
               if (typeof data37 === "string") {
-                if (!pattern20.test(data37)) {
+                if (!pattern21.test(data37)) {
                   const err100 = { instancePath: instancePath + "/dutyRota/" + i7 + "/end", schemaPath: "#/properties/dutyRota/items/properties/end/pattern", keyword: "pattern", params: { pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } };
                   if (vErrors === null) {
                     vErrors = [err100];
@@ -3169,7 +3278,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data42 = data.resolutionTargetsMs;
       if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
         for (const key9 in data42) {
-          if (!func47.call(schema22.properties.resolutionTargetsMs.properties, key9)) {
+          if (!func49.call(schema23.properties.resolutionTargetsMs.properties, key9)) {
             const err113 = { instancePath: instancePath + "/resolutionTargetsMs", schemaPath: "#/properties/resolutionTargetsMs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 } };
             if (vErrors === null) {
               vErrors = [err113];
@@ -3511,7 +3620,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern10.test(data53)) {
+            if (!pattern11.test(data53)) {
               const err145 = { instancePath: instancePath + "/quickReplies/" + i12, schemaPath: "#/properties/quickReplies/items/pattern", keyword: "pattern", params: { pattern: "\\S" } };
               if (vErrors === null) {
                 vErrors = [err145];
@@ -3572,11 +3681,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate21.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-var rotateJoinKeys = validate22;
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var rotateJoinKeys = validate23;
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3599,14 +3708,14 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate22.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-var submitRequest = validate23;
-var schema24 = { "$id": "submitRequest", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "category": { "type": "string", "enum": ["supplies", "medicine", "elderlyCare", "sanitation", "repairs", "dispute", "healthReport", "consultation", "other"] }, "text": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "photos": { "type": "array", "items": { "type": "string", "maxLength": 512, "pattern": "^cloud://\\S+$" }, "maxItems": 3, "uniqueItems": true }, "location": { "type": "object", "properties": { "latitude": { "type": "number", "minimum": -90, "maximum": 90 }, "longitude": { "type": "number", "minimum": -180, "maximum": 180 }, "name": { "type": "string", "maxLength": 100 } }, "required": ["latitude", "longitude"], "additionalProperties": false }, "urgent": { "type": "boolean" }, "idempotencyKey": { "type": "string", "pattern": "^[0-9A-Za-z_-]{8,64}$" }, "onBehalfOf": { "type": "object", "properties": { "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" } }, "required": ["householdId"], "additionalProperties": false } }, "required": ["category", "text", "idempotencyKey"], "additionalProperties": false };
-var pattern33 = new RegExp("^cloud://\\S+$", "u");
-var pattern34 = new RegExp("^[0-9A-Za-z_-]{8,64}$", "u");
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var submitRequest = validate24;
+var schema25 = { "$id": "submitRequest", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "category": { "type": "string", "enum": ["supplies", "medicine", "elderlyCare", "sanitation", "repairs", "dispute", "healthReport", "consultation", "other"] }, "text": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "photos": { "type": "array", "items": { "type": "string", "maxLength": 512, "pattern": "^cloud://\\S+$" }, "maxItems": 3, "uniqueItems": true }, "location": { "type": "object", "properties": { "latitude": { "type": "number", "minimum": -90, "maximum": 90 }, "longitude": { "type": "number", "minimum": -180, "maximum": 180 }, "name": { "type": "string", "maxLength": 100 } }, "required": ["latitude", "longitude"], "additionalProperties": false }, "urgent": { "type": "boolean" }, "idempotencyKey": { "type": "string", "pattern": "^[0-9A-Za-z_-]{8,64}$" }, "onBehalfOf": { "type": "object", "properties": { "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" } }, "required": ["householdId"], "additionalProperties": false } }, "required": ["category", "text", "idempotencyKey"], "additionalProperties": false };
+var pattern34 = new RegExp("^cloud://\\S+$", "u");
+var pattern35 = new RegExp("^[0-9A-Za-z_-]{8,64}$", "u");
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3701,7 +3810,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "supplies" || data1 === "medicine" || data1 === "elderlyCare" || data1 === "sanitation" || data1 === "repairs" || data1 === "dispute" || data1 === "healthReport" || data1 === "consultation" || data1 === "other")) {
-        const err9 = { instancePath: instancePath + "/category", schemaPath: "#/properties/category/enum", keyword: "enum", params: { allowedValues: schema24.properties.category.enum } };
+        const err9 = { instancePath: instancePath + "/category", schemaPath: "#/properties/category/enum", keyword: "enum", params: { allowedValues: schema25.properties.category.enum } };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -3731,7 +3840,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data2)) {
+        if (!pattern11.test(data2)) {
           const err12 = { instancePath: instancePath + "/text", schemaPath: "#/properties/text/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err12];
@@ -3775,7 +3884,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern33.test(data4)) {
+            if (!pattern34.test(data4)) {
               const err16 = { instancePath: instancePath + "/photos/" + i0, schemaPath: "#/properties/photos/items/pattern", keyword: "pattern", params: { pattern: "^cloud://\\S+$" } };
               if (vErrors === null) {
                 vErrors = [err16];
@@ -3967,7 +4076,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.idempotencyKey !== void 0) {
       let data10 = data.idempotencyKey;
       if (typeof data10 === "string") {
-        if (!pattern34.test(data10)) {
+        if (!pattern35.test(data10)) {
           const err33 = { instancePath: instancePath + "/idempotencyKey", schemaPath: "#/properties/idempotencyKey/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]{8,64}$" } };
           if (vErrors === null) {
             vErrors = [err33];
@@ -4068,11 +4177,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate23.errors = vErrors;
+  validate24.errors = vErrors;
   return errors === 0;
 }
-var getRequest = validate24;
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getRequest = validate25;
+function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4146,12 +4255,12 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate24.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-var listMyRequests = validate25;
-var schema26 = { "$id": "listMyRequests", "type": "object", "properties": { "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled", "spam"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "additionalProperties": false };
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listMyRequests = validate26;
+var schema27 = { "$id": "listMyRequests", "type": "object", "properties": { "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled", "spam"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "additionalProperties": false };
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4192,7 +4301,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data1 === "submitted" || data1 === "responded" || data1 === "inProgress" || data1 === "resolved" || data1 === "reopened" || data1 === "confirmed" || data1 === "closed" || data1 === "cancelled" || data1 === "spam")) {
-            const err3 = { instancePath: instancePath + "/states/" + i0, schemaPath: "#/properties/states/items/enum", keyword: "enum", params: { allowedValues: schema26.properties.states.items.enum } };
+            const err3 = { instancePath: instancePath + "/states/" + i0, schemaPath: "#/properties/states/items/enum", keyword: "enum", params: { allowedValues: schema27.properties.states.items.enum } };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -4306,12 +4415,12 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate25.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
-var listInbox = validate26;
-var schema27 = { "$id": "listInbox", "type": "object", "properties": { "view": { "type": "string", "enum": ["mine", "grid", "village"] }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled", "spam"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "required": ["view"], "additionalProperties": false };
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listInbox = validate27;
+var schema28 = { "$id": "listInbox", "type": "object", "properties": { "view": { "type": "string", "enum": ["mine", "grid", "village"] }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "states": { "type": "array", "items": { "type": "string", "enum": ["submitted", "responded", "inProgress", "resolved", "reopened", "confirmed", "closed", "cancelled", "spam"] }, "uniqueItems": true, "minItems": 1 }, "limit": { "type": "integer", "minimum": 1, "maximum": 50 }, "cursor": { "type": "string", "minLength": 1, "maxLength": 256 } }, "required": ["view"], "additionalProperties": false };
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4348,7 +4457,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "mine" || data0 === "grid" || data0 === "village")) {
-        const err3 = { instancePath: instancePath + "/view", schemaPath: "#/properties/view/enum", keyword: "enum", params: { allowedValues: schema27.properties.view.enum } };
+        const err3 = { instancePath: instancePath + "/view", schemaPath: "#/properties/view/enum", keyword: "enum", params: { allowedValues: schema28.properties.view.enum } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4462,7 +4571,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data4 === "submitted" || data4 === "responded" || data4 === "inProgress" || data4 === "resolved" || data4 === "reopened" || data4 === "confirmed" || data4 === "closed" || data4 === "cancelled" || data4 === "spam")) {
-            const err14 = { instancePath: instancePath + "/states/" + i0, schemaPath: "#/properties/states/items/enum", keyword: "enum", params: { allowedValues: schema27.properties.states.items.enum } };
+            const err14 = { instancePath: instancePath + "/states/" + i0, schemaPath: "#/properties/states/items/enum", keyword: "enum", params: { allowedValues: schema28.properties.states.items.enum } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -4576,11 +4685,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate26.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-var respondRequest = validate27;
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var respondRequest = validate28;
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4675,7 +4784,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data1)) {
+        if (!pattern11.test(data1)) {
           const err9 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err9];
@@ -4726,12 +4835,12 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate27.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-var updateRequestStatus = validate28;
-var schema29 = { "$id": "updateRequestStatus", "type": "object", "oneOf": [{ "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "startProgress" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "resolve" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "photos": { "type": "array", "items": { "type": "string", "maxLength": 512, "pattern": "^cloud://\\S+$" }, "maxItems": 3, "uniqueItems": true }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "note"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "handOver" }, "toUserId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "toRole": { "type": "string", "enum": ["gridLeader", "partyGroupLeader", "buildingLeader"] }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "toUserId", "toRole"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "markSpam" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }] };
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var updateRequestStatus = validate29;
+var schema30 = { "$id": "updateRequestStatus", "type": "object", "oneOf": [{ "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "startProgress" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "resolve" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "photos": { "type": "array", "items": { "type": "string", "maxLength": 512, "pattern": "^cloud://\\S+$" }, "maxItems": 3, "uniqueItems": true }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "note"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "handOver" }, "toUserId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "toRole": { "type": "string", "enum": ["gridLeader", "partyGroupLeader", "buildingLeader"] }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action", "toUserId", "toRole"], "additionalProperties": false }, { "type": "object", "properties": { "requestId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "action": { "const": "markSpam" }, "note": { "type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S" }, "expectedVersion": { "type": "integer", "minimum": 1 } }, "required": ["requestId", "action"], "additionalProperties": false }] };
+function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4850,7 +4959,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data2)) {
+        if (!pattern11.test(data2)) {
           const err11 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/0/properties/note/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err11];
@@ -5018,7 +5127,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data6)) {
+        if (!pattern11.test(data6)) {
           const err27 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/1/properties/note/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err27];
@@ -5062,7 +5171,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern33.test(data8)) {
+            if (!pattern34.test(data8)) {
               const err31 = { instancePath: instancePath + "/photos/" + i0, schemaPath: "#/oneOf/1/properties/photos/items/pattern", keyword: "pattern", params: { pattern: "^cloud://\\S+$" } };
               if (vErrors === null) {
                 vErrors = [err31];
@@ -5307,7 +5416,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!(data13 === "gridLeader" || data13 === "partyGroupLeader" || data13 === "buildingLeader")) {
-          const err53 = { instancePath: instancePath + "/toRole", schemaPath: "#/oneOf/2/properties/toRole/enum", keyword: "enum", params: { allowedValues: schema29.oneOf[2].properties.toRole.enum } };
+          const err53 = { instancePath: instancePath + "/toRole", schemaPath: "#/oneOf/2/properties/toRole/enum", keyword: "enum", params: { allowedValues: schema30.oneOf[2].properties.toRole.enum } };
           if (vErrors === null) {
             vErrors = [err53];
           } else {
@@ -5337,7 +5446,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!pattern10.test(data14)) {
+          if (!pattern11.test(data14)) {
             const err56 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/2/properties/note/pattern", keyword: "pattern", params: { pattern: "\\S" } };
             if (vErrors === null) {
               vErrors = [err56];
@@ -5500,7 +5609,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern10.test(data18)) {
+            if (!pattern11.test(data18)) {
               const err71 = { instancePath: instancePath + "/note", schemaPath: "#/oneOf/3/properties/note/pattern", keyword: "pattern", params: { pattern: "\\S" } };
               if (vErrors === null) {
                 vErrors = [err71];
@@ -5581,11 +5690,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate28.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
-var confirmRequest = validate29;
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var confirmRequest = validate30;
+function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5722,11 +5831,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate29.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-var reopenRequest = validate30;
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var reopenRequest = validate31;
+function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5821,7 +5930,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data1)) {
+        if (!pattern11.test(data1)) {
           const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err9];
@@ -5849,11 +5958,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-var cancelRequest = validate31;
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var cancelRequest = validate32;
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5949,11 +6058,11 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-var recordSubscription = validate32;
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var recordSubscription = validate33;
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5990,7 +6099,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.grantId !== void 0) {
       let data0 = data.grantId;
       if (typeof data0 === "string") {
-        if (!pattern34.test(data0)) {
+        if (!pattern35.test(data0)) {
           const err3 = { instancePath: instancePath + "/grantId", schemaPath: "#/properties/grantId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]{8,64}$" } };
           if (vErrors === null) {
             vErrors = [err3];
@@ -6113,11 +6222,11 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate32.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-var publishNotice = validate33;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var publishNotice = validate34;
+function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -6181,7 +6290,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data0)) {
+        if (!pattern11.test(data0)) {
           const err6 = { instancePath: instancePath + "/title", schemaPath: "#/properties/title/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err6];
@@ -6221,7 +6330,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern10.test(data1)) {
+        if (!pattern11.test(data1)) {
           const err10 = { instancePath: instancePath + "/body", schemaPath: "#/properties/body/pattern", keyword: "pattern", params: { pattern: "\\S" } };
           if (vErrors === null) {
             vErrors = [err10];
@@ -6265,7 +6374,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (!pattern33.test(data3)) {
+            if (!pattern34.test(data3)) {
               const err14 = { instancePath: instancePath + "/attachments/" + i0, schemaPath: "#/properties/attachments/items/pattern", keyword: "pattern", params: { pattern: "^cloud://\\S+$" } };
               if (vErrors === null) {
                 vErrors = [err14];
@@ -6717,7 +6826,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.idempotencyKey !== void 0) {
       let data13 = data.idempotencyKey;
       if (typeof data13 === "string") {
-        if (!pattern34.test(data13)) {
+        if (!pattern35.test(data13)) {
           const err52 = { instancePath: instancePath + "/idempotencyKey", schemaPath: "#/properties/idempotencyKey/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]{8,64}$" } };
           if (vErrors === null) {
             vErrors = [err52];
@@ -6745,11 +6854,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-var listNotices = validate34;
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listNotices = validate35;
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -6928,11 +7037,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate34.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-var markNoticeRead = validate35;
-function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var markNoticeRead = validate36;
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7037,12 +7146,12 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate35.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-var markHouseholdReached = validate36;
-var schema37 = { "$id": "markHouseholdReached", "type": "object", "properties": { "noticeId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "channel": { "type": "string", "enum": ["inPerson", "phone"] }, "note": { "type": "string", "maxLength": 200 } }, "required": ["noticeId", "householdId", "channel"], "additionalProperties": false };
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var markHouseholdReached = validate37;
+var schema38 = { "$id": "markHouseholdReached", "type": "object", "properties": { "noticeId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "channel": { "type": "string", "enum": ["inPerson", "phone"] }, "note": { "type": "string", "maxLength": 200 } }, "required": ["noticeId", "householdId", "channel"], "additionalProperties": false };
+function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7177,7 +7286,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "inPerson" || data2 === "phone")) {
-        const err13 = { instancePath: instancePath + "/channel", schemaPath: "#/properties/channel/enum", keyword: "enum", params: { allowedValues: schema37.properties.channel.enum } };
+        const err13 = { instancePath: instancePath + "/channel", schemaPath: "#/properties/channel/enum", keyword: "enum", params: { allowedValues: schema38.properties.channel.enum } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -7217,11 +7326,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-var getNoticeReach = validate37;
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getNoticeReach = validate38;
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7335,12 +7444,12 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-var getReport = validate38;
-var schema39 = { "$id": "getReport", "type": "object", "properties": { "groupBy": { "type": "string", "enum": ["grid", "leader", "village", "street"] }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "period": { "type": "object", "oneOf": [{ "type": "object", "properties": { "kind": { "const": "week" }, "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "date"], "additionalProperties": false }, { "type": "object", "properties": { "kind": { "const": "range" }, "from": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "to": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "from", "to"], "additionalProperties": false }] } }, "required": ["groupBy", "period"], "additionalProperties": false };
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getReport = validate39;
+var schema40 = { "$id": "getReport", "type": "object", "properties": { "groupBy": { "type": "string", "enum": ["grid", "leader", "village", "street"] }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "period": { "type": "object", "oneOf": [{ "type": "object", "properties": { "kind": { "const": "week" }, "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "date"], "additionalProperties": false }, { "type": "object", "properties": { "kind": { "const": "range" }, "from": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "to": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "from", "to"], "additionalProperties": false }] } }, "required": ["groupBy", "period"], "additionalProperties": false };
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7386,7 +7495,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "grid" || data0 === "leader" || data0 === "village" || data0 === "street")) {
-        const err4 = { instancePath: instancePath + "/groupBy", schemaPath: "#/properties/groupBy/enum", keyword: "enum", params: { allowedValues: schema39.properties.groupBy.enum } };
+        const err4 = { instancePath: instancePath + "/groupBy", schemaPath: "#/properties/groupBy/enum", keyword: "enum", params: { allowedValues: schema40.properties.groupBy.enum } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -7534,7 +7643,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.date !== void 0) {
           let data5 = data3.date;
           if (typeof data5 === "string") {
-            if (!pattern22.test(data5)) {
+            if (!pattern23.test(data5)) {
               const err18 = { instancePath: instancePath + "/period/date", schemaPath: "#/properties/period/oneOf/0/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
               if (vErrors === null) {
                 vErrors = [err18];
@@ -7621,7 +7730,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.from !== void 0) {
           let data7 = data3.from;
           if (typeof data7 === "string") {
-            if (!pattern22.test(data7)) {
+            if (!pattern23.test(data7)) {
               const err26 = { instancePath: instancePath + "/period/from", schemaPath: "#/properties/period/oneOf/1/properties/from/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
               if (vErrors === null) {
                 vErrors = [err26];
@@ -7643,7 +7752,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.to !== void 0) {
           let data8 = data3.to;
           if (typeof data8 === "string") {
-            if (!pattern22.test(data8)) {
+            if (!pattern23.test(data8)) {
               const err28 = { instancePath: instancePath + "/period/to", schemaPath: "#/properties/period/oneOf/1/properties/to/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
               if (vErrors === null) {
                 vErrors = [err28];
@@ -7709,12 +7818,12 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate38.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-var exportReport = validate39;
-var schema40 = { "$id": "exportReport", "type": "object", "properties": { "groupBy": { "type": "string", "enum": ["grid", "leader", "village", "street"] }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "period": { "type": "object", "oneOf": [{ "type": "object", "properties": { "kind": { "const": "week" }, "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "date"], "additionalProperties": false }, { "type": "object", "properties": { "kind": { "const": "range" }, "from": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "to": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "from", "to"], "additionalProperties": false }] } }, "required": ["period"], "additionalProperties": false };
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var exportReport = validate40;
+var schema41 = { "$id": "exportReport", "type": "object", "properties": { "groupBy": { "type": "string", "enum": ["grid", "leader", "village", "street"] }, "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "period": { "type": "object", "oneOf": [{ "type": "object", "properties": { "kind": { "const": "week" }, "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "date"], "additionalProperties": false }, { "type": "object", "properties": { "kind": { "const": "range" }, "from": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "to": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } }, "required": ["kind", "from", "to"], "additionalProperties": false }] } }, "required": ["period"], "additionalProperties": false };
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7751,7 +7860,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "grid" || data0 === "leader" || data0 === "village" || data0 === "street")) {
-        const err3 = { instancePath: instancePath + "/groupBy", schemaPath: "#/properties/groupBy/enum", keyword: "enum", params: { allowedValues: schema40.properties.groupBy.enum } };
+        const err3 = { instancePath: instancePath + "/groupBy", schemaPath: "#/properties/groupBy/enum", keyword: "enum", params: { allowedValues: schema41.properties.groupBy.enum } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -7899,7 +8008,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.date !== void 0) {
           let data5 = data3.date;
           if (typeof data5 === "string") {
-            if (!pattern22.test(data5)) {
+            if (!pattern23.test(data5)) {
               const err17 = { instancePath: instancePath + "/period/date", schemaPath: "#/properties/period/oneOf/0/properties/date/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
               if (vErrors === null) {
                 vErrors = [err17];
@@ -7986,7 +8095,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.from !== void 0) {
           let data7 = data3.from;
           if (typeof data7 === "string") {
-            if (!pattern22.test(data7)) {
+            if (!pattern23.test(data7)) {
               const err25 = { instancePath: instancePath + "/period/from", schemaPath: "#/properties/period/oneOf/1/properties/from/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
               if (vErrors === null) {
                 vErrors = [err25];
@@ -8008,7 +8117,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.to !== void 0) {
           let data8 = data3.to;
           if (typeof data8 === "string") {
-            if (!pattern22.test(data8)) {
+            if (!pattern23.test(data8)) {
               const err27 = { instancePath: instancePath + "/period/to", schemaPath: "#/properties/period/oneOf/1/properties/to/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" } };
               if (vErrors === null) {
                 vErrors = [err27];
@@ -8074,11 +8183,11 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate39.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-var listFollowUps = validate40;
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listFollowUps = validate41;
+function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8143,12 +8252,12 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate40.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
-var listPersonalDataAccess = validate41;
-var pattern83 = new RegExp("^\\d+$", "u");
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var listPersonalDataAccess = validate42;
+var pattern84 = new RegExp("^\\d+$", "u");
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8257,7 +8366,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern83.test(data2)) {
+        if (!pattern84.test(data2)) {
           const err10 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^\\d+$" } };
           if (vErrors === null) {
             vErrors = [err10];
@@ -8285,13 +8394,13 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate41.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-var recordFollowUp = validate42;
-var schema43 = { "$id": "recordFollowUp", "type": "object", "properties": { "followUpId": { "type": "string", "minLength": 3, "maxLength": 80, "pattern": "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" }, "outcome": { "type": "string", "enum": ["resolved", "explained", "redispatch", "unreachable"] }, "note": { "type": "string", "maxLength": 500 } }, "required": ["followUpId", "outcome"], "additionalProperties": false };
-var pattern84 = new RegExp("^[0-9A-Za-z_-]+:[0-9A-Za-z]+$", "u");
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var recordFollowUp = validate43;
+var schema44 = { "$id": "recordFollowUp", "type": "object", "properties": { "followUpId": { "type": "string", "minLength": 3, "maxLength": 80, "pattern": "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" }, "outcome": { "type": "string", "enum": ["resolved", "explained", "redispatch", "unreachable"] }, "note": { "type": "string", "maxLength": 500 } }, "required": ["followUpId", "outcome"], "additionalProperties": false };
+var pattern85 = new RegExp("^[0-9A-Za-z_-]+:[0-9A-Za-z]+$", "u");
+function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8346,7 +8455,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern84.test(data0)) {
+        if (!pattern85.test(data0)) {
           const err5 = { instancePath: instancePath + "/followUpId", schemaPath: "#/properties/followUpId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" } };
           if (vErrors === null) {
             vErrors = [err5];
@@ -8377,7 +8486,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "resolved" || data1 === "explained" || data1 === "redispatch" || data1 === "unreachable")) {
-        const err8 = { instancePath: instancePath + "/outcome", schemaPath: "#/properties/outcome/enum", keyword: "enum", params: { allowedValues: schema43.properties.outcome.enum } };
+        const err8 = { instancePath: instancePath + "/outcome", schemaPath: "#/properties/outcome/enum", keyword: "enum", params: { allowedValues: schema44.properties.outcome.enum } };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -8417,88 +8526,10 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate42.errors = vErrors;
-  return errors === 0;
-}
-var getVillageDashboard = validate43;
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.villageId === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "villageId" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(key0 === "villageId")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.villageId !== void 0) {
-      let data0 = data.villageId;
-      if (typeof data0 === "string") {
-        if (func2(data0) > 64) {
-          const err2 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/maxLength", keyword: "maxLength", params: { limit: 64 } };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (func2(data0) < 1) {
-          const err3 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (!pattern1.test(data0)) {
-          const err4 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
   validate43.errors = vErrors;
   return errors === 0;
 }
-var listStaff = validate44;
+var getVillageDashboard = validate44;
 function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -8576,9 +8607,87 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
   validate44.errors = vErrors;
   return errors === 0;
 }
-var removeRole = validate45;
-var pattern88 = new RegExp("^[0-9A-Za-z_:-]+$", "u");
+var listStaff = validate45;
 function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.villageId === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "villageId" } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "villageId")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.villageId !== void 0) {
+      let data0 = data.villageId;
+      if (typeof data0 === "string") {
+        if (func2(data0) > 64) {
+          const err2 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/maxLength", keyword: "maxLength", params: { limit: 64 } };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (func2(data0) < 1) {
+          const err3 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/minLength", keyword: "minLength", params: { limit: 1 } };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (!pattern1.test(data0)) {
+          const err4 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+$" } };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/villageId", schemaPath: "#/properties/villageId/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  validate45.errors = vErrors;
+  return errors === 0;
+}
+var removeRole = validate46;
+var pattern89 = new RegExp("^[0-9A-Za-z_:-]+$", "u");
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8673,7 +8782,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern88.test(data1)) {
+        if (!pattern89.test(data1)) {
           const err9 = { instancePath: instancePath + "/assignmentId", schemaPath: "#/properties/assignmentId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_:-]+$" } };
           if (vErrors === null) {
             vErrors = [err9];
@@ -8701,11 +8810,11 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate45.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-var revokeInvitation = validate46;
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var revokeInvitation = validate47;
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8779,11 +8888,11 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate46.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-var endMicroGrid = validate47;
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var endMicroGrid = validate48;
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8857,11 +8966,11 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate47.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-var getVillagePolicy = validate48;
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getVillagePolicy = validate49;
+function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -8935,11 +9044,11 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate48.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-var getGridRoster = validate49;
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getGridRoster = validate50;
+function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9116,11 +9225,11 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate49.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-var getMyProfile = validate50;
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getMyProfile = validate51;
+function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9143,12 +9252,12 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate50.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-var saveHousehold = validate51;
-var schema52 = { "$id": "saveHousehold", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, "members": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "relation": { "type": "string", "minLength": 1, "maxLength": 10 }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false }, "maxItems": 20 }, "partyContact": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false } }, "required": ["gridId", "building", "room", "careNeeds"], "additionalProperties": false };
-function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var saveHousehold = validate52;
+var schema53 = { "$id": "saveHousehold", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, "members": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "relation": { "type": "string", "minLength": 1, "maxLength": 10 }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false }, "maxItems": 20 }, "partyContact": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false } }, "required": ["gridId", "building", "room", "careNeeds"], "additionalProperties": false };
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9190,7 +9299,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func47.call(schema52.properties, key0)) {
+      if (!func49.call(schema53.properties, key0)) {
         const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err4];
@@ -9398,7 +9507,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data6 === "elderlyAlone" || data6 === "sick" || data6 === "disabled" || data6 === "pregnant")) {
-            const err24 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema52.properties.careNeeds.items.enum } };
+            const err24 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema53.properties.careNeeds.items.enum } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -9726,11 +9835,11 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate51.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-var getHousehold = validate52;
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getHousehold = validate53;
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9853,11 +9962,11 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate52.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-var getHouseholdTemplate = validate53;
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getHouseholdTemplate = validate54;
+function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9880,11 +9989,11 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate53.errors = vErrors;
+  validate54.errors = vErrors;
   return errors === 0;
 }
-var importHouseholds = validate54;
-function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var importHouseholds = validate55;
+function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9970,7 +10079,7 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern33.test(data1)) {
+        if (!pattern34.test(data1)) {
           const err8 = { instancePath: instancePath + "/fileID", schemaPath: "#/properties/fileID/pattern", keyword: "pattern", params: { pattern: "^cloud://\\S+$" } };
           if (vErrors === null) {
             vErrors = [err8];
@@ -9998,7 +10107,7 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate54.errors = vErrors;
+  validate55.errors = vErrors;
   return errors === 0;
 }
 export {
@@ -10046,5 +10155,6 @@ export {
   setVillagePolicy,
   submitRequest,
   updateRequestStatus,
-  updateRoutingRule
+  updateRoutingRule,
+  verifyMember
 };

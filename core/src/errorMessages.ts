@@ -36,6 +36,13 @@ export const ERROR_MESSAGES = {
   'ROUTING.REASON_REQUIRED': '修改分派规则须填写原因',
   'ROUTING.STALE': '分派规则已被他人修改，请刷新后再试',
   'GRID.NOT_FOUND': '找不到这个网格',
+  /** verifyMember: the member's household claim is not waiting to be checked (confirmed, rejected or never made). */
+  'MEMBER.NOT_PENDING': '这位住户不在待核实名单中，请刷新后再试',
+  /** joinGrid: new households a day through one join code, and by one person (core/src/joinLimits.ts). */
+  'LIMIT.HOUSEHOLDS_PER_CODE': '今天通过这个二维码新登记的住户已达上限，请联系网格员登记，或明天再试',
+  'LIMIT.HOUSEHOLDS_PER_USER': '您今天新登记的住户已达上限，如需为家人登记请联系网格员',
+  /** joinGrid: the resident has not agreed to the current privacy notice (core/src/privacyNotice.ts). */
+  'PRIVACY.CONSENT_REQUIRED': '请先阅读并同意《个人信息保护说明》，再加入网格',
   /** The group cloudID could not be opened (unknown or older than its 5-minute life). */
   'GROUP.INVALID': '群信息已失效，请从微信群里重新打开小程序',
   'GROUP.ALREADY_BOUND': '这个微信群已绑定其他网格',

@@ -8,6 +8,7 @@
 import { fail, ok, type Result } from './errors';
 import { CARE_NEEDS, type CareNeed, type EpochMs, type Grid, type Household, type Id, type Membership, type Village } from './model';
 import { DAY_MS, HOUR_MS } from './policy';
+import { isVerifiedMember } from './claims';
 import { tokenExpiry } from './joinToken';
 import type { GridSummary, HouseholdAddress, JoinGridInput, JoinResult } from './schemas/membership';
 
@@ -93,7 +94,9 @@ export type HouseholdFound =
   /** The resident's current household, not read (nothing to add) or no longer there. */
   | { kind: 'kept'; id: Id };
 
-type MembershipChangeKind = 'join' | 'move' | 'householdChange';
+/** `claimRejected`: a pending claim on a household was rejected (core/src/claims.ts); the resident stays in the grid. */
+type MembershipChangeKind = 'join' | 'move' | 'householdChange' | 'claimRejected';
+type JoinChangeKind = Exclude<MembershipChangeKind, 'claimRejected'>;
 
 /** One line of membershipHistory: every change of grid or household is appended, never overwritten. */
 export interface MembershipChange {
@@ -125,7 +128,7 @@ export interface JoinFacts {
 /** What a join changes and answers. `household` may be set even when the membership stays (care needs added on a repeated scan). */
 export type JoinDecision = { household: HouseholdWrite | null; reply: JoinResult } & (
   | { kind: 'nothing' }
-  | { kind: MembershipChangeKind; membership: MembershipRecord; history: MembershipChange }
+  | { kind: JoinChangeKind; membership: MembershipRecord; history: MembershipChange }
 );
 
 /** Care needs of both lists, once each, in CARE_NEEDS order. */
@@ -181,15 +184,19 @@ export function decideJoin(facts: JoinFacts): JoinDecision {
     alreadyMember: sameHousehold,
     moved,
     householdNeeded: householdId === undefined,
+    // A new claim waits; a repeated scan keeps what the stored membership says.
+    claimPending: householdId !== undefined && (sameHousehold ? current !== null && !isVerifiedMember(current) : true),
   };
   const write = household && given ? householdWrite(grid, household, given) : null;
   if (sameHousehold) return { kind: 'nothing', household: write, reply };
 
-  const kind: MembershipChangeKind = !current ? 'join' : sameGrid ? 'householdChange' : 'move';
+  const kind: JoinChangeKind = !current ? 'join' : sameGrid ? 'householdChange' : 'move';
   const placed = { userId, gridId: grid.id, villageId: grid.villageId, ...(householdId !== undefined ? { householdId } : {}) };
+  // Anyone with the printed code can name any door: a claim on a household waits for staff or the household (core/src/claims.ts).
+  const claim = householdId !== undefined ? { verification: 'pending' as const } : {};
   return {
     kind,
-    membership: { ...placed, joinedAt: sameGrid && current ? current.joinedAt : now, updatedAt: now },
+    membership: { ...placed, ...claim, joinedAt: sameGrid && current ? current.joinedAt : now, updatedAt: now },
     history: {
       ...placed,
       ...(current ? { fromGridId: current.gridId } : {}),

@@ -8,6 +8,7 @@ export declare const bindGridGroup: InputValidator<FunctionInputs['bindGridGroup
 export declare const resolveGroupGrid: InputValidator<FunctionInputs['resolveGroupGrid']>;
 export declare const issueInvitation: InputValidator<FunctionInputs['issueInvitation']>;
 export declare const acceptInvitation: InputValidator<FunctionInputs['acceptInvitation']>;
+export declare const verifyMember: InputValidator<FunctionInputs['verifyMember']>;
 export declare const createVillage: InputValidator<FunctionInputs['createVillage']>;
 export declare const createGrid: InputValidator<FunctionInputs['createGrid']>;
 export declare const listVillageGrids: InputValidator<FunctionInputs['listVillageGrids']>;

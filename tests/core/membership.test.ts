@@ -61,7 +61,7 @@ describe('decideJoin', () => {
     );
     expect(join).toMatchObject({
       kind: 'join',
-      membership: { userId: RESIDENT, gridId: GRID, villageId: VILLAGE, householdId: 'h1', joinedAt: NOW, updatedAt: NOW },
+      membership: { userId: RESIDENT, gridId: GRID, villageId: VILLAGE, householdId: 'h1', verification: 'pending', joinedAt: NOW, updatedAt: NOW },
       history: { userId: RESIDENT, gridId: GRID, householdId: 'h1', kind: 'join', at: NOW },
       household: { kind: 'add', householdId: 'h1', additions: { careNeeds: ['elderlyAlone', 'sick'] } },
     });
@@ -72,6 +72,7 @@ describe('decideJoin', () => {
       alreadyMember: false,
       moved: false,
       householdNeeded: false,
+      claimPending: true,
     });
     expect(JSON.stringify(join.reply)).not.toMatch(/careNeeds|sick/);
   });

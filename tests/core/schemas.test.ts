@@ -62,6 +62,13 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
       { villageId: 'v1', role: 'gridLeader', validDays: 31 },
     ],
   },
+  verifyMember: {
+    good: [
+      { userId: 'o-1', decision: 'confirm' },
+      { userId: 'o-1', decision: 'reject' },
+    ],
+    bad: [{ userId: 'o-1' }, { userId: 'o-1', decision: 'maybe' }, { userId: 'o-1', decision: 'confirm', verifiedBy: 'spoofed' }],
+  },
   acceptInvitation: {
     good: [
       { scene: SCENE, displayName: '张建国' },

@@ -26,6 +26,22 @@ export function saveMembership(db: Database, membership: MembershipRecord): Prom
   return setById(db, COLLECTIONS.memberships, membership.userId, membership);
 }
 
+/**
+ * Writes the decided membership only while it still claims `householdId` and is pending: of a
+ * confirmation and a rejection racing, or a decision racing a new join, one wins. False: nothing written.
+ */
+export async function settleClaim(db: Database, membership: MembershipRecord, householdId: Id): Promise<boolean> {
+  const _ = db.command;
+  const { userId, ...fields } = membership;
+  // A rejection drops the claim's fields: an update removes them, a `set` could not be made conditional.
+  const dropped = Object.fromEntries(CLAIM_FIELDS.filter((f) => !(f in fields)).map((f) => [f, _.remove()]));
+  const stillPending = { _id: userId, householdId, verification: 'pending' };
+  return (await updateWhere(db.collection(COLLECTIONS.memberships).where(stillPending), { ...fields, ...dropped })) === 1;
+}
+
+/** The fields a household claim adds to a membership. */
+const CLAIM_FIELDS = ['householdId', 'verification', 'verifiedBy', 'verifiedAt'] as const;
+
 /** The id of a change: derived from the membership it leaves and the one it makes, so a retried join adds no second copy. */
 function changeId(from: MembershipRecord | null, change: MembershipChange): Id {
   const fromVersion = String(from?.updatedAt ?? from?.joinedAt ?? 0);

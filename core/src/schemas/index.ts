@@ -37,6 +37,7 @@ export const INPUT_SCHEMAS = {
   resolveGroupGrid: membership.resolveGroupGridSchema,
   issueInvitation: membership.issueInvitationSchema,
   acceptInvitation: membership.acceptInvitationSchema,
+  verifyMember: membership.verifyMemberSchema,
   createVillage: organisation.createVillageSchema,
   createGrid: organisation.createGridSchema,
   listVillageGrids: organisation.listVillageGridsSchema,
@@ -89,6 +90,7 @@ export interface FunctionInputs {
   resolveGroupGrid: membership.ResolveGroupGridInput;
   issueInvitation: membership.IssueInvitationInput;
   acceptInvitation: membership.AcceptInvitationInput;
+  verifyMember: membership.VerifyMemberInput;
   createVillage: organisation.CreateVillageInput;
   createGrid: organisation.CreateGridInput;
   listVillageGrids: organisation.ListVillageGridsInput;
@@ -138,6 +140,7 @@ export interface FunctionOutputs {
   resolveGroupGrid: membership.GroupGrid;
   issueInvitation: membership.IssuedInvitation;
   acceptInvitation: membership.AcceptedInvitation;
+  verifyMember: membership.MemberVerification;
   createVillage: organisation.VillageCreated;
   createGrid: organisation.GridCreated;
   listVillageGrids: organisation.VillageGrids;

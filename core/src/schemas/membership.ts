@@ -96,6 +96,20 @@ export const acceptInvitationSchema = {
 } as const;
 export type AcceptInvitationInput = FromSchema<typeof acceptInvitationSchema>;
 
+/** Grid staff, or the household's verified member, confirm or reject a resident's pending claim on a household (待核实). */
+export const verifyMemberSchema = {
+  $id: 'verifyMember',
+  type: 'object',
+  properties: {
+    /** The pending member (their openid, as the roster lists members). */
+    userId: idSchema,
+    decision: { type: 'string', enum: ['confirm', 'reject'] },
+  },
+  required: ['userId', 'decision'],
+  additionalProperties: false,
+} as const;
+export type VerifyMemberInput = FromSchema<typeof verifyMemberSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Outputs: what each function answers inside `{ ok: true, data }` (the mini-program reads these).
 
@@ -126,6 +140,8 @@ export interface JoinResult {
   moved: boolean;
   /** True when the resident has no household yet: the mini-program asks for the address once. */
   householdNeeded: boolean;
+  /** True while the resident's claim on the household waits for grid staff (or the household) to confirm it (待核实). */
+  claimPending: boolean;
 }
 
 /** getJoinCode. */
@@ -172,6 +188,14 @@ export interface AcceptedInvitation {
   assignmentId: Id;
   role: InvitableRole;
   scope: RoleScope;
+}
+
+/** verifyMember. */
+export interface MemberVerification {
+  userId: Id;
+  /** The household the claim was about (kept when rejected: only the claim goes). */
+  householdId: Id;
+  outcome: 'confirmed' | 'rejected';
 }
 
 /** rotateJoinKeys. */

@@ -1,0 +1,88 @@
+// Household claims (待核实): a resident joining into a household is pending until grid staff or the
+// household's verified member confirm them; rejecting removes the claim, never the household. Through
+// the real wx-server-sdk against the emulator (functions built by npm run build:functions).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../backend/src/collections';
+import { fetchAll, fetchById } from '../../backend/src/db';
+import type { Household, Membership } from '../../core/src/model';
+import type { JoinResult, MemberVerification } from '../../core/src/schemas';
+import { startTestBackend, type TestBackend } from '../helpers/backend';
+
+let backend: TestBackend;
+beforeAll(async () => {
+  backend = await startTestBackend();
+});
+afterAll(() => backend.emu.stop());
+
+const grid = (i: number) => backend.street.people.grids[i]!;
+const householdOf = (id: string): Household => backend.street.households.find((h) => h.id === id)!;
+const membershipOf = (openid: string) => fetchById<Membership & { _id: string }>(backend.db, COLLECTIONS.memberships, openid);
+
+async function sceneOf(i: number): Promise<string> {
+  const res = await backend.call<{ scene: string }>('getJoinCode', { gridId: grid(i).gridId }, grid(i).leaders.gridLeader);
+  expect(res.ok, JSON.stringify(res)).toBe(true);
+  return res.data!.scene;
+}
+
+/** Joins `openid` to grid i at the household's seeded address. */
+async function claim(i: number, openid: string, household: Household) {
+  const address = { building: household.building!, unit: household.unit!, room: household.room! };
+  return backend.call<JoinResult>('joinGrid', { scene: await sceneOf(i), household: address }, openid);
+}
+
+describe('claimed, then verified', () => {
+  it("keeps a stranger's claim on a registered household pending", async () => {
+    const { openid, householdId } = grid(0).unjoined[0]!;
+    const res = await claim(0, openid, householdOf(householdId));
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    expect(res.data).toMatchObject({ householdId, claimPending: true });
+    expect(await membershipOf(openid)).toMatchObject({ householdId, verification: 'pending' });
+  });
+
+  it('treats memberships stored before claims were checked as verified', async () => {
+    const { openid, householdId } = grid(0).residents[0]!;
+    const res = await claim(0, openid, householdOf(householdId));
+    expect(res.data).toMatchObject({ alreadyMember: true, claimPending: false });
+    expect((await membershipOf(openid))?.verification).toBeUndefined();
+  });
+
+  it('lets neither the claimant, another household nor another grid confirm it', async () => {
+    const { openid } = grid(0).unjoined[0]!;
+    const confirm = { userId: openid, decision: 'confirm' };
+    expect((await backend.call('verifyMember', confirm, openid)).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('verifyMember', confirm, grid(0).residents[1]!.openid)).code).toBe('AUTH.FORBIDDEN');
+    expect((await backend.call('verifyMember', confirm, grid(1).leaders.gridLeader)).code).toBe('AUTH.FORBIDDEN');
+    expect((await membershipOf(openid))?.verification).toBe('pending');
+  });
+
+  it("confirms a claim by the household's verified member", async () => {
+    const { openid: member, householdId } = grid(0).residents[2]!;
+    const newcomer = `o-newcomer-${householdId}`;
+    expect((await claim(0, newcomer, householdOf(householdId))).data).toMatchObject({ householdId, claimPending: true });
+    const res = await backend.call<MemberVerification>('verifyMember', { userId: newcomer, decision: 'confirm' }, member);
+    expect(res).toEqual({ ok: true, data: { userId: newcomer, householdId, outcome: 'confirmed' } });
+    expect(await membershipOf(newcomer)).toMatchObject({ householdId, verification: 'verified', verifiedBy: member });
+    // Confirmed once: the second answer says so and writes nothing.
+    expect((await backend.call('verifyMember', { userId: newcomer, decision: 'reject' }, member)).code).toBe('MEMBER.NOT_PENDING');
+  });
+
+  it('lets the grid leader reject a claim: the claim goes, the household stays', async () => {
+    const { openid, householdId } = grid(0).unjoined[1]!;
+    await claim(0, openid, householdOf(householdId));
+    const res = await backend.call<MemberVerification>('verifyMember', { userId: openid, decision: 'reject' }, grid(0).leaders.gridLeader);
+    expect(res).toEqual({ ok: true, data: { userId: openid, householdId, outcome: 'rejected' } });
+    const membership = await membershipOf(openid);
+    expect(membership).toMatchObject({ gridId: grid(0).gridId });
+    expect(membership).not.toHaveProperty('householdId');
+    expect(membership).not.toHaveProperty('verification');
+    expect(await fetchById(backend.db, COLLECTIONS.households, householdId)).not.toBeNull();
+    const history = await fetchAll<{ kind: string; fromHouseholdId?: string }>(backend.db.collection(COLLECTIONS.membershipHistory).where({ userId: openid }));
+    expect(history.map((h) => h.kind).sort()).toEqual(['claimRejected', 'join']);
+    expect(history.find((h) => h.kind === 'claimRejected')?.fromHouseholdId).toBe(householdId);
+  });
+
+  it('answers MEMBER.NOT_PENDING for someone who never claimed a household', async () => {
+    const res = await backend.call('verifyMember', { userId: 'o-nobody', decision: 'confirm' }, grid(0).leaders.gridLeader);
+    expect(res.code).toBe('MEMBER.NOT_PENDING');
+  });
+});
