@@ -6,12 +6,12 @@ import { chinaDateOf } from './chinaTime';
 import type { CareNeed, EpochMs, Id } from './model';
 
 /** The personal fields whose display is recorded. */
-export const RECORDED_PERSONAL_FIELDS = ['phone', 'careNeeds'] as const;
-export type RecordedPersonalField = (typeof RECORDED_PERSONAL_FIELDS)[number];
+const RECORDED_PERSONAL_FIELDS = ['phone', 'careNeeds'] as const;
+type RecordedPersonalField = (typeof RECORDED_PERSONAL_FIELDS)[number];
 
 /** Where staff were shown them. */
-export const PERSONAL_DATA_VIEWS = ['getRequest', 'getHousehold'] as const;
-export type PersonalDataView = (typeof PERSONAL_DATA_VIEWS)[number];
+const PERSONAL_DATA_VIEWS = ['getRequest', 'getHousehold'] as const;
+type PersonalDataView = (typeof PERSONAL_DATA_VIEWS)[number];
 
 /** One record: who saw which fields of which household, where, and (first) when that day. */
 export interface PersonalDataAccess {
@@ -27,7 +27,7 @@ export interface PersonalDataAccess {
 }
 
 /** The recorded fields a view showed: the phone if there was one, care needs if any. */
-export function recordedFieldsShown(shown: { phone?: string | undefined; careNeeds?: readonly CareNeed[] }): RecordedPersonalField[] {
+function recordedFieldsShown(shown: { phone?: string | undefined; careNeeds?: readonly CareNeed[] }): RecordedPersonalField[] {
   return RECORDED_PERSONAL_FIELDS.filter((field) => (field === 'phone' ? shown.phone !== undefined : (shown.careNeeds?.length ?? 0) > 0));
 }
 

@@ -15,7 +15,7 @@ export const HOUSEHOLD_MEMBER_ID = 'householdMember';
 const EVENT_DATA_WITH_IDS: readonly string[] = ['responders', 'recipients', 'toUserId'];
 
 /** How a resident is shown a staff member: role and name, e.g. "网格长 王建国" (the role alone when no name was given). */
-export function staffLabel(assignments: readonly RoleAssignment[], userId: Id): string | undefined {
+function staffLabel(assignments: readonly RoleAssignment[], userId: Id): string | undefined {
   const held = assignments.filter((a) => a.userId === userId);
   const first = held[0];
   if (!first) return undefined;

@@ -21,7 +21,7 @@ export const listPersonalDataAccessSchema = {
 export type ListPersonalDataAccessInput = FromSchema<typeof listPersonalDataAccessSchema>;
 
 /** One record as the committee sees it: the viewer by role and name too. */
-export interface PersonalDataAccessView extends PersonalDataAccess {
+interface PersonalDataAccessView extends PersonalDataAccess {
   id: Id;
   viewer: string;
 }
