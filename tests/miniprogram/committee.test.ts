@@ -91,6 +91,7 @@ function dashboardReply(emergencyMode = false): FunctionOutputs['getVillageDashb
     truncated: false,
     authorisationsCounted: true,
     sms: { enabled: true, usedToday: 3, dailyBudget: 200 },
+    limitRefusalsToday: { openRequests: 2, submissionsPerHour: 1, noticesPerHour: 0 },
     publicDays: { lastYear: 2026, runningOut: true },
   };
 }
@@ -115,6 +116,10 @@ describe('committee dashboard', () => {
     expect(page.node('#week-escalations').dom.textContent).toBe('一级 2 · 二级 1 · 三级 0');
     expect(page.node('#unreachable-count').dom.textContent).toBe('1 人收不到新诉求的微信提醒');
     expect(page.node('#sms-state').dom.textContent).toBe('今天已发 3 / 200 条');
+    // Today's refusals by the rate limits.
+    expect(page.node('#refused-open-requests').dom.textContent).toBe('2 次');
+    expect(page.node('#refused-submissions').dom.textContent).toBe('1 次');
+    expect(page.node('#limit-refusals').dom.textContent).toContain('同类未办结诉求超过 3 件');
     expect(page.node('#public-days').dom.textContent).toContain('只到 2026 年');
     // Per grid: its share, first response, escalations, overdue count, whom to remind.
     const grid1 = page.node('#grid-v01-g01').dom.textContent ?? '';

@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 // The grid leaders' subpackage: the live inbox (watch, or polling when the watch is unavailable or
-// fails) with countdowns, request handling (reply, progress, resolve with photos, hand-over), the
+// fails) with countdowns, request handling (reply, progress, resolve with photos, hand-over, spam), the
 // roster with its in-person button, and the QR page (album save, refused permission, group binding).
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
 import { inboxItem, leaderRequestView, requestHousehold, unreachedElderRow } from './fixtures';
-import { failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
+import { attribute, exparserNodeOf, failWith, findDrawn, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
 const NOW = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -314,6 +314,34 @@ describe('leader request page', () => {
       { name: 'updateRequestStatus', data: { requestId: 'r1', action: 'handOver', toUserId: 'leader-b', toRole: 'partyGroupLeader', expectedVersion: 3 } },
     ]);
     expect(world.toasts).toContain('已转交党小组长');
+  });
+
+  it('marks a request as spam after a confirmation, then shows it closed with no more actions', async () => {
+    let state = 'submitted';
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state }));
+    world.handlers.updateRequestStatus = () => {
+      state = 'spam';
+      return ok(leaderRequestView(NOW, { state }));
+    };
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    // Its accessible name, as the rendered button carries it.
+    const drawn = findDrawn(exparserNodeOf(page.node('#mark-spam')), (n) => attribute(n, 'ariaLabel') !== '');
+    expect(drawn === null ? '' : attribute(drawn, 'ariaLabel')).toBe('标记为无效诉求');
+    await page.tap('#mark-spam');
+    expect(world.modals[0]).toMatchObject({ title: '标记为无效诉求' });
+    expect(callsOf('updateRequestStatus')).toEqual([{ name: 'updateRequestStatus', data: { requestId: 'r1', action: 'markSpam', expectedVersion: 3 } }]);
+    expect(world.toasts).toContain('已标记为无效诉求');
+    expect(page.textOf('#state').trim()).toBe('无效诉求');
+    for (const id of ['#mark-spam', '#reply-box', '#handover-box']) expect(page.comp.querySelector(id)).toBeFalsy();
+  });
+
+  it('sends nothing when the spam confirmation is cancelled', async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW));
+    world.modalConfirms = false;
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#mark-spam');
+    expect(world.modals).toHaveLength(1);
+    expect(callsOf('updateRequestStatus')).toEqual([]);
   });
 
   it('shows the plain message when someone else changed the request first', async () => {

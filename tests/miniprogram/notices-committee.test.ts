@@ -210,6 +210,7 @@ function emptyDashboard(): FunctionOutputs['getVillageDashboard'] {
     truncated: false,
     authorisationsCounted: false,
     sms: { enabled: false, usedToday: 0, dailyBudget: 0 },
+    limitRefusalsToday: { openRequests: 0, submissionsPerHour: 0, noticesPerHour: 0 },
     publicDays: { lastYear: 2026, runningOut: false },
   };
 }

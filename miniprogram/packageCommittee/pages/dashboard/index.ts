@@ -1,11 +1,12 @@
 // Committee dashboard (工作看板): per grid this week and today, the share answered within target,
 // first-response p50/p90, escalations by level, requests waiting past their deadline right now, and
 // the grid staff whose subscribe-message authorisations ran out (to remind them), today's SMS against
-// the budget, answered requests past their resolution target (超时未解决), and a warning when China's public-holiday data is about to run out. The emergency-mode
+// the budget, today's calls refused by the rate limits (防刷), answered requests past their resolution target (超时未解决), and a warning when China's public-holiday data is about to run out. The emergency-mode
 // switch asks for confirmation first, since it puts every grid's clock on 24/7 service.
 import type { ReportFigures } from '../../../../core/src/reports';
 import { loadBehavior } from '../../../behaviors/load';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
+import { MAX_NOTICES_PER_HOUR, MAX_OPEN_REQUESTS_PER_CATEGORY, MAX_SUBMISSIONS_PER_HOUR } from '../../../generated/rules';
 import { call } from '../../../services/api';
 import type { OutputOf } from '../../../services/outputs';
 import { CATEGORY_LABELS, STATE_LABELS } from '../../../utils/labels';
@@ -119,6 +120,9 @@ defineComponent({
     smsUsedToday: 0,
     smsDailyBudget: 0,
     smsNearBudget: false,
+    /** Today's refusals by each rate limit, and the limits themselves for the labels. */
+    limitRefusals: { openRequests: 0, submissionsPerHour: 0, noticesPerHour: 0 },
+    limits: { openRequests: MAX_OPEN_REQUESTS_PER_CATEGORY, submissionsPerHour: MAX_SUBMISSIONS_PER_HOUR, noticesPerHour: MAX_NOTICES_PER_HOUR },
     publicDaysLastYear: 0,
     publicDaysRunningOut: false,
     grids: [] as GridRow[],
@@ -148,6 +152,7 @@ defineComponent({
         smsUsedToday: view.sms.usedToday,
         smsDailyBudget: view.sms.dailyBudget,
         smsNearBudget: view.sms.usedToday >= view.sms.dailyBudget * SMS_NEAR_BUDGET_SHARE,
+        limitRefusals: view.limitRefusalsToday,
         publicDaysLastYear: view.publicDays.lastYear,
         publicDaysRunningOut: view.publicDays.runningOut,
         grids: gridRows(view),

@@ -1,5 +1,6 @@
 // One request, for the leader who handles it: read it, reply (which stops the response clock),
-// mark it in progress, resolve it with a note and photos, or hand it over to another of the 三长.
+// mark it in progress, resolve it with a note and photos, hand it over to another of the 三长, or
+// mark it as spam (无效诉求: it closes, no longer escalates, and nobody is told), after a confirmation.
 // It also shows who asked and where (the household's address and care needs, a call button when the
 // resident's phone is known, the location they picked, and the household's earlier requests).
 // Quick replies (常用回复, the village's list): one tap puts one in the reply box, still editable, and
@@ -73,6 +74,7 @@ defineComponent({
     canStart: false,
     canResolve: false,
     canHandOver: false,
+    canMarkSpam: false,
     reply: '',
     replyError: '',
     note: '',
@@ -117,6 +119,7 @@ defineComponent({
         canStart: allows(state, 'startProgress'),
         canResolve: allows(state, 'resolve'),
         canHandOver: allows(state, 'handOver'),
+        canMarkSpam: allows(state, 'markSpam'),
       });
       this.tick();
       await this.showPhotos(request.photos);
@@ -278,6 +281,23 @@ defineComponent({
         ...this.expectedVersion(),
       });
       if (await this.after(result, `已转交${choice.label}`)) this.setData({ showHandOver: false });
+    },
+    /** 无效诉求: confirmed first, since it closes the request for good. */
+    onMarkSpam() {
+      if (this.data.busy) return;
+      wx.showModal({
+        title: '标记为无效诉求',
+        content: '确认这不是真实诉求？标记后诉求关闭、不再升级，居民在处理经过中会看到。',
+        confirmText: '标记',
+        success: (res) => {
+          if (res.confirm) void this.markSpam();
+        },
+      });
+    },
+    async markSpam(): Promise<void> {
+      this.setData({ busy: true, error: '' });
+      const result = await call('updateRequestStatus', { requestId: this.data.requestId, action: 'markSpam', ...this.expectedVersion() });
+      await this.after(result, '已标记为无效诉求');
     },
     onCallResident() {
       const phoneNumber = this.data.residentPhone;
