@@ -14,9 +14,34 @@ export function isVerifiedMember(membership: Pick<Membership, 'verification'>): 
   return membership.verification !== 'pending';
 }
 
-/** Users whose claim on their household is still pending, out of a grid's memberships. */
-export function pendingClaimants(memberships: readonly Pick<Membership, 'userId' | 'householdId' | 'verification'>[]): Set<Id> {
-  return new Set(memberships.filter((m) => m.householdId !== undefined && !isVerifiedMember(m)).map((m) => m.userId));
+/** Who is pending (待核实) out of a grid's memberships, and the households only pending members have claimed. */
+export interface PendingClaims {
+  /** Users whose claim on their household is still pending: their reads do not reach it. */
+  claimants: ReadonlySet<Id>;
+  /** Households claimed by a pending member and by no verified one: shown 待核实 while unreached. */
+  households: ReadonlySet<Id>;
+}
+
+export const NO_PENDING_CLAIMS: PendingClaims = { claimants: new Set(), households: new Set() };
+
+export function pendingClaims(memberships: readonly Pick<Membership, 'userId' | 'householdId' | 'verification'>[]): PendingClaims {
+  const claimants = new Set<Id>();
+  const claimed = new Set<Id>();
+  const verified = new Set<Id>();
+  for (const m of memberships) {
+    if (m.householdId === undefined) continue;
+    if (isVerifiedMember(m)) verified.add(m.householdId);
+    else {
+      claimants.add(m.userId);
+      claimed.add(m.householdId);
+    }
+  }
+  return { claimants, households: new Set([...claimed].filter((id) => !verified.has(id))) };
+}
+
+/** The receipts that reach their household: a pending member's read does not (a stranger may have claimed the door). */
+export function verifiedReads<R extends { userId?: Id }>(receipts: readonly R[], pending: PendingClaims): R[] {
+  return receipts.filter((r) => r.userId === undefined || !pending.claimants.has(r.userId));
 }
 
 export type VerificationDecision = 'confirm' | 'reject';

@@ -13,6 +13,7 @@
 
 import type { GridPlace } from './access';
 import { compareHouseholdsByAddress } from './addressOrder';
+import { NO_PENDING_CLAIMS, verifiedReads, type PendingClaims } from './claims';
 import type { Grid, Household, Id, Notice, NoticeScope, ReachMark, ReadReceipt } from './model';
 
 /** How a household stands for one notice: a member read it, a leader told it, or neither yet. */
@@ -30,6 +31,11 @@ interface GridReach {
   /** Unreached household ids in the order to knock: care needs first, then no smartphone, then by address. */
   unreached: Id[];
   unreachedWithCareNeeds: number;
+  /**
+   * Of the unreached, households only a pending member (待核实) has claimed: someone must still go to the
+   * door. Only when the memberships were read (getNoticeReach); the weekly report does not read them.
+   */
+  unreachedClaimPending?: number;
 }
 
 export interface NoticeReach {
@@ -108,11 +114,13 @@ export function gridTotals(
 export function computeNoticeReach(
   gridIds: readonly Id[],
   households: readonly ReachHousehold[],
-  receipts: readonly Pick<ReadReceipt, 'householdId' | 'channel'>[],
+  receipts: readonly (Pick<ReadReceipt, 'householdId' | 'channel'> & Partial<Pick<ReadReceipt, 'userId'>>)[],
   marks: readonly Pick<ReachMark, 'householdId'>[],
+  pending?: PendingClaims,
 ): NoticeReach {
-  const readHouseholds = new Set(receipts.map((r) => r.householdId));
-  const readInGroupHouseholds = new Set(receipts.filter((r) => r.channel === 'group').map((r) => r.householdId));
+  const counted = verifiedReads(receipts, pending ?? NO_PENDING_CLAIMS);
+  const readHouseholds = new Set(counted.map((r) => r.householdId));
+  const readInGroupHouseholds = new Set(counted.filter((r) => r.channel === 'group').map((r) => r.householdId));
   const markedHouseholds = new Set(marks.map((m) => m.householdId));
   const grids = gridIds.map((gridId): GridReach => {
     const inGrid = households.filter((h) => h.gridId === gridId);
@@ -138,6 +146,7 @@ export function computeNoticeReach(
       reached: read + toldInPerson,
       unreached: ordered.map((h) => h.id),
       unreachedWithCareNeeds: ordered.filter((h) => h.careNeeds.length > 0).length,
+      ...(pending !== undefined ? { unreachedClaimPending: ordered.filter((h) => pending.households.has(h.id)).length } : {}),
     };
   });
   const sum = (pick: (g: GridReach) => number): number => grids.reduce((acc, g) => acc + pick(g), 0);
@@ -151,6 +160,7 @@ export function computeNoticeReach(
       reached: sum((g) => g.reached),
       unreached: sum((g) => g.unreached.length),
       unreachedWithCareNeeds: sum((g) => g.unreachedWithCareNeeds),
+      ...(pending !== undefined ? { unreachedClaimPending: sum((g) => g.unreachedClaimPending ?? 0) } : {}),
     },
   };
 }

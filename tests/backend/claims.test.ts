@@ -86,3 +86,59 @@ describe('claimed, then verified', () => {
     expect(res.code).toBe('MEMBER.NOT_PENDING');
   });
 });
+
+interface ReachRow {
+  gridId: string;
+  read: number;
+  unreachedClaimPending: number;
+  unreached: Array<{ householdId: string; claimPending?: true }>;
+}
+interface RosterPage {
+  totals: { joined: number; notice: { read: number; unreached: number } | null };
+  households: Array<{ householdId: string; noticeState: string | null; claimPending?: true; members: Array<{ userId: string; claimPending?: true }> }>;
+}
+
+describe('reach counts only verified reads', () => {
+  it("keeps a stranger's read of a claimed household off the reach until staff confirm the claim", async () => {
+    const g = grid(3);
+    const committee = backend.street.people.committee[g.villageId]!;
+    const published = await backend.call<{ notice: { id: string } }>(
+      'publishNotice',
+      { title: '停水通知', body: '明天上午停水', scope: { kind: 'grids', villageId: g.villageId, gridIds: [g.gridId] } },
+      committee,
+    );
+    expect(published.ok, JSON.stringify(published)).toBe(true);
+    const noticeId = published.data!.notice.id;
+    const target = g.unjoined.find((u) => householdOf(u.householdId).careNeeds.length > 0) ?? g.unjoined[0]!;
+    const stranger = 'o-stranger-at-the-door';
+    expect((await claim(3, stranger, householdOf(target.householdId))).data).toMatchObject({ claimPending: true });
+    expect((await backend.call('markNoticeRead', { noticeId }, stranger)).ok).toBe(true);
+
+    const reachOf = async () => {
+      const res = await backend.call<{ grids: ReachRow[] }>('getNoticeReach', { noticeId, gridId: g.gridId }, g.leaders.gridLeader);
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+      return res.data!.grids[0]!;
+    };
+    const rosterRow = async () => {
+      const res = await backend.call<RosterPage>('getGridRoster', { gridId: g.gridId, noticeId }, g.leaders.gridLeader);
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+      return { totals: res.data!.totals, row: res.data!.households.find((h) => h.householdId === target.householdId)! };
+    };
+    const before = await reachOf();
+    expect(before.unreached.find((h) => h.householdId === target.householdId)).toMatchObject({ claimPending: true });
+    expect(before.unreachedClaimPending).toBe(1);
+    const roster = await rosterRow();
+    expect(roster.row).toMatchObject({ noticeState: 'unreached', claimPending: true, members: [{ userId: stranger, claimPending: true }] });
+
+    const confirmed = await backend.call('verifyMember', { userId: stranger, decision: 'confirm' }, g.leaders.gridLeader);
+    expect(confirmed.ok, JSON.stringify(confirmed)).toBe(true);
+    const after = await reachOf();
+    expect(after.read).toBe(before.read + 1);
+    expect(after.unreachedClaimPending).toBe(0);
+    expect(after.unreached.some((h) => h.householdId === target.householdId)).toBe(false);
+    const confirmedRoster = await rosterRow();
+    expect(confirmedRoster.row).toMatchObject({ noticeState: 'read', members: [{ userId: stranger }] });
+    expect(confirmedRoster.row).not.toHaveProperty('claimPending');
+    expect(confirmedRoster.totals.joined).toBe(roster.totals.joined + 1);
+  });
+});

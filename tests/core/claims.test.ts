@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerification, isVerifiedMember, pendingClaimants, type VerificationFacts } from '../../core/src/claims';
+import { decideVerification, isVerifiedMember, pendingClaims, verifiedReads, type VerificationFacts } from '../../core/src/claims';
 import type { MembershipRecord } from '../../core/src/membership';
 import type { RoleAssignment } from '../../core/src/model';
 import { at, GRID, OTHER_GRID, RESIDENT, STREET, VILLAGE } from './fixtures';
@@ -27,7 +27,19 @@ describe('household claims', () => {
   it('treats a membership without a state (stored before claims) as verified', () => {
     expect(isVerifiedMember({})).toBe(true);
     expect(isVerifiedMember({ verification: 'pending' })).toBe(false);
-    expect([...pendingClaimants([claimant, { userId: 'o-old', householdId: 'h2' }, { userId: 'o-none', verification: 'pending' }])]).toEqual([RESIDENT]);
+  });
+
+  it('counts only verified reads, and marks households only pending members claimed', () => {
+    const pending = pendingClaims([
+      claimant,
+      { userId: 'o-old', householdId: 'h2' },
+      { userId: 'o-stranger', householdId: 'h2', verification: 'pending' },
+      { userId: 'o-none', verification: 'pending' },
+    ]);
+    expect([...pending.claimants].sort()).toEqual(['o-stranger', RESIDENT]);
+    expect([...pending.households]).toEqual(['h1']);
+    const receipts = [{ userId: RESIDENT, householdId: 'h1' }, { userId: 'o-old', householdId: 'h2' }, { householdId: 'h3' }];
+    expect(verifiedReads(receipts, pending).map((r) => r.householdId)).toEqual(['h2', 'h3']);
   });
 
   it("lets the grid's staff confirm, recording who and when", () => {

@@ -47,6 +47,18 @@ describe('computeNoticeReach', () => {
     expect(reach.totals).toEqual({ total: 7, read: 3, readInGroup: 0, toldInPerson: 1, reached: 4, unreached: 3, unreachedWithCareNeeds: 2 });
   });
 
+  it("does not count a pending member's read (待核实): the household stays unreached, marked", () => {
+    const pending = { claimants: new Set(['o-stranger']), households: new Set(['h2']) };
+    const receipts = [
+      { householdId: 'h2', userId: 'o-stranger' },
+      { householdId: 'h1', userId: 'o-verified' },
+    ];
+    const reach = computeNoticeReach(['g1'], HOUSEHOLDS, receipts, [], pending);
+    expect(reach.grids[0]).toMatchObject({ read: 1, unreachedClaimPending: 1 });
+    expect(reach.grids[0]!.unreached).toContain('h2');
+    expect(computeNoticeReach(['g1'], HOUSEHOLDS, receipts, []).grids[0]).toMatchObject({ read: 2 });
+  });
+
   it('reports an empty grid as zero, not missing', () => {
     expect(computeNoticeReach(['gEmpty'], HOUSEHOLDS, [], []).grids).toEqual([
       { gridId: 'gEmpty', total: 0, read: 0, readInGroup: 0, toldInPerson: 0, reached: 0, unreached: [], unreachedWithCareNeeds: 0 },

@@ -14,7 +14,7 @@ const MINUTE = 60 * SECOND;
 const GRID = { id: 'g1', name: '第三网格', villageId: 'v1', villageName: '幸福里' };
 
 function joined(over: Partial<JoinOutput> = {}): JoinOutput {
-  return { grid: GRID, householdId: 'h1', alreadyMember: false, moved: false, householdNeeded: false, ...over };
+  return { grid: GRID, householdId: 'h1', alreadyMember: false, moved: false, householdNeeded: false, claimPending: true, ...over };
 }
 
 function requestDetail(state: RequestDetail['state'], notes: string[]): RequestDetail {

@@ -15,7 +15,8 @@ import { addressParts } from '../../../core/src/membership';
 import { mayServeGrid, type VillagePlace } from '../../../core/src/access';
 import { deliveriesByGrid, deliveryFigures, residentDeliveries } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Id } from '../../../core/src/model';
+import type { Id, Membership } from '../../../core/src/model';
+import { pendingClaims } from '../../../core/src/claims';
 import { computeNoticeReach, noticeReachesGrid } from '../../../core/src/reach';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { GridReachRow, NoticeReachView, ReachShare } from '../../../core/src/schemas/notices';
@@ -53,7 +54,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
 
   const gridIds = visible.map((g) => g._id);
   const ofNotice = { noticeId: notice._id, gridId: _.in(gridIds) };
-  const [households, receipts, marks, deliveries] = await Promise.all([
+  const [households, receipts, marks, deliveries, members] = await Promise.all([
     fetchPagedById<HouseholdDoc>(db, COLLECTIONS.households, { gridId: _.in(gridIds) }, REACH_MAX_DOCS),
     fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, REACH_MAX_DOCS),
     fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, REACH_MAX_DOCS),
@@ -64,17 +65,22 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
       { noticeId: notice._id, villageId: _.in([...new Set(visible.map((g) => g.villageId))]) },
       REACH_MAX_DOCS,
     ),
+    // Whose claim on a household is pending (待核实): their reads do not reach it.
+    fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { gridId: _.in(gridIds) }, REACH_MAX_DOCS),
   ]);
-  if (households.truncated || receipts.truncated || marks.truncated || deliveries.truncated) return fail('INPUT.INVALID', '范围太大，请选择网格查看');
+  if (households.truncated || receipts.truncated || marks.truncated || deliveries.truncated || members.truncated)
+    return fail('INPUT.INVALID', '范围太大，请选择网格查看');
   const shown = new Set(gridIds);
   const delivered = deliveries.docs.flatMap((batch) => residentDeliveries(fromStored(batch)).filter((d) => shown.has(d.gridId)));
   const deliveriesOfGrid = new Map(deliveriesByGrid(gridIds, delivered).map((g) => [g.gridId, g]));
 
+  const pending = pendingClaims(members.docs);
   const reach = computeNoticeReach(
     gridIds,
     households.docs.map((h) => ({ ...h, id: h._id, careNeeds: h.careNeeds ?? [] })),
     receipts.docs.filter((r): r is ReceiptDoc & { householdId: Id } => r.householdId !== undefined),
     marks.docs,
+    pending,
   );
   const householdById = new Map(households.docs.map((h) => [h._id, h]));
   const gridById = new Map(visible.map((g) => [g._id, g]));
@@ -97,6 +103,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
       toldInPerson: row.toldInPerson,
       reached: row.reached,
       unreachedWithCareNeeds: row.unreachedWithCareNeeds,
+      unreachedClaimPending: row.unreachedClaimPending ?? 0,
       unreached: row.unreached.map((id) => {
         const h = householdById.get(id);
         return {
@@ -106,6 +113,7 @@ export async function getNoticeReach(input: FunctionInputs['getNoticeReach'], ct
           ...(showCare ? { careNeeds: h?.careNeeds ?? [] } : {}),
           // The register's phone (一户一档), so 电话告知 is one tap: only for those who see care needs.
           ...(showCare && h?.phone !== undefined ? { phone: h.phone } : {}),
+          ...(pending.households.has(id) ? { claimPending: true as const } : {}),
         };
       }),
       ...(gridDeliveries !== undefined

@@ -18,6 +18,7 @@
 // So 3 sequential steps (a few more pages for a big grid); every query uses an index (database/indexes.json).
 import { addressParts } from '../../../core/src/membership';
 import { mayServeGrid } from '../../../core/src/access';
+import { isVerifiedMember, pendingClaims, verifiedReads } from '../../../core/src/claims';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { THREE_LEADER_ROLES, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
 import { pageByAddress } from '../../../core/src/addressOrder';
@@ -81,13 +82,18 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
   if (receipts.truncated || marks.truncated) return fail('INPUT.INVALID', `本网格超过 ${GRID_HOUSEHOLDS_MAX} 户，请先拆分网格`);
 
   const membersOf = new Map<Id, RosterMember[]>();
+  const joined = new Set<Id>();
   for (const m of members.docs) {
     if (m.householdId === undefined) continue;
     const list = membersOf.get(m.householdId) ?? [];
-    list.push({ userId: m.userId ?? m._id, joinedAt: m.joinedAt });
+    const verified = isVerifiedMember(m);
+    list.push({ userId: m.userId ?? m._id, joinedAt: m.joinedAt, ...(verified ? {} : { claimPending: true as const }) });
     membersOf.set(m.householdId, list);
+    // A pending claim is not yet a household joined: a stranger may have named the door.
+    if (verified) joined.add(m.householdId);
   }
-  const read = new Set(receipts.docs.flatMap((r) => (r.householdId === undefined ? [] : [r.householdId])));
+  const pending = pendingClaims(members.docs.map((m) => ({ ...m, userId: m.userId ?? m._id })));
+  const read = new Set(verifiedReads(receipts.docs, pending).flatMap((r) => (r.householdId === undefined ? [] : [r.householdId])));
   const told = new Set(marks.docs.map((m) => m.householdId));
   const stateOf = (id: Id): NoticeReachState | null => (notice === null ? null : householdReachState(read.has(id), told.has(id)));
 
@@ -99,7 +105,7 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
     leaders,
     notice: notice === null ? null : { id: notice._id, title: notice.title, publishedAt: notice.publishedAt, urgent: notice.urgent },
     totalHouseholds: register.length,
-    totals: gridTotals(register, new Set(membersOf.keys()), notice === null ? null : { read, told }),
+    totals: gridTotals(register, joined, notice === null ? null : { read, told }),
     households: paged.page.map((h) => ({
       householdId: h._id,
       ...addressParts(h),
@@ -108,6 +114,7 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
       ...(h.phone !== undefined ? { phone: h.phone } : {}),
       members: (membersOf.get(h._id) ?? []).sort((a, b) => a.joinedAt - b.joinedAt),
       noticeState: stateOf(h._id),
+      ...(pending.households.has(h._id) ? { claimPending: true as const } : {}),
     })),
     nextCursor: paged.next,
   });

@@ -153,6 +153,8 @@ interface UnreachedHousehold {
   careNeeds?: CareNeed[];
   /** The register's phone (一户一档), when it has one; shown to the same people as care needs. */
   phone?: string;
+  /** 待核实: only a pending member claimed this household, so their read does not count; someone must still go to the door. */
+  claimPending?: true;
 }
 
 /** A resident whose subscribe message is still owed (pending: being retried) or was given up (failed, with why). */

@@ -18,6 +18,8 @@ export type GetGridRosterInput = FromSchema<typeof getGridRosterSchema>;
 export interface RosterMember {
   userId: Id;
   joinedAt: EpochMs;
+  /** 待核实: the member's claim on this household waits for staff (verifyMember); their reads do not count. */
+  claimPending?: true;
 }
 
 /**
@@ -28,6 +30,8 @@ interface RosterHousehold extends Pick<HouseholdEntry, 'householdId' | 'building
   members: RosterMember[];
   /** For `notice`: read by a member, told in person (or by phone) by a leader, or not yet. Null without a notice. */
   noticeState: NoticeReachState | null;
+  /** 待核实: only pending members have claimed this household (they do not count as joined or as having read). */
+  claimPending?: true;
 }
 
 interface RosterNotice {

@@ -32,6 +32,8 @@ interface Row {
   care: string;
   hasCare: boolean;
   noSmartphone: boolean;
+  /** 待核实: only a pending member claimed this household; their read does not count, so someone still goes to the door. */
+  claimPending: boolean;
   members: string;
   state: NoticeReachState | 'none';
   stateLabel: string;
@@ -48,10 +50,11 @@ function toRow(h: RosterHousehold): Row {
     care,
     hasCare: care !== '',
     noSmartphone: h.noSmartphone,
+    claimPending: h.claimPending === true,
     members: h.members.length === 0 ? '尚无人入格' : `${h.members.length} 人已入格`,
     state: h.noticeState ?? 'none',
     stateLabel,
-    label: `${address}${care !== '' ? `，${care}` : ''}${h.noSmartphone ? '，无智能手机' : ''}${stateLabel !== '' ? `，${stateLabel}` : ''}`,
+    label: `${address}${care !== '' ? `，${care}` : ''}${h.noSmartphone ? '，无智能手机' : ''}${h.claimPending ? '，待核实' : ''}${stateLabel !== '' ? `，${stateLabel}` : ''}`,
   };
 }
 
