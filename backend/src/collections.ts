@@ -24,6 +24,7 @@ export const COLLECTIONS = {
   noticeDeliveryBatches: 'noticeDeliveryBatches',
   deliveryJobs: 'deliveryJobs',
   smsUsage: 'smsUsage',
+  householdCounters: 'householdCounters',
   limitRefusals: 'limitRefusals',
   followUps: 'followUps',
   personalDataAccess: 'personalDataAccess',

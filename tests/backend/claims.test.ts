@@ -142,3 +142,41 @@ describe('reach counts only verified reads', () => {
     expect(confirmedRoster.totals.joined).toBe(roster.totals.joined + 1);
   });
 });
+
+describe('new households per person and per join code', () => {
+  const address = (room: string) => ({ building: '20栋', unit: '1单元', room });
+
+  it('lets one person create two new households a China day, then refuses and writes nothing', async () => {
+    const openid = 'o-many-doors';
+    const scene = await sceneOf(4);
+    for (const room of ['2001', '2002']) {
+      const res = await backend.call<JoinResult>('joinGrid', { scene, household: address(room) }, openid);
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+    }
+    const before = await membershipOf(openid);
+    const refused = await backend.call('joinGrid', { scene, household: address('2003') }, openid);
+    expect(refused).toMatchObject({ ok: false, code: 'LIMIT.HOUSEHOLDS_PER_USER' });
+    expect(refused.message).toMatch(/上限/);
+    expect(await membershipOf(openid)).toEqual(before);
+    const households = await fetchAll<Household>(backend.db.collection(COLLECTIONS.households).where({ gridId: grid(4).gridId, building: '20栋' }));
+    expect(households.map((h) => h.room).sort()).toEqual(['2001', '2002']);
+    // A registered household costs nothing: joining one is still allowed.
+    const { householdId } = grid(4).unjoined[0]!;
+    expect((await claim(4, openid, householdOf(householdId))).ok).toBe(true);
+  });
+
+  it('lets one join code create thirty new households a China day, then refuses the next', async () => {
+    const scene = await sceneOf(5);
+    const results = [];
+    for (let i = 0; i < 30; i++) {
+      results.push(await backend.call('joinGrid', { scene, household: address(`30${String(i).padStart(2, '0')}`) }, `o-mover-${i}`));
+    }
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    const refused = await backend.call('joinGrid', { scene, household: address('3099') }, 'o-mover-late');
+    expect(refused).toMatchObject({ ok: false, code: 'LIMIT.HOUSEHOLDS_PER_CODE' });
+    expect(await membershipOf('o-mover-late')).toBeNull();
+    // The person's count was given back: the refused join took nothing from it.
+    const counter = await fetchAll<{ _id: string; count: number }>(backend.db.collection(COLLECTIONS.householdCounters).where({ kind: 'user' }));
+    expect(counter.find((c) => c._id.startsWith('user:o-mover-late:'))?.count ?? 0).toBe(0);
+  });
+});

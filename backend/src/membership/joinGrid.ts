@@ -16,6 +16,7 @@ import type { Database } from '../cloud';
 import { fromStored } from '../db';
 import type { CallContext } from '../handler';
 import { fetchGridByCode, fetchVillage } from '../organisation/repo';
+import { takeNewHousehold } from './householdCounters';
 import { loadKeyring } from './keyring';
 import {
   appendMembershipChange,
@@ -63,6 +64,11 @@ export async function joinGrid(input: FunctionInputs['joinGrid'], ctx: CallConte
   const [village, household] = await Promise.all([fetchVillage(db, grid.villageId), findHousehold(db, lookup, grid.id, openid)]);
 
   const join = decideJoin({ userId: openid, grid, village, current, household, given: input.household, now });
+  if (join.household?.kind === 'create') {
+    // Before any write: a refused join writes nothing (the counts it took are given back).
+    const refused = await takeNewHousehold(db, openid, grid.code, now);
+    if (refused !== null) return fail(refused);
+  }
   const changed = join.kind !== 'nothing';
   await Promise.all([join.household && saveHousehold(db, join.household), changed && appendMembershipChange(db, current, join.history)]);
   // Last: the history entry's id comes from the membership it leaves, so a retry after a failure
