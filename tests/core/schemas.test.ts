@@ -194,12 +194,16 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
       { requestId: 'r1', action: 'startProgress' },
       { requestId: 'r1', action: 'resolve', note: '已办结', photos: [FILE] },
       { requestId: 'r1', action: 'handOver', toUserId: 'u2', toRole: 'buildingLeader', note: '楼栋长更熟悉' },
+      { requestId: 'r1', action: 'markSpam' },
+      { requestId: 'r1', action: 'markSpam', note: '重复乱发', expectedVersion: 2 },
     ],
     bad: [
       { requestId: 'r1', action: 'resolve' },
       { requestId: 'r1', action: 'handOver', toUserId: 'u2', toRole: 'dutyOfficer' },
       { requestId: 'r1', action: 'confirm', rating: 5 },
       { requestId: 'r1', action: 'startProgress', toUserId: 'u2' },
+      { requestId: 'r1', action: 'markSpam', note: '  ' },
+      { requestId: 'r1', action: 'markSpam', toUserId: 'u2' },
     ],
   },
   confirmRequest: {
