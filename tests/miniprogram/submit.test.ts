@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // Submit page: refuses bad input before anything leaves the phone, keeps the draft when sending
-// fails, uploads photos once, asks for subscriptions and records the accepted ones.
+// fails (a rate limit's refusal too: marked urgent it goes), uploads photos once, asks for subscriptions
+// and records the accepted ones.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
 import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
@@ -58,6 +59,19 @@ describe('submit page', () => {
     expect(world.calls.map((c) => c.name)).toEqual(['submitRequest', 'submitRequest']);
     expect(world.calls[0]?.data.idempotencyKey).toBe(world.calls[1]?.data.idempotencyKey);
     expect(world.navigations).toEqual([{ kind: 'redirectTo', url: '/pages/request/index?id=r1' }]);
+  });
+
+  it('shows a rate limit’s refusal as the server words it, keeps the draft, and sends it again once marked urgent', async () => {
+    const refusal = '您已有3件未办结的同类诉求，请等待处理或直接联系网格长；紧急情况请勾选"紧急"';
+    world.handlers.submitRequest = (data) => (data.urgent === true ? ok(submitted('r2')) : failWith('LIMIT.OPEN_REQUESTS', refusal));
+    await fill('楼道里有燃气味');
+    await page.tap('#send');
+    expect(page.node('#error').dom.textContent).toBe(refusal);
+    expect(page.comp.instance.data.text).toBe('楼道里有燃气味');
+    await page.check('#urgent', true);
+    await page.tap('#send');
+    expect(world.calls.filter((c) => c.name === 'submitRequest').map((c) => c.data.urgent)).toEqual([undefined, true]);
+    expect(world.navigations).toEqual([{ kind: 'redirectTo', url: '/pages/request/index?id=r2' }]);
   });
 
   it('uploads the photos, sends category, text, urgency and place, then records accepted subscriptions', async () => {
