@@ -11,8 +11,9 @@
 // but the refusal's count for the dashboard.
 //
 // Round trips: loadActor 2 (3 for a street admin) + scope 2 in parallel (village and its grids, or
-// the chosen grids; street: the villages, then their grids) with the hour's notices counted (1) + msgSecCheck 1 + insert notice 1 +
-// jobs insert 1 (every village's at once) + 1 mark = 8 for a committee, 9 for a street notice.
+// the chosen grids; street: the villages, then their grids) with the hour's notices counted (1) +
+// msgSecCheck 1 + insert notice 1 + jobs insert 1 (every village's at once) + 1 mark = 8 for a
+// committee, 9 for a street notice.
 // A retry with the same idempotencyKey finds the notice (+1 read) and creates its jobs if still owed.
 import { createHash, randomUUID } from 'node:crypto';
 import { ok, type Result } from '../../../core/src/errors';

@@ -13,9 +13,9 @@
 // (staff submit for households that cannot), nor counted against the household's resident.
 //
 // Round trips: msgSecCheck ∥ loadActor [∥ 代办: the household ∥ its first joined member] (1), context
-// loads in parallel with the limits' read (1), the request with its effects claimed ∥ the responders' authorisations (1),
-// then per responder a send and a spend (in parallel, 1), the inbox items (1, in parallel), the record
-// (1). A same-key retry: (1) + (1) + failed insert (1) + the stored request (1) + the dispatch of what is still due.
+// loads in parallel with the limits' read (1), the request with its effects claimed ∥ the responders'
+// authorisations (1), then per responder a send and a spend (in parallel, 1), the inbox items (1, in
+// parallel), the record (1). A same-key retry: (1) + (1) + failed insert (1) + the stored request (1) + the dispatch of what is still due.
 import { claimDue } from '../../../core/src/effects';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
