@@ -47,6 +47,7 @@ import {
 import { CHINA_UTC_OFFSET_MS } from '../core/src/chinaTime';
 import { MAX_NOTICES_PER_HOUR, MAX_OPEN_REQUESTS_PER_CATEGORY, MAX_SUBMISSIONS_PER_HOUR } from '../core/src/limits';
 import { FOLLOW_UP_OUTCOME_LABELS, FOLLOW_UP_OUTCOMES, FOLLOW_UP_REASON_LABELS } from '../core/src/followUps';
+import { PRIVACY_NOTICE, PRIVACY_NOTICE_VERSION } from '../core/src/privacyNotice';
 import {
   DEFAULT_TEMPLATE_IDS,
   FEW_REMINDERS_LEFT,
@@ -163,6 +164,9 @@ export function generateWords(): { js: string; dts: string } {
     FOLLOW_UP_OUTCOMES,
     FOLLOW_UP_OUTCOME_LABELS,
     FOLLOW_UP_REASON_LABELS,
+    /** The join page's privacy notice and the version its consent names (core/src/privacyNotice.ts: one source). */
+    PRIVACY_NOTICE,
+    PRIVACY_NOTICE_VERSION,
   };
   const js = dataModule(WORDS_HEADER, words);
   const dts = [
@@ -187,6 +191,8 @@ export function generateWords(): { js: string; dts: string } {
     'export declare const FOLLOW_UP_OUTCOMES: readonly FollowUpOutcome[];',
     'export declare const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string>;',
     'export declare const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string>;',
+    "export declare const PRIVACY_NOTICE: typeof import('../../core/src/privacyNotice').PRIVACY_NOTICE;",
+    'export declare const PRIVACY_NOTICE_VERSION: string;',
     '',
   ].join('\n');
   return { js, dts };

@@ -19,6 +19,7 @@ import { ROLE_LABELS } from '../core/src/model';
 import { REGISTER_SHEET_NAME } from '../core/src/register';
 import { DEFAULT_POLICY, DEFAULT_RESPONSE_TARGET_MS, HOUR_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../core/src/subscriptions';
+import { PRIVACY_NOTICE_VERSION } from '../core/src/privacyNotice';
 import { callAs, seedDemoStreetIfEmpty } from './lib/demo-street';
 import { productEmulatorOptions } from './lib/local-emulator';
 
@@ -232,7 +233,12 @@ async function main(): Promise<void> {
     await run.call<{ grid: { name: string; villageName: string }; alreadyMember: boolean }>(
       'Resident scans it and joins',
       'joinGrid',
-      { scene: code.scene, household: { building: '3栋', unit: '2单元', room: '502', careNeeds: ['elderlyAlone'] } },
+      // The resident ticked the join page's privacy notice (core/src/privacyNotice.ts).
+      {
+        privacyConsent: { version: PRIVACY_NOTICE_VERSION },
+        scene: code.scene,
+        household: { building: '3栋', unit: '2单元', room: '502', careNeeds: ['elderlyAlone'] },
+      },
       newcomer.openid,
       (j) => `${j.alreadyMember ? 'already a member of' : 'joined'} ${j.grid.villageName} ${j.grid.name}`,
     );

@@ -36,7 +36,7 @@ var require_ucs2length = __commonJS({
 
 // validators.js
 var joinGrid = validate10;
-var schema11 = { "$id": "joinGrid", "type": "object", "properties": { "scene": { "type": "string", "pattern": "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}$" }, "household": { "type": "object", "properties": { "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" } }, "additionalProperties": false } }, "required": ["scene"], "additionalProperties": false };
+var schema11 = { "$id": "joinGrid", "type": "object", "properties": { "scene": { "type": "string", "pattern": "^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}$" }, "household": { "type": "object", "properties": { "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" } }, "additionalProperties": false }, "privacyConsent": { "type": "object", "properties": { "version": { "type": "string", "minLength": 1, "maxLength": 20 } }, "required": ["version"], "additionalProperties": false } }, "required": ["scene"], "additionalProperties": false };
 var pattern0 = new RegExp("^[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}$", "u");
 var func2 = require_ucs2length().default;
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -54,7 +54,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "scene" || key0 === "household")) {
+      if (!(key0 === "scene" || key0 === "household" || key0 === "privacyConsent")) {
         const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
@@ -281,12 +281,76 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.privacyConsent !== void 0) {
+      let data8 = data.privacyConsent;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        if (data8.version === void 0) {
+          const err21 = { instancePath: instancePath + "/privacyConsent", schemaPath: "#/properties/privacyConsent/required", keyword: "required", params: { missingProperty: "version" } };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        for (const key2 in data8) {
+          if (!(key2 === "version")) {
+            const err22 = { instancePath: instancePath + "/privacyConsent", schemaPath: "#/properties/privacyConsent/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 } };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data8.version !== void 0) {
+          let data9 = data8.version;
+          if (typeof data9 === "string") {
+            if (func2(data9) > 20) {
+              const err23 = { instancePath: instancePath + "/privacyConsent/version", schemaPath: "#/properties/privacyConsent/properties/version/maxLength", keyword: "maxLength", params: { limit: 20 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+            if (func2(data9) < 1) {
+              const err24 = { instancePath: instancePath + "/privacyConsent/version", schemaPath: "#/properties/privacyConsent/properties/version/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          } else {
+            const err25 = { instancePath: instancePath + "/privacyConsent/version", schemaPath: "#/properties/privacyConsent/properties/version/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err26 = { instancePath: instancePath + "/privacyConsent", schemaPath: "#/properties/privacyConsent/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err21];
+      vErrors = [err27];
     } else {
-      vErrors.push(err21);
+      vErrors.push(err27);
     }
     errors++;
   }
@@ -2012,7 +2076,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 }
 var setVillagePolicy = validate22;
 var schema23 = { "$id": "setVillagePolicy", "type": "object", "properties": { "villageId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "responseTargetMinutes": { "type": "integer", "minimum": 1, "maximum": 1440 }, "urgentResponseTargetMinutes": { "type": "integer", "minimum": 1, "maximum": 1440 }, "urgentAroundTheClock": { "type": "boolean" }, "escalationSteps": { "type": "array", "items": { "type": "object", "properties": { "level": { "type": "integer", "minimum": 1, "maximum": 3 }, "audience": { "type": "string", "enum": ["otherLeaders", "dutyOfficers", "streetAdmins"] }, "afterTargetMinutes": { "type": "integer", "minimum": 0, "maximum": 1440 } }, "required": ["level", "audience", "afterTargetMinutes"], "additionalProperties": false }, "minItems": 1, "maxItems": 3 }, "autoCloseAfterDays": { "type": "integer", "minimum": 1, "maximum": 90 }, "calendar": { "type": "object", "properties": { "weeklyHours": { "type": "array", "items": { "type": "object", "properties": { "weekday": { "type": "integer", "minimum": 0, "maximum": 6 }, "intervals": { "type": "array", "items": { "type": "object", "properties": { "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["start", "end"], "additionalProperties": false }, "maxItems": 4 } }, "required": ["weekday", "intervals"], "additionalProperties": false }, "maxItems": 7 }, "holidays": { "type": "array", "items": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "uniqueItems": true, "maxItems": 366 }, "specialHours": { "type": "array", "items": { "type": "object", "properties": { "date": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "intervals": { "type": "array", "items": { "type": "object", "properties": { "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["start", "end"], "additionalProperties": false }, "maxItems": 4 } }, "required": ["date", "intervals"], "additionalProperties": false }, "maxItems": 366 }, "emergencyMode": { "type": "boolean" } }, "additionalProperties": false }, "urgentToAllLeaders": { "type": "boolean" }, "dutyRota": { "type": "array", "items": { "type": "object", "properties": { "officerId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "weekdays": { "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": 6 }, "uniqueItems": true, "maxItems": 7 }, "dates": { "type": "array", "items": { "type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }, "uniqueItems": true, "maxItems": 31 }, "start": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" }, "end": { "type": "string", "pattern": "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$" } }, "required": ["officerId", "start", "end"], "additionalProperties": false }, "maxItems": 50 }, "dueSoonBeforeMs": { "type": "integer", "minimum": 0, "maximum": 86399999 }, "sms": { "type": "object", "properties": { "enabled": { "type": "boolean" }, "dailyBudget": { "type": "integer", "minimum": 0, "maximum": 1e4 } }, "additionalProperties": false }, "resolutionTargetsMs": { "type": "object", "properties": { "supplies": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "medicine": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "elderlyCare": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "sanitation": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "repairs": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "dispute": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "healthReport": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "consultation": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 }, "other": { "type": "integer", "minimum": 36e5, "maximum": 2592e6 } }, "additionalProperties": false }, "quickReplies": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 40, "pattern": "\\S" }, "maxItems": 12, "uniqueItems": true } }, "required": ["villageId"], "additionalProperties": false };
-var func49 = Object.prototype.hasOwnProperty;
+var func51 = Object.prototype.hasOwnProperty;
 var pattern21 = new RegExp("^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$", "u");
 var pattern23 = new RegExp("^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$", "u");
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -2030,7 +2094,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func49.call(schema23.properties, key0)) {
+      if (!func51.call(schema23.properties, key0)) {
         const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err1];
@@ -3278,7 +3342,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data42 = data.resolutionTargetsMs;
       if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
         for (const key9 in data42) {
-          if (!func49.call(schema23.properties.resolutionTargetsMs.properties, key9)) {
+          if (!func51.call(schema23.properties.resolutionTargetsMs.properties, key9)) {
             const err113 = { instancePath: instancePath + "/resolutionTargetsMs", schemaPath: "#/properties/resolutionTargetsMs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 } };
             if (vErrors === null) {
               vErrors = [err113];
@@ -9299,7 +9363,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func49.call(schema53.properties, key0)) {
+      if (!func51.call(schema53.properties, key0)) {
         const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err4];

@@ -44,7 +44,7 @@ export function verifiedReads<R extends { userId?: Id }>(receipts: readonly R[],
   return receipts.filter((r) => r.userId === undefined || !pending.claimants.has(r.userId));
 }
 
-export type VerificationDecision = 'confirm' | 'reject';
+type VerificationDecision = 'confirm' | 'reject';
 
 export interface VerificationFacts {
   /** The caller: their roles and their own membership. */

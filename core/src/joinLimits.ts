@@ -10,7 +10,7 @@ export const NEW_HOUSEHOLDS_PER_USER_PER_DAY = 2;
 /** A printed code on a building door: a busy day of move-ins, not a script. */
 export const NEW_HOUSEHOLDS_PER_CODE_PER_DAY = 30;
 
-export type HouseholdCounterKind = 'user' | 'code';
+type HouseholdCounterKind = 'user' | 'code';
 
 export interface HouseholdCounter {
   /** householdCounters `_id`: kind, who or which code, China date. */

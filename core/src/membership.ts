@@ -10,6 +10,7 @@ import { CARE_NEEDS, type CareNeed, type EpochMs, type Grid, type Household, typ
 import { DAY_MS, HOUR_MS } from './policy';
 import { isVerifiedMember } from './claims';
 import { tokenExpiry } from './joinToken';
+import type { PrivacyConsent } from './privacyNotice';
 import type { GridSummary, HouseholdAddress, JoinGridInput, JoinResult } from './schemas/membership';
 
 /** What the resident gives about their household when joining. */
@@ -122,14 +123,17 @@ export interface JoinFacts {
   current: MembershipRecord | null;
   household: HouseholdFound | null;
   given: HouseholdInput | undefined;
+  /** The consent to the current privacy notice this join carries (checked by privacyConsentOf). */
+  consent: PrivacyConsent;
   now: EpochMs;
 }
 
 /** What a join changes and answers. `household` may be set even when the membership stays (care needs added on a repeated scan). */
-export type JoinDecision = { household: HouseholdWrite | null; reply: JoinResult } & (
-  | { kind: 'nothing' }
-  | { kind: JoinChangeKind; membership: MembershipRecord; history: MembershipChange }
-);
+export type JoinDecision = {
+  household: HouseholdWrite | null;
+  reply: JoinResult;
+} & /** `consent`: a consent to a newer notice version to record on the membership that otherwise stays. */
+({ kind: 'nothing'; consent: PrivacyConsent | null } | { kind: JoinChangeKind; membership: MembershipRecord; history: MembershipChange });
 
 /** Care needs of both lists, once each, in CARE_NEEDS order. */
 function mergedCareNeeds(existing: readonly CareNeed[], added: readonly CareNeed[] | undefined): CareNeed[] {
@@ -171,7 +175,7 @@ function idOf(found: HouseholdFound): Id {
  * could claim the same room.
  */
 export function decideJoin(facts: JoinFacts): JoinDecision {
-  const { userId, grid, current, household, given, now } = facts;
+  const { userId, grid, current, household, given, consent, now } = facts;
   const householdId = household ? idOf(household) : undefined;
   const sameGrid = current?.gridId === grid.id;
   const sameHousehold = sameGrid && (householdId === undefined || current?.householdId === householdId);
@@ -188,7 +192,10 @@ export function decideJoin(facts: JoinFacts): JoinDecision {
     claimPending: householdId !== undefined && (sameHousehold ? current !== null && !isVerifiedMember(current) : true),
   };
   const write = household && given ? householdWrite(grid, household, given) : null;
-  if (sameHousehold) return { kind: 'nothing', household: write, reply };
+  if (sameHousehold) {
+    const newConsent = current?.privacyConsent?.version === consent.version ? null : consent;
+    return { kind: 'nothing', household: write, reply, consent: newConsent };
+  }
 
   const kind: JoinChangeKind = !current ? 'join' : sameGrid ? 'householdChange' : 'move';
   const placed = { userId, gridId: grid.id, villageId: grid.villageId, ...(householdId !== undefined ? { householdId } : {}) };
@@ -196,7 +203,7 @@ export function decideJoin(facts: JoinFacts): JoinDecision {
   const claim = householdId !== undefined ? { verification: 'pending' as const } : {};
   return {
     kind,
-    membership: { ...placed, ...claim, joinedAt: sameGrid && current ? current.joinedAt : now, updatedAt: now },
+    membership: { ...placed, ...claim, privacyConsent: consent, joinedAt: sameGrid && current ? current.joinedAt : now, updatedAt: now },
     history: {
       ...placed,
       ...(current ? { fromGridId: current.gridId } : {}),

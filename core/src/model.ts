@@ -119,7 +119,7 @@ export interface Membership {
 }
 
 const MEMBERSHIP_VERIFICATIONS = ['pending', 'verified'] as const;
-export type MembershipVerification = (typeof MEMBERSHIP_VERIFICATIONS)[number];
+type MembershipVerification = (typeof MEMBERSHIP_VERIFICATIONS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // People and roles

@@ -19,3 +19,5 @@ export declare const TIME_UNITS_MS: { SECOND_MS: number; MINUTE_MS: number; HOUR
 export declare const FOLLOW_UP_OUTCOMES: readonly FollowUpOutcome[];
 export declare const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string>;
 export declare const FOLLOW_UP_REASON_LABELS: Record<FollowUpReason, string>;
+export declare const PRIVACY_NOTICE: typeof import('../../core/src/privacyNotice').PRIVACY_NOTICE;
+export declare const PRIVACY_NOTICE_VERSION: string;

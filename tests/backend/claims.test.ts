@@ -6,8 +6,11 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll, fetchById } from '../../backend/src/db';
 import type { Household, Membership } from '../../core/src/model';
 import type { JoinResult, MemberVerification } from '../../core/src/schemas';
+import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
+/** The resident's tick on the join page's privacy notice. */
+const CONSENT = { version: PRIVACY_NOTICE_VERSION };
 let backend: TestBackend;
 beforeAll(async () => {
   backend = await startTestBackend();
@@ -27,7 +30,7 @@ async function sceneOf(i: number): Promise<string> {
 /** Joins `openid` to grid i at the household's seeded address. */
 async function claim(i: number, openid: string, household: Household) {
   const address = { building: household.building!, unit: household.unit!, room: household.room! };
-  return backend.call<JoinResult>('joinGrid', { scene: await sceneOf(i), household: address }, openid);
+  return backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene: await sceneOf(i), household: address }, openid);
 }
 
 describe('claimed, then verified', () => {
@@ -150,11 +153,11 @@ describe('new households per person and per join code', () => {
     const openid = 'o-many-doors';
     const scene = await sceneOf(4);
     for (const room of ['2001', '2002']) {
-      const res = await backend.call<JoinResult>('joinGrid', { scene, household: address(room) }, openid);
+      const res = await backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene, household: address(room) }, openid);
       expect(res.ok, JSON.stringify(res)).toBe(true);
     }
     const before = await membershipOf(openid);
-    const refused = await backend.call('joinGrid', { scene, household: address('2003') }, openid);
+    const refused = await backend.call('joinGrid', { privacyConsent: CONSENT, scene, household: address('2003') }, openid);
     expect(refused).toMatchObject({ ok: false, code: 'LIMIT.HOUSEHOLDS_PER_USER' });
     expect(refused.message).toMatch(/上限/);
     expect(await membershipOf(openid)).toEqual(before);
@@ -169,14 +172,49 @@ describe('new households per person and per join code', () => {
     const scene = await sceneOf(5);
     const results = [];
     for (let i = 0; i < 30; i++) {
-      results.push(await backend.call('joinGrid', { scene, household: address(`30${String(i).padStart(2, '0')}`) }, `o-mover-${i}`));
+      results.push(await backend.call('joinGrid', { privacyConsent: CONSENT, scene, household: address(`30${String(i).padStart(2, '0')}`) }, `o-mover-${i}`));
     }
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    const refused = await backend.call('joinGrid', { scene, household: address('3099') }, 'o-mover-late');
+    const refused = await backend.call('joinGrid', { privacyConsent: CONSENT, scene, household: address('3099') }, 'o-mover-late');
     expect(refused).toMatchObject({ ok: false, code: 'LIMIT.HOUSEHOLDS_PER_CODE' });
     expect(await membershipOf('o-mover-late')).toBeNull();
     // The person's count was given back: the refused join took nothing from it.
     const counter = await fetchAll<{ _id: string; count: number }>(backend.db.collection(COLLECTIONS.householdCounters).where({ kind: 'user' }));
     expect(counter.find((c) => c._id.startsWith('user:o-mover-late:'))?.count ?? 0).toBe(0);
+  });
+});
+
+describe('privacy notice consent at join', () => {
+  it('refuses a join without consent to the current notice, writing nothing', async () => {
+    const { openid, householdId } = grid(2).unjoined[1]!;
+    const household = householdOf(householdId);
+    const address = { building: household.building!, unit: household.unit!, room: household.room! };
+    const scene = await sceneOf(2);
+    for (const consent of [{}, { privacyConsent: { version: '2020-01-01' } }]) {
+      const refused = await backend.call('joinGrid', { scene, household: address, ...consent }, openid);
+      expect(refused).toMatchObject({ ok: false, code: 'PRIVACY.CONSENT_REQUIRED' });
+      expect(refused.message).toMatch(/个人信息保护说明/);
+    }
+    expect(await membershipOf(openid)).toBeNull();
+    expect(await fetchAll(backend.db.collection(COLLECTIONS.membershipHistory).where({ userId: openid }))).toEqual([]);
+  });
+
+  it('stores the consent, its version and time, with the membership', async () => {
+    const { openid, householdId } = grid(2).unjoined[1]!;
+    const res = await claim(2, openid, householdOf(householdId));
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    const membership = await membershipOf(openid);
+    expect(membership?.privacyConsent).toEqual({ version: PRIVACY_NOTICE_VERSION, at: expect.any(Number) });
+  });
+
+  it('records the consent of a member from before consent was asked, changing nothing else', async () => {
+    const { openid, householdId } = grid(2).residents[0]!;
+    const before = await membershipOf(openid);
+    expect(before?.privacyConsent).toBeUndefined();
+    const res = await claim(2, openid, householdOf(householdId));
+    expect(res.data).toMatchObject({ alreadyMember: true, claimPending: false });
+    const { privacyConsent, ...rest } = (await membershipOf(openid))!;
+    expect(privacyConsent?.version).toBe(PRIVACY_NOTICE_VERSION);
+    expect(rest).toEqual(before);
   });
 });

@@ -7,8 +7,11 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import { countOf, fetchAll, fetchById } from '../../backend/src/db';
 import type { Household, Membership, RoleAssignment } from '../../core/src/model';
 import { DAY_MS, HOUR_MS } from '../../core/src/policy';
+import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
+/** The resident's tick on the join page's privacy notice. */
+const CONSENT = { version: PRIVACY_NOTICE_VERSION };
 let backend: TestBackend;
 let shared: TestBackend;
 beforeAll(async () => {
@@ -112,7 +115,7 @@ describe('join codes and joining a grid', () => {
     const code = await joinCode(0);
     const res = await backend.call<JoinResult>(
       'joinGrid',
-      { scene: code.scene, household: { building: seeded.building!, unit: seeded.unit!, room: seeded.room!, careNeeds: ['sick'] } },
+      { privacyConsent: CONSENT, scene: code.scene, household: { building: seeded.building!, unit: seeded.unit!, room: seeded.room!, careNeeds: ['sick'] } },
       openid,
     );
     expect(res.ok, JSON.stringify(res)).toBe(true);
@@ -129,7 +132,7 @@ describe('join codes and joining a grid', () => {
     const { openid } = grid(0).unjoined[0]!;
     const before = await membershipOf(openid);
     const code = await joinCode(0);
-    const res = await backend.call<JoinResult>('joinGrid', { scene: code.scene }, openid);
+    const res = await backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene: code.scene }, openid);
     expect(res.data).toMatchObject({ alreadyMember: true, moved: false });
     expect(await membershipOf(openid)).toEqual(before);
     expect(await historyOf(openid)).toHaveLength(1);
@@ -139,7 +142,11 @@ describe('join codes and joining a grid', () => {
     const { openid } = grid(0).unjoined[0]!;
     const target = grid(1);
     const code = await joinCode(1);
-    const res = await backend.call<JoinResult>('joinGrid', { scene: code.scene, household: { building: '9栋', unit: '1单元', room: '901' } }, openid);
+    const res = await backend.call<JoinResult>(
+      'joinGrid',
+      { privacyConsent: CONSENT, scene: code.scene, household: { building: '9栋', unit: '1单元', room: '901' } },
+      openid,
+    );
     expect(res.ok, JSON.stringify(res)).toBe(true);
     expect(res.data).toMatchObject({ grid: { id: target.gridId }, moved: true, alreadyMember: false });
     const membership = await membershipOf(openid);
@@ -155,7 +162,9 @@ describe('join codes and joining a grid', () => {
     const g = grid(4);
     const scene = (await joinCode(4)).scene;
     const household = { building: '12栋', unit: '3单元', room: '1203' };
-    const [a, b] = await Promise.all(g.unjoined.slice(0, 2).map((u) => backend.call<JoinResult>('joinGrid', { scene, household }, u.openid)));
+    const [a, b] = await Promise.all(
+      g.unjoined.slice(0, 2).map((u) => backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene, household }, u.openid)),
+    );
     expect(a?.ok && b?.ok).toBe(true);
     expect(a!.data!.householdId).toBe(b!.data!.householdId);
     expect(await countOf(backend.db.collection(COLLECTIONS.households).where({ gridId: g.gridId, room: '1203' }))).toBe(1);
@@ -163,7 +172,7 @@ describe('join codes and joining a grid', () => {
 
   it('joins without an address and says a household is still needed', async () => {
     const { openid } = grid(2).unjoined[0]!;
-    const res = await backend.call<JoinResult>('joinGrid', { scene: (await joinCode(2)).scene }, openid);
+    const res = await backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene: (await joinCode(2)).scene }, openid);
     expect(res.data).toMatchObject({ householdNeeded: true, moved: false });
     expect((await membershipOf(openid))?.gridId).toBe(grid(2).gridId);
   });
@@ -173,19 +182,23 @@ describe('join codes and joining a grid', () => {
     const last = code.scene.at(-1)!;
     const tampered = code.scene.slice(0, -1) + (last === 'A' ? 'B' : 'A');
     const openid = grid(0).unjoined[1]!.openid;
-    expect((await backend.call('joinGrid', { scene: tampered }, openid)).code).toBe('TOKEN.INVALID');
+    expect((await backend.call('joinGrid', { privacyConsent: CONSENT, scene: tampered }, openid)).code).toBe('TOKEN.INVALID');
     const invitation = await backend.call<{ scene: string }>(
       'issueInvitation',
       { villageId: grid(0).villageId, role: 'dutyOfficer' },
       people().committee[grid(0).villageId]!,
     );
-    expect((await backend.call('joinGrid', { scene: invitation.data!.scene }, openid)).code).toBe('TOKEN.WRONG_PURPOSE');
+    expect((await backend.call('joinGrid', { privacyConsent: CONSENT, scene: invitation.data!.scene }, openid)).code).toBe('TOKEN.WRONG_PURPOSE');
     expect(await membershipOf(openid)).toBeNull();
   });
 
   it('rejects an event carrying an openid or a grid the schema does not allow', async () => {
     const code = await joinCode(0);
-    const res = await backend.call('joinGrid', { scene: code.scene, openid: grid(1).residents[0]!.openid }, grid(0).unjoined[1]!.openid);
+    const res = await backend.call(
+      'joinGrid',
+      { privacyConsent: CONSENT, scene: code.scene, openid: grid(1).residents[0]!.openid },
+      grid(0).unjoined[1]!.openid,
+    );
     expect(res.code).toBe('INPUT.INVALID');
     expect((await backend.call('getJoinCode', { gridId: grid(0).gridId, role: 'committee' }, grid(0).residents[0]!.openid)).code).toBe('INPUT.INVALID');
     expect(await membershipOf(grid(0).unjoined[1]!.openid)).toBeNull();
@@ -290,7 +303,7 @@ describe('WeChat group binding', () => {
     expect(resolved.ok, JSON.stringify(resolved)).toBe(true);
     expect(resolved.data).toMatchObject({ grid: { id: grid(0).gridId }, alreadyMember: false });
     expect(resolved.data!.grid.villageName).not.toBe('');
-    const joined = await backend.call<JoinResult>('joinGrid', { scene: resolved.data!.scene }, resident);
+    const joined = await backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene: resolved.data!.scene }, resident);
     expect(joined.data?.grid.id).toBe(grid(0).gridId);
   });
 
@@ -347,7 +360,7 @@ describe('join key rotation and expiry', () => {
   it('expires a join code after its validity', async () => {
     const code = await joinCode(3, grid(3).leaders.gridLeader, 1);
     await backend.emu.control.advance(2 * DAY_MS, { skipTimers: true });
-    const res = await backend.call('joinGrid', { scene: code.scene }, grid(3).unjoined[0]!.openid);
+    const res = await backend.call('joinGrid', { privacyConsent: CONSENT, scene: code.scene }, grid(3).unjoined[0]!.openid);
     expect(res.code).toBe('TOKEN.EXPIRED');
   });
 
@@ -359,10 +372,10 @@ describe('join key rotation and expiry', () => {
     expect(rotated.ok, JSON.stringify(rotated)).toBe(true);
     expect(rotated.data!.currentKeyId).not.toBe(rotated.data!.retiredKeyId);
     const openid = grid(3).unjoined[0]!.openid;
-    expect((await backend.call('joinGrid', { scene: old.scene }, openid)).code).toBe('TOKEN.REVOKED');
+    expect((await backend.call('joinGrid', { privacyConsent: CONSENT, scene: old.scene }, openid)).code).toBe('TOKEN.REVOKED');
     const fresh = await joinCode(3);
     expect(fresh.scene).not.toBe(old.scene);
-    const res = await backend.call<JoinResult>('joinGrid', { scene: fresh.scene }, openid);
+    const res = await backend.call<JoinResult>('joinGrid', { privacyConsent: CONSENT, scene: fresh.scene }, openid);
     expect(res.ok, JSON.stringify(res)).toBe(true);
     expect((await membershipOf(openid))?.gridId).toBe(grid(3).gridId);
     // The retired secret is destroyed, not just flagged.

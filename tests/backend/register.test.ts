@@ -5,6 +5,7 @@
 // add and edit one household (the same input twice is the same document), strangers and residents
 // are refused and write nothing, and a resident who joins with a registered address joins that
 // household with its register entry kept. A file that is not an .xlsx, or is empty, writes nothing.
+import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
@@ -275,7 +276,11 @@ describe('saveHousehold', () => {
     const resident = 'o-new-resident-1602';
     const joined = await backend.call<JoinResult>(
       'joinGrid',
-      { scene: code.data!.scene, household: { building: '8栋', unit: '2单元', room: '1602', careNeeds: ['sick'] } },
+      {
+        privacyConsent: { version: PRIVACY_NOTICE_VERSION },
+        scene: code.data!.scene,
+        household: { building: '8栋', unit: '2单元', room: '1602', careNeeds: ['sick'] },
+      },
       resident,
     );
     expect(joined.ok, JSON.stringify(joined)).toBe(true);

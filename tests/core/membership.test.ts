@@ -19,12 +19,14 @@ import {
   type MembershipRecord,
   type StoredKeyring,
 } from '../../core/src';
+import { PRIVACY_NOTICE_VERSION, privacyConsentOf } from '../../core/src/privacyNotice';
 import { at, GRID, OTHER_GRID, RESIDENT, STREET, VILLAGE } from './fixtures';
 
 const NOW = at('2026-11-24T09:00');
 const JOINED = at('2026-03-01T10:00');
 const grid: Grid = { id: GRID, villageId: VILLAGE, streetId: STREET, name: '第一网格', code: 'Gx7Kp2Q' };
 const village = { name: '连心村' };
+const CONSENT = { version: PRIVACY_NOTICE_VERSION, at: NOW };
 const household: Household = { id: 'h1', gridId: GRID, villageId: VILLAGE, building: '3栋', unit: '2单元', room: '301', careNeeds: ['sick'] };
 const member = (over: Partial<MembershipRecord> = {}): MembershipRecord => ({
   userId: RESIDENT,
@@ -36,7 +38,7 @@ const member = (over: Partial<MembershipRecord> = {}): MembershipRecord => ({
 });
 
 function facts(over: Partial<JoinFacts>): JoinFacts {
-  return { userId: RESIDENT, grid, village, current: null, household: null, given: undefined, now: NOW, ...over };
+  return { userId: RESIDENT, grid, village, current: null, household: null, given: undefined, consent: CONSENT, now: NOW, ...over };
 }
 
 describe('addresses and household lookup', () => {
@@ -54,6 +56,14 @@ describe('addresses and household lookup', () => {
   });
 });
 
+describe('privacyConsentOf', () => {
+  it('takes only a consent to the notice in force', () => {
+    expect(privacyConsentOf(PRIVACY_NOTICE_VERSION, NOW)).toEqual({ ok: true, value: CONSENT });
+    expect(privacyConsentOf(undefined, NOW)).toMatchObject({ ok: false, code: 'PRIVACY.CONSENT_REQUIRED' });
+    expect(privacyConsentOf('2020-01-01', NOW)).toMatchObject({ ok: false, code: 'PRIVACY.CONSENT_REQUIRED' });
+  });
+});
+
 describe('decideJoin', () => {
   it('joins a first-time resident to the stored household at the address, adding care needs in their order', () => {
     const join = decideJoin(
@@ -61,7 +71,16 @@ describe('decideJoin', () => {
     );
     expect(join).toMatchObject({
       kind: 'join',
-      membership: { userId: RESIDENT, gridId: GRID, villageId: VILLAGE, householdId: 'h1', verification: 'pending', joinedAt: NOW, updatedAt: NOW },
+      membership: {
+        userId: RESIDENT,
+        gridId: GRID,
+        villageId: VILLAGE,
+        householdId: 'h1',
+        verification: 'pending',
+        privacyConsent: CONSENT,
+        joinedAt: NOW,
+        updatedAt: NOW,
+      },
       history: { userId: RESIDENT, gridId: GRID, householdId: 'h1', kind: 'join', at: NOW },
       household: { kind: 'add', householdId: 'h1', additions: { careNeeds: ['elderlyAlone', 'sick'] } },
     });
@@ -79,7 +98,17 @@ describe('decideJoin', () => {
 
   it('changes nothing on a repeated scan, but adds what is new to the household', () => {
     const repeat = decideJoin(facts({ current: member(), household: { kind: 'kept', id: 'h1' } }));
-    expect(repeat).toEqual({ kind: 'nothing', household: null, reply: expect.objectContaining({ householdId: 'h1', alreadyMember: true, moved: false }) });
+    // A member from before consent was asked agrees now: only the consent is recorded.
+    expect(repeat).toEqual({
+      kind: 'nothing',
+      household: null,
+      consent: CONSENT,
+      reply: expect.objectContaining({ householdId: 'h1', alreadyMember: true, moved: false }),
+    });
+    const consented = decideJoin(
+      facts({ current: member({ privacyConsent: { version: PRIVACY_NOTICE_VERSION, at: JOINED } }), household: { kind: 'kept', id: 'h1' } }),
+    );
+    expect(consented).toMatchObject({ kind: 'nothing', consent: null });
     expect(repeat.reply).not.toHaveProperty('address');
     const noSmartphone = decideJoin(facts({ current: member(), household: { kind: 'stored', household }, given: { noSmartphone: true, careNeeds: ['sick'] } }));
     expect(noSmartphone).toMatchObject({ kind: 'nothing', household: { kind: 'add', householdId: 'h1', additions: { noSmartphone: true } } });

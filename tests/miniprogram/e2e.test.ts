@@ -91,11 +91,15 @@ describe('resident journey against the real backend', () => {
     await join.change('#unit', household.unit ?? '');
     await join.change('#room', household.room ?? '');
     await join.check('#care-elderlyAlone', true);
+    await join.check('#privacy-consent', true);
     await join.tap('#join');
     await until('joinGrid answered', () => world.navigations.length > 0);
     // The request really went to the emulator, from the page's dev openid.
     expect(world.requests[0]?.url).toBe(`${APP_CONFIG.emulatorUrl}/wx/callFunction`);
     expect(forwarded.at(-1)).toMatchObject({ name: 'joinGrid', openid: RESIDENT, result: { ok: true } });
+    // Anyone with the code can name a door: the claim waits (待核实) until the grid leader confirms it.
+    expect(forwarded.at(-1)).toMatchObject({ result: { data: { claimPending: true } } });
+    expect((await backend.call('verifyMember', { userId: RESIDENT, decision: 'confirm' }, leader)).ok).toBe(true);
     expect(world.toasts.at(-1)).toBe(`已加入${gridName}`);
     expect(world.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/home/index' });
     expect(world.storage.get('lx.membership')).toMatchObject({ gridId, gridName });
@@ -248,6 +252,7 @@ describe('resident journey against the real backend', () => {
       await join.change('#building', '9栋');
       await join.change('#room', '909');
       const before = world.navigations.length;
+      await join.check('#privacy-consent', true);
       await join.tap('#join');
       await until('joined from the group', () => world.navigations.length > before);
       expect(forwarded.slice(-2).map((f) => [f.name, f.openid, f.result?.ok])).toEqual([
@@ -257,6 +262,8 @@ describe('resident journey against the real backend', () => {
       expect(world.toasts.at(-1)).toBe(`已加入${gridName}`);
       const memberships = (await backend.emu.control.collection('memberships')) as Array<{ _id: string; gridId: string }>;
       expect(memberships.find((m) => m._id === newcomer)?.gridId).toBe(gridId);
+      // The new door is a claim until the grid leader confirms it; only then do the newcomer's reads count.
+      expect((await backend.call('verifyMember', { userId: newcomer, decision: 'confirm' }, leader)).ok).toBe(true);
     });
 
     it('the newcomer opens the notice card forwarded into the group: the read records the group channel and reach counts it', async () => {

@@ -188,11 +188,19 @@ function assertNamedControls(comp: RenderedComponent, where: string): void {
 }
 
 function tapAsUser(node: RenderedNode): void {
+  dispatchOnDrawn(node, 'tap');
+}
+
+/**
+ * An event from the first element the node draws (a TDesign button's native <button>), as WeChat
+ * raises it there: a tap, or an open-type button's answer such as 'agreeprivacyauthorization'.
+ */
+export function dispatchOnDrawn(node: RenderedNode, eventName: string): void {
   const exparserNode = exparserNodeOf(node);
   const drawn = findDrawn(exparserNode);
-  if (drawn === null) throw new Error('nothing drawn to tap');
-  // j-component's wrapper for that element dispatches a tap that bubbles, composed, to the page's bind:tap.
-  (drawn === exparserNode ? node : new (node.constructor as NodeWrapper)(drawn)).dispatchEvent('tap');
+  if (drawn === null) throw new Error(`nothing drawn to raise ${eventName} on`);
+  // j-component's wrapper for that element dispatches an event that bubbles, composed, to the page's binding.
+  (drawn === exparserNode ? node : new (node.constructor as NodeWrapper)(drawn)).dispatchEvent(eventName);
 }
 
 /** What TDesign's components keep in data that says which one a node is and what it shows. */

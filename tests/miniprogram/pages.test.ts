@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 // The resident pages other than home and submit: what the user sees and what the service layer was asked.
+import { PRIVACY_NOTICE, PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FunctionOutputs, JoinOutput, NoticeListItem, RequestDetail } from '../../miniprogram/services/outputs';
-import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { dispatchOnDrawn, failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 import { fakeDateAt, requestItem } from './fixtures';
 
 const NOW = Date.UTC(2024, 2, 5, 6, 0, 0);
@@ -11,6 +12,8 @@ const MINUTE = 60 * SECOND;
 
 // Outputs as the backend answers them: typed with the backend's own types, so a change of shape
 // there fails the type check here.
+/** What the join page sends once the resident ticked the privacy notice. */
+const CONSENT = { version: PRIVACY_NOTICE_VERSION };
 const GRID = { id: 'g1', name: '第三网格', villageId: 'v1', villageName: '幸福里' };
 
 function joined(over: Partial<JoinOutput> = {}): JoinOutput {
@@ -64,9 +67,10 @@ describe('join page', () => {
     await page.change('#building', ' 3号楼 ');
     await page.change('#room', '501');
     await page.check('#care-elderlyAlone', true);
+    await page.check('#privacy-consent', true);
     await page.tap('#join');
     expect(world.calls).toEqual([
-      { name: 'joinGrid', data: { scene: 'j=abc123', household: { building: '3号楼', room: '501', careNeeds: ['elderlyAlone'] } } },
+      { name: 'joinGrid', data: { scene: 'j=abc123', privacyConsent: CONSENT, household: { building: '3号楼', room: '501', careNeeds: ['elderlyAlone'] } } },
     ]);
     expect(world.storage.get('lx.membership')).toEqual({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
     expect(world.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/home/index' }]);
@@ -76,6 +80,7 @@ describe('join page', () => {
   it('says so when the resident was already a member, and goes home', async () => {
     world.handlers.joinGrid = () => ok(joined({ alreadyMember: true }));
     page = await mount('pages/join/index', { query: { scene: 'j=abc123' } });
+    await page.check('#privacy-consent', true);
     await page.tap('#join');
     expect(world.toasts).toEqual(['您已是第三网格的成员']);
     expect(world.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/home/index' }]);
@@ -91,10 +96,11 @@ describe('join page', () => {
     page = await mount('pages/join/index');
     expect(page.node('#grid-name').dom.textContent).toBe('加入第三网格');
     await page.change('#room', '302');
+    await page.check('#privacy-consent', true);
     await page.tap('#join');
     expect(world.calls).toEqual([
       { name: 'resolveGroupGrid', data: { groupCloudId: 'cloud-id-1' } },
-      { name: 'joinGrid', data: { scene: 'group-scene-1', household: { room: '302' } } },
+      { name: 'joinGrid', data: { scene: 'group-scene-1', privacyConsent: CONSENT, household: { room: '302' } } },
     ]);
     expect(world.storage.get('lx.membership')).toEqual({ gridId: 'g1', gridName: '第三网格', villageName: '幸福里' });
   });
@@ -121,9 +127,63 @@ describe('join page', () => {
   it('shows the plain message for an expired code and stays', async () => {
     world.handlers.joinGrid = () => failWith('TOKEN.EXPIRED');
     page = await mount('pages/join/index', { query: { scene: 'j=old' } });
+    await page.check('#privacy-consent', true);
     await page.tap('#join');
     expect(page.node('#error').dom.textContent).toBe('二维码已过期，请向网格长索取新的二维码');
     expect(world.navigations).toEqual([]);
+  });
+
+  it('shows the privacy notice and an unticked consent, and sends no join until it is ticked', async () => {
+    world.handlers.joinGrid = () => ok(joined());
+    page = await mount('pages/join/index', { query: { scene: 'j=abc123' } });
+    const notice = page.node('#privacy-notice').dom.textContent ?? '';
+    for (const part of ['住址', '电话', '敏感个人信息', '谁能看到', '两委', '保存多久', '查看、更正和删除']) expect(notice).toContain(part);
+    expect(notice).toContain(PRIVACY_NOTICE.title);
+    expect(page.node('#privacy-consent').instance?.data.checked).toBe(false);
+    await page.tap('#join');
+    expect(callsOf('joinGrid')).toEqual([]);
+    expect(page.node('#error').dom.textContent).toBe('请先阅读并同意《个人信息保护说明》，再加入网格');
+    await page.check('#privacy-consent', true);
+    await page.tap('#join');
+    expect(callsOf('joinGrid')).toEqual([{ name: 'joinGrid', data: { scene: 'j=abc123', privacyConsent: CONSENT } }]);
+  });
+
+  it("shows WeChat's privacy popup when the base library asks, and joins once the resident agrees", async () => {
+    world.handlers.joinGrid = () => ok(joined());
+    let listener: ((resolve: (answer: Record<string, string>) => void) => void) | null = null;
+    const answers: Record<string, string>[] = [];
+    let authorised = false;
+    world.wx.onNeedPrivacyAuthorization = (l: typeof listener) => {
+      listener = l;
+    };
+    world.wx.requirePrivacyAuthorize = (opts: { success(): void; fail(): void }) => {
+      if (authorised) return opts.success();
+      listener?.((answer) => {
+        answers.push(answer);
+        if (answer.event === 'agree') opts.success();
+        if (answer.event === 'disagree') opts.fail();
+      });
+    };
+    page = await mount('pages/join/index', { query: { scene: 'j=abc123' } });
+    await page.check('#privacy-consent', true);
+    await page.tap('#join');
+    expect(page.text()).toContain('用户隐私保护指引');
+    expect(callsOf('joinGrid')).toEqual([]);
+    await page.tap('#wechat-privacy >>> #disagree-privacy');
+    expect(callsOf('joinGrid')).toEqual([]);
+    expect(page.node('#error').dom.textContent).toContain('用户隐私保护指引');
+    await page.tap('#join');
+    authorised = true;
+    // The agree button is WeChat's own (open-type="agreePrivacyAuthorization"): it answers with this event.
+    dispatchOnDrawn(page.node('#wechat-privacy >>> #agree-privacy'), 'agreeprivacyauthorization');
+    await settle();
+    expect(answers).toEqual([
+      { event: 'exposureAuthorization' },
+      { event: 'disagree' },
+      { event: 'exposureAuthorization' },
+      { event: 'agree', buttonId: 'agree-privacy' },
+    ]);
+    expect(callsOf('joinGrid')).toHaveLength(1);
   });
 
   it('explains what to do when opened without a code', async () => {

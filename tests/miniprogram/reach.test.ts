@@ -4,6 +4,7 @@
 // tapped), the inbox's reminder card and home's notice reminder, and the grid WeChat group: the cards
 // pages forward open the right notice or join page, a notice opened from a group card is marked read
 // with the group's cloudID, and the grid's card lets its leader bind the group.
+import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_IDS, RESPONDER_TEMPLATE_KEYS } from '../../core/src/subscriptions';
 import type { FunctionOutputs, NoticeListItem } from '../../miniprogram/services/outputs';
@@ -227,6 +228,7 @@ describe('a resident is asked for the notice template when they join, from home 
   it('joining asks for it and joins whatever the answer', async () => {
     world.handlers.joinGrid = () => ok({ grid: { id: 'g1', name: '第一网格', villageId: 'v1', villageName: '幸福里' }, alreadyMember: false });
     page = await mount('pages/join/index', { query: { scene: 'j=abc' } });
+    await page.check('#privacy-consent', true);
     await page.tap('#join');
     expect(world.subscribeRequests).toEqual([[NOTICE_ID]]);
     expect(callsOf('joinGrid')).toHaveLength(1);
@@ -400,8 +402,9 @@ describe('the grid WeChat group', () => {
     page = await mount('pages/join/index', { query: { gridId: 'g1' } });
     expect(callsOf('resolveGroupGrid')).toEqual([{ name: 'resolveGroupGrid', data: { groupCloudId: 'cloud-id-group-9' } }]);
     expect(page.node('#grid-name').dom.textContent).toBe('加入第一网格');
+    await page.check('#privacy-consent', true);
     await page.tap('#join');
-    expect(callsOf('joinGrid')).toEqual([{ name: 'joinGrid', data: { scene: 'group-scene' } }]);
+    expect(callsOf('joinGrid')).toEqual([{ name: 'joinGrid', data: { scene: 'group-scene', privacyConsent: { version: PRIVACY_NOTICE_VERSION } } }]);
     expect(callsOf('bindGridGroup')).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@
 // household write ∥ history entry; membership), 3 when nothing changes (a repeated scan).
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { verifyJoinToken } from '../../../core/src/joinToken';
+import { privacyConsentOf } from '../../../core/src/privacyNotice';
 import { decideJoin, householdLookup, type HouseholdFound, type HouseholdLookup } from '../../../core/src/membership';
 import type { Household, Id } from '../../../core/src/model';
 import type { FunctionInputs, JoinResult } from '../../../core/src/schemas';
@@ -24,6 +25,7 @@ import {
   householdIdAt,
   loadHousehold,
   loadMembership,
+  recordPrivacyConsent,
   residentHouseholdId,
   saveHousehold,
   saveMembership,
@@ -54,6 +56,8 @@ async function findHousehold(db: Database, lookup: HouseholdLookup, gridId: Id, 
 
 export async function joinGrid(input: FunctionInputs['joinGrid'], ctx: CallContext): Promise<Result<JoinResult>> {
   const { db, openid, now } = ctx;
+  const consent = privacyConsentOf(input.privacyConsent?.version, now);
+  if (!consent.ok) return consent;
   const [keyring, current] = await Promise.all([loadKeyring(db, now), loadMembership(db, openid)]);
   const token = verifyJoinToken(input.scene, keyring, now, 'join');
   if (!token.ok) return token;
@@ -63,14 +67,18 @@ export async function joinGrid(input: FunctionInputs['joinGrid'], ctx: CallConte
   const lookup = householdLookup(current, grid.id, input.household);
   const [village, household] = await Promise.all([fetchVillage(db, grid.villageId), findHousehold(db, lookup, grid.id, openid)]);
 
-  const join = decideJoin({ userId: openid, grid, village, current, household, given: input.household, now });
+  const join = decideJoin({ userId: openid, grid, village, current, household, given: input.household, consent: consent.value, now });
   if (join.household?.kind === 'create') {
     // Before any write: a refused join writes nothing (the counts it took are given back).
     const refused = await takeNewHousehold(db, openid, grid.code, now);
     if (refused !== null) return fail(refused);
   }
   const changed = join.kind !== 'nothing';
-  await Promise.all([join.household && saveHousehold(db, join.household), changed && appendMembershipChange(db, current, join.history)]);
+  await Promise.all([
+    join.household && saveHousehold(db, join.household),
+    changed && appendMembershipChange(db, current, join.history),
+    join.kind === 'nothing' && join.consent !== null && recordPrivacyConsent(db, openid, join.consent),
+  ]);
   // Last: the history entry's id comes from the membership it leaves, so a retry after a failure
   // above still finds the old membership and writes the same entry.
   if (changed) await saveMembership(db, join.membership);

@@ -6,6 +6,7 @@ import type { HouseholdAddress } from '../../../core/src/schemas';
 import type { InvitedRoleAssignment } from '../../../core/src/invitations';
 import { ADDRESS_PARTS, type HouseholdWrite, type MembershipChange, type MembershipRecord } from '../../../core/src/membership';
 import type { Household, Id, Invitation } from '../../../core/src/model';
+import type { PrivacyConsent } from '../../../core/src/privacyNotice';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchById, fetchOne, fromStored, insertOnce, setById, toStored, updateWhere, type Stored } from '../db';
@@ -37,6 +38,11 @@ export async function settleClaim(db: Database, membership: MembershipRecord, ho
   const dropped = Object.fromEntries(CLAIM_FIELDS.filter((f) => !(f in fields)).map((f) => [f, _.remove()]));
   const stillPending = { _id: userId, householdId, verification: 'pending' };
   return (await updateWhere(db.collection(COLLECTIONS.memberships).where(stillPending), { ...fields, ...dropped })) === 1;
+}
+
+/** A resident who stays as they were but agreed to a newer privacy notice: only the consent changes. */
+export async function recordPrivacyConsent(db: Database, userId: Id, consent: PrivacyConsent): Promise<void> {
+  await updateWhere(db.collection(COLLECTIONS.memberships).where({ _id: userId }), { privacyConsent: consent });
 }
 
 /** The fields a household claim adds to a membership. */

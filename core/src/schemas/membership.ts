@@ -7,6 +7,8 @@ import { addressPartSchema, displayNameSchema, idSchema, phoneSchema, sceneSchem
 
 const JOIN_CODE_VALID_DAYS_MAX = 366;
 const INVITATION_VALID_DAYS_MAX = 30;
+/** A notice version is a date (2026-12-01); room for a suffix. */
+const PRIVACY_NOTICE_VERSION_MAX_LENGTH = 20;
 
 export const joinGridSchema = {
   $id: 'joinGrid',
@@ -23,6 +25,13 @@ export const joinGridSchema = {
         careNeeds: { type: 'array', items: { type: 'string', enum: CARE_NEEDS }, uniqueItems: true, maxItems: CARE_NEEDS.length },
         noSmartphone: { type: 'boolean' },
       },
+      additionalProperties: false,
+    },
+    /** The privacy notice version the resident ticked their consent to (core/src/privacyNotice.ts); without the current one the join is refused. */
+    privacyConsent: {
+      type: 'object',
+      properties: { version: { type: 'string', minLength: 1, maxLength: PRIVACY_NOTICE_VERSION_MAX_LENGTH } },
+      required: ['version'],
       additionalProperties: false,
     },
   },

@@ -3,13 +3,18 @@
 // back a short-lived scene). The household's address is asked once, with optional care flags
 // (重点人群), then joinGrid, whose tap also asks for notice reminders. The membership is kept on the
 // phone so nothing is asked again; a resident who is already a member is told so and taken home.
+// Before joining, the resident reads the privacy notice (core/src/privacyNotice.ts, through the
+// generated copy) and ticks consent; the join is not sent without it, and WeChat's own privacy gate
+// (wx.requirePrivacyAuthorize, the popup in components/privacy-popup) is passed first.
 // The grid's card (utils/group.ts joinCard, forwarded from home or the QR page) names its grid: a
 // leader of that grid who opens it from the group binds the group here (bindGridGroup).
 import type { CareNeed } from '../../../core/src/model';
 import type { JoinGridInput } from '../../../core/src/schemas';
+import { ERROR_MESSAGES, PRIVACY_NOTICE, PRIVACY_NOTICE_VERSION } from '../../generated/words';
 import { call } from '../../services/api';
 import { membershipOf } from '../../services/models';
 import { loadProfile } from '../../services/profile';
+import { requirePrivacyAuthorization } from '../../services/privacy';
 import { askConsent } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { toast } from '../../utils/feedback';
@@ -52,6 +57,9 @@ defineComponent({
     noSmartphone: false,
     joining: false,
     error: '',
+    privacyNotice: PRIVACY_NOTICE,
+    /** Unticked until the resident ticks it: consent is never assumed. */
+    privacyConsented: false,
   },
   methods: {
     onField(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -64,6 +72,9 @@ defineComponent({
     },
     onNoSmartphone(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
       this.setData({ noSmartphone: e.detail.checked === true });
+    },
+    onPrivacyConsent(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+      this.setData({ privacyConsented: e.detail.checked === true, error: '' });
     },
     /** Group path: which grid the group belongs to, and a scene to join it with; or, for the card grid's leader, the binding. */
     async openFromGroup(): Promise<void> {
@@ -99,7 +110,8 @@ defineComponent({
       const careNeeds = this.data.careOptions.filter((o) => o.checked).map((o) => o.value);
       if (careNeeds.length > 0) household.careNeeds = careNeeds;
       if (this.data.noSmartphone) household.noSmartphone = true;
-      return Object.keys(household).length > 0 ? { scene: this.data.scene, household } : { scene: this.data.scene };
+      const consented = { scene: this.data.scene, privacyConsent: { version: PRIVACY_NOTICE_VERSION } };
+      return Object.keys(household).length > 0 ? { ...consented, household } : consented;
     },
     /** A leader binds the group the card was opened in to the card's grid (a fresh cloudID: they last five minutes). */
     async onBindGroup(): Promise<void> {
@@ -122,9 +134,18 @@ defineComponent({
     },
     async onJoin(): Promise<void> {
       if (this.data.joining) return;
+      // The button stays tappable (a greyed-out button is hard to read and says nothing): it says what is missing.
+      if (!this.data.privacyConsented) {
+        this.setData({ error: ERROR_MESSAGES['PRIVACY.CONSENT_REQUIRED'] });
+        return;
+      }
       // Inside the tap, before any await: joining is when a resident first wants to hear of notices.
       void askConsent('residentNotice');
       this.setData({ joining: true, error: '' });
+      if (!(await requirePrivacyAuthorization())) {
+        this.setData({ joining: false, error: '需要同意《用户隐私保护指引》后才能加入网格' });
+        return;
+      }
       const result = await call('joinGrid', this.joinInput());
       if (!result.ok) {
         this.setData({ joining: false, error: result.message });
