@@ -5,6 +5,8 @@
 // "已当面告知" button that records the visit (markHouseholdReached), so the count goes down as the
 // leader knocks on doors. "转发最新通知到本网格群" (and the page's 转发) forwards the latest notice's
 // card into the grid's WeChat group, where residents read it and reach records the group channel.
+// A resident who joined into a household is 待核实 until a leader who knows the household confirms
+// them (确认是本户住户) or rejects the claim (不是本户住户, after a confirmation): verifyMember.
 import { loadBehavior } from '../../../behaviors/load';
 import { pullDownBehavior } from '../../../behaviors/pullDown';
 import { PAGE_SIZE_MAX } from '../../../generated/rules';
@@ -35,8 +37,16 @@ interface Row {
   /** 待核实: only a pending member claimed this household; their read does not count, so someone still goes to the door. */
   claimPending: boolean;
   members: string;
+  /** Members whose claim on this household waits, numbered as the leader sees them (never their openid). */
+  pendingMembers: PendingMember[];
   state: NoticeReachState | 'none';
   stateLabel: string;
+  label: string;
+}
+
+interface PendingMember {
+  userId: string;
+  /** 第N位入格住户, in the order they joined. */
   label: string;
 }
 
@@ -52,6 +62,7 @@ function toRow(h: RosterHousehold): Row {
     noSmartphone: h.noSmartphone,
     claimPending: h.claimPending === true,
     members: h.members.length === 0 ? '尚无人入格' : `${h.members.length} 人已入格`,
+    pendingMembers: h.members.flatMap((m, i) => (m.claimPending ? [{ userId: m.userId, label: `第${i + 1}位入格住户` }] : [])),
     state: h.noticeState ?? 'none',
     stateLabel,
     label: `${address}${care !== '' ? `，${care}` : ''}${h.noSmartphone ? '，无智能手机' : ''}${h.claimPending ? '，待核实' : ''}${stateLabel !== '' ? `，${stateLabel}` : ''}`,
@@ -141,6 +152,34 @@ defineComponent({
     },
     onAddHousehold() {
       wx.navigateTo({ url: `/packageLeader/pages/household/index?gridId=${encodeURIComponent(this.data.gridId)}` });
+    },
+    onConfirmMember(e: WechatMiniprogram.BaseEvent): Promise<void> {
+      return this.verify(String(e.currentTarget.dataset.userId), 'confirm');
+    },
+    onRejectMember(e: WechatMiniprogram.BaseEvent) {
+      const userId = String(e.currentTarget.dataset.userId);
+      if (this.data.busy) return;
+      wx.showModal({
+        title: '不是本户住户',
+        content: '确认这位住户不住在这一户？其登记将被撤销，这一户的登记信息保留。',
+        confirmText: '撤销登记',
+        success: (res) => {
+          if (res.confirm) void this.verify(userId, 'reject');
+        },
+      });
+    },
+    /** A decided claim changes the household's reach and the grid's figures: the roster is read again. */
+    async verify(userId: string, decision: 'confirm' | 'reject'): Promise<void> {
+      if (this.data.busy) return;
+      this.setData({ busy: true, error: '' });
+      const result = await call('verifyMember', { userId, decision });
+      this.setData({ busy: false });
+      if (!result.ok) {
+        this.setData({ error: result.message });
+        return;
+      }
+      toast(decision === 'confirm' ? '已确认为本户住户' : '已撤销其登记');
+      await this.reload();
     },
     onToggleUnreached() {
       this.setData({ onlyUnreached: !this.data.onlyUnreached });
