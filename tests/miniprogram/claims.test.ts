@@ -86,3 +86,33 @@ describe('leader roster: households claimed, then verified', () => {
     expect(world.toasts).toContain('已撤销其登记');
   });
 });
+
+describe('通知触达: a household only a pending member read stays unreached, marked', () => {
+  it('shows 待核实 on the unreached household', async () => {
+    const reach: FunctionOutputs['getNoticeReach'] = {
+      noticeId: 'n1',
+      title: '周六停水通知',
+      publishedAt: NOW - HOUR,
+      grids: [
+        {
+          gridId: 'g1',
+          gridName: '第1网格',
+          total: 2,
+          read: 1,
+          readInGroup: 0,
+          toldInPerson: 0,
+          reached: 1,
+          unreachedWithCareNeeds: 1,
+          unreachedClaimPending: 1,
+          unreached: [{ householdId: 'h-claimed', building: '12栋', unit: '1单元', room: '1001', careNeeds: ['elderlyAlone'], claimPending: true }],
+        },
+      ],
+      totals: { total: 2, read: 1, readInGroup: 0, toldInPerson: 0, reached: 1, unreached: 1, unreachedWithCareNeeds: 1, unreachedClaimPending: 1 },
+    };
+    world.handlers.getNoticeReach = () => ok(reach);
+    page = await mount('packageCommittee/pages/noticeReach/index', { query: { id: 'n1' } });
+    const row = page.node('#household-h-claimed').dom.textContent ?? '';
+    expect(row).toContain('待核实');
+    expect(row).toContain('重点人群：独居老人');
+  });
+});

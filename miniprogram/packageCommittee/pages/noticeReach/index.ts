@@ -43,6 +43,8 @@ interface HouseholdRow {
   care: string;
   hasCare: boolean;
   noSmartphone: boolean;
+  /** 待核实: only a pending member claimed it, so their read did not count. */
+  claimPending: boolean;
   phone: string;
   label: string;
   /** Once told on this page: 已电话告知 / 已当面告知. */
@@ -77,8 +79,9 @@ function householdRows(grid: GridRow): HouseholdRow[] {
       care,
       hasCare: care !== '',
       noSmartphone,
+      claimPending: h.claimPending === true,
       phone: h.phone ?? '',
-      label: `${door}${care !== '' ? `，${care}` : ''}${noSmartphone ? '，无智能手机' : ''}`,
+      label: `${door}${care !== '' ? `，${care}` : ''}${noSmartphone ? '，无智能手机' : ''}${h.claimPending === true ? '，待核实' : ''}`,
       done: '',
     };
   });
