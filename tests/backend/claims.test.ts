@@ -49,6 +49,16 @@ describe('claimed, then verified', () => {
     expect((await membershipOf(openid))?.verification).toBeUndefined();
   });
 
+  it("lets a pending member's request through: an emergency must get through", async () => {
+    const { openid } = grid(0).unjoined[0]!;
+    const res = await backend.call<{ request: { id: string; householdId?: string } }>(
+      'submitRequest',
+      { category: 'repairs', text: '楼道灯坏了', urgent: true, idempotencyKey: 'claims-pending-request' },
+      openid,
+    );
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+  });
+
   it('lets neither the claimant, another household nor another grid confirm it', async () => {
     const { openid } = grid(0).unjoined[0]!;
     const confirm = { userId: openid, decision: 'confirm' };
