@@ -137,7 +137,17 @@ describe('reach counts only verified reads', () => {
       expect(res.ok, JSON.stringify(res)).toBe(true);
       return { totals: res.data!.totals, row: res.data!.households.find((h) => h.householdId === target.householdId)! };
     };
+    const shareOf = async () => {
+      const res = await backend.call<{ notices: Array<{ id: string; reach?: { reached: number } | null }> }>(
+        'listNotices',
+        { villageId: g.villageId, withReach: true },
+        committee,
+      );
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+      return res.data!.notices.find((n) => n.id === noticeId)?.reach?.reached;
+    };
     const before = await reachOf();
+    const shareBefore = await shareOf();
     expect(before.unreached.find((h) => h.householdId === target.householdId)).toMatchObject({ claimPending: true });
     expect(before.unreachedClaimPending).toBe(1);
     const roster = await rosterRow();
@@ -147,6 +157,8 @@ describe('reach counts only verified reads', () => {
     expect(confirmed.ok, JSON.stringify(confirmed)).toBe(true);
     const after = await reachOf();
     expect(after.read).toBe(before.read + 1);
+    // The committee's list counts the same way.
+    expect(await shareOf()).toBe((shareBefore ?? 0) + 1);
     expect(after.unreachedClaimPending).toBe(0);
     expect(after.unreached.some((h) => h.householdId === target.householdId)).toBe(false);
     const confirmedRoster = await rosterRow();

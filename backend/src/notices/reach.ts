@@ -16,7 +16,7 @@ import { mayServeGrid, type VillagePlace } from '../../../core/src/access';
 import { deliveriesByGrid, deliveryFigures, residentDeliveries } from '../../../core/src/delivery';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Id, Membership } from '../../../core/src/model';
-import { pendingClaims } from '../../../core/src/claims';
+import { pendingClaims, verifiedReads } from '../../../core/src/claims';
 import { computeNoticeReach, noticeReachesGrid } from '../../../core/src/reach';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { GridReachRow, NoticeReachView, ReachShare } from '../../../core/src/schemas/notices';
@@ -142,46 +142,55 @@ function couldSeeAny(actor: Actor): boolean {
 
 /** Receipts or marks of one notice one share reads at most (a village of 15 grids × 500 households, a few readers each). */
 const SHARE_MAX_DOCS = 20_000;
+/** Pending claims (待核实) in one village at a time: a few newcomers a grid, with room. */
+const SHARE_MAX_PENDING = 2_000;
 
 /**
  * For the committee's list: each notice's reach share in one village, reached households (a member
  * read it, or a leader told them) over every household of the village's grids it covers, registered
- * or joined. Null for a notice too large to count here (getNoticeReach, grid by grid, still answers).
- * Round trips: the village's grids 1 → households counted per grid ∥ per notice its receipts ∥ marks,
- * all in parallel (one per started page of 1000 each).
+ * or joined; a pending member's read (待核实) does not count. Null for a notice too large to count here
+ * (getNoticeReach, grid by grid, still answers).
+ * Round trips: the village's grids 1 → households counted per grid ∥ the pending memberships ∥ per
+ * notice its receipts ∥ marks, all in parallel (one per started page of 1000 each).
  */
 export async function villageReachShares(db: Database, village: VillagePlace, notices: readonly NoticeDoc[]): Promise<Map<Id, ReachShare | null>> {
   const _ = db.command;
   const grids = (await fetchAll<GridDoc>(db.collection(COLLECTIONS.grids).where({ villageId: village.villageId }).limit(MAX_GET_LIMIT))).filter(
     (g) => g.streetId === village.streetId,
   );
-  const [counts, shares] = await Promise.all([
+  const gridIds = grids.map((g) => g._id);
+  const [counts, pending, shares] = await Promise.all([
     Promise.all(grids.map((g) => countOf(db.collection(COLLECTIONS.households).where({ gridId: g._id })))),
+    // Only the pending members: their reads do not reach a household (待核实); everyone else's do.
+    gridIds.length === 0
+      ? Promise.resolve({ docs: [], truncated: false })
+      : fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { gridId: _.in(gridIds), verification: 'pending' }, SHARE_MAX_PENDING),
     Promise.all(
       notices.map(async (notice) => {
         const covered = grids.filter((g) => noticeReachesGrid(notice, gridPlace(g))).map((g) => g._id);
-        if (covered.length === 0) return { covered, reachedIds: new Set<Id>(), complete: true };
+        if (covered.length === 0) return { covered, receipts: [] as ReceiptDoc[], marks: [] as ReachMarkDoc[], complete: true };
         const ofNotice = { noticeId: notice._id, gridId: _.in(covered) };
         const [receipts, marks] = await Promise.all([
           fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, SHARE_MAX_DOCS),
           fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, SHARE_MAX_DOCS),
         ]);
-        const reachedIds = new Set<Id>([
-          ...receipts.docs.flatMap((r) => (r.householdId === undefined ? [] : [r.householdId])),
-          ...marks.docs.map((m) => m.householdId),
-        ]);
-        return { covered, reachedIds, complete: !receipts.truncated && !marks.truncated };
+        return { covered, receipts: receipts.docs, marks: marks.docs, complete: !receipts.truncated && !marks.truncated };
       }),
     ),
   ]);
+  const claims = pendingClaims(pending.docs);
   const householdsOf = new Map(grids.map((g, i) => [g._id, counts[i] ?? 0]));
   return new Map(
     notices.map((notice, i) => {
       const share = shares[i];
-      if (share === undefined || !share.complete) return [notice._id, null];
+      if (share === undefined || !share.complete || pending.truncated) return [notice._id, null];
+      const reachedIds = new Set<Id>([
+        ...verifiedReads(share.receipts, claims).flatMap((r) => (r.householdId === undefined ? [] : [r.householdId])),
+        ...share.marks.map((m) => m.householdId),
+      ]);
       const total = share.covered.reduce((sum, gridId) => sum + (householdsOf.get(gridId) ?? 0), 0);
       // A household read and told counts once; one that moved away since is not counted over the total.
-      return [notice._id, { reached: Math.min(share.reachedIds.size, total), total }];
+      return [notice._id, { reached: Math.min(reachedIds.size, total), total }];
     }),
   );
 }
