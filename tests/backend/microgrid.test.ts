@@ -2,6 +2,7 @@
 // of residents in those buildings alongside the grid's own responders.
 import { describe, expect, it } from 'vitest';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
+import { routingOf } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -34,7 +35,7 @@ describe('micro-grid routing', () => {
       { category: 'supplies', text: '需要米和油', idempotencyKey: 'microgrid-test-0001' },
       resident.openid,
     );
-    expect(first.data!.request.responders).toEqual(expect.arrayContaining([grid.leaders.gridLeader, TEMPORARY_LEADER]));
+    expect((await routingOf(backend, first.data!.request.id)).responders).toEqual(expect.arrayContaining([grid.leaders.gridLeader, TEMPORARY_LEADER]));
     const inbox = await backend.call<{ page: { items: Array<{ requestId: string }> } }>('listInbox', { view: 'mine' }, TEMPORARY_LEADER);
     expect(inbox.data!.page.items.map((i) => i.requestId)).toContain(first.data!.request.id);
 

@@ -8,7 +8,7 @@ import { EFFECT_MAX_TRIES, retryDelayMs } from '../../core/src/effects';
 import { DAY_MS, DEFAULT_AUTO_CLOSE_AFTER_DAYS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
-import { getAs, inboxItems, newKey, sendsTo, submit, sweepNow, type SubmitReply } from './requestsHelpers';
+import { getAs, inboxItems, newKey, routingOf, sendsTo, submit, sweepNow, type SubmitReply } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -72,7 +72,7 @@ describe('the sweep', () => {
     expect(after.map((r) => r.escalationLevel)).toEqual([1, 1]);
     for (const r of after) {
       const items = await inboxItems(backend, r.id);
-      expect(items.map((i) => i.userId).sort()).toEqual([...r.responders].sort());
+      expect(items.map((i) => i.userId).sort()).toEqual([...(await routingOf(backend, r.id)).responders].sort());
       expect(items.every((i) => i.escalationLevel === 1)).toBe(true);
     }
   });

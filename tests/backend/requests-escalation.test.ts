@@ -8,7 +8,7 @@ import { ESCALATION_EVENT_LABELS } from '../../core/src/escalation';
 import { MINUTE_MS, SWEEP_INTERVAL_MS } from '../../core/src/policy';
 import type { RequestView } from '../../core/src/schemas';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
-import { getAs, inboxItems, submit, sweepNow, type OutboxEntry } from './requestsHelpers';
+import { getAs, inboxItems, routingOf, submit, sweepNow, type OutboxEntry } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -43,7 +43,9 @@ describe('escalation', () => {
     expect(event1.label).toBe(ESCALATION_EVENT_LABELS.otherLeaders);
     expect(event1.at - level1.responseDueAt).toBeLessThanOrEqual(SWEEP_INTERVAL_MS);
     expect(event1.at).toBeGreaterThanOrEqual(level1.responseDueAt);
-    expect(new Set(level1.responders)).toEqual(new Set([g.leaders.gridLeader, g.leaders.partyGroupLeader, g.leaders.buildingLeader]));
+    expect(new Set((await routingOf(backend, request.id)).responders)).toEqual(
+      new Set([g.leaders.gridLeader, g.leaders.partyGroupLeader, g.leaders.buildingLeader]),
+    );
     const items1 = await inboxItems(backend, request.id);
     for (const leader of [g.leaders.partyGroupLeader, g.leaders.buildingLeader]) {
       // No consent for the escalation template, so the SMS (they carry mobiles) reached them instead.
@@ -56,7 +58,7 @@ describe('escalation', () => {
     const level2 = await getAs(backend, request.id, resident);
     expect(level2.escalationLevel).toBe(2);
     expect(escalations(level2).map((e) => e.label)).toEqual([ESCALATION_EVENT_LABELS.otherLeaders, ESCALATION_EVENT_LABELS.dutyOfficers]);
-    expect(level2.responders).toContain(duty);
+    expect((await routingOf(backend, request.id)).responders).toContain(duty);
     // Escalations to the duty desk always go by SMS too, once.
     expect((await inboxItems(backend, request.id)).find((i) => i.userId === duty)).toMatchObject({ reason: 'escalation', escalationLevel: 2, sms: 'sent' });
     const dutySms = ((await backend.emu.control.outbox('cloudbase.sendSmsV2')) as Array<{ request: { phone_number_list?: string[] } }>).filter((m) =>

@@ -15,10 +15,23 @@ export function newKey(prefix = 'key'): string {
   return `${prefix}-${String(keySeq).padStart(6, '0')}`;
 }
 
+/**
+ * Submits as `openid` and returns the reply's request with what staff see of its routing
+ * (`responders`, `routedTo`, `submittedBy`), read from storage: a resident's reply shows staff by role
+ * and name only (core/src/residentView.ts, tested by resident-outputs.test.ts), and the suites here check routing.
+ */
 export async function submit(backend: TestBackend, openid: string, text: string, extra: Record<string, unknown> = {}): Promise<RequestView> {
   const reply = await backend.call<SubmitReply>('submitRequest', { category: 'supplies', text, idempotencyKey: newKey(), ...extra }, openid);
   if (!reply.ok || !reply.data) throw new Error(`submitRequest failed: ${reply.code} ${reply.message}`);
-  return reply.data.request;
+  return { ...reply.data.request, ...(await routingOf(backend, reply.data.request.id)) };
+}
+
+/** A stored request's routing as staff see it. */
+export async function routingOf(backend: TestBackend, requestId: string): Promise<Pick<RequestView, 'responders' | 'routedTo' | 'submittedBy'>> {
+  const docs = (await backend.emu.control.collection('requests')) as Array<RequestView & { _id: string }>;
+  const doc = docs.find((d) => d._id === requestId);
+  if (!doc) throw new Error(`request ${requestId} not stored`);
+  return { responders: doc.responders, routedTo: doc.routedTo, ...(doc.submittedBy !== undefined ? { submittedBy: doc.submittedBy } : {}) };
 }
 
 /** The request as `openid` opens it (getRequest: with the household section and quick replies for staff). */

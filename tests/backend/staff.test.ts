@@ -11,6 +11,7 @@ import type { MicroGrid, RoleAssignment } from '../../core/src/model';
 import { DEFAULT_POLICY, HOUR_MS, MINUTE_MS } from '../../core/src/policy';
 import type { StaffList, VillagePolicyView } from '../../core/src/schemas/staff';
 import { type TestBackend, useTestBackend } from '../helpers/backend';
+import { routingOf } from './requestsHelpers';
 
 let backend: TestBackend;
 useTestBackend((started) => {
@@ -35,7 +36,8 @@ async function listStaff(villageId: string, openid: string) {
 async function submit(openid: string, key: string): Promise<Submitted['request']> {
   const res = await backend.call<Submitted>('submitRequest', { category: 'supplies', text: '家里没米了', idempotencyKey: key }, openid);
   expect(res.ok, JSON.stringify(res)).toBe(true);
-  return res.data!.request;
+  // The resident's reply shows staff by role and name; routing is checked as staff see it.
+  return { ...res.data!.request, ...(await routingOf(backend, res.data!.request.id)) };
 }
 
 async function invite(villageId: string, input: Record<string, unknown>): Promise<Issued> {
