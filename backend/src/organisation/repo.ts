@@ -61,3 +61,15 @@ export async function loadVillagePolicies(db: Database, villageIds: readonly Id[
 export function fetchDutyOfficerAssignments(db: Database, villageId: Id): Promise<RoleAssignment[]> {
   return fetchAll<RoleAssignment>(db.collection(COLLECTIONS.roleAssignments).where({ 'scope.villageId': villageId, role: 'dutyOfficer' }).limit(MAX_GET_LIMIT));
 }
+
+/** The role assignments of `userIds` (to name staff by role and name), by the userId index. One round trip, none for nobody. */
+export function fetchAssignmentsOf(db: Database, userIds: readonly Id[]): Promise<RoleAssignment[]> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return Promise.resolve([]);
+  return fetchAll<RoleAssignment>(
+    db
+      .collection(COLLECTIONS.roleAssignments)
+      .where({ userId: db.command.in(ids) })
+      .limit(MAX_GET_LIMIT),
+  );
+}

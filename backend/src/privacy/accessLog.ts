@@ -8,16 +8,15 @@
 import { mayManageVillage, streetAdministered } from '../../../core/src/access';
 import type { PersonalDataAccess } from '../../../core/src/accessLog';
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { RoleAssignment } from '../../../core/src/model';
 import { staffLabels } from '../../../core/src/residentView';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type FunctionInputs } from '../../../core/src/schemas';
 import type { PersonalDataAccessPage } from '../../../core/src/schemas/privacy';
 import { loadActor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, insertOnce, MAX_GET_LIMIT } from '../db';
+import { fetchAll, insertOnce } from '../db';
 import type { CallContext } from '../handler';
-import { fetchVillage, villagePlace } from '../organisation/repo';
+import { fetchAssignmentsOf, fetchVillage, villagePlace } from '../organisation/repo';
 import { stableId } from '../organisation/ids';
 
 /** Records this instance has stored (or found stored): bounded, emptied when full. */
@@ -69,7 +68,7 @@ export async function listPersonalDataAccess(input: FunctionInputs['listPersonal
   );
   const page = docs.slice(0, limit);
   const labels = staffLabels(
-    await viewersAssignments(
+    await fetchAssignmentsOf(
       ctx.db,
       page.map((d) => d.viewerId),
     ),
@@ -78,15 +77,4 @@ export async function listPersonalDataAccess(input: FunctionInputs['listPersonal
     items: page.map(({ _id, ...access }) => ({ id: _id, ...access, viewer: labels.get(access.viewerId) ?? '' })),
     nextCursor: docs.length > limit ? String(offset + limit) : null,
   });
-}
-
-function viewersAssignments(db: Database, viewerIds: readonly string[]): Promise<RoleAssignment[]> {
-  const ids = [...new Set(viewerIds)];
-  if (ids.length === 0) return Promise.resolve([]);
-  return fetchAll<RoleAssignment>(
-    db
-      .collection(COLLECTIONS.roleAssignments)
-      .where({ userId: db.command.in(ids) })
-      .limit(MAX_GET_LIMIT),
-  );
 }

@@ -2,7 +2,7 @@
 // (their own items, or a grid's / village's requests for staff). Every list goes through an index
 // and is paginated with an opaque cursor.
 import { fail, ok, type Result } from '../../../core/src/errors';
-import type { Household, Id, RoleAssignment, VillagePolicy } from '../../../core/src/model';
+import type { Household, Id, VillagePolicy } from '../../../core/src/model';
 import { requestSummaryForResident, requestViewForResident, staffLabels } from '../../../core/src/residentView';
 import { resolvePolicy } from '../../../core/src/policy';
 import {
@@ -20,10 +20,10 @@ import { personalDataAccess } from '../../../core/src/accessLog';
 import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
-import { fetchAll, fetchById, MAX_GET_LIMIT, type Stored } from '../db';
+import { fetchAll, fetchById, type Stored } from '../db';
 import type { CallContext } from '../handler';
 import { loadHousehold, loadMembership } from '../membership/repo';
-import { fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
+import { fetchAssignmentsOf, fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
 import { loadVisible } from './act';
 import { recordPersonalDataAccess } from '../privacy/accessLog';
 import { openEffects } from './effects';
@@ -64,7 +64,7 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
   if (!staff) {
     // Its resident, or a member of the household it was submitted for (loadVisible let them see it):
     // staff by role and name, nobody else's id.
-    const labels = staffLabels(await assignmentsOf(ctx.db, [...doc.responders, ...doc.events.map((e) => e.actorId)]));
+    const labels = staffLabels(await fetchAssignmentsOf(ctx.db, [...doc.responders, ...doc.events.map((e) => e.actorId)]));
     const shown = requestViewForResident(withEffects, actor.userId, labels);
     return ok(doc.residentId === actor.userId ? shown : { ...shown, householdMemberView: true as const });
   }
@@ -74,18 +74,6 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
     await recordPersonalDataAccess(ctx.db, personalDataAccess(facts, { phone: household.residentPhone, careNeeds: household.careNeeds }, ctx.now));
   }
   return ok({ ...withEffects, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
-}
-
-/** The role assignments of `userIds` (the staff a resident's request names), by the userId index. One round trip. */
-function assignmentsOf(db: Database, userIds: readonly Id[]): Promise<RoleAssignment[]> {
-  const ids = [...new Set(userIds)];
-  if (ids.length === 0) return Promise.resolve([]);
-  return fetchAll<RoleAssignment>(
-    db
-      .collection(COLLECTIONS.roleAssignments)
-      .where({ userId: db.command.in(ids) })
-      .limit(MAX_GET_LIMIT),
-  );
 }
 
 /** The number staff call: the register's household phone, else the first member's who has one. */
