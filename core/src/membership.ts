@@ -95,9 +95,12 @@ export type HouseholdFound =
   /** The resident's current household, not read (nothing to add) or no longer there. */
   | { kind: 'kept'; id: Id };
 
-/** `claimRejected`: a pending claim on a household was rejected (core/src/claims.ts); the resident stays in the grid. */
-type MembershipChangeKind = 'join' | 'move' | 'householdChange' | 'claimRejected';
-type JoinChangeKind = Exclude<MembershipChangeKind, 'claimRejected'>;
+/**
+ * `claimRejected`: a pending claim on a household was rejected (core/src/claims.ts); the resident stays in the grid.
+ * `leave`: the resident left the grid (leaveGrid, core/src/myInformation.ts); `gridId` is the grid left.
+ */
+type MembershipChangeKind = 'join' | 'move' | 'householdChange' | 'claimRejected' | 'leave';
+type JoinChangeKind = Exclude<MembershipChangeKind, 'claimRejected' | 'leave'>;
 
 /** One line of membershipHistory: every change of grid or household is appended, never overwritten. */
 export interface MembershipChange {
@@ -128,12 +131,15 @@ export interface JoinFacts {
   now: EpochMs;
 }
 
-/** What a join changes and answers. `household` may be set even when the membership stays (care needs added on a repeated scan). */
+/**
+ * What a join changes and answers. `household` may be set even when the membership stays (care needs
+ * added on a repeated scan); `consent` is a consent to a newer notice version to record on the
+ * membership that otherwise stays.
+ */
 export type JoinDecision = {
   household: HouseholdWrite | null;
   reply: JoinResult;
-} & /** `consent`: a consent to a newer notice version to record on the membership that otherwise stays. */
-({ kind: 'nothing'; consent: PrivacyConsent | null } | { kind: JoinChangeKind; membership: MembershipRecord; history: MembershipChange });
+} & ({ kind: 'nothing'; consent: PrivacyConsent | null } | { kind: JoinChangeKind; membership: MembershipRecord; history: MembershipChange });
 
 /** Care needs of both lists, once each, in CARE_NEEDS order. */
 function mergedCareNeeds(existing: readonly CareNeed[], added: readonly CareNeed[] | undefined): CareNeed[] {
