@@ -44,6 +44,9 @@ export declare const endMicroGrid: InputValidator<FunctionInputs['endMicroGrid']
 export declare const getVillagePolicy: InputValidator<FunctionInputs['getVillagePolicy']>;
 export declare const getGridRoster: InputValidator<FunctionInputs['getGridRoster']>;
 export declare const getMyProfile: InputValidator<FunctionInputs['getMyProfile']>;
+export declare const getMyInformation: InputValidator<FunctionInputs['getMyInformation']>;
+export declare const updateMyInformation: InputValidator<FunctionInputs['updateMyInformation']>;
+export declare const leaveGrid: InputValidator<FunctionInputs['leaveGrid']>;
 export declare const saveHousehold: InputValidator<FunctionInputs['saveHousehold']>;
 export declare const getHousehold: InputValidator<FunctionInputs['getHousehold']>;
 export declare const getHouseholdTemplate: InputValidator<FunctionInputs['getHouseholdTemplate']>;

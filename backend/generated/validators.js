@@ -9319,9 +9319,239 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
   validate51.errors = vErrors;
   return errors === 0;
 }
-var saveHousehold = validate52;
-var schema53 = { "$id": "saveHousehold", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, "members": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "relation": { "type": "string", "minLength": 1, "maxLength": 10 }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false }, "maxItems": 20 }, "partyContact": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false } }, "required": ["gridId", "building", "room", "careNeeds"], "additionalProperties": false };
+var getMyInformation = validate52;
 function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+  } else {
+    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate52.errors = vErrors;
+  return errors === 0;
+}
+var updateMyInformation = validate53;
+var schema54 = { "$id": "updateMyInformation", "type": "object", "properties": { "phone": { "anyOf": [{ "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, { "type": "null" }] }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" } }, "minProperties": 1, "additionalProperties": false };
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (Object.keys(data).length < 1) {
+      const err0 = { instancePath, schemaPath: "#/minProperties", keyword: "minProperties", params: { limit: 1 } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "phone" || key0 === "careNeeds" || key0 === "noSmartphone")) {
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.phone !== void 0) {
+      let data0 = data.phone;
+      const _errs3 = errors;
+      let valid1 = false;
+      const _errs4 = errors;
+      if (typeof data0 === "string") {
+        if (!pattern8.test(data0)) {
+          const err2 = { instancePath: instancePath + "/phone", schemaPath: "#/properties/phone/anyOf/0/pattern", keyword: "pattern", params: { pattern: "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = { instancePath: instancePath + "/phone", schemaPath: "#/properties/phone/anyOf/0/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      var _valid0 = _errs4 === errors;
+      valid1 = valid1 || _valid0;
+      if (!valid1) {
+        const _errs6 = errors;
+        if (data0 !== null) {
+          const err4 = { instancePath: instancePath + "/phone", schemaPath: "#/properties/phone/anyOf/1/type", keyword: "type", params: { type: "null" } };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        var _valid0 = _errs6 === errors;
+        valid1 = valid1 || _valid0;
+      }
+      if (!valid1) {
+        const err5 = { instancePath: instancePath + "/phone", schemaPath: "#/properties/phone/anyOf", keyword: "anyOf", params: {} };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      } else {
+        errors = _errs3;
+        if (vErrors !== null) {
+          if (_errs3) {
+            vErrors.length = _errs3;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.careNeeds !== void 0) {
+      let data1 = data.careNeeds;
+      if (Array.isArray(data1)) {
+        if (data1.length > 4) {
+          const err6 = { instancePath: instancePath + "/careNeeds", schemaPath: "#/properties/careNeeds/maxItems", keyword: "maxItems", params: { limit: 4 } };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (typeof data2 !== "string") {
+            const err7 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          if (!(data2 === "elderlyAlone" || data2 === "sick" || data2 === "disabled" || data2 === "pregnant")) {
+            const err8 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema54.properties.careNeeds.items.enum } };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        let i1 = data1.length;
+        let j0;
+        if (i1 > 1) {
+          const indices0 = {};
+          for (; i1--; ) {
+            let item0 = data1[i1];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j0 = indices0[item0];
+              const err9 = { instancePath: instancePath + "/careNeeds", schemaPath: "#/properties/careNeeds/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 } };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i1;
+          }
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/careNeeds", schemaPath: "#/properties/careNeeds/type", keyword: "type", params: { type: "array" } };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.noSmartphone !== void 0) {
+      if (typeof data.noSmartphone !== "boolean") {
+        const err11 = { instancePath: instancePath + "/noSmartphone", schemaPath: "#/properties/noSmartphone/type", keyword: "type", params: { type: "boolean" } };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err12];
+    } else {
+      vErrors.push(err12);
+    }
+    errors++;
+  }
+  validate53.errors = vErrors;
+  return errors === 0;
+}
+var leaveGrid = validate54;
+function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+  } else {
+    const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate54.errors = vErrors;
+  return errors === 0;
+}
+var saveHousehold = validate55;
+var schema56 = { "$id": "saveHousehold", "type": "object", "properties": { "gridId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "householdId": { "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Za-z_-]+$" }, "building": { "type": "string", "minLength": 1, "maxLength": 20 }, "unit": { "type": "string", "minLength": 1, "maxLength": 20 }, "room": { "type": "string", "minLength": 1, "maxLength": 20 }, "careNeeds": { "type": "array", "items": { "type": "string", "enum": ["elderlyAlone", "sick", "disabled", "pregnant"] }, "uniqueItems": true, "maxItems": 4 }, "noSmartphone": { "type": "boolean" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" }, "members": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "relation": { "type": "string", "minLength": 1, "maxLength": 10 }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false }, "maxItems": 20 }, "partyContact": { "type": "object", "properties": { "name": { "type": "string", "minLength": 1, "maxLength": 20, "pattern": "^\\S(?:.*\\S)?$" }, "phone": { "type": "string", "pattern": "^(?:1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$" } }, "required": ["name"], "additionalProperties": false } }, "required": ["gridId", "building", "room", "careNeeds"], "additionalProperties": false };
+function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -9363,7 +9593,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func51.call(schema53.properties, key0)) {
+      if (!func51.call(schema56.properties, key0)) {
         const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err4];
@@ -9571,7 +9801,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data6 === "elderlyAlone" || data6 === "sick" || data6 === "disabled" || data6 === "pregnant")) {
-            const err24 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema53.properties.careNeeds.items.enum } };
+            const err24 = { instancePath: instancePath + "/careNeeds/" + i0, schemaPath: "#/properties/careNeeds/items/enum", keyword: "enum", params: { allowedValues: schema56.properties.careNeeds.items.enum } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -9899,11 +10129,11 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate52.errors = vErrors;
+  validate55.errors = vErrors;
   return errors === 0;
 }
-var getHousehold = validate53;
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getHousehold = validate56;
+function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -10026,11 +10256,11 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate53.errors = vErrors;
+  validate56.errors = vErrors;
   return errors === 0;
 }
-var getHouseholdTemplate = validate54;
-function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var getHouseholdTemplate = validate57;
+function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -10053,11 +10283,11 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate54.errors = vErrors;
+  validate57.errors = vErrors;
   return errors === 0;
 }
-var importHouseholds = validate55;
-function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var importHouseholds = validate58;
+function validate58(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -10171,7 +10401,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate55.errors = vErrors;
+  validate58.errors = vErrors;
   return errors === 0;
 }
 export {
@@ -10188,6 +10418,7 @@ export {
   getHousehold,
   getHouseholdTemplate,
   getJoinCode,
+  getMyInformation,
   getMyProfile,
   getNoticeReach,
   getReport,
@@ -10197,6 +10428,7 @@ export {
   importHouseholds,
   issueInvitation,
   joinGrid,
+  leaveGrid,
   listFollowUps,
   listInbox,
   listMyRequests,
@@ -10218,6 +10450,7 @@ export {
   saveHousehold,
   setVillagePolicy,
   submitRequest,
+  updateMyInformation,
   updateRequestStatus,
   updateRoutingRule,
   verifyMember

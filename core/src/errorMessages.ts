@@ -38,6 +38,12 @@ export const ERROR_MESSAGES = {
   'GRID.NOT_FOUND': '找不到这个网格',
   /** verifyMember: the member's household claim is not waiting to be checked (confirmed, rejected or never made). */
   'MEMBER.NOT_PENDING': '这位住户不在待核实名单中，请刷新后再试',
+  /** getMyInformation's corrections and leaveGrid: the caller has not joined a grid. */
+  'MEMBER.NOT_JOINED': '您还没有加入网格，没有登记的住户信息',
+  /** updateMyInformation: the caller joined without naming a household. */
+  'MEMBER.NO_HOUSEHOLD': '您加入网格时没有登记住址；如需登记，请重新扫网格二维码并填写住址',
+  /** updateMyInformation: the caller's claim on the household is still pending (待核实). */
+  'MEMBER.NOT_VERIFIED': '您的住户身份还在核实中，核实后才能修改这一户的信息；如需更改住址，请重新扫网格二维码加入',
   /** joinGrid: new households a day through one join code, and by one person (core/src/joinLimits.ts). */
   'LIMIT.HOUSEHOLDS_PER_CODE': '今天通过这个二维码新登记的住户已达上限，请联系网格员登记，或明天再试',
   'LIMIT.HOUSEHOLDS_PER_USER': '您今天新登记的住户已达上限，如需为家人登记请联系网格员',

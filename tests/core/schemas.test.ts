@@ -255,6 +255,22 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
     bad: [{}, { gridId: 'g1', limit: 51 }, { gridId: 'g1', userId: 'spoofed' }],
   },
   getMyProfile: { good: [{}], bad: [{ openid: 'spoofed' }, { userId: 'someone-else' }] },
+  getMyInformation: { good: [{}], bad: [{ openid: 'spoofed' }, { userId: 'someone-else' }] },
+  updateMyInformation: {
+    good: [{ phone: '13800138000' }, { phone: '021-12345678' }, { phone: null }, { careNeeds: [] }, { careNeeds: ['sick', 'disabled'], noSmartphone: true }],
+    bad: [
+      {},
+      { phone: '12345' },
+      { phone: '' },
+      { careNeeds: ['unknown'] },
+      { careNeeds: ['sick', 'sick'] },
+      { noSmartphone: 'yes' },
+      { building: '1', room: '101' },
+      { phone: '13800138000', householdId: 'h1' },
+      { phone: '13800138000', openid: 'spoofed' },
+    ],
+  },
+  leaveGrid: { good: [{}], bad: [{ openid: 'spoofed' }, { householdId: 'h1' }] },
   rotateJoinKeys: { good: [{}], bad: [{ keyId: 'A' }, { secret: 'x' }] },
   exportReport: {
     good: [{ period: { kind: 'week', date: '2026-11-24' } }, { groupBy: 'grid', villageId: 'v1', period: { kind: 'week', date: '2026-11-24' } }],

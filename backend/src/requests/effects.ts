@@ -47,6 +47,7 @@ import {
   type SubscribeMessage,
 } from '../notify';
 import { fetchGrid } from '../organisation/repo';
+import { isLeftResidentId } from '../../../core/src/myInformation';
 import { inboxItemFor, inboxItemId, isHouseholdResidentId, requestMapper, type RequestDoc } from './store';
 
 interface MessagePayload {
@@ -208,8 +209,8 @@ export function effectsOf(request: Request, event: RequestEvent, followUp: Follo
       );
     }
   }
-  // 代办 for a household nobody of it has joined: there is no resident to message yet.
-  if (followUp.toldResident && !isHouseholdResidentId(request.residentId)) {
+  // Nobody to message: a household-scoped resident (代办) or one who left the grid (leaveGrid).
+  if (followUp.toldResident && !isHouseholdResidentId(request.residentId) && !isLeftResidentId(request.residentId)) {
     add(effects, request, 'message', { userId: request.residentId, message: updatedMessage(request, event) } satisfies MessagePayload, now, request.residentId);
   }
   if (followUp.syncInbox) add(effects, request, 'inboxState', {}, now);

@@ -73,6 +73,9 @@ export const INPUT_SCHEMAS = {
   getVillagePolicy: staff.getVillagePolicySchema,
   getGridRoster: roster.getGridRosterSchema,
   getMyProfile: profile.getMyProfileSchema,
+  getMyInformation: profile.getMyInformationSchema,
+  updateMyInformation: profile.updateMyInformationSchema,
+  leaveGrid: profile.leaveGridSchema,
   saveHousehold: register.saveHouseholdSchema,
   getHousehold: register.getHouseholdSchema,
   getHouseholdTemplate: register.getHouseholdTemplateSchema,
@@ -126,6 +129,9 @@ export interface FunctionInputs {
   getVillagePolicy: staff.GetVillagePolicyInput;
   getGridRoster: roster.GetGridRosterInput;
   getMyProfile: profile.GetMyProfileInput;
+  getMyInformation: profile.GetMyInformationInput;
+  updateMyInformation: profile.UpdateMyInformationInput;
+  leaveGrid: profile.LeaveGridInput;
   saveHousehold: register.SaveHouseholdInput;
   getHousehold: register.GetHouseholdInput;
   getHouseholdTemplate: register.GetHouseholdTemplateInput;
@@ -176,6 +182,9 @@ export interface FunctionOutputs {
   getVillagePolicy: staff.VillagePolicyView;
   getGridRoster: roster.GridRoster;
   getMyProfile: profile.MyProfile;
+  getMyInformation: profile.MyInformation;
+  updateMyInformation: profile.MyInformationUpdate;
+  leaveGrid: profile.GridLeft;
   saveHousehold: register.SavedHousehold;
   getHousehold: register.HouseholdEntry;
   getHouseholdTemplate: register.HouseholdTemplate;

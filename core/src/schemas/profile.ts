@@ -1,7 +1,8 @@
 // Input schema and reply: "who am I" (getMyProfile). Nothing to send: the caller is the openid from getWXContext.
 
 import type { FromSchema } from 'json-schema-to-ts';
-import type { GridRole, Id, LeaderRole, VillageRole } from '../model';
+import { CARE_NEEDS, type CareNeed, type EpochMs, type GridRole, type Id, type LeaderRole, type VillageRole } from '../model';
+import { phoneSchema } from './common';
 import type { TemplateKey } from '../subscriptions';
 
 export const getMyProfileSchema = {
@@ -79,4 +80,87 @@ export interface ReminderCounts {
   /** Every template is long-term (then every count is null). */
   longTerm: boolean;
   left: Record<TemplateKey, number | null>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// "My information" (我的信息, PIPL: a resident sees, corrects and deletes what is held about them).
+// The caller is always the openid from getWXContext: no input names a person.
+
+export const getMyInformationSchema = {
+  $id: 'getMyInformation',
+  type: 'object',
+  properties: {},
+  additionalProperties: false,
+} as const;
+export type GetMyInformationInput = FromSchema<typeof getMyInformationSchema>;
+
+/**
+ * The household fields a verified member may correct. The address is not here: a new address is a
+ * new household claim, made by scanning the grid's code again (joinGrid).
+ */
+export const updateMyInformationSchema = {
+  $id: 'updateMyInformation',
+  type: 'object',
+  properties: {
+    /** The household's phone; null removes it. */
+    phone: { anyOf: [phoneSchema, { type: 'null' }] },
+    careNeeds: { type: 'array', items: { type: 'string', enum: CARE_NEEDS }, uniqueItems: true, maxItems: CARE_NEEDS.length },
+    noSmartphone: { type: 'boolean' },
+  },
+  minProperties: 1,
+  additionalProperties: false,
+} as const;
+export type UpdateMyInformationInput = FromSchema<typeof updateMyInformationSchema>;
+
+export const leaveGridSchema = {
+  $id: 'leaveGrid',
+  type: 'object',
+  properties: {},
+  additionalProperties: false,
+} as const;
+export type LeaveGridInput = FromSchema<typeof leaveGridSchema>;
+
+/** What the household holds that only its verified members are shown (a pending claimant may be a stranger). */
+export interface MyHouseholdDetails {
+  phone?: string;
+  careNeeds: CareNeed[];
+  noSmartphone: boolean;
+}
+
+export interface MyInformation {
+  /** Null: the caller has not joined a grid (nothing is held about them as a resident). */
+  membership: {
+    gridId: Id;
+    gridName: string;
+    villageName: string;
+    joinedAt: EpochMs;
+    verification: 'pending' | 'verified';
+    /** The privacy notice agreed to at join; absent for members who joined before it was asked. */
+    privacyConsent?: { version: string; at: EpochMs };
+  } | null;
+  /** Null: joined without a household, or the household no longer exists. */
+  household: {
+    householdId: Id;
+    building?: string;
+    unit?: string;
+    room?: string;
+    /** Null while the claim is pending (待核实): the household's phone and care needs are not shown to a claimant. */
+    details: MyHouseholdDetails | null;
+  } | null;
+  /** How many requests (诉求) name the caller as their resident. */
+  requestCount: number;
+}
+
+export interface MyInformationUpdate {
+  outcome: 'updated' | 'unchanged';
+  details: MyHouseholdDetails;
+}
+
+export interface GridLeft {
+  /** False: the caller was not a member (a retry after leaving, or never joined): nothing was held. */
+  left: boolean;
+  /** The household's personal fields were deleted (the caller was its last member and it came from joining). */
+  householdErased: boolean;
+  /** Requests whose text and photos were removed and whose resident is no longer the caller. */
+  requestsAnonymised: number;
 }
