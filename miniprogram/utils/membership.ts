@@ -14,3 +14,8 @@ export function readMembership(): Membership | null {
 export function saveMembership(membership: Membership): void {
   wx.setStorageSync(MEMBERSHIP_STORAGE_KEY, membership);
 }
+
+/** After leaving the grid (leaveGrid): the phone no longer names a grid, so home asks to join again. */
+export function forgetMembership(): void {
+  wx.removeStorageSync(MEMBERSHIP_STORAGE_KEY);
+}

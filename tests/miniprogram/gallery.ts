@@ -50,6 +50,7 @@ export const SCREENS: readonly Screen[] = [
   { role: 'resident', page: 'pages/request/index', query: (s) => ({ id: s.answeredRequestId }) },
   { role: 'resident', page: 'pages/notices/index' },
   { role: 'resident', page: 'pages/notice/index', query: (s) => ({ id: s.noticeId }) },
+  { role: 'resident', page: 'pages/me/index' },
   { role: 'resident', page: 'pages/join/index', query: (s) => ({ scene: encodeURIComponent(s.joinScene) }), holder: (s) => s.newcomer },
   { role: 'resident', page: 'pages/invite/index', query: (s) => ({ scene: encodeURIComponent(s.inviteScene) }), holder: (s) => s.invitee },
   { role: 'leader', page: 'pages/home/index' },

@@ -86,6 +86,19 @@ describe('home page', () => {
     ]);
   });
 
+  it('links a member to 我的信息, and shows no such link before joining', async () => {
+    world.storage.set('lx.membership', MEMBERSHIP);
+    world.handlers.listNotices = () => ok(noticePage([]));
+    page = await mount('pages/home/index');
+    await page.tap('#my-information');
+    expect(world.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/me/index' }]);
+    page.unmount();
+    world = installWorld();
+    world.handlers.getMyProfile = () => ok(EMPTY_PROFILE);
+    page = await mount('pages/home/index');
+    expect(page.comp.querySelector('#my-information')).toBeFalsy();
+  });
+
   it("shows my grid's three leaders under the grid name, and 拨打 calls the leader's number", async () => {
     world.storage.set('lx.membership', MEMBERSHIP);
     world.handlers.getMyProfile = () => ok(RESIDENT_PROFILE);

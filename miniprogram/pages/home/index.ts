@@ -222,6 +222,9 @@ defineComponent({
     onMyRequests() {
       wx.navigateTo({ url: '/pages/requests/index' });
     },
+    onMyInformation() {
+      wx.navigateTo({ url: '/pages/me/index' });
+    },
     onAllNotices() {
       wx.navigateTo({ url: '/pages/notices/index' });
     },
