@@ -95,26 +95,59 @@ export function isLeftResidentId(residentId: Id): boolean {
   return residentId.startsWith(LEFT_RESIDENT_PREFIX);
 }
 
+/** A trailing ellipsis: truncateChars marks a cut excerpt with it. */
+const ELLIPSIS = '…';
+
+/** Whether `value` is the text or an excerpt cut from its start (a message's thing value, an inbox excerpt). */
+function isExcerptOf(value: string, text: string): boolean {
+  const excerpt = value.endsWith(ELLIPSIS) ? value.slice(0, -ELLIPSIS.length) : value;
+  return excerpt !== '' && text !== '' && text.startsWith(excerpt) && (excerpt === text || value.endsWith(ELLIPSIS));
+}
+
+/** A copy of `value` with every string that quotes the text blanked. */
+function scrubbed(value: unknown, text: string): unknown {
+  if (typeof value === 'string') return isExcerptOf(value, text) ? '' : value;
+  if (Array.isArray(value)) return value.map((v) => scrubbed(v, text));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubbed(v, text)]));
+  return value;
+}
+
+interface StoredEffectLike {
+  payload?: unknown;
+}
+
 /**
  * A request of a resident who left, as kept. What the weekly report, the dashboard and reach count is
  * kept: grid, village, household id (an address, not a person), category, urgency, state, version,
  * every time (submitted, due, first response and its ms, resolved, closed), routing and escalation,
  * and the staff's own replies. What says who the resident is or what they wrote goes: the resident id
  * becomes a per-request marker (so the residentId+idempotencyKey index stays unique and nobody is
- * messaged), the text and photos are blanked, the location is removed, and in the event log the
- * resident's own entries keep their kind, states and time but lose their author, note and photos.
+ * messaged), the text and photos are blanked, the location is removed, in the event log the
+ * resident's own entries keep their kind, states and time but lose their author, note and photos,
+ * effects addressed to the resident (keyed by their id) are dropped, and the staff's messages lose
+ * the words they quoted from the text.
  */
-export function anonymisedRequest(request: Pick<Request, 'id' | 'residentId'> & { events?: RequestEvent[] }): {
-  residentId: Id;
-  text: '';
-  photos: [];
-  events?: RequestEvent[];
-} {
+export function anonymisedRequest<E extends StoredEffectLike>(
+  request: Pick<Request, 'id' | 'residentId' | 'text'> & { events?: RequestEvent[]; effects?: Record<string, E> },
+): { residentId: Id; text: ''; photos: []; events?: RequestEvent[]; effects?: Record<string, E>; droppedEffects: string[] } {
   const marker = leftResidentId(request.id);
   const events = request.events?.map((event) => {
     if (event.actorId !== request.residentId) return event;
     const { note: _note, photos: _photos, data: _data, ...kept } = event;
     return { ...kept, actorId: marker };
   });
-  return { residentId: marker, text: '', photos: [], ...(events !== undefined ? { events } : {}) };
+  const droppedEffects: string[] = [];
+  const effects: Record<string, E> = {};
+  for (const [key, effect] of Object.entries(request.effects ?? {})) {
+    if (key.endsWith(`:${request.residentId}`)) droppedEffects.push(key);
+    else effects[key] = { ...effect, ...(effect.payload !== undefined ? { payload: scrubbed(effect.payload, request.text) } : {}) };
+  }
+  return {
+    residentId: marker,
+    text: '',
+    photos: [],
+    ...(events !== undefined ? { events } : {}),
+    ...(request.effects !== undefined ? { effects } : {}),
+    droppedEffects,
+  };
 }

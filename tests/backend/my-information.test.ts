@@ -119,7 +119,12 @@ describe('updateMyInformation, then leaveGrid', () => {
 
   it("leaves: the membership goes, the joined household's personal fields are deleted, requests are anonymised", async () => {
     const { householdId } = (await membershipDoc(NEWCOMER))!;
-    const request = await submit(backend, NEWCOMER, '家里老人需要帮忙买药');
+    const text = '家里老人需要帮忙买药';
+    const request = await submit(backend, NEWCOMER, text);
+    // A reply owes the resident a message: an effect keyed by their id, which leaving must not keep.
+    const replied = await backend.call('respondRequest', { requestId: request.id, message: '马上去药店' }, leader());
+    expect(replied.ok, JSON.stringify(replied)).toBe(true);
+    expect(JSON.stringify(await fetchById(backend.db, COLLECTIONS.requests, request.id))).toContain(NEWCOMER);
     const shown = await backend.call<HouseholdEntry>('getHousehold', { gridId: grid().gridId, householdId }, leader());
     expect(shown.data?.phone).toBe(PHONE);
 
@@ -140,8 +145,10 @@ describe('updateMyInformation, then leaveGrid', () => {
     expect(afterLeaving.data?.careNeeds).toEqual([]);
 
     const stored = (await fetchById<Record<string, unknown>>(backend.db, COLLECTIONS.requests, request.id))!;
-    expect(stored).toMatchObject({ residentId: `left:${request.id}`, text: '', photos: [], category: request.category, state: request.state });
+    expect(stored).toMatchObject({ residentId: `left:${request.id}`, text: '', photos: [], category: request.category, state: 'responded' });
     expect(JSON.stringify(stored)).not.toContain(NEWCOMER);
+    expect(JSON.stringify(stored)).not.toContain(text.slice(0, 4));
+    expect(JSON.stringify(stored)).toContain('马上去药店');
     expect((await inboxItems(backend, request.id)).every((item) => item.excerpt === '')).toBe(true);
     expect(await informationOf(NEWCOMER)).toEqual({ membership: null, household: null, requestCount: 0 });
 

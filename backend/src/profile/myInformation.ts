@@ -62,16 +62,31 @@ export async function updateMyInformation(input: FunctionInputs['updateMyInforma
   return ok({ outcome: 'updated', details });
 }
 
-type OwnRequestDoc = { _id: Id; residentId: Id; events?: RequestEvent[] };
+type OwnRequestDoc = { _id: Id; residentId: Id; text: string; events?: RequestEvent[]; effects?: Record<string, { payload?: unknown }> };
 
 async function anonymiseRequests(db: Database, openid: Id, requests: OwnRequestDoc[]): Promise<void> {
   if (requests.length === 0) return;
   const _ = db.command;
   await Promise.all([
     ...requests.map((doc) => {
-      const kept = anonymisedRequest({ id: doc._id, residentId: doc.residentId, ...(doc.events !== undefined ? { events: doc.events } : {}) });
+      const { droppedEffects, effects, ...kept } = anonymisedRequest({
+        id: doc._id,
+        residentId: doc.residentId,
+        text: doc.text,
+        ...(doc.events !== undefined ? { events: doc.events } : {}),
+        ...(doc.effects !== undefined ? { effects: doc.effects } : {}),
+      });
+      // Each effect is written whole (a nested object would be merged field by field), the dropped ones removed.
+      const effectWrites = Object.fromEntries([
+        ...Object.entries(effects ?? {}).map(([key, effect]) => [`effects.${key}`, _.set(effect)]),
+        ...droppedEffects.map((key) => [`effects.${key}`, _.remove()]),
+      ]);
       // Conditional on the resident still being the caller: a retry finds nothing left to change.
-      return updateWhere(db.collection(COLLECTIONS.requests).where({ _id: doc._id, residentId: openid }), { ...kept, location: _.remove() });
+      return updateWhere(db.collection(COLLECTIONS.requests).where({ _id: doc._id, residentId: openid }), {
+        ...kept,
+        ...effectWrites,
+        location: _.remove(),
+      });
     }),
     // Each responder's inbox item carries the first words of the text.
     updateWhere(db.collection(COLLECTIONS.inbox).where({ requestId: _.in(requests.map((r) => r._id)) }), { excerpt: '' }),
@@ -89,7 +104,11 @@ export async function leaveGrid(_input: FunctionInputs['leaveGrid'], ctx: CallCo
   const [membership, requests] = await Promise.all([
     loadMembership(db, openid),
     fetchAll<OwnRequestDoc>(
-      db.collection(COLLECTIONS.requests).where({ residentId: openid }).field({ _id: true, residentId: true, events: true }).limit(MAX_GET_LIMIT),
+      db
+        .collection(COLLECTIONS.requests)
+        .where({ residentId: openid })
+        .field({ _id: true, residentId: true, text: true, events: true, effects: true })
+        .limit(MAX_GET_LIMIT),
     ),
   ]);
   if (membership === null) {
