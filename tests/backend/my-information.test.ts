@@ -120,7 +120,11 @@ describe('updateMyInformation, then leaveGrid', () => {
   it("leaves: the membership goes, the joined household's personal fields are deleted, requests are anonymised", async () => {
     const { householdId } = (await membershipDoc(NEWCOMER))!;
     const text = '家里老人需要帮忙买药';
-    const request = await submit(backend, NEWCOMER, text);
+    const photo = (await backend.emu.cloud.uploadFile({ cloudPath: 'requests/my-information/photo.jpg', fileContent: Buffer.from('jpeg') })) as {
+      fileID: string;
+    };
+    const request = await submit(backend, NEWCOMER, text, { photos: [photo.fileID] });
+    await expect(backend.emu.cloud.downloadFile({ fileID: photo.fileID })).resolves.toBeTruthy();
     // A reply owes the resident a message: an effect keyed by their id, which leaving must not keep.
     const replied = await backend.call('respondRequest', { requestId: request.id, message: '马上去药店' }, leader());
     expect(replied.ok, JSON.stringify(replied)).toBe(true);
@@ -149,6 +153,8 @@ describe('updateMyInformation, then leaveGrid', () => {
     expect(JSON.stringify(stored)).not.toContain(NEWCOMER);
     expect(JSON.stringify(stored)).not.toContain(text.slice(0, 4));
     expect(JSON.stringify(stored)).toContain('马上去药店');
+    // The photo is gone from storage too, not only from the request.
+    await expect(backend.emu.cloud.downloadFile({ fileID: photo.fileID })).rejects.toThrow();
     expect((await inboxItems(backend, request.id)).every((item) => item.excerpt === '')).toBe(true);
     expect(await informationOf(NEWCOMER)).toEqual({ membership: null, household: null, requestCount: 0 });
 

@@ -62,11 +62,39 @@ export async function updateMyInformation(input: FunctionInputs['updateMyInforma
   return ok({ outcome: 'updated', details });
 }
 
-type OwnRequestDoc = { _id: Id; residentId: Id; text: string; events?: RequestEvent[]; effects?: Record<string, { payload?: unknown }> };
+type OwnRequestDoc = {
+  _id: Id;
+  residentId: Id;
+  text: string;
+  photos?: string[];
+  events?: RequestEvent[];
+  effects?: Record<string, { payload?: unknown }>;
+};
 
-async function anonymiseRequests(db: Database, openid: Id, requests: OwnRequestDoc[]): Promise<void> {
+/** The photos the resident took: the request's own and those of their own events (staff's stay). */
+function residentPhotos(requests: readonly OwnRequestDoc[]): string[] {
+  const photos = new Set<string>();
+  for (const doc of requests) {
+    for (const photo of doc.photos ?? []) photos.add(photo);
+    for (const event of doc.events ?? []) if (event.actorId === doc.residentId) for (const photo of event.photos ?? []) photos.add(photo);
+  }
+  return [...photos];
+}
+
+/**
+ * Deletes the resident's photos from cloud storage, before the requests forget them, so a retry after
+ * a failed write still finds them. A file already gone is reported per file, not thrown: a retry is harmless.
+ */
+async function deletePhotos(ctx: CallContext, requests: readonly OwnRequestDoc[]): Promise<void> {
+  const fileList = residentPhotos(requests);
+  if (fileList.length > 0) await ctx.cloud.deleteFile({ fileList });
+}
+
+async function anonymiseRequests(ctx: CallContext, requests: OwnRequestDoc[]): Promise<void> {
   if (requests.length === 0) return;
+  const { db, openid } = ctx;
   const _ = db.command;
+  await deletePhotos(ctx, requests);
   await Promise.all([
     ...requests.map((doc) => {
       const { droppedEffects, effects, ...kept } = anonymisedRequest({
@@ -107,14 +135,14 @@ export async function leaveGrid(_input: FunctionInputs['leaveGrid'], ctx: CallCo
       db
         .collection(COLLECTIONS.requests)
         .where({ residentId: openid })
-        .field({ _id: true, residentId: true, text: true, events: true, effects: true })
+        .field({ _id: true, residentId: true, text: true, photos: true, events: true, effects: true })
         .limit(MAX_GET_LIMIT),
     ),
   ]);
   if (membership === null) {
     // A retry after leaving (or someone who never joined): finish what a failed call left; no error,
     // so a retried tap shows the same outcome.
-    await anonymiseRequests(db, openid, requests);
+    await anonymiseRequests(ctx, requests);
     return ok({ left: false, householdErased: false, requestsAnonymised: requests.length });
   }
   const householdId = membership.householdId;
@@ -126,7 +154,7 @@ export async function leaveGrid(_input: FunctionInputs['leaveGrid'], ctx: CallCo
   await Promise.all([
     leaving.eraseHousehold && household !== null && eraseHousehold(db, household),
     appendMembershipChange(db, membership, leaving.history),
-    anonymiseRequests(db, openid, requests),
+    anonymiseRequests(ctx, requests),
   ]);
   // Last: a retry after a failure above still finds the membership and redoes the same writes.
   await removeWhere(db.collection(COLLECTIONS.memberships).where({ _id: openid }));
