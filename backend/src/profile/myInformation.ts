@@ -6,7 +6,8 @@
 // - getMyInformation: membership 1 → grid ∥ village ∥ household ∥ request count (1 each) = 2 waves.
 // - updateMyInformation: membership 1 → household 1 → the household update 1 (none when unchanged).
 // - leaveGrid: membership ∥ the caller's requests (2) → household ∥ the other members (2) → household
-//   erase ∥ history insert ∥ one update per request ∥ inbox excerpts (in parallel) → membership removal 1.
+//   erase ∥ history insert ∥ (the photos' storage deleteFile, then one update per request ∥ inbox
+//   excerpts) → membership removal 1.
 import { ok, type Result } from '../../../core/src/errors';
 import { isVerifiedMember } from '../../../core/src/claims';
 import { addressParts } from '../../../core/src/membership';
