@@ -8320,7 +8320,6 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var listPersonalDataAccess = validate42;
-var pattern84 = new RegExp("^\\d+$", "u");
 function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -8421,8 +8420,8 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.cursor !== void 0) {
       let data2 = data.cursor;
       if (typeof data2 === "string") {
-        if (func2(data2) > 12) {
-          const err9 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/maxLength", keyword: "maxLength", params: { limit: 12 } };
+        if (func2(data2) > 256) {
+          const err9 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/maxLength", keyword: "maxLength", params: { limit: 256 } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -8430,8 +8429,8 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern84.test(data2)) {
-          const err10 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^\\d+$" } };
+        if (func2(data2) < 1) {
+          const err10 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/minLength", keyword: "minLength", params: { limit: 1 } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -8463,7 +8462,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
 }
 var recordFollowUp = validate43;
 var schema44 = { "$id": "recordFollowUp", "type": "object", "properties": { "followUpId": { "type": "string", "minLength": 3, "maxLength": 80, "pattern": "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" }, "outcome": { "type": "string", "enum": ["resolved", "explained", "redispatch", "unreachable"] }, "note": { "type": "string", "maxLength": 500 } }, "required": ["followUpId", "outcome"], "additionalProperties": false };
-var pattern85 = new RegExp("^[0-9A-Za-z_-]+:[0-9A-Za-z]+$", "u");
+var pattern84 = new RegExp("^[0-9A-Za-z_-]+:[0-9A-Za-z]+$", "u");
 function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -8519,7 +8518,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern85.test(data0)) {
+        if (!pattern84.test(data0)) {
           const err5 = { instancePath: instancePath + "/followUpId", schemaPath: "#/properties/followUpId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_-]+:[0-9A-Za-z]+$" } };
           if (vErrors === null) {
             vErrors = [err5];
@@ -8750,7 +8749,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var removeRole = validate46;
-var pattern89 = new RegExp("^[0-9A-Za-z_:-]+$", "u");
+var pattern88 = new RegExp("^[0-9A-Za-z_:-]+$", "u");
 function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -8846,7 +8845,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern89.test(data1)) {
+        if (!pattern88.test(data1)) {
           const err9 = { instancePath: instancePath + "/assignmentId", schemaPath: "#/properties/assignmentId/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z_:-]+$" } };
           if (vErrors === null) {
             vErrors = [err9];

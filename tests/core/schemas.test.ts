@@ -279,7 +279,7 @@ const CASES: { [N in FunctionName]: { good: FunctionInputs[N][]; bad: unknown[] 
   listFollowUps: { good: [{}, { villageId: 'v1' }], bad: [{ villageId: '' }, { userId: 'spoofed' }] },
   listPersonalDataAccess: {
     good: [{ villageId: 'v1' }, { villageId: 'v1', limit: 10, cursor: '20' }],
-    bad: [{}, { villageId: 'v1', cursor: 'x' }, { villageId: 'v1', limit: 0 }, { villageId: 'v1', viewerId: 'spoofed' }],
+    bad: [{}, { villageId: 'v1', cursor: '' }, { villageId: 'v1', limit: 0 }, { villageId: 'v1', viewerId: 'spoofed' }],
   },
   recordFollowUp: {
     good: [

@@ -2,18 +2,14 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { PersonalDataAccess } from '../accessLog';
 import type { Id } from '../model';
-import { idSchema, PAGE_SIZE_MAX } from './common';
-
-/** Offsets as decimal strings. */
-const offsetCursorSchema = { type: 'string', maxLength: 12, pattern: '^\\d+$' } as const;
+import { idSchema, pageProperties } from './common';
 
 export const listPersonalDataAccessSchema = {
   $id: 'listPersonalDataAccess',
   type: 'object',
   properties: {
     villageId: idSchema,
-    limit: { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX },
-    cursor: offsetCursorSchema,
+    ...pageProperties,
   },
   required: ['villageId'],
   additionalProperties: false,
