@@ -146,8 +146,8 @@ function deadlineMessage(request: Request, userId: Id, dueAt: EpochMs, note: str
  * the state, and (on a submission) how long before the response target the responders are reminded.
  */
 export interface FollowUp {
-  /** `sms` defaults to 'fallback'; escalations to the duty officers or the street pass 'always'. */
-  assigned?: { userIds: readonly Id[]; reason: InboxReason; why: string; sms?: SmsRule };
+  /** Their SMS goes only when the message could not reach them; escalations (escalations.ts) have their own rule. */
+  assigned?: { userIds: readonly Id[]; reason: InboxReason; why: string };
   toldResponders?: { userIds: readonly Id[]; why: string };
   toldResident?: boolean;
   /** Existing inbox items take the request's new state (every change after the submission). */
@@ -158,19 +158,14 @@ export interface FollowUp {
   resolutionDueAt?: EpochMs;
 }
 
-/** The template a responder's message uses for why they have the request. */
-function templateFor(reason: InboxReason): TemplateKey {
-  return reason === 'escalation' ? 'requestEscalated' : 'requestAssigned';
-}
-
 /** The effects of a change that produced `request` (at its new version) and `event`. */
 export function effectsOf(request: Request, event: RequestEvent, followUp: FollowUp, now: EpochMs): Record<string, Effect> {
   const effects: Record<string, Effect> = {};
   const { assigned, toldResponders: told } = followUp;
   for (const userId of assigned?.userIds ?? []) {
-    const { why, reason, sms = 'fallback' } = assigned ?? { why: '', reason: 'routed' };
-    add(effects, request, 'message', { userId, message: assignedMessage(request, userId, why, templateFor(reason)) } satisfies MessagePayload, now, userId);
-    add(effects, request, 'sms', { userId, rule: sms, why } satisfies SmsPayload, now, userId);
+    const { why, reason } = assigned ?? { why: '', reason: 'routed' };
+    add(effects, request, 'message', { userId, message: assignedMessage(request, userId, why, 'requestAssigned') } satisfies MessagePayload, now, userId);
+    add(effects, request, 'sms', { userId, rule: 'fallback', why } satisfies SmsPayload, now, userId);
     add(effects, request, 'inbox', { userId, reason } satisfies InboxPayload, now, userId);
   }
   for (const userId of told?.userIds ?? []) {
