@@ -233,6 +233,11 @@ function printSummary(report: DryRunReport): void {
   if (empty.size > 0) console.warn(`resolved to an empty string (set them in the environment or .env.local): ${[...empty].join(', ')}`);
 }
 
+/** Writes `text` to stdout and waits until it has gone out: a long report to a full pipe (writeSync gets EAGAIN) is written in turns. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
 async function main(): Promise<boolean> {
   const { json, configPath } = parseArgs(process.argv.slice(2));
   // The CLI's code reads stdout-bound console.log in places; keep --json output to the one line.
@@ -240,7 +245,7 @@ async function main(): Promise<boolean> {
   if (json) console.log = console.error;
   const report = await dryRunDeploy(configPath);
   console.log = log;
-  if (json) fs.writeSync(1, `${JSON.stringify(report)}\n`);
+  if (json) await writeOut(`${JSON.stringify(report)}\n`);
   else printSummary(report);
   return report.functions.every((fn) => !fn.error);
 }
