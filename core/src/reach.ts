@@ -33,7 +33,8 @@ interface GridReach {
   unreachedWithCareNeeds: number;
   /**
    * Of the unreached, households only a pending member (待核实) has claimed: someone must still go to the
-   * door. Only when the memberships were read (getNoticeReach); the weekly report does not read them.
+   * door. Only when the pending claims were given (getNoticeReach); the weekly report gives them so
+   * their reads do not count, but sums only the households reached.
    */
   unreachedClaimPending?: number;
 }

@@ -22,6 +22,7 @@
 //   reached (read, or told by a leader) ÷ households, summed over the notices.
 
 import { chinaDateOf, chinaDayStart, chinaWeekdayOf } from './chinaTime';
+import type { PendingClaims } from './claims';
 import type { FollowUp } from './followUps';
 import type { EpochMs, Household, Id, Notice, ReachMark, ReadReceipt, Request, RequestCategory, RequestState, Role, RoleAssignment } from './model';
 import { REQUEST_CATEGORIES, ROLE_LABELS } from './model';
@@ -273,13 +274,17 @@ export interface ReachGrid {
   streetId: Id;
 }
 
-/** Per grid, how far the period's notices reached its households (core/src/reach.ts counts each notice). */
+/**
+ * Per grid, how far the period's notices reached its households (core/src/reach.ts counts each
+ * notice). As in getNoticeReach, a pending member's read (待核实) does not reach their household.
+ */
 export function noticeReachByGrid(
   grids: readonly ReachGrid[],
   notices: readonly Pick<Notice, 'id' | 'streetId' | 'scope'>[],
   households: readonly Pick<Household, 'id' | 'gridId' | 'careNeeds'>[],
-  receipts: readonly Pick<ReadReceipt, 'noticeId' | 'householdId'>[],
+  receipts: readonly (Pick<ReadReceipt, 'noticeId' | 'householdId'> & Partial<Pick<ReadReceipt, 'userId'>>)[],
   marks: readonly Pick<ReachMark, 'noticeId' | 'householdId'>[],
+  pending: PendingClaims,
 ): Map<Id, NoticeReachFigures> {
   const out = new Map<Id, NoticeReachFigures>(grids.map((g) => [g.id, { notices: 0, households: 0, reached: 0, share: null }]));
   for (const notice of notices) {
@@ -290,6 +295,7 @@ export function noticeReachByGrid(
       households,
       receipts.filter((r) => r.noticeId === notice.id),
       marks.filter((m) => m.noticeId === notice.id),
+      pending,
     );
     for (const row of reach.grids) {
       const figures = out.get(row.gridId);

@@ -1,10 +1,14 @@
 // getReport through the real SDK, over requests inserted as fixtures (the request functions are
 // built elsewhere): share within target, p50/p90 first response, escalations by level and average
-// satisfaction for a grid, the village and the street; who may read which report; the China week.
+// satisfaction for a grid, the village and the street; who may read which report; the China week;
+// the reach of the week's notices, which counts a pending member's read (待核实) only once confirmed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import type { ReportView } from '../../core/src/schemas/reports';
+import type { JoinResult } from '../../core/src/schemas';
+import type { PublishResult } from '../../core/src/schemas/notices';
 import type { Request } from '../../core/src/model';
+import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/src/policy';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
@@ -198,5 +202,55 @@ describe('getReport', () => {
       const res = await backend.call('getReport', { groupBy: 'grid', period: lastWeek, ...where }, openid);
       expect({ where, openid, res }).toMatchObject({ where, openid, res: { ok: false, code: 'AUTH.FORBIDDEN' } });
     }
+  });
+});
+
+describe('getReport: notice reach', () => {
+  /** The week of the clock's Tuesday, when the notice below is published. */
+  const thisWeek = { kind: 'week', date: '2026-11-24' } as const;
+
+  it("counts a pending member's read (待核实) as reaching the household only once the claim is confirmed, a verified member's at once", async () => {
+    const g = backend.street.people.grids[2]!;
+    const leader = g.leaders.gridLeader;
+    const published = await backend.call<PublishResult>(
+      'publishNotice',
+      { title: '燃气检修通知', body: '周四下午检修燃气管道', scope: { kind: 'grids', villageId: g.villageId, gridIds: [g.gridId] } },
+      backend.street.people.committee[g.villageId]!,
+    );
+    expect(published.ok, JSON.stringify(published)).toBe(true);
+    const noticeId = published.data!.notice.id;
+    const reachedInReport = async (): Promise<number | undefined> => {
+      const res = await backend.call<ReportView>('getReport', { groupBy: 'grid', gridId: g.gridId, period: thisWeek }, leader);
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+      // No request this week, so no grid row: the grid's reach is the report's overall one.
+      expect(res.data!.overall.noticeReach?.notices).toBe(1);
+      return res.data!.overall.noticeReach?.reached;
+    };
+    const before = await reachedInReport();
+
+    // A stranger names a registered door with the grid's code: a pending claim, whose read does not count.
+    const stranger = 'o-report-stranger';
+    const claimed = backend.street.households.find((h) => h.id === g.unjoined[0]!.householdId)!;
+    const code = await backend.call<{ scene: string }>('getJoinCode', { gridId: g.gridId }, leader);
+    const joined = await backend.call<JoinResult>(
+      'joinGrid',
+      {
+        privacyConsent: { version: PRIVACY_NOTICE_VERSION },
+        scene: code.data!.scene,
+        household: { building: claimed.building!, unit: claimed.unit!, room: claimed.room! },
+      },
+      stranger,
+    );
+    expect(joined.data, JSON.stringify(joined)).toMatchObject({ householdId: claimed.id, claimPending: true });
+    expect((await backend.call('markNoticeRead', { noticeId }, stranger)).ok).toBe(true);
+    expect(await reachedInReport()).toBe(before);
+
+    // A verified member's read reaches their household.
+    expect((await backend.call('markNoticeRead', { noticeId }, g.residents[0]!.openid)).ok).toBe(true);
+    expect(await reachedInReport()).toBe(before! + 1);
+
+    // Once the leader confirms the claim, the stranger's read counts too.
+    expect((await backend.call('verifyMember', { userId: stranger, decision: 'confirm' }, leader)).ok).toBe(true);
+    expect(await reachedInReport()).toBe(before! + 2);
   });
 });

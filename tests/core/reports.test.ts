@@ -20,6 +20,7 @@ import {
   type ReportRow,
   type RoleAssignment,
 } from '../../core/src';
+import { NO_PENDING_CLAIMS, pendingClaims } from '../../core/src/claims';
 import { at } from './fixtures';
 
 const T0 = at('2026-11-24T09:00');
@@ -311,12 +312,33 @@ describe('noticeReachByGrid', () => {
         { noticeId: 'n2', householdId: 'h1' },
       ],
       [{ noticeId: 'n2', householdId: 'h2' }],
+      NO_PENDING_CLAIMS,
     );
     expect(reach.get('g1')).toEqual({ notices: 2, households: 4, reached: 3, share: 3 / 4 });
     expect(reach.get('g2')).toEqual({ notices: 1, households: 1, reached: 0, share: 0 });
   });
 
+  it("does not count a pending member's read (待核实) as reaching the household; a verified member's does", () => {
+    const notices = [{ id: 'n1', streetId: 'st1', scope: { kind: 'village' as const, villageId: 'v1' } }];
+    const pending = pendingClaims([
+      { userId: 'stranger', householdId: 'h1', verification: 'pending' },
+      { userId: 'neighbour', householdId: 'h2', verification: 'verified' },
+    ]);
+    const reach = noticeReachByGrid(
+      grids,
+      notices,
+      households,
+      [
+        { noticeId: 'n1', householdId: 'h1', userId: 'stranger' },
+        { noticeId: 'n1', householdId: 'h2', userId: 'neighbour' },
+      ],
+      [],
+      pending,
+    );
+    expect(reach.get('g1')).toEqual({ notices: 1, households: 2, reached: 1, share: 1 / 2 });
+  });
+
   it('has no share when no notice was published', () => {
-    expect(noticeReachByGrid(grids, [], households, [], []).get('g1')).toEqual({ notices: 0, households: 0, reached: 0, share: null });
+    expect(noticeReachByGrid(grids, [], households, [], [], NO_PENDING_CLAIMS).get('g1')).toEqual({ notices: 0, households: 0, reached: 0, share: null });
   });
 });

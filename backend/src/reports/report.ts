@@ -13,14 +13,15 @@
 // of requests; the place's names (grids, village or street: 1–2); the villages' policies (1); the
 // period's follow-ups (1 per started page); the place's staff for a leader report (1 per started
 // page, + 1 for people routed to who hold no role in the place); for grid and village reports the
-// period's notices (1), then the grids' households, receipts and marks in parallel (1 per started
-// page each; none when no notice was published).
+// period's notices (1), then the grids' households, receipts, marks and pending memberships (待核实,
+// whose reads do not count) in parallel (1 per started page each; none when no notice was published).
 import { createHash } from 'node:crypto';
 import { gridsServed, mayServeGrid, streetAdministered, villagesManaged } from '../../../core/src/access';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { FollowUp } from '../../../core/src/followUps';
 import { reportPeriodFromInput } from '../../../core/src/fromInput';
-import type { EpochMs, Id, Request, RoleAssignment } from '../../../core/src/model';
+import { NO_PENDING_CLAIMS, pendingClaims } from '../../../core/src/claims';
+import type { EpochMs, Id, Membership, Request, RoleAssignment } from '../../../core/src/model';
 import {
   buildReport,
   labelRows,
@@ -46,7 +47,7 @@ import { gridPlace, loadVillagePolicies, type GridDoc, type VillageDoc } from '.
 
 /** Requests read per grid or village at most; a report that would need more says it is truncated. */
 const REPORT_MAX_REQUESTS = 50_000;
-/** Follow-ups, staff assignments, households, receipts or marks one report reads at most. */
+/** Follow-ups, staff assignments, households, receipts, marks or pending memberships one report reads at most. */
 const REPORT_MAX_DOCS = 40_000;
 /** Notices of one period a report weighs at most (a street publishes a few a week). */
 const REPORT_MAX_NOTICES = 200;
@@ -228,13 +229,15 @@ async function reachIn(db: Database, docs: PlaceDocs, period: Period): Promise<{
       .limit(REPORT_MAX_NOTICES + 1),
   );
   const weighed = notices.slice(0, REPORT_MAX_NOTICES).map((n) => ({ id: n._id, streetId: n.streetId, scope: n.scope }));
-  if (weighed.length === 0 || grids.length === 0) return { byGrid: noticeReachByGrid(grids, [], [], [], []), truncated: false };
+  if (weighed.length === 0 || grids.length === 0) return { byGrid: noticeReachByGrid(grids, [], [], [], [], NO_PENDING_CLAIMS), truncated: false };
   const gridIds = grids.map((g) => g.id);
   const ofNotices = { noticeId: _.in(weighed.map((n) => n.id)), gridId: _.in(gridIds) };
-  const [households, receipts, marks] = await Promise.all([
+  const [households, receipts, marks, pending] = await Promise.all([
     fetchPagedById<HouseholdDoc>(db, COLLECTIONS.households, { gridId: _.in(gridIds) }, REPORT_MAX_DOCS),
     fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotices, REPORT_MAX_DOCS),
     fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotices, REPORT_MAX_DOCS),
+    // Only the pending members (待核实): their reads do not reach a household, as in getNoticeReach.
+    fetchPagedById<Membership & { _id: Id }>(db, COLLECTIONS.memberships, { gridId: _.in(gridIds), verification: 'pending' }, REPORT_MAX_DOCS),
   ]);
   const byGrid = noticeReachByGrid(
     grids,
@@ -242,8 +245,12 @@ async function reachIn(db: Database, docs: PlaceDocs, period: Period): Promise<{
     households.docs.map((h) => ({ id: h._id, gridId: h.gridId, careNeeds: h.careNeeds ?? [] })),
     receipts.docs.filter((r): r is ReceiptDoc & { householdId: Id } => r.householdId !== undefined),
     marks.docs,
+    pendingClaims(pending.docs),
   );
-  return { byGrid, truncated: notices.length > REPORT_MAX_NOTICES || households.truncated || receipts.truncated || marks.truncated };
+  return {
+    byGrid,
+    truncated: notices.length > REPORT_MAX_NOTICES || households.truncated || receipts.truncated || marks.truncated || pending.truncated,
+  };
 }
 
 /** Everything a report of the place and period needs, read once for every grouping asked. */
