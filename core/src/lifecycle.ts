@@ -117,6 +117,11 @@ function checkPhotos(photos: readonly string[] | undefined): Result<string[]> {
   return ok([...list]);
 }
 
+/** Every photo a request carries (the resident's, the resolution's, each event's), once each, in that order. */
+export function requestPhotos(request: Pick<Request, 'photos' | 'resolution'> & { events?: readonly Pick<RequestEvent, 'photos'>[] }): string[] {
+  return [...new Set([...request.photos, ...(request.resolution?.photos ?? []), ...(request.events ?? []).flatMap((e) => e.photos ?? [])])];
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** What the resident supplies (and the handler derives from their membership) before the core decides the rest. */

@@ -82,3 +82,12 @@ export function displayUrls(fileIds: readonly string[]): Promise<string[]> {
     });
   });
 }
+
+/**
+ * What <image> and wx.previewImage load for `fileIds`, in order: getRequest's temporary URLs, since
+ * only a file's uploader may read it directly (database/storage-rules.json). A photo without one
+ * (gone from storage) is left out: the text is what matters.
+ */
+export function shownPhotos(fileIds: readonly string[], photoUrls: Readonly<Record<string, string>> | undefined): string[] {
+  return fileIds.map((id) => photoUrls?.[id] ?? '').filter((url) => url !== '');
+}

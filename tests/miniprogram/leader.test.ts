@@ -156,17 +156,28 @@ describe('leader inbox', () => {
 });
 
 describe('leader request page', () => {
-  it("shows the resident's photos and opens them large", async () => {
-    const photos = ['cloud://env-test.bucket/requests/k-0.jpg', 'cloud://env-test.bucket/requests/k-1.jpg'];
-    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { photos }));
+  it("shows the resident's photos by getRequest's temporary URLs and opens them large", async () => {
+    const photos = ['cloud://env-test.bucket/requests/k-0.jpg', 'cloud://env-test.bucket/requests/k-1.jpg', 'cloud://env-test.bucket/requests/k-gone.jpg'];
+    // The storage rule lets only the resident read their files by fileID; a photo gone from storage has no URL.
+    const photoUrls = { [photos[0]!]: 'https://tcb.example/k-0.jpg?sign=a', [photos[1]!]: 'https://tcb.example/k-1.jpg?sign=b' };
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { photos, photoUrls }));
     const previewed: { urls: string[]; current: string }[] = [];
     world.wx.previewImage = (opts: { urls: string[]; current: string }) => void previewed.push({ urls: opts.urls, current: opts.current });
     page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
-    const images = page.comp.querySelectorAll('.photo');
-    expect(images).toHaveLength(photos.length);
-    await page.tap('.photo');
-    // On CloudBase <image> and previewImage take the fileIDs themselves.
-    expect(previewed).toEqual([{ urls: photos, current: photos[0] }]);
+    const images = page.comp.querySelectorAll('#resident-photos .lx-photo');
+    expect(images.map((image) => attribute(exparserNodeOf(image), 'src'))).toEqual(Object.values(photoUrls));
+    await page.tap('#resident-photos .lx-photo');
+    expect(previewed).toEqual([{ urls: Object.values(photoUrls), current: photoUrls[photos[0]!] }]);
+  });
+
+  it('marks a resident whose claim on the household is still pending (待核实)', async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { household: requestHousehold(NOW, { claimPending: true }) }));
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.node('#claim-pending').dom.textContent).toContain('待核实');
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { household: requestHousehold(NOW) }));
+    page.unmount();
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    expect(page.comp.querySelector('#claim-pending')).toBeFalsy();
   });
 
   it('shows who asked and where: the address, care needs and earlier requests, each opening its page', async () => {

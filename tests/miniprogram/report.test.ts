@@ -93,6 +93,8 @@ function weekStartOf(date: string): number {
 }
 
 const cloud = (world: FakeWorld): Record<string, unknown> => world.wx.cloud as Record<string, unknown>;
+/** The temporary URL exportReport gives with the fileID. */
+const REPORT_TEMP_URL = 'https://env-test.tcb.qcloud.la/reports/v01/2026-11-16.xlsx?sign=s&t=1';
 
 describe('weekly report page', () => {
   fakeDateAt(NOW);
@@ -122,12 +124,17 @@ describe('weekly report page', () => {
       }
       return ok(report(input.groupBy, start, input.groupBy === 'leader' ? LEADER_ROWS : GRID_ROWS));
     };
-    world.handlers.exportReport = () => ok({ fileID: 'cloud://env-test.bucket/reports/v01/2026-11-16.xlsx', cloudPath: 'reports/v01/2026-11-16.xlsx' });
+    world.handlers.exportReport = () =>
+      ok({ fileID: 'cloud://env-test.bucket/reports/v01/2026-11-16.xlsx', cloudPath: 'reports/v01/2026-11-16.xlsx', tempFileURL: REPORT_TEMP_URL });
     opened = [];
     downloaded = [];
-    cloud(world).downloadFile = async (opts: { fileID: string }) => {
-      downloaded.push(opts.fileID);
-      return { tempFilePath: 'wxfile://tmp/report.xlsx', statusCode: 200, errMsg: 'cloud.downloadFile:ok' };
+    // The storage rule lets no client read a function's upload by fileID: the page must use the URL.
+    cloud(world).downloadFile = async () => {
+      throw new Error('cloud.downloadFile:fail STORAGE_EXCEED_AUTHORITY');
+    };
+    world.wx.downloadFile = (opts: { url: string; success?: (r: unknown) => void }) => {
+      downloaded.push(opts.url);
+      opts.success?.({ statusCode: 200, tempFilePath: 'wxfile://tmp/report.xlsx' });
     };
     world.wx.openDocument = (opts: { filePath: string; fileType?: string; showMenu?: boolean; success?: () => void }) => {
       opened.push({ filePath: opts.filePath, fileType: opts.fileType, showMenu: opts.showMenu });
@@ -179,11 +186,11 @@ describe('weekly report page', () => {
       expect(reportCalls()).toHaveLength(calls);
     });
 
-    it('exports the week, downloads the file through wx.cloud and opens it with wx.openDocument', async () => {
+    it('exports the week, downloads the file by its temporary URL and opens it with wx.openDocument', async () => {
       await page.tap('#prev-week');
       await page.tap('#export');
       expect(world.calls.at(-1)).toEqual({ name: 'exportReport', data: { period: { kind: 'week', date: '2026-11-09' }, villageId: 'v01' } });
-      expect(downloaded).toEqual(['cloud://env-test.bucket/reports/v01/2026-11-16.xlsx']);
+      expect(downloaded).toEqual([REPORT_TEMP_URL]);
       expect(opened).toEqual([{ filePath: 'wxfile://tmp/report.xlsx', fileType: 'xlsx', showMenu: true }]);
       expect(page.comp.querySelector('#error')).toBeFalsy();
     });

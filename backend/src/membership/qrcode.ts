@@ -2,6 +2,7 @@
 // print or share them. The storage path is chosen by the caller and deterministic, so a retry
 // overwrites the same file rather than piling up copies.
 import type { WxCloud } from '../cloud';
+import { temporaryUrl } from '../files';
 
 export const JOIN_PAGE = 'pages/join/index';
 export const INVITE_PAGE = 'pages/invite/index';
@@ -27,7 +28,7 @@ interface WxacodeResult {
   buffer: Buffer | Uint8Array;
 }
 
-/** Open API: getUnlimited, then storage: upload and a temporary URL. No database round trip. */
+/** Open API: getUnlimited, then storage: upload and a temporary URL (the storage rule lets no client read a function's upload). No database round trip. */
 export async function makeQrFile(cloud: WxCloud, options: { scene: string; page: string; cloudPath: string }): Promise<QrFile> {
   // The SDK types its open API as `any`: the result's shape is named here.
   const code: WxacodeResult = await cloud.openapi.wxacode.getUnlimited({
@@ -39,9 +40,6 @@ export async function makeQrFile(cloud: WxCloud, options: { scene: string; page:
     width: QR_WIDTH_PX,
   });
   const uploaded = await cloud.uploadFile({ cloudPath: options.cloudPath, fileContent: Buffer.from(code.buffer) });
-  const temp = (await cloud.getTempFileURL({ fileList: [{ fileID: uploaded.fileID, maxAge: QR_TEMP_URL_MAX_AGE_S }] })) as
-    | { fileList?: Array<{ tempFileURL?: string; status?: number }> }
-    | undefined;
-  const tempFileURL = temp?.fileList?.[0]?.tempFileURL;
+  const tempFileURL = await temporaryUrl(cloud, uploaded.fileID, QR_TEMP_URL_MAX_AGE_S);
   return { fileID: uploaded.fileID, ...(tempFileURL ? { tempFileURL } : {}) };
 }

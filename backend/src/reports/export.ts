@@ -3,16 +3,18 @@
 // name and role, never an openid) and, for a street, 村（社区）排名 (villages ranked by 响应率, then
 // 解决率) — the three rates as percentages with their counts. Written with exceljs to
 // reports/<villageId | streetId>/<week's Monday | from_to>.xlsx, overwritten by a re-export; the page
-// downloads it (wx.cloud.downloadFile) and opens it (wx.openDocument).
+// downloads it by the temporary URL given back (no client may read a function's upload) and opens it
+// (wx.openDocument).
 //
 // Round trips: getReport's for the grid and leader groupings (and the village one for a street),
-// read once, then the upload.
+// read once, then the upload and its temporary URL.
 import ExcelJS from 'exceljs';
 import { chinaDateOf } from '../../../core/src/chinaTime';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { ReportGrouping, ReportRow } from '../../../core/src/reports';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { ReportExport, ReportPlace, ReportView } from '../../../core/src/schemas/reports';
+import { DOWNLOAD_NOW_URL_MAX_AGE_S, temporaryUrl } from '../files';
 import type { CallContext } from '../handler';
 import { loadReport, type LoadedReport } from './report';
 
@@ -134,5 +136,6 @@ export async function exportReport(input: FunctionInputs['exportReport'], ctx: C
   if (loaded.views.grid === undefined) return fail('INTERNAL');
   const cloudPath = reportCloudPath(loaded, input.period);
   const uploaded = await ctx.cloud.uploadFile({ cloudPath, fileContent: await reportWorkbook(loaded) });
-  return ok({ fileID: uploaded.fileID, cloudPath });
+  const tempFileURL = await temporaryUrl(ctx.cloud, uploaded.fileID, DOWNLOAD_NOW_URL_MAX_AGE_S);
+  return ok({ fileID: uploaded.fileID, cloudPath, ...(tempFileURL !== undefined ? { tempFileURL } : {}) });
 }

@@ -4,6 +4,8 @@
 import { fail, ok, type Result } from '../../../core/src/errors';
 import type { Household, Id, VillagePolicy } from '../../../core/src/model';
 import { requestSummaryForResident, requestViewForResident, staffLabels } from '../../../core/src/residentView';
+import { isVerifiedMember } from '../../../core/src/claims';
+import { requestPhotos } from '../../../core/src/lifecycle';
 import { resolvePolicy } from '../../../core/src/policy';
 import {
   PAGE_SIZE_DEFAULT,
@@ -21,6 +23,7 @@ import { loadActor, type Actor } from '../actor';
 import type { Database } from '../cloud';
 import { COLLECTIONS } from '../collections';
 import { fetchAll, fetchById, type Stored } from '../db';
+import { temporaryUrls } from '../files';
 import type { CallContext } from '../handler';
 import { loadHousehold, loadMembership } from '../membership/repo';
 import { fetchAssignmentsOf, fetchGrid, fetchVillage, gridPlace, villagePlace } from '../organisation/repo';
@@ -44,12 +47,30 @@ const EARLIER_REQUESTS_SHOWN = 5;
 const EARLIER_FIELDS = { _id: true, category: true, state: true, submittedAt: true } as const;
 
 /**
+ * How long the photo URLs getRequest gives stay valid: a page left open through a home visit still
+ * shows them; a forwarded link soon stops working.
+ */
+const REQUEST_PHOTO_URL_MAX_AGE_S = 60 * 60;
+
+/**
+ * The request's photos as the caller's phone can load them. The storage rule lets only the uploader
+ * read a file (database/storage-rules.json), so staff see the resident's photos, and the resident the
+ * resolution's, only by these URLs, issued once loadVisible has let the caller see the request.
+ */
+async function photoUrlsOf(ctx: CallContext, view: Parameters<typeof requestPhotos>[0]): Promise<{ photoUrls?: Record<string, string> }> {
+  const photos = requestPhotos(view);
+  return photos.length === 0 ? {} : { photoUrls: await temporaryUrls(ctx.cloud, photos, REQUEST_PHOTO_URL_MAX_AGE_S) };
+}
+
+/**
  * getRequest. Staff of the request's grid (its responders, or whoever may handle requests there) also
  * get the effects still owed or failed, who asked and where (address, care needs, the register's
- * phone, earlier requests) and the village's quick replies (常用回复).
- * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests ∥ policy (1;
- * residentId+submittedAt index), then the record of the phone or care needs shown (0–1, core/src/accessLog.ts);
- * for a resident, the named staff's assignments (1, for their labels).
+ * phone, earlier requests, whether the resident's claim on the household is still 待核实) and the
+ * village's quick replies (常用回复). Everyone it shows gets the photos' temporary URLs.
+ * Round trips: loadActor ∥ request (1); for staff, household ∥ earlier requests ∥ the resident's
+ * membership ∥ policy (1; residentId+submittedAt index), then the record of the phone or care needs
+ * shown (0–1, core/src/accessLog.ts); for a resident, the named staff's assignments (1, for their
+ * labels). The photos' URLs (a storage call, no database quota) go alongside the second wave.
  */
 export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallContext): Promise<Result<GetRequestOutput>> {
   const loaded = await loadVisible(ctx, input.requestId);
@@ -64,16 +85,23 @@ export async function getRequest(input: FunctionInputs['getRequest'], ctx: CallC
   if (!staff) {
     // Its resident, or a member of the household it was submitted for (loadVisible let them see it):
     // staff by role and name, nobody else's id.
-    const labels = staffLabels(await fetchAssignmentsOf(ctx.db, [...doc.responders, ...doc.events.map((e) => e.actorId)]));
-    const shown = requestViewForResident(withEffects, actor.userId, labels);
+    const [assignments, photos] = await Promise.all([
+      fetchAssignmentsOf(ctx.db, [...doc.responders, ...doc.events.map((e) => e.actorId)]),
+      photoUrlsOf(ctx, withEffects),
+    ]);
+    const shown = { ...requestViewForResident(withEffects, actor.userId, staffLabels(assignments)), ...photos };
     return ok(doc.residentId === actor.userId ? shown : { ...shown, householdMemberView: true as const });
   }
-  const [household, policyDoc] = await Promise.all([householdOf(ctx.db, doc), fetchById<VillagePolicy>(ctx.db, COLLECTIONS.villagePolicies, doc.villageId)]);
+  const [household, policyDoc, photos] = await Promise.all([
+    householdOf(ctx.db, doc),
+    fetchById<VillagePolicy>(ctx.db, COLLECTIONS.villagePolicies, doc.villageId),
+    photoUrlsOf(ctx, withEffects),
+  ]);
   if (doc.householdId !== undefined) {
     const facts = { viewerId: actor.userId, householdId: doc.householdId, gridId: doc.gridId, villageId: doc.villageId, via: 'getRequest' as const };
     await recordPersonalDataAccess(ctx.db, personalDataAccess(facts, { phone: household.residentPhone, careNeeds: household.careNeeds }, ctx.now));
   }
-  return ok({ ...withEffects, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
+  return ok({ ...withEffects, ...photos, household, quickReplies: [...resolvePolicy(policyDoc ?? undefined).quickReplies] });
 }
 
 /** The number staff call: the register's household phone, else the first member's who has one. */
@@ -83,8 +111,9 @@ function phoneOf(household: Household | null): string | undefined {
 
 /** The household's address and care needs, and the resident's other requests in this grid (staff see their own grid's only), newest first. */
 async function householdOf(db: Database, doc: RequestDoc): Promise<RequestHouseholdView> {
-  const [household, earlier] = await Promise.all([
+  const [household, membership, earlier] = await Promise.all([
     doc.householdId === undefined ? Promise.resolve(null) : loadHousehold(db, doc.householdId),
+    doc.householdId === undefined ? Promise.resolve(null) : loadMembership(db, doc.residentId),
     // One more than shown, so the list is still full once this request is left out.
     fetchAll<Stored<EarlierRequest>>(
       db
@@ -102,6 +131,8 @@ async function householdOf(db: Database, doc: RequestDoc): Promise<RequestHouseh
     careNeeds: household?.careNeeds ?? [],
     ...(household?.noSmartphone === true ? { noSmartphone: true } : {}),
     ...(phone !== undefined ? { residentPhone: phone } : {}),
+    // What a pending member says of the household is not confirmed yet: staff may verify them (verifyMember).
+    ...(membership !== null && membership.householdId === doc.householdId && !isVerifiedMember(membership) ? { claimPending: true as const } : {}),
     earlier: earlier
       .filter((r) => r._id !== doc._id)
       .slice(0, EARLIER_REQUESTS_SHOWN)

@@ -97,6 +97,8 @@ export interface SavedHousehold {
 /** getHouseholdTemplate: the template sheet in cloud storage. */
 export interface HouseholdTemplate {
   fileID: string;
+  /** What the page downloads: no client may read a function's upload (database/storage-rules.json). */
+  tempFileURL?: string;
 }
 
 /** One row of the sheet that was not imported, by the sheet's own row number. */

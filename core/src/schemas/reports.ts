@@ -71,4 +71,6 @@ export interface ReportExport {
   /** The .xlsx in cloud storage, at reports/<villageId | streetId>/<week or range>.xlsx (overwritten on re-export). */
   fileID: string;
   cloudPath: string;
+  /** What the page downloads: no client may read a function's upload (database/storage-rules.json). */
+  tempFileURL?: string;
 }

@@ -236,6 +236,8 @@ export interface RequestHouseholdView {
   noSmartphone?: boolean;
   /** A number to call the household on: the register's phone (一户一档), else the first member's who has one. */
   residentPhone?: string;
+  /** The resident's claim on this household is still pending (待核实, core/src/claims.ts): grid staff may confirm it. */
+  claimPending?: true;
   earlier: EarlierRequest[];
 }
 
@@ -246,6 +248,12 @@ export interface GetRequestOutput extends RequestView {
   quickReplies?: string[];
   /** 代办: the caller sees it as another member of the household; only the named resident confirms, rates or reopens it. */
   householdMemberView?: true;
+  /**
+   * Temporary URLs of the request's photos (its own, the resolution's, the events'), by fileID: the
+   * storage rule lets only a file's uploader read it directly (database/storage-rules.json). A photo
+   * storage no longer holds is absent; no photos, no field.
+   */
+  photoUrls?: Record<string, string>;
 }
 
 /** One pending or failed effect of a request, as staff see it. */

@@ -1,15 +1,18 @@
 // One of my requests: its timeline, and once resolved, confirm it with a rating (满意度) or reopen
 // it with a reason (闭环: nothing closes without the resident). While it is open, "有新进展时提醒我"
 // asks for the update reminder (one more message each time it is allowed), and reopening asks too.
+// The resident's own photos and the resolution's are shown by getRequest's temporary URLs.
 import { loadBehavior } from '../../behaviors/load';
 import { remindersBehavior } from '../../behaviors/reminders';
 import { RATING_MAX, RATING_MIN } from '../../generated/rules';
 import { call } from '../../services/api';
+import { shownPhotos } from '../../services/files';
 import { allows, categoryLabel, isOpenState, stateLabel, timelineOf } from '../../services/models';
 import type { RequestDetail } from '../../services/outputs';
 import { loadProfile } from '../../services/profile';
 import { reminderState, type ReminderCounts } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
+
 import { formatChinaShort } from '../../utils/time';
 
 /** What t-rate holds before a star is tapped: below RATING_MIN, so not a rating. */
@@ -24,6 +27,8 @@ defineComponent({
     categoryLabel: '',
     stateLabel: '',
     timeline: [] as { text: string; when: string }[],
+    photoUrls: [] as string[],
+    resolutionPhotoUrls: [] as string[],
     canConfirm: false,
     canReopen: false,
     open: false,
@@ -52,6 +57,8 @@ defineComponent({
         canReopen: allows(request.state, 'reopen') && request.householdMemberView !== true,
         open: isOpenState(request.state),
         timeline: timelineOf(request).map((t) => ({ text: t.text, when: formatChinaShort(t.at, now) })),
+        photoUrls: shownPhotos(request.photos, request.photoUrls),
+        resolutionPhotoUrls: shownPhotos(request.resolution?.photos ?? [], request.photoUrls),
       });
     },
     showReminders(reminders: ReminderCounts | null): void {
@@ -67,6 +74,11 @@ defineComponent({
     async loadReminders(): Promise<void> {
       const profile = await loadProfile();
       this.showReminders(profile?.reminders ?? null);
+    },
+    /** Opens a photo large, with the others of its strip (the resident's own, or the resolution's). */
+    onPreview(e: WechatMiniprogram.BaseEvent) {
+      const urls = e.currentTarget.dataset.group === 'resolutionPhotoUrls' ? this.data.resolutionPhotoUrls : this.data.photoUrls;
+      wx.previewImage({ urls, current: String(e.currentTarget.dataset.src) });
     },
     onRating(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
       this.setData({ rating: Number(e.detail.value) });

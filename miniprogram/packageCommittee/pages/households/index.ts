@@ -8,6 +8,7 @@ import { loadBehavior } from '../../../behaviors/load';
 import { call } from '../../../services/api';
 import { uploadFile } from '../../../services/files';
 import type { OutputOf } from '../../../services/outputs';
+import { privacyAllows } from '../../../services/privacy';
 import { COMMITTEE_WORK_ROLES } from '../../../services/profile';
 import { defineComponent } from '../../../utils/component';
 import { openSheet, XLSX_EXTENSION } from '../../utils/sheet';
@@ -81,7 +82,7 @@ defineComponent({
         return;
       }
       try {
-        await openSheet(template.data.fileID);
+        await openSheet(template.data);
         this.setData({ downloading: false });
       } catch {
         this.setData({ downloading: false, error: TEMPLATE_FAILED });
@@ -94,6 +95,8 @@ defineComponent({
         return;
       }
       if (this.data.importing) return;
+      // Choosing a chat's file is a privacy API: the popup on this page asks first.
+      if (!(await privacyAllows('没有打开聊天里的文件，表格没有导入'))) return;
       const sheet = await chooseSheet();
       if (sheet === null) return;
       if (!sheet.name.toLowerCase().endsWith(`.${XLSX_EXTENSION}`)) {

@@ -152,7 +152,7 @@ defineComponent({
         return;
       }
       try {
-        await openSheet(exported.data.fileID);
+        await openSheet(exported.data);
         this.setData({ exporting: false });
       } catch {
         this.setData({ exporting: false, error: EXPORT_FAILED });

@@ -13,7 +13,7 @@ import { countdownBehavior } from '../../../behaviors/countdown';
 import { loadBehavior } from '../../../behaviors/load';
 import { PAGE_SIZE_MIN, REQUEST_PHOTO_MAX_COUNT } from '../../../generated/rules';
 import { call, checkInput } from '../../../services/api';
-import { displayUrls } from '../../../services/files';
+import { shownPhotos } from '../../../services/files';
 import { askConsent } from '../../../services/subscriptions';
 import { allows, categoryLabel, responseCountdown, stateLabel } from '../../../services/models';
 import type { RequestDetail, RosterLeader } from '../../../services/outputs';
@@ -62,6 +62,7 @@ defineComponent({
     address: '',
     careLabels: [] as string[],
     noSmartphone: false,
+    claimPending: false,
     residentPhone: '',
     earlier: [] as EarlierRow[],
     /** 常用回复 of the village (staff only). */
@@ -80,7 +81,7 @@ defineComponent({
     note: '',
     noteError: '',
     photos: [] as Photo[],
-    /** What <image> loads for the request's photos (services/files.ts displayUrls). */
+    /** What <image> loads for the resident's photos: getRequest's temporary URLs. */
     photoUrls: [] as string[],
     maxPhotos: REQUEST_PHOTO_MAX_COUNT,
     choices: [] as HandOverChoice[],
@@ -102,6 +103,7 @@ defineComponent({
         address: household === undefined ? '' : addressOf(household.address),
         careLabels: household === undefined ? [] : careLabels(household.careNeeds),
         noSmartphone: household?.noSmartphone === true,
+        claimPending: household?.claimPending === true,
         residentPhone: household?.residentPhone ?? '',
         quickReplies: request.quickReplies ?? [],
         onBehalf: request.submittedBy !== undefined,
@@ -120,18 +122,9 @@ defineComponent({
         canResolve: allows(state, 'resolve'),
         canHandOver: allows(state, 'handOver'),
         canMarkSpam: allows(state, 'markSpam'),
+        photoUrls: shownPhotos(request.photos, request.photoUrls),
       });
       this.tick();
-      await this.showPhotos(request.photos);
-    },
-    /** The resident's photos as the phone can load them (temporary URLs in develop mode). */
-    async showPhotos(fileIds: string[]): Promise<void> {
-      try {
-        this.setData({ photoUrls: (await displayUrls(fileIds)).filter((url) => url !== '') });
-      } catch {
-        // The text is what matters; photos that cannot load are left out.
-        this.setData({ photoUrls: [] });
-      }
     },
     /** The countdown runs only while the request waits for its first reply. */
     tick(): void {
