@@ -17,6 +17,8 @@ const FLAGS = `  --port N             port to listen on (default ${DEFAULT_PORT}
   --memory             keep everything in memory (nothing survives a restart)
   --functions DIR      folder of built cloud functions, one per sub-folder (default: none)
   --indexes FILE       collections and indexes to create, CloudBase's JSON format (default: none)
+  --storage-rules FILE the cloud-storage security rule for the mini-program's calls, CloudBase's JSON
+                       format (default: CloudBase's, anyone reads and only the uploader writes)
   --env-id ID          CloudBase environment id (default ${DEFAULT_ENV_ID})
   --app-id ID          the mini-program's appid (default ${DEFAULT_APP_ID})
   --env KEY=VALUE      environment variable for every function instance (repeatable)
@@ -79,6 +81,7 @@ export function parseEmulatorArgs(argv: string[], hooks: CliHooks = {}): Emulato
       memory: { type: 'boolean', default: false },
       functions: { type: 'string' },
       indexes: { type: 'string' },
+      'storage-rules': { type: 'string' },
       'env-id': { type: 'string' },
       'app-id': { type: 'string' },
       env: { type: 'string', multiple: true },
@@ -95,6 +98,7 @@ export function parseEmulatorArgs(argv: string[], hooks: CliHooks = {}): Emulato
     dataDir: values.memory ? null : values.data === undefined ? undefined : path.resolve(values.data),
     functionsDir: values.functions === undefined ? undefined : path.resolve(values.functions),
     indexesFile: values.indexes === undefined ? undefined : path.resolve(values.indexes),
+    storageRulesFile: values['storage-rules'] === undefined ? undefined : path.resolve(values['storage-rules']),
     envId: values['env-id'],
     appId: values['app-id'],
     functionEnv: values.env === undefined ? undefined : { ...defaults.functionEnv, ...functionEnvOf(values.env) },

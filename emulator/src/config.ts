@@ -1,6 +1,6 @@
 // The emulator's settings. Every option has a neutral default: in memory, no functions, no declared
 // collections, a placeholder env id and appid. What an app runs on it (its functions folder, indexes
-// file, env id, data folder, function environment) is the caller's to pass in.
+// file, storage rule, env id, data folder, function environment) is the caller's to pass in.
 import type { EmulatorConfig } from './context';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -21,6 +21,7 @@ export function resolveConfig(...layers: EmulatorOptions[]): EmulatorConfig {
     dataDir: null,
     functionsDir: null,
     indexesFile: null,
+    storageRulesFile: null,
     envId: DEFAULT_ENV_ID,
     appId: DEFAULT_APP_ID,
     functionEnv: {},

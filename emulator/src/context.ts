@@ -15,6 +15,11 @@ export interface EmulatorConfig {
   functionsDir: string | null;
   /** Collections and index declarations applied to the embedded database (format in README.md); null: none. */
   indexesFile: string | null;
+  /**
+   * The cloud-storage security rule, `{ "read", "write" }` (format in README.md), applied to the
+   * mini-program's storage entries; null: CloudBase's default (anyone reads, only the uploader writes).
+   */
+  storageRulesFile: string | null;
   /** The CloudBase environment id the SDK and fileIDs see. */
   envId: string;
   /** The mini-program's appid, as WX_APPID and in open-API answers. */

@@ -30,6 +30,8 @@ export interface EmulatorInfo {
   dataDir: string | null;
   functionsDir: string | null;
   indexesFile: string | null;
+  /** null: CloudBase's default storage rule. */
+  storageRulesFile: string | null;
   /** The feature areas served: database, storage, openapi, functions. */
   modules: string[];
 }
@@ -70,7 +72,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new Faults(),
     baseUrl: () => baseUrl,
   };
-  const modules = MODULES.map((f) => f(ctx));
+  let modules: EmulatorModule[];
+  try {
+    modules = MODULES.map((f) => f(ctx));
+  } catch (err) {
+    // A module refusing its settings (a bad indexes or storage-rules file) must not leave the store open.
+    ctx.store.close();
+    throw err;
+  }
   const actions = new Map<string, ActionHandler>();
   for (const m of modules) for (const [name, h] of Object.entries(m.actions ?? {})) actions.set(name, h);
   const routes: Route[] = [...controlRoutes(ctx, modules), ...modules.flatMap((m) => m.routes ?? [])];
@@ -155,6 +164,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       dataDir: config.dataDir,
       functionsDir: config.functionsDir,
       indexesFile: config.indexesFile,
+      storageRulesFile: config.storageRulesFile,
       modules: modules.map((m) => m.name),
     }),
     sdkEnvironment: () => sdkEnvironment(baseUrl, config.envId, config.appId),

@@ -20,6 +20,7 @@ describe('startEmulator', () => {
         dataDir: null,
         functionsDir: null,
         indexesFile: null,
+        storageRulesFile: null,
         modules: ['database', 'storage', 'openapi', 'functions'],
       });
       expect(emulator.url).toBe(`http://127.0.0.1:${emulator.port}`);
@@ -71,6 +72,7 @@ describe('resolveConfig', () => {
       dataDir: null,
       functionsDir: null,
       indexesFile: null,
+      storageRulesFile: null,
       functionEnv: {},
       realtimeTimers: true,
     });
@@ -98,7 +100,23 @@ describe('parseEmulatorArgs', () => {
       functionEnv: { ADMIN_OPENIDS: 'o-admin', MODE: 'local' },
     });
     const config = parseEmulatorArgs(
-      ['--memory', '--functions', 'fns', '--indexes', 'idx.json', '--env-id', 'e2', '--app-id', 'wx2', '--risky-words', 'a, b', '--port', '0'],
+      [
+        '--memory',
+        '--functions',
+        'fns',
+        '--indexes',
+        'idx.json',
+        '--storage-rules',
+        'rules.json',
+        '--env-id',
+        'e2',
+        '--app-id',
+        'wx2',
+        '--risky-words',
+        'a, b',
+        '--port',
+        '0',
+      ],
       app,
     );
     expect(config).toMatchObject({
@@ -106,6 +124,7 @@ describe('parseEmulatorArgs', () => {
       dataDir: null,
       functionsDir: path.resolve('fns'),
       indexesFile: path.resolve('idx.json'),
+      storageRulesFile: path.resolve('rules.json'),
       envId: 'e2',
       appId: 'wx2',
       riskyWords: ['a', 'b'],

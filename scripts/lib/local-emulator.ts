@@ -1,8 +1,9 @@
 // The product's settings for the CloudBase emulator package (emulator/), which assumes none of them:
 // the built functions of cloudbaserc.json's functionRoot, the collections and indexes of
-// database/indexes.json, the local env id, the first street admins (ADMIN_OPENIDS, as cloudbaserc.json
-// gives every function) and the words msgSecCheck treats as risky. npm start, the demo, the benchmark
-// and the backend tests all start the emulator with these.
+// database/indexes.json, the cloud-storage security rule of database/storage-rules.json, the local env
+// id, the first street admins (ADMIN_OPENIDS, as cloudbaserc.json gives every function) and the words
+// msgSecCheck treats as risky. npm start, the demo, the benchmark and the backend tests all start the
+// emulator with these.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EmulatorOptions } from '../../emulator/src';
@@ -22,6 +23,7 @@ export function productEmulatorOptions(settings: { adminOpenids: readonly string
     envId: LOCAL_ENV_ID,
     functionsDir: path.resolve(ROOT, cloudbaserc.functionRoot),
     indexesFile: path.join(ROOT, 'database', 'indexes.json'),
+    storageRulesFile: path.join(ROOT, 'database', 'storage-rules.json'),
     functionEnv: { ADMIN_OPENIDS: settings.adminOpenids.join(','), ...settings.functionEnv },
     riskyWords: RISKY_WORDS,
   };

@@ -3,6 +3,7 @@
 // storage and come back as URLs that load the same bytes; on CloudBase they go to wx.cloud and
 // fileIDs are shown as they are. The fake wx.uploadFile and wx.request send what the phone would.
 import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APP_CONFIG } from '../../miniprogram/config';
 import { resetTransport } from '../../miniprogram/services/api';
@@ -14,6 +15,8 @@ import { installWorld, type FakeWorld } from './harness';
 const PHOTO_BYTES = Buffer.from('\x89PNG\r\n\x1a\n a photo of a broken stair rail', 'binary');
 const LOCAL_PATH = 'http://tmp/wx-photo-1.png';
 const HTTP_OK = 200;
+/** The product's storage rule: the develop-mode user reads and overwrites only what it uploaded. */
+const STORAGE_RULES = path.join(__dirname, '..', '..', 'database', 'storage-rules.json');
 
 interface HttpReply {
   statusCode: number;
@@ -83,7 +86,7 @@ describe('photos in develop mode reach the emulator', () => {
   let world: FakeWorld;
   let counts: { uploadsSent: number };
   beforeAll(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ storageRulesFile: STORAGE_RULES });
   });
   afterAll(async () => {
     await emu.stop();

@@ -1,11 +1,13 @@
 // The cloud-storage module: wx-server-sdk's uploadFile / getTempFileURL / downloadFile / deleteFile.
 // Files live in the SQLite store (durable with a data folder, in memory otherwise). Uploads and
-// downloads go through loopback routes that stand in for COS, with COS-style XML errors.
+// downloads go through loopback routes that stand in for COS, with COS-style XML errors. The bucket's
+// security rule (rules.ts) binds the mini-program's own entries only; functions act as admin.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EmulatorError, type ActionParams, type ModuleFactory } from '../context';
 import { readBody, readJson, readMultipart, sendJson } from '../http-util';
+import { clientAuth, loadStorageRules, type RuleAction } from './rules';
 
 const UPLOAD_PREFIX = '/__storage/upload/';
 const FILES_PREFIX = '/__storage/files/';
@@ -27,6 +29,8 @@ const HTTP_BAD_REQUEST = 400;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 const HTTP_NOT_FOUND = 404;
+/** The error code CloudBase gives when the storage rule (or another env's fileID) refuses a file. */
+const EXCEED_AUTHORITY = 'STORAGE_EXCEED_AUTHORITY';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -94,7 +98,12 @@ interface FileRow {
   content_type: string;
 }
 
+/** The column holding a file's uploader; NULL for a file a function uploaded. */
+const OWNER_COLUMN = 'owner_openid';
+
 export const createStorageModule: ModuleFactory = (ctx) => {
+  // Read first, so that a bad rule file stops the start before anything is written to the store.
+  const rules = loadStorageRules(ctx.config.storageRulesFile);
   const db = ctx.store;
   db.exec(`
     CREATE TABLE IF NOT EXISTS storage_files (
@@ -102,10 +111,14 @@ export const createStorageModule: ModuleFactory = (ctx) => {
       content BLOB NOT NULL,
       content_type TEXT NOT NULL,
       size INTEGER NOT NULL,
-      uploaded_ms INTEGER NOT NULL
+      uploaded_ms INTEGER NOT NULL,
+      ${OWNER_COLUMN} TEXT
     );
     CREATE TABLE IF NOT EXISTS storage_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
+  // A data folder from before owners were recorded: its files become ownerless, as if a function had uploaded them.
+  const columns = db.prepare('PRAGMA table_info(storage_files)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === OWNER_COLUMN)) db.exec(`ALTER TABLE storage_files ADD COLUMN ${OWNER_COLUMN} TEXT`);
   // The signing secret is kept in the store so that temp URLs stay valid across a restart, as on COS.
   const existing = db.prepare("SELECT value FROM storage_meta WHERE key = 'secret'").get() as { value: string } | undefined;
   const secret = existing?.value ?? randomBytes(SECRET_BYTES).toString('hex');
@@ -114,11 +127,23 @@ export const createStorageModule: ModuleFactory = (ctx) => {
   const { envId } = ctx.config;
   const bucket = bucketFor(envId);
   const getFile = db.prepare('SELECT path, content, content_type FROM storage_files WHERE path = ?');
-  const hasFile = db.prepare('SELECT 1 FROM storage_files WHERE path = ?');
-  const putFile = db.prepare(
-    'INSERT INTO storage_files (path, content, content_type, size, uploaded_ms) VALUES (?, ?, ?, ?, ?) ' +
-      'ON CONFLICT(path) DO UPDATE SET content = excluded.content, content_type = excluded.content_type, size = excluded.size, uploaded_ms = excluded.uploaded_ms',
+  const ownerOf = db.prepare(`SELECT ${OWNER_COLUMN} AS owner FROM storage_files WHERE path = ?`);
+  // An upload replaces the whole object, its owner too (a function's upload leaves it ownerless), as a COS PUT replaces its metadata.
+  const putFileStatement = db.prepare(
+    `INSERT INTO storage_files (path, content, content_type, size, uploaded_ms, ${OWNER_COLUMN}) VALUES (?, ?, ?, ?, ?, ?) ` +
+      'ON CONFLICT(path) DO UPDATE SET content = excluded.content, content_type = excluded.content_type, size = excluded.size, ' +
+      `uploaded_ms = excluded.uploaded_ms, ${OWNER_COLUMN} = excluded.${OWNER_COLUMN}`,
   );
+  const putFile = (cloudPath: string, content: Buffer, owner: string | null): void => {
+    putFileStatement.run(cloudPath, content, contentTypeFor(cloudPath), content.length, ctx.clock.now(), owner);
+  };
+  /** The file's row, undefined when there is none: `owner` null for a function's file. */
+  const fileOwner = (cloudPath: string): { owner: string | null } | undefined => ownerOf.get(cloudPath) as { owner: string | null } | undefined;
+  /** Whether the bucket's rule lets mini-program user `openid` do `action` on a file owned by `owner`. */
+  const ruleAllows = (action: RuleAction, openid: string, owner: string | null): boolean =>
+    rules.allows(action, { auth: clientAuth(openid), resource: { openid: owner } });
+  const refusal = (action: RuleAction, openid: string): string =>
+    `the storage rule's ${action} (${JSON.stringify(rules.source[action])}) refuses user ${openid} for this file`;
   const deleteFile = db.prepare('DELETE FROM storage_files WHERE path = ?');
 
   const sign = (purpose: string, cloudPath: string, expiresSec: number): string =>
@@ -132,7 +157,7 @@ export const createStorageModule: ModuleFactory = (ctx) => {
     const parsed = typeof fileId === 'string' ? parseFileId(fileId) : undefined;
     if (!parsed) throw new EmulatorError('INVALID_PARAM', `invalid fileID ${JSON.stringify(fileId)}: expected cloud://<envId>.<bucket>/<path>`);
     if (parsed.envId !== envId || parsed.bucket !== bucket) {
-      return { code: 'STORAGE_EXCEED_AUTHORITY', message: `fileID ${String(fileId)} belongs to another env or bucket (this env: ${envId}.${bucket})` };
+      return { code: EXCEED_AUTHORITY, message: `fileID ${String(fileId)} belongs to another env or bucket (this env: ${envId}.${bucket})` };
     }
     return { cloudPath: parsed.cloudPath };
   }
@@ -174,7 +199,8 @@ export const createStorageModule: ModuleFactory = (ctx) => {
       cosError(res, HTTP_FORBIDDEN, 'AccessDenied', 'Request has expired', cloudPath);
       return;
     }
-    putFile.run(cloudPath, body, contentTypeFor(cloudPath), body.length, ctx.clock.now());
+    // A function's upload (getUploadMetadata's URL): no user, so no owner and no rule.
+    putFile(cloudPath, body, null);
     // COS answers a successful PUT with an empty body, which the SDK reads as "no <Error>".
     res.writeHead(HTTP_OK, { 'content-length': 0 });
     res.end();
@@ -204,28 +230,41 @@ export const createStorageModule: ModuleFactory = (ctx) => {
     res.end(req.method === 'HEAD' ? undefined : row.content);
   }
 
-  /** One file's temporary URL, as batchGetDownloadUrl reports it. */
-  function tempUrlEntry(fileId: unknown, maxAge: number): { fileID: string; tempFileURL: string; code: string; message?: string; maxAge: number } {
+  /**
+   * One file's temporary URL, as batchGetDownloadUrl reports it. With `reader` (a mini-program user) the
+   * rule's read applies; a function passes none and reads every file.
+   */
+  function tempUrlEntry(
+    fileId: unknown,
+    maxAge: number,
+    reader?: string,
+  ): { fileID: string; tempFileURL: string; code: string; message?: string; maxAge: number } {
     const target = resolve(fileId);
     const fileID = String(fileId);
     if ('code' in target) return { fileID, tempFileURL: '', code: target.code, message: target.message, maxAge };
-    if (!hasFile.get(target.cloudPath)) return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: `file ${fileID} does not exist`, maxAge };
+    const file = fileOwner(target.cloudPath);
+    if (!file) return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: `file ${fileID} does not exist`, maxAge };
+    if (reader !== undefined && !ruleAllows('read', reader, file.owner)) {
+      return { fileID, tempFileURL: '', code: EXCEED_AUTHORITY, message: refusal('read', reader), maxAge };
+    }
     const expiresSec = nowSec() + Math.floor(maxAge);
     // The path stays unencoded, as CloudBase returns it: the SDK applies encodeURI before downloading.
     const tempFileURL = `${ctx.baseUrl()}${FILES_PREFIX}${target.cloudPath}?sign=${sign('download', target.cloudPath, expiresSec)}&t=${expiresSec}`;
     return { fileID, tempFileURL, code: 'SUCCESS', maxAge };
   }
 
-  /** wx.cloud needs a user; so do these entries, as X-WX-OPENID like /wx/callFunction. */
-  function hasCaller(req: IncomingMessage, res: ServerResponse, api: string): boolean {
-    if (typeof req.headers['x-wx-openid'] === 'string' && req.headers['x-wx-openid'] !== '') return true;
+  /** wx.cloud needs a user; so do these entries, as X-WX-OPENID like /wx/callFunction. Answers the openid, or undefined once refused. */
+  function callerOf(req: IncomingMessage, res: ServerResponse, api: string): string | undefined {
+    const openid = req.headers['x-wx-openid'];
+    if (typeof openid === 'string' && openid !== '') return openid;
     sendJson(res, HTTP_UNAUTHORIZED, { errCode: 'UNAUTHENTICATED', errMsg: `${api}:fail the X-WX-OPENID header (the calling user's openid) is required` });
-    return false;
+    return undefined;
   }
 
   /** wx.uploadFile of a multipart form with `cloudPath` and the `file` part: answers { fileID } as wx.cloud.uploadFile resolves. */
   async function handleClientUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hasCaller(req, res, 'cloud.uploadFile')) return;
+    const caller = callerOf(req, res, 'cloud.uploadFile');
+    if (caller === undefined) return;
     let form: ActionParams;
     try {
       form = await readMultipart(req);
@@ -240,20 +279,28 @@ export const createStorageModule: ModuleFactory = (ctx) => {
       return;
     }
     const p = cloudPath as string;
-    putFile.run(p, file, contentTypeFor(p), file.length, ctx.clock.now());
+    // A new file will be the caller's; an existing one is judged by its current owner. No await from here
+    // to the write, so no other request can slip in between.
+    const existing = fileOwner(p);
+    if (!ruleAllows('write', caller, existing === undefined ? caller : existing.owner)) {
+      sendJson(res, HTTP_FORBIDDEN, { errCode: EXCEED_AUTHORITY, errMsg: `cloud.uploadFile:fail ${EXCEED_AUTHORITY}: ${refusal('write', caller)}` });
+      return;
+    }
+    putFile(p, file, caller);
     sendJson(res, HTTP_OK, { fileID: fileIdFor(envId, p), errMsg: 'cloud.uploadFile:ok' });
   }
 
   /** JSON { fileList: [fileID or { fileID, maxAge }] }: answers as wx.cloud.getTempFileURL resolves. */
   async function handleClientTempUrl(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hasCaller(req, res, 'cloud.getTempFileURL')) return;
+    const caller = callerOf(req, res, 'cloud.getTempFileURL');
+    if (caller === undefined) return;
     try {
       const list = (await readJson(req)).fileList;
       if (!Array.isArray(list) || list.length === 0) throw new EmulatorError('INVALID_PARAM', 'fileList must be a non-empty array');
       const fileList = list.map((item: unknown) => {
         const entry = typeof item === 'string' ? { fileID: item, maxAge: DEFAULT_MAX_AGE_SECONDS } : ((item ?? {}) as { fileID?: unknown; maxAge?: unknown });
-        const { fileID, tempFileURL, code, message } = tempUrlEntry(entry.fileID, Number(entry.maxAge ?? DEFAULT_MAX_AGE_SECONDS));
-        return { fileID, tempFileURL, status: code === 'SUCCESS' ? 0 : -1, errMsg: message ?? 'ok' };
+        const { fileID, tempFileURL, code, message } = tempUrlEntry(entry.fileID, Number(entry.maxAge ?? DEFAULT_MAX_AGE_SECONDS), caller);
+        return code === 'SUCCESS' ? { fileID, tempFileURL, status: 0, errMsg: 'ok' } : { fileID, tempFileURL, status: -1, errMsg: `${code}: ${message ?? ''}` };
       });
       sendJson(res, HTTP_OK, { fileList, errMsg: 'cloud.getTempFileURL:ok' });
     } catch (err) {
@@ -327,7 +374,7 @@ export const createStorageModule: ModuleFactory = (ctx) => {
     },
     health() {
       const row = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM storage_files').get() as { n: number; bytes: number };
-      return { files: row.n, bytes: row.bytes };
+      return { files: row.n, bytes: row.bytes, rules: rules.source };
     },
   };
 };
