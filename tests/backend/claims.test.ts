@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll, fetchById } from '../../backend/src/db';
 import type { Household, Membership } from '../../core/src/model';
-import type { JoinResult, MemberVerification } from '../../core/src/schemas';
+import type { GetRequestOutput, JoinResult, MemberVerification } from '../../core/src/schemas';
 import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 
@@ -49,7 +49,7 @@ describe('claimed, then verified', () => {
     expect((await membershipOf(openid))?.verification).toBeUndefined();
   });
 
-  it("lets a pending member's request through: an emergency must get through", async () => {
+  it("lets a pending member's request through (an emergency must get through), marked 待核实 for the leader", async () => {
     const { openid } = grid(0).unjoined[0]!;
     const res = await backend.call<{ request: { id: string; householdId?: string } }>(
       'submitRequest',
@@ -57,6 +57,18 @@ describe('claimed, then verified', () => {
       openid,
     );
     expect(res.ok, JSON.stringify(res)).toBe(true);
+    // The leader is told the claim is unconfirmed; a verified member's request says nothing of the kind.
+    const leader = grid(0).leaders.gridLeader;
+    const seen = await backend.call<GetRequestOutput>('getRequest', { requestId: res.data!.request.id }, leader);
+    expect(seen.data?.household?.claimPending).toBe(true);
+    const verified = await backend.call<{ request: { id: string } }>(
+      'submitRequest',
+      { category: 'repairs', text: '水管漏水', idempotencyKey: 'claims-verified-request' },
+      grid(0).residents[0]!.openid,
+    );
+    const verifiedSeen = await backend.call<GetRequestOutput>('getRequest', { requestId: verified.data!.request.id }, leader);
+    expect(verifiedSeen.data?.household).toBeDefined();
+    expect(verifiedSeen.data?.household).not.toHaveProperty('claimPending');
   });
 
   it('lets neither the claimant, another household nor another grid confirm it', async () => {
