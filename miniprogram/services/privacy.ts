@@ -43,6 +43,24 @@ export function requirePrivacyAuthorization(): Promise<boolean> {
   return new Promise((resolve) => api.requirePrivacyAuthorize?.({ success: () => resolve(true), fail: () => resolve(false) }));
 }
 
+/** What a page says when the user did not agree: what did not happen, why, and how to go on. */
+function privacyRefusedMessage(notDone: string): string {
+  return `您还没有同意《用户隐私保护指引》，所以${notDone}。需要时请再点一次，在弹出的提示里点“同意并继续”。`;
+}
+
+/**
+ * Before a privacy API (wx.chooseMedia, wx.chooseLocation, wx.saveImageToPhotosAlbum,
+ * wx.chooseMessageFile, …): asks WeChat's gate, which shows the page's popup when the user has not
+ * agreed yet. False when they did not agree; they are then told plainly (`notDone`: what did not
+ * happen, e.g. '没有打开相册') instead of the tap doing nothing. The page must carry
+ * <privacy-popup />, or the gate has nobody to ask and refuses.
+ */
+export async function privacyAllows(notDone: string): Promise<boolean> {
+  if (await requirePrivacyAuthorization()) return true;
+  wx.showModal({ title: '没有同意隐私保护指引', content: privacyRefusedMessage(notDone), showCancel: false, confirmText: '知道了' });
+  return false;
+}
+
 /** Opens WeChat's page of the mini-program's 用户隐私保护指引; false when it cannot. */
 export function openPrivacyContract(): boolean {
   const api = privacyApi();

@@ -2,6 +2,7 @@
 // to cloud storage once each, so a retry after a failed call never uploads the same photo again.
 import { REQUEST_PHOTO_MAX_COUNT } from '../generated/rules';
 import { uploadFile } from '../services/files';
+import { privacyAllows } from '../services/privacy';
 
 const DEFAULT_EXTENSION = '.jpg';
 
@@ -11,18 +12,25 @@ export interface Photo {
   fileId: string;
 }
 
-/** Lets the user pick as many photos as there is room for; calls back with the new list. */
+/**
+ * Lets the user pick as many photos as there is room for; calls back with the new list. wx.chooseMedia
+ * is a privacy API: the calling page carries <privacy-popup />, which WeChat's gate shows first to
+ * someone who has not agreed yet; on "暂不同意" they are told why no album opened.
+ */
 export function choosePhotos(current: readonly Photo[], onChosen: (photos: Photo[]) => void): void {
   const room = REQUEST_PHOTO_MAX_COUNT - current.length;
   if (room <= 0) return;
-  wx.chooseMedia({
-    count: room,
-    mediaType: ['image'],
-    sizeType: ['compressed'],
-    success: (res) => {
-      const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
-      onChosen([...current, ...added].slice(0, REQUEST_PHOTO_MAX_COUNT));
-    },
+  void privacyAllows('没有打开相册，也没有添加照片').then((allowed) => {
+    if (!allowed) return;
+    wx.chooseMedia({
+      count: room,
+      mediaType: ['image'],
+      sizeType: ['compressed'],
+      success: (res) => {
+        const added = res.tempFiles.map((f) => ({ path: f.tempFilePath, fileId: '' }));
+        onChosen([...current, ...added].slice(0, REQUEST_PHOTO_MAX_COUNT));
+      },
+    });
   });
 }
 

@@ -632,3 +632,78 @@ export function installWorld(overrides: Partial<Pick<FakeWorld, 'envVersion'>> =
   currentWorld = world;
   return world;
 }
+
+// ---------------------------------------------------------------------------------------------
+// WeChat's privacy gate (用户隐私保护指引, __usePrivacyCheck__ in app.json).
+
+/** The privacy APIs our pages call (developers.weixin.qq.com › user-privacy › miniprogram-intro). */
+const PRIVACY_APIS = ['chooseMedia', 'chooseLocation', 'saveImageToPhotosAlbum', 'chooseMessageFile'] as const;
+
+export interface PrivacyGate {
+  /** What the page's listener answered through resolve, in order. */
+  answers: Record<string, string>[];
+  /** What asked the listener (its eventInfo.referrer), in order. */
+  referrers: string[];
+  /** The privacy APIs that really ran (past the gate), in order. */
+  ran: string[];
+  /** Whether the user has agreed (the base library remembers it). */
+  agreed: boolean;
+}
+
+/**
+ * The gate as the base library runs it: until the user agrees, wx.requirePrivacyAuthorize and each
+ * privacy API hold until the listener registered with wx.onNeedPrivacyAuthorization answers; "agree"
+ * (naming the agree button) lets the held call go on, "disagree" fails it with "privacy permission is
+ * not authorized", as does a call with no listener registered. Install after the test's own fakes of
+ * those APIs, which it wraps.
+ */
+export function fakePrivacyGate(world: FakeWorld, options: { agreed?: boolean } = {}): PrivacyGate {
+  const gate: PrivacyGate = { answers: [], referrers: [], ran: [], agreed: options.agreed === true };
+  type Resolve = (answer: Record<string, string>) => void;
+  let listener: ((resolve: Resolve, info: { referrer: string }) => void) | null = null;
+  world.wx.onNeedPrivacyAuthorization = (l: typeof listener) => {
+    listener = l;
+  };
+  const pass = (referrer: string, proceed: () => void, refuse: () => void): void => {
+    if (gate.agreed) {
+      proceed();
+      return;
+    }
+    if (listener === null) {
+      refuse();
+      return;
+    }
+    gate.referrers.push(referrer);
+    listener(
+      (answer) => {
+        gate.answers.push(answer);
+        if (answer.event === 'agree' && answer.buttonId !== undefined && answer.buttonId !== '') {
+          gate.agreed = true;
+          proceed();
+        } else if (answer.event !== 'exposureAuthorization') refuse();
+      },
+      { referrer },
+    );
+  };
+  const refusal = (api: string) => ({ errMsg: `${api}:fail privacy permission is not authorized`, errno: 104 });
+  world.wx.requirePrivacyAuthorize = (opts: { success?(): void; fail?(e: unknown): void }) =>
+    pass(
+      'requirePrivacyAuthorize',
+      () => opts.success?.(),
+      () => opts.fail?.(refusal('requirePrivacyAuthorize')),
+    );
+  for (const api of PRIVACY_APIS) {
+    const real = world.wx[api] as ((opts: { fail?(e: unknown): void }) => unknown) | undefined;
+    if (real === undefined) continue;
+    world.wx[api] = (opts: { fail?(e: unknown): void }) =>
+      pass(
+        api,
+        () => {
+          gate.ran.push(api);
+          real(opts);
+        },
+        () => opts.fail?.(refusal(api)),
+      );
+  }
+  return gate;
+}

@@ -1,12 +1,26 @@
 // @vitest-environment jsdom
 // The grid leaders' subpackage: the live inbox (watch, or polling when the watch is unavailable or
 // fails) with countdowns, request handling (reply, progress, resolve with photos, hand-over, spam), the
-// roster with its in-person button, and the QR page (album save, refused permission, group binding).
+// roster with its in-person button, and the QR page (album save behind WeChat's privacy popup, refused
+// permission, group binding).
 // Each test asserts what the leader sees and what the service layer was asked.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INBOX_POLL_MS } from '../../miniprogram/packageLeader/inboxWatch';
 import { inboxItem, leaderRequestView, requestHousehold, unreachedElderRow } from './fixtures';
-import { attribute, exparserNodeOf, failWith, findDrawn, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
+import {
+  attribute,
+  dispatchOnDrawn,
+  exparserNodeOf,
+  failWith,
+  fakePrivacyGate,
+  findDrawn,
+  installWorld,
+  mount,
+  ok,
+  settle,
+  type FakeWorld,
+  type Mounted,
+} from './harness';
 
 /** Tue 2026-11-24 10:00 in China. */
 const NOW = Date.UTC(2026, 10, 24, 2, 0, 0);
@@ -507,6 +521,37 @@ describe('leader QR page', () => {
     expect(settingsOpened).toBe(1);
     await page.tap('#open-setting');
     expect(settingsOpened).toBe(2);
+    expect(world.toasts).not.toContain('已保存到相册');
+  });
+
+  it("shows WeChat's privacy popup before saving for a leader who has not agreed, and saves once they agree", async () => {
+    const gate = fakePrivacyGate(world);
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    expect(page.comp.querySelector('#wechat-privacy >>> #privacy-popup')).toBeFalsy();
+    await page.tap('#save');
+    expect(page.textOf('#wechat-privacy >>> #privacy-popup')).toContain('保存到相册');
+    expect(saved).toEqual([]);
+    dispatchOnDrawn(page.node('#wechat-privacy >>> #agree-privacy'), 'agreeprivacyauthorization');
+    await settle();
+    expect(gate.ran).toEqual(['saveImageToPhotosAlbum']);
+    expect(saved).toEqual([`wxfile://tmp/${TEMP_URL.length}.png`]);
+    expect(world.toasts).toContain('已保存到相册');
+    expect(page.comp.querySelector('#wechat-privacy >>> #privacy-popup')).toBeFalsy();
+  });
+
+  it('says why the code was not saved when the leader does not agree, without sending them to the album settings', async () => {
+    const gate = fakePrivacyGate(world);
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    await page.tap('#save');
+    await page.tap('#wechat-privacy >>> #disagree-privacy');
+    expect(gate.ran).toEqual([]);
+    expect(saved).toEqual([]);
+    expect(world.modals).toHaveLength(1);
+    expect(world.modals[0]?.content).toContain('没有同意《用户隐私保护指引》');
+    expect(world.modals[0]?.content).toContain('二维码没有保存到相册');
+    expect(settingsOpened).toBe(0);
+    expect(page.comp.querySelector('#open-setting')).toBeFalsy();
+    expect(page.comp.instance.data.saving).toBe(false);
     expect(world.toasts).not.toContain('已保存到相册');
   });
 

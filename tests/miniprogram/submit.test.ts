@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 // Submit page: refuses bad input before anything leaves the phone, keeps the draft when sending
 // fails (a rate limit's refusal too: marked urgent it goes), uploads photos once, asks for subscriptions
-// and records the accepted ones.
+// and records the accepted ones. Photos and the place pass WeChat's privacy gate: the page's popup
+// asks a resident who has not agreed yet, and a refusal is explained.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { dispatchOnDrawn, failWith, fakePrivacyGate, installWorld, mount, ok, settle, type FakeWorld, type Mounted, type PrivacyGate } from './harness';
 
 const REPAIRS_INDEX = 4; // CATEGORY_ORDER: supplies, medicine, elderlyCare, sanitation, repairs
 const TEMPLATE = 'tmpl-request-updated'; // config.ts templateIds.requestUpdated
@@ -107,5 +108,83 @@ describe('submit page', () => {
     await fill('垃圾没人收');
     await page.tap('#send');
     expect(world.calls.map((c) => c.name)).toEqual(['submitRequest']);
+  });
+});
+
+describe("submit page: WeChat's privacy gate", () => {
+  const POPUP = '#wechat-privacy >>> #privacy-popup';
+  let world: FakeWorld;
+  let gate: PrivacyGate;
+  let page: Mounted;
+  /** A resident who opened the page (e.g. from a notice card) before agreeing to the guide. */
+  beforeEach(async () => {
+    world = installWorld();
+    world.chosenMedia = ['/tmp/a.jpg'];
+    gate = fakePrivacyGate(world);
+    page = await mount('pages/submit/index');
+  });
+  afterEach(() => page.unmount());
+
+  const popupShown = (): boolean => page.comp.querySelector(POPUP) !== null && page.comp.querySelector(POPUP) !== undefined;
+  const photoPaths = (): string[] => (page.comp.instance.data.photos as { path: string }[]).map((p) => p.path);
+  async function agree(): Promise<void> {
+    // The agree button is WeChat's own (open-type="agreePrivacyAuthorization"): it answers with this event.
+    dispatchOnDrawn(page.node('#wechat-privacy >>> #agree-privacy'), 'agreeprivacyauthorization');
+    await settle();
+  }
+
+  it('shows the popup when a photo is added, opens the album once the resident agrees, and then asks no more', async () => {
+    expect(popupShown()).toBe(false);
+    await page.tap('#add-photo');
+    expect(popupShown()).toBe(true);
+    expect(page.textOf(POPUP)).toContain('读取您选的照片和位置');
+    expect(page.textOf(POPUP)).toContain('《用户隐私保护指引》');
+    expect(gate.ran).toEqual([]);
+    expect(photoPaths()).toEqual([]);
+    await agree();
+    expect(gate.answers).toEqual([{ event: 'exposureAuthorization' }, { event: 'agree', buttonId: 'agree-privacy' }]);
+    expect(gate.ran).toEqual(['chooseMedia']);
+    expect(photoPaths()).toEqual(['/tmp/a.jpg']);
+    expect(popupShown()).toBe(false);
+    await page.tap('#location');
+    expect(popupShown()).toBe(false);
+    expect(gate.ran).toEqual(['chooseMedia', 'chooseLocation']);
+    expect(page.node('#location-name').dom.textContent).toBe('测试小区');
+    expect(world.modals).toEqual([]);
+  });
+
+  it('shows the popup when a place is picked, and opens the map once the resident agrees', async () => {
+    await page.tap('#location');
+    expect(popupShown()).toBe(true);
+    expect(gate.ran).toEqual([]);
+    await agree();
+    expect(gate.ran).toEqual(['chooseLocation']);
+    expect(page.node('#location-name').dom.textContent).toBe('测试小区');
+  });
+
+  it('says plainly why nothing happened when the resident does not agree, calls nothing, and asks again on the next tap', async () => {
+    await page.tap('#add-photo');
+    await page.tap('#wechat-privacy >>> #disagree-privacy');
+    expect(popupShown()).toBe(false);
+    expect(gate.ran).toEqual([]);
+    expect(photoPaths()).toEqual([]);
+    expect(world.modals).toHaveLength(1);
+    expect(world.modals[0]?.content).toContain('没有同意《用户隐私保护指引》');
+    expect(world.modals[0]?.content).toContain('没有打开相册');
+    await page.tap('#location');
+    expect(popupShown()).toBe(true);
+    await page.tap('#wechat-privacy >>> #disagree-privacy');
+    expect(gate.ran).toEqual([]);
+    expect(page.node('#location-name').dom.textContent).toBe('位置（可选）');
+    expect(world.modals[1]?.content).toContain('没有选位置');
+    expect(world.calls).toEqual([]);
+    expect(world.uploads).toEqual([]);
+    // Asked again, they agree: the photo is added after all.
+    await page.tap('#add-photo');
+    expect(popupShown()).toBe(true);
+    await agree();
+    expect(gate.ran).toEqual(['chooseMedia']);
+    expect(photoPaths()).toEqual(['/tmp/a.jpg']);
+    expect(world.modals).toHaveLength(2);
   });
 });

@@ -2,7 +2,8 @@
 // location, urgent toggle. Checks the input before anything is uploaded or sent, asks for the
 // request-update reminders in the tap that sends (services/subscriptions.ts; WeChat only allows it
 // there), keeps the draft when sending fails, and reuses one idempotency key per draft so a retry
-// is stored once.
+// is stored once. Photos and the place go through WeChat's privacy gate (the popup at the bottom of
+// the page, services/privacy.ts).
 //
 // 代办: opened with `?householdId=&gridId=` (the leader's roster or request page), grid staff submit
 // for that registered household: the page names the household (getHousehold) and sends `onBehalfOf`;
@@ -11,6 +12,7 @@ import type { RequestCategory } from '../../../core/src/model';
 import type { HouseholdEntry, SubmitRequestInput } from '../../../core/src/schemas';
 import { REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH } from '../../generated/rules';
 import { call, checkInput, type FieldProblem } from '../../services/api';
+import { privacyAllows } from '../../services/privacy';
 import { askConsent } from '../../services/subscriptions';
 import { defineComponent, type PageQuery } from '../../utils/component';
 import { newIdempotencyKey } from '../../utils/ids';
@@ -75,7 +77,9 @@ defineComponent({
     onRemovePhoto(e: WechatMiniprogram.BaseEvent) {
       this.setData({ photos: withoutPhoto(this.data.photos, Number(e.currentTarget.dataset.index)) });
     },
-    onLocation() {
+    async onLocation(): Promise<void> {
+      // A privacy API, like the photos' wx.chooseMedia: the popup on this page asks first.
+      if (!(await privacyAllows('没有打开地图，也没有选位置'))) return;
       wx.chooseLocation({
         success: (res) => this.setData({ location: { latitude: res.latitude, longitude: res.longitude, name: res.name || res.address } }),
       });

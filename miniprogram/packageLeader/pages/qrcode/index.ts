@@ -1,6 +1,7 @@
 // The grid's join QR code (入格二维码) for printing on building doors or sending to residents:
 // shown from getJoinCode's temporary URL (or its fileID), saved to the phone's album, with a plain
-// explanation and a way to the settings when the album permission was refused. Also the grid's
+// explanation and a way to the settings when the album permission was refused (WeChat's privacy
+// gate, the popup at the bottom of the page, comes before that). Also the grid's
 // WeChat group: the page's 转发 (and its share button) is the grid's card (utils/group.ts joinCard);
 // the leader sends it into the group and opens it there, where the join page offers the binding,
 // or comes back here from inside the group: wx.getGroupEnterInfo gives the group's cloudID, which
@@ -9,6 +10,7 @@ import { loadBehavior } from '../../../behaviors/load';
 import { call } from '../../../services/api';
 import { downloadToLocal } from '../../../services/files';
 import type { JoinCode } from '../../../services/outputs';
+import { privacyAllows } from '../../../services/privacy';
 import { defineComponent } from '../../../utils/component';
 import { toast } from '../../../utils/feedback';
 import { enableGroupSharing, joinCard } from '../../../utils/group';
@@ -63,6 +65,11 @@ defineComponent({
       const code = this.data.code;
       if (code === null || this.data.saving) return;
       this.setData({ saving: true, error: '', albumDenied: false });
+      // Saving to the album is a privacy API: the popup on this page asks first.
+      if (!(await privacyAllows('二维码没有保存到相册'))) {
+        this.setData({ saving: false });
+        return;
+      }
       let filePath: string;
       try {
         filePath = await downloadToLocal(code);
