@@ -111,18 +111,14 @@ const DEMO_REGISTER_ROWS = [
   ['9栋', '1单元', '', '孙强', '', '', '', '', '', ''],
 ];
 
-/** The committee's filled-in sheet: the downloaded template with the example row replaced by DEMO_REGISTER_ROWS, uploaded as the phone does. */
-async function filledRegisterSheet(url: string, openid: string, templateFileID: string): Promise<string> {
+/**
+ * The committee's filled-in sheet: the downloaded template with the example row replaced by DEMO_REGISTER_ROWS, uploaded as the phone does.
+ * The template is downloaded by the temporary URL the function issued: the storage rule lets no client read a function's file.
+ */
+async function filledRegisterSheet(url: string, openid: string, templateUrl: string): Promise<string> {
   const asCaller = { 'X-WX-OPENID': openid };
-  const temp = (await (
-    await fetch(`${url}/wx/getTempFileURL`, {
-      method: 'POST',
-      headers: { ...asCaller, 'content-type': 'application/json' },
-      body: JSON.stringify({ fileList: [templateFileID] }),
-    })
-  ).json()) as { fileList: { tempFileURL: string }[] };
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(await (await fetch(temp.fileList[0]?.tempFileURL ?? '')).arrayBuffer());
+  await workbook.xlsx.load(await (await fetch(templateUrl)).arrayBuffer());
   const sheet = workbook.getWorksheet(REGISTER_SHEET_NAME);
   if (sheet === undefined) throw new Error('the template has no households sheet');
   sheet.spliceRows(2, 1, ...DEMO_REGISTER_ROWS);
@@ -373,7 +369,7 @@ async function main(): Promise<void> {
       committee,
       () => `follow-up ${followUp.id} done`,
     );
-    const template = await run.call<{ fileID: string }>(
+    const template = await run.call<{ fileID: string; tempFileURL?: string }>(
       'Committee downloads the 一户一档 import template',
       'getHouseholdTemplate',
       {},
@@ -383,7 +379,7 @@ async function main(): Promise<void> {
     await run.call<{ added: number; updated: number; unchanged: number; errors: { row: number; message: string }[] }>(
       'Committee imports the filled-in sheet for the grid',
       'importHouseholds',
-      { gridId: grid.gridId, fileID: await filledRegisterSheet(url, committee, template.fileID) },
+      { gridId: grid.gridId, fileID: await filledRegisterSheet(url, committee, template.tempFileURL ?? '') },
       committee,
       (r) =>
         `added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}; refused ${r.errors.map((e) => `row ${e.row} (${e.message})`).join(', ') || 'none'}`,
