@@ -1,6 +1,7 @@
 // 个人信息访问记录: staff shown a household's phone or care needs leave one record per person,
 // household, way and China day, which the village committee (and street admins) can read with each
 // viewer by role and name; nobody else can, and a resident reading their own request leaves none.
+// The grid roster, listing a whole grid, leaves one record per viewer, grid and China day.
 import { describe, expect, it } from 'vitest';
 import type { PersonalDataAccessPage } from '../../core/src/schemas/privacy';
 import type { Household } from '../../core/src/model';
@@ -81,5 +82,31 @@ describe('the record of staff views of personal data', () => {
       expect((await backend.call('listPersonalDataAccess', { villageId: village }, caller)).code).toBe('AUTH.FORBIDDEN');
     }
     expect((await backend.call('listPersonalDataAccess', { villageId: village }, backend.street.people.admin)).ok).toBe(true);
+  });
+
+  it('records a leader viewing the roster once per grid and China day, not once per household, and shows it to the committee', async () => {
+    const { grid, resident } = await residentWithCareNeeds();
+    const leader = grid.leaders.gridLeader;
+    const rosterViews = async () => (await records()).filter((r) => r.viewerId === leader && r.via === 'getGridRoster');
+    expect(await rosterViews()).toEqual([]);
+
+    for (const limit of [50, 1]) {
+      const roster = await backend.call('getGridRoster', { gridId: grid.gridId, limit }, leader);
+      expect(roster.ok, JSON.stringify(roster)).toBe(true);
+    }
+    const views = await rosterViews();
+    expect(views).toHaveLength(1);
+    expect(views[0]).toMatchObject({ gridId: grid.gridId, villageId: grid.villageId, fields: ['phone', 'careNeeds'] });
+    expect(views[0]).not.toHaveProperty('householdId');
+
+    const village = grid.villageId;
+    const page = await backend.call<PersonalDataAccessPage>('listPersonalDataAccess', { villageId: village }, backend.street.people.committee[village]!);
+    expect(page.ok, JSON.stringify(page)).toBe(true);
+    const seen = page.data!.items.filter((item) => item.viewerId === leader && item.via === 'getGridRoster');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ gridId: grid.gridId, villageId: village, fields: ['phone', 'careNeeds'] });
+    expect(seen[0]).not.toHaveProperty('householdId');
+    expect(seen[0]!.viewer).toMatch(/^网格长/);
+    expect((await backend.call('listPersonalDataAccess', { villageId: village }, resident.openid)).code).toBe('AUTH.FORBIDDEN');
   });
 });

@@ -1,9 +1,10 @@
 // The record of staff views of households' phones and care needs (core/src/accessLog.ts), and the
 // committee's list of it (listPersonalDataAccess). A record is inserted once per staff member,
-// household, way and China day (its id says so); a warm instance remembers what it has recorded, so
-// repeated views cost no database call at all.
+// household (for the roster: grid), way and China day (its id says so); a warm instance remembers
+// what it has recorded, so repeated views cost no database call at all.
 //
-// Round trips: a view's record 0–1 (an insert, alongside nothing the view waits on);
+// Round trips: a view's record 0–1 (an insert, alongside nothing the view waits on; the roster's
+// alongside its receipts and marks);
 // listPersonalDataAccess: loadActor 2 ∥ village 1 → the page 1 → the viewers' role assignments 1.
 import { mayManageVillage, streetAdministered } from '../../../core/src/access';
 import type { PersonalDataAccess } from '../../../core/src/accessLog';
@@ -23,8 +24,9 @@ import { stableId } from '../organisation/ids';
 const REMEMBERED_RECORDS_MAX = 10_000;
 const remembered = new Set<string>();
 
+/** One per viewer, way, day and what was viewed: the household, or for a roster view the grid. */
 function recordId(access: PersonalDataAccess): string {
-  return stableId('pda', access.day, access.via, access.householdId, access.viewerId);
+  return stableId('pda', access.day, access.via, access.householdId ?? access.gridId, access.viewerId);
 }
 
 /**

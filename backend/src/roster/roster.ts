@@ -4,7 +4,8 @@
 // was told in person or by phone, or is still unreached. Households come in the register's order
 // (building, unit, room, naturally: core/src/addressOrder.ts), and `totals` count the whole grid,
 // every household registered or joined (不落一户), not the page. Only the grid's staff (三长, grid
-// worker), its village committee and street admins may read it: it names people and their care needs.
+// worker), its village committee and street admins may read it: it names people and their care needs,
+// so each viewer's roster of the grid is recorded once a China day (listPersonalDataAccess).
 //
 // Why in memory: the order is natural (2栋 before 10栋), which no stored field sorts without a key
 // every writer must keep; and the totals need every household, membership, receipt and mark of the
@@ -14,10 +15,12 @@
 // Round trips: loadActor 2 (3 for a street admin) ∥ grid 1 ∥ notice 1 (only with noticeId)
 // → the grid's households (one per started 1000, ≤ 3) ∥ its memberships (one per started 1000) ∥
 //   the grid's role assignments 1 ∥ latest notice 2 (village notices ∥ street-wide; none with noticeId)
-// → the notice's receipts ∥ reach marks in the grid, one per started 1000 each, in parallel.
+// → the notice's receipts ∥ reach marks in the grid, one per started 1000 each, ∥ the day's record of
+//   the viewer's roster view (0–1: core/src/accessLog.ts; one per viewer, grid and China day).
 // So 3 sequential steps (a few more pages for a big grid); every query uses an index (database/indexes.json).
 import { addressParts } from '../../../core/src/membership';
 import { mayServeGrid } from '../../../core/src/access';
+import { rosterAccess } from '../../../core/src/accessLog';
 import { isVerifiedMember, pendingClaims, verifiedReads } from '../../../core/src/claims';
 import { fail, ok, type Result } from '../../../core/src/errors';
 import { THREE_LEADER_ROLES, type Id, type LeaderRole, type Membership, type RoleAssignment } from '../../../core/src/model';
@@ -32,6 +35,7 @@ import type { CallContext } from '../handler';
 import type { HouseholdDoc, ReachMarkDoc, ReceiptDoc } from '../notices/docs';
 import { fetchNotice, noticesReaching } from '../notices/repo';
 import { fetchGrid, gridPlace } from '../organisation/repo';
+import { recordPersonalDataAccess } from '../privacy/accessLog';
 
 /** Households per page when the caller names no limit (a 500-household grid is ten pages). */
 const ROSTER_PAGE_SIZE = 50;
@@ -73,11 +77,18 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
     .map((a) => ({ userId: a.userId, role: a.role }))
     .sort((a, b) => THREE_LEADER_ROLES.indexOf(a.role) - THREE_LEADER_ROLES.indexOf(b.role));
 
+  const register = households.docs.map((h) => ({ ...h, id: h._id, careNeeds: h.careNeeds ?? [] }));
+  const paged = pageByAddress(register, input.cursor ?? null, limit);
+  if (paged === null) return fail('INPUT.INVALID', '花名册已更新，请刷新后再试');
+
   const ofNotice = notice === null ? null : { noticeId: notice._id, gridId: grid._id };
   const none = <T>(): Promise<PagedFetch<T>> => Promise.resolve({ docs: [], truncated: false });
+  const viewed = rosterAccess({ viewerId: ctx.openid, gridId: grid._id, villageId: grid.villageId }, register, ctx.now);
   const [receipts, marks] = await Promise.all([
     ofNotice === null ? none<ReceiptDoc>() : fetchPagedById<ReceiptDoc>(db, COLLECTIONS.noticeReceipts, ofNotice, GRID_MEMBERS_MAX),
     ofNotice === null ? none<ReachMarkDoc>() : fetchPagedById<ReachMarkDoc>(db, COLLECTIONS.reachMarks, ofNotice, GRID_HOUSEHOLDS_MAX),
+    // The phones and care needs listed are recorded (个人信息访问记录) alongside, costing no step of its own.
+    recordPersonalDataAccess(db, viewed),
   ]);
   if (receipts.truncated || marks.truncated) return fail('INPUT.INVALID', `本网格超过 ${GRID_HOUSEHOLDS_MAX} 户，请先拆分网格`);
 
@@ -97,9 +108,6 @@ export async function getGridRoster(input: FunctionInputs['getGridRoster'], ctx:
   const told = new Set(marks.docs.map((m) => m.householdId));
   const stateOf = (id: Id): NoticeReachState | null => (notice === null ? null : householdReachState(read.has(id), told.has(id)));
 
-  const register = households.docs.map((h) => ({ ...h, id: h._id, careNeeds: h.careNeeds ?? [] }));
-  const paged = pageByAddress(register, input.cursor ?? null, limit);
-  if (paged === null) return fail('INPUT.INVALID', '花名册已更新，请刷新后再试');
   return ok({
     grid: { id: grid._id, name: grid.name, villageId: grid.villageId },
     leaders,
