@@ -1,7 +1,7 @@
 // Cloud storage for the pages, through the same switch as function calls (services/cloud.ts): on
-// CloudBase, wx.cloud's storage, and fileIDs shown as they are (<image> and wx.previewImage take
-// cloud:// IDs); in develop mode against the local emulator, its /wx/uploadFile and
-// /wx/getTempFileURL entries, because wx.cloud cannot reach a loopback emulator.
+// CloudBase, wx.cloud's storage; in develop mode against the local emulator, its /wx/uploadFile
+// entry, because wx.cloud cannot reach a loopback emulator. Files are shown and downloaded by the
+// temporary URLs functions give (the storage rule lets only a file's uploader read it directly).
 import { APP_CONFIG } from '../config';
 import { isHttpOk, TransportError } from './api';
 import { activeBackend, downloadFromCloud, uploadToCloud } from './cloud';
@@ -60,25 +60,6 @@ export function downloadToLocal(file: { fileID: string; tempFileURL?: string }):
       url,
       success: (res) => (isHttpOk(res.statusCode) ? resolve(res.tempFilePath) : reject(new Error(`HTTP ${res.statusCode}`))),
       fail: reject,
-    });
-  });
-}
-
-/** What an <image src> or wx.previewImage can load for each fileID, in order ('' for a missing file). */
-export function displayUrls(fileIds: readonly string[]): Promise<string[]> {
-  if (fileIds.length === 0 || activeBackend() === 'cloud') return Promise.resolve([...fileIds]);
-  return new Promise((resolve, reject) => {
-    wx.request({
-      url: `${APP_CONFIG.emulatorUrl}/wx/getTempFileURL`,
-      method: 'POST',
-      header: { 'content-type': 'application/json', 'X-WX-OPENID': APP_CONFIG.devOpenid },
-      data: { fileList: fileIds },
-      success(res) {
-        const list = parseBody(res.data)?.fileList;
-        if (!Array.isArray(list)) reject(failed('getTempFileURL', `HTTP ${res.statusCode}`));
-        else resolve(list.map((entry) => String((entry as { tempFileURL?: unknown }).tempFileURL ?? '')));
-      },
-      fail: (err) => reject(failed('getTempFileURL', err)),
     });
   });
 }

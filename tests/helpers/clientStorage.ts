@@ -14,7 +14,7 @@ export interface ClientTempUrl {
 export async function uploadAs(emuUrl: string, openid: string, cloudPath: string, bytes: Buffer): Promise<string> {
   const form = new FormData();
   form.set('cloudPath', cloudPath);
-  form.set('file', new Blob([bytes]), cloudPath.split('/').at(-1));
+  form.set('file', new Blob([Uint8Array.from(bytes)]), cloudPath.split('/').at(-1));
   const res = await fetch(`${emuUrl}/wx/uploadFile`, { method: 'POST', headers: { 'X-WX-OPENID': openid }, body: form });
   const body = (await res.json()) as { fileID?: string; errMsg?: string };
   if (!res.ok || body.fileID === undefined) throw new Error(body.errMsg ?? `HTTP ${res.status}`);

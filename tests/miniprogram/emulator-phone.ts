@@ -92,3 +92,62 @@ export function onePageAtATime(): { show(next: Mounted): Mounted; close(): void 
     },
   };
 }
+
+/** A multipart form as wx.uploadFile sends it: the formData fields, then the file under `fileField`. */
+function multipartForm(fields: Record<string, string>, fileField: string, fileName: string, file: Buffer): { boundary: string; body: Buffer } {
+  const boundary = '----lx-test-boundary';
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { boundary, body: Buffer.concat(parts) };
+}
+
+/** POST `body` as it is; answers the status and the body's text. */
+function postRaw(url: string, headers: Record<string, string>, body: Buffer): Promise<{ statusCode: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Points the fake wx.uploadFile at the emulator's /wx/uploadFile (what services/files.ts sends in
+ * develop mode) as the phone's holder, with the bytes `contentOf` gives for each local path. Counts
+ * the uploads sent.
+ */
+export function routeUploadsToEmulator(world: FakeWorld, emuUrl: string, phone: Phone, contentOf: (filePath: string) => Buffer): { sent: number } {
+  const counts = { sent: 0 };
+  world.wx.uploadFile = (opts: {
+    url: string;
+    filePath: string;
+    name: string;
+    formData: Record<string, string>;
+    header?: Record<string, string>;
+    success?: (r: unknown) => void;
+    fail?: (e: unknown) => void;
+  }) => {
+    counts.sent += 1;
+    const { boundary, body } = multipartForm(opts.formData, opts.name, opts.filePath.split('/').at(-1) ?? 'file', contentOf(opts.filePath));
+    const headers = {
+      ...(opts.header ?? {}),
+      ...(phone.openid !== null ? { 'X-WX-OPENID': phone.openid } : {}),
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    };
+    postRaw(emuUrl + new URL(opts.url).pathname, headers, body).then(
+      (res) => opts.success?.({ statusCode: res.statusCode, data: res.text, errMsg: 'uploadFile:ok' }),
+      (err: Error) => opts.fail?.({ errMsg: `uploadFile:fail ${err.message}` }),
+    );
+    return { abort: () => undefined };
+  };
+  return counts;
+}
