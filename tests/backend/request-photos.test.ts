@@ -82,7 +82,11 @@ describe("a request's photos", () => {
     expect(withPhotos.ok, JSON.stringify(withPhotos)).toBe(true);
     expect(Object.keys((await getRequest(withPhotos.data!.request.id, leader)).photoUrls ?? {})).toEqual([kept]);
 
-    const plain = await backend.call<{ request: { id: string } }>('submitRequest', { category: 'supplies', text: '家里没有米了', idempotencyKey: newKey('plain') }, resident);
+    const plain = await backend.call<{ request: { id: string } }>(
+      'submitRequest',
+      { category: 'supplies', text: '家里没有米了', idempotencyKey: newKey('plain') },
+      resident,
+    );
     expect(plain.ok, JSON.stringify(plain)).toBe(true);
     expect(await getRequest(plain.data!.request.id, leader)).not.toHaveProperty('photoUrls');
   });
