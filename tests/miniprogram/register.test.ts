@@ -3,11 +3,11 @@
 // the village, opens the import template (getHouseholdTemplate → wx.cloud.downloadFile →
 // wx.openDocument), imports a sheet chosen from a chat (wx.chooseMessageFile → wx.cloud.uploadFile →
 // importHouseholds) and shows what it did with each refused row by its number; a non-.xlsx file is
-// refused on the phone. The household form adds one household (care needs, members, party member),
+// refused on the phone; the chat's files open only past WeChat's privacy popup. The household form adds one household (care needs, members, party member),
 // refuses a bad phone before sending, and opened on a household fills in what the register holds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FunctionOutputs } from '../../miniprogram/services/outputs';
-import { failWith, installWorld, mount, ok, type FakeWorld, type Mounted } from './harness';
+import { dispatchOnDrawn, failWith, fakePrivacyGate, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 
 const TEMPLATE_FILE = 'cloud://env-test.bucket/templates/household-register.xlsx';
 
@@ -76,6 +76,26 @@ describe('the committee’s 一户一档 page', () => {
     expect(page.textOf('#result-errors')).toContain('2 行未导入');
     expect(page.textOf('#row-7')).toBe('第7行：缺少房号');
     expect(page.textOf('#row-120')).toContain('第120行：重点人群“低保户”无法识别');
+  });
+
+  it("opens the chat's files only once a committee member who has not agreed does, and explains a refusal", async () => {
+    page.unmount();
+    const gate = fakePrivacyGate(world);
+    page = await mount('packageCommittee/pages/households/index', { query: { villageId: 'v01' } });
+    const imports = () => world.calls.filter((c) => c.name === 'importHouseholds');
+    await page.tap('#import');
+    expect(page.textOf('#wechat-privacy >>> #privacy-popup')).toContain('微信聊天里选的文件');
+    await page.tap('#wechat-privacy >>> #disagree-privacy');
+    expect(gate.ran).toEqual([]);
+    expect(world.uploads).toEqual([]);
+    expect(imports()).toEqual([]);
+    expect(world.modals.map((m) => m.content)).toEqual([expect.stringContaining('没有打开聊天里的文件，表格没有导入')]);
+    await page.tap('#import');
+    dispatchOnDrawn(page.node('#wechat-privacy >>> #agree-privacy'), 'agreeprivacyauthorization');
+    await settle();
+    expect(gate.ran).toEqual(['chooseMessageFile']);
+    expect(imports()).toHaveLength(1);
+    expect(page.textOf('#result-summary')).toContain('新增 300 户');
   });
 
   it('says why a sheet was refused as a whole', async () => {
