@@ -8,7 +8,7 @@ import { fail, ok, type Result } from './errors';
 import type { EpochMs } from './model';
 
 /** The notice's version (the date it took effect): a consent to any other version is no consent. */
-export const PRIVACY_NOTICE_VERSION = '2026-12-01';
+export const PRIVACY_NOTICE_VERSION = '2026-12-03';
 
 export const PRIVACY_NOTICE = {
   title: '连心网格个人信息保护说明',
@@ -23,15 +23,15 @@ export const PRIVACY_NOTICE = {
     },
     {
       heading: '谁能看到',
-      body: '只有本网格的网格长、党小组长、楼栋长、网格员和村（社区）两委成员能看到您的电话和家中需要照顾的情况，每次查看都有记录；其他居民看不到。',
+      body: '只有本网格的网格长、党小组长、楼栋长、网格员和村（社区）两委成员能看到您的电话和家中需要照顾的情况，每次查看都有记录；其他居民看不到。您反映诉求时拍的照片，只有您和处理诉求的工作人员能看到。',
     },
     {
       heading: '保存多久',
-      body: '您是本网格住户期间保存；您搬离本网格或要求删除后，网格员将删除您的电话和需要照顾的情况。',
+      body: '您是本网格住户期间保存。您退出网格后，您的住户身份随即删除；您家最后一位住户退出时，您家的电话和需要照顾的情况一并删除。您反映过的诉求去掉内容、照片和位置后保留，只用于统计。',
     },
     {
       heading: '查看、更正和删除',
-      body: '您可以随时找网格员或村（社区）两委查看、更正或删除您的信息，也可以撤回同意；撤回后不影响此前的处理，但网格员可能无法优先上门照顾。',
+      body: '您可以随时在小程序首页的「我的信息」里查看、更正您家的信息，或退出网格并删除您的信息（撤回同意）；不方便操作的，可以找网格员或村（社区）两委代为办理。撤回后不影响此前的处理，但网格员可能无法优先上门照顾。',
     },
   ],
   /** What the resident ticks: a separate consent, as sensitive personal information requires. */
