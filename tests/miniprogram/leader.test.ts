@@ -289,6 +289,21 @@ describe('leader request page', () => {
     expect(callsOf('updateRequestStatus')).toHaveLength(0);
   });
 
+  it("asks WeChat's privacy gate before the album opens for a resolution photo", async () => {
+    world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'inProgress', version: 5 }));
+    world.chosenMedia = ['wxfile://tmp/after.jpg'];
+    const gate = fakePrivacyGate(world);
+    page = await mount('packageLeader/pages/request/index', { query: { id: 'r1' } });
+    await page.tap('#add-photo');
+    expect(page.comp.querySelector('#wechat-privacy >>> #privacy-popup')).toBeTruthy();
+    expect(gate.ran).toEqual([]);
+    // The agree button is WeChat's own (open-type="agreePrivacyAuthorization"): it answers with this event.
+    dispatchOnDrawn(page.node('#wechat-privacy >>> #agree-privacy'), 'agreeprivacyauthorization');
+    await settle();
+    expect(gate.ran).toEqual(['chooseMedia']);
+    expect((page.comp.instance.data.photos as { path: string }[]).map((p) => p.path)).toEqual(['wxfile://tmp/after.jpg']);
+  });
+
   it('resolves with a note and uploaded photos', async () => {
     world.handlers.getRequest = () => ok(leaderRequestView(NOW, { state: 'inProgress', version: 5 }));
     world.chosenMedia = ['wxfile://tmp/after.jpg'];
