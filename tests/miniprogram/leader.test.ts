@@ -539,6 +539,16 @@ describe('leader QR page', () => {
     expect(world.toasts).not.toContain('已保存到相册');
   });
 
+  it('does not send a leader to the album settings when it was the privacy gate that refused', async () => {
+    saveError = 'saveImageToPhotosAlbum:fail privacy permission is not authorized';
+    page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });
+    await page.tap('#save');
+    expect(saved).toEqual([]);
+    expect(page.node('#error').dom.textContent).not.toContain('没有相册权限');
+    expect(world.modals.map((m) => m.title)).not.toContain('需要相册权限');
+    expect(settingsOpened).toBe(0);
+  });
+
   it("shows WeChat's privacy popup before saving for a leader who has not agreed, and saves once they agree", async () => {
     const gate = fakePrivacyGate(world);
     page = await mount('packageLeader/pages/qrcode/index', { query: { gridId: 'g1' } });

@@ -21,6 +21,8 @@ import { leaderGridFor } from '../../grid';
 const GROUP_CHAT_TYPES: readonly number[] = [3, 4];
 /** saveImageToPhotosAlbum's errMsg when the user refused (or earlier refused) the album scope. */
 const ALBUM_DENIED = /auth den|auth deny|authorize|permission/i;
+/** WeChat's privacy gate refused ("privacy permission is not authorized"): the album setting would not help. */
+const PRIVACY_REFUSED = /privacy/i;
 /** The user closed the system sheet themselves: nothing to explain. */
 const USER_CANCELLED = /cancel/i;
 
@@ -83,7 +85,7 @@ defineComponent({
         toast('已保存到相册');
       } catch (err) {
         const msg = errMsgOf(err);
-        if (ALBUM_DENIED.test(msg)) {
+        if (ALBUM_DENIED.test(msg) && !PRIVACY_REFUSED.test(msg)) {
           this.setData({ saving: false, albumDenied: true, error: ALBUM_DENIED_MESSAGE });
           wx.showModal({
             title: '需要相册权限',
