@@ -7,11 +7,17 @@ import { SMS_LINK_EXPIRY_DAYS, smsDayOf, smsUsageId, withinSmsBudget } from '../
 import { chinaDayjs } from '../../core/src/chinaTime';
 import type { SendOutcome } from '../../core/src/delivery';
 import type { EpochMs, SmsPolicy } from '../../core/src/model';
-import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS, type TemplateKey } from '../../core/src/subscriptions';
+import {
+  DEFAULT_TEMPLATE_IDS,
+  RESIDENT_NOTICE_TEMPLATE_KEYS,
+  RESIDENT_REQUEST_TEMPLATE_KEYS,
+  TEMPLATE_KEYS,
+  type TemplateKey,
+} from '../../core/src/subscriptions';
 import { truncateChars } from '../../core/src/text';
 import type { Database, WxCloud } from './cloud';
 import { COLLECTIONS } from './collections';
-import { fetchAll, fetchById, insertOnce, MAX_GET_LIMIT, updateWhere } from './db';
+import { fetchAll, fetchById, insertOnce, MAX_GET_LIMIT, removeWhere, updateWhere } from './db';
 import { wxacodeEnvVersion } from './membership/qrcode';
 
 /** Subscription templates, configured per deployment through the function environment (an empty value keeps the emulator's id). */
@@ -74,6 +80,36 @@ interface SubscriptionDoc {
 
 function subscriptionId(userId: string, templateId: string): string {
   return `${userId}:${templateId}`;
+}
+
+/** A recorded consent tap (recordSubscription): the user's id first, so one range finds all of theirs. */
+export function subscriptionGrantId(userId: string, clientGrantId: string): string {
+  return `${userId}:${clientGrantId}`;
+}
+
+/** What a resident alone is sent (their requests' updates, notices): none once they have left the grid. */
+const RESIDENT_TEMPLATE_IDS: readonly string[] = [...RESIDENT_REQUEST_TEMPLATE_KEYS, ...RESIDENT_NOTICE_TEMPLATE_KEYS].map((key) => TEMPLATE_IDS[key]);
+
+/**
+ * Forgets a resident's authorisations for residents' messages, and the consent taps that gave only
+ * those (PIPL: nothing is left to send them once they have left); a staff member's own templates stay.
+ * Idempotent. Round trips: the taps (a range of _id) ∥ the authorisations' removal, then the taps' removal.
+ */
+export async function forgetResidentAuthorisations(db: Database, userId: string): Promise<void> {
+  const _ = db.command;
+  const grants = db.collection(COLLECTIONS.subscriptionGrants);
+  const [taps] = await Promise.all([
+    // ';' follows ':' in code-unit order: the range is exactly the ids subscriptionGrantId(userId, …) makes.
+    fetchAll<{ _id: string; templateIds: string[] }>(
+      grants
+        .where({ _id: _.gte(subscriptionGrantId(userId, '')).and(_.lt(`${userId};`)) })
+        .field({ _id: true, templateIds: true })
+        .limit(MAX_GET_LIMIT),
+    ),
+    removeWhere(db.collection(COLLECTIONS.subscriptions).where({ userId, templateId: _.in([...RESIDENT_TEMPLATE_IDS]) })),
+  ]);
+  const residentOnly = taps.filter((tap) => tap.templateIds.every((id) => RESIDENT_TEMPLATE_IDS.includes(id))).map((tap) => tap._id);
+  if (residentOnly.length > 0) await removeWhere(grants.where({ _id: _.in(residentOnly) }));
 }
 
 export interface SubscribeMessage {

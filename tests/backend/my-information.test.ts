@@ -8,6 +8,7 @@ import { COLLECTIONS } from '../../backend/src/collections';
 import { fetchAll, fetchById } from '../../backend/src/db';
 import type { Household, Membership } from '../../core/src/model';
 import { PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
+import { DEFAULT_TEMPLATE_IDS } from '../../core/src/subscriptions';
 import type { GridLeft, HouseholdEntry, JoinResult, MyInformation, MyInformationUpdate } from '../../core/src/schemas';
 import { startTestBackend, type TestBackend } from '../helpers/backend';
 import { inboxItems, submit } from './requestsHelpers';
@@ -170,5 +171,31 @@ describe('updateMyInformation, then leaveGrid', () => {
     expect(left.data).toMatchObject({ left: true, householdErased: false });
     expect(await membershipDoc(openid)).toBeNull();
     expect(await householdDoc(householdId)).toEqual(before);
+  });
+
+  it("forgets the resident's authorisations for residents' messages when they leave, and only those", async () => {
+    const { openid } = grid().residents[2]!;
+    const stays = grid().residents[3]!.openid;
+    const grant = (userId: string, templates: string[], key: string) =>
+      backend.call('recordSubscription', { acceptedTemplateIds: templates, grantId: `leave-${key}` }, userId);
+    const residentTemplates = [DEFAULT_TEMPLATE_IDS.requestUpdated, DEFAULT_TEMPLATE_IDS.noticePublished];
+    for (const reply of await Promise.all([
+      grant(openid, residentTemplates, 'resident'),
+      // A tap that also gave a staff template (a leader who lives in the grid): that authorisation stays.
+      grant(openid, [DEFAULT_TEMPLATE_IDS.requestAssigned, DEFAULT_TEMPLATE_IDS.noticePublished], 'staff'),
+      grant(stays, residentTemplates, 'neighbour'),
+    ]))
+      expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    const subscriptionsOf = async (userId: string) =>
+      (await fetchAll<{ templateId: string }>(backend.db.collection(COLLECTIONS.subscriptions).where({ userId }))).map((s) => s.templateId).sort();
+    const grantsOf = async (userId: string) =>
+      (await fetchAll<{ _id: string }>(backend.db.collection(COLLECTIONS.subscriptionGrants).where({ userId }))).map((g) => g._id).sort();
+    expect(await subscriptionsOf(openid)).toHaveLength(3);
+
+    expect((await backend.call<GridLeft>('leaveGrid', {}, openid)).data).toMatchObject({ left: true });
+    expect(await subscriptionsOf(openid)).toEqual([DEFAULT_TEMPLATE_IDS.requestAssigned]);
+    expect(await grantsOf(openid)).toEqual([`${openid}:leave-staff`]);
+    expect(await subscriptionsOf(stays)).toEqual([...residentTemplates].sort());
+    expect(await grantsOf(stays)).toEqual([`${stays}:leave-neighbour`]);
   });
 });

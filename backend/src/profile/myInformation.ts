@@ -7,7 +7,8 @@
 // - updateMyInformation: membership 1 → household 1 → the household update 1 (none when unchanged).
 // - leaveGrid: membership ∥ the caller's requests (2) → household ∥ the other members (2) → household
 //   erase ∥ history insert ∥ (the photos' storage deleteFile, then one update per request ∥ inbox
-//   excerpts) → membership removal 1.
+//   excerpts) ∥ the resident messages' authorisations (notify.ts forgetResidentAuthorisations, 2) →
+//   membership removal 1.
 import { ok, type Result } from '../../../core/src/errors';
 import { isVerifiedMember } from '../../../core/src/claims';
 import { addressParts } from '../../../core/src/membership';
@@ -20,6 +21,7 @@ import { COLLECTIONS } from '../collections';
 import { countOf, fetchAll, MAX_GET_LIMIT, removeWhere, updateWhere } from '../db';
 import type { CallContext } from '../handler';
 import { appendMembershipChange, loadHousehold, loadMembership } from '../membership/repo';
+import { forgetResidentAuthorisations } from '../notify';
 import { fetchGrid, fetchVillage } from '../organisation/repo';
 
 export async function getMyInformation(_input: FunctionInputs['getMyInformation'], ctx: CallContext): Promise<Result<MyInformation>> {
@@ -143,7 +145,7 @@ export async function leaveGrid(_input: FunctionInputs['leaveGrid'], ctx: CallCo
   if (membership === null) {
     // A retry after leaving (or someone who never joined): finish what a failed call left; no error,
     // so a retried tap shows the same outcome.
-    await anonymiseRequests(ctx, requests);
+    await Promise.all([anonymiseRequests(ctx, requests), forgetResidentAuthorisations(db, openid)]);
     return ok({ left: false, householdErased: false, requestsAnonymised: requests.length });
   }
   const householdId = membership.householdId;
@@ -156,6 +158,7 @@ export async function leaveGrid(_input: FunctionInputs['leaveGrid'], ctx: CallCo
     leaving.eraseHousehold && household !== null && eraseHousehold(db, household),
     appendMembershipChange(db, membership, leaving.history),
     anonymiseRequests(ctx, requests),
+    forgetResidentAuthorisations(db, openid),
   ]);
   // Last: a retry after a failure above still finds the membership and redoes the same writes.
   await removeWhere(db.collection(COLLECTIONS.memberships).where({ _id: openid }));

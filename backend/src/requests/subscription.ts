@@ -8,14 +8,14 @@ import type { FunctionInputs, RecordSubscriptionOutput } from '../../../core/src
 import { COLLECTIONS } from '../collections';
 import { insertOnce } from '../db';
 import type { CallContext } from '../handler';
-import { addAuthorisations, TEMPLATE_IDS } from '../notify';
+import { addAuthorisations, subscriptionGrantId, TEMPLATE_IDS } from '../notify';
 
 const KNOWN_TEMPLATE_IDS: readonly string[] = Object.values(TEMPLATE_IDS);
 
 export async function recordSubscription(input: FunctionInputs['recordSubscription'], ctx: CallContext): Promise<Result<RecordSubscriptionOutput>> {
   const unknown = input.acceptedTemplateIds.filter((id) => !KNOWN_TEMPLATE_IDS.includes(id));
   if (unknown.length > 0) return fail('INPUT.INVALID', '未知的订阅消息模板', { unknown });
-  const grant = { _id: `${ctx.openid}:${input.grantId}`, userId: ctx.openid, templateIds: input.acceptedTemplateIds, at: ctx.now };
+  const grant = { _id: subscriptionGrantId(ctx.openid, input.grantId), userId: ctx.openid, templateIds: input.acceptedTemplateIds, at: ctx.now };
   if (!(await insertOnce(ctx.db, COLLECTIONS.subscriptionGrants, grant))) return ok({ recorded: input.acceptedTemplateIds, duplicate: true });
   await addAuthorisations(ctx.db, ctx.openid, input.acceptedTemplateIds, ctx.now);
   return ok({ recorded: input.acceptedTemplateIds, duplicate: false });

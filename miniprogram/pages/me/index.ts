@@ -28,7 +28,7 @@ const HOME_URL = '/pages/home/index';
 
 /** What the confirm dialog says leaving deletes, before anything is sent. */
 const LEAVE_CONFIRM_TEXT =
-  '退出后将删除您的网格成员身份。您提交过的诉求只保留类别和办理时间用于统计，内容和照片将删除，不再显示是您提交的。如果您是这一户最后一位成员，且这一户是扫码登记的，这一户的电话、需要照顾的人和是否用智能手机也将删除。';
+  '退出后将删除您的网格成员身份，不再收到通知和诉求进展的微信提醒。您提交过的诉求只保留类别和办理时间用于统计，内容和照片将删除，不再显示是您提交的。如果您是这一户最后一位成员，且这一户是扫码登记的，这一户的电话、需要照顾的人和是否用智能手机也将删除。';
 
 function careOptions(chosen: readonly CareNeed[]): CareOption[] {
   return CARE_NEED_ORDER.map((value) => ({ value, label: CARE_NEED_LABELS[value], checked: chosen.includes(value) }));
