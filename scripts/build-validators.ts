@@ -56,7 +56,18 @@ import {
   RESPONDER_TEMPLATE_KEYS,
   TEMPLATE_KEYS,
 } from '../core/src/subscriptions';
-import { DAY_MS, HOUR_MS, MINUTE_MS, RATING_MAX, RATING_MIN, REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH, SECOND_MS } from '../core/src/policy';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  RATING_MAX,
+  RATING_MIN,
+  REQUEST_PHOTO_FOLDER,
+  REQUEST_PHOTO_MAX_COUNT,
+  REQUEST_TEXT_MAX_LENGTH,
+  RESOLUTION_PHOTO_FOLDER,
+  SECOND_MS,
+} from '../core/src/policy';
 
 const ROOT = path.resolve(__dirname, '..');
 export const GENERATED_DIR = path.join(ROOT, 'miniprogram', 'generated');
@@ -223,6 +234,9 @@ export function generateRules(): { js: string; dts: string } {
     REQUEST_TEXT_MAX_LENGTH,
     /** Photos per request or per resolution. */
     REQUEST_PHOTO_MAX_COUNT,
+    /** Where photos are uploaded: the backend accepts only a submission's or a resolution's own folder. */
+    REQUEST_PHOTO_FOLDER,
+    RESOLUTION_PHOTO_FOLDER,
     /** The satisfaction rating's stars. */
     RATING_MIN,
     RATING_MAX,
@@ -250,13 +264,13 @@ export function generateRules(): { js: string; dts: string } {
     /** What a person may do in each state, from core/src/lifecycle.ts's transition table (the system's own actions left out). */
     ACTIONS_BY_STATE: actionsByState(),
   };
-  const numbers = Object.entries(rules).filter(([, value]) => typeof value === 'number');
+  const scalars = Object.entries(rules).filter(([, value]) => typeof value === 'number' || typeof value === 'string');
   const js = dataModule(RULES_HEADER, rules);
   const dts = [
     RULES_HEADER,
     "import type { RequestActionKind, RequestState } from '../../core/src/model';",
     '',
-    ...numbers.map(([name]) => `export declare const ${name}: number;`),
+    ...scalars.map(([name, value]) => `export declare const ${name}: ${typeof value};`),
     'export declare const AWAITING_RESPONSE_STATES: readonly RequestState[];',
     'export declare const OPEN_STATES: readonly RequestState[];',
     'export declare const ACTIONS_BY_STATE: Record<RequestState, readonly RequestActionKind[]>;',

@@ -20,7 +20,9 @@ import {
   RATING_COMMENT_MAX_LENGTH,
   RATING_MAX,
   RATING_MIN,
+  REQUEST_PHOTO_FOLDER,
   REQUEST_PHOTO_MAX_COUNT,
+  RESOLUTION_PHOTO_FOLDER,
   REQUEST_TEXT_MAX_LENGTH,
   type ResolvedPolicy,
 } from './policy';
@@ -111,9 +113,20 @@ function checkOptionalText(text: string | undefined, max: number, what: string):
   return checkText(text, max, what);
 }
 
-function checkPhotos(photos: readonly string[] | undefined): Result<string[]> {
+/** The path inside the bucket of a fileID (cloud://<env>.<bucket>/<path>), or '' when it is not one. */
+function cloudPathOf(fileId: string): string {
+  return /^cloud:\/\/[^/]+\/(.+)$/.exec(fileId)?.[1] ?? '';
+}
+
+/**
+ * At most REQUEST_PHOTO_MAX_COUNT photos, each in the folder of what it belongs to (`pathPrefix`: the
+ * submission's or the resolved request's). getRequest hands out a URL for every photo a request names,
+ * so naming any other file (someone's photo, a report, the register) must be refused here.
+ */
+function checkPhotos(photos: readonly string[] | undefined, pathPrefix: string): Result<string[]> {
   const list = photos ?? [];
   if (list.length > REQUEST_PHOTO_MAX_COUNT) return fail('INPUT.INVALID', `照片最多 ${REQUEST_PHOTO_MAX_COUNT} 张`);
+  if (list.some((fileId) => !cloudPathOf(fileId).startsWith(pathPrefix))) return fail('INPUT.INVALID', '照片没有上传成功，请删除后重新添加');
   return ok([...list]);
 }
 
@@ -142,7 +155,7 @@ export interface TransitionOutcome {
 export function submitRequest(draft: RequestDraft, routing: RoutingDecision, policy: ResolvedPolicy, now: EpochMs): Result<TransitionOutcome> {
   const text = checkText(draft.text, REQUEST_TEXT_MAX_LENGTH, '诉求内容');
   if (!text.ok) return text;
-  const photos = checkPhotos(draft.photos);
+  const photos = checkPhotos(draft.photos, `${REQUEST_PHOTO_FOLDER}/${draft.idempotencyKey}-`);
   if (!photos.ok) return photos;
   const urgent = draft.urgent ?? false;
   const plan: EscalationStep[] = escalationPlan(now, policy, policy.calendar, urgent);
@@ -253,7 +266,7 @@ export function transition(request: Request, action: RequestAction, actor: Actor
     case 'resolve': {
       const checked = checkText(action.note, NOTE_MAX_LENGTH, '办结说明');
       if (!checked.ok) return checked;
-      const checkedPhotos = checkPhotos(action.photos);
+      const checkedPhotos = checkPhotos(action.photos, `${RESOLUTION_PHOTO_FOLDER}/${request.id}-`);
       if (!checkedPhotos.ok) return checkedPhotos;
       note = checked.value;
       photos = checkedPhotos.value;

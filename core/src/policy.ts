@@ -71,6 +71,10 @@ export const SWEEP_INTERVAL_MS = 10 * SECOND_MS;
 export const REQUEST_TEXT_MAX_LENGTH = 500;
 /** Photos per request or per resolution. */
 export const REQUEST_PHOTO_MAX_COUNT = 3;
+/** The cloud folder of a resident's photos: `requests/<idempotencyKey>-<n>.<ext>`, one name per submission. */
+export const REQUEST_PHOTO_FOLDER = 'requests';
+/** The cloud folder of a leader's resolution photos: `resolutions/<requestId>-<time>-<n>.<ext>`. */
+export const RESOLUTION_PHOTO_FOLDER = 'resolutions';
 export const RATING_MIN = 1;
 export const RATING_MAX = 5;
 /** Ratings at or below this are followed up (回访). */

@@ -121,10 +121,11 @@ describe('updateMyInformation, then leaveGrid', () => {
   it("leaves: the membership goes, the joined household's personal fields are deleted, requests are anonymised", async () => {
     const { householdId } = (await membershipDoc(NEWCOMER))!;
     const text = '家里老人需要帮忙买药';
-    const photo = (await backend.emu.cloud.uploadFile({ cloudPath: 'requests/my-information/photo.jpg', fileContent: Buffer.from('jpeg') })) as {
+    const idempotencyKey = 'my-information-leave';
+    const photo = (await backend.emu.cloud.uploadFile({ cloudPath: `requests/${idempotencyKey}-0.jpg`, fileContent: Buffer.from('jpeg') })) as {
       fileID: string;
     };
-    const request = await submit(backend, NEWCOMER, text, { photos: [photo.fileID] });
+    const request = await submit(backend, NEWCOMER, text, { photos: [photo.fileID], idempotencyKey });
     await expect(backend.emu.cloud.downloadFile({ fileID: photo.fileID })).resolves.toBeTruthy();
     // A reply owes the resident a message: an effect keyed by their id, which leaving must not keep.
     const replied = await backend.call('respondRequest', { requestId: request.id, message: '马上去药店' }, leader());

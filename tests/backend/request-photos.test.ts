@@ -72,11 +72,12 @@ describe("a request's photos", () => {
   it('leaves out a photo storage no longer holds, and gives no photoUrls to a request without photos', async () => {
     const resident = grid().residents[1]!.openid;
     const leader = grid().leaders.gridLeader;
-    const kept = await uploadAs(backend.emu.url, resident, `requests/${newKey('kept')}-0.jpg`, RESIDENT_PHOTO);
+    const key = newKey('missing');
+    const kept = await uploadAs(backend.emu.url, resident, `requests/${key}-0.jpg`, RESIDENT_PHOTO);
     const missing = kept.replace(/-0\.jpg$/, '-9.jpg');
     const withPhotos = await backend.call<{ request: { id: string } }>(
       'submitRequest',
-      { category: 'repairs', text: '门口路灯不亮', photos: [kept, missing], idempotencyKey: newKey('missing') },
+      { category: 'repairs', text: '门口路灯不亮', photos: [kept, missing], idempotencyKey: key },
       resident,
     );
     expect(withPhotos.ok, JSON.stringify(withPhotos)).toBe(true);
@@ -89,5 +90,24 @@ describe("a request's photos", () => {
     );
     expect(plain.ok, JSON.stringify(plain)).toBe(true);
     expect(await getRequest(plain.data!.request.id, leader)).not.toHaveProperty('photoUrls');
+  });
+
+  it("refuses a submission naming a file outside its own folder (here the village's weekly report), writing nothing", async () => {
+    const resident = grid().residents[2]!.openid;
+    const committee = backend.street.people.committee[grid().villageId]!;
+    const exported = await backend.call<{ fileID: string }>(
+      'exportReport',
+      { period: { kind: 'week', date: '2026-11-16' }, villageId: grid().villageId },
+      committee,
+    );
+    expect(exported.ok, JSON.stringify(exported)).toBe(true);
+    const before = (await backend.emu.control.collection('requests')).length;
+    const refused = await backend.call(
+      'submitRequest',
+      { category: 'other', text: '看看报表', photos: [exported.data!.fileID], idempotencyKey: newKey('steal') },
+      resident,
+    );
+    expect(refused).toMatchObject({ ok: false, code: 'INPUT.INVALID', message: '照片没有上传成功，请删除后重新添加' });
+    expect(await backend.emu.control.collection('requests')).toHaveLength(before);
   });
 });

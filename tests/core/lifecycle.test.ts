@@ -88,8 +88,26 @@ describe('submitRequest', () => {
     expect(submitRequest({ ...draft, text: '字'.repeat(501) }, routing, DEFAULT_POLICY, T0)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
     // 500 characters, some outside the BMP, is still fine: limits count characters, not UTF-16 units.
     expect(submitRequest({ ...draft, text: '😀'.repeat(500) }, routing, DEFAULT_POLICY, T0).ok).toBe(true);
-    const photos = ['cloud://a/1', 'cloud://a/2', 'cloud://a/3', 'cloud://a/4'];
+    const photos = [0, 1, 2, 3].map((i) => `cloud://env.bucket/requests/draft-0009-${i}.jpg`);
     expect(submitRequest({ ...draft, text: '路灯坏了', photos }, routing, DEFAULT_POLICY, T0)).toMatchObject({ ok: false, code: 'INPUT.INVALID' });
+    expect(submitRequest({ ...draft, text: '路灯坏了', photos: photos.slice(0, 3) }, routing, DEFAULT_POLICY, T0).ok).toBe(true);
+  });
+
+  it("refuses a photo outside the submission's own folder: getRequest would hand out its URL", () => {
+    const routing = routeRequest({ place: { streetId: STREET, villageId: VILLAGE, gridId: GRID }, category: 'other' }, [], ASSIGNMENTS);
+    const draft = { id: 'r9', streetId: STREET, villageId: VILLAGE, gridId: GRID, residentId: RESIDENT, category: 'other' as const, text: '路灯坏了' };
+    const submitted = (photo: string) => submitRequest({ ...draft, idempotencyKey: 'draft-0010', photos: [photo] }, routing, DEFAULT_POLICY, T0);
+    expect(submitted('cloud://env.bucket/requests/draft-0010-0.jpg').ok).toBe(true);
+    for (const elsewhere of [
+      // Another submission's photo, a weekly report, the register sheet, a resolution, no path at all.
+      'cloud://env.bucket/requests/draft-0009-0.jpg',
+      'cloud://env.bucket/reports/v01/2026-11-16.xlsx',
+      'cloud://env.bucket/households/g01/1764000000000.xlsx',
+      'cloud://env.bucket/resolutions/r9-1-0.jpg',
+      'cloud://env.bucket',
+    ]) {
+      expect(submitted(elsewhere), elsewhere).toMatchObject({ ok: false, code: 'INPUT.INVALID', message: '照片没有上传成功，请删除后重新添加' });
+    }
   });
 
   it('says so in the event when nobody in the grid could take it', () => {
@@ -142,10 +160,11 @@ describe('the closed loop', () => {
     // A later reply does not move the first-response time.
     expect(r.firstResponseAt).toBe(at('2026-11-24T10:07'));
 
-    const resolved = step(r, { kind: 'resolve', note: '米已送到', photos: ['cloud://env/p1.jpg'] }, leader, at('2026-11-24T11:00'));
+    const fixPhoto = `cloud://env.bucket/resolutions/${r.id}-1764000000000-0.jpg`;
+    const resolved = step(r, { kind: 'resolve', note: '米已送到', photos: [fixPhoto] }, leader, at('2026-11-24T11:00'));
     r = resolved.request;
-    expect(r).toMatchObject({ state: 'resolved', resolvedAt: at('2026-11-24T11:00'), resolution: { note: '米已送到', photos: ['cloud://env/p1.jpg'] } });
-    expect(resolved.event.photos).toEqual(['cloud://env/p1.jpg']);
+    expect(r).toMatchObject({ state: 'resolved', resolvedAt: at('2026-11-24T11:00'), resolution: { note: '米已送到', photos: [fixPhoto] } });
+    expect(resolved.event.photos).toEqual([fixPhoto]);
 
     const confirmed = step(r, { kind: 'confirm', rating: 5, comment: '很及时' }, resident, at('2026-11-24T12:00'));
     expect(confirmed.request).toMatchObject({ state: 'confirmed', rating: 5, ratingComment: '很及时', version: 5 });

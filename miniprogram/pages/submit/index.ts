@@ -10,7 +10,7 @@
 // the request then opens on the leader's request page.
 import type { RequestCategory } from '../../../core/src/model';
 import type { HouseholdEntry, SubmitRequestInput } from '../../../core/src/schemas';
-import { REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH } from '../../generated/rules';
+import { REQUEST_PHOTO_FOLDER, REQUEST_PHOTO_MAX_COUNT, REQUEST_TEXT_MAX_LENGTH } from '../../generated/rules';
 import { call, checkInput, type FieldProblem } from '../../services/api';
 import { privacyAllows } from '../../services/privacy';
 import { askConsent } from '../../services/subscriptions';
@@ -20,7 +20,6 @@ import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../utils/labels';
 import { choosePhotos, uploadPending, withoutPhoto, type Photo } from '../../utils/photos';
 
 const NO_CATEGORY = -1;
-const UPLOAD_FOLDER = 'requests';
 
 interface Place {
   latitude: number;
@@ -100,7 +99,7 @@ defineComponent({
     uploadPhotos(): Promise<string[]> {
       return uploadPending(
         this.data.photos,
-        (i, extension) => `${UPLOAD_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`,
+        (i, extension) => `${REQUEST_PHOTO_FOLDER}/${this.data.idempotencyKey}-${i}${extension}`,
         (photos) => this.setData({ photos }),
       );
     },

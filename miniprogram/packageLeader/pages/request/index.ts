@@ -11,7 +11,7 @@
 // reminders (services/subscriptions.ts) and goes on at once, whatever the answer.
 import { countdownBehavior } from '../../../behaviors/countdown';
 import { loadBehavior } from '../../../behaviors/load';
-import { PAGE_SIZE_MIN, REQUEST_PHOTO_MAX_COUNT } from '../../../generated/rules';
+import { PAGE_SIZE_MIN, REQUEST_PHOTO_MAX_COUNT, RESOLUTION_PHOTO_FOLDER } from '../../../generated/rules';
 import { call, checkInput } from '../../../services/api';
 import { shownPhotos } from '../../../services/files';
 import { askConsent } from '../../../services/subscriptions';
@@ -25,7 +25,6 @@ import { formatChinaShort } from '../../../utils/time';
 import { rememberLeaderGrid } from '../../grid';
 import { addressOf, careLabels } from '../../models';
 
-const UPLOAD_FOLDER = 'resolutions';
 /** The roster call only serves the 三长 list here: it reads the fewest households a call may. */
 const LEADERS_ONLY_LIMIT = PAGE_SIZE_MIN;
 
@@ -202,7 +201,7 @@ defineComponent({
     uploadPhotos(): Promise<string[]> {
       return uploadPending(
         this.data.photos,
-        (i, extension) => `${UPLOAD_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`,
+        (i, extension) => `${RESOLUTION_PHOTO_FOLDER}/${this.data.requestId}-${Date.now()}-${i}${extension}`,
         (photos) => this.setData({ photos }),
       );
     },
