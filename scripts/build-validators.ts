@@ -68,6 +68,7 @@ import {
   RESOLUTION_PHOTO_FOLDER,
   SECOND_MS,
 } from '../core/src/policy';
+import { REGISTER_SHEET_FOLDER } from '../core/src/register';
 
 const ROOT = path.resolve(__dirname, '..');
 export const GENERATED_DIR = path.join(ROOT, 'miniprogram', 'generated');
@@ -237,6 +238,8 @@ export function generateRules(): { js: string; dts: string } {
     /** Where photos are uploaded: the backend accepts only a submission's or a resolution's own folder. */
     REQUEST_PHOTO_FOLDER,
     RESOLUTION_PHOTO_FOLDER,
+    /** Where a grid's register sheet is uploaded: importHouseholds reads only the grid's own folder. */
+    REGISTER_SHEET_FOLDER,
     /** The satisfaction rating's stars. */
     RATING_MIN,
     RATING_MAX,

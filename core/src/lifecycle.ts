@@ -11,6 +11,7 @@
 //   submitted, responded, inProgress, reopened ─markSpam→ spam (staff: not a real request, 无效诉求)
 
 import { fail, ok, type Result } from './errors';
+import { isStoredUnder } from './files';
 import { ESCALATION_EVENT_LABELS, guardHolds, type EscalationDue } from './escalation';
 import type { EpochMs, EscalationStep, Id, LeaderRole, Request, RequestActionKind, RequestEvent, RequestState, RoleAssignment } from './model';
 import { isLeaderRole, REQUEST_STATES, ROLE_LABELS } from './model';
@@ -113,11 +114,6 @@ function checkOptionalText(text: string | undefined, max: number, what: string):
   return checkText(text, max, what);
 }
 
-/** The path inside the bucket of a fileID (cloud://<env>.<bucket>/<path>), or '' when it is not one. */
-function cloudPathOf(fileId: string): string {
-  return /^cloud:\/\/[^/]+\/(.+)$/.exec(fileId)?.[1] ?? '';
-}
-
 /**
  * At most REQUEST_PHOTO_MAX_COUNT photos, each in the folder of what it belongs to (`pathPrefix`: the
  * submission's or the resolved request's). getRequest hands out a URL for every photo a request names,
@@ -126,7 +122,7 @@ function cloudPathOf(fileId: string): string {
 function checkPhotos(photos: readonly string[] | undefined, pathPrefix: string): Result<string[]> {
   const list = photos ?? [];
   if (list.length > REQUEST_PHOTO_MAX_COUNT) return fail('INPUT.INVALID', `照片最多 ${REQUEST_PHOTO_MAX_COUNT} 张`);
-  if (list.some((fileId) => !cloudPathOf(fileId).startsWith(pathPrefix))) return fail('INPUT.INVALID', '照片没有上传成功，请删除后重新添加');
+  if (list.some((fileId) => !isStoredUnder(fileId, pathPrefix))) return fail('INPUT.INVALID', '照片没有上传成功，请删除后重新添加');
   return ok([...list]);
 }
 

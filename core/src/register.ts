@@ -4,6 +4,7 @@
 // register's fields only: memberships, micro-grid and anything a join added stay), and the register's
 // order by building, unit and room in natural order (2栋 before 10栋, 101 before 1001).
 import { fail, ok, type Result } from './errors';
+import { isStoredUnder } from './files';
 import { ADDRESS_PARTS, addressOf } from './membership';
 import { CARE_NEED_LABELS, CARE_NEEDS, type CareNeed, type EpochMs, type Household, type HouseholdMember, type HouseholdSource, type Id } from './model';
 import { addressPartSchema, displayNameSchema, phoneSchema, type HouseholdAddress } from './schemas';
@@ -13,6 +14,8 @@ import { HOUSEHOLD_MEMBERS_MAX, type HouseholdEntry, type ImportRowError, type R
 export const REGISTER_IMPORT_ROWS_MAX = 2000;
 /** The sheet the template writes households on, and the one explaining the columns. */
 export const REGISTER_SHEET_NAME = '住户';
+/** The cloud folder of a grid's uploaded sheets: `households/<gridId>/<time>.xlsx`; importHouseholds reads no other. */
+export const REGISTER_SHEET_FOLDER = 'households';
 export const REGISTER_HELP_SHEET_NAME = '填写说明';
 
 /** One column of the import sheet: its header, what it holds and an example the template shows. */
@@ -339,4 +342,9 @@ export function countOutcomes(outcomes: readonly RegisterOutcome[]): Record<Regi
   const counts: Record<RegisterOutcome, number> = { added: 0, updated: 0, unchanged: 0 };
   for (const outcome of outcomes) counts[outcome] += 1;
   return counts;
+}
+
+/** A sheet importHouseholds may read for the grid: one uploaded into that grid's folder (isStoredUnder). */
+export function isGridSheet(fileId: string, gridId: string): boolean {
+  return isStoredUnder(fileId, `${REGISTER_SHEET_FOLDER}/${gridId}/`);
 }

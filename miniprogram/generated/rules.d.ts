@@ -5,6 +5,7 @@ export declare const REQUEST_TEXT_MAX_LENGTH: number;
 export declare const REQUEST_PHOTO_MAX_COUNT: number;
 export declare const REQUEST_PHOTO_FOLDER: string;
 export declare const RESOLUTION_PHOTO_FOLDER: string;
+export declare const REGISTER_SHEET_FOLDER: string;
 export declare const RATING_MIN: number;
 export declare const RATING_MAX: number;
 export declare const DISPLAY_NAME_MAX_LENGTH: number;

@@ -3,6 +3,7 @@ exports.REQUEST_TEXT_MAX_LENGTH = 500;
 exports.REQUEST_PHOTO_MAX_COUNT = 3;
 exports.REQUEST_PHOTO_FOLDER = "requests";
 exports.RESOLUTION_PHOTO_FOLDER = "resolutions";
+exports.REGISTER_SHEET_FOLDER = "households";
 exports.RATING_MIN = 1;
 exports.RATING_MAX = 5;
 exports.DISPLAY_NAME_MAX_LENGTH = 20;

@@ -23,6 +23,7 @@ import type {
   PublishResult,
   SavedHousehold,
 } from '../../core/src/schemas';
+import { bytesAt } from '../helpers/clientStorage';
 import { useTestBackend, type TestBackend } from '../helpers/backend';
 
 let backend: TestBackend;
@@ -86,8 +87,9 @@ function importRows(): Cells[] {
   return rows;
 }
 
-async function upload(name: string, content: Buffer): Promise<string> {
-  const res = (await backend.emu.cloud.uploadFile({ cloudPath: `households/test/${name}`, fileContent: content })) as { fileID: string };
+/** Uploads a sheet into a grid's folder (the new grid's unless told), where the committee's page puts it. */
+async function upload(name: string, content: Buffer, gridId = newGridId): Promise<string> {
+  const res = (await backend.emu.cloud.uploadFile({ cloudPath: `households/${gridId}/${name}`, fileContent: content })) as { fileID: string };
   return res.fileID;
 }
 
@@ -202,6 +204,17 @@ describe('importHouseholds', () => {
     expect(await householdsOf(newGridId)).toHaveLength(before);
   });
 
+  it("reads only a sheet uploaded into the grid's own folder: never another grid's register", async () => {
+    const before = (await householdsOf(newGridId)).length;
+    const othersSheet = await upload('other-grid.xlsx', await sheetOf([{ building: '77栋', room: '1' }]), grid0().gridId);
+    expect(await backend.call('importHouseholds', { gridId: newGridId, fileID: othersSheet }, committee())).toMatchObject({
+      ok: false,
+      code: 'INPUT.INVALID',
+      message: '这份表格不是为本网格上传的，请重新选择表格导入',
+    });
+    expect(await householdsOf(newGridId)).toHaveLength(before);
+  });
+
   it('is refused to a resident and to another village’s committee', async () => {
     const fileIDs = await upload('intruder.xlsx', await sheetOf([{ building: '99栋', room: '1' }]));
     for (const openid of [grid0().residents[0]!.openid, backend.street.people.committee.v02!]) {
@@ -226,8 +239,12 @@ describe('getHouseholdTemplate', () => {
     expect(help.getRow(2).getCell(1).text).toBe('楼栋');
     expect(help.getRow(2).getCell(2).text).toBe('必填');
 
-    // The template itself imports: its example row is one household.
-    const imported = await backend.call<HouseholdImport>('importHouseholds', { gridId: grid0().gridId, fileID: res.data!.fileID }, grid0().leaders.gridLeader);
+    // The page downloads it by its temporary URL (no client may read a function's file by fileID).
+    expect(await bytesAt(res.data!.tempFileURL!)).toEqual(file.fileContent);
+
+    // The template itself imports, once uploaded for a grid: its example row is one household.
+    const filledIn = await upload('template.xlsx', file.fileContent, grid0().gridId);
+    const imported = await backend.call<HouseholdImport>('importHouseholds', { gridId: grid0().gridId, fileID: filledIn }, grid0().leaders.gridLeader);
     expect(imported.data).toMatchObject({ added: 1, errors: [] });
 
     expect(await backend.call('getHouseholdTemplate', {}, 'o-stranger')).toMatchObject({ ok: false, code: 'AUTH.FORBIDDEN' });

@@ -9,7 +9,7 @@
 // Round trips: loadActor 2 ∥ grid 1 ∥ the download 1 → the grid's households 1 per 1000 → the new
 // entries 1 per 100, the changed ones 1 each (10 at a time).
 import { fail, ok, type Result } from '../../../core/src/errors';
-import { addressKey, countOutcomes, decideRegisterWrite, readRegisterRows } from '../../../core/src/register';
+import { addressKey, countOutcomes, decideRegisterWrite, isGridSheet, readRegisterRows } from '../../../core/src/register';
 import type { FunctionInputs } from '../../../core/src/schemas';
 import type { HouseholdImport } from '../../../core/src/schemas/register';
 import type { CallContext } from '../handler';
@@ -34,6 +34,8 @@ async function download(ctx: CallContext, fileID: string): Promise<Result<Buffer
 export async function importHouseholds(input: FunctionInputs['importHouseholds'], ctx: CallContext): Promise<Result<HouseholdImport>> {
   const grid = await servedGrid(ctx, input.gridId);
   if (!grid.ok) return grid;
+  // Read as admin: only a sheet uploaded for this grid, never another grid's register or anyone's photo.
+  if (!isGridSheet(input.fileID, grid.value._id)) return fail('INPUT.INVALID', '这份表格不是为本网格上传的，请重新选择表格导入');
   const content = await download(ctx, input.fileID);
   if (!content.ok) return content;
   const rows = await readSheetRows(content.value);

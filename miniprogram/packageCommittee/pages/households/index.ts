@@ -5,6 +5,7 @@
 // refused row by its number in the sheet with the reason — then add one household by hand (the
 // leader's household form) or open the grid's roster.
 import { loadBehavior } from '../../../behaviors/load';
+import { REGISTER_SHEET_FOLDER } from '../../../generated/rules';
 import { call } from '../../../services/api';
 import { uploadFile } from '../../../services/files';
 import type { OutputOf } from '../../../services/outputs';
@@ -106,7 +107,7 @@ defineComponent({
       this.setData({ importing: true, error: '', result: null });
       let fileID: string;
       try {
-        fileID = await uploadFile(`households/${grid.gridId}/${Date.now()}.${XLSX_EXTENSION}`, sheet.path);
+        fileID = await uploadFile(`${REGISTER_SHEET_FOLDER}/${grid.gridId}/${Date.now()}.${XLSX_EXTENSION}`, sheet.path);
       } catch {
         this.setData({ importing: false, error: UPLOAD_FAILED });
         return;
