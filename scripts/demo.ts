@@ -16,7 +16,7 @@ import { buildDemoStreet, DEMO_ADMIN_OPENID, DEMO_STREET, type DemoStreet } from
 import { smsNumberOf } from '../core/src/channels';
 import { chinaDateOf, chinaDayjs } from '../core/src/chinaTime';
 import { ROLE_LABELS } from '../core/src/model';
-import { REGISTER_SHEET_NAME } from '../core/src/register';
+import { REGISTER_SHEET_FOLDER, REGISTER_SHEET_NAME } from '../core/src/register';
 import { DEFAULT_POLICY, DEFAULT_RESPONSE_TARGET_MS, HOUR_MS, MINUTE_MS, SWEEP_INTERVAL_MS } from '../core/src/policy';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_KEYS } from '../core/src/subscriptions';
 import { PRIVACY_NOTICE_VERSION } from '../core/src/privacyNotice';
@@ -34,6 +34,8 @@ interface RequestView {
   state: string;
   escalationLevel: number;
   responders: string[];
+  /** What a resident is shown of who handles it: roles and names, never ids. */
+  handledBy?: string[];
   responseDueAt: number;
   submittedAt: number;
   firstResponseMs?: number;
@@ -115,7 +117,7 @@ const DEMO_REGISTER_ROWS = [
  * The committee's filled-in sheet: the downloaded template with the example row replaced by DEMO_REGISTER_ROWS, uploaded as the phone does.
  * The template is downloaded by the temporary URL the function issued: the storage rule lets no client read a function's file.
  */
-async function filledRegisterSheet(url: string, openid: string, templateUrl: string): Promise<string> {
+async function filledRegisterSheet(url: string, openid: string, templateUrl: string, gridId: string): Promise<string> {
   const asCaller = { 'X-WX-OPENID': openid };
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(await (await fetch(templateUrl)).arrayBuffer());
@@ -123,7 +125,8 @@ async function filledRegisterSheet(url: string, openid: string, templateUrl: str
   if (sheet === undefined) throw new Error('the template has no households sheet');
   sheet.spliceRows(2, 1, ...DEMO_REGISTER_ROWS);
   const form = new FormData();
-  form.append('cloudPath', `households/demo/${randomUUID()}.xlsx`);
+  // Into the grid's own folder: importHouseholds reads no other (core/src/register.ts isGridSheet).
+  form.append('cloudPath', `${REGISTER_SHEET_FOLDER}/${gridId}/${randomUUID()}.xlsx`);
   form.append('file', new Blob([await workbook.xlsx.writeBuffer()]), 'register.xlsx');
   return ((await (await fetch(`${url}/wx/uploadFile`, { method: 'POST', headers: asCaller, body: form })).json()) as { fileID: string }).fileID;
 }
@@ -251,7 +254,7 @@ async function main(): Promise<void> {
       'submitRequest',
       { category: 'medicine', text: '家中老人降压药吃完了，行动不便，请帮忙代购。', idempotencyKey: randomUUID() },
       newcomer.openid,
-      (r) => `routed to ${r.request.responders.join(', ')}; answer due by T+${formatDuration(r.request.responseDueAt - run.startMs)}`,
+      (r) => `told ${(r.request.handledBy ?? []).join(', ')}; answer due by T+${formatDuration(r.request.responseDueAt - run.startMs)}`,
     );
     await run.call<{ page: { items: Array<{ requestId: string; notified?: string; sms?: string }> } }>(
       'Leader opens the inbox',
@@ -319,13 +322,13 @@ async function main(): Promise<void> {
       'submitRequest',
       { category: 'repairs', text: '楼道水管破裂，水流不止。', idempotencyKey: randomUUID() },
       newcomer.openid,
-      (r) => `routed to ${r.request.responders.join(', ')}`,
+      (r) => `told ${(r.request.handledBy ?? []).join(', ')}`,
     );
     const requestId = unanswered.request.id;
     const show = (r: RequestView): string => {
       const last = r.events.at(-1);
       const after = last ? ` ${formatDuration(last.at - r.submittedAt)} after it was sent` : '';
-      return `level ${r.escalationLevel}, "${last?.label ?? ''}"${after}; responders: ${r.responders.join(', ')}`;
+      return `level ${r.escalationLevel}, "${last?.label ?? ''}"${after}; handled by ${(r.handledBy ?? []).join(', ')}`;
     };
     await run.advance(DEFAULT_RESPONSE_TARGET_MS + SWEEP_INTERVAL_MS, 'ten minutes pass, nobody answers');
     const level1 = await run.call<RequestView>('Resident checks the request', 'getRequest', { requestId }, newcomer.openid, show);
@@ -341,7 +344,7 @@ async function main(): Promise<void> {
       'submitRequest',
       { category: 'repairs', text: '楼道灯坏了，晚上看不见。', idempotencyKey: randomUUID() },
       newcomer.openid,
-      (r) => `routed to ${r.request.responders.join(', ')}`,
+      (r) => `told ${(r.request.handledBy ?? []).join(', ')}`,
     );
     const lightId = unhappy.request.id;
     await run.call('Leader answers', 'respondRequest', { requestId: lightId, message: '明天来修。' }, gridLeader, () => 'answered');
@@ -379,7 +382,7 @@ async function main(): Promise<void> {
     await run.call<{ added: number; updated: number; unchanged: number; errors: { row: number; message: string }[] }>(
       'Committee imports the filled-in sheet for the grid',
       'importHouseholds',
-      { gridId: grid.gridId, fileID: await filledRegisterSheet(url, committee, template.tempFileURL ?? '') },
+      { gridId: grid.gridId, fileID: await filledRegisterSheet(url, committee, template.tempFileURL ?? '', grid.gridId) },
       committee,
       (r) =>
         `added ${r.added}, updated ${r.updated}, unchanged ${r.unchanged}; refused ${r.errors.map((e) => `row ${e.row} (${e.message})`).join(', ') || 'none'}`,
@@ -458,9 +461,12 @@ async function main(): Promise<void> {
     // Every responder of both requests with a known mobile heard of it, by subscribe message or SMS.
     const reach: string[] = [];
     let everyoneReached = true;
+    // The responders' ids as staff see them (a resident is shown roles and names only).
+    const respondersOf = async (id: string): Promise<string[]> =>
+      ((await callAs(url, 'getRequest', { requestId: id }, gridLeader)).data as RequestView | undefined)?.responders ?? [];
     for (const [request, responders] of [
-      [answered.request.id, answered.request.responders],
-      [requestId, level2.responders],
+      [answered.request.id, await respondersOf(answered.request.id)],
+      [requestId, await respondersOf(requestId)],
     ] as const) {
       for (const userId of responders) {
         const inbox = await callAs(url, 'listInbox', { view: 'mine' }, userId);
@@ -479,7 +485,7 @@ async function main(): Promise<void> {
     const sent = notificationLines(street, (await outbox(url)).slice(outboxBefore));
     console.log(`\nNotifications (${sent.length}), China time\n${sent.join('\n')}`);
 
-    const ok = reply.firstResponseMs !== undefined && level1.escalationLevel >= 1 && level2.escalationLevel >= 2 && everyoneReached;
+    const ok = reply.firstResponseMs !== undefined && level1.escalationLevel >= 1 && level2.escalationLevel >= 2 && everyoneReached && reach.length > 0;
     console.log(`\nSummary
   answered request: first response ${formatDuration(reply.firstResponseMs ?? 0)} (target ${formatDuration(DEFAULT_RESPONSE_TARGET_MS)})
   unanswered request: level ${level1.escalationLevel} (other 三长: ${[partyGroupLeader, buildingLeader].join(', ')}), then level ${level2.escalationLevel} (duty officer ${dutyOfficer})

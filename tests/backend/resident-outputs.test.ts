@@ -60,6 +60,8 @@ describe("a resident's replies", () => {
     });
     const id = submitted.request.id;
     expect(submitted.request.responders).toEqual([]);
+    // Told who was told, by role and name: the grid leader routing chose.
+    expect(submitted.request.handledBy).toEqual([expect.stringMatching(/^网格长 /)]);
 
     // Escalated to the other 三长 (the event names its recipients for staff), then answered and resolved.
     await backend.emu.control.advance(PAST_FIRST_ESCALATION_MS);

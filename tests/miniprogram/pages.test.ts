@@ -3,7 +3,7 @@
 import { PRIVACY_NOTICE, PRIVACY_NOTICE_VERSION } from '../../core/src/privacyNotice';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FunctionOutputs, JoinOutput, NoticeListItem, RequestDetail } from '../../miniprogram/services/outputs';
-import { dispatchOnDrawn, failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
+import { attribute, dispatchOnDrawn, exparserNodeOf, failWith, installWorld, mount, ok, settle, type FakeWorld, type Mounted } from './harness';
 import { fakeDateAt, requestItem } from './fixtures';
 
 const NOW = Date.UTC(2024, 2, 5, 6, 0, 0);
@@ -263,6 +263,28 @@ describe('request page', () => {
     expect(callsOf('reopenRequest')).toEqual([{ name: 'reopenRequest', data: { requestId: 'r1', reason: '灯还是不亮' } }]);
     // Reopened, it will be answered again: the tap asked for the update reminder.
     expect(world.subscribeRequests).toEqual([['tmpl-request-updated']]);
+  });
+
+  it('says who handles it by role and name, and shows the photos by their temporary URLs', async () => {
+    const mine = 'cloud://env-test.bucket/requests/k-0.jpg';
+    const fix = 'cloud://env-test.bucket/resolutions/r1-1-0.jpg';
+    world.handlers.getRequest = () =>
+      ok({
+        ...resolved,
+        photos: [mine],
+        resolution: { note: '已派电工修好', photos: [fix] },
+        handledBy: ['网格长 赵桂兰', '党小组长 陈海燕'],
+        photoUrls: { [mine]: 'https://tcb.example/mine.jpg?sign=a', [fix]: 'https://tcb.example/fix.jpg?sign=b' },
+      });
+    page = await mount('pages/request/index', { query: { id: 'r1' } });
+    expect(page.node('#handled-by').dom.textContent).toBe('负责人：网格长 赵桂兰、党小组长 陈海燕');
+    const sources = (strip: string) => page!.comp.querySelectorAll(`#${strip} .lx-photo`).map((n) => attribute(exparserNodeOf(n), 'src'));
+    expect(sources('my-photos')).toEqual(['https://tcb.example/mine.jpg?sign=a']);
+    expect(sources('resolution-photos')).toEqual(['https://tcb.example/fix.jpg?sign=b']);
+    const previewed: string[][] = [];
+    world.wx.previewImage = (opts: { urls: string[] }) => void previewed.push(opts.urls);
+    await page.tap('#resolution-photos .lx-photo');
+    expect(previewed).toEqual([['https://tcb.example/fix.jpg?sign=b']]);
   });
 
   it('offers no confirmation before the request is resolved', async () => {

@@ -21,8 +21,8 @@ import { fail, ok, type Result } from '../../../core/src/errors';
 import { submitRequest as coreSubmit } from '../../../core/src/lifecycle';
 import { checkSubmissionLimits, type LimitRefusal } from '../../../core/src/limits';
 import { mayServeGrid } from '../../../core/src/access';
-import { requestViewForResident } from '../../../core/src/residentView';
-import type { Household, Id, Membership, Request } from '../../../core/src/model';
+import { requestViewForResident, staffLabels } from '../../../core/src/residentView';
+import type { Household, Id, Membership, Request, RoleAssignment } from '../../../core/src/model';
 import { routeRequest } from '../../../core/src/routing';
 import type { FunctionInputs, SubmitRequestOutput } from '../../../core/src/schemas';
 import { loadActor } from '../actor';
@@ -116,7 +116,7 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   const place = { streetId: context.grid.streetId, villageId: submitter.villageId, gridId: submitter.gridId };
   if (submitter.submittedBy !== undefined && !mayServeGrid(actor.roles, place)) return fail('AUTH.FORBIDDEN', '只能为自己服务网格内登记的住户代办');
   const refusal = limited ? checkSubmissionLimits({ category: input.category, urgent }, recent, now) : null;
-  if (refusal !== null) return refuse(ctx, requestIdFor(actor.userId, input.idempotencyKey), submitter.villageId, refusal);
+  if (refusal !== null) return refuse(ctx, requestIdFor(actor.userId, input.idempotencyKey), submitter.villageId, refusal, context.assignments);
   const routing = routeRequest(
     { place, category: input.category, urgent, ...(context.microGrid ? { microGrid: context.microGrid } : {}) },
     context.rules,
@@ -152,31 +152,40 @@ export async function submitRequest(input: FunctionInputs['submitRequest'], ctx:
   const doc = requestMapper.toDocument(request, event, context.policy, claimDue(effects, now));
   const held = readHeldAuthorisations(db, effects, now);
   const [inserted] = await Promise.all([insertRequestOnce(db, doc), held.catch(() => null)]);
-  if (!inserted) return resumeExisting(ctx, request.id);
+  if (!inserted) return resumeExisting(ctx, request.id, context.assignments);
   await performOwedEffects(ctx, doc, effects, held);
-  return ok({ request: asSubmitterSees(doc, actor.userId), duplicate: false });
+  return ok({ request: asSubmitterSees(doc, actor.userId, context.assignments), duplicate: false });
 }
 
-/** The request as its submitter is shown it: a resident sees staff without their ids; staff (代办) see it whole. */
-function asSubmitterSees(doc: RequestDoc, submitterId: Id) {
+/**
+ * The request as its submitter is shown it: a resident sees who was told by role and name (the
+ * grid's assignments, already loaded for routing), never their ids; staff (代办) see it whole.
+ */
+function asSubmitterSees(doc: RequestDoc, submitterId: Id, assignments: readonly RoleAssignment[]) {
   const view = requestMapper.toView(doc);
-  return doc.submittedBy === undefined ? requestViewForResident(view, submitterId) : view;
+  return doc.submittedBy === undefined ? requestViewForResident(view, submitterId, staffLabels(assignments)) : view;
 }
 
 /**
  * Past a limit: a retry of a submission already stored (it counts itself among the recent ones) is
  * answered as a retry; anything else is refused, counted for the village's dashboard, and nothing else written.
  */
-async function refuse(ctx: CallContext, requestId: Id, villageId: Id, refusal: LimitRefusal): Promise<Result<SubmitRequestOutput>> {
-  if ((await fetchRequest(ctx.db, requestId)) !== null) return resumeExisting(ctx, requestId);
+async function refuse(
+  ctx: CallContext,
+  requestId: Id,
+  villageId: Id,
+  refusal: LimitRefusal,
+  assignments: readonly RoleAssignment[],
+): Promise<Result<SubmitRequestOutput>> {
+  if ((await fetchRequest(ctx.db, requestId)) !== null) return resumeExisting(ctx, requestId, assignments);
   await recordRefusal(ctx.db, villageId, refusal, ctx.now);
   return refusal.failure;
 }
 
 /** A retry: return the stored request, performing whatever the first attempt still owes. */
-async function resumeExisting(ctx: CallContext, requestId: Id): Promise<Result<SubmitRequestOutput>> {
+async function resumeExisting(ctx: CallContext, requestId: Id, assignments: readonly RoleAssignment[]): Promise<Result<SubmitRequestOutput>> {
   const doc = await fetchRequest(ctx.db, requestId);
   if (!doc) return fail('INTERNAL');
   await dispatchRequestEffects(ctx, doc);
-  return ok({ request: asSubmitterSees(doc, ctx.openid), duplicate: true });
+  return ok({ request: asSubmitterSees(doc, ctx.openid, assignments), duplicate: true });
 }

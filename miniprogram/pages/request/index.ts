@@ -27,6 +27,8 @@ defineComponent({
     categoryLabel: '',
     stateLabel: '',
     timeline: [] as { text: string; when: string }[],
+    /** Who handles it, by role and name (getRequest's handledBy: never their ids). */
+    handledBy: '',
     photoUrls: [] as string[],
     resolutionPhotoUrls: [] as string[],
     canConfirm: false,
@@ -57,6 +59,7 @@ defineComponent({
         canReopen: allows(request.state, 'reopen') && request.householdMemberView !== true,
         open: isOpenState(request.state),
         timeline: timelineOf(request).map((t) => ({ text: t.text, when: formatChinaShort(t.at, now) })),
+        handledBy: (request.handledBy ?? []).join('、'),
         photoUrls: shownPhotos(request.photos, request.photoUrls),
         resolutionPhotoUrls: shownPhotos(request.resolution?.photos ?? [], request.photoUrls),
       });
