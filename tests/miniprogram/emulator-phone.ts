@@ -20,22 +20,23 @@ export interface Phone {
   inFlight?: number;
 }
 
-/** POST to the emulator as wx.request would, answering with the parsed body. */
-export function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ statusCode: number; data: unknown }> {
+/** POST `body` as it is; answers the status and the body's text. */
+function postRaw(url: string, headers: Record<string, string>, body: Buffer): Promise<{ statusCode: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(
-      url,
-      { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
-      },
-    );
+    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
     req.on('error', reject);
-    req.end(payload);
+    req.end(body);
   });
+}
+
+/** POST to the emulator as wx.request would, answering with the parsed body. */
+export async function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<{ statusCode: number; data: unknown }> {
+  const res = await postRaw(url, { ...headers, 'content-type': 'application/json' }, Buffer.from(JSON.stringify(body)));
+  return { statusCode: res.statusCode, data: JSON.parse(res.text) as unknown };
 }
 
 /** Points the fake wx.request at the emulator: same path and body, the phone holder's X-WX-OPENID. */
@@ -105,19 +106,6 @@ function multipartForm(fields: Record<string, string>, fileField: string, fileNa
     Buffer.from(`\r\n--${boundary}--\r\n`),
   );
   return { boundary, body: Buffer.concat(parts) };
-}
-
-/** POST `body` as it is; answers the status and the body's text. */
-function postRaw(url: string, headers: Record<string, string>, body: Buffer): Promise<{ statusCode: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /**
